@@ -1,0 +1,1 @@
+"""Sub-commands of the ``markwatch`` CLI, one module each (see :mod:`markwatch.cli`)."""

@@ -1,0 +1,135 @@
+"""The one configuration of markwatch: a TOML file plus ``MARKWATCH_*`` environment variables.
+
+Why one place: Scrapy settings, the matcher, the store and the CLI all read their knobs from
+:func:`load_config`, so nothing else in the code base touches ``os.environ`` for configuration,
+and a bad value fails here, once, with a message that names the key.
+
+Precedence (lowest first): defaults below < ``markwatch.toml`` (or the file named by
+``MARKWATCH_CONFIG``) < ``MARKWATCH_<KEY>`` environment variables < explicit overrides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "MARKWATCH_"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Typed, validated configuration. Field docs say what each key controls."""
+
+    data_dir: Path = Path("markwatch-data")
+    """Where the embedded store, evidence and crawl state live."""
+    browser: str = ""
+    """Path to a Chromium/Chrome binary; empty = /usr/bin/chromium, then Playwright's own."""
+    user_agent: str = "markwatch/0.1 (+https://github.com/markwatch/markwatch; IP-protection monitoring)"
+    """User-Agent sent by every spider: names the project so site owners know who crawls."""
+    concurrent_per_domain: int = 8
+    """Scrapy CONCURRENT_REQUESTS_PER_DOMAIN."""
+    autothrottle: bool = True
+    """Scrapy AutoThrottle on/off."""
+    download_delay: float = 0.0
+    """Minimum delay between requests to one domain (seconds)."""
+    match_threshold: float = 0.5
+    """Leads with a lower score are not written."""
+    register: str = ""
+    """Register of protected rights; empty = the bundled demo register."""
+    demo_listings: int = 2000
+    """Size of the demo marketplace catalogue."""
+    demo_seed: int = 7
+    """Seed of the demo marketplace catalogue (same seed, same catalogue)."""
+    log_level: str = "INFO"
+
+    @property
+    def browser_path(self) -> str | None:
+        """The browser to launch: setting, then /usr/bin/chromium, then None (Playwright's own)."""
+        return find_browser(self.browser)
+
+
+def find_browser(configured: str = "") -> str | None:
+    """Resolve the Chromium binary: configured path, Debian's, then ``None`` for Playwright's own."""
+    if configured:
+        if not (Path(configured).is_file() and os.access(configured, os.X_OK)):
+            raise ConfigError(
+                f"browser: {configured!r} is not an executable file; "
+                "set MARKWATCH_BROWSER to a Chromium binary or leave it empty"
+            )
+        return configured
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("chromium")
+    return found  # None: let Playwright use the browser it downloaded itself
+
+
+def _coerce(name: str, raw: Any, target: Any) -> Any:
+    typ = target if isinstance(target, type) else type(target)
+    try:
+        if typ is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(text)
+        if typ is Path or isinstance(target, Path):
+            return Path(str(raw))
+        return typ(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"{name}: cannot read {raw!r} as {typ.__name__} "
+            f"(set it in markwatch.toml or {ENV_PREFIX}{name.upper()})"
+        ) from exc
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Config:
+    """Build the configuration from defaults, the TOML file, the environment and ``overrides``."""
+    env = os.environ if environ is None else environ
+    defaults = Config()
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(Config)}
+
+    config_path = path or env.get(ENV_PREFIX + "CONFIG") or "markwatch.toml"
+    config_file = Path(config_path)
+    if config_file.is_file():
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file}: not valid TOML: {exc}") from exc
+        for key, raw in data.items():
+            if key not in known:
+                raise ConfigError(f"{config_file}: unknown key {key!r}; known keys: {', '.join(sorted(known))}")
+            values[key] = raw
+    elif path is not None:
+        raise ConfigError(f"config file {config_file} does not exist")
+
+    for name in known:
+        env_key = ENV_PREFIX + name.upper()
+        if env_key in env:
+            values[name] = env[env_key]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+
+    coerced = {k: _coerce(k, v, getattr(defaults, k)) for k, v in values.items()}
+    config = dataclasses.replace(defaults, **coerced)
+    if not 0.0 <= config.match_threshold <= 1.0:
+        raise ConfigError(f"match_threshold: {config.match_threshold} is outside [0, 1]")
+    if config.demo_listings < 1:
+        raise ConfigError("demo_listings: must be at least 1")
+    return config

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Idempotent setup for markwatch on a fresh Debian machine:
+#   1. a Chromium for the rendered spider and evidence capture,
+#   2. .venv with the project and its dev extra installed (editable).
+# Re-running it is cheap: every step checks before it acts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- 1. a browser -------------------------------------------------------------
+find_browser() {
+  if [ -n "${MARKWATCH_BROWSER:-}" ] && [ -x "${MARKWATCH_BROWSER}" ]; then echo "$MARKWATCH_BROWSER"; return 0; fi
+  for b in /usr/bin/chromium /usr/bin/chromium-browser; do
+    [ -x "$b" ] && { echo "$b"; return 0; }
+  done
+  ls -d "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-*/chrome-linux*/chrome 2>/dev/null | head -n1
+}
+if [ -z "$(find_browser)" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    say "installing Debian's chromium (apt-get)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium >/dev/null
+  else
+    say "no Chromium found. Install one of: 'sudo apt-get install chromium' (Debian/Ubuntu),"
+    say "  or '.venv/bin/playwright install chromium' (needs internet), or set MARKWATCH_BROWSER=/path/to/chrome."
+    say "  Everything but the rendered spider and the browser tests works without it."
+  fi
+fi
+[ -n "$(find_browser)" ] && say "browser: $(find_browser)"
+
+# --- 2. the virtualenv --------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv…"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.markwatch-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "installing markwatch and its dev extra into .venv…"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
+say "ready: .venv/bin/markwatch --help"
