@@ -1,0 +1,5 @@
+"""markwatch's matcher: a plain library (no Scrapy) that turns a register of protected rights and
+listings into scored, explained leads (CONTRACTS §1–§4).
+
+Entry points: :func:`matchers.register.load_register` and :class:`matchers.matcher.Matcher`.
+"""
