@@ -1,0 +1,152 @@
+"""Candidate generation: which rights a listing might touch, and how each mark form was found.
+
+Why separate from the signals: this is the only step that runs on every listing, so it does the
+least possible work (normalise three fields, one automaton scan each, a dictionary probe per Latin
+word); everything expensive runs later and only for listings that have a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
+from matchers.normalise import canon, norm, pinyin_of
+
+FIELDS = ("title", "brand", "description")
+MAX_SCAN = 4000  # characters of a description that are scanned (long texts hide nothing more)
+_LATIN_WORD = re.compile(r"[0-9a-z$@]+")
+_KIND_RANK = {kind: rank for rank, kind in enumerate(FORM_KINDS)}
+
+
+@dataclass(slots=True)
+class Hit:
+    """One occurrence of one form of a right in one field of a listing."""
+
+    form: Form
+    field: str  # title | brand | description
+    how: str  # exact | homophone | shape | lookalike | fuzzy | joined
+    start: int  # position in the norm() text of the field
+    end: int  # exclusive
+    seen: str  # the text as it appears (norm form)
+
+
+def _boundary_ok(text: str, form: Form, start: int, end: int) -> bool:
+    if form.left_edge and start > 0 and text[start - 1].isascii() and text[start - 1].isalnum():
+        return False
+    if form.right_edge and end < len(text) and text[end].isascii() and text[end].isalpha():
+        return False
+    return True
+
+
+def _how(form: Form, seen: str) -> str | None:
+    """Classify a canonical-key hit; ``None`` rejects it (too weak to be a candidate)."""
+    if seen == form.text:
+        return "exact"
+    if form.kind in ("gi_place", "nickname"):
+        return None  # places and nicknames only count when written exactly
+    if form.latin:
+        return "lookalike" if len(form.text) >= 4 else None
+    if len(form.text) <= 3 and not set(seen) & set(form.text):
+        return None  # 连连 is not 莲莲: short marks need one character in common
+    return "homophone" if pinyin_of(seen) == pinyin_of(form.text) else "shape"
+
+
+def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
+    """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``."""
+    automaton = compiled.automaton
+    if automaton is None or not text:
+        return
+    key_text = canon(text)
+    forms = compiled.forms
+    for end_idx, (length, form_ids) in automaton.iter(key_text):
+        start, end = end_idx - length + 1, end_idx + 1
+        seen = text[start:end]
+        for form_id in form_ids:
+            form = forms[form_id]
+            if form.latin and not _boundary_ok(text, form, start, end):
+                continue
+            how = _how(form, seen)
+            if how is not None:
+                hits.append(Hit(form, field, how, start, end, seen))
+    if text.isascii() or any(ch.isascii() and ch.isalpha() for ch in text):
+        _latin_near_misses(compiled, text, field, hits)
+
+
+def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
+    """Latin words that are one edit from a Latin form or pinyin, or a mark split into pieces."""
+    words = [(m.start(), m.end(), canon(m.group())) for m in _LATIN_WORD.finditer(text)]
+    latin_keys, deletions, forms = compiled.latin_keys, compiled.deletions, compiled.forms
+    for i, (start, end, word) in enumerate(words):
+        if len(word) >= 5 and word not in latin_keys:
+            found: set[int] = set(deletions.get(word, ()))
+            for gone in _deletes(word):
+                found.update(latin_keys.get(gone, ()))
+                found.update(deletions.get(gone, ()))
+            for form_id in found:
+                form = forms[form_id]
+                if len(form.key) < 5:
+                    continue  # "santa" is not ANTA: short marks only count when exact
+                limit = 1 if len(form.key) < 8 else 2
+                if OSA.distance(word, form.key, score_cutoff=limit) <= limit:
+                    hits.append(Hit(form, field, "fuzzy", start, end, text[start:end]))
+        joined = word  # "ni ke", "adi das": pieces of one mark separated by a space or dot
+        for j in range(i + 1, min(i + 4, len(words))):
+            if words[j][0] - words[j - 1][1] > 1:
+                break
+            joined += words[j][2]
+            for form_id in latin_keys.get(joined, ()):
+                form = forms[form_id]
+                if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
+                    hits.append(Hit(form, field, "joined", start, words[j][1], text[start:words[j][1]]))
+
+
+def field_texts(listing: dict) -> dict[str, str]:
+    """The normalised texts of the fields that are scanned."""
+    out = {}
+    for name in FIELDS:
+        value = listing.get(name)
+        if isinstance(value, str) and value:
+            out[name] = norm(value[:MAX_SCAN])
+    return out
+
+
+def find_candidates(compiled: CompiledRegister, texts: dict[str, str]) -> dict[int, list[Hit]]:
+    """Right index → its hits, for every right with at least one hit in ``texts``."""
+    hits: list[Hit] = []
+    for name, text in texts.items():
+        scan_text(compiled, text, name, hits)
+    if not hits:
+        return {}
+    by_right: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_right.setdefault(hit.form.right, []).append(hit)
+    out: dict[int, list[Hit]] = {}
+    for right, right_hits in by_right.items():
+        kept = _resolve_gi_place(compiled, right, right_hits, texts)
+        if kept:
+            kept.sort(key=lambda h: (FIELDS.index(h.field), h.how != "exact", _KIND_RANK[h.form.kind], h.start))
+            out[right] = kept
+    return out
+
+
+def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
+                      texts: dict[str, str]) -> list[Hit]:
+    """A GI's place alone is no candidate; place + product nearby (阳澄湖镇大闸蟹) is a split GI name."""
+    full = [h for h in hits if h.form.kind != "gi_place"]
+    places = [h for h in hits if h.form.kind == "gi_place"]
+    if not places or full:
+        return full
+    _, product = compiled.gi_products[right]
+    kept = []
+    for hit in places:
+        text = texts[hit.field]
+        pos = text.find(product, hit.end, hit.end + 12)
+        if pos >= 0:
+            hit.how = "split"
+            hit.seen = text[hit.start:pos + len(product)]
+            hit.end = pos + len(product)
+            kept.append(hit)
+    return kept

@@ -1,0 +1,164 @@
+"""Text normalisation shared by marks and listings, so both sides meet in one canonical form.
+
+Why translate tables: a listing passes through here on the hot path (≥20k listings/s), so every
+character-level rule (full/half width, case, traditional→simplified, zero-width and emoji removal,
+shape-alike and homophone folding, Latin look-alikes) is compiled once into ``str.translate`` tables
+and the per-listing cost is a few C-level passes plus two regular expressions.
+
+Three levels:
+- :func:`light` — width, case, traditional→simplified, zero-width removed. Punctuation kept
+  (counterfeit wording such as "1:1" needs it).
+- :func:`norm` — ``light`` plus emoji/symbols removed, punctuation to spaces, spaces between CJK
+  characters and between single spaced-out letters ("N I K E", "耐 克") removed.
+- :func:`canon` — ``norm`` folded character by character (same length, so positions line up):
+  homophones to one representative per toneless pinyin syllable (耐可 → 耐克), shape-alikes
+  (阿迪达期 → 阿迪达斯) and Latin look-alikes (NIKF, Nlke, N1KE).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+
+from matchers.lexicon import lexicon
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
+_CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+# Punctuation that becomes a word break; "$" and "@" stay (Latin look-alikes ADIDA$).
+_ASCII_BREAKS = "!\"#%&'()*+,-./:;<=>?[\\]^_`{|}~"
+
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# A run of single letters/digits separated by spaces: "n i k e" -> "nike".
+_SPACED = re.compile(r"(?<![0-9a-z$@])[0-9a-z$@](?: [0-9a-z$@](?![0-9a-z$@]))+")
+_SPACES = re.compile(r"\s{2,}")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+@lru_cache(maxsize=1)
+def _light_table() -> dict[int, str | None]:
+    import opencc  # char-level traditional→simplified, compiled into the table once
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: dict[int, str | None] = {}
+    for code in range(0xFF01, 0xFF5F):  # full width → half width
+        table[code] = chr(code - 0xFEE0).lower()
+    table[0x3000] = " "
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code).lower()
+    for ch in _ZERO_WIDTH:
+        table[ord(ch)] = None
+    for ch in "\t\r\n\v\f\u00a0\u2002\u2003\u2009\u202f":
+        table[ord(ch)] = " "
+    for code in range(0xC0, 0x250):  # accented Latin: HERMÈS → hermes
+        base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    converter = opencc.OpenCC("t2s")
+    for code in pinyin_dict:
+        ch = chr(code)
+        if _is_cjk(ch):
+            simple = converter.convert(ch)
+            if len(simple) == 1 and simple != ch:
+                table[code] = simple
+    return table
+
+
+@lru_cache(maxsize=1)
+def _norm_table() -> dict[int, str | None]:
+    """Symbols and emoji vanish (they are put inside marks to break filters); punctuation breaks words."""
+    table: dict[int, str | None] = {}
+    for ch in _ASCII_BREAKS:
+        table[ord(ch)] = " "
+    for lo, hi in ((0x2000, 0x206F), (0x3000, 0x303F), (0xFE10, 0xFE6F), (0xFF00, 0xFF65)):
+        for code in range(lo, hi + 1):
+            if unicodedata.category(chr(code)).startswith(("P", "Z")):
+                table[code] = " "
+    for ch in "，。！？、；：“”‘’（）【】《》「」『』〈〉…—～·":
+        table[ord(ch)] = " "
+    symbol_ranges = ((0x2100, 0x2BFF), (0x1F000, 0x1FAFF), (0xFE00, 0xFE0F), (0x3200, 0x32FF),
+                     (0x25A0, 0x27BF), (0x00A9, 0x00AE), (0xE000, 0xF8FF))
+    for lo, hi in symbol_ranges:
+        for code in range(lo, hi + 1):
+            table[code] = None
+    for ch in "★☆♥❤✿※●○◆◇■□▲△♡✔✘":
+        table[ord(ch)] = None
+    return table
+
+
+@lru_cache(maxsize=1)
+def _canon_table() -> dict[int, str]:
+    """Homophones (first toneless reading) and shape-alikes fold to one representative character."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    rep_of_syllable: dict[str, str] = {}
+    canon_of: dict[str, str] = {}
+    # Basic-plane characters first, so representatives are common characters (readable when debugging).
+    for code in sorted(pinyin_dict, key=lambda c: (not 0x4E00 <= c <= 0x9FFF, c)):
+        ch = chr(code)
+        if not _is_cjk(ch):
+            continue
+        syllable = toneless(pinyin_dict[code].split(",")[0])
+        canon_of[ch] = rep_of_syllable.setdefault(syllable, ch)
+    table: dict[int, str] = {ord(k): v for k, v in canon_of.items() if k != v}
+    for bent, real in lexicon()["shape_alike"].items():
+        table[ord(bent)] = canon_of.get(real, real)
+    for bent, real in lexicon()["latin_alike"].items():
+        table[ord(bent)] = real
+    return table
+
+
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+
+
+def toneless(syllable: str) -> str:
+    """'nài' → 'nai' (tones do not matter for homophones)."""
+    return syllable.translate(_TONES)
+
+
+def light(text: str) -> str:
+    """Width, case, traditional→simplified; zero-width characters removed. Punctuation kept."""
+    return text.translate(_light_table())
+
+
+def norm(text: str) -> str:
+    """The matching form: ``light`` plus symbols removed and spacing inside marks collapsed."""
+    text = text.translate(_light_table()).translate(_norm_table())
+    if " " not in text:
+        return text
+    text = _CJK_GAP.sub("", text)
+    text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return _SPACES.sub(" ", text)
+
+
+def canon(normed: str) -> str:
+    """Fold a :func:`norm` text (same length out) for homophone/shape/look-alike matching."""
+    return normed.translate(_canon_table())
+
+
+@lru_cache(maxsize=65536)
+def pinyin_of(text: str) -> str:
+    """Toneless pinyin of the CJK characters of ``text`` ("耐克" → "naike"); other characters kept."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s))
+
+
+def has_cjk(text: str) -> bool:
+    return any(_is_cjk(ch) for ch in text)
+
+
+def warm() -> None:
+    """Build every table now (the CLI does this before forking workers)."""
+    _light_table(), _norm_table(), _canon_table()
+
+
+if __name__ == "__main__":  # pragma: no cover - manual probe: python -m matchers.normalise TEXT
+    for arg in sys.argv[1:]:
+        n = norm(arg)
+        print(repr(light(arg)), repr(n), repr(canon(n)), pinyin_of(n))
