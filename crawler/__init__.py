@@ -1,0 +1,1 @@
+"""markwatch's Scrapy project: spiders that turn platform pages into Listing items (CONTRACTS §2)."""

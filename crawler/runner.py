@@ -1,0 +1,188 @@
+"""Run spiders in-process: one or several in ONE CrawlerProcess, each with its own feed file.
+
+Why: ``markwatch crawl`` runs one spider, ``markwatch demo`` crawls all three demo platforms at
+once; both need the per-spider figures afterwards (pages, listings, bad pages by reason) rather
+than parsing logs. A Twisted reactor cannot restart, so call :func:`crawl_all` once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from crawler.badpages import bad_pages_by_reason
+
+logger = logging.getLogger(__name__)
+
+OK_FINISH_REASONS = frozenset({
+    "finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout",
+    "closespider_errorcount", "closespider_pagecount_no_item",
+})
+
+
+class CrawlSetupError(ValueError):
+    """A crawl could not start (unknown spider, bad platform file, missing start URL)."""
+
+
+@dataclass
+class CrawlJob:
+    """One spider run: which spider, on what, into which file."""
+
+    spider: str
+    output: Path | str | None = None
+    """JSON Lines file; relative paths go under crawl_all's output_dir; None = SPIDER-PLATFORM.jsonl."""
+    platform: str | None = None
+    start_urls: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    max_pages: int | None = None
+    jobdir: Path | str | None = None
+    """Scrapy JOBDIR: state kept here lets an interrupted crawl resume."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Extra Scrapy settings for this spider only (e.g. CLOSESPIDER_ITEMCOUNT)."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.spider}-{self.platform}" if self.platform else self.spider
+
+
+@dataclass
+class CrawlResult:
+    """What one spider did."""
+
+    job: CrawlJob
+    output: Path
+    stats: dict[str, Any]
+    elapsed: float
+    error: str = ""
+
+    @property
+    def pages(self) -> int:
+        return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def listings(self) -> int:
+        return int(self.stats.get("item_scraped_count", 0))
+
+    @property
+    def bad_pages(self) -> dict[str, int]:
+        return bad_pages_by_reason(self.stats)
+
+    @property
+    def finish_reason(self) -> str:
+        return str(self.stats.get("finish_reason", ""))
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.finish_reason in OK_FINISH_REASONS
+
+    def summary(self) -> str:
+        """A few lines for a human: pages, listings, bad pages by reason, elapsed."""
+        bad = ", ".join(f"{reason}: {n}" for reason, n in self.bad_pages.items()) or "none"
+        lines = [
+            f"crawl {self.job.label}: {self.pages} pages, {self.listings} listings → {self.output}",
+            f"  bad pages: {bad}",
+            f"  elapsed {self.elapsed:.1f}s ({self.pages / max(self.elapsed, 1e-9):.1f} pages/s), finish reason: {self.finish_reason or '-'}",
+        ]
+        if self.stats.get("markwatch/throttled/429"):
+            lines.append(f"  throttled (429) answers waited out: {self.stats['markwatch/throttled/429']}")
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        return "\n".join(lines)
+
+
+def project_settings() -> Settings:
+    """Scrapy settings of this project, wherever the current directory is."""
+    settings = get_project_settings()
+    if settings.get("BOT_NAME") != "markwatch":  # not started from the repository root
+        settings.setmodule("crawler.settings", priority="project")
+    return settings
+
+
+def known_spiders(settings: Settings | None = None) -> list[str]:
+    return sorted(SpiderLoader.from_settings(settings or project_settings()).list())
+
+
+def _job_settings(job: CrawlJob, output: Path, append: bool) -> dict[str, Any]:
+    extra: dict[str, Any] = {
+        "FEEDS": {str(output): {"format": "jsonlines", "encoding": "utf-8", "overwrite": not append}},
+    }
+    if job.jobdir:
+        extra["JOBDIR"] = str(job.jobdir)
+    extra.update(job.settings)
+    return extra
+
+
+def crawl_all(
+    jobs: Iterable[CrawlJob],
+    output_dir: Path | str = ".",
+    settings: dict[str, Any] | None = None,
+    install_root_handler: bool | None = None,
+) -> list[CrawlResult]:
+    """Run every job concurrently in one CrawlerProcess; return one result per job, in order.
+
+    Raises :class:`CrawlSetupError` before anything starts when a job names an unknown spider."""
+    jobs = list(jobs)
+    base = project_settings()
+    for key, value in (settings or {}).items():
+        base.set(key, value, priority="cmdline")
+    loader = SpiderLoader.from_settings(base)
+    names = loader.list()
+    for job in jobs:
+        if job.spider not in names:
+            raise CrawlSetupError(f"unknown spider {job.spider!r}; known spiders: {', '.join(sorted(names))}")
+    if install_root_handler is None:
+        install_root_handler = not logging.getLogger().handlers
+    process = CrawlerProcess(base, install_root_handler=install_root_handler)
+    out_dir = Path(output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: list[CrawlResult] = []
+    for job in jobs:
+        output = Path(job.output) if job.output else Path(f"{job.label}.jsonl")
+        if not output.is_absolute():
+            output = out_dir / output
+        output.parent.mkdir(parents=True, exist_ok=True)
+        spidercls = loader.load(job.spider)
+        custom = {**(spidercls.custom_settings or {}), **_job_settings(job, output, append=bool(job.jobdir))}
+        jobcls = type(spidercls.__name__, (spidercls,), {"custom_settings": custom})
+        crawler = process.create_crawler(jobcls)
+        result = CrawlResult(job=job, output=output, stats={}, elapsed=0.0)
+        results.append(result)
+        started = {"t": 0.0}
+
+        def on_open(started: dict[str, float] = started) -> None:
+            started["t"] = time.monotonic()
+
+        def on_close(reason: str, crawler: Any = crawler, result: CrawlResult = result, started: dict[str, float] = started) -> None:
+            result.stats = dict(crawler.stats.get_stats())
+            result.stats.setdefault("finish_reason", reason)
+            result.elapsed = time.monotonic() - started["t"] if started["t"] else 0.0
+
+        crawler.signals.connect(on_open, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(on_close, signal=signals.spider_closed, weak=False)
+        kwargs: dict[str, Any] = {}
+        if job.platform:
+            kwargs["platform"] = job.platform
+        if job.start_urls:
+            kwargs["start_urls"] = list(job.start_urls)
+        if job.base_url:
+            kwargs["base_url"] = job.base_url
+        if job.max_pages:
+            kwargs["max_pages"] = job.max_pages
+        deferred = process.crawl(crawler, **kwargs)
+
+        def on_fail(failure: Any, result: CrawlResult = result) -> None:
+            result.error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            logger.error("crawl %s could not run: %s", result.job.label, result.error)
+
+        deferred.addErrback(on_fail)
+    process.start()
+    return results

@@ -1,0 +1,92 @@
+"""``markwatch crawl SPIDER``: run one spider in-process and write its listings (CONTRACTS §5)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "crawl",
+        help="crawl a platform or shop and write listings (JSON Lines)",
+        description=(
+            "Run one of markwatch's spiders and write its listings as JSON Lines. Spiders: schemaorg "
+            "(any shop with schema.org Product data; give --start-url), html (server-rendered platform "
+            "described in crawler/platforms/NAME.yaml), rendered (JavaScript storefront, real Chromium), "
+            "api (JSON API platform)."
+        ),
+    )
+    parser.add_argument("spider", metavar="SPIDER", help="schemaorg | html | rendered | api")
+    parser.add_argument("--start-url", dest="start_urls", action="append", default=[], metavar="URL",
+                        help="where to start (repeatable); for platform spiders its host is the platform's address")
+    parser.add_argument("--max-pages", type=int, default=None, metavar="N", help="fetch at most N pages")
+    parser.add_argument("--output", "-o", required=True, metavar="LISTINGS.jsonl", help="JSON Lines file to write")
+    parser.add_argument("--platform", default=None, metavar="NAME",
+                        help="platform file (crawler/platforms/NAME.yaml, or a path) for html/rendered/api; "
+                             "for schemaorg the listings' platform value")
+    parser.add_argument("--base-url", default=None, metavar="URL", help="the platform's address, if not given by --start-url")
+    parser.add_argument("--resume", default=None, metavar="DIR",
+                        help="keep crawl state in DIR; run again with the same DIR to resume (output is appended)")
+    parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (repeatable), e.g. -s CLOSESPIDER_ITEMCOUNT=10")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from markwatch.cli import UsageError
+
+    from crawler.platforms import PlatformConfigError, load_platform
+    from crawler.runner import CrawlJob, CrawlSetupError, crawl_all, known_spiders, project_settings
+
+    if args.max_pages is not None and args.max_pages < 1:
+        raise UsageError("--max-pages must be at least 1")
+    overrides: dict[str, str] = {}
+    for item in args.settings:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-s {item!r}: write NAME=VALUE, e.g. -s CLOSESPIDER_ITEMCOUNT=10")
+        overrides[name.strip()] = value
+    if not getattr(args, "verbose", False):
+        overrides.setdefault("STATS_DUMP", "False")  # the summary below says what matters
+    settings = project_settings()
+    spiders = known_spiders(settings)
+    if args.spider not in spiders:
+        raise UsageError(f"unknown spider {args.spider!r}; known spiders: {', '.join(spiders)}")
+    from scrapy.spiderloader import SpiderLoader
+
+    spidercls = SpiderLoader.from_settings(settings).load(args.spider)
+    kind = getattr(spidercls, "platform_kind", None)
+    if kind is not None:
+        try:
+            load_platform(args.platform or spidercls.default_platform, kind=kind)
+        except PlatformConfigError as exc:
+            raise UsageError(str(exc)) from exc
+        if not (args.start_urls or args.base_url):
+            raise UsageError(f"spider {args.spider!r} needs the platform's address: --start-url URL or --base-url URL")
+    elif not args.start_urls:
+        raise UsageError(f"spider {args.spider!r} needs at least one --start-url URL")
+
+    output = Path(args.output).resolve()
+    job = CrawlJob(
+        spider=args.spider,
+        output=output,
+        platform=args.platform,
+        start_urls=args.start_urls,
+        base_url=args.base_url,
+        max_pages=args.max_pages,
+        jobdir=Path(args.resume).resolve() if args.resume else None,
+        settings=overrides,
+    )
+    try:
+        (result,) = crawl_all([job], output_dir=output.parent)
+    except CrawlSetupError as exc:
+        raise UsageError(str(exc)) from exc
+    print(result.summary(), file=sys.stderr)
+    if not result.ok:
+        print(f"markwatch crawl: the crawl did not finish normally ({result.error or result.finish_reason or 'no stats'})",
+              file=sys.stderr)
+        return 1
+    return 0
