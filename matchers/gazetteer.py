@@ -37,10 +37,12 @@ import yaml
 Level = Literal["province", "city", "county"]
 
 ALIASES_PATH = Path(__file__).parent / "data" / "gazetteer" / "aliases.yaml"
-SHORT_TEXT = 40  # texts up to this length are treated like a ship-from field (weak names trusted)
+PLACE_LIKE_LEFTOVER = 2  # text with at most this many characters/words besides place names and
+# labels (发货地, 产地) is a ship-from field, where weak names alone are trusted
 CACHE_TEXT_MAX = 512  # longer texts are not worth keeping in the cache
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _NOT_LATIN = re.compile(r"[^a-z]+")
+_LABELS = re.compile(r"原产地|发货地|所在地|产地|发货|直发|来自|地址|省内|市内")
 _PROVINCE_SUFFIXES = ("特别行政区", "自治区", "省", "市")
 _CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
 _COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "林区", "特区", "区", "县", "市", "旗")
@@ -80,9 +82,19 @@ class Gazetteer:
         self._ancestors = ancestors
         self._aliases = aliases
         self._by_path = {p.full_name: p for p in places.values()}
+        import opencc
+
+        self._t2s = opencc.OpenCC("t2s")
+        # Text is converted to simplified before matching, so names are too: t2s also folds
+        # some simplified characters (乾安县 -> 干安县), and both sides must fold alike.
+        for name in list(chinese):
+            folded = self._t2s.convert(name)
+            if folded != name:
+                target = chinese.setdefault(folded, {})
+                for code, strong in chinese[name].items():
+                    target[code] = target.get(code, False) or strong
         self._zh = _automaton(chinese, places, pad=False)
         self._latin: ahocorasick.Automaton | None = None
-        self._t2s = None
         self.resolve_cached = functools.lru_cache(maxsize=100_000)(self._resolve)
         self.find_cached = functools.lru_cache(maxsize=20_000)(self._find)
         self.region = functools.lru_cache(maxsize=4096)(self._region)
@@ -124,35 +136,43 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ matching
     def _resolve(self, text: str) -> Place | None:
-        mentions = self._mentions(text)
+        mentions, place_like = self._mentions(text)
         if not mentions:
             return None
-        scored = [best for best in self._score(mentions, len(text) <= SHORT_TEXT) if best]
+        scored = [best for best in self._score(mentions, place_like) if best]
         if not scored:
             return None
         top = max(score for _, score in scored)
         return self._common([p for p, score in scored if score == top])
 
     def _find(self, text: str) -> tuple[Place, ...]:
-        mentions = self._mentions(text)
+        mentions, place_like = self._mentions(text)
         seen: dict[str, Place] = {}
-        for best in self._score(mentions, len(text) <= SHORT_TEXT):
+        for best in self._score(mentions, place_like):
             if best:
                 seen.setdefault(best[0].adcode, best[0])
         return tuple(seen.values())
 
-    def _mentions(self, text: str) -> list[Candidates]:
-        """Names found in the text: leftmost-longest, non-overlapping, Chinese then romanised."""
-        zh = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
-        mentions = []
-        if any(ch >= "\u3400" for ch in zh):
-            mentions = _greedy(self._zh.iter(self._simplified(zh)))
-        latin = _NOT_LATIN.sub(" ", zh.lower())
-        if latin.strip():
-            mentions += _greedy(self._latin_automaton().iter(f" {latin} "))
-        return mentions
+    def _mentions(self, text: str) -> tuple[list[Candidates], bool]:
+        """Names found in the text (leftmost-longest, non-overlapping, Chinese then romanised),
+        and whether the text is little more than those names (a ship-from field, not a title)."""
+        norm = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+        mentions: list[Candidates] = []
+        leftover = 0
+        if any(ch >= "\u3400" for ch in norm):
+            zh = self._simplified(norm)
+            spans = _greedy(self._zh.iter(zh))
+            mentions = [cands for cands, _ in spans]
+            cjk = sum(1 for ch in _LABELS.sub("", zh) if ch >= "\u3400")
+            leftover += cjk - sum(weight for _, weight in spans)
+        latin = _NOT_LATIN.sub(" ", norm.lower().replace("'", "").replace("\u2019", "")).split()
+        if latin:
+            spans = _greedy(self._latin_automaton().iter(f" {' '.join(latin)} "), padded=True)
+            mentions += [cands for cands, _ in spans]
+            leftover += len(latin) - sum(weight for _, weight in spans)
+        return mentions, leftover <= PLACE_LIKE_LEFTOVER
 
-    def _score(self, mentions: list[Candidates], short: bool) -> list[tuple[Place, int] | None]:
+    def _score(self, mentions: list[Candidates], place_like: bool) -> list[tuple[Place, int] | None]:
         """Per mention, its best place and score (see module docstring), or None when unusable."""
         having: dict[str, set[int]] = defaultdict(set)
         for i, cands in enumerate(mentions):
@@ -160,19 +180,22 @@ class Gazetteer:
                 having[place.adcode].add(i)
         out: list[tuple[Place, int] | None] = []
         for i, cands in enumerate(mentions):
-            scored: list[tuple[Place, int]] = []
+            scored: list[tuple[Place, bool, int]] = []
             for place, strong in cands:
                 support: set[int] = set()
                 for code in self._ancestors[place.adcode]:
                     support |= having.get(code, set())
                 support.discard(i)
-                if strong or support or short:
-                    scored.append((place, 1 + len(support)))
+                if strong or support or place_like:
+                    scored.append((place, strong, 1 + len(support)))
             if not scored:
                 out.append(None)
                 continue
-            top = max(score for _, score in scored)
-            common = self._common([p for p, score in scored if score == top])
+            top = max(score for _, _, score in scored)
+            best = [(p, strong) for p, strong, score in scored if score == top]
+            if any(strong for _, strong in best):  # 西安 is the city before the two 西安区
+                best = [(p, strong) for p, strong in best if strong]
+            common = self._common([p for p, _ in best])
             out.append((common, top) if common else None)
         return out
 
@@ -188,10 +211,6 @@ class Gazetteer:
         return self.places[max(shared, key=lambda code: len(self._ancestors[code]))]
 
     def _simplified(self, text: str) -> str:
-        if self._t2s is None:
-            import opencc
-
-            self._t2s = opencc.OpenCC("t2s")
         return self._t2s.convert(text)
 
     def _latin_automaton(self) -> ahocorasick.Automaton:
@@ -321,21 +340,24 @@ def _automaton(names: dict[str, dict[str, bool]], places: dict[str, Place], pad:
     for name, codes in names.items():
         key = f" {name} " if pad else name
         cands: Candidates = tuple((places[code], strong) for code, strong in codes.items())
-        automaton.add_word(key, (len(key), cands))
+        weight = len(name.split()) if pad else len(name)  # words or characters it covers
+        automaton.add_word(key, (len(key), weight, cands))
     automaton.make_automaton()
     return automaton
 
 
-def _greedy(hits: Iterable[tuple[int, tuple[int, Candidates]]]) -> list[Candidates]:
-    """Leftmost-longest non-overlapping matches (padded keys may share their boundary space)."""
-    spans = sorted(((end - length + 1, -length, cands) for end, (length, cands) in hits),
-                   key=lambda s: (s[0], s[1]))
-    out: list[Candidates] = []
+def _greedy(hits: Iterable[tuple[int, tuple[int, int, Candidates]]],
+            padded: bool = False) -> list[tuple[Candidates, int]]:
+    """Leftmost-longest non-overlapping matches with their weights (a padded key's trailing space
+    may also be the next key's leading one)."""
+    spans = sorted(((end - length + 1, length, weight, cands) for end, (length, weight, cands) in hits),
+                   key=lambda s: (s[0], -s[1]))
+    out: list[tuple[Candidates, int]] = []
     next_free = 0
-    for start, neg_len, cands in spans:
+    for start, length, weight, cands in spans:
         if start >= next_free:
-            out.append(cands)
-            next_free = start - neg_len - 1  # let a padded key's trailing space be the next's leading one
+            out.append((cands, weight))
+            next_free = start + length - (1 if padded else 0)
     return out
 
 
