@@ -9,18 +9,23 @@ extruct does the parsing; price-parser reads prices written as text.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
+from urllib.parse import urljoin
 
 import extruct
+import jstyleson
+from extruct.utils import parse_html
 from price_parser import Price
 
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Vehicle"})
 OFFER_TYPES = frozenset({"Offer", "AggregateOffer"})
 SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/")
 _WS = re.compile(r"\s+")
+_COMMENT_LINE = re.compile(r"^\s*(//.*|<!--.*-->)", re.MULTILINE)
 
 
 @dataclass
@@ -153,8 +158,8 @@ def _images(value: Any) -> list[str]:
     return urls
 
 
-def product_data(node: dict[str, Any], syntax: str) -> ProductData:
-    """Read the fields markwatch needs from one Product node."""
+def product_data(node: dict[str, Any], syntax: str, base_url: str = "") -> ProductData:
+    """Read the fields markwatch needs from one Product node (image URLs made absolute)."""
     offer = pick_offer(node.get("offers"))
     price, currency = offer_price(offer) if offer else (None, "")
     seller = clean_text(offer.get("seller")) if offer else ""
@@ -168,7 +173,7 @@ def product_data(node: dict[str, Any], syntax: str) -> ProductData:
         category=clean_text(node.get("category")),
         sku=clean_text(node.get("sku") or node.get("productID") or node.get("productGroupID")),
         seller_name=seller,
-        image_urls=_images(node.get("image")),
+        image_urls=[urljoin(base_url, u) for u in _images(node.get("image"))],
     )
 
 
@@ -205,18 +210,38 @@ def rdfa_to_nodes(expanded: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [compact(n, 0) for n in roots]
 
 
-def extract_product(html: str, base_url: str) -> ProductData | None:
+def jsonld_blocks(tree: Any) -> list[Any]:
+    """Every JSON-LD block that parses, one by one: a broken block elsewhere on the page (common on
+    real shops) must not hide a good one. Same tolerance as extruct (comments, control chars)."""
+    items: list[Any] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        text = script.xpath("string()")
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            try:
+                data = jstyleson.loads(_COMMENT_LINE.sub("", text), strict=False)
+            except ValueError:
+                continue
+        items.extend(data if isinstance(data, list) else [data])
+    return [item for item in items if isinstance(item, dict)]
+
+
+def extract_product(html: str | bytes, base_url: str) -> ProductData | None:
     """The page's main product, or None when the page carries no schema.org Product.
 
     Order: JSON-LD, then microdata, then RDFa (parsed only when the others have none: it is slow)."""
-    data = extruct.extract(html, base_url=base_url, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore")
-    for syntax in ("json-ld", "microdata"):
-        node = find_product(data.get(syntax, []))
-        if node is not None:
-            return product_data(node, syntax)
-    if "typeof" in html:
-        rdfa = extruct.extract(html, base_url=base_url, syntaxes=["rdfa"], errors="ignore").get("rdfa", [])
+    tree = parse_html(html, encoding="UTF-8")
+    node = find_product(jsonld_blocks(tree))
+    if node is not None:
+        return product_data(node, "json-ld", base_url)
+    microdata = extruct.extract(tree, base_url=base_url, syntaxes=["microdata"], uniform=True, errors="ignore")
+    node = find_product(microdata.get("microdata", []))
+    if node is not None:
+        return product_data(node, "microdata", base_url)
+    if tree.xpath("//*[@typeof][1]"):
+        rdfa = extruct.extract(html, base_url=base_url, syntaxes=["rdfa"], errors="ignore").get("rdfa", [])  # needs its own DOM
         node = find_product(rdfa_to_nodes(rdfa))
         if node is not None:
-            return product_data(node, "rdfa")
+            return product_data(node, "rdfa", base_url)
     return None

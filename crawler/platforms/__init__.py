@@ -81,7 +81,6 @@ class RenderSteps(BaseModel):
     detail_ready: str
     detail_error: str
     error_attribute: str = "data-error"
-    abort_resources: list[str] = Field(default_factory=lambda: ["image", "media", "font"])
 
 
 class RenderedPlatform(BaseModel):

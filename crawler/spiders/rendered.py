@@ -1,0 +1,111 @@
+"""``rendered``: JavaScript storefronts crawled through a real headless Chromium (scrapy-playwright).
+
+The listing grid only exists after the page's script runs and the "load more" button has been
+pressed until the grid says it is complete; detail pages render their fields after an API call.
+Steps and selectors come from the platform file (crawler/platforms/<name>.yaml, kind rendered).
+A detail page whose script reports an error (``[data-error]``) is a bad page, not a listing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, AsyncIterator
+
+from parsel import Selector
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy_playwright.page import PageMethod
+
+from crawler.badpages import report_bad_page
+from crawler.items import finish_listing, load_fields
+from crawler.platforms import RenderedPlatform
+from crawler.spiders.base import MarkwatchSpider
+
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HEAVY_RESOURCES = frozenset({"image", "media", "font"})
+_GROWN_JS = "([card, n, done]) => document.querySelectorAll(card).length > n || !!document.querySelector(done)"
+
+
+def abort_heavy_resources(request: Any) -> bool:
+    """Images, media and fonts are not needed to read a listing: skip them to save time."""
+    return request.resource_type in HEAVY_RESOURCES
+
+
+class RenderedSpider(MarkwatchSpider):
+    name = "rendered"
+    platform_kind = "rendered"
+    default_platform = "storefront"
+    config: RenderedPlatform
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Route requests through the browser (only this spider starts one), a few pages at a time."""
+        super().update_settings(settings)
+        settings.set("DOWNLOAD_HANDLERS", {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}, priority="spider")
+        pages = settings.getint("RENDERED_CONCURRENCY", 4)
+        settings.set("CONCURRENT_REQUESTS", pages, priority="spider")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", pages, priority="spider")
+        settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", pages, priority="spider")
+        settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
+
+    async def start(self) -> AsyncIterator[Any]:
+        urls = self.start_urls or [self.url(path) for path in self.config.start_paths]
+        for url in urls:
+            request = self.request(
+                url, self.parse_grid,
+                meta={"playwright": True, "playwright_include_page": True,
+                      "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"}},
+            )
+            if request is not None:
+                yield request
+
+    async def parse_grid(self, response: Response) -> AsyncIterator[Any]:
+        """Press "load more" until the grid is complete, then follow every card to its detail page."""
+        steps = self.config.render
+        page = response.meta["playwright_page"]
+        clicks = 0
+        try:
+            while not await page.query_selector(steps.list_complete):
+                count = await page.locator(steps.card).count()
+                button = page.locator(steps.load_more)
+                if await button.count():
+                    await button.first.click(timeout=10_000)
+                    clicks += 1
+                await page.wait_for_function(_GROWN_JS, arg=[steps.card, count, steps.list_complete], timeout=30_000)
+        except Exception as exc:  # a timeout or a vanished button: keep what loaded, report the page
+            report_bad_page(self.crawler, response.url, "render_incomplete", f"grid not complete after {clicks} clicks: {exc}")
+        finally:
+            html = await page.content()
+            await page.close()
+        self.crawler.stats.inc_value("markwatch/rendered/load_more_clicks", clicks)
+        wait_for = f"{steps.detail_ready}, {steps.detail_error}"
+        for href in Selector(text=html).css(steps.detail_links).getall():
+            url = response.urljoin(href.strip())
+            if not self.same_site(url):
+                continue
+            request = self.request(
+                url, self.parse_detail,
+                meta={"playwright": True,
+                      "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
+                      "playwright_page_methods": [PageMethod("wait_for_selector", wait_for, timeout=30_000)]},
+            )
+            if request is None:
+                return
+            yield request
+
+    def parse_detail(self, response: Response) -> Any:
+        """A rendered detail page: one listing, or a bad page when the script reported an error."""
+        steps = self.config.render
+        failed = response.css(steps.detail_error)
+        if failed:
+            status = failed.attrib.get(steps.error_attribute, "") or "unknown"
+            report_bad_page(self.crawler, response.url, f"render_error_{status}", "the page's script could not load the listing")
+            return None
+        loader = load_fields(response, self.config.fields, self.config.default_currency)
+        item = finish_listing(loader, self.platform, response.url)
+        missing = [f for f in self.config.required if not item.get(f)]
+        if missing:
+            report_bad_page(self.crawler, response.url, "missing_fields", f"no {', '.join(missing)} after rendering")
+            return None
+        if item.get("price") is None:
+            self.crawler.stats.inc_value("markwatch/missing_price")
+        return item
