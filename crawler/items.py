@@ -122,6 +122,6 @@ def load_fields(response: Any, rules: dict[str, Any], default_currency: str = ""
             loader.add_css(field, rule.css, *processors, re=rule.re)
         else:
             loader.add_xpath(field, rule.xpath, *processors, re=rule.re)
-    if default_currency and loader.get_output_value("price") is not None:
+    if default_currency:  # the platform's currency; a currency on the page comes first
         loader.add_value("currency", default_currency)
     return loader

@@ -85,7 +85,7 @@ class ApiSpider(MarkwatchSpider):
         loader = ListingLoader(base_url=response.url)
         for field, path in self.config.fields.items():
             loader.add_value(field, dig(data, path))
-        if self.config.default_currency and loader.get_output_value("price") is not None:
+        if self.config.default_currency:  # the document's own currency comes first
             loader.add_value("currency", self.config.default_currency)
         item = finish_listing(loader, self.platform, response.url)
         missing = [f for f in self.config.required if not item.get(f)]

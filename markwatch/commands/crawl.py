@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--base-url", default=None, metavar="URL", help="the platform's address, if not given by --start-url")
     parser.add_argument("--resume", default=None, metavar="DIR",
                         help="keep crawl state in DIR; run again with the same DIR to resume (output is appended)")
+    parser.add_argument("--stats-json", default=None, metavar="FILE",
+                        help="also write the crawl's final Scrapy stats as JSON (for scripts and benchmarks)")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable), e.g. -s CLOSESPIDER_ITEMCOUNT=10")
     parser.set_defaults(func=run)
@@ -85,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     except CrawlSetupError as exc:
         raise UsageError(str(exc)) from exc
     print(result.summary(), file=sys.stderr)
+    if args.stats_json:
+        Path(args.stats_json).write_text(json.dumps(result.stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
     if not result.ok:
         print(f"markwatch crawl: the crawl did not finish normally ({result.error or result.finish_reason or 'no stats'})",
               file=sys.stderr)

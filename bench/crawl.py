@@ -1,0 +1,147 @@
+"""Crawl throughput: the ``html`` and ``api`` spiders against a large demo marketplace, beside
+``scrapy bench`` run in the same invocation, plus the ``rendered`` spider through Chromium.
+
+Why a script and not a timed test: speed depends on the machine and its load; what we track is
+the ratio to Scrapy's own benchmark measured at the same moment. Goal: ≥ 0.7× scrapy bench and
+< 300 MB peak memory for the html/api spiders (parsing + item validation on, API rate limit off).
+
+    .venv/bin/python bench/crawl.py [--listings 100000] [--pages 3000] [--rendered-pages 150]
+
+Prints one line per run: pages, seconds, pages/s, ratio to scrapy bench, peak RSS (whole
+process tree, sampled from /proc, so Chromium counts for ``rendered``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            statm = Path(f"/proc/{entry}/statm").read_text().split()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = int(statm[1]) * page
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """Run a command; return it, wall seconds and the peak RSS of its process tree."""
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    done.set()
+    sampler.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), time.monotonic() - started, peak
+
+
+def scrapy_bench(seconds: int) -> float:
+    """pages/s of ``scrapy bench`` (vanilla Scrapy, run outside this project's settings)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, _, _ = run_measured([PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
+                                  Path(tmp), timeout=seconds + 60)
+    log = proc.stderr
+    pages = re.search(r"'response_received_count': (\d+)", log)
+    elapsed = re.search(r"'elapsed_time_seconds': ([\d.]+)", log)
+    if pages and elapsed:
+        return int(pages.group(1)) / float(elapsed.group(1))
+    rates = [float(x) for x in re.findall(r"at (\d+) pages/min", log)]
+    if not rates:
+        raise SystemExit(f"could not read scrapy bench's figures:\n{log[-2000:]}")
+    return max(rates) / 60.0
+
+
+def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str], workdir: Path) -> dict:
+    """One ``markwatch crawl`` in a subprocess capped at ``pages`` pages; its figures."""
+    stats_file = workdir / f"{spider}-stats.json"
+    cmd = [PYTHON, "-m", "markwatch.cli", "crawl", spider, "--platform", platform, "--start-url", base_url + "/",
+           "--output", str(workdir / f"{spider}.jsonl"), "--stats-json", str(stats_file),
+           "-s", f"CLOSESPIDER_PAGECOUNT={pages}", "-s", "PROGRESS_INTERVAL=0", *extra]
+    proc, wall, peak = run_measured(cmd, REPO, timeout=600)
+    if proc.returncode != 0 or not stats_file.is_file():
+        raise SystemExit(f"{spider} crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    n = int(stats.get("response_received_count", 0))
+    elapsed = float(stats.get("elapsed_time_seconds") or wall)
+    return {"pages": n, "items": int(stats.get("item_scraped_count", 0)), "seconds": elapsed,
+            "pages_per_s": n / elapsed, "peak_mb": peak / 2**20}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=100_000)
+    parser.add_argument("--pages", type=int, default=3000, help="CLOSESPIDER_PAGECOUNT of each html/api run")
+    parser.add_argument("--rendered-pages", type=int, default=150, help="pages for the rendered run (0 = skip)")
+    parser.add_argument("--bench-seconds", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    from markwatch.marketplace.process import start_marketplace
+
+    print(f"starting the demo marketplace with {args.listings} listings (API rate limit off)…", flush=True)
+    t0 = time.monotonic()
+    with start_marketplace(listings=args.listings, seed=7, api_rate=0) as market, \
+            tempfile.TemporaryDirectory() as tmp:
+        print(f"  ready in {time.monotonic() - t0:.1f}s: {market.urls}", flush=True)
+        baseline = scrapy_bench(args.bench_seconds)
+        print(f"scrapy bench (same run, {args.bench_seconds}s): {baseline:7.1f} pages/s", flush=True)
+        rows = [
+            ("html / bazaar", crawl("html", "bazaar", market.urls["bazaar"], args.pages, [], Path(tmp))),
+            ("api / openmall", crawl("api", "openmall", market.urls["openmall"], args.pages, [], Path(tmp))),
+        ]
+        for label, row in rows:
+            print(f"{label:16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
+                  f"{row['pages_per_s']:7.1f} pages/s  {row['pages_per_s'] / baseline:4.2f}× scrapy bench  "
+                  f"peak {row['peak_mb']:5.0f} MB", flush=True)
+        if args.rendered_pages:
+            row = crawl("rendered", "storefront", market.urls["storefront"], args.rendered_pages,
+                        ["-s", "RENDERED_CONCURRENCY=4"], Path(tmp))
+            print(f"{'rendered (4 pg)':16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
+                  f"{row['pages_per_s']:7.1f} pages/s  (one Chromium, 4 pages)  "
+                  f"peak {row['peak_mb']:5.0f} MB incl. browser", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
