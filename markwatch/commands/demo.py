@@ -1,0 +1,191 @@
+"""``markwatch demo``: the main job, end to end on the bundled demo marketplace (CONTRACTS §6).
+
+Why a single command: it is the first thing a new user runs and the smoke test of the whole
+system: start the marketplace on loopback, crawl its three platforms with the three kinds of
+spider at once, match the listings against the register, score the result against the
+marketplace's ground truth, and print one summary a person can read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("markwatch.demo")
+
+# platform → the spider that crawls it (docs/marketplace.md)
+DEMO_PLATFORMS: dict[str, str] = {"bazaar": "html", "storefront": "rendered", "openmall": "api"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="the main job: crawl the demo marketplace, match, report (and keep serving)",
+        description=(
+            "Start the demo marketplace (three platforms on loopback: server-rendered 'bazaar', JavaScript "
+            "'storefront', JSON API 'openmall'), crawl all three at once, match every listing against the "
+            "register, and print a summary with counts per platform, timings and the accuracy of the whole "
+            "run against the marketplace's ground truth. Output goes to --data-dir: listings/*.jsonl, "
+            "leads.jsonl, demo-labels.jsonl."
+        ),
+    )
+    parser.add_argument("--listings", type=int, default=None, metavar="N",
+                        help="size of the demo catalogue (default: config demo_listings, 2000)")
+    parser.add_argument("--seed", type=int, default=None, help="catalogue seed (default: config demo_seed, 7)")
+    parser.add_argument("--data-dir", default=None, metavar="DIR",
+                        help="where results go (default: config data_dir, ./markwatch-data)")
+    parser.add_argument("--no-serve", action="store_true",
+                        help="print the summary and exit (0 when the run succeeded) instead of serving afterwards")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="minimum lead score (default: config match_threshold, 0.5)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from markwatch.config import load_config
+
+    config = load_config(
+        data_dir=args.data_dir, demo_listings=args.listings, demo_seed=args.seed,
+        match_threshold=args.threshold,
+    )
+    data_dir = config.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return DemoRun(config, data_dir, serve=not args.no_serve).run()
+
+
+class DemoRun:
+    """One demo run; each step records its timing for the summary."""
+
+    def __init__(self, config: Any, data_dir: Path, serve: bool) -> None:
+        self.config = config
+        self.data_dir = data_dir
+        self.serve = serve
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str, started: float) -> None:
+        self.timings[name] = time.monotonic() - started
+
+    def run(self) -> int:
+        from markwatch.marketplace.process import start_marketplace
+
+        say(f"markwatch demo: {self.config.demo_listings} listings (seed {self.config.demo_seed}), results in {self.data_dir}")
+        t = time.monotonic()
+        labels = self.data_dir / "demo-labels.jsonl"
+        with start_marketplace(listings=self.config.demo_listings, seed=self.config.demo_seed,
+                               labels_out=labels) as market:
+            self.step("start marketplace", t)
+            for platform, url in market.urls.items():
+                say(f"  {platform:<11} {url}")
+            crawl_ok, listings_file, per_platform = self.crawl(market.urls)
+            leads_file, match_line = self.match(listings_file)
+            accuracy = self.accuracy(leads_file, labels, per_platform)
+            self.print_summary(per_platform, match_line, accuracy)
+            if not crawl_ok:
+                say("demo: at least one crawl failed (see above); exit 1")
+                return 1
+            if self.serve:
+                self.wait_while_serving(market.urls)
+        return 0
+
+    # -- steps -------------------------------------------------------------------------
+    def crawl(self, urls: dict[str, str]) -> tuple[bool, Path, dict[str, Any]]:
+        from crawler.runner import CrawlJob, crawl_all
+
+        say("crawling the three platforms at once (progress every 5 s)…")
+        t = time.monotonic()
+        jobs = [
+            CrawlJob(spider=spider, platform=platform, base_url=urls[platform],
+                     output=Path("listings") / f"{platform}.jsonl")
+            for platform, spider in DEMO_PLATFORMS.items()
+        ]
+        results = crawl_all(jobs, output_dir=self.data_dir, settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False})
+        self.step("crawl", t)
+        combined = self.data_dir / "listings.jsonl"
+        with combined.open("wb") as out:
+            for result in results:
+                if result.output.exists():
+                    out.write(result.output.read_bytes())
+        per_platform = {
+            r.job.platform: {"spider": r.job.spider, "pages": r.pages, "listings": r.listings,
+                             "bad": r.bad_pages, "elapsed": r.elapsed, "ok": r.ok, "error": r.error}
+            for r in results
+        }
+        for r in results:
+            if not r.ok:
+                say(r.summary())
+        return all(r.ok for r in results), combined, per_platform
+
+    def match(self, listings_file: Path) -> tuple[Path, str]:
+        from matchers.batch import match_file
+        from matchers.matcher import Matcher
+
+        say("matching listings against the register…")
+        t = time.monotonic()
+        matcher = Matcher.from_paths(self.config.register or None, threshold=self.config.match_threshold)
+        leads = self.data_dir / "leads.jsonl"
+        stats = match_file(matcher, listings_file, leads)
+        self.step("match", t)
+        return leads, stats.summary(str(leads))
+
+    def accuracy(self, leads_file: Path, labels_file: Path, per_platform: dict[str, Any]) -> dict[str, Any]:
+        """Precision/recall of crawl + match together, over the listings that were crawled."""
+        from matchers.evaluation import Tally
+
+        crawled = {row["url"] for row in read_jsonl(self.data_dir / "listings.jsonl")}
+        truth = {(row["url"], rid) for row in read_jsonl(labels_file) if row["url"] in crawled
+                 for rid in row.get("infringes", [])}
+        flagged = {(row["url"], row["right_id"]) for row in read_jsonl(leads_file)}
+        tally = Tally(tp=len(truth & flagged), fp=len(flagged - truth), fn=len(truth - flagged))
+        labelled = sum(1 for _ in read_jsonl(labels_file))
+        return {"tally": tally, "crawled": len(crawled), "catalogue": labelled}
+
+    # -- output --------------------------------------------------------------------------
+    def print_summary(self, per_platform: dict[str, Any], match_line: str, accuracy: dict[str, Any]) -> None:
+        lines = ["", "── markwatch demo summary " + "─" * 50,
+                 f"{'platform':<11} {'spider':<9} {'pages':>6} {'listings':>9} {'bad pages':>10} {'time':>7}"]
+        for platform, row in per_platform.items():
+            bad = sum(row["bad"].values())
+            lines.append(f"{platform:<11} {row['spider']:<9} {row['pages']:>6} {row['listings']:>9} "
+                         f"{bad:>10} {row['elapsed']:>6.1f}s" + ("" if row["ok"] else "  FAILED"))
+            if row["bad"]:
+                lines.append(" " * 12 + "bad pages by reason: " + ", ".join(f"{k} {v}" for k, v in row["bad"].items()))
+        lines.append(f"match: {match_line}")
+        tally = accuracy["tally"]
+        lines.append(f"crawled {accuracy['crawled']} of {accuracy['catalogue']} catalogue listings (the rest are "
+                     "pages the marketplace serves broken on purpose)")
+        lines.append(tally.line("accuracy vs ground truth"))
+        lines.append("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+        lines.append(f"files: {self.data_dir / 'listings.jsonl'}, {self.data_dir / 'leads.jsonl'}")
+        print("\n".join(lines), flush=True)  # the summary is the command's output: stdout
+
+    def wait_while_serving(self, urls: dict[str, str]) -> None:
+        say("\nThe demo marketplace keeps running so you can browse what was crawled:")
+        for platform, url in urls.items():
+            say(f"  {platform:<11} {url}")
+        say("(the analyst workbench arrives with the lead-store issue)  Press Ctrl-C to stop.")
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.wait(1.0):
+            pass
+
+
+def read_jsonl(path: Path) -> Any:
+    """Rows of a JSON Lines file we wrote ourselves (bad lines are a bug here, not input)."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
