@@ -1,0 +1,128 @@
+"""Start the demo marketplace as a child process and wait for READY (tests, benchmarks, ``markwatch demo``).
+
+Why a subprocess: the crawler's Twisted reactor and the marketplace's asyncio loop must not share
+a process, and a child can be killed cleanly whatever state it is in.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from pathlib import Path
+from threading import Thread
+
+from markwatch.marketplace.catalogue import PLATFORMS
+
+
+class MarketplaceError(RuntimeError):
+    """The marketplace did not start; the message carries the tail of its stderr."""
+
+
+class MarketplaceProcess:
+    """A running marketplace: ``.urls`` (platform → base URL), ``.labels_path``, ``.stop()``."""
+
+    def __init__(self, proc: subprocess.Popen, urls: dict[str, str], labels_path: Path | None,
+                 stderr_tail: deque[str]) -> None:
+        self.proc = proc
+        self.urls = urls
+        self.labels_path = labels_path
+        self._stderr_tail = stderr_tail
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stderr_tail(self) -> str:
+        return "".join(self._stderr_tail)
+
+    def stop(self, timeout: float = 10) -> int | None:
+        """SIGTERM, wait, then SIGKILL if it does not go; returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=timeout)
+        return self.proc.returncode
+
+    def __enter__(self) -> "MarketplaceProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _pump(stream, lines: "queue.Queue[str | None]") -> None:
+    """Forward the child's stdout lines (PLATFORM…, READY) and then None when it closes."""
+    for line in iter(stream.readline, ""):
+        lines.put(line)
+    lines.put(None)
+
+
+def _drain(stream, tail: deque[str]) -> None:
+    for line in iter(stream.readline, ""):
+        tail.append(line)
+    stream.close()
+
+
+def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
+                      api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
+                      host: str = "127.0.0.1") -> MarketplaceProcess:
+    """Start ``python -m markwatch.marketplace`` and return once it printed READY.
+
+    ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
+    Raises :class:`MarketplaceError` with the child's stderr tail if it dies or times out.
+    """
+    if labels_out is None:
+        fd, name = tempfile.mkstemp(prefix="marketplace-labels-", suffix=".jsonl")
+        os.close(fd)
+        labels_out = name
+    labels_path = Path(labels_out)
+    cmd = [sys.executable, "-m", "markwatch.marketplace", "--listings", str(listings), "--seed", str(seed),
+           "--api-rate", str(api_rate), "--api-burst", str(api_burst), "--host", host,
+           "--labels-out", str(labels_path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                            bufsize=1, start_new_session=True)
+    tail: deque[str] = deque(maxlen=40)
+    Thread(target=_drain, args=(proc.stderr, tail), daemon=True).start()
+    lines: queue.Queue[str | None] = queue.Queue()
+    Thread(target=_pump, args=(proc.stdout, lines), daemon=True).start()
+    urls: dict[str, str] = {}
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise MarketplaceError(f"the marketplace did not print READY within {timeout:.0f}s "
+                                       f"(listings={listings}); its stderr ends with:\n{''.join(tail)}")
+            try:
+                line = lines.get(timeout=min(left, 0.5))
+            except queue.Empty:
+                continue
+            if line is None:  # stdout closed: the child died
+                proc.wait(timeout=5)
+                time.sleep(0.1)  # let the stderr thread catch the last lines
+                raise MarketplaceError(f"the marketplace exited with code {proc.returncode} before READY; "
+                                       f"its stderr ends with:\n{''.join(tail)}")
+            words = line.split()
+            if len(words) == 3 and words[0] == "PLATFORM":
+                urls[words[1]] = words[2]
+            elif words == ["READY"]:
+                break
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        raise
+    missing = [p for p in PLATFORMS if p not in urls]
+    if missing:
+        proc.kill()
+        raise MarketplaceError(f"the marketplace printed READY without URLs for {missing}")
+    return MarketplaceProcess(proc, urls, labels_path, tail)

@@ -1,0 +1,98 @@
+"""Run the three platforms on three loopback ports in one process (one asyncio loop, uvicorn).
+
+Why one process: a single start (and a single READY line) for tests, benchmarks and the demo.
+Sockets are bound first on port 0 so the real ports (and base URLs) are known before the apps are
+built, the labels are written, and the PLATFORM/READY lines are printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from markwatch.marketplace.bazaar import build_bazaar
+from markwatch.marketplace.catalogue import PLATFORMS, Catalogue
+from markwatch.marketplace.openmall import build_openmall
+from markwatch.marketplace.site import HitCounter
+from markwatch.marketplace.storefront import build_storefront
+
+log = logging.getLogger("markwatch.marketplace")
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to :func:`serve` (three servers, one loop)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+def bind(host: str) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def base_url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def build_apps(catalogue: Catalogue, urls: dict[str, str], api_rate: float, api_burst: int) -> dict[str, HitCounter]:
+    return {
+        "bazaar": HitCounter(build_bazaar(catalogue, urls["bazaar"])),
+        "storefront": HitCounter(build_storefront(catalogue, urls["storefront"])),
+        "openmall": HitCounter(build_openmall(catalogue, urls["openmall"], api_rate, api_burst)),
+    }
+
+
+async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float = 200.0, api_burst: int = 50,
+                labels_out: str | Path | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; prints ``PLATFORM name url`` lines then ``READY`` to stdout."""
+    socks = {p: bind(host) for p in PLATFORMS}
+    urls = {p: base_url(host, s) for p, s in socks.items()}
+    apps = build_apps(catalogue, urls, api_rate, api_burst)
+    if labels_out:
+        started = time.perf_counter()
+        count = catalogue.write_labels(labels_out, urls)
+        log.info("wrote %d labelled listings to %s in %.1fs", count, labels_out, time.perf_counter() - started)
+    servers = {
+        p: _Server(uvicorn.Config(apps[p], lifespan="off", access_log=False, log_level="warning", http="h11",
+                                  timeout_keep_alive=30, server_header=False))
+        for p in PLATFORMS
+    }
+    loop = asyncio.get_running_loop()
+
+    def stop(signum: int) -> None:
+        log.info("signal %d: shutting down", signum)
+        for server in servers.values():
+            server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
+    tasks = [asyncio.create_task(servers[p].serve(sockets=[socks[p]])) for p in PLATFORMS]
+    while not all(s.started for s in servers.values()):
+        done = [t for t in tasks if t.done()]
+        if done:
+            for server in servers.values():
+                server.should_exit = True
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise RuntimeError("a platform server failed to start; see the log above")
+        await asyncio.sleep(0.01)
+    for p in PLATFORMS:
+        print(f"PLATFORM {p} {urls[p]}", flush=True)
+    print("READY", flush=True)
+    sys.stdout.flush()
+    await asyncio.gather(*tasks)
+    log.info("stopped")
