@@ -1,0 +1,166 @@
+"""The demo marketplace's catalogue: deterministic, complete, and with ground truth that follows
+docs/labelling.md (it is also the matcher's training data, so a wrong label teaches a wrong rule)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from markwatch.contracts import LabelledListing
+from markwatch.marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register
+from markwatch.marketplace.generator import CASE_SHARE, PRICE_DEPENDENT
+from markwatch.marketplace.renderings import mentions
+from markwatch.marketplace.vocab import COUNTERFEIT_WORDS
+
+
+@pytest.fixture(scope="module")
+def register():
+    return load_demo_register()
+
+
+@pytest.fixture(scope="module")
+def rights(register):
+    return {r.id: r for r in register.rights}
+
+
+def test_same_seed_same_catalogue_other_seed_other_catalogue(register) -> None:
+    a = list(generate_catalogue(600, 3, register).labelled_rows(PLACEHOLDER_URLS))
+    b = list(generate_catalogue(600, 3, register).labelled_rows(PLACEHOLDER_URLS))
+    c = list(generate_catalogue(600, 4, register).labelled_rows(PLACEHOLDER_URLS))
+    assert a == b
+    assert [r["title"] for r in a] != [r["title"] for r in c]
+
+
+def test_determinism_survives_a_different_hash_seed(tmp_path) -> None:
+    """No hash() or set ordering leaks into the output: two interpreters, two PYTHONHASHSEEDs."""
+    outs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"cat-{hash_seed}.jsonl"
+        subprocess.run([sys.executable, "-m", "markwatch.marketplace.catalogue", "--listings", "300", "--seed", "9",
+                        "--out", str(out)], check=True, env={"PYTHONHASHSEED": hash_seed, "PATH": "/usr/bin:/bin"})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_every_case_and_served_as_is_present(catalogue) -> None:
+    cases = Counter(e.case for e in catalogue.entries)
+    assert set(cases) == set(CASE_SHARE)
+    assert 0.40 <= cases["unrelated"] / len(catalogue.entries) <= 0.50
+    served = Counter(e.served_as for e in catalogue.entries)
+    assert set(served) == {"ok", "error500", "flaky500", "truncated", "missing_price", "mojibake"}
+    assert served["ok"] / len(catalogue.entries) > 0.9
+    platforms = Counter(e.platform for e in catalogue.entries)
+    assert 0.35 < platforms["bazaar"] / 2000 < 0.45 and 0.25 < platforms["openmall"] / 2000 < 0.35
+
+
+def test_listing_ids_unique_and_ids_in_infringes_exist(catalogue, rights) -> None:
+    assert len(catalogue.by_id) == len(catalogue.entries)
+    for e in catalogue.entries:
+        assert set(e.infringes) <= set(rights), (e.listing_id, e.infringes)
+        assert len(set(e.infringes)) == len(e.infringes)
+
+
+def test_gi_origins_follow_the_regions(catalogue, rights) -> None:
+    seen = Counter()
+    for e in catalogue.entries:
+        if not e.case.startswith("gi_") and e.case != "unrelated_same_goods":
+            continue
+        seen[e.case] += 1
+        if e.case == "gi_outside":
+            right = rights[e.infringes[0]]
+            assert e.origin and e.ship_from and not any(e.origin.startswith(r) for r in right.regions), e
+        elif e.case == "gi_inside":
+            assert e.infringes == [] and e.ship_from
+            assert any(e.origin.startswith(r) for rid in rights for r in rights[rid].regions
+                       if rights[rid].kind == "gi" and mentions(e.title, rights[rid].all_names)), e
+        elif e.case == "gi_unknown_origin":
+            assert e.ship_from == "" and e.infringes and "产地：" not in e.description
+        elif e.case == "gi_dodge":
+            right = rights[e.infringes[0]]
+            assert not e.origin or not any(e.origin.startswith(r) for r in right.regions)
+    assert min(seen.values()) >= 10
+
+
+def test_unrelated_goods_mention_no_protected_name(catalogue, register) -> None:
+    names = sorted({n for r in register.rights for n in r.all_names})
+    for e in catalogue.entries:
+        if e.case in ("unrelated", "unrelated_same_goods"):
+            assert not mentions(e.title + " " + e.brand, names), e.title
+            assert e.infringes == []
+
+
+def test_special_marks_named_by_unlicensed_sellers_are_labelled(catalogue, rights) -> None:
+    for e in catalogue.entries:
+        named = {rid for rid, r in rights.items() if r.kind == "special_mark" and mentions(e.title, r.all_names)}
+        if e.case == "sm_unlicensed":
+            assert named and named <= set(e.infringes) and set(e.infringes) <= named, (e.title, e.infringes)
+            assert all(e.seller_name not in rights[rid].authorized_sellers for rid in e.infringes)
+        elif e.case == "sm_official":
+            assert named and all(e.seller_name in rights[rid].authorized_sellers for rid in named)
+        elif e.case == "sm_wordsense":
+            assert re.search("招财进宝|莲莲有余", e.title) and e.infringes == []
+
+
+def test_trademark_cases_follow_the_labelling_policy(catalogue, rights) -> None:
+    for e in catalogue.entries:
+        if not e.case.startswith("tm_"):
+            continue
+        if e.case in ("tm_official", "tm_referential", "tm_resale", "tm_wordsense"):
+            assert e.infringes == [], e
+        else:
+            assert len(e.infringes) == 1, e
+            right = rights[e.infringes[0]]
+            assert right.kind == "trademark" and e.seller_name not in right.authorized_sellers
+        if e.case == "tm_official":
+            assert any(e.seller_name in r.authorized_sellers for r in rights.values())
+        if e.case == "tm_plain":  # plain mark, no wording: the low price is what makes it a counterfeit
+            right = rights[e.infringes[0]]
+            assert mentions(e.title, right.all_names)
+            assert not any(w.lower() in e.title.lower() for w in COUNTERFEIT_WORDS)
+        if e.case == "tm_resale":
+            assert not any(w.lower() in e.title.lower() for w in COUNTERFEIT_WORDS)
+        if e.case in ("tm_brand_field", "tm_description_only"):
+            right = rights[e.infringes[0]]
+            assert not mentions(e.title, right.all_names), e.title
+        if e.case == "tm_cross_class":
+            assert rights[e.infringes[0]].well_known and e.brand
+
+
+def test_price_dependent_cases_keep_their_price(catalogue) -> None:
+    for e in catalogue.entries:
+        if e.case in PRICE_DEPENDENT:
+            assert e.served_as != "missing_price" and e.price is not None and e.price > 0
+
+
+def test_expected_listing_ids_follow_the_broken_pages_table(catalogue) -> None:
+    for platform, skipped in (("bazaar", {"error500"}), ("storefront", {"error500"}),
+                              ("openmall", {"error500", "truncated"})):
+        mine = [e for e in catalogue.entries if e.platform == platform]
+        expected = catalogue.expected_listing_ids(platform)
+        assert expected == {e.listing_id for e in mine if e.served_as not in skipped}
+        assert any(e.served_as in skipped for e in mine)
+
+
+def test_cli_writes_valid_labelled_listings(tmp_path) -> None:
+    out = tmp_path / "train.jsonl"
+    subprocess.run([sys.executable, "-m", "markwatch.marketplace.catalogue", "--listings", "400", "--seed", "2",
+                    "--out", str(out)], check=True, capture_output=True)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 400
+    for row in rows:
+        LabelledListing.model_validate(row)
+        base = PLACEHOLDER_URLS[row["platform"]]
+        assert row["url"].startswith(base + "/") and all(u.startswith(base + "/static/img/") for u in row["image_urls"])
+        assert row["currency"] == "CNY" and {"infringes", "case", "served_as"} <= set(row)
+        if row["served_as"] == "missing_price":
+            assert row["price"] is None
+
+
+def test_tiny_and_large_catalogues_generate(register) -> None:
+    assert len(generate_catalogue(1, 1, register).entries) == 1
+    assert len(generate_catalogue(37, 1, register).entries) == 37
