@@ -10,6 +10,7 @@ listing looks the same whichever spider found it. Validation against the pydanti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable, Iterable
 from urllib.parse import urljoin
 
@@ -17,7 +18,7 @@ import scrapy
 from itemloaders.processors import Identity, Join, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from crawler.extract.schemaorg import clean_text, parse_price
+from crawler.extract.schemaorg import parse_price
 
 LISTING_FIELDS = (
     "url", "platform", "listing_id", "title", "description", "price", "currency", "seller_name",
@@ -49,10 +50,15 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_LINE_BREAKS = re.compile(r"\s*[\r\n\t\f\v]\s*")
+
+
 def _text(value: Any) -> str | None:
-    if value is None:
+    """Stripped text; line breaks and tabs (markup layout) become one space, but spaces the
+    platform shows inside a title stay as they are (they can be part of an evasion)."""
+    if value is None or isinstance(value, (dict, list)):
         return None
-    text = clean_text(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else str(value)
+    text = _LINE_BREAKS.sub(" ", str(value)).strip()
     return text or None
 
 

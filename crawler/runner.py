@@ -139,9 +139,12 @@ def crawl_all(
     for job in jobs:
         if job.spider not in names:
             raise CrawlSetupError(f"unknown spider {job.spider!r}; known spiders: {', '.join(sorted(names))}")
-    if install_root_handler is None:
+    if install_root_handler is None:  # the markwatch CLI has configured logging already
         install_root_handler = not logging.getLogger().handlers
-    process = CrawlerProcess(base, install_root_handler=install_root_handler)
+    base.set("LOG_INSTALL_ROOT_HANDLER", install_root_handler, priority="cmdline")
+    process = CrawlerProcess(base)
+    if not install_root_handler:  # Scrapy set its loggers to DEBUG; keep them at LOG_LEVEL
+        logging.getLogger("scrapy").setLevel(base.get("LOG_LEVEL", "INFO"))
     out_dir = Path(output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[CrawlResult] = []

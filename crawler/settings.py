@@ -61,6 +61,9 @@ EXTENSIONS = {"crawler.extensions.ProgressLog": 500}
 PROGRESS_INTERVAL = 15.0
 LOGSTATS_INTERVAL = 60.0
 LOG_LEVEL = _CONFIG.log_level
+# No listening ports from a crawler process.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Rendering (used by the ``rendered`` spider only, which installs the scrapy-playwright handler):
 # Debian's Chromium when present, Playwright's own otherwise; one browser, a few pages at a time.

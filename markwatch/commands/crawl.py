@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s {item!r}: write NAME=VALUE, e.g. -s CLOSESPIDER_ITEMCOUNT=10")
         overrides[name.strip()] = value
-    if not getattr(args, "verbose", False):
+    if getattr(args, "verbose", False):
+        overrides.setdefault("LOG_LEVEL", "DEBUG")
+    else:
         overrides.setdefault("STATS_DUMP", "False")  # the summary below says what matters
     settings = project_settings()
     spiders = known_spiders(settings)
