@@ -80,6 +80,8 @@ class Generator:
         self._homes: dict[str, pl.Place] = {}
         self._inside = {rid: pl.places_inside(self.rights[rid].regions) for rid in self.gi}
         self._outside = {rid: pl.places_outside(self.rights[rid].regions) for rid in self.gi}
+        self._safe_vocab()
+        self._desc_tails = self._make_desc_tails()
         self.builders: dict[str, Callable[[], dict]] = {
             name: getattr(self, "_" + name) for name in CASE_SHARE
         }
@@ -144,11 +146,16 @@ class Generator:
     def _desc(self, *specific: str, claims: bool = False) -> str:
         rng = self.rng
         parts = [s for s in specific if s]
-        parts += rng.sample(v.GENERIC_DESC, rng.randint(1, 3))
+        parts.append(rng.choice(self._desc_tails))
         if claims:
-            parts.append(rng.choice(v.CLAIM_WORDS) + "。")
-        parts += rng.sample(v.SERVICE, rng.randint(1, 3))
+            parts.insert(-1, rng.choice(v.CLAIM_WORDS) + "。")
         return "".join(parts)
+
+    def _make_desc_tails(self, count: int = 1500) -> list[str]:
+        """Generic description sentences, pre-combined once: one choice per listing instead of six."""
+        rng = self.rng
+        return ["".join(rng.sample(v.GENERIC_DESC, rng.randint(1, 3)) + rng.sample(v.SERVICE, rng.randint(1, 3)))
+                for _ in range(count)]
 
     def _product(self, rid: str, exclude_names: bool = False) -> tuple[str, str, float]:
         goods = v.TM_GOODS[rid]
@@ -321,17 +328,34 @@ class Generator:
         brands = v.BRANDS_BY_SLUG.get(slug)
         return self.rng.choice(brands) if brands and self.rng.random() < 0.5 else self.rng.choice(v.NO_BRAND)
 
+    def _safe_vocab(self) -> None:
+        """Ordinary-goods vocabulary with every part free of protected names (checked once, not per listing).
+
+        Parts are joined with spaces, so a name cannot form across two parts.
+        """
+        def clean(text: str) -> bool:
+            return not mentions(text, self.all_names)
+
+        self._u_goods = [u for u in v.UNRELATED if clean(u[0].replace("{a}", " ").replace("{s}", " "))]
+        self._u_adj = [a for a in v.ADJECTIVES if clean(a)]
+        self._u_sell = [w for w in v.SELL_WORDS if clean(w)]
+        self._u_sizes = {slug: [x for x in sizes if clean(x)] or [""] for slug, sizes in v.SIZES_BY_SLUG.items()}
+        self._u_brands = {slug: [b for b in brands if clean(b)] for slug, brands in v.BRANDS_BY_SLUG.items()}
+
+    def _brand_for(self, slug: str) -> str:
+        brands = self._u_brands.get(slug)
+        return self.rng.choice(brands) if brands and self.rng.random() < 0.5 else self.rng.choice(v.NO_BRAND)
+
     def _unrelated(self) -> dict:
         rng = self.rng
-        for _ in range(10):
-            phrase, slug, lo, hi = rng.choice(v.UNRELATED)
-            size = rng.choice(v.SIZES_BY_SLUG.get(slug, [""]))
-            title = _join(self._sell() if rng.random() < 0.5 else "", phrase.format(a=self._adj(), s=size), self._sell())
-            brand = self._brand_for(slug)
-            if rng.random() < 0.4 and brand not in v.NO_BRAND:
-                title = f"{brand} {title}"
-            if not mentions(title + " " + brand, self.all_names):
-                break
+        phrase, slug, lo, hi = rng.choice(self._u_goods)
+        size = rng.choice(self._u_sizes.get(slug, [""]))
+        sell = self._u_sell
+        title = _join(rng.choice(sell) if rng.random() < 0.5 else "", phrase.format(a=rng.choice(self._u_adj), s=size),
+                      rng.choice(sell))
+        brand = self._brand_for(slug)
+        if brand not in v.NO_BRAND and rng.random() < 0.4:
+            title = f"{brand} {title}"
         seller = self._seller("ordinary" if rng.random() < 0.9 else "shady")
         return dict(title=title, slug=slug, price=pretty_price(rng.uniform(lo, hi)), seller=seller, brand=brand,
                     infringes=[], case="unrelated", description=self._desc())
