@@ -454,7 +454,9 @@ class Generator:
     def _sm_unlicensed(self) -> dict:
         rng = self.rng
         rid = rng.choice(self.sm)
-        title, infringes, slug, base = self._sm_title(rid)
+        title, _named, slug, base = self._sm_title(rid)
+        # Every special mark the title names is used (CIIE Jinbao names both 进宝 and CIIE).
+        infringes = [r for r in self.sm if mentions(title, self.rights[r].all_names)]
         return dict(title=title, slug=slug, price=pretty_price(base * rng.uniform(0.3, 1.1)),
                     seller=self._seller("shady" if rng.random() < 0.6 else "ordinary"), brand="", infringes=infringes,
                     case="sm_unlicensed", description=self._desc(claims=rng.random() < 0.5))
