@@ -219,8 +219,9 @@ def test_rendered_spider_sees_js_only_content(small_marketplace, tmp_path: Path)
     market = small_marketplace(listings=150, seed=3, api_rate=0)
     base = market.urls["storefront"]
     crawl = run_crawl("storefront", base, tmp_path / "rendered")
-    ids = {x["listing_id"] for x in crawl.listings}
-    assert ids == _expected_ids(150, 3, "storefront")
+    ids, expected = {x["listing_id"] for x in crawl.listings}, _expected_ids(150, 3, "storefront")
+    bad = {k: v for k, v in crawl.stats.items() if k.startswith("markwatch/")}
+    assert ids == expected, (sorted(expected - ids), sorted(ids - expected), bad, crawl.proc.stderr[-3000:])
     labels = labels_by_url(market.labels_path)
     assert_fields_match_labels(crawl, labels)
     # Without a browser the page holds none of it: the content came through Chromium.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, AsyncIterator
 
 from parsel import Selector
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy_playwright.page import PageMethod
@@ -22,6 +23,8 @@ from crawler.spiders.base import MarkwatchSpider
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 HEAVY_RESOURCES = frozenset({"image", "media", "font"})
+GRID_STEP_TIMEOUT_MS = 10_000
+GRID_MAX_STALLS = 5
 _GROWN_JS = "([card, n, done]) => document.querySelectorAll(card).length > n || !!document.querySelector(done)"
 
 
@@ -46,6 +49,10 @@ class RenderedSpider(MarkwatchSpider):
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", pages, priority="spider")
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", pages, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
+        # A page that did not render in time (a busy machine) is retried like a network error.
+        retry_on = list(settings.getlist("RETRY_EXCEPTIONS"))
+        if "playwright.async_api.TimeoutError" not in retry_on:
+            settings.set("RETRY_EXCEPTIONS", [*retry_on, "playwright.async_api.TimeoutError"], priority="spider")
 
     async def start(self) -> AsyncIterator[Any]:
         urls = self.start_urls or [self.url(path) for path in self.config.start_paths]
@@ -62,7 +69,7 @@ class RenderedSpider(MarkwatchSpider):
         """Press "load more" until the grid is complete, then follow every card to its detail page."""
         steps = self.config.render
         page = response.meta["playwright_page"]
-        clicks = 0
+        clicks = stalls = 0
         try:
             while not await page.query_selector(steps.list_complete):
                 count = await page.locator(steps.card).count()
@@ -70,8 +77,15 @@ class RenderedSpider(MarkwatchSpider):
                 if await button.count():
                     await button.first.click(timeout=10_000)
                     clicks += 1
-                await page.wait_for_function(_GROWN_JS, arg=[steps.card, count, steps.list_complete], timeout=30_000)
-        except Exception as exc:  # a timeout or a vanished button: keep what loaded, report the page
+                try:  # the grid grew, completed, or its script reported an error
+                    await page.wait_for_function(_GROWN_JS, arg=[steps.card, count, steps.list_complete],
+                                                 timeout=GRID_STEP_TIMEOUT_MS)
+                    stalls = 0
+                except PlaywrightTimeoutError:
+                    stalls += 1  # a click lost while a batch was loading, or a failed batch: click again
+                    if stalls >= GRID_MAX_STALLS:
+                        raise
+        except Exception as exc:  # gave up or the page broke: keep what loaded, report the page
             report_bad_page(self.crawler, response.url, "render_incomplete", f"grid not complete after {clicks} clicks: {exc}")
         finally:
             html = await page.content()
