@@ -118,12 +118,13 @@ class Generator:
     def _seller(self, kind: str) -> Seller:
         return self.rng.choices(self._pool[kind], cum_weights=self._cum[kind])[0]
 
-    def _farm(self, place: pl.Place) -> Seller:
-        """A farm or trader located at ``place`` (reused often: one farm, several listings)."""
-        key = place.path
+    def _farm(self, place: pl.Place, kind: str = "") -> Seller:
+        """A farm or trader at ``place`` selling goods of ``kind`` (reused: one farm, several listings)."""
+        key = place.path + "|" + kind
         farms = self._farms.setdefault(key, [])
         if len(farms) < 2 or (len(farms) < 8 and self.rng.random() < 0.3):
-            name = self.rng.choice(v.SURNAMES) + self.rng.choice(["记", "家", "氏", "师傅"]) + self.rng.choice(v.FARM_TAILS)
+            tails = v.FARM_TAILS + v.FARM_TAILS_BY_KIND.get(kind, []) * 2
+            name = self.rng.choice(v.SURNAMES) + self.rng.choice(["记", "家", "氏", "师傅"]) + self.rng.choice(tails)
             farms.append(self._add_seller(name, place, "farm"))
         return self.rng.choice(farms)
 
@@ -172,6 +173,8 @@ class Generator:
         rng = self.rng
         phrase, slug, mult = self._product(rid, exclude_names=not title_mark)
         word = rng.choice(v.COUNTERFEIT_WORDS) if wording else ""
+        if mark and mark.lower() in phrase.lower():
+            mark = ""  # "iPhone 15" already names the mark
         parts = [mark if title_mark else "", phrase, self._sell(), word]
         if rng.random() < 0.4:
             parts.insert(0, parts.pop(3))  # wording first: "纯原 耐克 …"
@@ -378,7 +381,14 @@ class Generator:
         return dict(title=_join(text, self._sell() if rng.random() < 0.3 else ""), slug=slug,
                     price=pretty_price(self._ref(rid, mult) * rng.uniform(*factor)), seller=seller, brand="",
                     infringes=infringes, case=case, ship_from=ship, origin=place.path if place else "",
-                    description=self._desc(origin_sentence, rng.choice(["产地直发，新鲜到家。", "坏果包赔。", "当季现采现发。", ""])))
+                    description=self._desc(origin_sentence, rng.choice(
+                        ["产地直发，新鲜到家。", "坏果包赔。", "当季现采现发。", ""] if slug == "fresh"
+                        else ["产地直发。", "源头好货。", "老字号工艺。", ""])))
+
+    @staticmethod
+    def _farm_kind(rid: str) -> str:
+        _loc, noun, products, _generic = v.GI_GOODS[rid]
+        return "蟹" if "蟹" in noun else products[0][1]
 
     def _gi_name(self, rid: str) -> str:
         return self.rng.choice(self.rights[rid].all_names)
@@ -386,7 +396,7 @@ class Generator:
     def _gi_inside(self) -> dict:
         rid = self.rng.choice(self.gi)
         place = self.rng.choice(self._inside[rid])
-        return self._gi_row(rid, self._gi_name(rid), place, self._farm(place), "gi_inside", [])
+        return self._gi_row(rid, self._gi_name(rid), place, self._farm(place, self._farm_kind(rid)), "gi_inside", [])
 
     def _gi_official(self) -> dict:
         rid = self.rng.choice(self.gi_official)
@@ -403,7 +413,8 @@ class Generator:
     def _gi_outside(self) -> dict:
         rid = self.rng.choice(self.gi)
         place = self._outside_place(rid)
-        return self._gi_row(rid, self._gi_name(rid), place, self._farm(place), "gi_outside", [rid], factor=(0.3, 1.0))
+        return self._gi_row(rid, self._gi_name(rid), place, self._farm(place, self._farm_kind(rid)), "gi_outside", [rid],
+                            factor=(0.3, 1.0))
 
     def _gi_unknown_origin(self) -> dict:
         rid = self.rng.choice(self.gi)
@@ -421,7 +432,7 @@ class Generator:
         if rid == "gi-maotai-liquor":
             dodges += ["茅台镇 酱香型白酒 53度 纯粮坤沙", "茅台镇 原浆酒 十年窖藏"]
         place = self._outside_place(rid) if rng.random() < 0.85 else None
-        seller = self._farm(place) if place else self._seller("shady")
+        seller = self._farm(place, self._farm_kind(rid)) if place else self._seller("shady")
         return self._gi_row(rid, name, place, seller, "gi_dodge", [rid], title=rng.choice(dodges), factor=(0.2, 0.7))
 
     def _unrelated_same_goods(self) -> dict:
@@ -429,7 +440,7 @@ class Generator:
         rid = rng.choice(self.gi)
         _loc, _noun, _products, generic = v.GI_GOODS[rid]
         place = rng.choice(self._inside[rid]) if rng.random() < 0.2 else self._outside_place(rid)
-        row = self._gi_row(rid, "", place, self._farm(place), "unrelated_same_goods", [],
+        row = self._gi_row(rid, "", place, self._farm(place, self._farm_kind(rid)), "unrelated_same_goods", [],
                            title=_join(rng.choice(generic), rng.choice(v.GI_FRESH_WORDS)), factor=(0.2, 0.6))
         return row
 
@@ -495,8 +506,11 @@ class Generator:
             seller: Seller = row["seller"]
             ship = row["ship_from"] if "ship_from" in row else self._ship_from(seller)
             images = [f"/static/img/{lid}-{k}.png" for k in range(1, rng.randint(1, 4) + 1)]
+            description = row["description"]
+            if rng.random() < 0.7:
+                description += rng.choice(v.CATEGORY_DESC[row["slug"]])
             entries.append(Entry(
-                platform=platform, listing_id=lid, title=row["title"], description=row["description"], price=row["price"],
+                platform=platform, listing_id=lid, title=row["title"], description=description, price=row["price"],
                 seller_name=seller.name, seller_id=seller.id, ship_from=ship, category=v.CATEGORIES[row["slug"]],
                 category_slug=row["slug"], brand=row["brand"], image_paths=images, infringes=row["infringes"],
                 case=row["case"], origin=row.get("origin", ""),
