@@ -22,6 +22,7 @@ ship-from field; in longer text alone they are ignored.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -161,13 +162,13 @@ class Gazetteer:
         leftover = 0
         if any(ch >= "\u3400" for ch in norm):
             zh = self._simplified(norm)
-            spans = _greedy(self._zh.iter(zh))
+            spans = _segment(self._zh.iter(zh))
             mentions = [cands for cands, _ in spans]
             cjk = sum(1 for ch in _LABELS.sub("", zh) if ch >= "\u3400")
             leftover += cjk - sum(weight for _, weight in spans)
         latin = _NOT_LATIN.sub(" ", norm.lower().replace("'", "").replace("\u2019", "")).split()
         if latin:
-            spans = _greedy(self._latin_automaton().iter(f" {' '.join(latin)} "), padded=True)
+            spans = _segment(self._latin_automaton().iter(f" {' '.join(latin)} "), padded=True)
             mentions += [cands for cands, _ in spans]
             leftover += len(latin) - sum(weight for _, weight in spans)
         return mentions, leftover <= PLACE_LIKE_LEFTOVER
@@ -195,6 +196,9 @@ class Gazetteer:
             best = [(p, strong) for p, strong, score in scored if score == top]
             if any(strong for _, strong in best):  # 西安 is the city before the two 西安区
                 best = [(p, strong) for p, strong in best if strong]
+            provinces = [(p, strong) for p, strong in best if p.level == "province"]
+            if len(provinces) == 1:  # 海南 is the province before Qinghai's 海南州 and 海南区
+                best = provinces
             common = self._common([p for p, _ in best])
             out.append((common, top) if common else None)
         return out
@@ -346,18 +350,38 @@ def _automaton(names: dict[str, dict[str, bool]], places: dict[str, Place], pad:
     return automaton
 
 
-def _greedy(hits: Iterable[tuple[int, tuple[int, int, Candidates]]],
-            padded: bool = False) -> list[tuple[Candidates, int]]:
-    """Leftmost-longest non-overlapping matches with their weights (a padded key's trailing space
-    may also be the next key's leading one)."""
-    spans = sorted(((end - length + 1, length, weight, cands) for end, (length, weight, cands) in hits),
-                   key=lambda s: (s[0], -s[1]))
+def _segment(hits: Iterable[tuple[int, tuple[int, int, Candidates]]],
+             padded: bool = False) -> list[tuple[Candidates, int]]:
+    """The non-overlapping matches that cover the most text (fewest names on ties), in text order.
+
+    Leftmost-longest would read 济南市中区 as 济南市 + "中区"; maximising coverage reads it as
+    济南 + 市中区. Weighted interval scheduling, O(n log n). Padded (romanised) keys only occupy
+    their letters, so neighbours may share the space between them.
+    """
+    pad = 1 if padded else 0
+    spans = sorted(((end - length + 1 + pad, end - pad, weight, cands) for end, (length, weight, cands) in hits),
+                   key=lambda s: s[1])
+    if not spans:
+        return []
+    ends = [s[1] for s in spans]
+    best: list[tuple[int, int]] = [(0, 0)] * (len(spans) + 1)  # (covered, -names) over spans[:i]
+    take = [False] * len(spans)
+    prev = [0] * len(spans)
+    for i, (first, last, _, _) in enumerate(spans):
+        prev[i] = bisect.bisect_left(ends, first, 0, i)  # spans ending before this one starts
+        base = best[prev[i]]
+        with_it = (base[0] + last - first + 1, base[1] - 1)
+        take[i] = with_it > best[i]
+        best[i + 1] = with_it if take[i] else best[i]
     out: list[tuple[Candidates, int]] = []
-    next_free = 0
-    for start, length, weight, cands in spans:
-        if start >= next_free:
-            out.append((cands, weight))
-            next_free = start + length - (1 if padded else 0)
+    i = len(spans) - 1
+    while i >= 0:
+        if take[i]:
+            out.append((spans[i][3], spans[i][2]))
+            i = prev[i] - 1
+        else:
+            i -= 1
+    out.reverse()
     return out
 
 

@@ -54,6 +54,12 @@ def gaz():
     ("南汇", "上海市浦东新区"),                            # merged district, old name
     ("山东 章丘", "山东省济南市章丘区"),
     ("巴州库尔勒", "新疆维吾尔自治区巴音郭楞蒙古自治州库尔勒市"),
+    ("济南市中区", "山东省济南市市中区"),        # not 济南市 + "中区"
+    ("青岛市南区", "山东省青岛市市南区"),
+    ("Qingdao Shinan", "山东省青岛市市南区"),
+    ("江西湖口", "江西省九江市湖口县"),          # not 江西 / 西湖 overlap
+    ("海南", "海南省"),                          # the province before Qinghai's 海南州
+    ("青海 海南", "青海省海南藏族自治州"),
 ])
 def test_resolves_the_most_specific_division(gaz, text, expected):
     place = gaz.resolve(text)
@@ -160,6 +166,28 @@ def test_every_division_resolves_from_its_own_official_path(gaz):
     assert levels == {"province", "city", "county"}
     assert sum(p.level == "province" for p in gaz.places.values()) == 34
     assert len(gaz.places) > 3000
+
+
+def test_every_county_resolves_from_the_ways_people_write_it(gaz):
+    """Differential check over all 2,800 counties: official path, city + county, short forms."""
+    from matchers.gazetteer import _CITY_SUFFIXES, _COUNTY_SUFFIXES, _PROVINCE_SUFFIXES, _short_form
+
+    ethnic = sorted(gaz._aliases["ethnic_groups"], key=len, reverse=True)
+    wrong = []
+    for p in gaz.places.values():
+        if p.level != "county" or not p.city:
+            continue
+        prov = _short_form(p.province, _PROVINCE_SUFFIXES, ethnic) or p.province
+        city = _short_form(p.city, _CITY_SUFFIXES, ethnic) or p.city
+        county = _short_form(p.county, _COUNTY_SUFFIXES, ethnic) or p.county
+        for text in (f"{p.city}{p.county}", f"{city}{p.county}", f"发货地：{prov}{city}{p.county}"):
+            if gaz.resolve(text) != p:
+                wrong.append(text)
+        for text in (f"{prov} {city} {county}", f"{prov}{city}{county}"):  # 临夏市 / 临夏县: the city is sure
+            place = gaz.resolve(text)
+            if place is None or not gaz.within(place, p.province + p.city):
+                wrong.append(text)
+    assert not wrong, wrong[:20]
 
 
 def test_garbage_input_never_raises(gaz):
