@@ -139,6 +139,27 @@ def test_trademark_cases_follow_the_labelling_policy(catalogue, rights) -> None:
             assert rights[e.infringes[0]].well_known and e.brand
 
 
+def test_prices_follow_the_policy_thresholds(catalogue, rights) -> None:
+    """labelling.md rule 5 compares with the right's reference price: < 40 % counterfeit, >= 60 % resale."""
+    def has_wording(e) -> bool:
+        text = (e.title + " " + e.description).lower()
+        return any(w.lower() in text for w in COUNTERFEIT_WORDS)
+
+    checked = Counter()
+    for e in catalogue.entries:
+        if e.case == "tm_plain":
+            assert e.price < 0.4 * rights[e.infringes[0]].reference_price, e
+        elif e.case == "tm_resale":
+            right = next(r for r in rights.values() if r.kind == "trademark" and mentions(e.title, r.all_names))
+            assert e.price >= 0.6 * right.reference_price, e
+        elif e.case in ("tm_brand_field", "tm_description_only"):
+            assert e.price < 0.4 * rights[e.infringes[0]].reference_price or has_wording(e), e
+        else:
+            continue
+        checked[e.case] += 1
+    assert min(checked.values()) >= 20
+
+
 def test_price_dependent_cases_keep_their_price(catalogue) -> None:
     for e in catalogue.entries:
         if e.case in PRICE_DEPENDENT:

@@ -31,6 +31,7 @@ CASE_SHARE: dict[str, float] = {
     "gi_unknown_origin": 0.01, "gi_dodge": 0.02, "unrelated_same_goods": 0.03, "sm_unlicensed": 0.03,
 }
 # Cases whose label depends on the price: never served without one.
+LOW_PRICE = 0.4  # labelling.md: below 40 % of the reference price = counterfeit
 PRICE_DEPENDENT = frozenset({"tm_plain", "tm_resale", "tm_brand_field", "tm_description_only"})
 HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "</li></ul><h1>清仓</h1>",
            "<b>爆款</b>", "Tom & Jerry 联名", "<iframe src=//evil.invalid>"]
@@ -180,7 +181,11 @@ class Generator:
             parts.insert(0, parts.pop(3))  # wording first: "纯原 耐克 …"
         if rng.random() < 0.3:
             parts.append(rng.choice(v.SIZES_BY_SLUG.get(slug, [""])))
-        price = pretty_price(self._ref(rid, mult) * rng.uniform(*price_factor))
+        price = self._ref(rid, mult) * rng.uniform(*price_factor)
+        if price_factor[1] <= LOW_PRICE:
+            # The policy compares with the right's reference price, not the product's: stay below 40 %.
+            price = min(price, self._ref(rid, 1.0) * rng.uniform(0.05, 0.36))
+        price = pretty_price(price)
         seller = self._seller("shady" if rng.random() < 0.85 else "ordinary")
         return dict(title=_join(*parts), slug=slug, price=price, seller=seller,
                     brand=mark if brand is None else brand, infringes=[rid], case=case,
@@ -306,10 +311,15 @@ class Generator:
     def _tm_resale(self) -> dict:
         rng = self.rng
         rid = rng.choice(self.tm)
-        phrase, slug, mult = self._product(rid)
+        # Resale must cost >= 60 % of the right's reference price: only goods that dear qualify.
+        goods = [g for g in v.TM_GOODS[rid] if g[2] >= 0.7] or [max(v.TM_GOODS[rid], key=lambda g: g[2])]
+        phrase, slug, mult = rng.choice(goods)
         mark = rng.choice(self.rights[rid].all_names)
+        if mark.lower() in phrase.lower():
+            mark = ""
         title = _join(rng.choice(v.RESALE_WORDS), mark, phrase, rng.choice(v.RESALE_WORDS))
-        return dict(title=title, slug=slug, price=pretty_price(self._ref(rid, mult) * rng.uniform(0.65, 1.05)),
+        price = max(self._ref(rid, mult) * rng.uniform(0.65, 1.05), self._ref(rid, 1.0) * 0.66)
+        return dict(title=title, slug=slug, price=pretty_price(price),
                     seller=self._seller("ordinary"), brand=mark if rng.random() < 0.5 else "", infringes=[],
                     case="tm_resale", description=self._desc(rng.choice(["个人闲置，成色如图。", "专柜购入，有购物凭证。", "海外代购，带小票。", ""])))
 
