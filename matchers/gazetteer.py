@@ -361,8 +361,8 @@ def _segment(hits: Iterable[tuple[int, tuple[int, int, Candidates]]],
     pad = 1 if padded else 0
     spans = sorted(((end - length + 1 + pad, end - pad, weight, cands) for end, (length, weight, cands) in hits),
                    key=lambda s: s[1])
-    if not spans:
-        return []
+    if all(spans[i][0] > spans[i - 1][1] for i in range(1, len(spans))):  # no overlap: the usual case
+        return [(cands, weight) for _, _, weight, cands in spans]
     ends = [s[1] for s in spans]
     best: list[tuple[int, int]] = [(0, 0)] * (len(spans) + 1)  # (covered, -names) over spans[:i]
     take = [False] * len(spans)
