@@ -176,6 +176,7 @@ SM_MERCH: list[tuple[str, str, float]] = [
     ("冰箱贴", "collectibles", 25), ("盲盒", "toys", 59), ("纪念币", "collectibles", 60), ("帆布包", "bags", 49),
     ("马克杯", "home", 59), ("T恤", "apparel", 79), ("手机壳", "phones-digital", 39), ("贴纸", "collectibles", 15),
     ("明信片 套装", "collectibles", 20), ("抱枕", "home", 69), ("雪花徽章 套装", "collectibles", 88),
+    ("纪念品", "collectibles", 68), ("吉祥物 公仔 套装", "toys", 159), ("丝巾", "apparel", 128), ("keychain", "collectibles", 29),
 ]
 CIIE_GOODS: list[tuple[str, str, float]] = [
     ("进口红酒 法国 750ml", "liquor", 168), ("进口奶粉 新西兰", "baby", 259), ("进口牛排 澳洲 10片", "fresh", 199),
@@ -205,6 +206,11 @@ UNRELATED: list[tuple[str, str, float, float]] = [
     ("瑜伽垫 加厚 {s}", "sports", 39, 129), ("汽车脚垫 全包围 {a}", "auto", 199, 599), ("行车记录仪 {a}", "auto", 159, 499),
     ("双肩包 {a} 通勤", "bags", 69, 259), ("行李箱 {s} 万向轮", "bags", 199, 699), ("陶瓷茶具 套装 {a}", "crafts", 99, 399),
     ("檀木手串 {a}", "watches-jewelry", 59, 299), ("石英手表 {a} 防水", "watches-jewelry", 99, 499),
+    ("Wireless Bluetooth Earbuds Noise Cancelling", "phones-digital", 59, 259),
+    ("Stainless Steel Water Bottle 750ml {s}", "home", 39, 129), ("Yoga Mat Non-slip {s}", "sports", 39, 129),
+    ("USB-C Fast Charging Cable {s}", "phones-digital", 9.9, 39), ("Men's Cotton T-shirt Slim Fit {s}", "apparel", 29, 99),
+    ("Kids Building Blocks Set 500pcs", "toys", 49, 199), ("Organic Green Tea {s}", "tea", 29, 129),
+    ("Vitamin C Gummies 60pcs", "health", 29, 89), ("LED Desk Lamp Eye-care {a}", "home", 59, 199),
 ]
 ADJECTIVES = ["新款", "加厚", "耐磨", "轻便", "大容量", "高颜值", "ins风", "简约", "复古", "网红", "北欧风", "便携",
               "静音", "家用", "学生党", "宿舍", "加大", "迷你", "升级款", "国潮", "日系", "韩版", "商务", "户外",
