@@ -57,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     )
     data_dir = config.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    if not args.verbose:
+        quiet_third_party_logs()
     return DemoRun(config, data_dir, serve=not args.no_serve).run()
 
 
@@ -175,6 +177,24 @@ class DemoRun:
             signal.signal(sig, lambda *_: stop.set())
         while not stop.wait(1.0):
             pass
+
+
+class _OwnInfoOnly(logging.Filter):
+    """Lets through warnings from anyone, but INFO and below only from markwatch's own loggers."""
+
+    OWN = ("markwatch", "crawler", "matchers", "pipelines", "index")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".")[0] in self.OWN
+
+
+def quiet_third_party_logs() -> None:
+    """Keep the demo's output readable: Scrapy's start-up banners only with --verbose.
+
+    A handler filter, not logger levels, because Scrapy resets its loggers' levels when a
+    crawler process starts."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_OwnInfoOnly())
 
 
 def read_jsonl(path: Path) -> Any:
