@@ -16,8 +16,10 @@ from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
 from matchers.normalise import canon, norm, pinyin_of
 
 FIELDS = ("title", "brand", "description")
+MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
 MAX_SCAN = 4000  # characters of a description that are scanned (long texts hide nothing more)
 _LATIN_WORD = re.compile(r"[0-9a-z$@]+")
+_ANY_LATIN = re.compile(r"[a-z]")
 _KIND_RANK = {kind: rank for rank, kind in enumerate(FORM_KINDS)}
 
 
@@ -71,7 +73,7 @@ def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]
             how = _how(form, seen)
             if how is not None:
                 hits.append(Hit(form, field, how, start, end, seen))
-    if text.isascii() or any(ch.isascii() and ch.isalpha() for ch in text):
+    if _ANY_LATIN.search(text):
         _latin_near_misses(compiled, text, field, hits)
 
 
@@ -143,7 +145,7 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
     kept = []
     for hit in places:
         text = texts[hit.field]
-        pos = text.find(product, hit.end, hit.end + 12)
+        pos = text.find(product, hit.end, hit.end + MAX_GI_GAP + len(product))
         if pos >= 0:
             hit.how = "split"
             hit.seen = text[hit.start:pos + len(product)]

@@ -17,7 +17,12 @@ so "江苏 鼓楼区" prefers Jiangsu's; candidates still tied are replaced by t
 common ancestor (江苏省 for Nanjing's and Xuzhou's 鼓楼区), or dropped when they have none.
 County short forms (浦东, 相城) and names that are everyday words (三明治, 普洱茶) are "weak":
 trusted when their province or city is also named, or when the whole text is short like a
-ship-from field; in longer text alone they are ignored.
+ship-from field; in longer text alone they are ignored. Overlapping names are split the way that
+covers the most text (济南市中区 = 济南 + 市中区, not 济南市 + 中区).
+
+For callers: a GI's own name may contain a place (西湖龙井 names 西湖区, 金华火腿 names 金华市), so
+look for the origin in ship_from and origin phrases (产地：…), not in the GI name itself. A place
+vaguer than a region (江苏 for 江苏省苏州市) is *not* within it: the text does not say where.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import ahocorasick
+import opencc
 import yaml
 
 Level = Literal["province", "city", "county"]
@@ -83,8 +89,6 @@ class Gazetteer:
         self._ancestors = ancestors
         self._aliases = aliases
         self._by_path = {p.full_name: p for p in places.values()}
-        import opencc
-
         self._t2s = opencc.OpenCC("t2s")
         # Text is converted to simplified before matching, so names are too: t2s also folds
         # some simplified characters (乾安县 -> 干安县), and both sides must fold alike.
@@ -129,6 +133,8 @@ class Gazetteer:
         return area.adcode == place.adcode or area.adcode in self._ancestors[place.adcode]
 
     def _region(self, region: str) -> Place:
+        """The division a register region string names (``self.region``, cached); a register
+        loader can call it once per region to reject a bad one early."""
         place = self._by_path.get(region) or self.resolve(region)
         if place is None:
             raise ValueError(f"region {region!r} names no Chinese administrative division; write it as "

@@ -1,0 +1,157 @@
+"""Match a whole JSON Lines file: chunks of raw lines fanned out to worker processes.
+
+Why processes over chunks: the matcher is CPU-bound Python, so "all cores" means processes. The
+matcher is built once in the parent and inherited by forked workers (no per-worker compile), raw
+bytes go in and serialised leads come back, and chunks are collected in order so the output is the
+same whatever the number of workers (determinism, tests/test_match_cli.py).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from matchers.listing_io import parse_line
+from matchers.matcher import Matcher
+
+CHUNK = 2000
+_WORKER_MATCHER: Matcher | None = None
+
+
+@dataclass
+class MatchStats:
+    """What a run did; :meth:`summary` is the line printed to stderr."""
+
+    read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    first_line: dict[str, int] = field(default_factory=dict)
+    leads: int = 0
+    listings_flagged: int = 0
+    seconds: float = 0.0
+    workers: int = 1
+
+    def add(self, part: "ChunkResult") -> None:
+        self.read += part.read
+        self.leads += part.leads
+        self.listings_flagged += part.flagged
+        for reason, n in part.skipped.items():
+            self.skipped[reason] += n
+        for reason, line in part.first_line.items():
+            self.first_line.setdefault(reason, line)
+
+    def summary(self, output: str) -> str:
+        rate = self.read / self.seconds if self.seconds > 0 else 0.0
+        skipped = sum(self.skipped.values())
+        detail = "; ".join(f"{n} {reason} (first at line {self.first_line[reason]})"
+                           for reason, n in self.skipped.most_common())
+        return (f"read {self.read} listings, skipped {skipped}" + (f" [{detail}]" if detail else "")
+                + f", {self.leads} leads on {self.listings_flagged} listings written to {output}"
+                + f"; {rate:,.0f} listings/s ({self.seconds:.2f} s, {self.workers} worker"
+                + ("s" if self.workers != 1 else "") + ")")
+
+
+@dataclass
+class ChunkResult:
+    data: bytes
+    read: int = 0
+    leads: int = 0
+    flagged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    first_line: dict[str, int] = field(default_factory=dict)
+
+
+def match_chunk(matcher: Matcher, first_lineno: int, lines: list[bytes]) -> ChunkResult:
+    """Parse, check and match one chunk of raw lines."""
+    result = ChunkResult(b"")
+    listings: list[dict[str, Any]] = []
+    for offset, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        result.read += 1
+        obj, reason = parse_line(raw)
+        if reason is not None:
+            result.skipped[reason] += 1
+            result.first_line.setdefault(reason, first_lineno + offset)
+        else:
+            listings.append(obj)  # type: ignore[arg-type]
+    out: list[str] = []
+    for leads in matcher.match_many(listings):
+        if leads:
+            result.flagged += 1
+            result.leads += len(leads)
+            out.extend(json.dumps(lead, ensure_ascii=False) for lead in leads)
+    result.data = ("\n".join(out) + "\n").encode("utf-8") if out else b""
+    return result
+
+
+def _worker(args: tuple[int, list[bytes]]) -> ChunkResult:
+    assert _WORKER_MATCHER is not None
+    return match_chunk(_WORKER_MATCHER, *args)
+
+
+def _chunks(path: Path, size: int) -> Iterator[tuple[int, list[bytes]]]:
+    with path.open("rb") as fh:
+        lineno, batch = 1, []
+        for raw in fh:
+            batch.append(raw)
+            if len(batch) >= size:
+                yield lineno, batch
+                lineno, batch = lineno + len(batch), []
+        if batch:
+            yield lineno, batch
+
+
+def warm(matcher: Matcher) -> None:
+    """Load every lazy table in the parent so forked workers share them instead of rebuilding.
+
+    The model is NOT called here: its OpenMP thread pool must not exist before ``fork`` (a forked
+    child inherits a pool whose threads are gone and hangs on its first prediction).
+    """
+    matcher.pairs({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州"})
+
+
+def _init_worker() -> None:
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # one process per core already; threads would only fight over it
+
+
+def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path,
+               workers: int | None = None, chunk: int = CHUNK) -> MatchStats:
+    """Match every listing of ``input_path`` and write leads to ``output_path`` (JSON Lines)."""
+    global _WORKER_MATCHER
+    source = Path(input_path)
+    if not source.is_file():
+        raise FileNotFoundError(f"listings file {source} does not exist")
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    stats = MatchStats(workers=workers)
+    start = time.perf_counter()
+    warm(matcher)
+    Path(output_path).parent.mkdir(parents=True, exist_ok=True)
+    with open(output_path, "wb") as out:
+        if workers == 1:
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(1)
+            for lineno, lines in _chunks(source, chunk):
+                part = match_chunk(matcher, lineno, lines)
+                out.write(part.data)
+                stats.add(part)
+        else:
+            _WORKER_MATCHER = matcher
+            try:
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(workers, initializer=_init_worker) as pool:
+                    for part in pool.imap(_worker, _chunks(source, chunk), chunksize=1):
+                        out.write(part.data)
+                        stats.add(part)
+            finally:
+                _WORKER_MATCHER = None
+    stats.seconds = time.perf_counter() - start
+    return stats

@@ -1,0 +1,75 @@
+"""Goods-class classifier: which Nice classes a listing's goods fall in, from its title and category.
+
+Why: a mark is protected for its Nice classes (a well-known mark beyond them, but only when used as
+a mark), so 苹果 on fresh fruit (class 31) must not hit the Apple phone mark (class 9). The
+classifier votes with the goods words of matchers/data/lexicon.yaml found by an Aho–Corasick scan;
+words inside the matched mark itself are ignored (the 苹果 of 苹果手机 names the brand, not fruit).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import ahocorasick
+
+from matchers.lexicon import lexicon
+from matchers.normalise import canon, norm
+
+CATEGORY_WEIGHT = 2  # the platform's own category is better evidence than a title word
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    words: dict[str, set[int]] = {}
+    for cls, items in lexicon()["goods_classes"].items():
+        for word in items:
+            words.setdefault(norm(word), set()).add(cls)
+    automaton = ahocorasick.Automaton()
+    for word, classes in words.items():
+        automaton.add_word(word, (len(word), frozenset(classes)))
+    automaton.make_automaton()
+    return automaton
+
+
+def _votes(text: str, masked: list[tuple[int, int]], weight: int, votes: Counter[int],
+           words: list[str]) -> None:
+    # Longest goods word wins where words overlap (运动鞋 over 鞋 is the same class anyway, but
+    # 手机壳 over 手机 keeps one vote per mention).
+    found = sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
+                   key=lambda t: (t[0], -(t[1] - t[0])))
+    covered_until = -1
+    for start, end, classes in found:
+        if start < covered_until or any(start < m_end and end > m_start for m_start, m_end in masked):
+            continue
+        covered_until = end
+        words.append(text[start:end])
+        for cls in classes:
+            votes[cls] += weight
+
+
+def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] | None = None
+             ) -> tuple[Counter[int], list[str]]:
+    """Nice class → votes, and the goods words that voted. ``masked``: spans of the title to skip."""
+    votes: Counter[int] = Counter()
+    words: list[str] = []
+    _votes(title_norm, masked or [], 1, votes, words)
+    if category_norm:
+        _votes(category_norm, [], CATEGORY_WEIGHT, votes, words)
+    return votes, words
+
+
+def agreement(votes: Counter[int], nice_classes: list[int]) -> tuple[float, float, float]:
+    """(share of votes inside the right's classes, top class inside?, no goods found?)."""
+    if not votes:
+        return 0.0, 0.0, 1.0
+    if not nice_classes:
+        return 1.0, 1.0, 0.0
+    total = sum(votes.values())
+    inside = sum(v for c, v in votes.items() if c in nice_classes)
+    top = max(votes.values())
+    top_inside = any(votes[c] == top for c in nice_classes if c in votes)
+    return inside / total, float(top_inside), 0.0
+
+
+__all__ = ["classify", "agreement", "canon"]

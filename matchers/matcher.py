@@ -1,0 +1,124 @@
+"""The matcher: a compiled register plus a scoring model, turning listings into leads (CONTRACTS §3).
+
+Why one class: the ``markwatch match`` command, the Scrapy pipeline, ``markwatch evaluate`` and the
+lead store all call the same :meth:`Matcher.match` / :meth:`Matcher.match_many`, so a listing gets
+the same score wherever it is judged. Work per listing is kept small: normalise and scan; only
+listings with a candidate reach the signals and the model, and a batch is scored in one model call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from markwatch.contracts import Lead, Register
+from matchers import wording
+from matchers.candidates import FIELDS, MAX_SCAN, field_texts, find_candidates
+from matchers.compiled import CompiledRegister, compile_register
+from matchers.model import ScoringModel, load_model
+from matchers.normalise import light, norm
+from matchers.register import load_register
+from matchers.signals import ListingContext, signals
+
+
+@dataclass(slots=True)
+class Pair:
+    """One candidate listing–right pair with its evidence (before or after scoring)."""
+
+    right_idx: int
+    right_id: str
+    features: list[float]
+    reasons: list[str]
+    score: float = 0.0
+
+
+class Matcher:
+    """Judge listings against a register. ``threshold``: leads below it are not returned."""
+
+    def __init__(self, register: Register, model: ScoringModel | None = None, threshold: float = 0.5):
+        self.register = register
+        self.compiled: CompiledRegister = compile_register(register)
+        self._model = model
+        self.threshold = threshold
+
+    @classmethod
+    def from_paths(cls, register: str | Path | None = None, model: str | Path | None = None,
+                   threshold: float = 0.5) -> "Matcher":
+        """Load register (None = bundled demo register) and model (None = bundled model)."""
+        return cls(load_register(register), load_model(model), threshold)
+
+    @property
+    def model(self) -> ScoringModel:
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    # ------------------------------------------------------------------ evidence
+    def pairs(self, listing: dict[str, Any]) -> list[Pair]:
+        """Every candidate pair of ``listing`` with features and reasons (unscored).
+
+        Pairs with an authorised seller are dropped here: an authorised store is never a lead.
+        """
+        texts = field_texts(listing)
+        found = find_candidates(self.compiled, texts)
+        if not found:
+            return []
+        seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")} - {""}
+        raw = {f: str(listing.get(f) or "")[:MAX_SCAN].lower() for f in FIELDS if f in texts}
+        ctx = ListingContext(
+            listing=listing, texts=texts, raw_lower=raw,
+            counterfeit=wording.counterfeit_words(light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))),
+            category=norm(str(listing.get("category") or "")), n_rights=len(found))
+        out: list[Pair] = []
+        origin_places = None
+        for right_idx, hits in found.items():
+            if seller & self.compiled.authorised[right_idx]:
+                continue
+            right = self.compiled.rights[right_idx]
+            origin = None
+            if right.kind == "gi":
+                from matchers.origin import judge_origin, origin_places as find_origins
+
+                if origin_places is None:
+                    origin_places = find_origins(str(listing.get("ship_from") or ""),
+                                                 [texts.get("title", ""), texts.get("description", "")])
+                origin = judge_origin(origin_places, right.regions)
+            vec, reasons = signals(self.compiled, right_idx, hits, ctx, origin)
+            out.append(Pair(right_idx, right.id, vec, reasons))
+        return out
+
+    # ------------------------------------------------------------------ scoring
+    def score_pairs(self, groups: list[list[Pair]]) -> None:
+        """Score every pair of every listing in one model call (sklearn overhead is per call)."""
+        rows = [p.features for group in groups for p in group]
+        if not rows:
+            return
+        scores = self.model.score(rows)
+        i = 0
+        for group in groups:
+            for pair in group:
+                pair.score = round(float(scores[i]), 4)
+                i += 1
+
+    def match_many(self, listings: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Leads (dicts shaped as CONTRACTS §3) for each listing, in order; [] when none."""
+        listings = list(listings)
+        groups = [self.pairs(listing) for listing in listings]
+        self.score_pairs(groups)
+        return [[lead_dict(listing, p) for p in group if p.score >= self.threshold]
+                for listing, group in zip(listings, groups)]
+
+    def match(self, listing: dict[str, Any]) -> list[dict[str, Any]]:
+        """Leads for one listing (see :meth:`match_many`)."""
+        return self.match_many([listing])[0]
+
+
+def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:
+    """A §3 lead as a plain dict (cheap on the hot path; :func:`as_lead` validates)."""
+    return {"url": listing.get("url"), "right_id": pair.right_id, "score": pair.score,
+            "reasons": pair.reasons, "listing": listing}
+
+
+def as_lead(lead: dict[str, Any]) -> Lead:
+    return Lead.model_validate(lead)

@@ -1,0 +1,153 @@
+"""The scoring model: gradient-boosted trees over the signals, calibrated to probabilities.
+
+Why this shape: the labelling policy is a conjunction of conditions (mark used as a mark AND goods
+in class or well-known AND not referential AND not resale…), which trees express directly and a
+linear model does not. Calibration is isotonic regression fitted on out-of-fold tree scores
+(5-fold cross-validation), so the score reads as "how often pairs scored like this infringe"
+(CONTRACTS §3).
+
+Why exported to plain numpy arrays: scikit-learn takes seconds to import on a busy 2-core machine,
+which alone would eat the ``markwatch match`` budget, so training uses scikit-learn and the shipped
+model (``model.npz``) is the trees' split tables plus the isotonic curve, evaluated with a few
+vectorised numpy gathers. tests/test_model.py checks the export against scikit-learn's own output.
+The model sees only the evidence features of :mod:`matchers.signals` (no words): that is what lets
+it judge listings worded unlike anything it was trained on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matchers.signals import FEATURES
+
+BUNDLED_MODEL = Path(__file__).parent / "data" / "model.npz"
+
+
+class ModelError(RuntimeError):
+    """The model file is missing, unreadable or built for other features; the message says what to do."""
+
+
+@dataclass
+class ScoringModel:
+    """Trees as flat arrays (leaves loop to themselves) plus the isotonic calibration curve."""
+
+    feature: np.ndarray  # int32, per node
+    threshold: np.ndarray  # float64, go left when x <= threshold
+    left: np.ndarray  # int32, global node index
+    right: np.ndarray
+    value: np.ndarray  # float64, leaf values (0 for inner nodes)
+    roots: np.ndarray  # int32, root node of each tree
+    depth: int
+    baseline: float
+    curve_x: np.ndarray  # isotonic calibration: raw score → probability
+    curve_y: np.ndarray
+    features: tuple[str, ...] = FEATURES
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """Sum of tree outputs (log-odds before calibration) for each row of ``X``."""
+        rows = np.arange(X.shape[0])[None, :]
+        node = np.repeat(self.roots[:, None], X.shape[0], axis=1)
+        for _ in range(self.depth):
+            go_left = X[rows, self.feature[node]] <= self.threshold[node]
+            node = np.where(go_left, self.left[node], self.right[node])
+        return self.value[node].sum(axis=0) + self.baseline
+
+    def score(self, rows: list[list[float]]) -> np.ndarray:
+        """Calibrated probability of infringement for each feature row."""
+        if not rows:
+            return np.zeros(0)
+        return np.interp(self.raw(np.asarray(rows, dtype=np.float64)), self.curve_x, self.curve_y)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        meta = {"features": list(self.features), "depth": self.depth, "baseline": self.baseline, "info": self.info}
+        with open(path, "wb") as fh:  # a file object: numpy must not append ".npz" to the name
+            np.savez_compressed(fh, feature=self.feature, threshold=self.threshold, left=self.left,
+                                right=self.right, value=self.value, roots=self.roots, curve_x=self.curve_x,
+                                curve_y=self.curve_y, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+
+
+def load_model(path: str | Path | None = None) -> ScoringModel:
+    """Load a trained model (``None`` = the one shipped with the package)."""
+    file = Path(path) if path else BUNDLED_MODEL
+    if not file.is_file():
+        raise ModelError(f"model {file} does not exist; train one with "
+                         "'markwatch train --labels LABELLED.jsonl --output MODEL'")
+    try:
+        with np.load(file, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        meta = json.loads(arrays.pop("meta").tobytes().decode())
+    except Exception as exc:  # noqa: BLE001 - any reading problem means the same to the user
+        raise ModelError(f"model {file} cannot be read ({exc}); retrain with 'markwatch train'") from exc
+    if tuple(meta.get("features", ())) != FEATURES:
+        raise ModelError(f"model {file} was trained on other features than this matcher computes; "
+                         "retrain it with 'markwatch train --labels …'")
+    return ScoringModel(depth=int(meta["depth"]), baseline=float(meta["baseline"]),
+                        features=tuple(meta["features"]), info=meta.get("info", {}), **arrays)
+
+
+def export_trees(estimator: Any) -> dict[str, Any]:
+    """Flatten a fitted HistGradientBoostingClassifier (binary) into the arrays of ScoringModel."""
+    feature, threshold, left, right, value, roots = [], [], [], [], [], []
+    depth, offset = 0, 0
+    for iteration in estimator._predictors:
+        (tree,) = iteration
+        nodes = tree.nodes
+        roots.append(offset)
+        for i, node in enumerate(nodes):
+            leaf = bool(node["is_leaf"])
+            feature.append(0 if leaf else int(node["feature_idx"]))
+            threshold.append(np.inf if leaf else float(node["num_threshold"]))
+            left.append(offset + (i if leaf else int(node["left"])))
+            right.append(offset + (i if leaf else int(node["right"])))
+            value.append(float(node["value"]) if leaf else 0.0)
+            depth = max(depth, int(node["depth"]))
+        offset += len(nodes)
+    baseline = float(np.ravel(estimator._baseline_prediction)[0])
+    return {"feature": np.asarray(feature, np.int32), "threshold": np.asarray(threshold, np.float64),
+            "left": np.asarray(left, np.int32), "right": np.asarray(right, np.int32),
+            "value": np.asarray(value, np.float64), "roots": np.asarray(roots, np.int32),
+            "depth": depth, "baseline": baseline}
+
+
+def _learner(seed: int) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=12, max_depth=6,
+                                          min_samples_leaf=8, l2_regularization=1.0, random_state=seed)
+
+
+def fit(rows: list[list[float]], labels: list[int], seed: int = 0, info: dict[str, Any] | None = None
+        ) -> ScoringModel:
+    """Fit trees on all pairs; fit the isotonic curve on 5-fold out-of-fold raw scores."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    X = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64)
+    if len(set(y.tolist())) < 2:
+        raise ModelError("training needs both infringing and non-infringing candidate pairs; "
+                         "the labelled file has only one kind")
+    folds = int(min(5, np.bincount(y).min()))
+    if folds < 2:
+        raise ModelError("training needs at least two examples of each kind")
+    out_of_fold = cross_val_predict(_learner(seed), X, y, method="decision_function",
+                                    cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(out_of_fold, y)
+    estimator = _learner(seed).fit(X, y)
+    meta = {"trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "pairs": int(len(y)), "positives": int(y.sum()),
+            "calibration": f"isotonic on {folds}-fold out-of-fold scores"}
+    meta.update(info or {})
+    trees = export_trees(estimator)
+    model = ScoringModel(curve_x=np.asarray(iso.X_thresholds_, np.float64),
+                         curve_y=np.asarray(iso.y_thresholds_, np.float64), info=meta, **trees)
+    model._estimator = estimator  # type: ignore[attr-defined]  # kept in memory for the export check
+    return model

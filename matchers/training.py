@@ -1,0 +1,73 @@
+"""Training pairs from labelled listings (§4b) and analysts' lead decisions.
+
+Why pairs from the matcher itself: the model scores the candidates the matcher generates, so it is
+trained on exactly those (features computed by the same code); a labelled infringement that never
+becomes a candidate is reported as a candidate-stage miss rather than silently ignored.
+
+Decision rows (from the lead store once it exists): a lead (§3) plus ``decision`` (or ``status``)
+``confirmed``/``confirm`` or ``dismissed``/``dismiss``; only that pair is labelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from matchers.listing_io import check_listing
+from matchers.matcher import Matcher
+
+_DECISIONS = {"confirm": 1, "confirmed": 1, "dismiss": 0, "dismissed": 0}
+
+
+@dataclass
+class TrainingSet:
+    rows: list[list[float]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    listings: int = 0
+    decisions: int = 0
+    gold_pairs: int = 0
+    candidate_misses: int = 0  # gold pairs the candidate stage did not find
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _skip(ts: TrainingSet, reason: str) -> None:
+    ts.skipped[reason] = ts.skipped.get(reason, 0) + 1
+
+
+def build_training_set(matcher: Matcher, records: list[dict[str, Any]]) -> TrainingSet:
+    """Features and 0/1 labels for every candidate pair of labelled listings and decisions."""
+    ts = TrainingSet()
+    for record in records:
+        decision = record.get("decision", record.get("status"))
+        if isinstance(record, dict) and "right_id" in record and isinstance(record.get("listing"), dict) \
+                and isinstance(decision, str):
+            label = _DECISIONS.get(decision.lower())
+            if label is None:
+                _skip(ts, f"decision {decision!r} is not confirm/dismiss")
+                continue
+            reason = check_listing(record["listing"])
+            if reason:
+                _skip(ts, f"decision listing: {reason}")
+                continue
+            pairs = [p for p in matcher.pairs(record["listing"]) if p.right_id == record["right_id"]]
+            if not pairs:
+                _skip(ts, "decision pair is no longer a candidate")
+                continue
+            ts.decisions += 1
+            ts.rows.append(pairs[0].features)
+            ts.labels.append(label)
+            continue
+        reason = check_listing(record, labelled=True)
+        if reason:
+            _skip(ts, reason)
+            continue
+        ts.listings += 1
+        gold = set(record.get("infringes") or [])
+        ts.gold_pairs += len(gold)
+        pairs = matcher.pairs(record)
+        found = {p.right_id for p in pairs}
+        ts.candidate_misses += len(gold - found)
+        for pair in pairs:
+            ts.rows.append(pair.features)
+            ts.labels.append(int(pair.right_id in gold))
+    return ts

@@ -1,0 +1,53 @@
+"""Wording cues found by automaton: counterfeit words, referential words, accessories, mark use.
+
+Why one module: each cue list is a lexicon entry compiled once into an Aho–Corasick automaton, and
+every signal asks the same two questions of it — does the text contain a cue, and is one close to
+a given position.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ahocorasick
+
+from matchers.lexicon import lexicon
+from matchers.normalise import light, norm
+
+
+@lru_cache(maxsize=None)
+def _automaton(entry: str, light_only: bool) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    prepare = light if light_only else norm
+    for word in lexicon()[entry]:
+        key = prepare(str(word)).strip()
+        if key:
+            automaton.add_word(key, key)
+    automaton.make_automaton()
+    return automaton
+
+
+def _latin_bounded(text: str, start: int, end: int, word: str) -> bool:
+    """A Latin cue ("for", "aaa") must stand as its own word."""
+    if word[0].isascii() and word[0].isalpha() and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        return False
+    if word[-1].isascii() and word[-1].isalpha() and end < len(text) and text[end].isascii() and text[end].isalpha():
+        return False
+    return True
+
+
+def find(entry: str, text: str, light_only: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, cue) of every cue of lexicon ``entry`` in ``text`` (already light/norm-ed)."""
+    out = []
+    for end_idx, word in _automaton(entry, light_only).iter(text):
+        start, end = end_idx - len(word) + 1, end_idx + 1
+        if _latin_bounded(text, start, end, word):
+            out.append((start, end, word))
+    return out
+
+
+def counterfeit_words(light_text: str) -> list[str]:
+    """Counterfeit wording in a ``light`` text (punctuation kept: "1:1")."""
+    found = find("counterfeit", light_text, light_only=True)
+    longest = {w for _, _, w in found if not any(w != o and w in o for _, _, o in found)}
+    return sorted(longest)
