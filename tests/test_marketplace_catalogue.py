@@ -193,3 +193,14 @@ def test_cli_writes_valid_labelled_listings(tmp_path) -> None:
 def test_tiny_and_large_catalogues_generate(register) -> None:
     assert len(generate_catalogue(1, 1, register).entries) == 1
     assert len(generate_catalogue(37, 1, register).entries) == 37
+
+
+def test_a_small_register_still_yields_a_consistent_catalogue(register) -> None:
+    from markwatch.contracts import Register
+
+    keep = {"tm-nike", "gi-yangchenghu-crab"}
+    small = Register(rights=[r for r in register.rights if r.id in keep])
+    cat = generate_catalogue(400, 5, small)
+    assert len(cat.entries) == 400
+    assert {rid for e in cat.entries for rid in e.infringes} == keep
+    assert not any(e.case in ("sm_unlicensed", "sm_official") for e in cat.entries)
