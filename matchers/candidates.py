@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
-from matchers.normalise import canon, norm, pinyin_of
+from matchers.goods import classify
+from matchers.normalise import canon, fuzzy_pinyin_of, norm
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
+_GI_WEDGES = ("直发", "发货", "发", "镇", "产")
 MAX_SCAN = 4000  # characters of a description that are scanned (long texts hide nothing more)
 _LATIN_WORD = re.compile(r"[0-9a-z$@]+")
 _ANY_LATIN = re.compile(r"[a-z]")
@@ -53,7 +55,7 @@ def _how(form: Form, seen: str) -> str | None:
         return "lookalike" if len(form.text) >= 4 else None
     if len(form.text) <= 3 and not set(seen) & set(form.text):
         return None  # 连连 is not 莲莲: short marks need one character in common
-    return "homophone" if pinyin_of(seen) == pinyin_of(form.text) else "shape"
+    return "homophone" if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) else "shape"
 
 
 def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
@@ -82,18 +84,9 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: 
     words = [(m.start(), m.end(), canon(m.group())) for m in _LATIN_WORD.finditer(text)]
     latin_keys, deletions, forms = compiled.latin_keys, compiled.deletions, compiled.forms
     for i, (start, end, word) in enumerate(words):
-        if len(word) >= 5 and word not in latin_keys:
-            found: set[int] = set(deletions.get(word, ()))
-            for gone in _deletes(word):
-                found.update(latin_keys.get(gone, ()))
-                found.update(deletions.get(gone, ()))
-            for form_id in found:
-                form = forms[form_id]
-                if len(form.key) < 5:
-                    continue  # "santa" is not ANTA: short marks only count when exact
-                limit = 1 if len(form.key) < 8 else 2
-                if OSA.distance(word, form.key, score_cutoff=limit) <= limit:
-                    hits.append(Hit(form, field, "fuzzy", start, end, text[start:end]))
+        if len(word) >= 4 and word not in latin_keys:
+            for form_id in _near(compiled, word):
+                hits.append(Hit(forms[form_id], field, "fuzzy", start, end, text[start:end]))
         joined = word  # "ni ke", "adi das": pieces of one mark separated by a space or dot
         for j in range(i + 1, min(i + 4, len(words))):
             if words[j][0] - words[j - 1][1] > 1:
@@ -103,6 +96,37 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: 
                 form = forms[form_id]
                 if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
                     hits.append(Hit(form, field, "joined", start, words[j][1], text[start:words[j][1]]))
+            if len(joined) >= 5 and joined not in latin_keys:  # "louis vuitotn", "new balnce"
+                for form_id in _near(compiled, joined):
+                    hits.append(Hit(forms[form_id], field, "fuzzy", start, words[j][1], text[start:words[j][1]]))
+
+
+def _near(compiled: CompiledRegister, word: str) -> list[int]:
+    """Latin forms within edit distance 1 (2 for long forms) of ``word``: one-deletion lookups,
+    verified with rapidfuzz's optimal-string-alignment distance (a swap of two letters is one edit)."""
+    deletions, latin_keys = compiled.deletions, compiled.latin_keys
+    found: set[int] = set(deletions.get(word, ()))
+    for gone in _deletes(word):
+        found.update(latin_keys.get(gone, ()))
+        found.update(deletions.get(gone, ()))
+    out = []
+    for form_id in sorted(found):
+        key = compiled.forms[form_id].key
+        if len(key) < 5 and not _short_near(word, key):
+            continue
+        limit = 1 if len(key) < 8 else 2
+        if OSA.distance(word, key, score_cutoff=limit) <= limit:
+            out.append(form_id)
+    return out
+
+
+def _short_near(word: str, key: str) -> bool:
+    """Short marks are common letter strings: accept only a doubled or dropped letter inside them
+    (DJII, DJJI, Soony, DYSO), never a different first letter ("santa" is not ANTA)."""
+    if word[0] != key[0] or abs(len(word) - len(key)) != 1:
+        return False
+    longer, shorter = (word, key) if len(word) > len(key) else (key, word)
+    return len(shorter) >= 3 and any(longer[:i] + longer[i + 1:] == shorter for i in range(1, len(longer)))
 
 
 def field_texts(listing: dict) -> dict[str, str]:
@@ -141,14 +165,25 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
     places = [h for h in hits if h.form.kind == "gi_place"]
     if not places or full:
         return full
-    _, product = compiled.gi_products[right]
+    _, products = compiled.gi_products[right]
+    classes = compiled.rights[right].nice_classes
     kept = []
     for hit in places:
         text = texts[hit.field]
-        pos = text.find(product, hit.end, hit.end + MAX_GI_GAP + len(product))
-        if pos >= 0:
-            hit.how = "split"
-            hit.seen = text[hit.start:pos + len(product)]
-            hit.end = pos + len(product)
-            kept.append(hit)
+        for product in products:
+            pos = text.find(product, hit.end, hit.end + MAX_GI_GAP + len(product))
+            if pos >= 0:
+                hit.how, hit.end = "split", pos + len(product)
+                hit.seen = text[hit.start:hit.end]
+                kept.append(hit)
+                break
+        else:
+            # 安溪发 乌龙茶: the place, a wedge saying "from there", then goods of the GI's class.
+            wedge = next((w for w in _GI_WEDGES if text.startswith(w, hit.end)), "")
+            if wedge:
+                votes, _ = classify(text[hit.end + len(wedge):hit.end + len(wedge) + 8], "")
+                if classes and any(c in classes for c in votes):
+                    hit.how, hit.end = "split", hit.end + len(wedge)
+                    hit.seen = text[hit.start:hit.end]
+                    kept.append(hit)
     return kept

@@ -46,7 +46,7 @@ class CompiledRegister:
     automaton: ahocorasick.Automaton | None = None
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
     deletions: dict[str, list[int]] = field(default_factory=dict)  # one-deletion → forms
-    gi_products: dict[int, tuple[str, str]] = field(default_factory=dict)  # right → (place, product)
+    gi_products: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # right → (place, products)
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
 
@@ -62,6 +62,26 @@ def split_gi_name(name: str) -> tuple[str, str]:
         if name[cut:] in goods:
             return name[:cut], name[cut:]
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
+
+
+def _house_nicknames(names: list[str]) -> list[str]:
+    """"N家" (Nike), "雅家" (雅诗兰黛): first letter or character + 家, the way buyers name a house.
+
+    A CJK one is skipped when it is an ordinary word (大家, 新家, 安家): jieba's dictionary decides.
+    """
+    from matchers.ordinary import is_dictionary_word
+
+    out = []
+    for raw in names:
+        text = norm(raw).strip()
+        if not text:
+            continue
+        first = text[0]
+        if first.isascii() and first.isalpha() and not has_cjk(text):
+            out.append(first + "家")
+        elif "\u4e00" <= first <= "\u9fff" and len(text) >= 2 and not is_dictionary_word(first + "家"):
+            out.append(first + "家")
+    return out
 
 
 def _deletes(word: str) -> set[str]:
@@ -94,6 +114,8 @@ def compile_register(register: Register) -> CompiledRegister:
             text = norm(raw)
             if " " in text and not has_cjk(text):
                 add(idx, text.replace(" ", ""), "compact")
+        for nick in _house_nicknames(names) if right.kind == "trademark" else ():
+            add(idx, nick, "nickname")
         extra = getattr(right, "nicknames", None) or []
         for nick in [*nick_table.get(norm(right.name), []), *(extra if isinstance(extra, list) else [])]:
             add(idx, str(nick), "nickname")
@@ -106,7 +128,9 @@ def compile_register(register: Register) -> CompiledRegister:
         if right.kind == "gi":
             place, product = split_gi_name(norm(right.name))
             if product and len(place) >= 2:
-                compiled.gi_products[idx] = (place, product)
+                goods = {w for words in lexicon()["goods_classes"].values() for w in words}
+                shorter = [product[i:] for i in range(1, len(product) - 1) if product[i:] in goods]
+                compiled.gi_products[idx] = (place, (product, *shorter))
                 add(idx, place, "gi_place")
 
     automaton = ahocorasick.Automaton()

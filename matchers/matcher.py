@@ -66,9 +66,10 @@ class Matcher:
             return []
         seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")} - {""}
         raw = {f: str(listing.get(f) or "")[:MAX_SCAN].lower() for f in FIELDS if f in texts}
+        lit = light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))
         ctx = ListingContext(
-            listing=listing, texts=texts, raw_lower=raw,
-            counterfeit=wording.counterfeit_words(light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))),
+            listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
+            resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
             category=norm(str(listing.get("category") or "")), n_rights=len(found))
         out: list[Pair] = []
         origin_places = None
@@ -81,8 +82,8 @@ class Matcher:
                 from matchers.origin import judge_origin, origin_places as find_origins
 
                 if origin_places is None:
-                    origin_places = find_origins(str(listing.get("ship_from") or ""),
-                                                 [texts.get("title", ""), texts.get("description", "")])
+                    origin_places = find_origins(str(listing.get("ship_from") or ""),  # light: "产地：" keeps its colon
+                                                 [light(str(listing.get(f) or "")[:MAX_SCAN]) for f in ("title", "description")])
                 origin = judge_origin(origin_places, right.regions)
             vec, reasons = signals(self.compiled, right_idx, hits, ctx, origin)
             out.append(Pair(right_idx, right.id, vec, reasons))

@@ -117,15 +117,26 @@ def export_trees(estimator: Any) -> dict[str, Any]:
             "depth": depth, "baseline": baseline}
 
 
+# Direction each feature may move the score (1 up, -1 down, 0 free): evidence must never count the
+# wrong way round just because the training catalogue happened to correlate it (docs/matching.md).
+MONOTONE = {"counterfeit": 1, "counterfeit_count": 1, "resale_wording": -1, "price_below_40": 1,
+            "price_at_least_60": -1, "log_price_ratio": -1, "class_share": 1, "class_top": 1,
+            "referential": -1, "ordinary_word": -1, "name_use": -1, "used_as_mark": 1, "evasive": 1,
+            "origin_outside": 1, "origin_inside": -1, "origin_unknown": 1, "gi_dodge": 1, "in_brand": 1,
+            "homophone": 1, "shape": 1, "lookalike": 1, "fuzzy": 1, "joined": 1, "split": 1, "nickname": 1,
+            "obfuscated": 1, "pinyin": 1}
+
+
 def _learner(seed: int) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=12, max_depth=6,
-                                          min_samples_leaf=8, l2_regularization=1.0, random_state=seed)
+                                          min_samples_leaf=3, l2_regularization=1.0, random_state=seed,
+                                          monotonic_cst=[MONOTONE.get(f, 0) for f in FEATURES])
 
 
-def fit(rows: list[list[float]], labels: list[int], seed: int = 0, info: dict[str, Any] | None = None
-        ) -> ScoringModel:
+def fit(rows: list[list[float]], labels: list[int], seed: int = 0, info: dict[str, Any] | None = None,
+        weights: list[float] | None = None) -> ScoringModel:
     """Fit trees on all pairs; fit the isotonic curve on 5-fold out-of-fold raw scores."""
     from sklearn.isotonic import IsotonicRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -138,10 +149,12 @@ def fit(rows: list[list[float]], labels: list[int], seed: int = 0, info: dict[st
     folds = int(min(5, np.bincount(y).min()))
     if folds < 2:
         raise ModelError("training needs at least two examples of each kind")
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
     out_of_fold = cross_val_predict(_learner(seed), X, y, method="decision_function",
-                                    cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(out_of_fold, y)
-    estimator = _learner(seed).fit(X, y)
+                                    cv=StratifiedKFold(folds, shuffle=True, random_state=seed),
+                                    params={"sample_weight": w})
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(out_of_fold, y, sample_weight=w)
+    estimator = _learner(seed).fit(X, y, sample_weight=w)
     meta = {"trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "pairs": int(len(y)), "positives": int(y.sum()),
             "calibration": f"isotonic on {folds}-fold out-of-fold scores"}

@@ -31,7 +31,7 @@ _ASCII_BREAKS = "!\"#%&'()*+,-./:;<=>?[\\]^_`{|}~"
 
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 # A run of single letters/digits separated by spaces: "n i k e" -> "nike".
-_SPACED = re.compile(r"(?<![0-9a-z$@])[0-9a-z$@](?: [0-9a-z$@](?![0-9a-z$@]))+")
+_SPACED = re.compile(r"(?<![0-9a-z$@])[a-z$@](?: [a-z$@](?![0-9a-z$@]))+")
 _SPACES = re.compile(r"\s{2,}")
 
 
@@ -86,8 +86,10 @@ def _norm_table() -> dict[int, str | None]:
     for lo, hi in symbol_ranges:
         for code in range(lo, hi + 1):
             table[code] = None
-    for ch in "★☆♥❤✿※●○◆◇■□▲△♡✔✘":
+    for ch in "★☆♥❤✿※●○◆◇■□▲△♡✔✘丨丶亅丿":  # strokes/radicals pushed inside CJK marks too
         table[ord(ch)] = None
+    for emoji, char in lexicon()["emoji_rebus"].items():  # 爱🐴仕: the emoji stands for 马
+        table[ord(str(emoji)[0])] = str(char)
     return table
 
 
@@ -103,7 +105,7 @@ def _canon_table() -> dict[int, str]:
         ch = chr(code)
         if not _is_cjk(ch):
             continue
-        syllable = toneless(pinyin_dict[code].split(",")[0])
+        syllable = fuzzy_syllable(toneless(pinyin_dict[code].split(",")[0]))
         canon_of[ch] = rep_of_syllable.setdefault(syllable, ch)
     table: dict[int, str] = {ord(k): v for k, v in canon_of.items() if k != v}
     for bent, real in lexicon()["shape_alike"].items():
@@ -114,6 +116,24 @@ def _canon_table() -> dict[int, str]:
 
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=4096)
+def fuzzy_syllable(syllable: str) -> str:
+    """Fold the pairs an IME's 模糊音 treats as one (zh/z, ch/c, sh/s, ang/an, eng/en, ing/in):
+    infringers pick characters by sound, and 雅思兰黛 for 雅诗兰黛 sounds the same to most buyers."""
+    for long, short in _FUZZY_INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long):]
+            break
+    for long, short in _FUZZY_FINALS:
+        if syllable.endswith(long):
+            return syllable[: -len(long)] + short
+    return syllable
 
 
 def toneless(syllable: str) -> str:
@@ -149,6 +169,14 @@ def norm(text: str) -> str:
 def canon(normed: str) -> str:
     """Fold a :func:`norm` text (same length out) for homophone/shape/look-alike matching."""
     return normed.translate(_canon_table())
+
+
+@lru_cache(maxsize=65536)
+def fuzzy_pinyin_of(text: str) -> str:
+    """Pinyin with 模糊音 folded, syllables joined by spaces (for homophone checks)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(fuzzy_syllable(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s))
 
 
 @lru_cache(maxsize=65536)

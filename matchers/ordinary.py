@@ -28,6 +28,12 @@ def _dictionary() -> str:
         return "\n" + fh.read()
 
 
+@lru_cache(maxsize=65536)
+def is_dictionary_word(word: str) -> bool:
+    """Is ``word`` an entry of jieba's dictionary (or of lexicon ``ordinary_words``)?"""
+    return f"\n{word} " in _dictionary() or word in lexicon()["ordinary_words"]
+
+
 @lru_cache(maxsize=4096)
 def _containing_words(form: str) -> tuple[str, ...]:
     text = _dictionary()
@@ -63,7 +69,10 @@ def inside_ordinary_word(text: str, start: int, end: int, form: str, right: Righ
     """The ordinary word around text[start:end] that swallows the mark, or ""."""
     if len(form) > MAX_FORM or not all("\u4e00" <= ch <= "\u9fff" for ch in form):
         return ""
+    own = {norm(n) for n in right.all_names}
     for word in _containing_words(form):
+        if word in own:
+            continue  # 阿迪 inside 阿迪达斯 is the mark, not an ordinary word
         offset = word.find(form)
         while offset >= 0:
             left = start - offset

@@ -33,8 +33,11 @@ def _gazetteer() -> Any:
 
 @lru_cache(maxsize=1)
 def _cue_pattern() -> re.Pattern[str]:
-    cues = sorted(lexicon()["origin_cues"], key=len, reverse=True)
-    return re.compile(rf"(?:{'|'.join(map(re.escape, cues))})\s*[:：是为在]?\s*([^\s，,。;；|/]{{2,16}})")
+    # "产地：安徽" needs its colon ("产地直发" names no place); "产自安徽" does not.
+    labels = [c for c in lexicon()["origin_cues"] if c.endswith("地")]
+    verbs = [c for c in lexicon()["origin_cues"] if not c.endswith("地")]
+    alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+    return re.compile(rf"(?:(?:{alt(labels)})\s*[:：]|(?:{alt(verbs)}))\s*([^，,。;；|/\n]{{2,16}})")
 
 
 def _describe(place: Any) -> str:
@@ -53,10 +56,33 @@ def origin_places(ship_from: str, texts: list[str]) -> list[tuple[Any, str]]:
             places.append((place, "ship_from"))
     for text in texts:
         for match in _cue_pattern().finditer(text):
-            place = gaz.resolve(match.group(1))
+            place = _resolve_phrase(gaz, match.group(1))
             if place is not None:
                 places.append((place, "text"))
     return places
+
+
+def _resolve_phrase(gaz: Any, phrase: str) -> Any:
+    """"辽宁 大连" is one place; "安徽宣城 苏州仓发货" is a place and then other words."""
+    words = phrase.split()
+    if not words:
+        return None
+    first = gaz.resolve(words[0])
+    if len(words) == 1:
+        return first
+    both = gaz.resolve(f"{words[0]} {words[1]}")
+    if first is None:
+        return both
+    return both if both is not None and gaz.within(both, str(first)) else first
+
+
+def _coarser(gaz: Any, place: Any, regions: list[str]) -> bool:
+    """"江苏 工业园区" resolves only to 江苏省, which contains 苏州: not evidence of outside origin."""
+    for region in regions:
+        area = gaz.resolve(region)
+        if area is not None and area != place and gaz.within(area, str(place)):
+            return True
+    return False
 
 
 def judge_origin(places: list[tuple[Any, str]], regions: list[str]) -> Origin:
@@ -68,7 +94,7 @@ def judge_origin(places: list[tuple[Any, str]], regions: list[str]) -> Origin:
     gaz = _gazetteer()
     inside = None
     for place, source in places:
-        if any(gaz.within(place, region) for region in regions):
+        if any(gaz.within(place, region) for region in regions) or _coarser(gaz, place, regions):
             inside = inside or Origin("inside", _describe(place), source)
         else:
             return Origin("outside", _describe(place), source)

@@ -23,10 +23,10 @@ FEATURES = (
     "exact_name", "exact_variant", "pinyin", "nickname", "homophone", "shape", "lookalike", "fuzzy",
     "joined", "split", "obfuscated", "evasive",
     "in_title", "in_brand", "in_description_only", "used_as_mark", "latin_form", "form_length",
-    "counterfeit", "counterfeit_count",
+    "counterfeit", "counterfeit_count", "resale_wording",
     "has_price", "has_reference", "price_below_40", "price_40_60", "price_at_least_60", "log_price_ratio",
     "class_share", "class_top", "class_unknown", "well_known", "all_classes",
-    "referential", "accessory", "ordinary_word",
+    "referential", "accessory", "ordinary_word", "name_use", "title_start", "two_scripts",
     "origin_inside", "origin_outside", "origin_unknown", "gi_dodge", "other_rights",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
@@ -41,6 +41,7 @@ class ListingContext:
     texts: dict[str, str]  # norm() texts of title / brand / description
     raw_lower: dict[str, str]
     counterfeit: list[str]
+    resale: list[str]
     category: str
     n_rights: int
     origin_places: list[Any] | None = None
@@ -89,6 +90,11 @@ def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> str:
                 return f"{hit.seen}{cue}: named as a brand"
         if hit.form.latin and hit.how == "exact" and hit.field == "title":
             return f"{hit.seen} written as a brand name"
+    title_hits = [h for h in hits if h.field == "title"]
+    if len({h.form.latin for h in title_hits}) == 2:
+        return "mark written in Chinese and Latin letters"
+    if any(h.start == 0 for h in title_hits):
+        return f"{title_hits[0].seen} heads the title, where the brand goes"
     return ""
 
 
@@ -137,6 +143,9 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
         vec[_INDEX["counterfeit"]] = 1.0
         vec[_INDEX["counterfeit_count"]] = float(min(len(ctx.counterfeit), 3))
         reasons.append("counterfeit wording: " + ", ".join(ctx.counterfeit[:3]))
+    if ctx.resale:
+        vec[_INDEX["resale_wording"]] = 1.0
+        reasons.append("private resale wording: " + ", ".join(ctx.resale[:2]) + " (lowers the score)")
     _price_signals(vec, ctx.listing.get("price"), right.reference_price, reasons)
 
     title_spans = [(h.start, h.end) for h in hits if h.field == "title"]
@@ -154,16 +163,32 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
             note = " (well-known mark" + (f"; {mark_use})" if mark_use else ")") if right.well_known else ""
             reasons.append(f"goods ({'/'.join(words[:2])}: class {listed}) outside the right's classes {classes}{note}")
 
-    for hit in hits:
+    accessory = wording.find("accessory", ctx.texts.get("title", ""))
+    vec[_INDEX["accessory"]] = float(bool(accessory))
+    for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
+        # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
         cues = wording.find("referential", text[max(0, hit.start - 8):hit.start])
+        if not cues and accessory and hit.field == "title":
+            cues = wording.find("referential", text)
         if cues:
             vec[_INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
-            reasons.append(f"referential use: '{cue}' before {hit.seen} (lowers the score)")
+            reasons.append(f"referential use: '{cue}' with {hit.seen} (lowers the score)")
             break
-    if wording.find("accessory", ctx.texts.get("title", "")):
-        vec[_INDEX["accessory"]] = 1.0
+    for hit in hits:
+        after = ctx.texts[hit.field][hit.end:hit.end + 6]
+        before = ctx.texts[hit.field][max(0, hit.start - 4):hit.start]
+        cues = wording.find("name_use", after) + wording.find("name_use", before)
+        if any(c[2] != "年" or (c[0] == 0 and hit.form.text[-1].isdigit()) for c in cues):
+            vec[_INDEX["name_use"]] = 1.0
+            reasons.append(f"{hit.seen} used as a personal name or a date (lowers the score)")
+            break
+    title_hits = [h for h in hits if h.field == "title"]
+    if any(h.start == 0 for h in title_hits):
+        vec[_INDEX["title_start"]] = 1.0
+    if len({h.form.latin for h in title_hits}) == 2:
+        vec[_INDEX["two_scripts"]] = 1.0
     for hit in hits:
         word = inside_ordinary_word(ctx.texts[hit.field], hit.start, hit.end, hit.form.text, right)
         if word:

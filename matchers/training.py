@@ -23,11 +23,18 @@ _DECISIONS = {"confirm": 1, "confirmed": 1, "dismiss": 0, "dismissed": 0}
 class TrainingSet:
     rows: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
     listings: int = 0
     decisions: int = 0
     gold_pairs: int = 0
     candidate_misses: int = 0  # gold pairs the candidate stage did not find
     skipped: dict[str, int] = field(default_factory=dict)
+
+
+def _weight(record: dict[str, Any]) -> float:
+    """Optional ``weight`` field (hand-written cases count more than generated ones), default 1."""
+    w = record.get("weight", 1.0)
+    return float(w) if isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0 else 1.0
 
 
 def _skip(ts: TrainingSet, reason: str) -> None:
@@ -56,6 +63,7 @@ def build_training_set(matcher: Matcher, records: list[dict[str, Any]]) -> Train
             ts.decisions += 1
             ts.rows.append(pairs[0].features)
             ts.labels.append(label)
+            ts.weights.append(_weight(record))
             continue
         reason = check_listing(record, labelled=True)
         if reason:
@@ -70,4 +78,5 @@ def build_training_set(matcher: Matcher, records: list[dict[str, Any]]) -> Train
         for pair in pairs:
             ts.rows.append(pair.features)
             ts.labels.append(int(pair.right_id in gold))
+            ts.weights.append(_weight(record))
     return ts

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if bad:
         ts.skipped["not valid JSON"] = ts.skipped.get("not valid JSON", 0) + bad
     try:
-        model = fit(ts.rows, ts.labels, seed=args.seed,
+        model = fit(ts.rows, ts.labels, seed=args.seed, weights=ts.weights,
                     info={"labels": [Path(n).name for n in args.labels], "listings": ts.listings,
                           "decisions": ts.decisions})
     except ModelError as exc:
