@@ -8,7 +8,7 @@ the ratio to Scrapy's own benchmark measured at the same moment. Goal: ≥ 0.7×
     .venv/bin/python bench/crawl.py [--listings 100000] [--pages 3000] [--rendered-pages 150]
 
 Prints one line per run: pages, seconds, pages/s, ratio to scrapy bench, peak RSS (whole
-process tree, sampled from /proc, so Chromium counts for ``rendered``).
+process tree as PSS, sampled from /proc, so Chromium counts for ``rendered``).
 """
 
 from __future__ import annotations
@@ -28,26 +28,37 @@ REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size (bytes): shared pages split between the processes sharing them, so
+    a multi-process browser is not counted several times over. Falls back to RSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _tree_rss(root: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
+    """Memory (PSS, bytes) of a process and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            statm = Path(f"/proc/{entry}/statm").read_text().split()
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = int(statm[1]) * page
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack.extend(children.get(pid, []))
     return total
 
@@ -93,12 +104,17 @@ def scrapy_bench(seconds: int) -> float:
     return max(rates) / 60.0
 
 
-def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str], workdir: Path) -> dict:
-    """One ``markwatch crawl`` in a subprocess capped at ``pages`` pages; its figures."""
+def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str], workdir: Path,
+          cap: str = "CLOSESPIDER_PAGECOUNT") -> dict:
+    """One ``markwatch crawl`` in a subprocess capped at ``pages`` pages; its figures.
+
+    ``cap``: CLOSESPIDER_PAGECOUNT (stop after N responses) or ``--max-pages`` (request at most N
+    pages; the rendered spider then also stops loading its grid once it has N cards)."""
     stats_file = workdir / f"{spider}-stats.json"
+    limit = ["-s", f"CLOSESPIDER_PAGECOUNT={pages}"] if cap == "CLOSESPIDER_PAGECOUNT" else ["--max-pages", str(pages)]
     cmd = [PYTHON, "-m", "markwatch.cli", "crawl", spider, "--platform", platform, "--start-url", base_url + "/",
            "--output", str(workdir / f"{spider}.jsonl"), "--stats-json", str(stats_file),
-           "-s", f"CLOSESPIDER_PAGECOUNT={pages}", "-s", "PROGRESS_INTERVAL=0", *extra]
+           *limit, "-s", "PROGRESS_INTERVAL=0", *extra]
     proc, wall, peak = run_measured(cmd, REPO, timeout=600)
     if proc.returncode != 0 or not stats_file.is_file():
         raise SystemExit(f"{spider} crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
@@ -115,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=3000, help="CLOSESPIDER_PAGECOUNT of each html/api run")
     parser.add_argument("--rendered-pages", type=int, default=150, help="pages for the rendered run (0 = skip)")
     parser.add_argument("--bench-seconds", type=int, default=15)
+    parser.add_argument("--runs", default="html,api,rendered", help="which runs, comma-separated")
     args = parser.parse_args(argv)
 
     from markwatch.marketplace.process import start_marketplace
@@ -124,19 +141,22 @@ def main(argv: list[str] | None = None) -> int:
     with start_marketplace(listings=args.listings, seed=7, api_rate=0) as market, \
             tempfile.TemporaryDirectory() as tmp:
         print(f"  ready in {time.monotonic() - t0:.1f}s: {market.urls}", flush=True)
-        baseline = scrapy_bench(args.bench_seconds)
-        print(f"scrapy bench (same run, {args.bench_seconds}s): {baseline:7.1f} pages/s", flush=True)
-        rows = [
-            ("html / bazaar", crawl("html", "bazaar", market.urls["bazaar"], args.pages, [], Path(tmp))),
-            ("api / openmall", crawl("api", "openmall", market.urls["openmall"], args.pages, [], Path(tmp))),
-        ]
+        runs = set(args.runs.split(","))
+        rows = []
+        if runs & {"html", "api"}:
+            baseline = scrapy_bench(args.bench_seconds)
+            print(f"scrapy bench (same run, {args.bench_seconds}s): {baseline:7.1f} pages/s", flush=True)
+        if "html" in runs:
+            rows.append(("html / bazaar", crawl("html", "bazaar", market.urls["bazaar"], args.pages, [], Path(tmp))))
+        if "api" in runs:
+            rows.append(("api / openmall", crawl("api", "openmall", market.urls["openmall"], args.pages, [], Path(tmp))))
         for label, row in rows:
             print(f"{label:16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
                   f"{row['pages_per_s']:7.1f} pages/s  {row['pages_per_s'] / baseline:4.2f}× scrapy bench  "
                   f"peak {row['peak_mb']:5.0f} MB", flush=True)
-        if args.rendered_pages:
+        if args.rendered_pages and "rendered" in runs:
             row = crawl("rendered", "storefront", market.urls["storefront"], args.rendered_pages,
-                        ["-s", "RENDERED_CONCURRENCY=4"], Path(tmp))
+                        ["-s", "RENDERED_CONCURRENCY=4"], Path(tmp), cap="--max-pages")
             print(f"{'rendered (4 pg)':16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
                   f"{row['pages_per_s']:7.1f} pages/s  (one Chromium, 4 pages)  "
                   f"peak {row['peak_mb']:5.0f} MB incl. browser", flush=True)

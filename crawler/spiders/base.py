@@ -73,6 +73,10 @@ class MarkwatchSpider(scrapy.Spider):
         assert self.base_url
         return urljoin(self.base_url, path)
 
+    def budget_left(self) -> int | None:
+        """Pages this spider may still request (None = no limit)."""
+        return None if self.max_pages is None else max(0, self.max_pages - self.pages_requested)
+
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request | None:
         """A request that respects the page budget and reports failures as bad pages."""
         if self.max_pages is not None and self.pages_requested >= self.max_pages:

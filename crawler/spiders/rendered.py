@@ -73,6 +73,9 @@ class RenderedSpider(MarkwatchSpider):
         try:
             while not await page.query_selector(steps.list_complete):
                 count = await page.locator(steps.card).count()
+                budget = self.budget_left()
+                if budget is not None and count >= budget:
+                    break  # enough cards for the page budget: no need to load the whole grid
                 button = page.locator(steps.load_more)
                 if await button.count():
                     await button.first.click(timeout=10_000)
