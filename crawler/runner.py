@@ -81,8 +81,20 @@ class CrawlResult:
         return str(self.stats.get("finish_reason", ""))
 
     @property
+    def problem(self) -> str:
+        """Why this crawl counts as failed ("" when it did not): it could not start, ended
+        abnormally, or fetched no page at all (an unreachable site)."""
+        if self.error:
+            return self.error
+        if self.finish_reason not in OK_FINISH_REASONS:
+            return f"the crawl ended abnormally (finish reason: {self.finish_reason or 'none'})"
+        if self.pages == 0:
+            return "no page could be fetched; check the start URL and that the site is up"
+        return ""
+
+    @property
     def ok(self) -> bool:
-        return not self.error and self.finish_reason in OK_FINISH_REASONS
+        return not self.problem
 
     def summary(self) -> str:
         """A few lines for a human: pages, listings, bad pages by reason, elapsed."""
@@ -94,8 +106,8 @@ class CrawlResult:
         ]
         if self.stats.get("markwatch/throttled/429"):
             lines.append(f"  throttled (429) answers waited out: {self.stats['markwatch/throttled/429']}")
-        if self.error:
-            lines.append(f"  error: {self.error}")
+        if self.problem:
+            lines.append(f"  error: {self.problem}")
         return "\n".join(lines)
 
 

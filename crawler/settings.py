@@ -34,6 +34,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = float(_CONFIG.concurrent_per_domain)
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"  # a page that stays broken is reported as a bad page, not a crash
 RETRY_BACKOFF_BASE = 0.25
 """Seconds before the first retry of an error; doubles on each further retry."""
 RETRY_BACKOFF_MAX = 10.0

@@ -100,3 +100,16 @@ def test_unknown_spider_lists_the_known_ones(tmp_path: Path) -> None:
     for name in ("schemaorg", "html", "api", "rendered"):
         assert name in proc.stderr
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_unreachable_site_fails_with_a_clear_message(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = _crawl(["schemaorg", "--start-url", f"http://127.0.0.1:{port}/", "--output", str(tmp_path / "x.jsonl"),
+                   "-s", "RETRY_TIMES=0"], cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1
+    assert "no page could be fetched" in proc.stderr
+    assert "download_error: 1" in proc.stderr

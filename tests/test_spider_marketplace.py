@@ -233,3 +233,38 @@ def test_rendered_spider_sees_js_only_content(small_marketplace, tmp_path: Path)
     assert crawl.bad("render_error_500") == kinds["error500"]
     assert crawl.stats.get("markwatch/rendered/load_more_clicks", 0) >= 1
     assert_robots_obeyed("storefront", base)
+
+
+def test_a_new_platform_is_a_yaml_file(marketplace, catalogue, tmp_path: Path) -> None:
+    """The html spider reads any platform file: here the bazaar described again with XPath only."""
+    platform = tmp_path / "bazaar-xpath.yaml"
+    platform.write_text("""
+name: bazaar-xpath
+kind: html
+default_currency: CNY
+links:
+  start: [{xpath: "//a[@class='category-link']/@href", to: list}]
+  list:
+    - {xpath: "//li[@class='result']/a[@class='item-link']/@href", to: detail}
+    - {xpath: "//a[@rel='next']/@href", to: list}
+fields:
+  listing_id: {url_re: "/item/([^/?#]+)"}
+  title: {xpath: "//h1[@class='title']/text()"}
+  price: {xpath: "//div[@class='price']/text()"}
+  ship_from: {xpath: "//div[@class='ship-from']/text()", strip_prefixes: ["发货地："]}
+""", encoding="utf-8")
+    out = tmp_path / "x.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "markwatch.cli", "crawl", "html", "--platform", str(platform),
+         "--start-url", marketplace.urls["bazaar"] + "/", "--output", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    listings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {x["listing_id"] for x in listings} == catalogue.expected_listing_ids("bazaar")
+    labels = labels_by_url(marketplace.labels_path)
+    for listing in listings:
+        truth = labels[listing["url"]]
+        assert listing["platform"] == "bazaar-xpath"
+        assert listing["ship_from"] == _shown(truth["ship_from"])
+        assert listing["price"] == (None if truth["price"] is None else pytest.approx(truth["price"]))

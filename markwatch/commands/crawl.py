@@ -93,7 +93,6 @@ def run(args: argparse.Namespace) -> int:
     if args.stats_json:
         Path(args.stats_json).write_text(json.dumps(result.stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
     if not result.ok:
-        print(f"markwatch crawl: the crawl did not finish normally ({result.error or result.finish_reason or 'no stats'})",
-              file=sys.stderr)
+        print(f"markwatch crawl: error: {result.problem}", file=sys.stderr)
         return 1
     return 0
