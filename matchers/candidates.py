@@ -101,9 +101,20 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: 
                     hits.append(Hit(forms[form_id], field, "fuzzy", start, words[j][1], text[start:words[j][1]]))
 
 
-def _near(compiled: CompiledRegister, word: str) -> list[int]:
+def _near(compiled: CompiledRegister, word: str) -> list[int] | tuple[int, ...]:
     """Latin forms within edit distance 1 (2 for long forms) of ``word``: one-deletion lookups,
-    verified with rapidfuzz's optimal-string-alignment distance (a swap of two letters is one edit)."""
+    verified with rapidfuzz's optimal-string-alignment distance (a swap of two letters is one edit).
+    Results are cached per word: product words ("supersonic", "airwrap") recur across listings."""
+    cached = compiled.near_cache.get(word)
+    if cached is not None:
+        return cached
+    if len(compiled.near_cache) > 200_000:
+        compiled.near_cache.clear()
+    result = compiled.near_cache[word] = tuple(_near_uncached(compiled, word))
+    return result
+
+
+def _near_uncached(compiled: CompiledRegister, word: str) -> list[int]:
     deletions, latin_keys = compiled.deletions, compiled.latin_keys
     found: set[int] = set(deletions.get(word, ()))
     for gone in _deletes(word):

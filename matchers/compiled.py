@@ -49,6 +49,7 @@ class CompiledRegister:
     gi_products: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # right → (place, products)
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
+    near_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)  # Latin word → near forms
 
 
 def split_gi_name(name: str) -> tuple[str, str]:
@@ -133,6 +134,9 @@ def compile_register(register: Register) -> CompiledRegister:
                 compiled.gi_products[idx] = (place, (product, *shorter))
                 add(idx, place, "gi_place")
 
+    from matchers.ordinary import index_forms
+
+    index_forms(f.text for f in compiled.forms)  # before any fork: workers inherit the index
     automaton = ahocorasick.Automaton()
     grouped: dict[str, list[int]] = {}
     for form_idx, form in enumerate(compiled.forms):

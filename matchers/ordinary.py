@@ -10,13 +10,16 @@ ordinary word, so it does not count.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
+from typing import Iterable
 
 from markwatch.contracts import Right
 from matchers.lexicon import lexicon
 from matchers.normalise import norm
 
 MAX_FORM = 3  # longer marks are distinctive enough
+MAX_WORD = 8  # longest ordinary word considered around a mark
 
 
 @lru_cache(maxsize=1)
@@ -34,19 +37,44 @@ def is_dictionary_word(word: str) -> bool:
     return f"\n{word} " in _dictionary() or word in lexicon()["ordinary_words"]
 
 
-@lru_cache(maxsize=4096)
-def _containing_words(form: str) -> tuple[str, ...]:
+_CONTAINING: dict[str, tuple[str, ...]] = {}
+
+
+def _short_cjk(form: str) -> bool:
+    return len(form) <= MAX_FORM and all("\u4e00" <= ch <= "\u9fff" for ch in form)
+
+
+def index_forms(forms: Iterable[str]) -> None:
+    """Find the ordinary words containing each short mark form in ONE automaton pass over the
+    dictionary (≈50 ms however many forms), instead of one 5 MB scan per form."""
+    import ahocorasick
+
+    todo = {f for f in forms if _short_cjk(f) and f not in _CONTAINING}
+    if not todo:
+        return
+    automaton = ahocorasick.Automaton()
+    for form in todo:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
     text = _dictionary()
-    words = {norm(w) for w in lexicon()["ordinary_words"] if form in norm(w) and norm(w) != form}
-    pos = text.find(form)
-    while pos >= 0:
-        line_start = text.rfind("\n", 0, pos) + 1
-        line_end = text.find("\n", pos)
-        word = text[line_start:line_end if line_end >= 0 else None].split(" ", 1)[0]
-        if form in word and len(word) > len(form):
-            words.add(word)
-        pos = text.find(form, line_end if line_end >= 0 else len(text))
-    return tuple(sorted(words, key=len, reverse=True))
+    found: dict[str, set[str]] = {f: set() for f in todo}
+    for end, form in automaton.iter(text):
+        line_start = text.rfind("\n", 0, end) + 1
+        word_end = text.find(" ", line_start)
+        if end < word_end:  # the hit lies inside the word, not in its frequency or tag
+            word = text[line_start:word_end]
+            if len(form) < len(word) <= MAX_WORD:
+                found[form].add(word)
+    extra = [norm(w) for w in lexicon()["ordinary_words"]]
+    for form, words in found.items():
+        words.update(w for w in extra if form in w and w != form)
+        _CONTAINING[form] = tuple(sorted(words, key=len, reverse=True))
+
+
+def _containing_words(form: str) -> tuple[str, ...]:
+    if form not in _CONTAINING:
+        index_forms([form])
+    return _CONTAINING[form]
 
 
 @lru_cache(maxsize=8192)
@@ -65,20 +93,27 @@ def _is_mark_use(rest: str, classes: tuple[int, ...]) -> bool:
         return False
 
 
+@lru_cache(maxsize=4096)
+def _pattern(form: str) -> re.Pattern[str] | None:
+    words = _containing_words(form)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def inside_ordinary_word(text: str, start: int, end: int, form: str, right: Right) -> str:
     """The ordinary word around text[start:end] that swallows the mark, or ""."""
-    if len(form) > MAX_FORM or not all("\u4e00" <= ch <= "\u9fff" for ch in form):
+    if not _short_cjk(form):
+        return ""
+    pattern = _pattern(form)
+    if pattern is None:
         return ""
     own = {norm(n) for n in right.all_names}
-    for word in _containing_words(form):
-        if word in own:
-            continue  # 阿迪 inside 阿迪达斯 is the mark, not an ordinary word
-        offset = word.find(form)
-        while offset >= 0:
-            left = start - offset
-            if left >= 0 and text[left:left + len(word)] == word:
-                rest = word[:offset] + word[offset + len(form):]
-                if not _is_mark_use(rest, tuple(right.nice_classes)):
-                    return word
-            offset = word.find(form, offset + 1)
+    lo = max(0, start - MAX_WORD)
+    for match in pattern.finditer(text, lo, end + MAX_WORD):
+        word = match.group()
+        if match.start() > start or match.end() < end or word in own:
+            continue  # must swallow this occurrence; 阿迪 inside 阿迪达斯 is the mark itself
+        offset = start - match.start()
+        rest = word[:offset] + word[offset + len(form):]
+        if not _is_mark_use(rest, tuple(right.nice_classes)):
+            return word
     return ""
