@@ -1,0 +1,130 @@
+"""Candidate generation: every evasion is found, ordinary text is not, and the automaton prefilter
+agrees with a brute-force scan on random inputs (STYLE.md §5: speed must never cost recall silently)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import OSA
+
+from matchers.candidates import _boundary_ok, _how, _near, field_texts, find_candidates, scan_text
+from matchers.compiled import CompiledRegister, compile_register
+from matchers.normalise import canon, norm
+from matchers.register import load_register
+
+
+@pytest.fixture(scope="module")
+def compiled() -> CompiledRegister:
+    return compile_register(load_register())
+
+
+def found(compiled: CompiledRegister, title: str, **fields: str) -> dict[str, set[str]]:
+    texts = field_texts({"title": title, **fields})
+    return {compiled.rights[r].id: {h.how for h in hits} for r, hits in find_candidates(compiled, texts).items()}
+
+
+@pytest.mark.parametrize("title, right_id, how", [
+    ("耐克 空军一号", "tm-nike", "exact"),
+    ("耐可 运动鞋", "tm-nike", "homophone"),
+    ("阿迪达期 卫衣", "tm-adidas", "shape"),
+    ("NIKF 跑鞋", "tm-nike", "lookalike"),
+    ("naike 卫衣", "tm-nike", "exact"),          # pinyin of 耐克
+    ("adidass 鞋", "tm-adidas", "fuzzy"),
+    ("louis vuitotn 包", "tm-louis-vuitton", "fuzzy"),
+    ("ni.ke 鞋", "tm-nike", "joined"),
+    ("驴牌 包包", "tm-louis-vuitton", "exact"),    # nickname
+    ("阳澄湖镇大闸蟹", "gi-yangchenghu-crab", "split"),
+    ("阳澄湖发 大闸蟹", "gi-yangchenghu-crab", "split"),
+    ("冰 墩 墩 钥匙扣", "sm-bingdwendwen", "exact"),
+])
+def test_evasions_become_candidates(compiled: CompiledRegister, title: str, right_id: str, how: str) -> None:
+    assert how in found(compiled, title).get(right_id, set())
+
+
+def test_brand_field_and_description_are_scanned(compiled: CompiledRegister) -> None:
+    assert "tm-nike" in found(compiled, "潮流 男鞋", brand="Nike")
+    assert "tm-chanel" in found(compiled, "珍珠耳环", description="香奈儿 同款 设计")
+
+
+@pytest.mark.parametrize("title", ["santa claus 圣诞", "giant bag", "连连看 游戏", "大闸蟹 鲜活", "阳澄湖 旅游 攻略"])
+def test_ordinary_text_is_no_candidate(compiled: CompiledRegister, title: str) -> None:
+    assert found(compiled, title) == {}
+
+
+def test_candidate_cost_does_not_depend_on_register_size() -> None:
+    """The same listing against 67 and against thousands of rights: same candidates for the demo rights."""
+    from markwatch.contracts import Register, Right
+
+    small = load_register()
+    extra = [Right(id=f"tm-gen-{i}", kind="trademark", name=f"Zq{i:05d}x") for i in range(3000)]
+    big = compile_register(Register(rights=[*small.rights, *extra]))
+    texts = field_texts({"title": "耐可 运动鞋 阿迪达期 zq00042x"})
+    got = {big.rights[r].id for r in find_candidates(big, texts)}
+    assert {"tm-nike", "tm-adidas", "tm-gen-42"} <= got
+
+
+# ---------------------------------------------------------------- differential tests
+def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, int, str]]:
+    """Every form tried at every position, with the same acceptance rules as the automaton path."""
+    key_text = canon(text)
+    out = set()
+    for form in compiled.forms:
+        start = key_text.find(form.key)
+        while start >= 0:
+            end = start + len(form.key)
+            if not form.latin or _boundary_ok(text, form, start, end):
+                how = _how(form, text[start:end])
+                if how is not None:
+                    out.add((form.right, start, end, how))
+            start = key_text.find(form.key, start + 1)
+    return out
+
+
+def automaton_hits(compiled: CompiledRegister, text: str) -> set[tuple[int, int, int, str]]:
+    hits: list = []
+    scan_text(compiled, text, "title", hits)
+    return {(h.form.right, h.start, h.end, h.how) for h in hits if h.how not in ("fuzzy", "joined")}
+
+
+def _pieces(compiled: CompiledRegister) -> list[str]:
+    forms = [f.text for f in compiled.forms]
+    return forms + ["耐可", "阿迪达期", "nlke", "可", "斯", "期", "湖", "镇", "大", " ", "  ", "x", "1", "a",
+                    "招财", "有余", "蟹", "★", "的", "s", "ke", "ni", "镇大闸蟹"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_automaton_equals_brute_force(compiled: CompiledRegister, data: st.DataObject) -> None:
+    pieces = data.draw(st.lists(st.sampled_from(_pieces(compiled)) | st.text(max_size=3), max_size=8))
+    text = norm("".join(pieces))
+    assert automaton_hits(compiled, text) == brute_force(compiled, text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_near_miss_index_equals_brute_force(compiled: CompiledRegister, data: st.DataObject) -> None:
+    latin = sorted({f.key for f in compiled.forms if f.latin and " " not in f.key and f.kind != "gi_place"})
+    base = data.draw(st.sampled_from(latin))
+    ops = data.draw(st.lists(st.tuples(st.sampled_from("dis"), st.integers(0, 30), st.sampled_from("abeiklnosx")),
+                             max_size=2))
+    word = base
+    for op, pos, ch in ops:
+        pos = pos % (len(word) + 1)
+        word = {"d": word[:pos] + word[pos + 1:], "i": word[:pos] + ch + word[pos:],
+                "s": word[:pos] + ch + word[pos + 1:]}[op]
+    word = canon(word)
+    if len(word) < 4 or word in compiled.latin_keys:
+        return
+    fast = {compiled.forms[i].key for i in _near(compiled, word) if len(compiled.forms[i].key) >= 5}
+
+    def dels(w: str) -> set[str]:
+        return {w[:i] + w[i + 1:] for i in range(len(w))}
+
+    # Brute force over every Latin form: within the edit limit AND one deletion apart on each side
+    # (the index's reach by design: insert, delete, substitute, swap).
+    slow = {f.key for f in compiled.forms
+            if f.latin and " " not in f.key and f.kind != "gi_place" and len(f.key) >= 5
+            and OSA.distance(word, f.key) <= (1 if len(f.key) < 8 else 2)
+            and (word in dels(f.key) or f.key in dels(word) or dels(word) & dels(f.key))}
+    assert fast == slow
