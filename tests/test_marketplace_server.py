@@ -358,3 +358,26 @@ def test_storefront_renders_in_chromium_and_escapes_hostile_titles(marketplace, 
             assert dialogs == []
         finally:
             browser.close()
+
+
+def test_demo_site_command_serves_until_ctrl_c(tmp_path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "markwatch.cli", "demo-site", "--listings", "60", "--seed", "2",
+                             "--labels-out", str(tmp_path / "labels.jsonl")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline().strip() for _ in range(4)]
+        assert [line.split()[:2] for line in lines[:3]] == [["PLATFORM", p] for p in ("bazaar", "storefront", "openmall")]
+        assert lines[3] == "READY"
+        urls = {line.split()[1]: line.split()[2] for line in lines[:3]}
+        assert get(urls["bazaar"] + "/robots.txt")[0] == 200
+        assert len((tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()) == 60
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
