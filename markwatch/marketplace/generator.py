@@ -132,8 +132,10 @@ class Generator:
     def _ship_from(self, seller: Seller) -> str:
         r = self.rng.random()
         home = self._homes.get(seller.id)
-        if r < 0.05 or home is None:
+        if r < 0.04 or home is None:
             return ""
+        if r < 0.06:
+            return self.rng.choice(v.VAGUE_ORIGINS)
         if r < 0.10:
             return pl.format_place(self.rng.choice(pl.GENERAL_PLACES), self.rng)
         return pl.format_place(home, self.rng)
@@ -428,7 +430,11 @@ class Generator:
 
     def _gi_unknown_origin(self) -> dict:
         rid = self.rng.choice(self.gi)
-        return self._gi_row(rid, self._gi_name(rid), None, self._seller("ordinary"), "gi_unknown_origin", [rid], factor=(0.3, 1.0))
+        row = self._gi_row(rid, self._gi_name(rid), None, self._seller("ordinary"), "gi_unknown_origin", [rid],
+                           factor=(0.3, 1.0))
+        if self.rng.random() < 0.3:
+            row["ship_from"] = self.rng.choice(v.VAGUE_ORIGINS)
+        return row
 
     def _gi_dodge(self) -> dict:
         rng = self.rng

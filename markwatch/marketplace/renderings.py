@@ -49,7 +49,7 @@ def build_forms(right: Right, s2t, to_pinyin) -> MarkForms:
     if latin and cjk:
         plain += [f"{cjk}{latin}", f"{latin}/{cjk}", f"{cjk} {latin.title()}"]
     if latin and latin.upper() == latin and len(latin) > 3:
-        plain.append(latin.title())
+        plain += [latin.title(), latin.lower()]
     forms = MarkForms(right=right, latin=latin, cjk=cjk, plain=plain)
     for name in names:
         if has_cjk(name):

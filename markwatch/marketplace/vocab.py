@@ -247,6 +247,8 @@ GI_GOODS: dict[str, tuple[str, str, list[tuple[str, str, float]], list[str]]] = 
     "gi-dangshan-pear": ("砀山", "酥梨", [("{n} 10斤 新鲜 {w}", "fresh", 1.0)], ["酥梨 新鲜 10斤", "梨子 整箱"]),
     "gi-zhangqiu-scallion": ("章丘", "大葱", [("{n} 铁杆 10斤 {w}", "fresh", 1.0)], ["大葱 新鲜 10斤", "寿光 大葱"]),
 }
+# Ship-from values that name no place (an origin that cannot be resolved = unknown origin).
+VAGUE_ORIGINS = ["全国", "见详情", "海外", "其他", "多地发货", "就近发货"]
 GI_FRESH_WORDS = ["现货", "产地直发", "顺丰包邮", "新鲜", "当季", "送礼佳品", "农家自产", "礼盒装", "批发", ""]
 
 # Seller name parts (many sellers; some repeat infringers).
