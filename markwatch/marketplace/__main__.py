@@ -56,7 +56,11 @@ def run_server(args: argparse.Namespace) -> int:
         raise SystemExit("--api-rate must be >= 0 (0 = unlimited) and --api-burst >= 1")
     log = logging.getLogger("markwatch.marketplace")
     started = time.perf_counter()
-    catalogue = generate_catalogue(listings, seed, load_demo_register(args.register or config.register or None))
+    try:
+        register = load_demo_register(args.register or config.register or None)
+    except (OSError, ValueError) as exc:  # RegisterError is a ValueError naming the right and field
+        raise SystemExit(f"cannot load the register: {exc}\n(fix the file, or leave --register out to use the demo register)")
+    catalogue = generate_catalogue(listings, seed, register)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
     try:
         asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out))
