@@ -66,6 +66,9 @@ def test_listing_ids_unique_and_ids_in_infringes_exist(catalogue, rights) -> Non
 
 
 def test_gi_origins_follow_the_regions(catalogue, rights) -> None:
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")  # some GI names are written in traditional characters
     seen = Counter()
     for e in catalogue.entries:
         if not e.case.startswith("gi_") and e.case != "unrelated_same_goods":
@@ -73,11 +76,12 @@ def test_gi_origins_follow_the_regions(catalogue, rights) -> None:
         seen[e.case] += 1
         if e.case == "gi_outside":
             right = rights[e.infringes[0]]
-            assert e.origin and e.ship_from and not any(e.origin.startswith(r) for r in right.regions), e
+            assert e.origin and not any(e.origin.startswith(r) for r in right.regions), e
+            assert e.ship_from not in ("", *VAGUE_ORIGINS) or "产地：" in e.description
         elif e.case == "gi_inside":
-            assert e.infringes == [] and e.ship_from
+            assert e.infringes == [] and (e.ship_from not in ("", *VAGUE_ORIGINS) or "产地：" in e.description)
             assert any(e.origin.startswith(r) for rid in rights for r in rights[rid].regions
-                       if rights[rid].kind == "gi" and mentions(e.title, rights[rid].all_names)), e
+                       if rights[rid].kind == "gi" and mentions(t2s.convert(e.title), rights[rid].all_names)), e
         elif e.case == "gi_unknown_origin":
             assert (e.ship_from == "" or e.ship_from in VAGUE_ORIGINS) and e.infringes and "产地：" not in e.description
         elif e.case == "gi_dodge":
@@ -106,7 +110,8 @@ def test_special_marks_named_by_unlicensed_sellers_are_labelled(catalogue, right
     for e in catalogue.entries:
         named = {rid for rid, r in rights.items() if r.kind == "special_mark" and mentions(e.title, r.all_names)}
         if e.case == "sm_unlicensed":
-            assert named and named <= set(e.infringes) and set(e.infringes) <= named, (e.title, e.infringes)
+            assert e.infringes and named <= set(e.infringes), (e.title, e.infringes)
+            assert len(set(e.infringes) - named) <= 1  # at most one mark written evasively (冰 墩墩)
             assert all(e.seller_name not in rights[rid].authorized_sellers for rid in e.infringes)
         elif e.case == "sm_official":
             assert named and all(e.seller_name in rights[rid].authorized_sellers for rid in named)

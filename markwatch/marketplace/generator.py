@@ -18,7 +18,7 @@ from markwatch.marketplace import places as pl
 from markwatch.marketplace import vocab as v
 from markwatch.marketplace.catalogue import SERVED_AS_SHARE, Entry, Seller
 from markwatch.marketplace.renderings import (
-    MarkForms, build_forms, letter_swap, mentions, short_form, spaced, with_emoji,
+    MarkForms, build_forms, has_cjk, letter_swap, mentions, short_form, spaced, with_emoji,
 )
 
 # Share of each case in the catalogue (sums to 1). Unrelated goods ≈ 45 %.
@@ -61,7 +61,7 @@ class Generator:
         self.rng = rng
         self.rights = {r.id: r for r in register.rights}
         self.all_names = sorted({name for r in register.rights for name in r.all_names})
-        s2t = opencc.OpenCC("s2tw")
+        s2t = self._s2t = opencc.OpenCC("s2tw")
         self.forms: dict[str, MarkForms] = {
             r.id: build_forms(r, s2t, lazy_pinyin) for r in register.rights if r.kind == "trademark"
         }
@@ -388,8 +388,13 @@ class Generator:
         if place is not None:
             need = pl.needs_district(place, self.rights[rid].regions)
             ship = pl.format_place(place, rng, need_district=need)
-            if rng.random() < 0.3:
+            r = rng.random()
+            if r < 0.3:
                 origin_sentence = f"产地：{pl.format_place(place, rng, need_district=need)}。"
+            elif r < 0.45 and case in ("gi_inside", "gi_outside"):
+                # The origin only in the text (labelling.md: origin words count like ship_from).
+                origin_sentence = f"产地：{pl.format_place(place, rng, need_district=need)}。"
+                ship = rng.choice(["", "", rng.choice(v.VAGUE_ORIGINS)])
         return dict(title=_join(text, self._sell() if rng.random() < 0.3 else ""), slug=slug,
                     price=pretty_price(self._ref(rid, mult) * rng.uniform(*factor)), seller=seller, brand="",
                     infringes=infringes, case=case, ship_from=ship, origin=place.path if place else "",
@@ -403,7 +408,8 @@ class Generator:
         return "蟹" if "蟹" in noun else products[0][1]
 
     def _gi_name(self, rid: str) -> str:
-        return self.rng.choice(self.rights[rid].all_names)
+        name = self.rng.choice(self.rights[rid].all_names)
+        return self._s2t.convert(name) if self.rng.random() < 0.08 else name
 
     def _gi_inside(self) -> dict:
         rid = self.rng.choice(self.gi)
@@ -484,6 +490,18 @@ class Generator:
         title, _named, slug, base = self._sm_title(rid)
         # Every special mark the title names is used (CIIE Jinbao names both 进宝 and CIIE).
         infringes = [r for r in self.sm if mentions(title, self.rights[r].all_names)]
+        name = self.rights[rid].name
+        if rng.random() < 0.15 and name in title:  # evasive rendering: 冰 墩墩, 冰😀墩墩, bingdundun
+            trick = rng.random()
+            if trick < 0.4:
+                evaded = spaced(name, rng)
+            elif trick < 0.7:
+                evaded = with_emoji(name, rng)
+            else:
+                evaded = "".join(lazy_pinyin(name)) if has_cjk(name) else name.lower().replace(" ", "")
+            title = title.replace(name, evaded, 1)
+            if rid not in infringes:
+                infringes.append(rid)
         return dict(title=title, slug=slug, price=pretty_price(base * rng.uniform(0.3, 1.1)),
                     seller=self._seller("shady" if rng.random() < 0.6 else "ordinary"), brand="", infringes=infringes,
                     case="sm_unlicensed", description=self._desc(claims=rng.random() < 0.5))

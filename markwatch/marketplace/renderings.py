@@ -17,6 +17,7 @@ from markwatch.marketplace import vocab
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LOOKALIKE = {"I": "l1", "O": "0", "E": "F3", "S": "5", "A": "4", "L": "I", "B": "8", "G": "6", "U": "V", "V": "U"}
+_HOMOGLYPHS = {"I": "І", "O": "О", "E": "Е", "A": "А", "C": "С", "K": "К", "N": "Ν"}  # Cyrillic / Greek
 SEPARATORS = [" ", "-", ".", "·", "_", "*", "\u200b", "/", "丨", "~", "  "]
 EMOJI = ["😀", "🔥", "❤️", "⭐", "👟", "💯", "✨", "🎁", "🌟", "👍"]
 
@@ -63,6 +64,13 @@ def build_forms(right: Right, s2t, to_pinyin) -> MarkForms:
             forms.pinyin = [joined, joined.upper(), " ".join(syllables), "".join(s.title() for s in syllables)]
     forms.homophones = list(vocab.HOMOPHONES.get(right.id, []))
     forms.shape_alikes = list(vocab.SHAPE_ALIKES.get(right.id, []))
+    if latin and len(latin) <= 8:
+        # Full-width letters (ＮＩＫＥ) and a Cyrillic look-alike letter (NІKE): the same shape, other code points.
+        forms.shape_alikes.append("".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in latin.upper()))
+        upper = latin.upper()
+        at = next((i for i, c in enumerate(upper) if c in _HOMOGLYPHS), None)
+        if at is not None:
+            forms.shape_alikes.append(upper[:at] + _HOMOGLYPHS[upper[at]] + upper[at + 1:])
     forms.nicknames = list(vocab.NICKNAMES.get(right.id, []))
     return forms
 
