@@ -86,6 +86,9 @@ class CrawlResult:
         abnormally, or fetched no page at all (an unreachable site)."""
         if self.error:
             return self.error
+        if self.finish_reason == "shutdown":
+            hint = f"; run again with the same --resume {self.job.jobdir} to continue" if self.job.jobdir else ""
+            return f"interrupted before the end{hint}"
         if self.finish_reason not in OK_FINISH_REASONS:
             return f"the crawl ended abnormally (finish reason: {self.finish_reason or 'none'})"
         if self.pages == 0:
