@@ -137,3 +137,8 @@ def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 def mentions(text: str, names: list[str] | tuple[str, ...]) -> bool:
     """Whether ``text`` contains one of ``names`` (CJK as substring, Latin as a whole word, any case)."""
     return bool(names) and _names_pattern(tuple(names)).search(text) is not None
+
+
+def join_words(*parts: str) -> str:
+    """Join title parts with single spaces, skipping empty ones (so names never fuse across parts)."""
+    return " ".join(p for p in parts if p)
