@@ -87,7 +87,7 @@ def letter_swap(word: str, rng: random.Random) -> str:
             letters[i] = rng.choice(_LOOKALIKE[letters[i]])
         elif op == 1 and i + 1 < len(letters) and letters[i + 1].isalpha() and letters[i] != letters[i + 1]:
             letters[i], letters[i + 1] = letters[i + 1], letters[i]
-        elif op == 2 and len(positions) > 3:
+        elif op == 2 and len(positions) >= 6:  # dropping a letter of SONY leaves no recognisable mark
             del letters[i]
         elif op == 3:
             letters.insert(i, letters[i])

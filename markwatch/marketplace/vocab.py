@@ -107,7 +107,7 @@ NICKNAMES: dict[str, list[str]] = {
     "tm-louis-vuitton": ["驴牌", "老花", "L家", "驴家"], "tm-chanel": ["C家", "小香", "香家"], "tm-nike": ["N家", "钩子牌"],
     "tm-gucci": ["G家", "古奇家"], "tm-hermes": ["H家", "爱马"], "tm-rolex": ["劳家", "R家"], "tm-the-north-face": ["TNF", "北脸"],
     "tm-new-balance": ["NB", "N字鞋"], "tm-adidas": ["阿迪", "三道杠"], "tm-estee-lauder": ["雅家"], "tm-dyson": ["戴家"],
-    "tm-huawei": ["菊厂"], "tm-apple": ["果子", "水果机"],
+    "tm-huawei": ["菊厂"], "tm-apple": ["水果机"],
 }
 
 # Counterfeit wording (labelling.md: any of these makes plain-mark use infringing).
