@@ -67,9 +67,8 @@ class ApiSpider(MarkwatchSpider):
                 report_bad_page(self.crawler, response.url, "missing_fields", f"a search result has no {self.config.result_id_key!r}")
                 continue
             request = self.request(self.url(self.config.detail_path.format(id=quote(str(ident), safe=""))), self.parse_detail)
-            if request is None:
-                return
-            yield request
+            if request is not None:
+                yield request
         cursor = data.get(self.config.next_cursor_key)
         if cursor:
             request = self.request(self.search_url(str(cursor)), self.parse_search)

@@ -16,6 +16,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.url import canonicalize_url
 
 from crawler.badpages import report_bad_page
 from crawler.platforms import PlatformConfig, load_platform
@@ -56,6 +57,7 @@ class MarkwatchSpider(scrapy.Spider):
         self.base_url = base_url
         self.max_pages = int(max_pages) if max_pages not in (None, "", 0, "0") else None
         self.pages_requested = 0
+        self._requested: set[str] = set()
         self.config: PlatformConfig | None = None
         if self.platform_kind is not None:
             self.config = load_platform(platform or self.default_platform, kind=self.platform_kind)
@@ -78,11 +80,18 @@ class MarkwatchSpider(scrapy.Spider):
         return None if self.max_pages is None else max(0, self.max_pages - self.pages_requested)
 
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request | None:
-        """A request that respects the page budget and reports failures as bad pages."""
+        """A request that respects the page budget and reports failures as bad pages.
+
+        None for a URL already requested (the dupe filter would drop it anyway, and it must not
+        eat the budget) or when the budget is spent."""
+        key = canonicalize_url(url)
+        if key in self._requested:
+            return None
         if self.max_pages is not None and self.pages_requested >= self.max_pages:
             self.crawler.stats.inc_value("markwatch/budget_skipped")
             return None
         self.pages_requested += 1
+        self._requested.add(key)
         kwargs.setdefault("errback", self.on_error)
         return scrapy.Request(url, callback=callback, **kwargs)
 

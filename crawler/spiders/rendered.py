@@ -105,9 +105,8 @@ class RenderedSpider(MarkwatchSpider):
                       "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
                       "playwright_page_methods": [PageMethod("wait_for_selector", wait_for, timeout=30_000)]},
             )
-            if request is None:
-                return
-            yield request
+            if request is not None:
+                yield request
 
     def parse_detail(self, response: Response) -> Any:
         """A rendered detail page: one listing, or a bad page when the script reported an error."""

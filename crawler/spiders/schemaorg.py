@@ -40,9 +40,8 @@ class SchemaOrgSpider(MarkwatchSpider):
         for link in self.link_extractor.extract_links(response):
             if self.same_site(link.url):
                 request = self.request(link.url, self.parse)
-                if request is None:
-                    return
-                yield request
+                if request is not None:
+                    yield request
 
     def listing(self, response: TextResponse) -> dict[str, Any] | None:
         """The page's product as a listing, or None (not a product page)."""
