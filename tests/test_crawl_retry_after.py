@@ -44,6 +44,7 @@ class _Scripted(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         self.log[self.path].append(time.monotonic())
+        self.log["user-agents"].append(self.headers.get("User-Agent", ""))  # type: ignore[arg-type]
         count = len(self.log[self.path])
         if self.path == "/robots.txt":
             self._send(404, "")
@@ -103,6 +104,9 @@ def test_429_waits_retry_after_and_does_not_block_others(scripted_server, tmp_pa
     assert sorted(i["url"].removeprefix(base) for i in items) == sorted(
         ["/throttled", "/flaky"] + [f"/fast/{i}" for i in range(6)])
     assert "'markwatch/throttled/429': 2" in proc.stderr
+    # Polite: robots.txt asked first, and every request says who we are.
+    assert log["/robots.txt"][0] <= min(times[0] for path, times in log.items() if path.startswith("/fast/"))
+    assert all(ua.startswith("markwatch/") for ua in log["user-agents"])
 
 
 @pytest.mark.parametrize("header, seconds", [
