@@ -49,11 +49,12 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES: dict[str, int] = {}
 HTTPERROR_ALLOW_ALL = False
 
-# Items: validate → dedupe → (match) → feed.
+# Items: validate → dedupe → match → feed. The match pipeline switches itself off (NotConfigured)
+# unless the Scrapy setting MARKWATCH_MATCH_ENABLED is true (see pipelines/match.py).
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
-    # 300: "pipelines.match.MatchPipeline" — the matcher, once it lands (pipelines/match.py).
+    "pipelines.match.MatchPipeline": 300,
 }
 FEED_EXPORT_ENCODING = "utf-8"
 
