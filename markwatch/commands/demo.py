@@ -132,7 +132,9 @@ class DemoRun:
         t = time.monotonic()
         matcher = Matcher.from_paths(self.config.register or None, threshold=self.config.match_threshold)
         leads = self.data_dir / "leads.jsonl"
-        stats = match_file(matcher, listings_file, leads)
+        # One worker: this process has run Scrapy's reactor and Playwright's threads, and forking a
+        # multi-threaded process can deadlock the child on a lock held by another thread.
+        stats = match_file(matcher, listings_file, leads, workers=1)
         self.step("match", t)
         return leads, stats.summary(str(leads))
 
