@@ -68,19 +68,15 @@ def split_gi_name(name: str) -> tuple[str, str]:
 def _house_nicknames(names: list[str]) -> list[str]:
     """"N家" (Nike), "雅家" (雅诗兰黛): first letter or character + 家, the way buyers name a house.
 
-    A CJK one is skipped when it is an ordinary word (大家, 新家, 安家): jieba's dictionary decides.
+    A CJK one is dropped later when it is an ordinary word (大家, 新家, 安家): jieba's dictionary decides.
     """
-    from matchers.ordinary import is_dictionary_word
-
     out = []
     for raw in names:
         text = norm(raw).strip()
         if not text:
             continue
         first = text[0]
-        if first.isascii() and first.isalpha() and not has_cjk(text):
-            out.append(first + "家")
-        elif "\u4e00" <= first <= "\u9fff" and len(text) >= 2 and not is_dictionary_word(first + "家"):
+        if (first.isascii() and first.isalpha() and not has_cjk(text)) or ("\u4e00" <= first <= "\u9fff" and len(text) >= 2):
             out.append(first + "家")
     return out
 
@@ -134,8 +130,10 @@ def compile_register(register: Register) -> CompiledRegister:
                 compiled.gi_products[idx] = (place, (product, *shorter))
                 add(idx, place, "gi_place")
 
-    from matchers.ordinary import index_forms
+    from matchers.ordinary import dictionary_words_among, index_forms
 
+    ordinary = dictionary_words_among(f.text for f in compiled.forms if f.kind == "nickname" and has_cjk(f.text))
+    compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
     index_forms(f.text for f in compiled.forms)  # before any fork: workers inherit the index
     automaton = ahocorasick.Automaton()
     grouped: dict[str, list[int]] = {}

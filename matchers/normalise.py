@@ -171,20 +171,28 @@ def canon(normed: str) -> str:
     return normed.translate(_canon_table())
 
 
+def _syllables(text: str) -> list[str]:
+    """First toneless reading of each character (pypinyin's character table; its phrase
+    segmenter costs a second of start-up and marks are judged character by character anyway)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = []
+    for ch in text:
+        reading = pinyin_dict.get(ord(ch))
+        out.append(toneless(reading.split(",")[0]) if reading else ch)
+    return out
+
+
 @lru_cache(maxsize=65536)
 def fuzzy_pinyin_of(text: str) -> str:
     """Pinyin with 模糊音 folded, syllables joined by spaces (for homophone checks)."""
-    from pypinyin import Style, lazy_pinyin
-
-    return " ".join(fuzzy_syllable(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s))
+    return " ".join(fuzzy_syllable(s) for s in _syllables(text))
 
 
 @lru_cache(maxsize=65536)
 def pinyin_of(text: str) -> str:
     """Toneless pinyin of the CJK characters of ``text`` ("耐克" → "naike"); other characters kept."""
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: s))
+    return "".join(_syllables(text))
 
 
 def has_cjk(text: str) -> bool:

@@ -31,10 +31,26 @@ def _dictionary() -> str:
         return "\n" + fh.read()
 
 
-@lru_cache(maxsize=65536)
+def dictionary_words_among(words: Iterable[str]) -> set[str]:
+    """Which of ``words`` are entries of jieba's dictionary or lexicon ``ordinary_words``: one
+    automaton pass over the dictionary file for any number of words (no 350k-entry set to build)."""
+    import ahocorasick
+
+    wanted = set(words)
+    found = wanted & set(lexicon()["ordinary_words"])
+    if not wanted:
+        return found
+    automaton = ahocorasick.Automaton()
+    for word in wanted:
+        automaton.add_word(f"\n{word} ", word)
+    automaton.make_automaton()
+    found.update(word for _, word in automaton.iter(_dictionary()))
+    return found
+
+
 def is_dictionary_word(word: str) -> bool:
     """Is ``word`` an entry of jieba's dictionary (or of lexicon ``ordinary_words``)?"""
-    return f"\n{word} " in _dictionary() or word in lexicon()["ordinary_words"]
+    return bool(dictionary_words_among([word]))
 
 
 _CONTAINING: dict[str, tuple[str, ...]] = {}
