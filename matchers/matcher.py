@@ -16,6 +16,7 @@ from markwatch.contracts import Lead, Register
 from matchers import wording
 from matchers.candidates import FIELDS, MAX_SCAN, field_texts, find_candidates
 from matchers.compiled import CompiledRegister, compile_register
+from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
 from matchers.normalise import light, norm
 from matchers.register import load_register
@@ -73,10 +74,21 @@ class Matcher:
             category=norm(str(listing.get("category") or "")), n_rights=len(found))
         out: list[Pair] = []
         origin_places = None
+        votes = None
         for right_idx, hits in found.items():
             if seller & self.compiled.authorised[right_idx]:
                 continue
             right = self.compiled.rights[right_idx]
+            if right.kind == "trademark" and right.nice_classes and not right.well_known:
+                # Policy condition 2 (docs/labelling.md): an ordinary mark on goods of other classes is
+                # no infringement. Decided here, before the signals, because in a large register most
+                # chance hits are such pairs; a bent spelling of a short mark also needs agreeing goods.
+                if votes is None:
+                    votes = classify(texts.get("title", ""), ctx.category)[0]
+                agree = any(c in right.nice_classes for c in votes)
+                weak = all(h.how not in ("exact",) and len(h.form.text) <= 2 for h in hits)
+                if (votes and not agree) or (weak and not agree):
+                    continue
             origin = None
             if right.kind == "gi":
                 from matchers.origin import judge_origin, origin_places as find_origins
