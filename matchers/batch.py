@@ -110,16 +110,9 @@ def _chunks(path: Path, size: int) -> Iterator[tuple[int, list[bytes]]]:
 def warm(matcher: Matcher) -> None:
     """Load every lazy table in the parent so forked workers share them instead of rebuilding.
 
-    The model is NOT called here: its OpenMP thread pool must not exist before ``fork`` (a forked
-    child inherits a pool whose threads are gone and hangs on its first prediction).
+    The model is plain numpy (no thread pool), so nothing here can leave a dead pool to a fork.
     """
-    matcher.pairs({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州"})
-
-
-def _init_worker() -> None:
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)  # one process per core already; threads would only fight over it
+    matcher.match({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州"})
 
 
 def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path,
@@ -136,9 +129,6 @@ def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path
     Path(output_path).parent.mkdir(parents=True, exist_ok=True)
     with open(output_path, "wb") as out:
         if workers == 1:
-            from threadpoolctl import threadpool_limits
-
-            threadpool_limits(1)
             for lineno, lines in _chunks(source, chunk):
                 part = match_chunk(matcher, lineno, lines)
                 out.write(part.data)
@@ -147,7 +137,7 @@ def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path
             _WORKER_MATCHER = matcher
             try:
                 ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(workers, initializer=_init_worker) as pool:
+                with ctx.Pool(workers) as pool:
                     for part in pool.imap(_worker, _chunks(source, chunk), chunksize=1):
                         out.write(part.data)
                         stats.add(part)
