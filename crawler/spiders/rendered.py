@@ -193,7 +193,7 @@ class RenderedSpider(MarkwatchSpider):
                 url, self.parse_detail,
                 meta={"playwright": True, POOLED: True,
                       "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
-                      "playwright_page_methods": [PageMethod("wait_for_selector", wait_for, timeout=30_000)]},
+                      "playwright_page_methods": [PageMethod("wait_for_selector", wait_for, state="attached", timeout=30_000)]},
             )
             if request is not None:
                 yield request
