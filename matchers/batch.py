@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,6 +91,12 @@ def match_chunk(matcher: Matcher, first_lineno: int, lines: list[bytes]) -> Chun
     return result
 
 
+def _init_spawned(register: Any, model: Any, threshold: float) -> None:
+    """Worker set-up when forking is unsafe: rebuild the matcher from the parent's register and model."""
+    global _WORKER_MATCHER
+    _WORKER_MATCHER = Matcher(register, model, threshold)
+
+
 def _worker(args: tuple[int, list[bytes]]) -> ChunkResult:
     assert _WORKER_MATCHER is not None
     return match_chunk(_WORKER_MATCHER, *args)
@@ -136,8 +143,12 @@ def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path
         else:
             _WORKER_MATCHER = matcher
             try:
-                ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(workers) as pool:
+                if threading.active_count() == 1:  # fork shares the compiled register for free
+                    ctx, init, initargs = multiprocessing.get_context("fork"), None, ()
+                else:  # forking a process with threads (a Twisted reactor, Playwright) can deadlock
+                    ctx, init = multiprocessing.get_context("spawn"), _init_spawned
+                    initargs = (matcher.register, matcher.model, matcher.threshold)
+                with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
                     for part in pool.imap(_worker, _chunks(source, chunk), chunksize=1):
                         out.write(part.data)
                         stats.add(part)

@@ -1,0 +1,44 @@
+"""The batch runner: forked workers, or spawned ones when the caller has threads (a Twisted reactor,
+Playwright) that make fork unsafe; the output is the same either way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = """
+import sys, threading
+from matchers.batch import match_file
+from matchers.matcher import Matcher
+if __name__ == "__main__":
+    source, out, workers, with_thread = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+    stop = threading.Event()
+    if with_thread:
+        threading.Thread(target=stop.wait, daemon=True).start()
+    stats = match_file(Matcher.from_paths(), source, out, workers=workers, chunk=50)
+    stop.set()
+    print(stats.leads)
+"""
+
+
+@pytest.mark.slow
+def test_spawned_workers_when_threads_are_running(tmp_path: Path) -> None:
+    titles = ["耐克 空军一号 高仿", "纯棉 短袖T恤", "冰墩墩 钥匙扣", "阿迪达期 卫衣", "适用于iPhone 手机壳"]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"url": f"u{i}", "title": titles[i % 5], "price": 59.0}, ensure_ascii=False)
+                              + "\n" for i in range(400)), encoding="utf-8")
+    script = tmp_path / "run.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    outputs = {}
+    for workers, thread in (("1", "0"), ("2", "0"), ("2", "1")):
+        out = tmp_path / f"out-{workers}-{thread}.jsonl"
+        done = subprocess.run([sys.executable, str(script), str(source), str(out), workers, thread],
+                              capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent.parent)
+        assert done.returncode == 0, done.stderr
+        outputs[(workers, thread)] = out.read_bytes()
+        assert int(done.stdout.strip()) == 240  # 3 infringing titles of 5, 400 listings
+    assert len(set(outputs.values())) == 1
