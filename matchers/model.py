@@ -138,6 +138,17 @@ def _learner(seed: int) -> Any:
 def fit(rows: list[list[float]], labels: list[int], seed: int = 0, info: dict[str, Any] | None = None,
         weights: list[float] | None = None) -> ScoringModel:
     """Fit trees on all pairs; fit the isotonic curve on 5-fold out-of-fold raw scores."""
+    from threadpoolctl import threadpool_limits
+
+    # One OpenMP thread: on a busy 2-core machine the trees' thread pool spin-waits against other
+    # processes and fitting became 5-10x slower (measured: model tests 93 s → 20 s at load 8); the
+    # training sets here are small enough that one thread costs little on an idle machine.
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return _fit(rows, labels, seed, info, weights)
+
+
+def _fit(rows: list[list[float]], labels: list[int], seed: int, info: dict[str, Any] | None,
+         weights: list[float] | None) -> ScoringModel:
     from sklearn.isotonic import IsotonicRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 

@@ -16,9 +16,15 @@ Fixtures (session scope, so the 2000-listing marketplace starts once per test ru
 
 from __future__ import annotations
 
+import os
 from typing import Iterator
 
 import pytest
+
+# scikit-learn's OpenMP pool spin-waits when the 2 cores are shared with the marketplace, Chromium and
+# subprocesses; one thread keeps the model tests' time stable (set before anything imports sklearn;
+# subprocesses inherit it).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 MARKETPLACE_LISTINGS = 2000
 MARKETPLACE_SEED = 7
