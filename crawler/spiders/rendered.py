@@ -4,12 +4,12 @@ The listing grid only exists after the page's script runs and the "load more" bu
 pressed until the grid says it is complete; detail pages render their fields after an API call.
 Steps and selectors come from the platform file (crawler/platforms/<name>.yaml, kind rendered).
 A detail page whose script reports an error (``[data-error]``) is a bad page, not a listing.
+Detail pages are rendered in a few reused tabs (:class:`PagePoolMiddleware`), not a tab each.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from contextlib import suppress
 from typing import Any, AsyncIterator
 
@@ -41,9 +41,6 @@ _GROWN_JS = "([card, n, done]) => document.querySelectorAll(card).length > n || 
 def abort_heavy_resources(request: Any) -> bool:
     """Images, media and fonts are not needed to read a listing: skip them to save time."""
     return request.resource_type in HEAVY_RESOURCES
-
-
-logger = logging.getLogger(__name__)
 
 
 class PagePoolMiddleware:
