@@ -64,19 +64,32 @@ def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]
     if automaton is None or not text:
         return
     key_text = canon(text)
-    forms = compiled.forms
+    cache = compiled.how_cache
     for end_idx, (length, form_ids) in automaton.iter(key_text):
         start, end = end_idx - length + 1, end_idx + 1
         seen = text[start:end]
-        for form_id in form_ids:
-            form = forms[form_id]
+        # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
+        # classify once per distinct spelling (a large register yields dozens of chance hits a listing).
+        judged = cache.get(seen)
+        if judged is None:
+            judged = _judge(compiled, form_ids, seen)
+        for form, how in judged:
             if form.latin and not _boundary_ok(text, form, start, end):
                 continue
-            how = _how(form, seen)
-            if how is not None:
-                hits.append(Hit(form, field, how, start, end, seen))
+            hits.append(Hit(form, field, how, start, end, seen))
     if _ANY_LATIN.search(text):
         _latin_near_misses(compiled, text, field, hits)
+
+
+def _judge(compiled: CompiledRegister, form_ids: tuple[int, ...], seen: str) -> tuple[tuple[Form, str], ...]:
+    """(form, how) for each form under the automaton key of ``seen`` that ``seen`` matches (cached)."""
+    cache = compiled.how_cache
+    if len(cache) > 200_000:
+        cache.clear()
+    forms = compiled.forms
+    judged = tuple((forms[i], how) for i in form_ids if (how := _how(forms[i], seen)) is not None)
+    cache[seen] = judged
+    return judged
 
 
 def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:

@@ -50,6 +50,7 @@ class CompiledRegister:
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
     near_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)  # Latin word → near forms
+    how_cache: dict[str, tuple[tuple[Form, str], ...]] = field(default_factory=dict)  # spelling → (form, how) met
 
 
 def split_gi_name(name: str) -> tuple[str, str]:
