@@ -177,9 +177,18 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str]) -> dict[i
     for right, right_hits in by_right.items():
         kept = _resolve_gi_place(compiled, right, right_hits, texts)
         if kept:
-            kept.sort(key=lambda h: (FIELDS.index(h.field), h.how != "exact", _KIND_RANK[h.form.kind], h.start))
+            if len(kept) > 1:
+                kept.sort(key=_hit_order)
             out[right] = kept
     return out
+
+
+_FIELD_RANK = {name: rank for rank, name in enumerate(FIELDS)}
+
+
+def _hit_order(h: Hit) -> tuple[int, bool, int, int]:
+    """Best evidence first: title before brand before description, exact first, then form authority."""
+    return (_FIELD_RANK[h.field], h.how != "exact", _KIND_RANK[h.form.kind], h.start)
 
 
 def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],

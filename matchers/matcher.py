@@ -9,6 +9,7 @@ listings with a candidate reach the signals and the model, and a batch is scored
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -65,30 +66,32 @@ class Matcher:
         found = find_candidates(self.compiled, texts)
         if not found:
             return []
-        seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")} - {""}
-        raw = {f: str(listing.get(f) or "")[:MAX_SCAN].lower() for f in FIELDS if f in texts}
-        lit = light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))
-        ctx = ListingContext(
-            listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
-            resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
-            category=norm(str(listing.get("category") or "")), n_rights=len(found))
+        category = _norm_category(str(listing.get("category") or ""))
+        seller: set[str] | None = None
+        ctx: ListingContext | None = None
         out: list[Pair] = []
         origin_places = None
         votes = None
+        authorised, rights = self.compiled.authorised, self.compiled.rights
         for right_idx, hits in found.items():
-            if seller & self.compiled.authorised[right_idx]:
-                continue
-            right = self.compiled.rights[right_idx]
+            if authorised[right_idx]:
+                if seller is None:
+                    seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")} - {""}
+                if seller & authorised[right_idx]:
+                    continue
+            right = rights[right_idx]
             if right.kind == "trademark" and right.nice_classes and not right.well_known:
                 # Policy condition 2 (docs/labelling.md): an ordinary mark on goods of other classes is
                 # no infringement. Decided here, before the signals, because in a large register most
                 # chance hits are such pairs; a bent spelling of a short mark also needs agreeing goods.
                 if votes is None:
-                    votes = classify(texts.get("title", ""), ctx.category)[0]
+                    votes = classify(texts.get("title", ""), category)[0]
                 agree = any(c in right.nice_classes for c in votes)
                 weak = all(h.how not in ("exact",) and len(h.form.text) <= 2 for h in hits)
                 if (votes and not agree) or (weak and not agree):
                     continue
+            if ctx is None:  # built for the first surviving pair only: most chance hits never get here
+                ctx = _context(listing, texts, category, len(found))
             origin = None
             if right.kind == "gi":
                 from matchers.origin import judge_origin, origin_places as find_origins
@@ -125,6 +128,22 @@ class Matcher:
     def match(self, listing: dict[str, Any]) -> list[dict[str, Any]]:
         """Leads for one listing (see :meth:`match_many`)."""
         return self.match_many([listing])[0]
+
+
+@lru_cache(maxsize=4096)
+def _norm_category(category: str) -> str:
+    """Categories are a few dozen strings repeated over every listing: normalise each once."""
+    return norm(category)
+
+
+def _context(listing: dict[str, Any], texts: dict[str, str], category: str, n_rights: int) -> ListingContext:
+    """What every candidate of the listing shares: raw lowered fields, counterfeit and resale wording."""
+    raw = {f: str(listing.get(f) or "")[:MAX_SCAN].lower() for f in FIELDS if f in texts}
+    lit = light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))
+    return ListingContext(
+        listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
+        resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
+        category=category, n_rights=n_rights)
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:
