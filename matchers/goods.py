@@ -32,14 +32,23 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+@lru_cache(maxsize=4096)
+def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
+    """Goods words of ``text`` as (start, end, classes), longest first where they start together.
+
+    Cached: one listing's title is classified once per candidate right, and categories are a few
+    dozen strings repeated over every listing.
+    """
+    return tuple(sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
+                        key=lambda t: (t[0], -(t[1] - t[0]))))
+
+
 def _votes(text: str, masked: list[tuple[int, int]], weight: int, votes: Counter[int],
            words: list[str]) -> None:
     # Longest goods word wins where words overlap (运动鞋 over 鞋 is the same class anyway, but
     # 手机壳 over 手机 keeps one vote per mention).
-    found = sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
-                   key=lambda t: (t[0], -(t[1] - t[0])))
     covered_until = -1
-    for start, end, classes in found:
+    for start, end, classes in _found(text):
         if start < covered_until or any(start < m_end and end > m_start for m_start, m_end in masked):
             continue
         covered_until = end
@@ -66,9 +75,13 @@ def agreement(votes: Counter[int], nice_classes: list[int]) -> tuple[float, floa
     if not nice_classes:
         return 1.0, 1.0, 0.0
     total = sum(votes.values())
-    inside = sum(v for c, v in votes.items() if c in nice_classes)
     top = max(votes.values())
-    top_inside = any(votes[c] == top for c in nice_classes if c in votes)
+    inside = 0
+    top_inside = False
+    for c, v in votes.items():  # a few voted classes against a list of up to 45: loop the short side
+        if c in nice_classes:
+            inside += v
+            top_inside = top_inside or v == top
     return inside / total, float(top_inside), 0.0
 
 
