@@ -20,14 +20,11 @@ from scrapy.loader import ItemLoader
 
 from crawler.extract.schemaorg import parse_price
 
-LISTING_FIELDS = (
-    "url", "platform", "listing_id", "title", "description", "price", "currency", "seller_name",
-    "seller_id", "ship_from", "category", "brand", "image_urls", "crawled_at",
-)
-
-
 class ListingItem(scrapy.Item):
-    """One listing as CONTRACTS §2 defines it; only ``url`` and ``title`` are required."""
+    """One listing as CONTRACTS §2 defines it; only ``url`` and ``title`` are required.
+
+    The fields mirror :class:`markwatch.contracts.Listing` one for one (a test keeps them equal), so the
+    validate pipeline can check every item against the contract model."""
 
     url = scrapy.Field()
     platform = scrapy.Field()

@@ -70,3 +70,9 @@ def test_dedupe_without_jobdir_is_per_run_only() -> None:
     with pytest.raises(DropItem):
         pipeline.process_item(_listing(url="http://h/a"))
     pipeline.close_spider()
+
+
+def test_listing_item_declares_exactly_the_contract_fields() -> None:
+    from markwatch.contracts import Listing
+
+    assert set(ListingItem.fields) == set(Listing.model_fields)
