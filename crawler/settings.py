@@ -7,7 +7,7 @@ Why here and only here: ``scrapy crawl`` (via scrapy.cfg), ``markwatch crawl`` a
 
 from __future__ import annotations
 
-from markwatch.config import find_browser, load_config
+from markwatch.config import chromium_args, find_browser, load_config
 
 _CONFIG = load_config()
 
@@ -73,18 +73,9 @@ _BROWSER = find_browser(_CONFIG.browser)
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
-    "args": [
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--no-sandbox",
-        # Not needed to read a page: images are never requested (scrapy-playwright routes every
-        # request through Python, aborted ones too) and no separate GPU process is started.
-        "--blink-settings=imagesEnabled=false",
-        "--in-process-gpu",
-    ],
+    # Not needed to read a page: images are never requested (scrapy-playwright routes every
+    # request through Python, aborted ones too) and no separate GPU process is started.
+    "args": chromium_args("--blink-settings=imagesEnabled=false", "--in-process-gpu"),
     **({"executable_path": _BROWSER} if _BROWSER else {}),
 }
 PLAYWRIGHT_MAX_CONTEXTS = 1

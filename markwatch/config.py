@@ -51,11 +51,6 @@ class Config:
     """Seed of the demo marketplace catalogue (same seed, same catalogue)."""
     log_level: str = "INFO"
 
-    @property
-    def browser_path(self) -> str | None:
-        """The browser to launch: setting, then /usr/bin/chromium, then None (Playwright's own)."""
-        return find_browser(self.browser)
-
 
 def find_browser(configured: str = "") -> str | None:
     """Resolve the Chromium binary: configured path, Debian's, then ``None`` for Playwright's own."""
@@ -71,6 +66,26 @@ def find_browser(configured: str = "") -> str | None:
             return candidate
     found = shutil.which("chromium")
     return found  # None: let Playwright use the browser it downloaded itself
+
+
+# Flags every headless Chromium of markwatch starts with: no GPU, no /dev/shm (small in containers), and
+# no background connections (this network refuses them, many at a time, at every start).
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
+
+
+def chromium_args(*extra: str) -> list[str]:
+    """Launch arguments for headless Chromium: :data:`CHROMIUM_FLAGS`, ``--no-sandbox`` when running
+    as root (Chromium refuses to start sandboxed as root), then ``extra``."""
+    args = list(CHROMIUM_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")
+    return [*args, *extra]
 
 
 def _coerce(name: str, raw: Any, target: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,12 @@ def test_browser_falls_back_to_debian_chromium() -> None:
         assert found == "/usr/bin/chromium"
     else:  # Playwright's own browser (None) or another chromium on PATH
         assert found is None or Path(found).exists()
+
+
+def test_chromium_args_carry_the_required_flags_then_the_extras() -> None:
+    from markwatch.config import CHROMIUM_FLAGS, chromium_args
+
+    args = chromium_args("--in-process-gpu")
+    assert args[: len(CHROMIUM_FLAGS)] == list(CHROMIUM_FLAGS)
+    assert args[-1] == "--in-process-gpu"
+    assert ("--no-sandbox" in args) == (os.geteuid() == 0)

@@ -324,16 +324,14 @@ def test_storefront_renders_in_chromium_and_escapes_hostile_titles(marketplace, 
     """The JS storefront in a real browser: the grid completes, product pages render, no injected HTML runs."""
     from playwright.sync_api import sync_playwright
 
-    from markwatch.config import find_browser
+    from markwatch.config import chromium_args, find_browser
 
     base = marketplace.urls["storefront"]
     shop = catalogue.for_platform("storefront")
     hostile = next(e for e in shop if "<" in e.title and e.served_as == "ok")
     broken = next(e for e in shop if e.served_as == "error500")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_browser(), headless=True, args=[
-            "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=find_browser(), headless=True, args=chromium_args())
         try:
             page = browser.new_page()
             dialogs: list[str] = []
