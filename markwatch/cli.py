@@ -43,13 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"markwatch.commands.{name}")
-        except ModuleNotFoundError as exc:  # a command whose issue has not landed yet
-            if exc.name != f"markwatch.commands.{name}":
-                raise
-            continue
-        module.add_parser(sub)
+        importlib.import_module(f"markwatch.commands.{name}").add_parser(sub)
     return parser
 
 

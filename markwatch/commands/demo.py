@@ -87,7 +87,7 @@ class DemoRun:
                 say(f"  {platform:<11} {url}")
             crawl_ok, listings_file, per_platform = self.crawl(market.urls)
             leads_file, match_line = self.match(listings_file)
-            accuracy = self.accuracy(leads_file, labels, per_platform)
+            accuracy = self.accuracy(leads_file, labels)
             self.print_summary(per_platform, match_line, accuracy)
             if not crawl_ok:
                 say("demo: at least one crawl failed (see above); exit 1")
@@ -138,17 +138,16 @@ class DemoRun:
         self.step("match", t)
         return leads, stats.summary(str(leads))
 
-    def accuracy(self, leads_file: Path, labels_file: Path, per_platform: dict[str, Any]) -> dict[str, Any]:
+    def accuracy(self, leads_file: Path, labels_file: Path) -> dict[str, Any]:
         """Precision/recall of crawl + match together, over the listings that were crawled."""
         from matchers.evaluation import Tally
 
         crawled = {row["url"] for row in read_jsonl(self.data_dir / "listings.jsonl")}
-        truth = {(row["url"], rid) for row in read_jsonl(labels_file) if row["url"] in crawled
-                 for rid in row.get("infringes", [])}
+        labels = list(read_jsonl(labels_file))
+        truth = {(row["url"], rid) for row in labels if row["url"] in crawled for rid in row.get("infringes", [])}
         flagged = {(row["url"], row["right_id"]) for row in read_jsonl(leads_file)}
         tally = Tally(tp=len(truth & flagged), fp=len(flagged - truth), fn=len(truth - flagged))
-        labelled = sum(1 for _ in read_jsonl(labels_file))
-        return {"tally": tally, "crawled": len(crawled), "catalogue": labelled}
+        return {"tally": tally, "crawled": len(crawled), "catalogue": len(labels)}
 
     # -- output --------------------------------------------------------------------------
     def print_summary(self, per_platform: dict[str, Any], match_line: str, accuracy: dict[str, Any]) -> None:
