@@ -8,7 +8,6 @@ same whatever the number of workers (determinism, tests/test_match_cli.py).
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import threading
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from matchers.listing_io import parse_line
+from matchers.listing_io import dump_lead, parse_line
 from matchers.matcher import Matcher
 
 CHUNK = 2000
@@ -81,14 +80,15 @@ def match_chunk(matcher: Matcher, first_lineno: int, lines: list[bytes]) -> Chun
             result.first_line.setdefault(reason, first_lineno + offset)
         else:
             listings.append(obj)  # type: ignore[arg-type]
-    out: list[str] = []
+    out: list[bytes] = []
     for leads in matcher.match_many(listings):
         if leads:
             result.flagged += 1
             result.leads += len(leads)
-            out.extend(json.dumps(lead, ensure_ascii=False) for lead in leads)
-    result.data = ("\n".join(out) + "\n").encode("utf-8") if out else b""
+            out.extend(dump_lead(lead) for lead in leads)
+    result.data = b"\n".join(out) + b"\n" if out else b""
     return result
+
 
 
 def _init_spawned(register: Any, model: Any, threshold: float) -> None:

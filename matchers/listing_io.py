@@ -1,4 +1,5 @@
-"""Reading listings (CONTRACTS §2/§4b) from JSON Lines: every bad row reported with a reason, none fatal.
+"""Reading listings (CONTRACTS §2/§4b) from JSON Lines, every bad row reported with a reason and none
+fatal; writing leads (§3) as JSON Lines.
 
 Why strict per-row checks: the input comes from crawlers and platform exports, i.e. from hostile or
 broken pages. A row with the wrong types is skipped and counted under its reason (the summary
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any, Iterable, Iterator
+
+import orjson
 
 MAX_TITLE = 10_000  # characters; longer "titles" are junk (or an attack on the matcher)
 _TEXT_FIELDS = ("platform", "listing_id", "description", "currency", "seller_name", "seller_id",
@@ -48,6 +51,20 @@ def check_listing(obj: Any, labelled: bool = False) -> str | None:
 
 def parse_line(raw: bytes | str, labelled: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     """(listing, None) or (None, reason) for one line of a JSON Lines file."""
+    try:
+        obj = orjson.loads(raw)  # ≈5× faster than json; the slow path below only explains refusals
+    except orjson.JSONDecodeError:
+        obj, reason = _parse_slowly(raw)
+        if reason is not None:
+            return None, reason
+    reason = check_listing(obj, labelled)
+    return (obj, None) if reason is None else (None, reason)
+
+
+def _parse_slowly(raw: bytes | str) -> tuple[Any, str | None]:
+    """The standard library's reading of a line orjson refused: it names the fault (not UTF-8,
+    blank) and accepts what orjson does not (NaN, integers beyond 64 bits), so a row is judged by
+    the same rules whichever parser read it."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -56,11 +73,9 @@ def parse_line(raw: bytes | str, labelled: bool = False) -> tuple[dict[str, Any]
     if not raw.strip():
         return None, "blank line"
     try:
-        obj = json.loads(raw)
+        return json.loads(raw), None
     except (json.JSONDecodeError, RecursionError):
         return None, "not valid JSON"
-    reason = check_listing(obj, labelled)
-    return (obj, None) if reason is None else (None, reason)
 
 
 class ListingReader:
@@ -91,3 +106,13 @@ class ListingReader:
         parts = [f"{n} {reason} (first at line {self.examples.get(reason, '?')})"
                  for reason, n in self.skipped.most_common()]
         return f"skipped {sum(self.skipped.values())}: " + "; ".join(parts)
+
+
+def dump_lead(lead: dict[str, Any]) -> bytes:
+    """One lead as a JSON line (no newline). orjson is ≈3× faster than json; what it refuses
+    (lone surrogates from an escaped "\\ud800", integers beyond 64 bits) is written by json with
+    ASCII escapes, so a strange listing still yields its lead instead of stopping the run."""
+    try:
+        return orjson.dumps(lead)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(lead, ensure_ascii=True).encode("ascii")

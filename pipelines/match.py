@@ -15,7 +15,6 @@ Settings (defaults from :func:`markwatch.config.load_config`):
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from typing import IO, Any
@@ -23,6 +22,8 @@ from typing import IO, Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+
+from matchers.listing_io import dump_lead
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class MatchPipeline:
             self.matcher = Matcher.from_paths(config.register, config.model, config.threshold)
         except (RegisterError, ModelError) as exc:
             raise NotConfigured(f"matching cannot start: {exc}") from exc
-        self._out: IO[str] | None = None
+        self._out: IO[bytes] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "MatchPipeline":
@@ -76,7 +77,7 @@ class MatchPipeline:
 
     def open_spider(self, spider: Any = None) -> None:
         if self.config.leads_output:
-            self._out = open(self.config.leads_output, "a", encoding="utf-8")
+            self._out = open(self.config.leads_output, "ab")
 
     def close_spider(self, spider: Any = None) -> None:
         if self._out is not None:
@@ -98,7 +99,7 @@ class MatchPipeline:
             stats.inc_value("markwatch/leads", len(leads))
         for lead in leads:
             if self._out is not None:
-                self._out.write(json.dumps(lead, ensure_ascii=False) + "\n")
+                self._out.write(dump_lead(lead) + b"\n")
             self.crawler.signals.send_catch_log(signal=lead_flagged, lead=lead, item=item)
         if leads and self._out is not None:
             self._out.flush()
