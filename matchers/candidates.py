@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from rapidfuzz.distance import OSA
 
-from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
+from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
 from matchers.normalise import canon, fuzzy_pinyin_of, norm
 
@@ -58,32 +59,42 @@ def _how(form: Form, seen: str) -> str | None:
     return "homophone" if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) else "shape"
 
 
-def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
-    """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``."""
-    automaton = compiled.automaton
-    if automaton is None or not text:
+def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit],
+              goods_classes: Iterable[int] | None = None) -> None:
+    """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``.
+
+    ``goods_classes``: the listing's goods classes; ordinary trademarks of other classes are not
+    looked for (None: goods unknown, every right is).
+    """
+    indexes = compiled.indexes(goods_classes)
+    if not indexes or not text:
         return
     key_text = canon(text)
-    cache = compiled.how_cache
-    for end_idx, (length, form_ids) in automaton.iter(key_text):
-        start, end = end_idx - length + 1, end_idx + 1
-        seen = text[start:end]
-        # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
-        # classify once per distinct spelling (a large register yields dozens of chance hits a listing).
-        judged = cache.get(seen)
-        if judged is None:
-            judged = _judge(compiled, form_ids, seen)
-        for form, how in judged:
-            if form.latin and not _boundary_ok(text, form, start, end):
-                continue
-            hits.append(Hit(form, field, how, start, end, seen))
+    rights = compiled.rights
+    for index, earlier in indexes:
+        judged_by_spelling = index.judged
+        for end_idx, (length, form_ids) in index.automaton.iter(key_text):
+            start, end = end_idx - length + 1, end_idx + 1
+            seen = text[start:end]
+            # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
+            # judge once per distinct spelling (a large register yields chance hits on every listing).
+            judged = judged_by_spelling.get(seen)
+            if judged is None:
+                judged = _judge(compiled, index, form_ids, seen)
+            for form, how in judged:
+                if form.latin and not _boundary_ok(text, form, start, end):
+                    continue
+                if earlier and not earlier.isdisjoint(rights[form.right].nice_classes):
+                    continue  # found already through an earlier class of the listing
+                hits.append(Hit(form, field, how, start, end, seen))
     if _ANY_LATIN.search(text):
         _latin_near_misses(compiled, text, field, hits)
 
 
-def _judge(compiled: CompiledRegister, form_ids: tuple[int, ...], seen: str) -> tuple[tuple[Form, str], ...]:
+def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ...],
+           seen: str) -> tuple[tuple[Form, str], ...]:
     """(form, how) for each form under the automaton key of ``seen`` that ``seen`` matches (cached)."""
-    cache = compiled.how_cache
+    cache = index.judged
     if len(cache) > 200_000:
         cache.clear()
     forms = compiled.forms
@@ -163,11 +174,16 @@ def field_texts(listing: dict) -> dict[str, str]:
     return out
 
 
-def find_candidates(compiled: CompiledRegister, texts: dict[str, str]) -> dict[int, list[Hit]]:
-    """Right index → its hits, for every right with at least one hit in ``texts``."""
+def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
+                    goods_classes: Iterable[int] | None = None) -> dict[int, list[Hit]]:
+    """Right index → its hits, for every right with at least one hit in ``texts``.
+
+    ``goods_classes``: see :func:`scan_text`. Near misses of Latin words are looked up among all
+    rights whatever the classes (they are few); the matcher's class check decides those.
+    """
     hits: list[Hit] = []
     for name, text in texts.items():
-        scan_text(compiled, text, name, hits)
+        scan_text(compiled, text, name, hits, goods_classes)
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}

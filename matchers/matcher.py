@@ -8,6 +8,7 @@ listings with a candidate reach the signals and the model, and a batch is scored
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Iterable
 
 from markwatch.contracts import Lead, Register
 from matchers import wording
-from matchers.candidates import FIELDS, MAX_SCAN, field_texts, find_candidates
+from matchers.candidates import FIELDS, MAX_SCAN, Hit, field_texts, find_candidates
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
@@ -63,35 +64,22 @@ class Matcher:
         Pairs with an authorised seller are dropped here: an authorised store is never a lead.
         """
         texts = field_texts(listing)
-        found = find_candidates(self.compiled, texts)
+        category = _norm_category(str(listing.get("category") or ""))
+        compiled = self.compiled
+        votes = classify(texts.get("title", ""), category)[0] if compiled.bound_index is not None else None
+        found = find_candidates(compiled, texts, list(votes) if votes else None)
         if not found:
             return []
-        category = _norm_category(str(listing.get("category") or ""))
-        seller: set[str] | None = None
-        ctx: ListingContext | None = None
+        judged = [(right_idx, hits) for right_idx, hits in found.items()
+                  if self._judged(listing, texts, right_idx, hits, votes)]
+        if not judged:
+            return []
+        ctx = _context(listing, texts, category, len(judged))
         out: list[Pair] = []
         origin_places = None
-        votes = None
-        authorised, rights = self.compiled.authorised, self.compiled.rights
-        for right_idx, hits in found.items():
-            if authorised[right_idx]:
-                if seller is None:
-                    seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")} - {""}
-                if seller & authorised[right_idx]:
-                    continue
+        rights = compiled.rights
+        for right_idx, hits in judged:
             right = rights[right_idx]
-            if right.kind == "trademark" and right.nice_classes and not right.well_known:
-                # Policy condition 2 (docs/labelling.md): an ordinary mark on goods of other classes is
-                # no infringement. Decided here, before the signals, because in a large register most
-                # chance hits are such pairs; a bent spelling of a short mark also needs agreeing goods.
-                if votes is None:
-                    votes = classify(texts.get("title", ""), category)[0]
-                agree = any(c in right.nice_classes for c in votes)
-                weak = all(h.how not in ("exact",) and len(h.form.text) <= 2 for h in hits)
-                if (votes and not agree) or (weak and not agree):
-                    continue
-            if ctx is None:  # built for the first surviving pair only: most chance hits never get here
-                ctx = _context(listing, texts, category, len(found))
             origin = None
             if right.kind == "gi":
                 from matchers.origin import judge_origin, origin_places as find_origins
@@ -100,9 +88,28 @@ class Matcher:
                     origin_places = find_origins(str(listing.get("ship_from") or ""),  # light: "产地：" keeps its colon
                                                  [light(str(listing.get(f) or "")[:MAX_SCAN]) for f in ("title", "description")])
                 origin = judge_origin(origin_places, right.regions)
-            vec, reasons = signals(self.compiled, right_idx, hits, ctx, origin)
+            vec, reasons = signals(compiled, right_idx, hits, ctx, origin)
             out.append(Pair(right_idx, right.id, vec, reasons))
         return out
+
+    def _judged(self, listing: dict[str, Any], texts: dict[str, str], right_idx: int, hits: list[Hit],
+                votes: Counter[int] | None) -> bool:
+        """Is this candidate a pair to judge at all? Policy, before any signal is computed."""
+        compiled = self.compiled
+        authorised = compiled.authorised[right_idx]
+        if authorised:
+            seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")}
+            if seller & authorised:
+                return False  # an authorised store is never a lead
+        if compiled.bound[right_idx]:
+            # Policy condition 2 (docs/labelling.md): an ordinary mark on goods of other classes is
+            # no infringement; a bent spelling of a short mark also needs agreeing goods.
+            classes = compiled.rights[right_idx].nice_classes
+            agree = bool(votes) and any(c in classes for c in votes)  # type: ignore[union-attr]
+            weak = all(h.how != "exact" and len(h.form.text) <= 2 for h in hits)
+            if (votes and not agree) or (weak and not agree):
+                return False
+        return True
 
     # ------------------------------------------------------------------ scoring
     def score_pairs(self, groups: list[list[Pair]]) -> None:

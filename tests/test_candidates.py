@@ -128,3 +128,50 @@ def test_near_miss_index_equals_brute_force(compiled: CompiledRegister, data: st
             and OSA.distance(word, f.key) <= (1 if len(f.key) < 8 else 2)
             and (word in dels(f.key) or f.key in dels(word) or dels(word) & dels(f.key))}
     assert fast == slow
+
+
+# ---------------------------------------------------------------- per-class automata
+def _ordinary_register() -> CompiledRegister:
+    from markwatch.contracts import Register, Right
+
+    return compile_register(Register(rights=[
+        Right(id="tm-phone", kind="trademark", name="晶朗", nice_classes=[9]),
+        Right(id="tm-both", kind="trademark", name="鼎旭", nice_classes=[9, 25]),
+        Right(id="tm-famous", kind="trademark", name="耐克", nice_classes=[25], well_known=True),
+        Right(id="gi-crab", kind="gi", name="阳澄湖大闸蟹", regions=["江苏省苏州市"]),
+    ]))
+
+
+def _ids(compiled: CompiledRegister, title: str, classes: list[int] | None) -> list[str]:
+    got = find_candidates(compiled, field_texts({"title": title}), classes)
+    return sorted(compiled.rights[r].id for r in got)
+
+
+def test_ordinary_marks_are_looked_for_only_on_goods_of_their_classes() -> None:
+    compiled = _ordinary_register()
+    title = "晶朗 鼎旭 耐克 阳澄湖大闸蟹"
+    assert _ids(compiled, title, None) == ["gi-crab", "tm-both", "tm-famous", "tm-phone"]  # goods unknown: all
+    assert _ids(compiled, title, [25]) == ["gi-crab", "tm-both", "tm-famous"]  # clothing: no phone mark
+    assert _ids(compiled, title, [30]) == ["gi-crab", "tm-famous"]  # well-known and GI whatever the goods
+
+
+def test_a_mark_of_several_of_the_listings_classes_is_found_once() -> None:
+    compiled = _ordinary_register()
+    got = find_candidates(compiled, field_texts({"title": "鼎旭 鼎旭"}), [25, 9])
+    assert [(h.start, h.how) for h in got[compiled.by_id["tm-both"]]] == [(0, "exact"), (2, "exact")]  # norm joins CJK
+
+
+def test_house_nicknames_name_one_house() -> None:
+    from markwatch.contracts import Register, Right
+
+    def nicknames(*rights: Right) -> dict[str, set[str]]:
+        compiled = compile_register(Register(rights=list(rights)))
+        return {r.id: {f.text for f in compiled.forms if f.right == i and f.kind == "nickname"}
+                for i, r in enumerate(compiled.rights)}
+
+    alone = Right(id="tm-a", kind="trademark", name="Zolvex", nice_classes=[9])
+    twin = Right(id="tm-b", kind="trademark", name="Zentra", nice_classes=[25])
+    famous = Right(id="tm-c", kind="trademark", name="Zagora", nice_classes=[3], well_known=True)
+    assert nicknames(alone) == {"tm-a": {"z家"}}
+    assert nicknames(alone, twin) == {"tm-a": set(), "tm-b": set()}  # Z家 could be either: neither
+    assert nicknames(alone, twin, famous) == {"tm-a": set(), "tm-b": set(), "tm-c": {"z家"}}

@@ -127,3 +127,21 @@ def test_gi_dodges(matcher: Matcher) -> None:
 def test_resale_wording(matcher: Matcher) -> None:
     assert feat(pair(matcher, "tm-gucci", title="古驰 包 闲置 附小票"), "resale_wording") == 1
     assert feat(pair(matcher, "tm-gucci", title="古驰 包 新款"), "resale_wording") == 0
+
+
+def test_other_rights_counts_only_pairs_that_are_judged() -> None:
+    """A chance hit of an ordinary mark of other goods is no pair, so it must not count as another
+    right named in the listing (the feature would then grow with the register's size)."""
+    from markwatch.contracts import Register, Right
+    from matchers.matcher import Matcher
+    from matchers.register import load_register
+    from matchers.signals import FEATURES
+
+    demo = load_register()
+    chance = Right(id="tm-chance", kind="trademark", name="ZOLVEX", nice_classes=[30])
+    matcher = Matcher(Register(rights=[*demo.rights, chance]))
+    # A near miss of a Latin mark is found whatever the goods; the class check then drops it.
+    listing = {"url": "u", "title": "耐克 zolvexx 运动鞋 高仿", "category": "运动鞋", "price": 99.0}
+    pairs = matcher.pairs(listing)
+    assert [p.right_id for p in pairs] == ["tm-nike"]
+    assert pairs[0].features[FEATURES.index("other_rights")] == 0.0
