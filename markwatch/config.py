@@ -50,6 +50,20 @@ class Config:
     demo_seed: int = 7
     """Seed of the demo marketplace catalogue (same seed, same catalogue)."""
     log_level: str = "INFO"
+    cache_dir: str = ""
+    """Where tables derived from the register and the word lists are kept between runs (they take
+    seconds to build); empty = $XDG_CACHE_HOME/markwatch or ~/.cache/markwatch; "off" = never."""
+
+
+def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The cache directory ``config`` asks for, or ``None`` when caching is off."""
+    if config.cache_dir.strip().lower() == "off":
+        return None
+    if config.cache_dir.strip():
+        return Path(config.cache_dir).expanduser()
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "markwatch"
 
 
 def find_browser(configured: str = "") -> str | None:

@@ -19,8 +19,10 @@ classes (all ordinary trademarks when its goods are unknown). Measured on 100k d
 from __future__ import annotations
 
 import re
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, NamedTuple
 
 import ahocorasick
 
@@ -33,9 +35,8 @@ FORM_KINDS = ("name", "variant", "compact", "nickname", "pinyin", "gi_place")
 _ASCII_ALNUM = re.compile(r"[0-9a-z$@]")
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
-    """One searchable rendering of a right."""
+class Form(NamedTuple):
+    """One searchable rendering of a right (a tuple: tens of thousands load fast from the cache)."""
 
     right: int  # index into CompiledRegister.rights
     text: str  # norm() form
@@ -71,7 +72,9 @@ class CompiledRegister:
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
     bound: list[bool] = field(default_factory=list)  # right → class_bound(right)
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
-    deletions: dict[str, list[int]] = field(default_factory=dict)  # one-deletion → forms
+    # one-deletion → forms: a trie, not a dict (≈100k keys for 10k rights: a dict of lists took 0.2 s
+    # to load from the cache, the trie loads as one block)
+    deletions: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
     gi_products: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # right → (place, products)
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
@@ -149,8 +152,34 @@ def _deletes(word: str) -> set[str]:
 
 
 def compile_register(register: Register) -> CompiledRegister:
-    """Build the automaton and indexes for ``register`` (≈1 s per 10k rights)."""
-    compiled = CompiledRegister(rights=list(register.rights))
+    """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from the
+    cache (markwatch.cache) when this register was compiled by this code before."""
+    from markwatch.cache import cached, file_fingerprint, library_fingerprint
+    from matchers import normalise, ordinary
+
+    here = Path(__file__).parent
+    key = [register.model_dump_json().encode(), file_fingerprint(__file__), file_fingerprint(normalise.__file__),
+           file_fingerprint(ordinary.__file__), file_fingerprint(here / "data" / "lexicon.yaml"),
+           library_fingerprint("jieba"), library_fingerprint("pypinyin"), library_fingerprint("ahocorasick")]
+    rights = list(register.rights)
+    compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights))
+    compiled.rights = rights  # not pickled: the register is at hand, and 10k pydantic objects load slowly
+    ordinary.remember_containing_words(containing)
+    return compiled
+
+
+def _compile_for_cache(rights: list[Right]) -> tuple[CompiledRegister, dict[str, tuple[str, ...]]]:
+    from matchers.ordinary import containing_words_of
+
+    compiled = _compile(rights)
+    # The ordinary words around each short form, found now (one pass over jieba's dictionary) and
+    # kept with the register: forked workers inherit them, and cached runs skip the pass.
+    containing = containing_words_of(f.text for f in compiled.forms)
+    return dataclasses.replace(compiled, rights=[]), containing
+
+
+def _compile(rights: list[Right]) -> CompiledRegister:
+    compiled = CompiledRegister(rights=rights)
     nick_table = lexicon()["nicknames"]
     seen: set[tuple[int, str]] = set()
     houses = _unambiguous_house_nicknames(compiled.rights)
@@ -194,12 +223,12 @@ def compile_register(register: Register) -> CompiledRegister:
                 compiled.gi_products[idx] = (place, (product, *shorter))
                 add(idx, place, "gi_place")
 
-    from matchers.ordinary import dictionary_words_among, index_forms
+    from matchers.ordinary import dictionary_words_among
 
     ordinary = dictionary_words_among(f.text for f in compiled.forms if f.kind == "nickname" and has_cjk(f.text))
     compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
-    index_forms(f.text for f in compiled.forms)  # before any fork: workers inherit the index
     compiled.bound = [class_bound(right) for right in compiled.rights]
+    deletions: dict[str, list[int]] = {}
     open_keys: dict[str, list[int]] = {}
     bound_keys: dict[str, list[int]] = {}
     class_keys: dict[int, dict[str, list[int]]] = {}
@@ -214,7 +243,9 @@ def compile_register(register: Register) -> CompiledRegister:
             compiled.latin_keys.setdefault(form.key, []).append(form_idx)
             if len(form.key) >= 5:
                 for gone in _deletes(form.key):
-                    compiled.deletions.setdefault(gone, []).append(form_idx)
+                    deletions.setdefault(gone, []).append(form_idx)
+    for gone, form_ids in deletions.items():
+        compiled.deletions.add_word(gone, tuple(form_ids))
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())

@@ -21,8 +21,9 @@ import re
 import sys
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
-from matchers.lexicon import lexicon
+from matchers.lexicon import LEXICON_PATH, lexicon
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -39,8 +40,54 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+class Tables(NamedTuple):
+    """Every character table of this module, built together and cached on disk (markwatch.cache)."""
+
+    light: dict[int, str | None]
+    norm: dict[int, str | None]
+    light_norm: dict[int, str | None]
+    canon: dict[int, str]
+    readings: dict[int, str]  # CJK character → its first toneless pinyin reading
+
+
 @lru_cache(maxsize=1)
+def _tables() -> Tables:
+    from markwatch.cache import cached, file_fingerprint, library_fingerprint
+
+    key = [file_fingerprint(__file__), file_fingerprint(LEXICON_PATH),
+           library_fingerprint("pypinyin"), library_fingerprint("opencc")]
+    return cached("normalise-tables", key, _build_tables)
+
+
+def _build_tables() -> Tables:
+    light = _build_light_table()
+    norm_table = _build_norm_table()
+    return Tables(light, norm_table, _merge(light, norm_table), _build_canon_table(), _build_readings())
+
+
 def _light_table() -> dict[int, str | None]:
+    return _tables().light
+
+
+def _norm_table() -> dict[int, str | None]:
+    return _tables().norm
+
+
+def _light_norm_table() -> dict[int, str | None]:
+    return _tables().light_norm
+
+
+def _canon_table() -> dict[int, str]:
+    return _tables().canon
+
+
+def _build_readings() -> dict[int, str]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {code: toneless(reading.split(",")[0]) for code, reading in pinyin_dict.items()}
+
+
+def _build_light_table() -> dict[int, str | None]:
     import opencc  # char-level traditional→simplified, compiled into the table once
 
     from pypinyin.pinyin_dict import pinyin_dict
@@ -69,8 +116,7 @@ def _light_table() -> dict[int, str | None]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _norm_table() -> dict[int, str | None]:
+def _build_norm_table() -> dict[int, str | None]:
     """Symbols and emoji vanish (they are put inside marks to break filters); punctuation breaks words."""
     table: dict[int, str | None] = {}
     for ch in _ASCII_BREAKS:
@@ -93,8 +139,7 @@ def _norm_table() -> dict[int, str | None]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _canon_table() -> dict[int, str]:
+def _build_canon_table() -> dict[int, str]:
     """Homophones (first toneless reading) and shape-alikes fold to one representative character."""
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -141,11 +186,9 @@ def toneless(syllable: str) -> str:
     return syllable.translate(_TONES)
 
 
-@lru_cache(maxsize=1)
-def _light_norm_table() -> dict[int, str | None]:
-    """``light`` then ``norm``'s character rules as one table: one translate pass on the hot path."""
-    second = _norm_table()
-    merged: dict[int, str | None] = {k: (v.translate(second) if v else v) for k, v in _light_table().items()}
+def _merge(first: dict[int, str | None], second: dict[int, str | None]) -> dict[int, str | None]:
+    """``first`` then ``second`` as one table (light then norm: one translate pass on the hot path)."""
+    merged: dict[int, str | None] = {k: (v.translate(second) if v else v) for k, v in first.items()}
     for code, value in second.items():
         merged.setdefault(code, value)
     return merged
@@ -174,13 +217,8 @@ def canon(normed: str) -> str:
 def _syllables(text: str) -> list[str]:
     """First toneless reading of each character (pypinyin's character table; its phrase
     segmenter costs a second of start-up and marks are judged character by character anyway)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out = []
-    for ch in text:
-        reading = pinyin_dict.get(ord(ch))
-        out.append(toneless(reading.split(",")[0]) if reading else ch)
-    return out
+    readings = _tables().readings
+    return [readings.get(ord(ch), ch) for ch in text]
 
 
 @lru_cache(maxsize=65536)
@@ -200,8 +238,8 @@ def has_cjk(text: str) -> bool:
 
 
 def warm() -> None:
-    """Build every table now (the CLI does this before forking workers)."""
-    _light_table(), _norm_table(), _light_norm_table(), _canon_table()
+    """Build (or load) every table now (the CLI does this before forking workers)."""
+    _tables()
 
 
 if __name__ == "__main__":  # pragma: no cover - manual probe: python -m matchers.normalise TEXT

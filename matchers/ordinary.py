@@ -92,6 +92,18 @@ def index_forms(forms: Iterable[str]) -> None:
         _CONTAINING[form] = tuple(sorted(words, key=len, reverse=True))
 
 
+def containing_words_of(forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Form → the ordinary words containing it, for the short forms among ``forms`` (indexed now)."""
+    forms = [f for f in forms if _short_cjk(f)]
+    index_forms(forms)
+    return {f: _CONTAINING[f] for f in forms}
+
+
+def remember_containing_words(found: dict[str, tuple[str, ...]]) -> None:
+    """Take an index built earlier (the compiled-register cache) instead of scanning the dictionary."""
+    _CONTAINING.update(found)
+
+
 def _containing_words(form: str) -> tuple[str, ...]:
     if form not in _CONTAINING:
         index_forms([form])

@@ -17,6 +17,7 @@ Fixtures (session scope, so the 2000-listing marketplace starts once per test ru
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Iterator
 
 import pytest
@@ -25,6 +26,10 @@ import pytest
 # subprocesses; one thread keeps the model tests' time stable (set before anything imports sklearn;
 # subprocesses inherit it).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# Derived tables (markwatch.cache) go to a directory of this test run, not the user's ~/.cache; the
+# first test to need a table builds it, the rest (and subprocesses, which inherit this) load it.
+_CACHE = tempfile.TemporaryDirectory(prefix="markwatch-test-cache-")
+os.environ.setdefault("MARKWATCH_CACHE_DIR", _CACHE.name)
 
 MARKETPLACE_LISTINGS = 2000
 MARKETPLACE_SEED = 7

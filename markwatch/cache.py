@@ -1,0 +1,107 @@
+"""A disk cache for tables that take seconds to build and are the same on every run.
+
+Why: ``markwatch match`` must start in well under a second, yet its character tables come from
+OpenCC and pypinyin (≈0.5 s to build, ≈0.2 s just to import pypinyin) and a register of 10,000 rights
+compiles into automata in about a second. Each table is built once, pickled under the cache
+directory (config ``cache_dir``) and loaded on later runs.
+
+Why keyed by content: the key hashes everything the table is built from — the files (our source
+and word lists, the register) by content, and the libraries' data files by size and modification
+time — so editing a word list, upgrading pypinyin or changing the code builds a fresh table instead
+of reusing a stale one. A cache file that cannot be read is rebuilt; one that cannot be written is
+only a warning: the cache makes runs faster, never different.
+
+The files are pickles, so the cache directory must be as private as the user's home (the default,
+``~/.cache/markwatch``, is).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+FORMAT = b"markwatch-cache-1"  # bump when the pickled shapes change without a source change
+KEEP = 8  # files kept per table name (registers and versions come and go; the oldest are removed)
+
+
+@lru_cache(maxsize=1)
+def cache_dir() -> Path | None:
+    from markwatch.config import cache_directory, load_config
+
+    return cache_directory(load_config())
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> bytes:
+    """Content hash of one of our own files (source, word list, register)."""
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
+def library_fingerprint(module: str) -> bytes:
+    """Size and modification time of a library's top-level module file, found without importing it
+    (an upgrade rewrites the file). ``module`` must be top-level: finding a submodule imports its
+    package, which is what this avoids."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return f"{module}:missing".encode()
+    stat = os.stat(spec.origin)
+    return f"{module}:{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+
+
+def cached(name: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
+    """``build()``'s result, from the cache when a run with the same ``key`` built it before."""
+    directory = cache_dir()
+    if directory is None:
+        return build()
+    digest = hashlib.sha256(FORMAT)
+    for part in key:
+        digest.update(hashlib.sha256(part).digest())
+    path = directory / f"{name}-{digest.hexdigest()[:24]}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            value = pickle.load(fh)  # noqa: S301 - our own files in the user's private cache directory
+        os.utime(path)  # recently used: kept when older files are pruned
+        return value
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - a damaged cache file only costs a rebuild
+        logger.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
+    value = build()
+    _write(path, value)
+    _prune(directory, name)
+    return value
+
+
+def _prune(directory: Path, name: str) -> None:
+    """Keep the :data:`KEEP` most recently used files of ``name``."""
+    try:
+        files = sorted(directory.glob(f"{name}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another run pruned at the same time
+
+
+def _write(path: Path, value: object) -> None:
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: a concurrent run sees no file or the whole new one
+        tmp = None
+    except Exception as exc:  # noqa: BLE001 - the cache makes runs faster, never fails them
+        logger.warning("cannot write cache file %s (%s); set cache_dir (MARKWATCH_CACHE_DIR) to a "
+                       "writable directory, or to 'off'", path, exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
