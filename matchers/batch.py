@@ -119,7 +119,7 @@ def warm(matcher: Matcher) -> None:
 
     The model is plain numpy (no thread pool), so nothing here can leave a dead pool to a fork.
     """
-    matcher.match({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州"})
+    matcher.match({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州 Suzhou"})
 
 
 def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path,

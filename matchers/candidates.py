@@ -88,7 +88,7 @@ def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]
                     continue  # found already through an earlier class of the listing
                 hits.append(Hit(form, field, how, start, end, seen))
     if _ANY_LATIN.search(text):
-        _latin_near_misses(compiled, text, field, hits)
+        _latin_near_misses(compiled, text, key_text, field, hits)
 
 
 def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ...],
@@ -103,9 +103,11 @@ def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ..
     return judged
 
 
-def _latin_near_misses(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
-    """Latin words that are one edit from a Latin form or pinyin, or a mark split into pieces."""
-    words = [(m.start(), m.end(), canon(m.group())) for m in _LATIN_WORD.finditer(text)]
+def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, field: str,
+                       hits: list[Hit]) -> None:
+    """Latin words that are one edit from a Latin form or pinyin, or a mark split into pieces.
+    ``key_text`` is ``canon(text)``: same length, so a word's canonical form is a slice of it."""
+    words = [(start, end, key_text[start:end]) for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))]
     latin_keys, deletions, forms = compiled.latin_keys, compiled.deletions, compiled.forms
     for i, (start, end, word) in enumerate(words):
         if len(word) >= 4 and word not in latin_keys:

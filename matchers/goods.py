@@ -32,39 +32,39 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-@lru_cache(maxsize=4096)
-def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
-    """Goods words of ``text`` as (start, end, classes), longest first where they start together.
-
-    Cached: one listing's title is classified once per candidate right, and categories are a few
-    dozen strings repeated over every listing.
-    """
-    return tuple(sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
-                        key=lambda t: (t[0], -(t[1] - t[0]))))
-
-
-def _votes(text: str, masked: list[tuple[int, int]], weight: int, votes: Counter[int],
-           words: list[str]) -> None:
-    # Longest goods word wins where words overlap (运动鞋 over 鞋 is the same class anyway, but
-    # 手机壳 over 手机 keeps one vote per mention).
+def _pick(text: str, masked: list[tuple[int, int]] | tuple[()] = ()) -> tuple[tuple[str, frozenset[int]], ...]:
+    """The goods words of ``text`` that vote, with their classes: outside the ``masked`` spans, and
+    the longest where words overlap (运动鞋 over 鞋 is the same class anyway, but 手机壳 over 手机
+    keeps one vote per mention)."""
+    found = sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
+                   key=lambda t: (t[0], t[0] - t[1]))
+    picked = []
     covered_until = -1
-    for start, end, classes in _found(text):
-        if start < covered_until or any(start < m_end and end > m_start for m_start, m_end in masked):
+    for start, end, classes in found:
+        if start < covered_until or (masked and any(start < m_end and end > m_start for m_start, m_end in masked)):
             continue
         covered_until = end
-        words.append(text[start:end])
-        for cls in classes:
-            votes[cls] += weight
+        picked.append((text[start:end], classes))
+    return tuple(picked)
+
+
+# Every listing's title is classified (ordinary marks are looked for only in its goods classes), and
+# categories are a few dozen strings repeated over every listing: both without a mask are cached.
+_pick_unmasked = lru_cache(maxsize=8192)(_pick)
 
 
 def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] | None = None
              ) -> tuple[Counter[int], list[str]]:
-    """Nice class → votes, and the goods words that voted. ``masked``: spans of the title to skip."""
+    """Nice class → votes, and the goods words that voted. ``masked``: spans of the title to skip.
+    The platform's own category is better evidence than a title word: its words weigh more."""
     votes: Counter[int] = Counter()
     words: list[str] = []
-    _votes(title_norm, masked or [], 1, votes, words)
-    if category_norm:
-        _votes(category_norm, [], CATEGORY_WEIGHT, votes, words)
+    for part, weight in ((_pick(title_norm, masked) if masked else _pick_unmasked(title_norm), 1),
+                         (_pick_unmasked(category_norm) if category_norm else (), CATEGORY_WEIGHT)):
+        for word, classes in part:
+            words.append(word)
+            for cls in classes:
+                votes[cls] = votes.get(cls, 0) + weight
     return votes, words
 
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from markwatch.contracts import Register, Right
+from matchers.lexicon import load_yaml
 
 BUNDLED_REGISTER = Path(__file__).parent / "data" / "demo_register.yaml"
 
@@ -66,7 +67,7 @@ def _parse(path: Path) -> Any:
             return {"version": 1, "rights": _csv_rights(text)}
         if suffix == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError, csv.Error) as exc:
         raise RegisterError(f"{path}: not valid {suffix.lstrip('.') or 'YAML'}: {exc}") from exc
 
