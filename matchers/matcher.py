@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from markwatch.contracts import Lead, Register
 from matchers import wording
-from matchers.candidates import FIELDS, MAX_SCAN, Hit, field_texts, find_candidates
+from matchers.candidates import FIELDS, MAX_SCAN, Hit, field_texts, field_texts_many, find_candidates
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
@@ -58,16 +58,20 @@ class Matcher:
         return self._model
 
     # ------------------------------------------------------------------ evidence
-    def pairs(self, listing: dict[str, Any]) -> list[Pair]:
+    def pairs(self, listing: dict[str, Any], texts: dict[str, str] | None = None,
+              keys: dict[str, str] | None = None) -> list[Pair]:
         """Every candidate pair of ``listing`` with features and reasons (unscored).
 
+        ``texts``/``keys``: the listing's normalised fields and their canonical forms, when the
+        caller normalised a batch at once (:func:`matchers.candidates.field_texts_many`).
         Pairs with an authorised seller are dropped here: an authorised store is never a lead.
         """
-        texts = field_texts(listing)
+        if texts is None:
+            texts = field_texts(listing)
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
         votes = classify(texts.get("title", ""), category)[0] if compiled.bound_index is not None else None
-        found = find_candidates(compiled, texts, list(votes) if votes else None)
+        found = find_candidates(compiled, texts, list(votes) if votes else None, keys)
         if not found:
             return []
         judged = [(right_idx, hits) for right_idx, hits in found.items()
@@ -127,7 +131,8 @@ class Matcher:
     def match_many(self, listings: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Leads (dicts shaped as CONTRACTS §3) for each listing, in order; [] when none."""
         listings = list(listings)
-        groups = [self.pairs(listing) for listing in listings]
+        groups = [self.pairs(listing, texts, keys)
+                  for listing, (texts, keys) in zip(listings, field_texts_many(listings))]
         self.score_pairs(groups)
         return [[lead_dict(listing, p) for p in group if p.score >= self.threshold]
                 for listing, group in zip(listings, groups)]

@@ -23,6 +23,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
+
 from matchers.lexicon import LEXICON_PATH, lexicon
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
@@ -100,7 +102,9 @@ def _build_light_table() -> dict[int, str | None]:
         table[code] = chr(code).lower()
     for ch in _ZERO_WIDTH:
         table[ord(ch)] = None
-    for ch in "\t\r\n\v\f\u00a0\u2002\u2003\u2009\u202f":
+    # Whitespace becomes a plain space (the norm table does the rest of U+2000–U+206F), so after
+    # norm's translation "\s" and " " mean the same and a text without " " needs no spacing rule.
+    for ch in "\t\r\n\v\f\u00a0\u2002\u2003\u2009\u202f\x1c\x1d\x1e\x1f\x85\u1680":
         table[ord(ch)] = " "
     for code in range(0xC0, 0x250):  # accented Latin: HERMÈS → hermes
         base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
@@ -205,13 +209,85 @@ def norm(text: str) -> str:
     if " " not in text:
         return text
     text = _CJK_GAP.sub("", text)
-    text = _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _SPACED.sub(_join_spaced, text)
     return _SPACES.sub(" ", text)
+
+
+def _join_spaced(match: re.Match[str]) -> str:
+    return match.group(0).replace(" ", "")
 
 
 def canon(normed: str) -> str:
     """Fold a :func:`norm` text (same length out) for homophone/shape/look-alike matching."""
     return normed.translate(_canon_table())
+
+
+# ---------------------------------------------------------------------- many texts at once
+# The hot path normalises every field of a chunk of listings. str.translate looks each character up
+# in a dict and the regular expressions pay a call per text; for a whole chunk, numpy gathers the
+# character tables (as arrays over all code points) in one go, the CJK-gap rule is done on the
+# arrays, and the two remaining regular expressions run once over the joined chunk. The result is
+# exactly [norm(t) for t in texts] (tests/test_normalise.py checks it with hypothesis).
+_SEP = "\x00"  # joins the texts: not whitespace, not CJK, not a letter, so no rule crosses it
+_DELETED = 0xFFFFFFFF
+_CODES = 0x110000
+
+
+@lru_cache(maxsize=1)
+def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(norm's character table, canon's table, is-CJK) as arrays indexed by code point."""
+    tables = _tables()
+
+    def lut(table: dict[int, str | None]) -> np.ndarray:
+        out = np.arange(_CODES, dtype=np.uint32)
+        out[np.fromiter(table.keys(), dtype=np.int64, count=len(table))] = np.fromiter(
+            (ord(v) if v else _DELETED for v in table.values()), dtype=np.uint32, count=len(table))
+        return out
+
+    cjk = np.zeros(_CODES, dtype=bool)
+    cjk[0x4E00:0xA000] = cjk[0x3400:0x4DC0] = True
+    return lut(tables.light_norm), lut(tables.canon), cjk  # type: ignore[arg-type]
+
+
+def _to_codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _from_codes(codes: np.ndarray) -> str:
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def norm_many(texts: list[str]) -> list[str]:
+    """``[norm(t) for t in texts]``, computed for all of them at once."""
+    joined = _SEP.join(texts)
+    if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:  # a NUL inside a text: one by one
+        return [norm(t) for t in texts]
+    norm_lut, _, cjk = _arrays()
+    codes = norm_lut[_to_codes(joined)]
+    codes = codes[codes != _DELETED]
+    space = codes == 32
+    if space.any():  # _CJK_GAP: drop each whole run of spaces between two CJK characters
+        n = len(codes)
+        index = np.arange(n)
+        before = np.maximum.accumulate(np.where(space, -1, index))  # last non-space at or before i
+        after = np.minimum.accumulate(np.where(space, n, index)[::-1])[::-1]  # first at or after i
+        is_cjk = cjk[codes]
+        gap = space & (before >= 0) & (after < n)
+        gap &= is_cjk[np.maximum(before, 0)] & is_cjk[np.minimum(after, n - 1)]
+        codes = codes[~gap]
+    out = _from_codes(codes)
+    if " " in out:
+        out = _SPACED.sub(_join_spaced, out)
+        out = _SPACES.sub(" ", out)
+    return out.split(_SEP)
+
+
+def canon_many(normed: list[str]) -> list[str]:
+    """``[canon(t) for t in normed]``, computed for all of them at once."""
+    joined = _SEP.join(normed)
+    if len(normed) < 2 or joined.count(_SEP) != len(normed) - 1:
+        return [canon(t) for t in normed]
+    return _from_codes(_arrays()[1][_to_codes(joined)]).split(_SEP)
 
 
 def _syllables(text: str) -> list[str]:
@@ -239,7 +315,7 @@ def has_cjk(text: str) -> bool:
 
 def warm() -> None:
     """Build (or load) every table now (the CLI does this before forking workers)."""
-    _tables()
+    _tables(), _arrays()
 
 
 if __name__ == "__main__":  # pragma: no cover - manual probe: python -m matchers.normalise TEXT

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matchers.normalise import canon, fuzzy_pinyin_of, light, norm, pinyin_of
+from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, light, norm, norm_many, pinyin_of
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -53,3 +55,24 @@ def test_pinyin() -> None:
     assert pinyin_of("耐克") == "naike"
     assert fuzzy_pinyin_of("诗") == fuzzy_pinyin_of("思")
     assert fuzzy_pinyin_of("耐克") != fuzzy_pinyin_of("安踏")
+
+
+# ---------------------------------------------------------------- a batch at once
+_PIECES = ["耐克", "耐 克", "N I K E", "n i k e", " ", "  ", "\t", "\u3000", "\u1680", "\x1c", "\u200b", "★", "😀",
+           "阿迪达斯", "Ｎｉｋｅ", "龍井", "a", "1", "$", "@", "，", ".", "-", "x y", "é", "\ud800", "\x00", "大 闸 蟹"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=8).map("".join), max_size=12))
+def test_norm_many_equals_norm_of_each(texts: list[str]) -> None:
+    normed = norm_many(texts)
+    assert normed == [norm(t) for t in texts]
+    assert canon_many(normed) == [canon(t) for t in normed]
+
+
+def test_every_whitespace_is_a_plain_space_after_norm() -> None:
+    """norm() skips its spacing rules for a text without " ": no other whitespace may be left."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert {norm(f"耐{ch}克 ab{ch}cd") for ch in spaces} == {"耐克 ab cd"}
