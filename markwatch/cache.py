@@ -17,15 +17,17 @@ The files are pickles, so the cache directory must be as private as the user's h
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import logging
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,7 +68,7 @@ def cached(name: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
         digest.update(hashlib.sha256(part).digest())
     path = directory / f"{name}-{digest.hexdigest()[:24]}.pickle"
     try:
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh, _collector_paused():
             value = pickle.load(fh)  # noqa: S301 - our own files in the user's private cache directory
         os.utime(path)  # recently used: kept when older files are pruned
         return value
@@ -88,6 +90,19 @@ def _prune(directory: Path, name: str) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # another run pruned at the same time
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Unpickling creates objects by the hundred thousand, and each burst set off a collection that
+    walked all of them again: loading a compiled register took twice as long with the collector on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _write(path: Path, value: object) -> None:

@@ -19,12 +19,14 @@ classes (all ordinary trademarks when its goods are unknown). Measured on 100k d
 from __future__ import annotations
 
 import re
+import bisect
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import ahocorasick
+import numpy as np
 
 from markwatch.contracts import Register, Right
 from matchers.lexicon import lexicon
@@ -72,9 +74,7 @@ class CompiledRegister:
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
     bound: list[bool] = field(default_factory=list)  # right → class_bound(right)
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
-    # one-deletion → forms: a trie, not a dict (≈100k keys for 10k rights: a dict of lists took 0.2 s
-    # to load from the cache, the trie loads as one block)
-    deletions: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    deletions: "SortedIndex" = field(default_factory=lambda: SortedIndex({}))  # one-deletion → forms
     gi_products: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # right → (place, products)
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
@@ -244,13 +244,37 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             if len(form.key) >= 5:
                 for gone in _deletes(form.key):
                     deletions.setdefault(gone, []).append(form_idx)
-    for gone, form_ids in deletions.items():
-        compiled.deletions.add_word(gone, tuple(form_ids))
+    compiled.deletions = SortedIndex(deletions)
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
                             if (index := _form_index(keys)) is not None}
     return compiled
+
+
+class SortedIndex:
+    """A read-only map str → form ids as a sorted key list plus flat numpy arrays.
+
+    Why not a dict: the near-miss index has ≈100k keys for 10k rights, and a dict of lists (or a
+    pyahocorasick trie) took 0.1–0.2 s to load from the cache on every run; a list of strings and two
+    arrays load in a few milliseconds. Lookups are rare (once per distinct unknown Latin word).
+    """
+
+    def __init__(self, mapping: dict[str, list[int]]) -> None:
+        self.keys = sorted(mapping)
+        sizes = np.fromiter((len(mapping[k]) for k in self.keys), dtype=np.int64, count=len(self.keys))
+        self.offsets = np.concatenate(([0], np.cumsum(sizes)))
+        self.ids = np.fromiter((i for k in self.keys for i in mapping[k]), dtype=np.int32,
+                               count=int(self.offsets[-1]))
+
+    def get(self, key: str, default: tuple[int, ...] = ()) -> list[int] | tuple[int, ...]:
+        at = bisect.bisect_left(self.keys, key)
+        if at == len(self.keys) or self.keys[at] != key:
+            return default
+        return self.ids[self.offsets[at]:self.offsets[at + 1]].tolist()
+
+    def __len__(self) -> int:
+        return len(self.keys)
 
 
 def _form_index(grouped: dict[str, list[int]]) -> FormIndex | None:

@@ -7,7 +7,6 @@ to stderr. SIGINT/SIGTERM stop it cleanly.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 import time
@@ -63,6 +62,8 @@ def run_server(args: argparse.Namespace) -> int:
     catalogue = generate_catalogue(listings, seed, register)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
     try:
+        import asyncio  # here, not above: `markwatch --help` and every other command import this module
+
         asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out))
     except KeyboardInterrupt:
         pass
