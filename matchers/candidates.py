@@ -60,13 +60,16 @@ def _how(form: Form, seen: str) -> str | None:
 
 
 def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit],
-              goods_classes: Iterable[int] | None = None, key_text: str | None = None) -> None:
+              goods_classes: Iterable[int] | None = None, key_text: str | None = None,
+              indexes: list[tuple[FormIndex, frozenset[int]]] | None = None) -> None:
     """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``.
 
     ``goods_classes``: the listing's goods classes; ordinary trademarks of other classes are not
-    looked for (None: goods unknown, every right is). ``key_text``: ``canon(text)`` if known.
+    looked for (None: goods unknown, every right is). ``key_text``: ``canon(text)`` if known;
+    ``indexes``: ``compiled.indexes(goods_classes)`` if known.
     """
-    indexes = compiled.indexes(goods_classes)
+    if indexes is None:
+        indexes = compiled.indexes(goods_classes)
     if not indexes or not text:
         return
     if key_text is None:
@@ -206,8 +209,9 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     ``keys``: the ``canon`` form of each text when already computed.
     """
     hits: list[Hit] = []
+    indexes = compiled.indexes(goods_classes)
     for name, text in texts.items():
-        scan_text(compiled, text, name, hits, goods_classes, keys[name] if keys else None)
+        scan_text(compiled, text, name, hits, key_text=keys[name] if keys else None, indexes=indexes)
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}
@@ -234,6 +238,8 @@ def _hit_order(h: Hit) -> tuple[int, bool, int, int]:
 def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
                       texts: dict[str, str]) -> list[Hit]:
     """A GI's place alone is no candidate; place + product nearby (阳澄湖镇大闸蟹) is a split GI name."""
+    if right not in compiled.gi_products:  # only GIs have place forms
+        return hits
     full = [h for h in hits if h.form.kind != "gi_place"]
     places = [h for h in hits if h.form.kind == "gi_place"]
     if not places or full:

@@ -32,25 +32,27 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def _pick(text: str, masked: list[tuple[int, int]] | tuple[()] = ()) -> tuple[tuple[str, frozenset[int]], ...]:
+@lru_cache(maxsize=8192)
+def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
+    """Every goods word of ``text`` as (start, end, classes), longest first where they start
+    together. Cached: every title is classified once per listing and again per candidate right (with
+    the mark masked), and categories are a few dozen strings repeated over every listing."""
+    return tuple(sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
+                        key=lambda t: (t[0], t[0] - t[1])))
+
+
+def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, frozenset[int]]]:
     """The goods words of ``text`` that vote, with their classes: outside the ``masked`` spans, and
     the longest where words overlap (运动鞋 over 鞋 is the same class anyway, but 手机壳 over 手机
     keeps one vote per mention)."""
-    found = sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
-                   key=lambda t: (t[0], t[0] - t[1]))
     picked = []
     covered_until = -1
-    for start, end, classes in found:
+    for start, end, classes in _found(text):
         if start < covered_until or (masked and any(start < m_end and end > m_start for m_start, m_end in masked)):
             continue
         covered_until = end
         picked.append((text[start:end], classes))
-    return tuple(picked)
-
-
-# Every listing's title is classified (ordinary marks are looked for only in its goods classes), and
-# categories are a few dozen strings repeated over every listing: both without a mask are cached.
-_pick_unmasked = lru_cache(maxsize=8192)(_pick)
+    return picked
 
 
 def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] | None = None
@@ -59,8 +61,8 @@ def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] 
     The platform's own category is better evidence than a title word: its words weigh more."""
     votes: Counter[int] = Counter()
     words: list[str] = []
-    for part, weight in ((_pick(title_norm, masked) if masked else _pick_unmasked(title_norm), 1),
-                         (_pick_unmasked(category_norm) if category_norm else (), CATEGORY_WEIGHT)):
+    for part, weight in ((_pick(title_norm, masked), 1),
+                         (_pick(category_norm, None) if category_norm else (), CATEGORY_WEIGHT)):
         for word, classes in part:
             words.append(word)
             for cls in classes:

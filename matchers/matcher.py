@@ -155,7 +155,7 @@ def _context(listing: dict[str, Any], texts: dict[str, str], category: str, n_ri
     return ListingContext(
         listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
         resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
-        category=category, n_rights=n_rights)
+        category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")))
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:

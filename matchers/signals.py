@@ -44,6 +44,7 @@ class ListingContext:
     resale: list[str]
     category: str
     n_rights: int
+    accessory: list[tuple[int, int, str]] = field(default_factory=list)  # accessory words of the title
     origin_places: list[Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -163,7 +164,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
             note = " (well-known mark" + (f"; {mark_use})" if mark_use else ")") if right.well_known else ""
             reasons.append(f"goods ({'/'.join(words[:2])}: class {listed}) outside the right's classes {classes}{note}")
 
-    accessory = wording.find("accessory", ctx.texts.get("title", ""))
+    accessory = ctx.accessory
     vec[_INDEX["accessory"]] = float(bool(accessory))
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
