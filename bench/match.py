@@ -4,7 +4,10 @@ What it measures (one run, figures printed side by side):
 - the naive baseline: rapidfuzz ``process.extractOne(title, names, scorer=fuzz.partial_ratio)`` over
   every right name and variant, timed on a sample of titles and extrapolated;
 - the whole ``markwatch match`` process (interpreter start, register compile, model load, matching,
-  writing leads) on one core (``--workers 1``) and on all cores, with peak memory of the process tree.
+  writing leads) on one core (``--workers 1``) and on all cores, with peak memory of the process tree:
+  first with an empty cache (the run that compiles the register and builds the tables, see
+  markwatch/cache.py), then with the cache that run left (every later run), several times because a
+  shared machine's timings wander; the median is the figure to quote.
 
 Usage: ``.venv/bin/python bench/match.py [--listings 100000] [--rights 10000] [--sample 200]``.
 Inputs are generated under bench/out/ (git-ignored): demo listings from the marketplace catalogue
@@ -17,8 +20,11 @@ import argparse
 import json
 import os
 import random
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -100,14 +106,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_match(register: Path, listings: Path, workers: int) -> tuple[float, float, str]:
+def run_match(register: Path, listings: Path, workers: int, cache: Path) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) of the whole process tree, and the command's summary line."""
     out = OUT / f"leads-{workers}.jsonl"
     cmd = [sys.executable, "-m", "markwatch.cli", "match", "--register", str(register), "--input", str(listings),
            "--output", str(out), "--workers", str(workers)]
     peak = [0]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "MARKWATCH_CACHE_DIR": str(cache)})
 
     def watch() -> None:
         while proc.poll() is None:
@@ -129,6 +136,7 @@ def main() -> None:
     parser.add_argument("--listings", type=int, default=100_000)
     parser.add_argument("--rights", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=200, help="titles timed for the naive baseline")
+    parser.add_argument("--repeat", type=int, default=3, help="runs with a warm cache on all cores")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     listings = OUT / f"listings-{args.listings}.jsonl"
@@ -143,13 +151,24 @@ def main() -> None:
     print(f"register: {n_rights} rights, {len(names)} names and variants; listings: {args.listings}; cores: {cores}")
     print(f"naive baseline (rapidfuzz extractOne partial_ratio over all names): {base:,.0f} titles/s "
           f"(timed on {len(titles)} titles; {args.listings / base:,.0f} s extrapolated for all)")
-    for workers in sorted({1, cores}):
-        seconds, peak_mb, summary = run_match(register, listings, workers)
-        rate = args.listings / seconds
-        print(f"markwatch match, {workers} worker{'s' if workers > 1 else ''}: {rate:,.0f} listings/s "
-              f"whole process ({seconds:.2f} s incl. start-up and model loading), peak memory {peak_mb:,.0f} MB, "
-              f"{rate / base:,.0f}x the baseline")
-        print(f"    {summary}")
+    cache = Path(tempfile.mkdtemp(prefix="markwatch-bench-cache-"))
+    try:
+        runs = [("empty cache", cores), ("warm cache", 1)] + [("warm cache", cores)] * args.repeat
+        rates = []
+        for label, workers in runs:
+            seconds, peak_mb, summary = run_match(register, listings, workers, cache)
+            rate = args.listings / seconds
+            if label == "warm cache" and workers == cores:
+                rates.append(rate)
+            print(f"markwatch match, {workers} worker{'s' if workers > 1 else ''}, {label}: {rate:,.0f} listings/s "
+                  f"whole process ({seconds:.2f} s incl. start-up and model loading), peak memory "
+                  f"{peak_mb:,.0f} MB, {rate / base:,.0f}x the baseline")
+            print(f"    {summary}")
+        if rates:
+            print(f"median of {len(rates)} warm runs on {cores} cores: {statistics.median(rates):,.0f} listings/s "
+                  f"(min {min(rates):,.0f}, max {max(rates):,.0f})")
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

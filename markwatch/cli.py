@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from typing import Sequence
 
@@ -60,13 +61,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
     except (UsageError, ConfigError, FileNotFoundError) as exc:
         print(f"markwatch {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"markwatch {args.command}: interrupted", file=sys.stderr)
         return 130
+    if argv is None and getattr(args, "skip_teardown", False):
+        _exit_without_teardown(code)
+    return code
+
+
+def _exit_without_teardown(code: int) -> None:
+    """End the process now, skipping the interpreter's teardown.
+
+    Why: after ``markwatch match`` has closed its output, freeing a compiled register of 10,000
+    rights object by object took ≈0.2 s of a 5 s run, for nothing. Only commands that ask for it
+    (``skip_teardown``) and only as the program itself (``argv is None``: never when called from
+    Python, e.g. by tests) end this way; logs and standard streams are flushed first.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

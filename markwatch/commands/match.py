@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="write leads with score >= this (default: config match_threshold, 0.5)")
     parser.add_argument("--model", help="trained model file (default: the bundled model)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, skip_teardown=True)
 
 
 def run(args: argparse.Namespace) -> int:
