@@ -60,20 +60,26 @@ def _how(form: Form, seen: str) -> str | None:
 
 
 def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit],
-              goods_classes: Iterable[int] | None = None, key_text: str | None = None,
-              indexes: list[tuple[FormIndex, frozenset[int]]] | None = None) -> None:
+              goods_classes: Iterable[int] | None = None, key_text: str | None = None) -> None:
     """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``.
 
     ``goods_classes``: the listing's goods classes; ordinary trademarks of other classes are not
-    looked for (None: goods unknown, every right is). ``key_text``: ``canon(text)`` if known;
-    ``indexes``: ``compiled.indexes(goods_classes)`` if known.
+    looked for (None: goods unknown, every right is). ``key_text``: ``canon(text)`` if known.
     """
-    if indexes is None:
-        indexes = compiled.indexes(goods_classes)
-    if not indexes or not text:
+    if not text:
         return
     if key_text is None:
         key_text = canon(text)
+    for form, how, start, end, seen in _automaton_hits(compiled, text, key_text, compiled.indexes(goods_classes)):
+        hits.append(Hit(form, field, how, start, end, seen))
+    if _ANY_LATIN.search(text):
+        _latin_near_misses(compiled, text, key_text, field, hits)
+
+
+def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
+                    indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[tuple[Form, str, int, int, str]]:
+    """(form, how, start, end, seen) of every automaton hit in ``text``, index by index."""
+    out = []
     rights = compiled.rights
     for index, earlier in indexes:
         judged_by_spelling = index.judged
@@ -90,9 +96,8 @@ def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]
                     continue
                 if earlier and not earlier.isdisjoint(rights[form.right].nice_classes):
                     continue  # found already through an earlier class of the listing
-                hits.append(Hit(form, field, how, start, end, seen))
-    if _ANY_LATIN.search(text):
-        _latin_near_misses(compiled, text, key_text, field, hits)
+                out.append((form, how, start, end, seen))
+    return out
 
 
 def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ...],
@@ -208,10 +213,8 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     rights whatever the classes (they are few); the matcher's class check decides those.
     ``keys``: the ``canon`` form of each text when already computed.
     """
-    hits: list[Hit] = []
-    indexes = compiled.indexes(goods_classes)
-    for name, text in texts.items():
-        scan_text(compiled, text, name, hits, key_text=keys[name] if keys else None, indexes=indexes)
+    hits = _scan_fields(compiled, texts, keys or {name: canon(text) for name, text in texts.items()},
+                        compiled.indexes(goods_classes))
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}
@@ -225,6 +228,36 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
                 kept.sort(key=_hit_order)
             out[right] = kept
     return out
+
+
+def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[str, str],
+                 indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[Hit]:
+    """Every hit in the fields of one listing, field by field as :func:`scan_text` finds them.
+
+    The fields are scanned as one text (joined by NUL, which no form contains and which bounds a
+    Latin word like the end of a text), so each automaton is walked once per listing, not once per
+    field; the hits are then handed back to their fields.
+    """
+    names = [name for name, text in texts.items() if text]
+    starts, offset = [], 0
+    for name in names:
+        starts.append(offset)
+        offset += len(texts[name]) + 1
+    by_field: dict[str, list[Hit]] = {name: [] for name in names}
+    if indexes and names:
+        joined = "\x00".join(texts[name] for name in names)
+        joined_keys = "\x00".join(keys[name] for name in names)
+        for form, how, start, end, seen in _automaton_hits(compiled, joined, joined_keys, indexes):
+            at = len(names) - 1
+            while starts[at] > start:
+                at -= 1
+            by_field[names[at]].append(Hit(form, names[at], how, start - starts[at], end - starts[at], seen))
+    hits: list[Hit] = []
+    for name in names:
+        hits.extend(by_field[name])
+        if _ANY_LATIN.search(texts[name]):
+            _latin_near_misses(compiled, texts[name], keys[name], name, hits)
+    return hits
 
 
 _FIELD_RANK = {name: rank for rank, name in enumerate(FIELDS)}

@@ -175,3 +175,24 @@ def test_house_nicknames_name_one_house() -> None:
     assert nicknames(alone) == {"tm-a": {"z家"}}
     assert nicknames(alone, twin) == {"tm-a": set(), "tm-b": set()}  # Z家 could be either: neither
     assert nicknames(alone, twin, famous) == {"tm-a": set(), "tm-b": set(), "tm-c": {"z家"}}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fields_scanned_together_equal_fields_scanned_one_by_one(compiled: CompiledRegister,
+                                                                 data: st.DataObject) -> None:
+    """find_candidates walks each automaton once over all fields joined; every hit must come back
+    to its own field, at the position scan_text finds it there."""
+    def field() -> str:
+        return norm("".join(data.draw(st.lists(st.sampled_from(_pieces(compiled)) | st.text(max_size=3), max_size=5))))
+
+    texts = {name: text for name in ("title", "brand", "description") if (text := field())}
+    one_by_one: list = []
+    for name, text in texts.items():
+        scan_text(compiled, text, name, one_by_one)
+    together = [h for hits in find_candidates(compiled, texts).values() for h in hits]
+    key = lambda h: (h.field, h.start, h.end, h.form.right, h.form.text, h.how)  # noqa: E731
+    assert {key(h) for h in together if h.how != "split"} <= {key(h) for h in one_by_one}  # split: a resolved place
+    kept_rights = {h.form.right for h in together}
+    assert {key(h) for h in one_by_one if h.form.right in kept_rights and h.form.kind != "gi_place"} \
+        <= {key(h) for h in together}
