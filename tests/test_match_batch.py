@@ -19,7 +19,7 @@ if __name__ == "__main__":
     stop = threading.Event()
     if with_thread:
         threading.Thread(target=stop.wait, daemon=True).start()
-    stats = match_file(Matcher.from_paths(), source, out, workers=workers, chunk=50)
+    stats = match_file(Matcher.from_paths(), source, out, workers=workers, chunk=4096)
     stop.set()
     print(stats.leads)
 """
@@ -42,3 +42,26 @@ def test_spawned_workers_when_threads_are_running(tmp_path: Path) -> None:
         outputs[(workers, thread)] = out.read_bytes()
         assert int(done.stdout.strip()) == 240  # 3 infringing titles of 5, 400 listings
     assert len(set(outputs.values())) == 1
+
+
+@pytest.mark.parametrize("chunk", [1, 300, 10_000_000])
+@pytest.mark.parametrize("ending", [b"\n", b""])
+def test_every_line_counted_once_and_bad_lines_named_by_number(tmp_path: Path, chunk: int, ending: bytes) -> None:
+    """Workers read byte ranges of the file: whatever the range size, every listing is read once,
+    in order, and a bad line is reported with its own number in the file."""
+    from matchers.batch import match_file
+    from matchers.matcher import Matcher
+
+    rows = [json.dumps({"url": f"u{i}", "title": "耐克 空军一号 高仿" if i % 3 == 0 else "纯棉 短袖T恤"},
+                       ensure_ascii=False).encode() for i in range(60)]
+    rows[36] = b"{broken"  # line 37
+    rows[40] = b""  # a blank line counts as a line but not as a listing
+    rows[51] = b'{"url": "u51", "title": 5}'  # line 52
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(rows) + ending)
+    out = tmp_path / "out.jsonl"
+    stats = match_file(Matcher.from_paths(), source, out, workers=1, chunk=chunk)
+    assert stats.read == 59
+    assert stats.first_line == {"not valid JSON": 37, "title is int, not text": 52}
+    urls = [json.loads(line)["url"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert urls == [f"u{i}" for i in range(0, 60, 3) if i not in (36, 51)]
