@@ -79,11 +79,20 @@ class CompiledRegister:
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
     near_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)  # Latin word → near forms
+    index_cache: dict[tuple[int, ...] | None, list[tuple[FormIndex, frozenset[int]]]] = field(default_factory=dict)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
         scan every right), each with the classes scanned before it: a right of several of the
-        listing's classes is taken from the first of them only."""
+        listing's classes is taken from the first of them only. Cached per class list: listings
+        share a few hundred of them."""
+        key = None if goods_classes is None else tuple(goods_classes)
+        found = self.index_cache.get(key)
+        if found is None:
+            found = self.index_cache[key] = self._indexes(key)
+        return found
+
+    def _indexes(self, goods_classes: tuple[int, ...] | None) -> list[tuple[FormIndex, frozenset[int]]]:
         out = [(self.open_index, frozenset[int]())] if self.open_index is not None else []
         if goods_classes is None:
             if self.bound_index is not None:

@@ -49,17 +49,24 @@ class ListingContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_KIND_WORDS = {"name": "mark", "variant": "mark variant", "compact": "mark", "nickname": "nickname",
+               "pinyin": "pinyin of mark", "gi_place": "GI place"}
+_HOW_WORDS = {"homophone": "homophone", "shape": "shape-alike", "lookalike": "look-alike letters",
+              "fuzzy": "near miss", "joined": "split-up spelling", "split": "GI name split up"}
+_RIGHT_KIND_FEATURE = {"trademark": "kind_trademark", "gi": "kind_gi", "special_mark": "kind_special"}
+_EXACT_FEATURE = {"name": "exact_name", "compact": "exact_name", "variant": "exact_variant", "pinyin": "pinyin",
+                  "nickname": "nickname"}
+
+
 def _describe_hit(hit: Hit, right: Right) -> str:
     where = _FIELD_WORDS[hit.field]
-    kind = {"name": "mark", "variant": "mark variant", "compact": "mark", "nickname": "nickname",
-            "pinyin": "pinyin of mark", "gi_place": "GI place"}[hit.form.kind]
+    kind = _KIND_WORDS[hit.form.kind]
     target = right.name if hit.form.kind in ("name", "compact", "nickname", "gi_place") else hit.form.text
     if hit.how == "exact":
         if hit.form.kind == "nickname":
             return f"nickname {hit.seen} of {right.name} in {where}"
         return f"{kind} {hit.seen} in {where}" if hit.form.kind != "pinyin" else f"pinyin {hit.seen} of {right.name} in {where}"
-    how = {"homophone": "homophone", "shape": "shape-alike", "lookalike": "look-alike letters",
-           "fuzzy": "near miss", "joined": "split-up spelling", "split": "GI name split up"}[hit.how]
+    how = _HOW_WORDS[hit.how]
     return f"{how} {hit.seen!s} of {target} in {where}"
 
 
@@ -105,15 +112,14 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     right = compiled.rights[right_idx]
     vec = [0.0] * len(FEATURES)
     reasons: list[str] = []
-    vec[_INDEX[{"trademark": "kind_trademark", "gi": "kind_gi", "special_mark": "kind_special"}[right.kind]]] = 1.0
+    vec[_INDEX[_RIGHT_KIND_FEATURE[right.kind]]] = 1.0
 
     best = hits[0]
     reasons.append(_describe_hit(best, right))
     evasive = False
     for hit in hits:
         if hit.how == "exact":
-            name = {"name": "exact_name", "compact": "exact_name", "variant": "exact_variant",
-                    "pinyin": "pinyin", "nickname": "nickname"}.get(hit.form.kind)
+            name = _EXACT_FEATURE.get(hit.form.kind)
             if name:
                 vec[_INDEX[name]] = 1.0
             evasive |= hit.form.kind in ("pinyin", "nickname")
