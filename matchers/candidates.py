@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
-from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, norm, norm_many
+from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, light, light_many, norm, norm_many
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
@@ -185,9 +185,24 @@ def field_texts(listing: dict) -> dict[str, str]:
     return out
 
 
-def field_texts_many(listings: list[dict]) -> list[tuple[dict[str, str], dict[str, str]]]:
-    """For each listing, :func:`field_texts` and the ``canon`` form of each, normalised for the whole
-    batch at once (:func:`matchers.normalise.norm_many`: a third of the per-listing cost otherwise)."""
+class ListingTexts(NamedTuple):
+    """The scanned fields of one listing (only non-empty text fields), at each level of normalisation."""
+
+    norm: dict[str, str]  # what is scanned (field_texts)
+    canon: dict[str, str]  # the automata's keys
+    light: dict[str, str]  # for wording that needs punctuation ("1:1") and for origin phrases
+
+
+def listing_texts(listing: dict) -> ListingTexts:
+    """:class:`ListingTexts` of one listing."""
+    texts = field_texts(listing)
+    return ListingTexts(texts, {name: canon(text) for name, text in texts.items()},
+                        {name: light(listing[name][:MAX_SCAN]) for name in texts})
+
+
+def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:
+    """:func:`listing_texts` of every listing, normalised for the whole batch at once
+    (:func:`matchers.normalise.norm_many`: a third of the per-listing cost otherwise)."""
     where: list[tuple[int, str]] = []
     raw: list[str] = []
     for i, listing in enumerate(listings):
@@ -197,10 +212,11 @@ def field_texts_many(listings: list[dict]) -> list[tuple[dict[str, str], dict[st
                 where.append((i, name))
                 raw.append(value[:MAX_SCAN])
     normed = norm_many(raw)
-    out: list[tuple[dict[str, str], dict[str, str]]] = [({}, {}) for _ in listings]
-    for (i, name), text, key in zip(where, normed, canon_many(normed)):
-        out[i][0][name] = text
-        out[i][1][name] = key
+    out = [ListingTexts({}, {}, {}) for _ in listings]
+    for (i, name), text, key, lit in zip(where, normed, canon_many(normed), light_many(raw)):
+        out[i].norm[name] = text
+        out[i].canon[name] = key
+        out[i].light[name] = lit
     return out
 
 

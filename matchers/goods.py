@@ -55,6 +55,11 @@ def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, fr
     return picked
 
 
+def masks_goods_word(title_norm: str, masked: list[tuple[int, int]]) -> bool:
+    """Does any masked span touch a goods word of the title? If not, masking changes nothing."""
+    return any(start < m_end and end > m_start for start, end, _ in _found(title_norm) for m_start, m_end in masked)
+
+
 def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] | None = None
              ) -> tuple[Counter[int], list[str]]:
     """Nice class → votes, and the goods words that voted. ``masked``: spans of the title to skip.

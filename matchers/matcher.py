@@ -16,11 +16,11 @@ from typing import Any, Iterable
 
 from markwatch.contracts import Lead, Register
 from matchers import wording
-from matchers.candidates import FIELDS, MAX_SCAN, Hit, field_texts, field_texts_many, find_candidates
+from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
-from matchers.normalise import light, norm
+from matchers.normalise import norm
 from matchers.register import load_register
 from matchers.signals import ListingContext, signals
 
@@ -58,27 +58,28 @@ class Matcher:
         return self._model
 
     # ------------------------------------------------------------------ evidence
-    def pairs(self, listing: dict[str, Any], texts: dict[str, str] | None = None,
-              keys: dict[str, str] | None = None) -> list[Pair]:
+    def pairs(self, listing: dict[str, Any], fields: ListingTexts | None = None) -> list[Pair]:
         """Every candidate pair of ``listing`` with features and reasons (unscored).
 
-        ``texts``/``keys``: the listing's normalised fields and their canonical forms, when the
-        caller normalised a batch at once (:func:`matchers.candidates.field_texts_many`).
+        ``fields``: the listing's texts when the caller normalised a batch of listings at once
+        (:func:`matchers.candidates.listing_texts_many`).
         Pairs with an authorised seller are dropped here: an authorised store is never a lead.
         """
-        if texts is None:
-            texts = field_texts(listing)
+        if fields is None:
+            fields = listing_texts(listing)
+        texts = fields.norm
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
-        votes = classify(texts.get("title", ""), category)[0] if compiled.bound_index is not None else None
-        found = find_candidates(compiled, texts, list(votes) if votes else None, keys)
+        goods = classify(texts.get("title", ""), category) if compiled.bound_index is not None else None
+        votes = goods[0] if goods is not None else None
+        found = find_candidates(compiled, texts, list(votes) if votes else None, fields.canon)
         if not found:
             return []
         judged = [(right_idx, hits) for right_idx, hits in found.items()
                   if self._judged(listing, texts, right_idx, hits, votes)]
         if not judged:
             return []
-        ctx = _context(listing, texts, category, len(judged))
+        ctx = _context(listing, fields, category, len(judged), goods)
         out: list[Pair] = []
         origin_places = None
         rights = compiled.rights
@@ -88,9 +89,9 @@ class Matcher:
             if right.kind == "gi":
                 from matchers.origin import judge_origin, origin_places as find_origins
 
-                if origin_places is None:
-                    origin_places = find_origins(str(listing.get("ship_from") or ""),  # light: "产地：" keeps its colon
-                                                 [light(str(listing.get(f) or "")[:MAX_SCAN]) for f in ("title", "description")])
+                if origin_places is None:  # light texts: "产地：" keeps its colon
+                    origin_places = find_origins(str(listing.get("ship_from") or ""),
+                                                 [fields.light.get("title", ""), fields.light.get("description", "")])
                 origin = judge_origin(origin_places, right.regions)
             vec, reasons = signals(compiled, right_idx, hits, ctx, origin)
             out.append(Pair(right_idx, right.id, vec, reasons))
@@ -131,8 +132,7 @@ class Matcher:
     def match_many(self, listings: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Leads (dicts shaped as CONTRACTS §3) for each listing, in order; [] when none."""
         listings = list(listings)
-        groups = [self.pairs(listing, texts, keys)
-                  for listing, (texts, keys) in zip(listings, field_texts_many(listings))]
+        groups = [self.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings))]
         self.score_pairs(groups)
         return [[lead_dict(listing, p) for p in group if p.score >= self.threshold]
                 for listing, group in zip(listings, groups)]
@@ -148,14 +148,17 @@ def _norm_category(category: str) -> str:
     return norm(category)
 
 
-def _context(listing: dict[str, Any], texts: dict[str, str], category: str, n_rights: int) -> ListingContext:
+def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rights: int,
+             goods: tuple[Counter[int], list[str]] | None) -> ListingContext:
     """What every candidate of the listing shares: raw lowered fields, counterfeit and resale wording."""
-    raw = {f: str(listing.get(f) or "")[:MAX_SCAN].lower() for f in FIELDS if f in texts}
-    lit = light(" | ".join(str(listing.get(f) or "")[:MAX_SCAN] for f in FIELDS))
+    texts = fields.norm
+    raw = {f: listing[f][:MAX_SCAN].lower() for f in texts}
+    lit = " | ".join(fields.light.get(f, "") for f in FIELDS)
     return ListingContext(
         listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
         resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
-        category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")))
+        category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")),
+        goods=goods)
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:

@@ -234,8 +234,8 @@ _CODES = 0x110000
 
 
 @lru_cache(maxsize=1)
-def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(norm's character table, canon's table, is-CJK) as arrays indexed by code point."""
+def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(norm's character table, canon's table, is-CJK, light's table) as arrays by code point."""
     tables = _tables()
 
     def lut(table: dict[int, str | None]) -> np.ndarray:
@@ -246,7 +246,7 @@ def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     cjk = np.zeros(_CODES, dtype=bool)
     cjk[0x4E00:0xA000] = cjk[0x3400:0x4DC0] = True
-    return lut(tables.light_norm), lut(tables.canon), cjk  # type: ignore[arg-type]
+    return lut(tables.light_norm), lut(tables.canon), cjk, lut(tables.light)  # type: ignore[arg-type]
 
 
 def _to_codes(text: str) -> np.ndarray:
@@ -262,7 +262,7 @@ def norm_many(texts: list[str]) -> list[str]:
     joined = _SEP.join(texts)
     if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:  # a NUL inside a text: one by one
         return [norm(t) for t in texts]
-    norm_lut, _, cjk = _arrays()
+    norm_lut, _, cjk, _ = _arrays()
     codes = norm_lut[_to_codes(joined)]
     codes = codes[codes != _DELETED]
     space = codes == 32
@@ -280,6 +280,15 @@ def norm_many(texts: list[str]) -> list[str]:
         out = _SPACED.sub(_join_spaced, out)
         out = _SPACES.sub(" ", out)
     return out.split(_SEP)
+
+
+def light_many(texts: list[str]) -> list[str]:
+    """``[light(t) for t in texts]``, computed for all of them at once."""
+    joined = _SEP.join(texts)
+    if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:
+        return [light(t) for t in texts]
+    codes = _arrays()[3][_to_codes(joined)]
+    return _from_codes(codes[codes != _DELETED]).split(_SEP)
 
 
 def canon_many(normed: list[str]) -> list[str]:

@@ -139,12 +139,16 @@ def inside_ordinary_word(text: str, start: int, end: int, form: str, right: Righ
     pattern = _pattern(form)
     if pattern is None:
         return ""
-    own = {norm(n) for n in right.all_names}
+    own: set[str] | None = None  # the right's own names, normalised: only when a word is met
     lo = max(0, start - MAX_WORD)
     for match in pattern.finditer(text, lo, end + MAX_WORD):
         word = match.group()
-        if match.start() > start or match.end() < end or word in own:
-            continue  # must swallow this occurrence; 阿迪 inside 阿迪达斯 is the mark itself
+        if match.start() > start or match.end() < end:
+            continue  # must swallow this occurrence
+        if own is None:
+            own = {norm(n) for n in right.all_names}
+        if word in own:
+            continue  # 阿迪 inside 阿迪达斯 is the mark itself
         offset = start - match.start()
         rest = word[:offset] + word[offset + len(form):]
         if not _is_mark_use(rest, tuple(right.nice_classes)):

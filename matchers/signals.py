@@ -9,6 +9,7 @@ analyst reads to check it.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ class ListingContext:
     category: str
     n_rights: int
     accessory: list[tuple[int, int, str]] = field(default_factory=list)  # accessory words of the title
+    goods: tuple[Counter[int], list[str]] | None = None  # goods.classify of title and category, unmasked
     origin_places: list[Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -156,7 +158,11 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _price_signals(vec, ctx.listing.get("price"), right.reference_price, reasons)
 
     title_spans = [(h.start, h.end) for h in hits if h.field == "title"]
-    votes, words = goods.classify(ctx.texts.get("title", ""), ctx.category, title_spans)
+    title = ctx.texts.get("title", "")
+    if ctx.goods is not None and not (title_spans and goods.masks_goods_word(title, title_spans)):
+        votes, words = ctx.goods  # the mark covers no goods word: the listing's own classification
+    else:
+        votes, words = goods.classify(title, ctx.category, title_spans)
     share, top, unknown = goods.agreement(votes, right.nice_classes)
     vec[_INDEX["class_share"]], vec[_INDEX["class_top"]], vec[_INDEX["class_unknown"]] = share, top, unknown
     vec[_INDEX["well_known"]] = float(right.well_known)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, light, norm, norm_many, pinyin_of
+from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, light, light_many, norm, norm_many, pinyin_of
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -67,6 +67,7 @@ _PIECES = ["耐克", "耐 克", "N I K E", "n i k e", " ", "  ", "\t", "\u3000",
 def test_norm_many_equals_norm_of_each(texts: list[str]) -> None:
     normed = norm_many(texts)
     assert normed == [norm(t) for t in texts]
+    assert light_many(texts) == [light(t) for t in texts]
     assert canon_many(normed) == [canon(t) for t in normed]
 
 

@@ -145,3 +145,40 @@ def test_other_rights_counts_only_pairs_that_are_judged() -> None:
     pairs = matcher.pairs(listing)
     assert [p.right_id for p in pairs] == ["tm-nike"]
     assert pairs[0].features[FEATURES.index("other_rights")] == 0.0
+
+
+def test_a_batch_gets_the_same_pairs_as_listings_one_by_one() -> None:
+    """match_many normalises a batch at once and reuses the listing's goods classification when the
+    mark covers no goods word: the pairs must be those of listings judged one at a time."""
+    from matchers.candidates import listing_texts_many
+    from matchers.matcher import Matcher
+
+    matcher = Matcher.from_paths()
+    listings = [
+        {"url": "a", "title": "苹果手机壳 适用于iPhone 15", "category": "手机配件", "price": 19.0},
+        {"url": "b", "title": "阳澄湖镇大闸蟹 礼盒 原单", "description": "产地：安徽 宣城", "ship_from": "安徽 宣城"},
+        {"url": "c", "title": "N I K E 运动鞋 1:1 纯原", "brand": "耐克", "price": 99.0, "category": "运动鞋"},
+        {"url": "d", "title": "小米粥 早餐 冰墩墩 钥匙扣", "description": "Beijing 2022 纪念"},
+        {"url": "e", "title": "🎁", "description": "   "},
+    ]
+    batch = [matcher.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings))]
+    alone = [matcher.pairs(listing) for listing in listings]
+    assert [[(p.right_id, p.features, p.reasons) for p in group] for group in batch] == \
+        [[(p.right_id, p.features, p.reasons) for p in group] for group in alone]
+    assert {p.right_id for group in alone for p in group} >= {"tm-apple", "gi-yangchenghu-crab", "tm-nike",
+                                                               "sm-bingdwendwen"}
+
+
+@pytest.mark.parametrize("title, spans", [
+    ("耐克 运动鞋 男", [(0, 2)]), ("苹果手机 壳", [(0, 2)]), ("运动鞋 耐克", [(4, 6)]), ("手机壳 苹果", [(0, 1)]),
+])
+def test_masking_changes_the_goods_only_when_it_touches_a_goods_word(title: str, spans: list) -> None:
+    from matchers import goods
+    from matchers.normalise import norm
+
+    text = norm(title)
+    masked, plain = goods.classify(text, "", spans), goods.classify(text, "")
+    if not goods.masks_goods_word(text, spans):
+        assert masked == plain
+    else:
+        assert masked != plain
