@@ -271,10 +271,9 @@ class SortedIndex:
 
     def __init__(self, mapping: dict[str, list[int]]) -> None:
         self.keys = sorted(mapping)
-        sizes = np.fromiter((len(mapping[k]) for k in self.keys), dtype=np.int64, count=len(self.keys))
-        self.offsets = np.concatenate(([0], np.cumsum(sizes)))
-        self.ids = np.fromiter((i for k in self.keys for i in mapping[k]), dtype=np.int32,
-                               count=int(self.offsets[-1]))
+        lists = [mapping[k] for k in self.keys]
+        self.offsets = np.concatenate(([0], np.cumsum([len(ids) for ids in lists], dtype=np.int64)))
+        self.ids = np.array([i for ids in lists for i in ids], dtype=np.int32)
 
     def get(self, key: str, default: tuple[int, ...] = ()) -> list[int] | tuple[int, ...]:
         at = bisect.bisect_left(self.keys, key)

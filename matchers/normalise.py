@@ -318,8 +318,11 @@ def pinyin_of(text: str) -> str:
     return "".join(_syllables(text))
 
 
+_ANY_CJK = re.compile(f"[{_CJK}]")
+
+
 def has_cjk(text: str) -> bool:
-    return any(_is_cjk(ch) for ch in text)
+    return _ANY_CJK.search(text) is not None
 
 
 def warm() -> None:

@@ -43,4 +43,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
 fi
+
+# --- 3. the matcher's tables (markwatch/cache.py) ------------------------------
+# Character tables, place names and the bundled register are built once into the cache directory
+# (~/.cache/markwatch, or MARKWATCH_CACHE_DIR): later runs load them in milliseconds. Already built
+# ones are only loaded, so this costs well under a second on every setup after the first.
+.venv/bin/python -c "from matchers.batch import warm; from matchers.matcher import Matcher; warm(Matcher.from_paths())" \
+  || say "could not build the matcher's tables now; the first 'markwatch match' will build them"
 say "ready: .venv/bin/markwatch --help"
