@@ -156,9 +156,10 @@ def _near_uncached(compiled: CompiledRegister, word: str) -> list[int]:
         found.update(latin_keys.get(gone, ()))
         found.update(deletions.get(gone, ()))
     out = []
+    forms, bound = compiled.forms, compiled.bound
     for form_id in sorted(found):
-        key = compiled.forms[form_id].key
-        if len(key) < 5 and not _short_near(word, key):
+        key = forms[form_id].key
+        if len(key) < 5 and not _short_near(word, key, swaps=not bound[forms[form_id].right]):
             continue
         limit = 1 if len(key) < 8 else 2
         if OSA.distance(word, key, score_cutoff=limit) <= limit:
@@ -166,10 +167,17 @@ def _near_uncached(compiled: CompiledRegister, word: str) -> list[int]:
     return out
 
 
-def _short_near(word: str, key: str) -> bool:
+def _short_near(word: str, key: str, swaps: bool = False) -> bool:
     """Short marks are common letter strings: accept only a doubled or dropped letter inside them
-    (DJII, DJJI, Soony, DYSO), never a different first letter ("santa" is not ANTA)."""
-    if word[0] != key[0] or abs(len(word) - len(key)) != 1:
+    (DJII, DJJI, Soony, DYSO), never a different first letter ("santa" is not ANTA). ``swaps``: also
+    two letters swapped after the first (NIEK, SOYN, LEOG) — for marks known whatever the goods,
+    whose swapped spellings are evasions; for ordinary four-letter marks they are mostly other words
+    (FORM for FROM)."""
+    if word[0] != key[0]:
+        return False
+    if swaps and len(word) == len(key) >= 4:
+        return any(word == key[:i] + key[i + 1] + key[i] + key[i + 2:] for i in range(1, len(key) - 1))
+    if abs(len(word) - len(key)) != 1:
         return False
     longer, shorter = (word, key) if len(word) > len(key) else (key, word)
     return len(shorter) >= 3 and any(longer[:i] + longer[i + 1:] == shorter for i in range(1, len(longer)))

@@ -234,7 +234,11 @@ def _compile(rights: list[Right]) -> CompiledRegister:
 
     from matchers.ordinary import dictionary_words_among
 
-    ordinary = dictionary_words_among(f.text for f in compiled.forms if f.kind == "nickname" and has_cjk(f.text))
+    # A generated house name that is an everyday word (大家, 新家) goes; nicknames a person listed
+    # (lexicon, register) stay, ordinary senses and all (爱马): the signals weigh those.
+    houses_given = {norm(nick) for nicks in houses.values() for nick in nicks}
+    ordinary = dictionary_words_among(f.text for f in compiled.forms
+                                      if f.kind == "nickname" and f.text in houses_given and has_cjk(f.text))
     compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
     compiled.bound = [class_bound(right) for right in compiled.rights]
     deletions: dict[str, list[int]] = {}
@@ -250,7 +254,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             open_keys.setdefault(form.key, []).append(form_idx)
         if form.latin and " " not in form.key and form.kind != "gi_place":
             compiled.latin_keys.setdefault(form.key, []).append(form_idx)
-            if len(form.key) >= 5:
+            if len(form.key) >= 4:  # four letters: for swaps inside well-known short marks (NIEK)
                 for gone in _deletes(form.key):
                     deletions.setdefault(gone, []).append(form_idx)
     compiled.deletions = SortedIndex(deletions)

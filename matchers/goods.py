@@ -25,6 +25,8 @@ def _automaton() -> ahocorasick.Automaton:
     for cls, items in lexicon()["goods_classes"].items():
         for word in items:
             words.setdefault(norm(word), set()).add(cls)
+    for word in lexicon().get("not_goods", []):  # no classes: covers the goods word inside, votes nothing
+        words.setdefault(norm(str(word)), set())
     automaton = ahocorasick.Automaton()
     for word, classes in words.items():
         automaton.add_word(word, (len(word), frozenset(classes)))
@@ -51,7 +53,8 @@ def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, fr
         if start < covered_until or (masked and any(start < m_end and end > m_start for m_start, m_end in masked)):
             continue
         covered_until = end
-        picked.append((text[start:end], classes))
+        if classes:
+            picked.append((text[start:end], classes))
     return picked
 
 

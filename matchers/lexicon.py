@@ -32,4 +32,5 @@ def lexicon() -> dict[str, Any]:
     data["goods_classes"] = {int(k): [str(w) for w in v] for k, v in data["goods_classes"].items()}
     data["shape_alike"] = {str(k): str(v) for k, v in data["shape_alike"].items()}
     data["latin_alike"] = {str(k): str(v) for k, v in data["latin_alike"].items()}
+    data["confusables"] = {str(k): str(v) for k, v in data["confusables"].items()}
     return data

@@ -6,8 +6,8 @@ shape-alike and homophone folding, Latin look-alikes) is compiled once into ``st
 and the per-listing cost is a few C-level passes plus two regular expressions.
 
 Three levels:
-- :func:`light` — width, case, traditional→simplified, zero-width removed. Punctuation kept
-  (counterfeit wording such as "1:1" needs it).
+- :func:`light` — width, case, traditional→simplified, zero-width removed, Cyrillic/Greek letters
+  drawn like Latin ones written as Latin. Punctuation kept (counterfeit wording such as "1:1" needs it).
 - :func:`norm` — ``light`` plus emoji/symbols removed, punctuation to spaces, spaces between CJK
   characters and between single spaced-out letters ("N I K E", "耐 克") removed.
 - :func:`canon` — ``norm`` folded character by character (same length, so positions line up):
@@ -110,6 +110,8 @@ def _build_light_table() -> dict[int, str | None]:
         base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
         if base.isascii() and base.isalpha():
             table[code] = base
+    for bent, latin in lexicon()["confusables"].items():  # Cyrillic/Greek drawn like Latin: АNTA → anta
+        table[ord(bent)] = latin
     converter = opencc.OpenCC("t2s")
     for code in pinyin_dict:
         ch = chr(code)
@@ -209,8 +211,8 @@ def norm(text: str) -> str:
     if " " not in text:
         return text
     text = _CJK_GAP.sub("", text)
-    text = _SPACED.sub(_join_spaced, text)
-    return _SPACES.sub(" ", text)
+    text = _SPACES.sub(" ", text)  # first, so "R  O  L  E  X" is spaced-out letters too
+    return _SPACED.sub(_join_spaced, text)
 
 
 def _join_spaced(match: re.Match[str]) -> str:
@@ -277,8 +279,8 @@ def norm_many(texts: list[str]) -> list[str]:
         codes = codes[~gap]
     out = _from_codes(codes)
     if " " in out:
-        out = _SPACED.sub(_join_spaced, out)
         out = _SPACES.sub(" ", out)
+        out = _SPACED.sub(_join_spaced, out)
     return out.split(_SEP)
 
 

@@ -33,6 +33,10 @@ def found(compiled: CompiledRegister, title: str, **fields: str) -> dict[str, se
     ("adidass 鞋", "tm-adidas", "fuzzy"),
     ("louis vuitotn 包", "tm-louis-vuitton", "fuzzy"),
     ("ni.ke 鞋", "tm-nike", "joined"),
+    ("NIEK 跑鞋", "tm-nike", "fuzzy"),            # two letters swapped in a well-known four-letter mark
+    ("SOYN 降噪耳机", "tm-sony", "fuzzy"),
+    ("АNTA 冲锋衣", "tm-anta", "exact"),          # Cyrillic А
+    ("R  O  L  E  X 腕表", "tm-rolex", "exact"),   # letters spaced out with double spaces
     ("驴牌 包包", "tm-louis-vuitton", "exact"),    # nickname
     ("阳澄湖镇大闸蟹", "gi-yangchenghu-crab", "split"),
     ("阳澄湖发 大闸蟹", "gi-yangchenghu-crab", "split"),
@@ -45,6 +49,16 @@ def test_evasions_become_candidates(compiled: CompiledRegister, title: str, righ
 def test_brand_field_and_description_are_scanned(compiled: CompiledRegister) -> None:
     assert "tm-nike" in found(compiled, "潮流 男鞋", brand="Nike")
     assert "tm-chanel" in found(compiled, "珍珠耳环", description="香奈儿 同款 设计")
+
+
+def test_swapped_letters_count_only_for_well_known_short_marks() -> None:
+    from markwatch.contracts import Register, Right
+
+    register = Register(rights=[Right(id="tm-ord", kind="trademark", name="FROM", nice_classes=[16]),
+                                Right(id="tm-wk", kind="trademark", name="ZOLK", nice_classes=[16], well_known=True)])
+    compiled = compile_register(register)
+    got = {compiled.rights[r].id for r in find_candidates(compiled, field_texts({"title": "form zlok 笔记本"}))}
+    assert got == {"tm-wk"}
 
 
 @pytest.mark.parametrize("title", ["santa claus 圣诞", "giant bag", "连连看 游戏", "大闸蟹 鲜活", "阳澄湖 旅游 攻略"])

@@ -182,3 +182,15 @@ def test_masking_changes_the_goods_only_when_it_touches_a_goods_word(title: str,
         assert masked == plain
     else:
         assert masked != plain
+
+
+@pytest.mark.parametrize("title, classes", [
+    ("美发造型器 包邮", {8}),       # 包邮 is free shipping, not a bag
+    ("双肩包 包邮", {18}),
+    ("礼包 面包 早餐", {30}),
+])
+def test_words_holding_a_goods_word_vote_only_when_they_name_goods(title: str, classes: set) -> None:
+    from matchers.goods import classify
+    from matchers.normalise import norm
+
+    assert set(classify(norm(title), "")[0]) == classes
