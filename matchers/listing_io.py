@@ -40,6 +40,9 @@ def check_listing(obj: Any, labelled: bool = False) -> str | None:
     price = obj.get("price")
     if price is not None and (isinstance(price, bool) or not isinstance(price, (int, float))):
         return f"price is {type(price).__name__}, not a number"
+    images = obj.get("image_urls")
+    if images is not None and not (isinstance(images, list) and all(isinstance(u, str) for u in images)):
+        return "image_urls is not a list of text"
     if labelled:
         infringes = obj.get("infringes", [])
         if not isinstance(infringes, list) or not all(isinstance(x, str) for x in infringes):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matchers.listing_io import dump_lead, parse_line
+from matchers.listing_io import check_listing, dump_lead, parse_line
 
 
 @pytest.mark.parametrize("raw, reason", [
@@ -48,3 +50,30 @@ def test_every_lead_is_written_as_one_json_line(title: str, price: object) -> No
     line = dump_lead(lead)
     assert b"\n" not in line
     assert json.loads(line) == lead
+
+
+_VALUES = st.one_of(st.none(), st.text(max_size=5), st.integers(), st.floats(allow_nan=False), st.booleans(),
+                    st.lists(st.text(max_size=3), max_size=2), st.lists(st.integers(), max_size=2),
+                    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1))
+_FIELDS = ["url", "title", "platform", "listing_id", "description", "price", "currency", "seller_name",
+           "seller_id", "ship_from", "category", "brand", "image_urls", "crawled_at", "extra_field"]
+_ROWS = st.fixed_dictionaries({"url": st.just("https://shop.example/1") | _VALUES, "title": st.just("耐克 鞋") | _VALUES},
+                              optional={name: _VALUES for name in _FIELDS[2:]})
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ROWS)
+def test_every_row_the_fast_check_accepts_is_a_contract_listing(row: dict) -> None:
+    """check_listing is a hand-written twin of the pydantic Listing (kept for speed on the hot path):
+    whatever it lets through must be a §2 listing (absent and null fields taking their defaults).
+    It may refuse more: empty or 10,000+-character titles, and text where a number belongs."""
+    from pydantic import ValidationError
+
+    from markwatch.contracts import Listing
+
+    if check_listing(row) is not None:
+        return
+    try:
+        Listing.model_validate({k: v for k, v in row.items() if v is not None})
+    except ValidationError as exc:  # pragma: no cover - the failure message is the point
+        raise AssertionError(f"check_listing accepted {row!r}, the contract refuses it: {exc}") from exc
