@@ -74,7 +74,7 @@ class CompiledRegister:
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
     bound: list[bool] = field(default_factory=list)  # right → class_bound(right)
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
-    deletions: "SortedIndex" = field(default_factory=lambda: SortedIndex({}))  # one-deletion → forms
+    deletions: "SortedIndex" = field(default_factory=lambda: SortedIndex.of_deletions([], []))  # one-deletion → forms
     gi_products: dict[int, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # right → (place, products)
     authorised: list[frozenset[str]] = field(default_factory=list)
     by_id: dict[str, int] = field(default_factory=dict)
@@ -241,7 +241,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                                       if f.kind == "nickname" and f.text in houses_given and has_cjk(f.text))
     compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
     compiled.bound = [class_bound(right) for right in compiled.rights]
-    deletions: dict[str, list[int]] = {}
+    near_keys: list[str] = []  # Latin keys of the near-miss index, and their forms
+    near_forms: list[int] = []
     open_keys: dict[str, list[int]] = {}
     bound_keys: dict[str, list[int]] = {}
     class_keys: dict[int, dict[str, list[int]]] = {}
@@ -255,9 +256,9 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         if form.latin and " " not in form.key and form.kind != "gi_place":
             compiled.latin_keys.setdefault(form.key, []).append(form_idx)
             if len(form.key) >= 4:  # four letters: for swaps inside well-known short marks (NIEK)
-                for gone in _deletes(form.key):
-                    deletions.setdefault(gone, []).append(form_idx)
-    compiled.deletions = SortedIndex(deletions)
+                near_keys.append(form.key)
+                near_forms.append(form_idx)
+    compiled.deletions = SortedIndex.of_deletions(near_keys, near_forms)
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
@@ -273,11 +274,27 @@ class SortedIndex:
     arrays load in a few milliseconds. Lookups are rare (once per distinct unknown Latin word).
     """
 
-    def __init__(self, mapping: dict[str, list[int]]) -> None:
-        self.keys = sorted(mapping)
-        lists = [mapping[k] for k in self.keys]
-        self.offsets = np.concatenate(([0], np.cumsum([len(ids) for ids in lists], dtype=np.int64)))
-        self.ids = np.array([i for ids in lists for i in ids], dtype=np.int32)
+    def __init__(self, keys: list[str], offsets: np.ndarray, ids: np.ndarray) -> None:
+        self.keys = keys  # sorted, distinct
+        self.offsets = offsets  # the ids of keys[i] are ids[offsets[i]:offsets[i + 1]]
+        self.ids = ids
+
+    @classmethod
+    def of_deletions(cls, words: list[str], ids: list[int]) -> "SortedIndex":
+        """Every one-letter deletion of each word → the ids of the words it comes from (sorted by
+        numpy, not grouped in a dict of lists: ≈0.3 s less to compile 10k rights)."""
+        gone = [word[:i] + word[i + 1:] for word in words for i in range(len(word))]
+        owner = np.repeat(np.asarray(ids, dtype=np.int32), [len(word) for word in words])
+        if not gone:
+            return cls([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+        names = np.asarray(gone)
+        order = np.lexsort((owner, names))  # by deletion, then by form: ids come out ascending
+        names, owner = names[order], owner[order]
+        keep = np.ones(len(names), dtype=bool)  # a word that gives the same deletion twice (boot → bot)
+        keep[1:] = (names[1:] != names[:-1]) | (owner[1:] != owner[:-1])
+        names, owner = names[keep], owner[keep]
+        keys, starts = np.unique(names, return_index=True)
+        return cls(keys.tolist(), np.append(starts, len(names)).astype(np.int64), owner)
 
     def get(self, key: str, default: tuple[int, ...] = ()) -> list[int] | tuple[int, ...]:
         at = bisect.bisect_left(self.keys, key)
