@@ -117,7 +117,7 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
     """Latin words that are one edit from a Latin form or pinyin, or a mark split into pieces.
     ``key_text`` is ``canon(text)``: same length, so a word's canonical form is a slice of it."""
     words = [(start, end, key_text[start:end]) for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))]
-    latin_keys, deletions, forms = compiled.latin_keys, compiled.deletions, compiled.forms
+    latin_keys, forms = compiled.latin_keys, compiled.forms
     for i, (start, end, word) in enumerate(words):
         if len(word) >= 4 and word not in latin_keys:
             for form_id in _near(compiled, word):

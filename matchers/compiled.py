@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 import bisect
 import dataclasses
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import ahocorasick
@@ -163,13 +163,18 @@ def _deletes(word: str) -> set[str]:
 def compile_register(register: Register) -> CompiledRegister:
     """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from the
     cache (markwatch.cache) when this register was compiled by this code before."""
+    from markwatch import contracts
     from markwatch.cache import cached, file_fingerprint, library_fingerprint
+    from matchers import lexicon as lexicon_module
     from matchers import normalise, ordinary
 
-    here = Path(__file__).parent
-    key = [register.model_dump_json().encode(), file_fingerprint(__file__), file_fingerprint(normalise.__file__),
-           file_fingerprint(ordinary.__file__), file_fingerprint(here / "data" / "lexicon.yaml"),
-           library_fingerprint("jieba"), library_fingerprint("pypinyin"), library_fingerprint("ahocorasick")]
+    # Everything the compiled form depends on: the register's content, the code that compiles it,
+    # the word lists, and the libraries whose data or pickles it holds.
+    key = [register.model_dump_json().encode(),
+           *(file_fingerprint(module.__file__) for module in (sys.modules[__name__], normalise, ordinary,
+                                                             lexicon_module, contracts)),
+           file_fingerprint(lexicon_module.LEXICON_PATH),
+           *(library_fingerprint(lib) for lib in ("jieba", "pypinyin", "ahocorasick", "numpy"))]
     rights = list(register.rights)
     compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights))
     compiled.rights = rights  # not pickled: the register is at hand, and 10k pydantic objects load slowly

@@ -56,7 +56,9 @@ class Tables(NamedTuple):
 def _tables() -> Tables:
     from markwatch.cache import cached, file_fingerprint, library_fingerprint
 
-    key = [file_fingerprint(__file__), file_fingerprint(LEXICON_PATH),
+    from matchers import lexicon as lexicon_module
+
+    key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
            library_fingerprint("pypinyin"), library_fingerprint("opencc")]
     return cached("normalise-tables", key, _build_tables)
 

@@ -133,7 +133,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
             vec[_INDEX[hit.how]] = 1.0
             evasive = True
     if vec[_INDEX["obfuscated"]] and best.how == "exact":
-        reasons.append(f"mark written with spacing, symbols or traditional characters to dodge filters")
+        reasons.append("mark written with spacing, symbols or traditional characters to dodge filters")
     for other in hits[1:]:
         if other.field != best.field and len(reasons) < 3:
             reasons.append(_describe_hit(other, right))

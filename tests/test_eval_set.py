@@ -6,7 +6,6 @@ the gazetteer and the listing text, so a mislabelled row fails here, not in a sc
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys

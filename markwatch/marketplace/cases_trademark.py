@@ -144,7 +144,7 @@ class TrademarkCases:
     def _tm_cross_class(self) -> dict:
         rng = self.rng
         rid = rng.choice(self.tm_well_known)
-        right, forms = self.rights[rid], self.forms[rid]
+        right = self.rights[rid]
         goods = [g for g in v.CROSS_CLASS_GOODS if right.nice_classes and g[1] not in right.nice_classes]
         phrase, _cls, slug, base = rng.choice(goods)
         mark = rng.choice([n for n in right.all_names])

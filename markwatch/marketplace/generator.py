@@ -19,7 +19,7 @@ from markwatch.marketplace import vocab as v
 from markwatch.marketplace.cases_origin import OriginCases
 from markwatch.marketplace.cases_trademark import TrademarkCases
 from markwatch.marketplace.catalogue import SERVED_AS_SHARE, Entry, Seller
-from markwatch.marketplace.prices import LOW_PRICE, pretty_price  # noqa: F401  (re-exported)
+from markwatch.marketplace.prices import pretty_price
 from markwatch.marketplace.renderings import MarkForms, build_forms, join_words as _join, mentions
 
 # Share of each case in the catalogue (sums to 1). Unrelated goods ≈ 45 %.
@@ -150,10 +150,6 @@ class Generator(TrademarkCases, OriginCases):
         return (self.rights[rid].reference_price or 299.0) * mult
 
     # ------------------------------------------------------------------ unrelated goods
-    def _brand_for(self, slug: str) -> str:
-        brands = v.BRANDS_BY_SLUG.get(slug)
-        return self.rng.choice(brands) if brands and self.rng.random() < 0.5 else self.rng.choice(v.NO_BRAND)
-
     def _safe_vocab(self) -> None:
         """Ordinary-goods vocabulary with every part free of protected names (checked once, not per listing).
 
