@@ -116,7 +116,10 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
                        hits: list[Hit]) -> None:
     """Latin words that are one edit from a Latin form or pinyin, or a mark split into pieces.
     ``key_text`` is ``canon(text)``: same length, so a word's canonical form is a slice of it."""
-    words = [(start, end, key_text[start:end]) for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))]
+    # Numbers (250, 2026, 36-45) are no mark's misspelling, and every distinct run of them was a
+    # near-miss lookup; the automaton still finds a mark written in digits.
+    words = [(start, end, key_text[start:end]) for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))
+             if not text[start:end].isdigit()]
     latin_keys, forms = compiled.latin_keys, compiled.forms
     for i, (start, end, word) in enumerate(words):
         if len(word) >= 4 and word not in latin_keys:

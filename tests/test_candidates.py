@@ -210,3 +210,9 @@ def test_fields_scanned_together_equal_fields_scanned_one_by_one(compiled: Compi
     kept_rights = {h.form.right for h in together}
     assert {key(h) for h in one_by_one if h.form.right in kept_rights and h.form.kind != "gi_place"} \
         <= {key(h) for h in together}
+
+
+def test_numbers_are_no_misspelling_of_a_mark(compiled: CompiledRegister) -> None:
+    """"1:1 DYSON" once read as the near miss "1dyson" (1 looks like i), adding a false evasion."""
+    assert found(compiled, "1:1 DYSON 吹风机") == {"tm-dyson": {"exact"}}
+    assert found(compiled, "CHANEL 5号 香水") == {"tm-chanel": {"exact"}}
