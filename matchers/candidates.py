@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
-from matchers.normalise import canon, canon_many, fuzzy_pinyin_of, light, light_many, norm, norm_many
+from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light, light_many, norm, norm_many
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
@@ -56,7 +56,9 @@ def _how(form: Form, seen: str) -> str | None:
         return "lookalike" if len(form.text) >= 4 else None
     if len(form.text) <= 3 and not set(seen) & set(form.text):
         return None  # 连连 is not 莲莲: short marks need one character in common
-    return "homophone" if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) else "shape"
+    if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
+        return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
+    return "shape"
 
 
 def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit],

@@ -263,12 +263,55 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             if len(form.key) >= 4:  # four letters: for swaps inside well-known short marks (NIEK)
                 near_keys.append(form.key)
                 near_forms.append(form_idx)
+    for key, form_ids in _polyphone_keys(compiled).items():
+        for form_idx in form_ids:
+            open_keys.setdefault(key, []).append(form_idx)
     compiled.deletions = SortedIndex.of_deletions(near_keys, near_forms)
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
                             if (index := _form_index(keys)) is not None}
     return compiled
+
+
+def _polyphone_keys(compiled: CompiledRegister) -> dict[str, list[int]]:
+    """Extra automaton keys for marks judged whatever the goods: one character of the mark swapped
+    for a common character that can be read like it, but whose first reading differs (勒 is lēi
+    first and lè second, so 勒高 sounds like 乐高, yet ``canon`` folds each character by its first
+    reading only). Ordinary marks get none: their homophones are mostly other words."""
+    from matchers.normalise import fuzzy_syllable
+
+    by_sound = _common_characters_by_sound()
+    taken = {form.key for form in compiled.forms}  # a real form's spelling is judged as that form
+    keys: dict[str, list[int]] = {}
+    for form_idx, form in enumerate(compiled.forms):
+        if compiled.bound[form.right] or form.latin or form.kind not in ("name", "variant") or len(form.text) < 2:
+            continue
+        for i, ch in enumerate(form.text):
+            reading = fuzzy_syllable(pinyin_of(ch))
+            for alt in {canon(x) for x in by_sound.get(reading, ())} - {form.key[i]}:
+                key = form.key[:i] + alt + form.key[i + 1:]
+                if key not in taken:
+                    keys.setdefault(key, []).append(form_idx)
+    return keys
+
+
+def _common_characters_by_sound() -> dict[str, list[str]]:
+    """Reading (toneless, 模糊音 folded) → the common characters (GB 2312) that have it as a
+    reading other than their first; only those need extra keys."""
+    from matchers.normalise import _tables, fuzzy_syllable
+
+    out: dict[str, list[str]] = {}
+    for code, sounds in _tables().sounds.items():
+        ch = chr(code)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue  # rare characters: no seller types them to dodge a filter
+        first = fuzzy_syllable(pinyin_of(ch))
+        for sound in sounds - {first}:
+            out.setdefault(sound, []).append(ch)
+    return out
 
 
 class SortedIndex:

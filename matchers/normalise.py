@@ -50,6 +50,7 @@ class Tables(NamedTuple):
     light_norm: dict[int, str | None]
     canon: dict[int, str]
     readings: dict[int, str]  # CJK character → its first toneless pinyin reading
+    sounds: dict[int, frozenset[str]]  # CJK character → every reading, toneless with 模糊音 folded
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,8 @@ def _tables() -> Tables:
 def _build_tables() -> Tables:
     light = _build_light_table()
     norm_table = _build_norm_table()
-    return Tables(light, norm_table, _merge(light, norm_table), _build_canon_table(), _build_readings())
+    return Tables(light, norm_table, _merge(light, norm_table), _build_canon_table(), _build_readings(),
+                  _build_sounds())
 
 
 def _light_table() -> dict[int, str | None]:
@@ -83,6 +85,13 @@ def _light_norm_table() -> dict[int, str | None]:
 
 def _canon_table() -> dict[int, str]:
     return _tables().canon
+
+
+def _build_sounds() -> dict[int, frozenset[str]]:
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return {code: frozenset(fuzzy_syllable(toneless(r)) for r in reading.split(","))
+            for code, reading in pinyin_dict.items() if "," in reading}
 
 
 def _build_readings() -> dict[int, str]:
@@ -308,6 +317,17 @@ def _syllables(text: str) -> list[str]:
     segmenter costs a second of start-up and marks are judged character by character anyway)."""
     readings = _tables().readings
     return [readings.get(ord(ch), ch) for ch in text]
+
+
+def sounds_of(ch: str) -> frozenset[str]:
+    """Every reading of a character (模糊音 folded): 乐 → {le, yue}, 勒 → {lei, le}."""
+    found = _tables().sounds.get(ord(ch))
+    return found if found is not None else frozenset((fuzzy_syllable(_syllables(ch)[0]),))
+
+
+def can_sound_alike(a: str, b: str) -> bool:
+    """Can ``a`` be read like ``b``, character by character, with any reading of each (勒高/乐高)?"""
+    return len(a) == len(b) and all(x == y or sounds_of(x) & sounds_of(y) for x, y in zip(a, b))
 
 
 @lru_cache(maxsize=65536)

@@ -33,7 +33,8 @@ def found(compiled: CompiledRegister, title: str, **fields: str) -> dict[str, se
     ("adidass 鞋", "tm-adidas", "fuzzy"),
     ("louis vuitotn 包", "tm-louis-vuitton", "fuzzy"),
     ("ni.ke 鞋", "tm-nike", "joined"),
-    ("NIEK 跑鞋", "tm-nike", "fuzzy"),            # two letters swapped in a well-known four-letter mark
+    ("NIEK 跑鞋", "tm-nike", "fuzzy"),
+    ("勒高 积木", "tm-lego", "homophone"),        # 勒 is lēi first, lè second: reads like 乐高            # two letters swapped in a well-known four-letter mark
     ("SOYN 降噪耳机", "tm-sony", "fuzzy"),
     ("АNTA 冲锋衣", "tm-anta", "exact"),          # Cyrillic А
     ("R  O  L  E  X 腕表", "tm-rolex", "exact"),   # letters spaced out with double spaces
@@ -80,18 +81,26 @@ def test_candidate_cost_does_not_depend_on_register_size() -> None:
 
 # ---------------------------------------------------------------- differential tests
 def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, int, str]]:
-    """Every form tried at every position, with the same acceptance rules as the automaton path."""
+    """Every form (and its polyphone spellings) tried at every position, with the same acceptance
+    rules as the automaton path."""
+    from matchers.compiled import _polyphone_keys
+
+    spellings: dict[int, set[str]] = {}
+    for key, form_ids in _polyphone_keys(compiled).items():
+        for form_id in form_ids:
+            spellings.setdefault(form_id, set()).add(key)
     key_text = canon(text)
     out = set()
-    for form in compiled.forms:
-        start = key_text.find(form.key)
-        while start >= 0:
-            end = start + len(form.key)
-            if not form.latin or _boundary_ok(text, form, start, end):
-                how = _how(form, text[start:end])
-                if how is not None:
-                    out.add((form.right, start, end, how))
-            start = key_text.find(form.key, start + 1)
+    for form_id, form in enumerate(compiled.forms):
+        for key in {form.key} | spellings.get(form_id, set()):
+            start = key_text.find(key)
+            while start >= 0:
+                end = start + len(key)
+                if not form.latin or _boundary_ok(text, form, start, end):
+                    how = _how(form, text[start:end])
+                    if how is not None:
+                        out.add((form.right, start, end, how))
+                start = key_text.find(key, start + 1)
     return out
 
 
@@ -104,7 +113,7 @@ def automaton_hits(compiled: CompiledRegister, text: str) -> set[tuple[int, int,
 def _pieces(compiled: CompiledRegister) -> list[str]:
     forms = [f.text for f in compiled.forms]
     return forms + ["耐可", "阿迪达期", "nlke", "可", "斯", "期", "湖", "镇", "大", " ", "  ", "x", "1", "a",
-                    "招财", "有余", "蟹", "★", "的", "s", "ke", "ni", "镇大闸蟹"]
+                    "招财", "有余", "蟹", "★", "的", "s", "ke", "ni", "镇大闸蟹", "勒高", "勒", "乐"]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
