@@ -1,8 +1,9 @@
 """Candidate generation: which rights a listing might touch, and how each mark form was found.
 
 Why separate from the signals: this is the only step that runs on every listing, so it does the
-least possible work (normalise three fields, one automaton scan each, a dictionary probe per Latin
-word); everything expensive runs later and only for listings that have a candidate.
+least possible work (the three fields normalised with the rest of their chunk, joined and scanned once
+per automaton — the open one and those of the listing's goods classes — and a dictionary probe per
+Latin word); everything expensive runs later and only for listings that have a candidate.
 """
 
 from __future__ import annotations
