@@ -73,8 +73,8 @@ class ChunkResult:
     lines: int = 0  # lines of the file in the chunk, blank ones included
 
 
-def match_chunk(matcher: Matcher, first_lineno: int, lines: list[bytes]) -> ChunkResult:
-    """Parse, check and match one chunk of raw lines (``first_lineno``: the number of the first)."""
+def match_chunk(matcher: Matcher, lines: list[bytes]) -> ChunkResult:
+    """Parse, check and match one chunk of raw lines (bad lines numbered from 1 within the chunk)."""
     result = ChunkResult(b"", lines=len(lines))
     listings: list[dict[str, Any]] = []
     for offset, raw in enumerate(lines):
@@ -84,7 +84,7 @@ def match_chunk(matcher: Matcher, first_lineno: int, lines: list[bytes]) -> Chun
         obj, reason = parse_line(raw)
         if reason is not None:
             result.skipped[reason] += 1
-            result.first_line.setdefault(reason, first_lineno + offset)
+            result.first_line.setdefault(reason, 1 + offset)
         else:
             listings.append(obj)  # type: ignore[arg-type]
     out: list[bytes] = []
@@ -108,7 +108,7 @@ def _init_spawned(register: Any, model: Any, threshold: float) -> None:
 
 def _worker(span: tuple[str, int, int]) -> ChunkResult:
     assert _WORKER_MATCHER is not None
-    return match_chunk(_WORKER_MATCHER, 1, read_span(*span))
+    return match_chunk(_WORKER_MATCHER, read_span(*span))
 
 
 def read_span(path: str, start: int, end: int) -> list[bytes]:
@@ -178,7 +178,7 @@ def _match_into(matcher: Matcher, source: Path, output_path: str | Path, workers
     with open(output_path, "wb") as out:
         if workers == 1:
             for span in spans(source, chunk):
-                part = match_chunk(matcher, 1, read_span(*span))
+                part = match_chunk(matcher, read_span(*span))
                 out.write(part.data)
                 stats.add(part)
         else:

@@ -62,23 +62,6 @@ def _how(form: Form, seen: str) -> str | None:
     return "shape"
 
 
-def scan_text(compiled: CompiledRegister, text: str, field: str, hits: list[Hit],
-              goods_classes: Iterable[int] | None = None, key_text: str | None = None) -> None:
-    """Append every hit of any form in ``text`` (already ``norm``-ed) to ``hits``.
-
-    ``goods_classes``: the listing's goods classes; ordinary trademarks of other classes are not
-    looked for (None: goods unknown, every right is). ``key_text``: ``canon(text)`` if known.
-    """
-    if not text:
-        return
-    if key_text is None:
-        key_text = canon(text)
-    for form, how, start, end, seen in _automaton_hits(compiled, text, key_text, compiled.indexes(goods_classes)):
-        hits.append(Hit(form, field, how, start, end, seen))
-    if _ANY_LATIN.search(text):
-        _latin_near_misses(compiled, text, key_text, field, hits)
-
-
 def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
                     indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[tuple[Form, str, int, int, str]]:
     """(form, how, start, end, seen) of every automaton hit in ``text``, index by index."""
@@ -239,7 +222,8 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
                     keys: dict[str, str] | None = None) -> dict[int, list[Hit]]:
     """Right index → its hits, for every right with at least one hit in ``texts``.
 
-    ``goods_classes``: see :func:`scan_text`. Near misses of Latin words are looked up among all
+    ``goods_classes``: the listing's goods classes; ordinary trademarks of other classes are not
+    looked for (None: goods unknown, every right is). Near misses of Latin words are looked up among all
     rights whatever the classes (they are few); the matcher's class check decides those.
     ``keys``: the ``canon`` form of each text when already computed.
     """
@@ -262,7 +246,7 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
 
 def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[str, str],
                  indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[Hit]:
-    """Every hit in the fields of one listing, field by field as :func:`scan_text` finds them.
+    """Every hit in the fields of one listing, field by field (automaton hits, then near misses).
 
     The fields are scanned as one text (joined by NUL, which no form contains and which bounds a
     Latin word like the end of a text), so each automaton is walked once per listing, not once per

@@ -75,10 +75,6 @@ def _light_table() -> dict[int, str | None]:
     return _tables().light
 
 
-def _norm_table() -> dict[int, str | None]:
-    return _tables().norm
-
-
 def _light_norm_table() -> dict[int, str | None]:
     return _tables().light_norm
 

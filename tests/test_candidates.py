@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from matchers.candidates import _boundary_ok, _how, _near, field_texts, find_candidates, scan_text
+from matchers.candidates import _boundary_ok, _how, _near, _scan_fields, field_texts, find_candidates
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.normalise import canon, norm
 from matchers.register import load_register
@@ -104,9 +104,13 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
     return out
 
 
+def scan_one(compiled: CompiledRegister, text: str, field: str = "title") -> list:
+    """The hits of one field scanned alone (all rights looked for)."""
+    return _scan_fields(compiled, {field: text}, {field: canon(text)}, compiled.indexes(None)) if text else []
+
+
 def automaton_hits(compiled: CompiledRegister, text: str) -> set[tuple[int, int, int, str]]:
-    hits: list = []
-    scan_text(compiled, text, "title", hits)
+    hits = scan_one(compiled, text)
     return {(h.form.right, h.start, h.end, h.how) for h in hits if h.how not in ("fuzzy", "joined")}
 
 
@@ -205,14 +209,12 @@ def test_house_nicknames_name_one_house() -> None:
 def test_fields_scanned_together_equal_fields_scanned_one_by_one(compiled: CompiledRegister,
                                                                  data: st.DataObject) -> None:
     """find_candidates walks each automaton once over all fields joined; every hit must come back
-    to its own field, at the position scan_text finds it there."""
+    to its own field, at the position a scan of that field alone finds it."""
     def field() -> str:
         return norm("".join(data.draw(st.lists(st.sampled_from(_pieces(compiled)) | st.text(max_size=3), max_size=5))))
 
     texts = {name: text for name in ("title", "brand", "description") if (text := field())}
-    one_by_one: list = []
-    for name, text in texts.items():
-        scan_text(compiled, text, name, one_by_one)
+    one_by_one = [hit for name, text in texts.items() for hit in scan_one(compiled, text, name)]
     together = [h for hits in find_candidates(compiled, texts).values() for h in hits]
     key = lambda h: (h.field, h.start, h.end, h.form.right, h.form.text, h.how)  # noqa: E731
     assert {key(h) for h in together if h.how != "split"} <= {key(h) for h in one_by_one}  # split: a resolved place
