@@ -76,7 +76,7 @@ class Matcher:
         if not found:
             return []
         judged = [(right_idx, hits) for right_idx, hits in found.items()
-                  if self._judged(listing, texts, right_idx, hits, votes)]
+                  if self._judged(listing, right_idx, hits, votes)]
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods)
@@ -97,8 +97,7 @@ class Matcher:
             out.append(Pair(right_idx, right.id, vec, reasons))
         return out
 
-    def _judged(self, listing: dict[str, Any], texts: dict[str, str], right_idx: int, hits: list[Hit],
-                votes: Counter[int] | None) -> bool:
+    def _judged(self, listing: dict[str, Any], right_idx: int, hits: list[Hit], votes: Counter[int] | None) -> bool:
         """Is this candidate a pair to judge at all? Policy, before any signal is computed."""
         compiled = self.compiled
         authorised = compiled.authorised[right_idx]
