@@ -341,8 +341,8 @@ class SortedIndex:
         keep = np.ones(len(names), dtype=bool)  # a word that gives the same deletion twice (boot → bot)
         keep[1:] = (names[1:] != names[:-1]) | (owner[1:] != owner[:-1])
         names, owner = names[keep], owner[keep]
-        keys, starts = np.unique(names, return_index=True)
-        return cls(keys.tolist(), np.append(starts, len(names)).astype(np.int64), owner)
+        starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])  # sorted already: no np.unique
+        return cls(names[starts].tolist(), np.append(starts, len(names)).astype(np.int64), owner)
 
     def get(self, key: str, default: tuple[int, ...] = ()) -> list[int] | tuple[int, ...]:
         at = bisect.bisect_left(self.keys, key)
