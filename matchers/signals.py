@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from markwatch.contracts import Right
@@ -168,7 +169,8 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     vec[_INDEX["well_known"]] = float(right.well_known)
     vec[_INDEX["all_classes"]] = float(not right.nice_classes)
     if right.nice_classes and votes:
-        listed = ", ".join(str(c) for c, _ in votes.most_common(2))
+        # the two most voted classes, ties in voting order: Counter.most_common(2), without its heap
+        listed = ", ".join(str(c) for c, _ in sorted(votes.items(), key=itemgetter(1), reverse=True)[:2])
         classes = ", ".join(map(str, right.nice_classes))
         if share > 0:
             reasons.append(f"goods ({'/'.join(words[:2])}: class {listed}) within the right's classes {classes}")
