@@ -95,12 +95,15 @@ def _prune(directory: Path, name: str) -> None:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Unpickling creates objects by the hundred thousand, and each burst set off a collection that
-    walked all of them again: loading a compiled register took twice as long with the collector on."""
+    walked all of them again: loading a compiled register took twice as long with the collector on.
+    The loaded tables live as long as the process, so they are then frozen out of the collector's
+    reach (``gc.freeze``): re-enabling it would otherwise walk them all once more (≈50 ms)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
