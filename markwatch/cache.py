@@ -24,6 +24,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -76,9 +77,12 @@ def cached(name: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
         pass
     except Exception as exc:  # noqa: BLE001 - a damaged cache file only costs a rebuild
         logger.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
+    started = time.perf_counter()
     value = build()
     _write(path, value)
     _prune(directory, name)
+    logger.info("built %s in %.1f s; later runs load it from %s", name.replace("-", " "),
+                time.perf_counter() - started, directory)
     return value
 
 

@@ -113,3 +113,12 @@ def test_a_cached_register_matches_like_a_fresh_one(cache_in: Path, monkeypatch:
     assert loaded.compiled.forms and loaded.compiled.rights == list(register.rights)
     assert loaded.match_many(listings) == fresh
     assert {lead["right_id"] for lead in fresh[0]} >= {"tm-nike", "tm-x"}
+
+
+def test_a_build_says_so_once(cache_in: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The first run is slower (it builds the tables): the log says why, and later runs stay quiet."""
+    with caplog.at_level(logging.INFO, logger="markwatch.cache"):
+        cache.cached("compiled-register", [b"k"], Builds())
+        cache.cached("compiled-register", [b"k"], Builds())
+    built = [r.getMessage() for r in caplog.records if "built" in r.getMessage()]
+    assert len(built) == 1 and "compiled register" in built[0] and str(cache_in) in built[0]
