@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
-from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light, light_many, norm, norm_many
+from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light_many, norm_many
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
@@ -174,12 +174,7 @@ def _short_near(word: str, key: str, swaps: bool = False) -> bool:
 
 def field_texts(listing: dict) -> dict[str, str]:
     """The normalised texts of the fields that are scanned."""
-    out = {}
-    for name in FIELDS:
-        value = listing.get(name)
-        if isinstance(value, str) and value:
-            out[name] = norm(value[:MAX_SCAN])
-    return out
+    return listing_texts(listing).norm
 
 
 class ListingTexts(NamedTuple):
@@ -192,9 +187,7 @@ class ListingTexts(NamedTuple):
 
 def listing_texts(listing: dict) -> ListingTexts:
     """:class:`ListingTexts` of one listing."""
-    texts = field_texts(listing)
-    return ListingTexts(texts, {name: canon(text) for name, text in texts.items()},
-                        {name: light(listing[name][:MAX_SCAN]) for name in texts})
+    return listing_texts_many([listing])[0]
 
 
 def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:

@@ -279,9 +279,9 @@ def _polyphone_keys(compiled: CompiledRegister) -> dict[str, list[int]]:
     for a common character that can be read like it, but whose first reading differs (勒 is lēi
     first and lè second, so 勒高 sounds like 乐高, yet ``canon`` folds each character by its first
     reading only). Ordinary marks get none: their homophones are mostly other words."""
-    from matchers.normalise import fuzzy_syllable
+    from matchers.normalise import characters_also_read_as, fuzzy_syllable
 
-    by_sound = _common_characters_by_sound()
+    by_sound = characters_also_read_as()
     taken = {form.key for form in compiled.forms}  # a real form's spelling is judged as that form
     keys: dict[str, list[int]] = {}
     for form_idx, form in enumerate(compiled.forms):
@@ -294,24 +294,6 @@ def _polyphone_keys(compiled: CompiledRegister) -> dict[str, list[int]]:
                 if key not in taken:
                     keys.setdefault(key, []).append(form_idx)
     return keys
-
-
-def _common_characters_by_sound() -> dict[str, list[str]]:
-    """Reading (toneless, 模糊音 folded) → the common characters (GB 2312) that have it as a
-    reading other than their first; only those need extra keys."""
-    from matchers.normalise import _tables, fuzzy_syllable
-
-    out: dict[str, list[str]] = {}
-    for code, sounds in _tables().sounds.items():
-        ch = chr(code)
-        try:
-            ch.encode("gb2312")
-        except UnicodeEncodeError:
-            continue  # rare characters: no seller types them to dodge a filter
-        first = fuzzy_syllable(pinyin_of(ch))
-        for sound in sounds - {first}:
-            out.setdefault(sound, []).append(ch)
-    return out
 
 
 class SortedIndex:

@@ -50,7 +50,7 @@ def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, fr
     picked = []
     covered_until = -1
     for start, end, classes in _found(text):
-        if start < covered_until or (masked and any(start < m_end and end > m_start for m_start, m_end in masked)):
+        if start < covered_until or (masked and _touches(start, end, masked)):
             continue
         covered_until = end
         if classes:
@@ -60,7 +60,11 @@ def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, fr
 
 def masks_goods_word(title_norm: str, masked: list[tuple[int, int]]) -> bool:
     """Does any masked span touch a goods word of the title? If not, masking changes nothing."""
-    return any(start < m_end and end > m_start for start, end, _ in _found(title_norm) for m_start, m_end in masked)
+    return any(_touches(start, end, masked) for start, end, _ in _found(title_norm))
+
+
+def _touches(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < s_end and end > s_start for s_start, s_end in spans)
 
 
 def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] | None = None

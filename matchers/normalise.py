@@ -46,8 +46,7 @@ class Tables(NamedTuple):
     """Every character table of this module, built together and cached on disk (markwatch.cache)."""
 
     light: dict[int, str | None]
-    norm: dict[int, str | None]
-    light_norm: dict[int, str | None]
+    light_norm: dict[int, str | None]  # light's table followed by norm's own
     canon: dict[int, str]
     readings: dict[int, str]  # CJK character → its first toneless pinyin reading
     sounds: dict[int, frozenset[str]]  # CJK character → every reading, toneless with 模糊音 folded
@@ -66,8 +65,7 @@ def _tables() -> Tables:
 
 def _build_tables() -> Tables:
     light = _build_light_table()
-    norm_table = _build_norm_table()
-    return Tables(light, norm_table, _merge(light, norm_table), _build_canon_table(), _build_readings(),
+    return Tables(light, _merge(light, _build_norm_table()), _build_canon_table(), _build_readings(),
                   _build_sounds())
 
 
@@ -266,10 +264,17 @@ def _from_codes(codes: np.ndarray) -> str:
     return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+def _joined(texts: list[str]) -> str | None:
+    """The texts joined by :data:`_SEP`, or None when they are better done one by one (fewer than
+    two, or a NUL inside a text, which would split it in two)."""
+    joined = _SEP.join(texts)
+    return joined if len(texts) >= 2 and joined.count(_SEP) == len(texts) - 1 else None
+
+
 def norm_many(texts: list[str]) -> list[str]:
     """``[norm(t) for t in texts]``, computed for all of them at once."""
-    joined = _SEP.join(texts)
-    if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:  # a NUL inside a text: one by one
+    joined = _joined(texts)
+    if joined is None:
         return [norm(t) for t in texts]
     norm_lut, _, cjk, _ = _arrays()
     codes = norm_lut[_to_codes(joined)]
@@ -293,8 +298,8 @@ def norm_many(texts: list[str]) -> list[str]:
 
 def light_many(texts: list[str]) -> list[str]:
     """``[light(t) for t in texts]``, computed for all of them at once."""
-    joined = _SEP.join(texts)
-    if len(texts) < 2 or joined.count(_SEP) != len(texts) - 1:
+    joined = _joined(texts)
+    if joined is None:
         return [light(t) for t in texts]
     codes = _arrays()[3][_to_codes(joined)]
     return _from_codes(codes[codes != _DELETED]).split(_SEP)
@@ -302,8 +307,8 @@ def light_many(texts: list[str]) -> list[str]:
 
 def canon_many(normed: list[str]) -> list[str]:
     """``[canon(t) for t in normed]``, computed for all of them at once."""
-    joined = _SEP.join(normed)
-    if len(normed) < 2 or joined.count(_SEP) != len(normed) - 1:
+    joined = _joined(normed)
+    if joined is None:
         return [canon(t) for t in normed]
     return _from_codes(_arrays()[1][_to_codes(joined)]).split(_SEP)
 
@@ -319,6 +324,22 @@ def sounds_of(ch: str) -> frozenset[str]:
     """Every reading of a character (模糊音 folded): 乐 → {le, yue}, 勒 → {lei, le}."""
     found = _tables().sounds.get(ord(ch))
     return found if found is not None else frozenset((fuzzy_syllable(_syllables(ch)[0]),))
+
+
+@lru_cache(maxsize=1)
+def characters_also_read_as() -> dict[str, list[str]]:
+    """Reading (toneless, 模糊音 folded) → the common characters (GB 2312) that have it as a
+    reading other than their first (勒: lēi first, lè second), which ``canon`` cannot see."""
+    out: dict[str, list[str]] = {}
+    for code, sounds in _tables().sounds.items():
+        ch = chr(code)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue  # rare characters: no seller types them to dodge a filter
+        for sound in sounds - {fuzzy_syllable(pinyin_of(ch))}:
+            out.setdefault(sound, []).append(ch)
+    return out
 
 
 def can_sound_alike(a: str, b: str) -> bool:
