@@ -264,11 +264,16 @@ def _from_codes(codes: np.ndarray) -> str:
     return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+_MIN_BATCH = 8  # below this many texts, numpy's fixed cost per call outweighs the per-text work
+
+
 def _joined(texts: list[str]) -> str | None:
-    """The texts joined by :data:`_SEP`, or None when they are better done one by one (fewer than
-    two, or a NUL inside a text, which would split it in two)."""
+    """The texts joined by :data:`_SEP`, or None when they are better done one by one (a few texts,
+    e.g. one listing judged alone; or a NUL inside a text, which would split it in two)."""
+    if len(texts) < _MIN_BATCH:
+        return None
     joined = _SEP.join(texts)
-    return joined if len(texts) >= 2 and joined.count(_SEP) == len(texts) - 1 else None
+    return joined if joined.count(_SEP) == len(texts) - 1 else None
 
 
 def norm_many(texts: list[str]) -> list[str]:

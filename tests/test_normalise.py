@@ -63,7 +63,7 @@ _PIECES = ["耐克", "耐 克", "N I K E", "n i k e", " ", "  ", "\t", "\u3000",
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=8).map("".join), max_size=12))
+@given(st.lists(st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=8).map("".join), max_size=30))
 def test_norm_many_equals_norm_of_each(texts: list[str]) -> None:
     normed = norm_many(texts)
     assert normed == [norm(t) for t in texts]
