@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", default="html,api,rendered", help="which runs, comma-separated")
     args = parser.parse_args(argv)
 
-    from markwatch.marketplace.process import start_marketplace
+    from demo_marketplace.process import start_marketplace
 
     print(f"starting the demo marketplace with {args.listings} listings (API rate limit off)…", flush=True)
     t0 = time.monotonic()

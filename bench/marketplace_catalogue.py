@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from markwatch.marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register  # noqa: E402
+from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register  # noqa: E402
 
 
 def main() -> int:

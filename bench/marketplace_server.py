@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from markwatch.marketplace.process import start_marketplace  # noqa: E402
+from demo_marketplace.process import start_marketplace  # noqa: E402
 
 SCRAPY_BENCH_PAGES_PER_S = 80.0
 

@@ -35,12 +35,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def make_listings(n: int, path: Path) -> None:
-    from markwatch.marketplace.catalogue import generate_catalogue  # the demo catalogue generator
+    from demo_marketplace.catalogue import generate_catalogue  # the demo catalogue generator
 
     if path.is_file() and sum(1 for _ in path.open("rb")) == n:
         return
     tmp = path.with_suffix(".labelled.jsonl")
-    subprocess.run([sys.executable, "-m", "markwatch.marketplace.catalogue", "--listings", str(n), "--seed", "7",
+    subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", str(n), "--seed", "7",
                     "--out", str(tmp)], check=True, capture_output=True)
     with tmp.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as dst:
         for line in src:

@@ -3,13 +3,13 @@
 Fixtures (session scope, so the 2000-listing marketplace starts once per test run):
 
 ``marketplace``
-    A running :class:`markwatch.marketplace.process.MarketplaceProcess` (2000 listings, seed 7,
+    A running :class:`demo_marketplace.process.MarketplaceProcess` (2000 listings, seed 7,
     rate limit generous: 2000 tokens/s, burst 500) with ``.urls`` (platform → base URL) and
     ``.labels_path`` (the §4b labelled listings with real URLs, written to a tmp dir). Its
     ``/__hits`` counts are shared by every test of the session: a test that needs clean counts
     should start its own marketplace with ``start_marketplace``.
 ``catalogue``
-    The same :class:`markwatch.marketplace.catalogue.Catalogue` generated in process (same n, seed
+    The same :class:`demo_marketplace.catalogue.Catalogue` generated in process (same n, seed
     and register), to compare against what the server or a spider produced, e.g.
     ``catalogue.expected_listing_ids("bazaar")``.
 """
@@ -38,7 +38,7 @@ MARKETPLACE_SEED = 7
 @pytest.fixture(scope="session")
 def marketplace(tmp_path_factory: pytest.TempPathFactory) -> Iterator["MarketplaceProcess"]:  # noqa: F821
     """The demo marketplace (2000 listings, seed 7) running on 127.0.0.1 for the whole session."""
-    from markwatch.marketplace.process import start_marketplace
+    from demo_marketplace.process import start_marketplace
 
     labels = tmp_path_factory.mktemp("marketplace") / "labels.jsonl"
     market = start_marketplace(listings=MARKETPLACE_LISTINGS, seed=MARKETPLACE_SEED, labels_out=labels,
@@ -52,6 +52,6 @@ def marketplace(tmp_path_factory: pytest.TempPathFactory) -> Iterator["Marketpla
 @pytest.fixture(scope="session")
 def catalogue():
     """The catalogue the ``marketplace`` fixture serves, generated in this process."""
-    from markwatch.marketplace.catalogue import generate_catalogue
+    from demo_marketplace.catalogue import generate_catalogue
 
     return generate_catalogue(MARKETPLACE_LISTINGS, MARKETPLACE_SEED)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from markwatch.marketplace.catalogue import generate_catalogue
+from demo_marketplace.catalogue import generate_catalogue
 
 LISTINGS = 150
 SEED = 11

@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 
 from markwatch.contracts import LabelledListing
-from markwatch.marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register
-from markwatch.marketplace.generator import CASE_SHARE, PRICE_DEPENDENT
-from markwatch.marketplace.renderings import mentions
-from markwatch.marketplace.vocab import COUNTERFEIT_WORDS, VAGUE_ORIGINS
+from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register
+from demo_marketplace.generator import CASE_SHARE, PRICE_DEPENDENT
+from demo_marketplace.renderings import mentions
+from demo_marketplace.vocab import COUNTERFEIT_WORDS, VAGUE_ORIGINS
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_determinism_survives_a_different_hash_seed(tmp_path) -> None:
     outs = []
     for hash_seed in ("1", "2"):
         out = tmp_path / f"cat-{hash_seed}.jsonl"
-        subprocess.run([sys.executable, "-m", "markwatch.marketplace.catalogue", "--listings", "300", "--seed", "9",
+        subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", "300", "--seed", "9",
                         "--out", str(out)], check=True, env={"PYTHONHASHSEED": hash_seed, "PATH": "/usr/bin:/bin"})
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
@@ -182,7 +182,7 @@ def test_expected_listing_ids_follow_the_broken_pages_table(catalogue) -> None:
 
 def test_cli_writes_valid_labelled_listings(tmp_path) -> None:
     out = tmp_path / "train.jsonl"
-    subprocess.run([sys.executable, "-m", "markwatch.marketplace.catalogue", "--listings", "400", "--seed", "2",
+    subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", "400", "--seed", "2",
                     "--out", str(out)], check=True, capture_output=True)
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 400

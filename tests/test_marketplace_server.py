@@ -20,7 +20,7 @@ from typing import Iterator
 import pytest
 
 from markwatch.contracts import LabelledListing
-from markwatch.marketplace.process import MarketplaceError, start_marketplace
+from demo_marketplace.process import MarketplaceError, start_marketplace
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:

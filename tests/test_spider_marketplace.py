@@ -162,7 +162,7 @@ def test_api_spider_obeys_robots(openmall_crawl: Crawl, marketplace) -> None:
 @pytest.fixture()
 def small_marketplace(tmp_path: Path) -> Iterator[Any]:
     """A fresh marketplace (clean /__hits) factory: call with the options the test needs."""
-    from markwatch.marketplace.process import start_marketplace
+    from demo_marketplace.process import start_marketplace
 
     started: list[Any] = []
 
@@ -178,7 +178,7 @@ def small_marketplace(tmp_path: Path) -> Iterator[Any]:
 
 
 def _expected_ids(listings: int, seed: int, platform: str) -> set[str]:
-    from markwatch.marketplace.catalogue import generate_catalogue
+    from demo_marketplace.catalogue import generate_catalogue
 
     return generate_catalogue(listings, seed).expected_listing_ids(platform)
 

@@ -75,7 +75,7 @@ class DemoRun:
         self.timings[name] = time.monotonic() - started
 
     def run(self) -> int:
-        from markwatch.marketplace.process import start_marketplace
+        from demo_marketplace.process import start_marketplace
 
         say(f"markwatch demo: {self.config.demo_listings} listings (seed {self.config.demo_seed}), results in {self.data_dir}")
         t = time.monotonic()

@@ -10,7 +10,7 @@ import argparse
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    from markwatch.marketplace.__main__ import add_arguments
+    from demo_marketplace.__main__ import add_arguments
 
     parser = subparsers.add_parser(
         "demo-site",
@@ -29,6 +29,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from markwatch.marketplace.__main__ import run_server
+    from demo_marketplace.__main__ import run_server
 
     return run_server(args)

@@ -14,13 +14,13 @@ import opencc
 from pypinyin import lazy_pinyin
 
 from markwatch.contracts import Register
-from markwatch.marketplace import places as pl
-from markwatch.marketplace import vocab as v
-from markwatch.marketplace.cases_origin import OriginCases
-from markwatch.marketplace.cases_trademark import TrademarkCases
-from markwatch.marketplace.catalogue import SERVED_AS_SHARE, Entry, Seller
-from markwatch.marketplace.prices import pretty_price
-from markwatch.marketplace.renderings import MarkForms, build_forms, join_words as _join, mentions
+from demo_marketplace import places as pl
+from demo_marketplace import vocab as v
+from demo_marketplace.cases_origin import OriginCases
+from demo_marketplace.cases_trademark import TrademarkCases
+from demo_marketplace.catalogue import SERVED_AS_SHARE, Entry, Seller
+from demo_marketplace.prices import pretty_price
+from demo_marketplace.renderings import MarkForms, build_forms, join_words as _join, mentions
 
 # Share of each case in the catalogue (sums to 1). Unrelated goods ≈ 45 %.
 CASE_SHARE: dict[str, float] = {

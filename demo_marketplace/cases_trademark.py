@@ -1,14 +1,14 @@
 """Trademark cases of the catalogue: genuine, counterfeit (every evasion), referential, resale, word sense.
 
 Why a module: each method encodes one rule of docs/labelling.md for trademarks, so the ground truth
-is right by construction; :class:`markwatch.marketplace.generator.Generator` mixes these in.
+is right by construction; :class:`demo_marketplace.generator.Generator` mixes these in.
 """
 
 from __future__ import annotations
 
-from markwatch.marketplace import vocab as v
-from markwatch.marketplace.prices import LOW_PRICE, pretty_price
-from markwatch.marketplace.renderings import (
+from demo_marketplace import vocab as v
+from demo_marketplace.prices import LOW_PRICE, pretty_price
+from demo_marketplace.renderings import (
     MarkForms, join_words as _join, letter_swap, mentions, short_form, spaced, with_emoji,
 )
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from markwatch.contracts import Right
-from markwatch.marketplace import vocab
+from demo_marketplace import vocab
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LOOKALIKE = {"I": "l1", "O": "0", "E": "F3", "S": "5", "A": "4", "L": "I", "B": "8", "G": "6", "U": "V", "V": "U"}

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from markwatch.marketplace.catalogue import Catalogue, Entry
-from markwatch.marketplace.site import TokenBucket, cut_bytes, image, int_param, make_env, robots
+from demo_marketplace.catalogue import Catalogue, Entry
+from demo_marketplace.site import TokenBucket, cut_bytes, image, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /api/v1/private/\n"
 MAX_LIMIT = 100

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import uvicorn
 
-from markwatch.marketplace.bazaar import build_bazaar
-from markwatch.marketplace.catalogue import PLATFORMS, Catalogue
-from markwatch.marketplace.openmall import build_openmall
-from markwatch.marketplace.site import HitCounter
-from markwatch.marketplace.storefront import build_storefront
+from demo_marketplace.bazaar import build_bazaar
+from demo_marketplace.catalogue import PLATFORMS, Catalogue
+from demo_marketplace.openmall import build_openmall
+from demo_marketplace.site import HitCounter
+from demo_marketplace.storefront import build_storefront
 
-log = logging.getLogger("markwatch.marketplace")
+log = logging.getLogger("demo_marketplace")
 
 
 class _Server(uvicorn.Server):

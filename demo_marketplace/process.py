@@ -17,7 +17,7 @@ from collections import deque
 from pathlib import Path
 from threading import Thread
 
-from markwatch.marketplace.catalogue import PLATFORMS
+from demo_marketplace.catalogue import PLATFORMS
 
 
 class MarketplaceError(RuntimeError):
@@ -75,7 +75,7 @@ def _drain(stream, tail: deque[str]) -> None:
 def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
                       api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
                       host: str = "127.0.0.1") -> MarketplaceProcess:
-    """Start ``python -m markwatch.marketplace`` and return once it printed READY.
+    """Start ``python -m demo_marketplace`` and return once it printed READY.
 
     ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
     Raises :class:`MarketplaceError` with the child's stderr tail if it dies or times out.
@@ -85,7 +85,7 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
         os.close(fd)
         labels_out = name
     labels_path = Path(labels_out)
-    cmd = [sys.executable, "-m", "markwatch.marketplace", "--listings", str(listings), "--seed", str(seed),
+    cmd = [sys.executable, "-m", "demo_marketplace", "--listings", str(listings), "--seed", str(seed),
            "--api-rate", str(api_rate), "--api-burst", str(api_burst), "--host", host,
            "--labels-out", str(labels_path)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",

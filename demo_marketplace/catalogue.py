@@ -6,7 +6,7 @@ know for each one what a correct spider extracts and what a correct matcher flag
 is the matcher's training set, so variety beats volume. Same ``n`` + ``seed`` + register → the
 same catalogue, byte for byte (``random.Random(seed)`` only; no global random, no ``hash()``).
 
-CLI: ``python -m markwatch.marketplace.catalogue --listings N --seed S --out FILE.jsonl`` writes
+CLI: ``python -m demo_marketplace.catalogue --listings N --seed S --out FILE.jsonl`` writes
 CONTRACTS §4b labelled listings with placeholder base URLs (http://bazaar.invalid, …).
 """
 
@@ -148,7 +148,7 @@ def load_demo_register(path: str | Path | None = None) -> Register:
 
 def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None = None) -> Catalogue:
     """Generate ``n`` listings deterministically from ``seed`` and ``register`` (demo register if None)."""
-    from markwatch.marketplace.generator import Generator
+    from demo_marketplace.generator import Generator
 
     if n < 1:
         raise ValueError(f"a catalogue needs at least 1 listing, got n={n}")
@@ -159,7 +159,7 @@ def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None =
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m markwatch.marketplace.catalogue",
+        prog="python -m demo_marketplace.catalogue",
         description="Write the demo marketplace's catalogue as CONTRACTS §4b labelled listings "
         "(placeholder base URLs http://bazaar.invalid etc.), e.g. as matcher training data.",
     )

@@ -2,18 +2,18 @@
 
 Why a module: GI labels hinge on where the goods come from (inside/outside the protected region,
 unknown), special-mark labels on who sells (licensed or not); each method encodes one such rule of
-docs/labelling.md. :class:`markwatch.marketplace.generator.Generator` mixes these in.
+docs/labelling.md. :class:`demo_marketplace.generator.Generator` mixes these in.
 """
 
 from __future__ import annotations
 
 from pypinyin import lazy_pinyin
 
-from markwatch.marketplace import places as pl
-from markwatch.marketplace import vocab as v
-from markwatch.marketplace.catalogue import Seller
-from markwatch.marketplace.prices import pretty_price
-from markwatch.marketplace.renderings import has_cjk, join_words as _join, mentions, spaced, with_emoji
+from demo_marketplace import places as pl
+from demo_marketplace import vocab as v
+from demo_marketplace.catalogue import Seller
+from demo_marketplace.prices import pretty_price
+from demo_marketplace.renderings import has_cjk, join_words as _join, mentions, spaced, with_emoji
 
 
 class OriginCases:

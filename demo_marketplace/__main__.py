@@ -1,4 +1,4 @@
-"""``python -m markwatch.marketplace``: serve the demo marketplace (docs/marketplace.md).
+"""``python -m demo_marketplace``: serve the demo marketplace (docs/marketplace.md).
 
 Prints ``PLATFORM <name> <url>`` for each platform and then ``READY`` to stdout (flushed); logs go
 to stderr. SIGINT/SIGTERM stop it cleanly.
@@ -13,7 +13,7 @@ import time
 from typing import Sequence
 
 
-def build_parser(prog: str = "python -m markwatch.marketplace") -> argparse.ArgumentParser:
+def build_parser(prog: str = "python -m demo_marketplace") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Serve the demo marketplace: three platforms (bazaar: HTML shop, storefront: JavaScript "
@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_server(args: argparse.Namespace) -> int:
     """Generate the catalogue and serve it until interrupted."""
     from markwatch.config import load_config
-    from markwatch.marketplace.catalogue import generate_catalogue, load_demo_register
-    from markwatch.marketplace.server import serve
+    from demo_marketplace.catalogue import generate_catalogue, load_demo_register
+    from demo_marketplace.server import serve
 
     config = load_config()
     listings = args.listings if args.listings is not None else config.demo_listings
@@ -53,7 +53,7 @@ def run_server(args: argparse.Namespace) -> int:
         raise SystemExit("--listings must be at least 1")
     if args.api_rate < 0 or args.api_burst < 1:
         raise SystemExit("--api-rate must be >= 0 (0 = unlimited) and --api-burst >= 1")
-    log = logging.getLogger("markwatch.marketplace")
+    log = logging.getLogger("demo_marketplace")
     started = time.perf_counter()
     try:
         register = load_demo_register(args.register or config.register or None)
