@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register  # noqa: E402
+from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue  # noqa: E402
+from demo_marketplace.register import read_register  # noqa: E402
 
 
 def main() -> int:
@@ -24,7 +25,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    register = load_demo_register()
+    register = read_register()
     print(f"{'listings':>9} {'generate s':>11} {'listings/s':>11} {'serialise s':>12} {'gen/serialise':>14}")
     for n in args.sizes:
         t = time.perf_counter()

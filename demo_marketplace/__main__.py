@@ -43,7 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_server(args: argparse.Namespace) -> int:
     """Generate the catalogue and serve it until interrupted."""
     from markwatch.config import load_config
-    from demo_marketplace.catalogue import generate_catalogue, load_demo_register
+    from demo_marketplace.catalogue import generate_catalogue
+    from demo_marketplace.register import read_register
     from demo_marketplace.server import serve
 
     config = load_config()
@@ -56,8 +57,8 @@ def run_server(args: argparse.Namespace) -> int:
     log = logging.getLogger("demo_marketplace")
     started = time.perf_counter()
     try:
-        register = load_demo_register(args.register or config.register or None)
-    except (OSError, ValueError) as exc:  # RegisterError is a ValueError naming the right and field
+        register = read_register(args.register or config.register or None)
+    except (OSError, ValueError) as exc:  # RegisterFileError is a ValueError naming the right and field
         raise SystemExit(f"cannot load the register: {exc}\n(fix the file, or leave --register out to use the demo register)")
     catalogue = generate_catalogue(listings, seed, register)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)

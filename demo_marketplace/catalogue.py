@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from demo_marketplace.register import read_register
 from markwatch.contracts import Register
 
 PLATFORMS: tuple[str, ...] = ("bazaar", "storefront", "openmall")
@@ -129,30 +130,13 @@ class Catalogue:
         return count
 
 
-def load_demo_register(path: str | Path | None = None) -> Register:
-    """The register to generate from: ``matchers.register.load_register`` when available."""
-    try:
-        from matchers.register import load_register
-    except ImportError:
-        load_register = None
-    if load_register is not None:
-        loaded = load_register(path) if path else load_register()
-        if isinstance(loaded, Register):
-            return loaded
-    import yaml
-
-    default = Path(__file__).resolve().parents[2] / "matchers" / "data" / "demo_register.yaml"
-    with open(path or default, encoding="utf-8") as fh:
-        return Register.model_validate(yaml.safe_load(fh))
-
-
 def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None = None) -> Catalogue:
     """Generate ``n`` listings deterministically from ``seed`` and ``register`` (demo register if None)."""
     from demo_marketplace.generator import Generator
 
     if n < 1:
         raise ValueError(f"a catalogue needs at least 1 listing, got n={n}")
-    gen = Generator(register or load_demo_register(), random.Random(seed))
+    gen = Generator(register or read_register(), random.Random(seed))
     entries = gen.generate(n)
     return Catalogue(n=n, seed=seed, entries=entries, sellers=gen.sellers)
 
@@ -170,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.listings < 1:
         parser.error("--listings must be at least 1")
-    catalogue = generate_catalogue(args.listings, args.seed, load_demo_register(args.register))
+    catalogue = generate_catalogue(args.listings, args.seed, read_register(args.register))
     count = catalogue.write_labels(args.out)
     print(f"wrote {count} labelled listings to {args.out}", file=sys.stderr)
     return 0

@@ -11,16 +11,17 @@ from collections import Counter
 
 import pytest
 
-from markwatch.contracts import LabelledListing
-from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue, load_demo_register
+from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue
 from demo_marketplace.generator import CASE_SHARE, PRICE_DEPENDENT
 from demo_marketplace.renderings import mentions
+from demo_marketplace.register import read_register
 from demo_marketplace.vocab import COUNTERFEIT_WORDS, VAGUE_ORIGINS
+from markwatch.contracts import LabelledListing
 
 
 @pytest.fixture(scope="module")
 def register():
-    return load_demo_register()
+    return read_register()
 
 
 @pytest.fixture(scope="module")
