@@ -53,6 +53,9 @@ class Config:
     cache_dir: str = ""
     """Where tables derived from the register and the word lists are kept between runs (they take
     seconds to build); empty = $XDG_CACHE_HOME/markwatch or ~/.cache/markwatch; "off" = never."""
+    store_url: str = ""
+    """The lead store (CONTRACTS §9): empty = the embedded SQLite store in data_dir;
+    http(s)://HOST:PORT = an OpenSearch / Elasticsearch node (env MARKWATCH_STORE_URL)."""
 
 
 def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
