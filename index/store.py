@@ -147,10 +147,14 @@ class IndexCounts:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    problems: tuple[tuple[int, str], ...] = ()
+    """Why each skipped lead was skipped: (its 0-based position in the ``add_leads`` input, reason),
+    so a caller can print "line N: reason"."""
 
     def __add__(self, other: "IndexCounts") -> "IndexCounts":
         return IndexCounts(self.read + other.read, self.new + other.new, self.updated + other.updated,
-                           self.unchanged + other.unchanged, self.skipped + other.skipped)
+                           self.unchanged + other.unchanged, self.skipped + other.skipped,
+                           self.problems + other.problems)
 
 
 @dataclass(frozen=True)

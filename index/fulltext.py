@@ -1,0 +1,94 @@
+"""CJK-aware full text for the SQLite store: text → index tokens, and a user's query → FTS5 MATCH.
+
+Why tokenise in Python (and not FTS5's ``trigram`` tokenizer): CONTRACTS §9 wants a Chinese word
+of two characters found inside a longer run (耐克 in 正品耐克运动鞋). Chinese is written without
+spaces, so ``unicode61`` sees the whole run as one token, and ``trigram`` cannot look up fewer than
+three characters — even sqlean's SQLite 3.50 answers a two-character MATCH with nothing and a
+two-character LIKE with a full scan. So we do what Lucene's / OpenSearch's ``cjk`` analyzer does
+(the other backend's analyzer, so both agree on what matches):
+
+* text is NFKC-folded (full-width ＮＩＫＥ → NIKE, ideographic space → space) and case-folded;
+* a run of CJK characters (Han, kana, hangul) becomes its overlapping bigrams, 正品耐克 → 正品 品耐
+  耐克, plus its last character alone (see below); a run of one character is that character;
+* any other run of letters and digits is one word (``nike``, ``53``); everything else separates.
+
+The tokens go, space-separated, into an FTS5 table with the ``ascii`` tokenizer (it splits only on
+ASCII spaces and punctuation, so every token we made arrives whole, whatever Unicode version the
+CJK character is from). A query is tokenised the same way: each CJK run of two or more characters
+becomes the *phrase* of its bigrams (耐克运动鞋 = "耐克 克运 运动 动鞋", consecutive positions), a
+word is that word, and all parts must be found (AND), each within one field. A one-character CJK
+query is a prefix query ("克"*): the extra last-character token of every run makes each character
+of the text the first character of some token, so 克 is found in 耐克 too.
+
+Measured on 100k demo-style titles (see the report in index/sqlite_store.py): tokenising costs
+≈6 µs per listing, and the index is ≈1.9 tokens per CJK character.
+
+Consequences: "耐 克" (space between) does not contain the word 耐克 — no bigram crosses a
+separator; traditional characters are not folded to simplified (neither does the ``cjk``
+analyzer); Latin words match whole words only (nike, not nik).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Han (BMP + extension blocks), CJK compatibility ideographs, kana, hangul syllables.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_SPLIT = re.compile(f"([{_CJK}]+)")
+_WORD = re.compile(r"[^\W_]+")
+_ASCII_ONLY = re.compile(r"[\x00-\x7f]*")
+
+MAX_FIELD_CHARS = 20_000
+"""Only the first this-many characters of a field are indexed (a huge description is junk or an
+attack; its start is what an analyst would search anyway)."""
+
+
+def _fold(text: str) -> str:
+    if _ASCII_ONLY.fullmatch(text):
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens of ``text`` (see module docstring), in order."""
+    if not text:
+        return []
+    text = _fold(text[:MAX_FIELD_CHARS])
+    out: list[str] = []
+    parts = _CJK_SPLIT.split(text)
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        if i % 2:  # a CJK run
+            out.extend([part[j:j + 2] for j in range(len(part) - 1)])
+            out.append(part[-1])
+        else:
+            out.extend(_WORD.findall(part))
+    return out
+
+
+def index_text(text: str) -> str:
+    """What goes into one FTS5 column: the tokens, space-separated."""
+    return " ".join(tokens(text))
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for a user's query, or None when it holds no searchable word
+    (punctuation only). Every token is double-quoted, so no user text is FTS5 syntax."""
+    text = _fold(query)
+    terms: list[str] = []
+    parts = _CJK_SPLIT.split(text)
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        if i % 2:
+            if len(part) == 1:
+                terms.append(f'"{part}"*')
+            else:
+                terms.append('"' + " ".join(part[j:j + 2] for j in range(len(part) - 1)) + '"')
+        else:
+            terms.extend(f'"{word}"' for word in _WORD.findall(part))
+    if not terms:
+        return None
+    return " AND ".join(terms)

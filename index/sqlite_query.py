@@ -1,0 +1,110 @@
+"""A :class:`~index.store.SearchQuery` as SQL for the SQLite store: filters, keyset page, facets.
+
+Why keyset pagination: ``OFFSET 24950`` makes SQLite walk and drop 24,950 rows, so page 500 would
+cost 500 pages. The cursor instead carries the last row's sort key and id, and the next page
+starts there with an index seek (``score <= :s`` on ``leads_by_score``), so every page costs what
+the first one does. Order: score (or first_seen) descending, ties by id ascending.
+
+Why facets in one statement: the matched leads are computed once (a ``MATERIALIZED`` CTE) and
+each facet is a ``GROUP BY`` over them, glued with ``UNION ALL``; SQLite does the counting, no
+Python loop sees a row.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Sequence
+
+import orjson
+
+from index.fulltext import match_expression
+from index.store import FACET_FIELDS, SearchQuery
+
+FACET_COLUMNS: dict[str, str] = {"right": "right_id", "kind": "kind", "platform": "platform",
+                                 "seller": "seller_name", "province": "province", "status": "status"}
+assert set(FACET_COLUMNS) == set(FACET_FIELDS)
+_SORT_COLUMNS = {"score": "score", "date": "first_seen"}
+_LIST_FILTERS = (("right", "right_id"), ("kind", "kind"), ("platform", "platform"),
+                 ("seller", "seller_name"), ("province", "province"), ("status", "status"))
+NOTHING = "0"  # a WHERE that matches no row
+
+
+def where(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
+    """The WHERE clause (without the keyword) and its parameters for ``query``'s filters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.text.strip():
+        expression = match_expression(query.text)
+        if expression is None:
+            return NOTHING, []
+        clauses.append(f"{alias}.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)")
+        params.append(expression)
+    for attribute, column in _LIST_FILTERS:
+        values = _as_list(getattr(query, attribute))
+        if values:
+            clauses.append(f"{alias}.{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    for value, clause in ((query.min_score, "score >= ?"), (query.max_score, "score <= ?"),
+                          (query.since, "first_seen >= ?"), (query.until, "first_seen < ?")):
+        if value is not None:
+            clauses.append(f"{alias}.{clause}")
+            params.append(value)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _as_list(values: Sequence[str] | str) -> list[str]:
+    if isinstance(values, str):  # a single value passed where a sequence was meant
+        return [values] if values else []
+    return [v for v in values if v]
+
+
+def order_by(query: SearchQuery, alias: str = "l") -> str:
+    column = _SORT_COLUMNS[_sort(query)]
+    return f"{alias}.{column} DESC, {alias}.id ASC"
+
+
+def _sort(query: SearchQuery) -> str:
+    if query.sort not in _SORT_COLUMNS:
+        raise ValueError(f"sort must be one of {', '.join(_SORT_COLUMNS)}, not {query.sort!r}")
+    return query.sort
+
+
+def after(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
+    """The keyset condition for ``query.after`` ("" when on the first page)."""
+    if not query.after:
+        return "", []
+    key, last_id = decode_cursor(query.after, _sort(query))
+    column = f"{alias}.{_SORT_COLUMNS[_sort(query)]}"
+    # "key <= ?" alone is what lets SQLite seek in the index; the OR then drops the ties already shown.
+    return f"{column} <= ? AND ({column} < ? OR {alias}.id > ?)", [key, key, last_id]
+
+
+def encode_cursor(sort: str, key: Any, last_id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([sort, key, last_id])).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, key, last_id = orjson.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
+    if cursor_sort != sort:
+        raise ValueError(f"cursor belongs to sort {cursor_sort!r}, the query sorts by {sort!r}")
+    return key, str(last_id)
+
+
+def facets_sql(query: SearchQuery, fields: Sequence[str], size: int) -> tuple[str, list[Any]]:
+    """One statement giving (field, value, count) rows, biggest first per field (ties by value);
+    empty values (a lead with no province) are not a facet value."""
+    unknown = [f for f in fields if f not in FACET_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
+    clause, params = where(query)
+    columns = sorted({FACET_COLUMNS[f] for f in fields})
+    arms = [f"SELECT * FROM (SELECT '{name}', {FACET_COLUMNS[name]}, count(*) AS n FROM matched "
+            f"WHERE {FACET_COLUMNS[name]} != '' GROUP BY {FACET_COLUMNS[name]} ORDER BY n DESC, {FACET_COLUMNS[name]} LIMIT {int(size)})"
+            for name in fields]
+    sql = (f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM leads l WHERE {clause}) "
+           + " UNION ALL ".join(arms))
+    return sql, params

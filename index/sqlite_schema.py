@@ -1,0 +1,100 @@
+"""The SQLite store's tables, indexes and connection settings.
+
+Why these settings: WAL lets searches read while ``markwatch index`` writes, and a killed writer
+leaves only an uncommitted tail that SQLite drops on the next open (nothing half-written is ever
+visible); ``synchronous=NORMAL`` in WAL mode keeps every commit across a process crash (only a
+power cut may lose the last commits, never corrupt the file) at a fraction of FULL's fsyncs.
+
+Why this shape: a lead row carries copies of what it is filtered and faceted by (right kind,
+platform, seller, province, status), so a search is one table plus the full-text table, and each
+facet is one ``GROUP BY`` over the matched rows. Listing text lives once per listing (several
+leads share it) in a contentless FTS5 table keyed by the listing's rowid; ``contentless_delete``
+lets a changed listing replace its tokens. Earlier versions of a listing move to
+``listing_versions``; the current one stays in ``listings``.
+
+The SQLite is sqlean.py's (3.45+; FTS5, ``contentless_delete`` needs 3.43), not the system's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlean as sqlite3
+
+SCHEMA_VERSION = 1
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA temp_store=MEMORY",
+    "PRAGMA cache_size=-131072",  # 128 MiB of page cache
+    "PRAGMA mmap_size=1073741824",
+    "PRAGMA foreign_keys=OFF",
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rights (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS listings (
+    rowid INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
+    body TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+    version_seen TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS listing_versions (
+    rowid INTEGER PRIMARY KEY, listing INTEGER NOT NULL, content_hash TEXT NOT NULL,
+    body TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS listing_versions_by_listing ON listing_versions (listing);
+CREATE TABLE IF NOT EXISTS leads (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, listing INTEGER NOT NULL,
+    url TEXT NOT NULL, right_id TEXT NOT NULL, score REAL NOT NULL, reasons TEXT NOT NULL,
+    reason_codes TEXT NOT NULL, listing_hash TEXT NOT NULL, kind TEXT NOT NULL,
+    platform TEXT NOT NULL, seller_id TEXT NOT NULL, seller_name TEXT NOT NULL,
+    province TEXT NOT NULL, status TEXT NOT NULL, first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC, id);
+CREATE INDEX IF NOT EXISTS leads_by_date ON leads (first_seen DESC, id);
+CREATE INDEX IF NOT EXISTS leads_by_listing ON leads (listing);
+CREATE INDEX IF NOT EXISTS leads_by_right ON leads (right_id);
+CREATE INDEX IF NOT EXISTS leads_by_seller ON leads (platform, seller_id);
+CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status);
+CREATE VIRTUAL TABLE IF NOT EXISTS listing_text USING fts5 (
+    title, description, seller, content='', contentless_delete=1, tokenize='ascii');
+CREATE TABLE IF NOT EXISTS transitions (
+    rowid INTEGER PRIMARY KEY, lead INTEGER NOT NULL, from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, note TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS transitions_by_lead ON transitions (lead);
+CREATE TABLE IF NOT EXISTS evidence (
+    rowid INTEGER PRIMARY KEY, url TEXT NOT NULL, ref TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS evidence_by_url ON evidence (url);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the store at ``path`` with the settings above, schema in place.
+
+    ``isolation_level=None``: the store opens its own transactions (``BEGIN IMMEDIATE``), so a
+    batch is exactly one transaction and no implicit one is left open between calls."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30.0)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version not in (0, SCHEMA_VERSION):
+        conn.close()
+        raise RuntimeError(f"{path} holds store schema {version}; this markwatch knows {SCHEMA_VERSION}")
+    if version == 0:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(SCHEMA):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return conn
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]

@@ -1,0 +1,288 @@
+"""The embedded lead store: :class:`SQLiteStore`, the :class:`~index.store.LeadStore` in one
+SQLite file (the default; no server to set up).
+
+Why SQLite, and which: one file in ``data_dir``, crash-safe transactions, and FTS5 for full text.
+It is sqlean.py's SQLite (3.45+), because the store needs FTS5's ``contentless_delete`` (3.43);
+the system's SQLite is never used.
+
+Writes: one connection writes (a lock serialises threads, SQLite's own lock other processes);
+every :meth:`add_leads` call is one ``BEGIN IMMEDIATE`` … ``COMMIT``, so a process killed in the
+middle of a batch leaves the store as it was before the batch, and re-running the same file adds
+nothing twice (leads are keyed by :func:`~index.store.lead_id`). Layout, settings and full text:
+:mod:`index.sqlite_schema`, :mod:`index.fulltext`; batch planning: :mod:`index.sqlite_write`;
+search SQL: :mod:`index.sqlite_query`.
+
+Bad input: a lead that breaks CONTRACTS §3 (wrong types, title over 10,000 characters, listing
+JSON over 1 MiB, a lone surrogate) is skipped with its reason in ``IndexCounts.problems``.
+
+Sellers: keyed by (platform, seller_id); a listing without a seller id counts under its seller
+name as the id.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import orjson
+import sqlean as sqlite3
+
+from index import sqlite_query as q
+from index.sqlite_schema import connect
+from index.sqlite_write import ListingPlanner, PreparedLead, lookup, plan_leads, prepare, write_leads
+from index.store import (FACET_FIELDS, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
+                         SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
+                         check_transition, listing_hash, utc_now)
+
+_LEAD_COLUMNS = ("l.id, l.url, l.right_id, l.score, l.reasons, l.reason_codes, s.body, l.status, "
+                 "l.first_seen, l.last_seen, l.kind, l.province")
+_CONFIRMED = ("confirmed", "notified", "removed", "rejected", "counter_notice", "still_online")
+"""Statuses a lead reaches only through an analyst's confirmation (a seller's confirmed count)."""
+
+
+class SQLiteStore:
+    """:class:`~index.store.LeadStore` in the SQLite file at ``path`` (created when missing)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self._db = connect(self.path)
+        except (sqlite3.DatabaseError, RuntimeError) as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}; check the path, or move a "
+                             "damaged file away and index again") from exc
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    def __enter__(self) -> "SQLiteStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (all or nothing), holding SQLite's write lock from the start."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path}: cannot start writing ({exc}); another process may hold "
+                                 "the store for longer than 30 s") from exc
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- rights ----------------------------------------------------------------------------------
+    def put_rights(self, rights: Iterable[Mapping[str, Any]]) -> int:
+        from pydantic import ValidationError
+
+        from markwatch.contracts import Right
+
+        rows = []
+        for raw in rights:
+            try:
+                right = Right.model_validate(dict(raw))
+            except ValidationError as exc:
+                raise ValueError(f"right {raw.get('id', '?')!r}: {exc.errors()[0]['msg']}") from exc
+            rows.append((right.id, right.kind, orjson.dumps(right.model_dump(mode="json")).decode()))
+        with self._write() as db:
+            db.executemany("INSERT OR REPLACE INTO rights (id, kind, body) VALUES (?, ?, ?)", rows)
+            db.executemany("UPDATE leads SET kind = ? WHERE right_id = ? AND kind != ?",
+                           [(kind, rid, kind) for rid, kind, _ in rows])
+        return len(rows)
+
+    def get_right(self, right_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT body FROM rights WHERE id = ?", (right_id,))
+        return orjson.loads(rows[0][0]) if rows else None
+
+    # -- listings and leads ----------------------------------------------------------------------
+    def see_listing(self, listing: Mapping[str, Any], seen_at: str | None = None) -> ListingSeen:
+        url = listing.get("url")
+        if not isinstance(url, str) or not url:
+            raise ValueError("a listing needs its url (CONTRACTS §2)")
+        now = seen_at or utc_now()
+        content = dict(listing)
+        content_hash = listing_hash(content)
+        with self._write() as db:
+            planner = ListingPlanner(db, [url])
+            plan = planner.plans[url]
+            known, before = plan.known, plan.db_hash
+            plan.see(content_hash, orjson.dumps(content).decode(), content)
+            planner.write(db, now)
+            db.execute("UPDATE leads SET last_seen = ? WHERE listing = ?", (now, plan.rowid))
+        return ListingSeen(known=known, changed=before != content_hash, content_hash=content_hash)
+
+    def add_leads(self, leads: Iterable[Mapping[str, Any]], seen_at: str | None = None) -> IndexCounts:
+        now = seen_at or utc_now()
+        prepared: list[PreparedLead] = []
+        problems: list[tuple[int, str]] = []
+        read = 0
+        for position, obj in enumerate(leads):
+            read += 1
+            result = prepare(obj)
+            if isinstance(result, str):
+                problems.append((position, result))
+            else:
+                prepared.append(result)
+        if prepared:
+            with self._write() as db:
+                listings = ListingPlanner(db, [lead.url for lead in prepared])
+                plan = plan_leads(db, prepared, listings)
+                listings.write(db, now)
+                write_leads(db, plan, listings, now)
+            counts = plan.counts
+        else:
+            counts = {"new": 0, "updated": 0, "unchanged": 0}
+        return IndexCounts(read=read, skipped=len(problems), problems=tuple(problems), **counts)
+
+    def get(self, lead_id: str) -> StoredLead | None:
+        rows = self._read(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
+                          "WHERE l.id = ?", (lead_id,))
+        return self._stored(rows)[0] if rows else None
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        if query.limit < 0:
+            raise ValueError("limit must be 0 (all) or more")
+        clause, params = q.where(query)
+        keyset, keyset_params = q.after(query)
+        if keyset:
+            clause, params = f"{clause} AND {keyset}", params + keyset_params
+        sql = (f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
+               f"WHERE {clause} ORDER BY {q.order_by(query)}")
+        if query.limit:
+            sql += f" LIMIT {query.limit + 1}"
+        rows = self._read(sql, params)
+        more = bool(query.limit) and len(rows) > query.limit
+        leads = self._stored(rows[:query.limit] if query.limit else rows)
+        cursor = None
+        if more:
+            last = leads[-1]
+            cursor = q.encode_cursor(query.sort, last.score if query.sort == "score" else last.first_seen,
+                                     last.id)
+        return SearchPage(leads=leads, next_cursor=cursor, total=self.count(query))
+
+    def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,
+               size: int = 10) -> dict[str, list[FacetValue]]:
+        result: dict[str, list[FacetValue]] = {name: [] for name in fields}
+        if not fields:
+            return result
+        sql, params = q.facets_sql(query, fields, size)
+        for name, value, count in self._read(sql, params):
+            result[name].append(FacetValue(value, count))
+        return result
+
+    def count(self, query: SearchQuery) -> int:
+        clause, params = q.where(query)
+        return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
+
+    def listing_history(self, url: str) -> list[ListingVersion]:
+        rows = self._read(
+            "SELECT v.content_hash, v.body, v.first_seen, v.last_seen FROM listing_versions v "
+            "JOIN listings s ON s.rowid = v.listing WHERE s.url = ? "
+            "UNION ALL SELECT content_hash, body, version_seen, last_seen FROM listings WHERE url = ?",
+            (url, url))
+        # UNION ALL keeps the arms in order: earlier versions by rowid (the index), then the current.
+        return [ListingVersion(url, h, orjson.loads(body), first, last) for h, body, first, last in rows]
+
+    def _stored(self, rows: list[tuple]) -> list[StoredLead]:
+        leads = [StoredLead(id=r[0], url=r[1], right_id=r[2], score=r[3], reasons=orjson.loads(r[4]),
+                            reason_codes=orjson.loads(r[5]), listing=orjson.loads(r[6]), status=r[7],
+                            first_seen=r[8], last_seen=r[9], kind=r[10], province=r[11]) for r in rows]
+        if leads:
+            urls = list({lead.url for lead in leads})
+            refs: dict[str, list[dict[str, Any]]] = {}
+            with self._lock:
+                for url, ref in lookup(self._db, "SELECT url, ref FROM evidence WHERE url IN ({marks}) "
+                                       "ORDER BY rowid", urls):
+                    refs.setdefault(url, []).append(orjson.loads(ref))
+            for lead in leads:
+                lead.evidence = list(refs.get(lead.url, ()))
+        return leads
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def transition(self, lead_ids: Sequence[str], to_status: str, actor: str, note: str = "",
+                   at: str | None = None) -> list[Transition]:
+        ids = list(dict.fromkeys(lead_ids))
+        when = at or utc_now()
+        if not ids:
+            return []
+        with self._write() as db:
+            found = {i: (rowid, status) for rowid, i, status in
+                     lookup(db, "SELECT rowid, id, status FROM leads WHERE id IN ({marks})", ids)}
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise TransitionError(f"no lead with id {missing[0]!r}" +
+                                      (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            for i in ids:
+                try:
+                    check_transition(found[i][1], to_status)
+                except TransitionError as exc:
+                    raise TransitionError(f"lead {i}: {exc}") from None
+            db.executemany("UPDATE leads SET status = ? WHERE rowid = ?", [(to_status, found[i][0]) for i in ids])
+            db.executemany("INSERT INTO transitions (lead, from_status, to_status, at, actor, note) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           [(found[i][0], found[i][1], to_status, when, actor, note) for i in ids])
+        return [Transition(i, found[i][1], to_status, when, actor, note) for i in ids]
+
+    def history(self, lead_id: str) -> list[Transition]:
+        rows = self._read("SELECT t.from_status, t.to_status, t.at, t.actor, t.note FROM transitions t "
+                          "JOIN leads l ON l.rowid = t.lead WHERE l.id = ? ORDER BY t.rowid", (lead_id,))
+        return [Transition(lead_id, *row) for row in rows]
+
+    # -- evidence --------------------------------------------------------------------------------
+    def add_evidence(self, url: str, ref: Mapping[str, Any]) -> None:
+        """Kept by URL: leads on ``url`` indexed later get the reference too."""
+        body = orjson.dumps(dict(ref)).decode()
+        with self._write() as db:
+            db.execute("INSERT INTO evidence (url, ref) VALUES (?, ?)", (url, body))
+
+    # -- sellers ---------------------------------------------------------------------------------
+    _SELLERS = (
+        "SELECT g.platform, g.seller_id, "
+        " (SELECT seller_name FROM leads x WHERE x.platform = g.platform AND x.seller_id = g.seller_id "
+        "  ORDER BY x.last_seen DESC LIMIT 1), g.leads, g.confirmed, g.takedowns, g.first_seen, g.last_seen, "
+        " (SELECT max(t.at) FROM transitions t JOIN leads y ON y.rowid = t.lead WHERE y.platform = g.platform "
+        "  AND y.seller_id = g.seller_id AND t.to_status = 'confirmed') "
+        "FROM (SELECT platform, seller_id, count(*) AS leads, "
+        f" sum(status IN ({','.join(repr(s) for s in _CONFIRMED)})) AS confirmed, "
+        " sum(status = 'removed') AS takedowns, min(first_seen) AS first_seen, max(last_seen) AS last_seen "
+        " FROM leads WHERE seller_id != '' {where} GROUP BY platform, seller_id HAVING count(*) >= ? "
+        " ORDER BY confirmed DESC, leads DESC, platform, seller_id {limit}) g "
+        "ORDER BY g.confirmed DESC, g.leads DESC, g.platform, g.seller_id")
+
+    def seller(self, platform: str, seller_id: str) -> SellerSummary | None:
+        rows = self._read(self._SELLERS.format(where="AND platform = ? AND seller_id = ?", limit=""),
+                          (platform, seller_id, 1))
+        return SellerSummary(*rows[0]) if rows else None
+
+    def sellers(self, limit: int = 50, min_leads: int = 1) -> list[SellerSummary]:
+        rows = self._read(self._SELLERS.format(where="", limit=f"LIMIT {int(limit)}" if limit else ""),
+                          (min_leads,))
+        return [SellerSummary(*row) for row in rows]
+
+    # -- housekeeping ----------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Commits are durable when each call returns; this also folds the WAL into the file."""
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.execute("PRAGMA optimize")  # refresh the planner's statistics when worth it
+            finally:
+                self._db.close()
+                self._db = None  # type: ignore[assignment]
