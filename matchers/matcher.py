@@ -37,19 +37,31 @@ class Pair:
 
 
 class Matcher:
-    """Judge listings against a register. ``threshold``: leads below it are not returned."""
+    """Judge listings against a register. ``threshold``: leads below it are not returned.
 
-    def __init__(self, register: Register, model: ScoringModel | None = None, threshold: float = 0.5):
+    ``cache_dir``: where the tables derived from the register and the word lists are kept between
+    runs (markwatch.cache; the entry point passes ``markwatch.config.cache_directory(config)``);
+    None builds them in memory. The process-wide tables (normalisation, gazetteer) are loaded here,
+    so that nothing later builds them lazily without the cache."""
+
+    def __init__(self, register: Register, model: ScoringModel | None = None, threshold: float = 0.5,
+                 cache_dir: Path | None = None):
+        from matchers.gazetteer import load_gazetteer
+        from matchers.normalise import load_tables
+
         self.register = register
-        self.compiled: CompiledRegister = compile_register(register)
+        self.cache_dir = cache_dir
+        load_tables(cache_dir)
+        load_gazetteer(cache_dir)
+        self.compiled: CompiledRegister = compile_register(register, cache_dir)
         self._model = model
         self.threshold = threshold
 
     @classmethod
     def from_paths(cls, register: str | Path | None = None, model: str | Path | None = None,
-                   threshold: float = 0.5) -> "Matcher":
+                   threshold: float = 0.5, cache_dir: Path | None = None) -> "Matcher":
         """Load register (None = bundled demo register) and model (None = bundled model)."""
-        return cls(load_register(register), load_model(model), threshold)
+        return cls(load_register(register), load_model(model), threshold, cache_dir)
 
     @property
     def model(self) -> ScoringModel:

@@ -15,9 +15,8 @@ from markwatch.config import Config, cache_directory
 
 
 @pytest.fixture()
-def cache_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(cache, "cache_dir", lambda: tmp_path)
-    return tmp_path
+def cache_in(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
 
 
 class Builds:
@@ -33,55 +32,51 @@ class Builds:
 
 def test_a_second_run_loads_instead_of_building(cache_in: Path) -> None:
     build = Builds()
-    first = cache.cached("t", [b"key"], build)
-    second = cache.cached("t", [b"key"], build)
+    first = cache.cached("t", [b"key"], build, cache_in)
+    second = cache.cached("t", [b"key"], build, cache_in)
     assert build.calls == 1 and first == second
     assert len(list(cache_in.glob("t-*.pickle"))) == 1
 
 
 def test_another_key_builds_again(cache_in: Path) -> None:
     build = Builds()
-    cache.cached("t", [b"register one"], build)
-    assert cache.cached("t", [b"register two"], build)["call"] == [2]
-    assert cache.cached("t", [b"register", b" one"], build)["call"] == [3]  # parts are not just joined
+    cache.cached("t", [b"register one"], build, cache_in)
+    assert cache.cached("t", [b"register two"], build, cache_in)["call"] == [2]
+    assert cache.cached("t", [b"register", b" one"], build, cache_in)["call"] == [3]  # parts are not just joined
 
 
 def test_a_damaged_file_is_rebuilt(cache_in: Path, caplog: pytest.LogCaptureFixture) -> None:
     build = Builds()
-    cache.cached("t", [b"k"], build)
+    cache.cached("t", [b"k"], build, cache_in)
     (path,) = cache_in.glob("t-*.pickle")
     path.write_bytes(b"\x80\x05 not a pickle")
     with caplog.at_level(logging.WARNING, logger="markwatch.cache"):
-        assert cache.cached("t", [b"k"], build)["call"] == [2]
+        assert cache.cached("t", [b"k"], build, cache_in)["call"] == [2]
     assert "unreadable" in caplog.text
-    assert cache.cached("t", [b"k"], build)["call"] == [2]  # and the rebuilt file is good
+    assert cache.cached("t", [b"k"], build, cache_in)["call"] == [2]  # and the rebuilt file is good
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes anywhere")
-def test_an_unwritable_directory_only_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unwritable_directory_only_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    monkeypatch.setattr(cache, "cache_dir", lambda: locked)
     with caplog.at_level(logging.WARNING, logger="markwatch.cache"):
-        assert cache.cached("t", [b"k"], Builds())["table"] == [1, 2, 3]
+        assert cache.cached("t", [b"k"], Builds(), locked)["table"] == [1, 2, 3]
     assert "cannot write" in caplog.text
 
 
-def test_a_cache_path_that_is_a_file_only_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_a_cache_path_that_is_a_file_only_warns(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
-    monkeypatch.setattr(cache, "cache_dir", lambda: blocker / "cache")
     with caplog.at_level(logging.WARNING, logger="markwatch.cache"):
-        assert cache.cached("t", [b"k"], Builds())["table"] == [1, 2, 3]
+        assert cache.cached("t", [b"k"], Builds(), blocker / "cache")["table"] == [1, 2, 3]
     assert "cannot write" in caplog.text
     assert blocker.read_text() == "x"
 
 
 def test_old_files_are_pruned(cache_in: Path) -> None:
     for i in range(cache.KEEP + 3):
-        cache.cached("t", [str(i).encode()], Builds())
+        cache.cached("t", [str(i).encode()], Builds(), cache_in)
     assert len(list(cache_in.glob("t-*.pickle"))) == cache.KEEP
     assert not list(cache_in.glob(".t-*"))  # no temporary file left behind
 
@@ -102,14 +97,14 @@ def test_a_cached_register_matches_like_a_fresh_one(cache_in: Path, monkeypatch:
     listings = [{"url": "u1", "title": "耐可 运动鞋 高仿 zolvexx", "category": "运动鞋", "price": 50.0},
                 {"url": "u2", "title": "阳澄湖镇大闸蟹 礼盒", "ship_from": "安徽 宣城"},
                 {"url": "u3", "title": "小米粥 早餐"}]
-    fresh = Matcher(register).match_many(listings)
+    fresh = Matcher(register, cache_dir=cache_in).match_many(listings)
     assert list(cache_in.glob("compiled-register-*.pickle"))
 
     def no_build(rights: object) -> None:
         raise AssertionError("the register was compiled again instead of loaded")
 
     monkeypatch.setattr("matchers.compiled._compile", no_build)
-    loaded = Matcher(register)
+    loaded = Matcher(register, cache_dir=cache_in)
     assert loaded.compiled.forms and loaded.compiled.rights == list(register.rights)
     assert loaded.match_many(listings) == fresh
     assert {lead["right_id"] for lead in fresh[0]} >= {"tm-nike", "tm-x"}
@@ -118,7 +113,57 @@ def test_a_cached_register_matches_like_a_fresh_one(cache_in: Path, monkeypatch:
 def test_a_build_says_so_once(cache_in: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The first run is slower (it builds the tables): the log says why, and later runs stay quiet."""
     with caplog.at_level(logging.INFO, logger="markwatch.cache"):
-        cache.cached("compiled-register", [b"k"], Builds())
-        cache.cached("compiled-register", [b"k"], Builds())
+        cache.cached("compiled-register", [b"k"], Builds(), cache_in)
+        cache.cached("compiled-register", [b"k"], Builds(), cache_in)
     built = [r.getMessage() for r in caplog.records if "built" in r.getMessage()]
     assert len(built) == 1 and "compiled register" in built[0] and str(cache_in) in built[0]
+
+
+def test_no_directory_means_no_disk_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller that passes no directory gets the table built, and nothing written anywhere."""
+    monkeypatch.chdir(tmp_path)
+    build = Builds()
+    assert [cache.cached("t", [b"k"], build, None)["call"] for _ in range(2)] == [[1], [2]]
+    assert not list(tmp_path.rglob("*.pickle"))
+
+
+def test_the_callers_configuration_reaches_the_cache(tmp_path: Path) -> None:
+    """The directory comes from the configuration the caller loaded, overrides included (it used to
+    come from a hidden load_config() of its own, which never saw them)."""
+    from markwatch.config import load_config
+    from matchers.matcher import Matcher
+    from matchers.register import load_register
+
+    chosen = tmp_path / "chosen"
+    config = load_config(environ={"MARKWATCH_CACHE_DIR": str(tmp_path / "from-env")}, cache_dir=str(chosen))
+    Matcher(load_register(), cache_dir=cache_directory(config))
+    assert list(chosen.glob("compiled-register-*.pickle"))
+    assert not (tmp_path / "from-env").exists()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_leaves_the_collector_as_it_found_it(cache_in: Path, enabled: bool) -> None:
+    """Loading pauses the collector and restores it, and freezes nothing: moving objects out of the
+    collector's reach for good is for a short command's entry point to decide, never the library
+    (the web service and the routine run for days)."""
+    import gc
+
+    from matchers.batch import match_file
+    from matchers.matcher import Matcher
+    from matchers.register import load_register
+
+    cache.cached("t", [b"k"], Builds(), cache_in)  # built and written
+    matcher = Matcher(load_register(), cache_dir=cache_in)
+    listings = cache_in / "listings.jsonl"
+    listings.write_text('{"url": "u1", "title": "耐克 运动鞋 高仿"}\n', encoding="utf-8")
+    was_enabled = gc.isenabled()
+    frozen = gc.get_freeze_count()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert cache.cached("t", [b"k"], Builds(), cache_in)["call"] == [1]  # loaded
+        Matcher(load_register(), cache_dir=cache_in)  # every table loaded from the cache
+        match_file(matcher, listings, cache_in / "leads.jsonl", workers=1)
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == frozen
+    finally:
+        (gc.enable if was_enabled else gc.disable)()

@@ -130,7 +130,10 @@ class DemoRun:
 
         say("matching listings against the register…")
         t = time.monotonic()
-        matcher = Matcher.from_paths(self.config.register or None, threshold=self.config.match_threshold)
+        from markwatch.config import cache_directory
+
+        matcher = Matcher.from_paths(self.config.register or None, threshold=self.config.match_threshold,
+                                     cache_dir=cache_directory(self.config))
         leads = self.data_dir / "leads.jsonl"
         # One worker: this process has run Scrapy's reactor and Playwright's threads, and forking a
         # multi-threaded process can deadlock the child on a lock held by another thread.

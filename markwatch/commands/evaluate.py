@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from markwatch.cli import UsageError
-    from markwatch.config import load_config
+    from markwatch.config import cache_directory, load_config
     from matchers.evaluation import evaluate, report
     from matchers.listing_io import ListingReader
     from matchers.matcher import Matcher
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(match_threshold=args.threshold)
     try:
         matcher = Matcher.from_paths(args.register or config.register or None, args.model,
-                                     config.match_threshold)
+                                     config.match_threshold, cache_dir=cache_directory(config))
     except (RegisterError, ModelError) as exc:
         raise UsageError(str(exc)) from exc
     rows = []

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from markwatch.cli import UsageError
-    from markwatch.config import load_config
+    from markwatch.config import cache_directory, load_config
     from matchers.matcher import Matcher
     from matchers.model import BUNDLED_MODEL, ModelError, fit
     from matchers.register import RegisterError, load_register
@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config()
     try:
-        matcher = Matcher(load_register(args.register or config.register or None))
+        matcher = Matcher(load_register(args.register or config.register or None),
+                          cache_dir=cache_directory(config))
     except RegisterError as exc:
         raise UsageError(str(exc)) from exc
     records, bad = [], 0
