@@ -26,10 +26,13 @@ import pytest
 # subprocesses; one thread keeps the model tests' time stable (set before anything imports sklearn;
 # subprocesses inherit it).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-# Derived tables (markwatch.cache) go to a directory of this test run, not the user's ~/.cache; the
-# first test to need a table builds it, the rest (and subprocesses, which inherit this) load it.
+# Commands run as subprocesses (they inherit this and load their configuration from it) keep derived
+# tables (markwatch.cache) in a directory of this test run, not the user's ~/.cache: the first builds a
+# table, the rest load it. In-process code gets a cache only where it passes cache_dir itself.
 _CACHE = tempfile.TemporaryDirectory(prefix="markwatch-test-cache-")
 os.environ.setdefault("MARKWATCH_CACHE_DIR", _CACHE.name)
+
+pytest_plugins = ["store_backends"]  # the `store` fixture: one fresh store per backend
 
 MARKETPLACE_LISTINGS = 2000
 MARKETPLACE_SEED = 7
