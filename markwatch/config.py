@@ -56,6 +56,9 @@ class Config:
     store_url: str = ""
     """The lead store (CONTRACTS §9): empty = the embedded SQLite store in data_dir;
     http(s)://HOST:PORT = an OpenSearch / Elasticsearch node (env MARKWATCH_STORE_URL)."""
+    evidence_checkpoint_every: int = 100
+    """The evidence log signs a checkpoint every this many captures (and when it is closed); entries
+    after the last checkpoint are logged but not yet signed (index/evidence/log.py)."""
 
 
 def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -162,6 +165,8 @@ def load_config(
     config = dataclasses.replace(defaults, **coerced)
     if not 0.0 <= config.match_threshold <= 1.0:
         raise ConfigError(f"match_threshold: {config.match_threshold} is outside [0, 1]")
+    if config.evidence_checkpoint_every < 1:
+        raise ConfigError("evidence_checkpoint_every: must be at least 1")
     if config.demo_listings < 1:
         raise ConfigError("demo_listings: must be at least 1")
     return config
