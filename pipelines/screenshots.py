@@ -1,0 +1,165 @@
+"""Full-page screenshots of listing pages in real Chromium: one browser, a few reused tabs.
+
+Why a pool of tabs in one browser: a screenshot is evidence of what a person sees, so it is taken
+in a real Chromium with images on; but a browser per capture (or a tab per capture) costs more CPU
+than the capture itself. One browser is launched on first use (``find_browser`` /
+``chromium_args`` of :mod:`markwatch.config`), ``tabs`` pages are opened once and navigated from
+listing to listing; a capture waits for a free tab, so the pool bounds the browser's load while
+the crawl goes on.
+
+A tab that breaks is replaced; a browser that dies (crashed, killed) fails the captures that were
+in it with :class:`ScreenshotError` and is launched afresh for the next ones (at most
+:data:`MAX_RELAUNCHES` times per pool, so a browser that cannot run fails fast instead of looping).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MAX_RELAUNCHES = 3
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+class ScreenshotError(RuntimeError):
+    """No screenshot could be taken (timeout, browser crash, page error); the message says which."""
+
+
+@dataclass(frozen=True)
+class Shot:
+    png: bytes
+    final_url: str
+    taken_at: str
+    title: str
+    response: dict[str, Any] | None = None
+    """The browser's own navigation response (status, headers, body, request), when asked for."""
+
+
+class ScreenshotPool:
+    """``await pool.shoot(url)``: a full-page PNG of ``url``. Start with :meth:`start`."""
+
+    def __init__(self, tabs: int = 4, timeout: float = 30.0, browser: str = "", user_agent: str | None = None):
+        self.tabs = max(1, tabs)
+        self.timeout_ms = max(1.0, timeout) * 1000
+        self.browser_path = browser
+        self.user_agent = user_agent
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._context: Any = None
+        self._free: asyncio.Queue[Any] | None = None
+        self._lock: asyncio.Lock | None = None
+        self._generation = 0
+        self.relaunches = 0
+        self.shots = 0
+        self.seconds = 0.0
+
+    async def start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self._lock = asyncio.Lock()
+        self._playwright = await async_playwright().start()
+        await self._launch()
+
+    async def _launch(self) -> None:
+        from markwatch.config import chromium_args, find_browser
+
+        path = find_browser(self.browser_path)
+        self._browser = await self._playwright.chromium.launch(
+            headless=True, args=chromium_args(), **({"executable_path": path} if path else {}))
+        self._context = await self._browser.new_context(
+            viewport=VIEWPORT, device_scale_factor=1, **({"user_agent": self.user_agent} if self.user_agent else {}))
+        self._generation += 1
+        self._free = asyncio.Queue()
+        for _ in range(self.tabs):
+            self._free.put_nowait(None)  # a tab is opened when first needed
+
+    @property
+    def alive(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
+
+    async def _relaunch(self, generation: int) -> None:
+        """Start a new browser unless another capture did already (or too many were started)."""
+        assert self._lock is not None
+        async with self._lock:
+            if generation != self._generation or self.alive:
+                return
+            if self.relaunches >= MAX_RELAUNCHES:
+                raise ScreenshotError(f"the browser died {self.relaunches + 1} times; no more screenshots this run")
+            self.relaunches += 1
+            logger.warning("evidence: the browser is gone; starting a new one (%d of %d)", self.relaunches, MAX_RELAUNCHES)
+            with suppress(Exception):
+                await self._browser.close()
+            await self._launch()
+
+    async def shoot(self, url: str, ready_selector: str | None = None, want_response: bool = False) -> Shot:
+        """A full-page screenshot of ``url`` once it has loaded (and ``ready_selector`` is in it).
+
+        ``want_response``: also hand back the HTTP exchange of the navigation (for listings whose
+        crawl response was not noted)."""
+        from playwright.async_api import Error as PlaywrightError
+
+        from index.store import utc_now
+
+        if self._free is None:
+            raise ScreenshotError("the screenshot pool was not started")
+        while True:
+            if not self.alive:
+                await self._relaunch(self._generation)
+            free, generation = self._free, self._generation
+            page = await free.get()
+            if generation == self._generation:
+                break
+            free.put_nowait(None)  # the browser was replaced while we waited: pass the old tab on, retry
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            if page is None or page.is_closed():
+                page = await self._context.new_page()
+            navigation = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
+            response = await _exchange(navigation, utc_now()) if want_response and navigation is not None else None
+            if ready_selector:
+                await page.wait_for_selector(ready_selector, state="attached", timeout=self.timeout_ms)
+            taken_at = utc_now()
+            png = await page.screenshot(full_page=True, type="png", timeout=self.timeout_ms)
+            shot = Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response)
+        except (PlaywrightError, asyncio.TimeoutError) as exc:
+            if page is not None:
+                with suppress(Exception):
+                    await page.close()
+            page = None
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ScreenshotError(f"screenshot of {url} failed: {first_line}") from exc
+        finally:  # back to the queue it came from, so no capture waits forever on a replaced browser
+            free.put_nowait(page if generation == self._generation else None)
+        self.shots += 1
+        self.seconds += loop.time() - started
+        return shot
+
+    async def close(self) -> None:
+        with suppress(Exception):
+            if self._browser is not None:
+                await self._browser.close()
+        with suppress(Exception):
+            if self._playwright is not None:
+                await self._playwright.stop()
+        self._browser = self._playwright = self._context = None
+
+
+async def _exchange(navigation: Any, received_at: str) -> dict[str, Any]:
+    """The navigation's request and response, as :class:`pipelines.notes.ResponseFacts` fields."""
+    request = navigation.request
+    return {
+        "request_method": request.method,
+        "request_headers": tuple((h["name"], h["value"]) for h in await request.headers_array()),
+        "status": navigation.status,
+        "response_headers": tuple((h["name"], h["value"]) for h in await navigation.headers_array()),
+        "body": await navigation.body(),
+        "final_url": navigation.url,
+        "redirects": (),
+        "received_at": received_at,
+    }
