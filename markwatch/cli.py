@@ -24,6 +24,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "match",
     "evaluate",
     "train",
+    "index",
+    "search",
+    "triage",
     "evidence",
 )
 
