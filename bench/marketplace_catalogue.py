@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue  # noqa: E402
+from demo_marketplace.catalogue import generate_catalogue  # noqa: E402
+from demo_marketplace.model import PLACEHOLDER_URLS  # noqa: E402
 from demo_marketplace.register import read_register  # noqa: E402
 
 

@@ -14,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from demo_marketplace.catalogue import Catalogue, Entry
+from demo_marketplace.catalogue import Catalogue
+from demo_marketplace.model import Entry
 from demo_marketplace.site import cut_bytes, image, int_param, json_script, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cart\n"

@@ -1,8 +1,11 @@
-"""The catalogue generator: one builder per ground-truth ``case`` (see docs/labelling.md).
+"""The catalogue generator: one case writer per ground-truth ``case`` (see docs/labelling.md).
 
-Why one builder per case: each case encodes one rule of the labelling policy (e.g. plain mark +
+Why one writer per case: each case encodes one rule of the labelling policy (e.g. plain mark +
 price below 40 % of reference = counterfeit; an accessory "适用于 iPhone" = referential), so the
-ground truth is correct by construction and each rule can be read in one place.
+ground truth is correct by construction and each rule can be read in one place. The writers live
+in ``cases_ordinary``/``cases_trademark``/``cases_origin``/``cases_special`` as functions of a
+:class:`~demo_marketplace.context.CaseContext`; this module mixes them in the shares below, places
+the listings on the platforms and decides which pages are served broken.
 """
 
 from __future__ import annotations
@@ -10,17 +13,11 @@ from __future__ import annotations
 import random
 from typing import Callable
 
-import opencc
-from pypinyin import lazy_pinyin
-
-from markwatch.contracts import Register
-from demo_marketplace import places as pl
+from demo_marketplace import cases_ordinary, cases_origin, cases_special, cases_trademark
 from demo_marketplace import vocab as v
-from demo_marketplace.cases_origin import OriginCases
-from demo_marketplace.cases_trademark import TrademarkCases
-from demo_marketplace.catalogue import SERVED_AS_SHARE, Entry, Seller
-from demo_marketplace.prices import pretty_price
-from demo_marketplace.renderings import MarkForms, build_forms, join_words as _join, mentions
+from demo_marketplace.context import CaseContext, CaseWriter
+from demo_marketplace.model import SERVED_AS_SHARE, Entry, Seller
+from markwatch.contracts import Register
 
 # Share of each case in the catalogue (sums to 1). Unrelated goods ≈ 45 %.
 CASE_SHARE: dict[str, float] = {
@@ -37,150 +34,20 @@ HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "</l
            "<b>爆款</b>", "Tom & Jerry 联名", "<iframe src=//evil.invalid>"]
 _PLATFORM_ID = {"bazaar": lambda k: str(100001 + k), "storefront": lambda k: f"sf{k + 1:06d}",
                 "openmall": lambda k: f"om{k + 1:07d}"}
+# Case name → its writer, from the modules that declare them (each names the cases it writes;
+# tests/test_marketplace_catalogue.py checks that every case of CASE_SHARE has exactly one).
+WRITERS: dict[str, CaseWriter] = {
+    **cases_ordinary.CASES, **cases_trademark.CASES, **cases_origin.CASES, **cases_special.CASES,
+}
 
 
-class Generator(TrademarkCases, OriginCases):
-    """Holds the random stream, the register indexes and the seller pools while generating."""
+class Generator:
+    """Mixes the case writers over one :class:`CaseContext` (random stream, register indexes, sellers)."""
 
     def __init__(self, register: Register, rng: random.Random) -> None:
         self.rng = rng
-        self.rights = {r.id: r for r in register.rights}
-        self.all_names = sorted({name for r in register.rights for name in r.all_names})
-        s2t = self._s2t = opencc.OpenCC("s2tw")
-        self.forms: dict[str, MarkForms] = {
-            r.id: build_forms(r, s2t, lazy_pinyin) for r in register.rights if r.kind == "trademark"
-        }
-        self.tm = [rid for rid in v.TM_GOODS if rid in self.rights]
-        self.tm_well_known = [rid for rid in self.tm if self.rights[rid].well_known]
-        self.gi = [rid for rid in v.GI_GOODS if rid in self.rights and self.rights[rid].regions]
-        self.gi_official = [rid for rid in self.gi if self.rights[rid].authorized_sellers]
-        self.sm = [r.id for r in register.rights if r.kind == "special_mark"]
-        self.sm_family: dict[str, list[str]] = {}
-        for rid in self.sm:
-            self.sm_family.setdefault(self.rights[rid].holder, []).append(rid)
-        self.sellers: dict[str, Seller] = {}
-        self.official: dict[str, Seller] = {}
-        self._pool: dict[str, list[Seller]] = {"ordinary": [], "shady": []}
-        self._cum: dict[str, list[float]] = {}
-        self._farms: dict[str, list[Seller]] = {}
-        self._homes: dict[str, pl.Place] = {}
-        self._inside = {rid: pl.places_inside(self.rights[rid].regions) for rid in self.gi}
-        self._outside = {rid: pl.places_outside(self.rights[rid].regions) for rid in self.gi}
-        self._safe_vocab()
-        self._desc_tails = self._make_desc_tails()
-        self.builders: dict[str, Callable[[], dict]] = {
-            name: getattr(self, "_" + name) for name in CASE_SHARE
-        }
-
-    # ------------------------------------------------------------------ sellers
-    def _make_pools(self, n: int) -> None:
-        rng = self.rng
-        for kind, size in (("ordinary", max(40, n // 15)), ("shady", max(12, n // 80))):
-            for _ in range(size):
-                trade = rng.choice(v.SELLER_TRADES)
-                name = rng.choice(v.SELLER_HEADS) + rng.choice(v.SELLER_HEADS) + trade + rng.choice(v.SELLER_TAILS)
-                home = rng.choice(pl.HUB_PLACES if kind == "shady" and rng.random() < 0.7 else pl.GENERAL_PLACES)
-                self._pool[kind].append(self._add_seller(name, home, kind))
-            # Zipf-like weights: a few sellers carry many listings (repeat infringers).
-            total, cum = 0.0, []
-            for k in range(size):
-                total += 1.0 / (k + 1) ** (1.1 if kind == "shady" else 0.6)
-                cum.append(total)
-            self._cum[kind] = cum
-        for r in self.rights.values():
-            for name in r.authorized_sellers:
-                if name not in self.official:
-                    home = rng.choice([p for p in pl.GENERAL_PLACES if p not in pl.HUB_PLACES])
-                    self.official[name] = self._add_seller(name, home, "official")
-
-    def _add_seller(self, name: str, home: pl.Place | None, kind: str) -> Seller:
-        sid = f"s{1000 + len(self.sellers)}"
-        seller = Seller(id=sid, name=name, location=pl.format_place(home, self.rng) if home else "", kind=kind)
-        self.sellers[sid] = seller
-        if home:
-            self._homes[sid] = home
-        return seller
-
-    def _seller(self, kind: str) -> Seller:
-        return self.rng.choices(self._pool[kind], cum_weights=self._cum[kind])[0]
-
-    def _farm(self, place: pl.Place, kind: str = "") -> Seller:
-        """A farm or trader at ``place`` selling goods of ``kind`` (reused: one farm, several listings)."""
-        key = place.path + "|" + kind
-        farms = self._farms.setdefault(key, [])
-        if len(farms) < 2 or (len(farms) < 8 and self.rng.random() < 0.3):
-            tails = v.FARM_TAILS + v.FARM_TAILS_BY_KIND.get(kind, []) * 2
-            name = self.rng.choice(v.SURNAMES) + self.rng.choice(["记", "家", "氏", "师傅"]) + self.rng.choice(tails)
-            farms.append(self._add_seller(name, place, "farm"))
-        return self.rng.choice(farms)
-
-    def _ship_from(self, seller: Seller) -> str:
-        r = self.rng.random()
-        home = self._homes.get(seller.id)
-        if r < 0.04 or home is None:
-            return ""
-        if r < 0.06:
-            return self.rng.choice(v.VAGUE_ORIGINS)
-        if r < 0.10:
-            return pl.format_place(self.rng.choice(pl.GENERAL_PLACES), self.rng)
-        return pl.format_place(home, self.rng)
-
-    # ------------------------------------------------------------------ helpers
-    def _adj(self) -> str:
-        return self.rng.choice(v.ADJECTIVES)
-
-    def _sell(self) -> str:
-        return self.rng.choice(v.SELL_WORDS)
-
-    def _desc(self, *specific: str, claims: bool = False) -> str:
-        rng = self.rng
-        parts = [s for s in specific if s]
-        parts.append(rng.choice(self._desc_tails))
-        if claims:
-            parts.insert(-1, rng.choice(v.CLAIM_WORDS) + "。")
-        return "".join(parts)
-
-    def _make_desc_tails(self, count: int = 1500) -> list[str]:
-        """Generic description sentences, pre-combined once: one choice per listing instead of six."""
-        rng = self.rng
-        return ["".join(rng.sample(v.GENERIC_DESC, rng.randint(1, 3)) + rng.sample(v.SERVICE, rng.randint(1, 3)))
-                for _ in range(count)]
-
-    def _ref(self, rid: str, mult: float) -> float:
-        return (self.rights[rid].reference_price or 299.0) * mult
-
-    # ------------------------------------------------------------------ unrelated goods
-    def _safe_vocab(self) -> None:
-        """Ordinary-goods vocabulary with every part free of protected names (checked once, not per listing).
-
-        Parts are joined with spaces, so a name cannot form across two parts.
-        """
-        def clean(text: str) -> bool:
-            return not mentions(text, self.all_names)
-
-        self._u_goods = [u for u in v.UNRELATED if clean(u[0].replace("{a}", " ").replace("{s}", " "))]
-        self._u_adj = [a for a in v.ADJECTIVES if clean(a)]
-        self._u_sell = [w for w in v.SELL_WORDS if clean(w)]
-        self._u_sizes = {slug: [x for x in sizes if clean(x)] or [""] for slug, sizes in v.SIZES_BY_SLUG.items()}
-        self._u_brands = {slug: [b for b in brands if clean(b)] for slug, brands in v.BRANDS_BY_SLUG.items()}
-
-    def _brand_for(self, slug: str) -> str:
-        brands = self._u_brands.get(slug)
-        return self.rng.choice(brands) if brands and self.rng.random() < 0.5 else self.rng.choice(v.NO_BRAND)
-
-    def _unrelated(self) -> dict:
-        rng = self.rng
-        phrase, slug, lo, hi = rng.choice(self._u_goods)
-        size = rng.choice(self._u_sizes.get(slug, [""]))
-        sell = self._u_sell
-        title = _join(rng.choice(sell) if rng.random() < 0.5 else "", phrase.format(a=rng.choice(self._u_adj), s=size),
-                      rng.choice(sell))
-        brand = self._brand_for(slug)
-        if brand not in v.NO_BRAND and rng.random() < 0.4:
-            title = f"{brand} {title}"
-        seller = self._seller("ordinary" if rng.random() < 0.9 else "shady")
-        return dict(title=title, slug=slug, price=pretty_price(rng.uniform(lo, hi)), seller=seller, brand=brand,
-                    infringes=[], case="unrelated", description=self._desc())
+        self.ctx = CaseContext.build(register, rng)
+        self.sellers = self.ctx.sellers
 
     # ------------------------------------------------------------------ assembly
     def _case_list(self, n: int) -> list[str]:
@@ -196,20 +63,20 @@ class Generator(TrademarkCases, OriginCases):
 
     def generate(self, n: int) -> list[Entry]:
         rng = self.rng
-        self._make_pools(n)
+        self.sellers.make_pools(n, self.ctx.rights.values())
         counters = {p: 0 for p in _PLATFORM_ID}
         entries: list[Entry] = []
         for case in self._case_list(n):
             try:
-                row = self.builders[case]()
+                row = WRITERS[case](self.ctx)
             except IndexError:  # a smaller register has no right this case needs: ordinary goods instead
-                row = self._unrelated()
+                row = cases_ordinary.unrelated(self.ctx)
             r = rng.random()
             platform = "bazaar" if r < 0.4 else "storefront" if r < 0.7 else "openmall"
             lid = _PLATFORM_ID[platform](counters[platform])
             counters[platform] += 1
             seller: Seller = row["seller"]
-            ship = row["ship_from"] if "ship_from" in row else self._ship_from(seller)
+            ship = row["ship_from"] if "ship_from" in row else self.sellers.ship_from(seller)
             images = [f"/static/img/{lid}-{k}.png" for k in range(1, rng.randint(1, 4) + 1)]
             description = row["description"]
             if rng.random() < 0.7:

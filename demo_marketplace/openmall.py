@@ -16,12 +16,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from demo_marketplace.catalogue import Catalogue, Entry
+from demo_marketplace.catalogue import Catalogue
+from demo_marketplace.hit_counter import HITS_PATH
+from demo_marketplace.model import Entry
 from demo_marketplace.site import TokenBucket, cut_bytes, image, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /api/v1/private/\n"
 MAX_LIMIT = 100
-UNLIMITED = ("/robots.txt", "/__hits", "/static/")
+UNLIMITED = ("/robots.txt", HITS_PATH, "/static/")
 
 
 def encode_cursor(offset: int, q: str) -> str:

@@ -17,7 +17,7 @@ from collections import deque
 from pathlib import Path
 from threading import Thread
 
-from demo_marketplace.catalogue import PLATFORMS
+from demo_marketplace.model import PLATFORMS
 
 
 class MarketplaceError(RuntimeError):

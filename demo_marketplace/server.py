@@ -19,9 +19,10 @@ from pathlib import Path
 import uvicorn
 
 from demo_marketplace.bazaar import build_bazaar
-from demo_marketplace.catalogue import PLATFORMS, Catalogue
+from demo_marketplace.catalogue import Catalogue
+from demo_marketplace.hit_counter import HitCounter
+from demo_marketplace.model import PLATFORMS
 from demo_marketplace.openmall import build_openmall
-from demo_marketplace.site import HitCounter
 from demo_marketplace.storefront import build_storefront
 
 log = logging.getLogger("demo_marketplace")

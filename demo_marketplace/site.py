@@ -1,4 +1,4 @@
-"""What the three demo platforms share: hit counting, rate limiting, templates, images, responses.
+"""What the three demo platforms share: rate limiting, templates, images, responses.
 
 Why here: each platform module then only says what it serves. Everything is O(1) per request
 (dict lookups, pre-sorted lists) so the server is never the bottleneck of a crawl benchmark.
@@ -10,14 +10,12 @@ import json
 import struct
 import time
 import zlib
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import PlainTextResponse, Response
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -39,23 +37,6 @@ def json_script(data: Any) -> str:
     """JSON for a <script> block: no '<', '>' or '&' can close the script or open a tag."""
     text = json.dumps(data, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class HitCounter:
-    """ASGI wrapper counting every requested path (query excluded); served at ``/__hits``."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.hits: Counter[str] = Counter()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path = scope["path"]
-            self.hits[path] += 1
-            if path == "/__hits":
-                await JSONResponse(dict(self.hits))(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 class TokenBucket:

@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from demo_marketplace.catalogue import Catalogue, Entry
+from demo_marketplace.catalogue import Catalogue
+from demo_marketplace.model import Entry
 from demo_marketplace.site import STATIC, image, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /internal/\n"

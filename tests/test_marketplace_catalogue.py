@@ -11,10 +11,12 @@ from collections import Counter
 
 import pytest
 
-from demo_marketplace.catalogue import PLACEHOLDER_URLS, generate_catalogue
-from demo_marketplace.generator import CASE_SHARE, PRICE_DEPENDENT
-from demo_marketplace.renderings import mentions
+from demo_marketplace import cases_ordinary, cases_origin, cases_special, cases_trademark
+from demo_marketplace.catalogue import generate_catalogue
+from demo_marketplace.generator import CASE_SHARE, PRICE_DEPENDENT, WRITERS
+from demo_marketplace.model import PLACEHOLDER_URLS
 from demo_marketplace.register import read_register
+from demo_marketplace.renderings import mentions
 from demo_marketplace.vocab import COUNTERFEIT_WORDS, VAGUE_ORIGINS
 from markwatch.contracts import LabelledListing
 
@@ -210,3 +212,10 @@ def test_a_small_register_still_yields_a_consistent_catalogue(register) -> None:
     assert len(cat.entries) == 400
     assert {rid for e in cat.entries for rid in e.infringes} == keep
     assert not any(e.case in ("sm_unlicensed", "sm_official") for e in cat.entries)
+
+
+def test_every_case_has_exactly_one_writer() -> None:
+    declared = [name for module in (cases_ordinary, cases_trademark, cases_origin, cases_special) for name in module.CASES]
+    assert len(declared) == len(set(declared)), "a case is written by two modules"
+    assert set(WRITERS) == set(CASE_SHARE) == set(declared)
+    assert all(WRITERS[name].__name__ == name for name in WRITERS)  # each writer is named for its case

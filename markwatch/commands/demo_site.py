@@ -10,8 +10,6 @@ import argparse
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    from demo_marketplace.__main__ import add_arguments
-
     parser = subparsers.add_parser(
         "demo-site",
         help="serve the demo marketplace (three platforms on loopback) and print their URLs",
@@ -26,6 +24,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add_arguments(parser)
     parser.set_defaults(func=run)
     return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``markwatch demo-site``, shared with ``python -m demo_marketplace``."""
+    parser.add_argument("--listings", type=int, default=None, metavar="N",
+                        help="catalogue size (default: demo_listings from the config, 2000)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S",
+                        help="catalogue seed: same seed, same catalogue (default: demo_seed from the config, 7)")
+    parser.add_argument("--labels-out", default=None, metavar="FILE",
+                        help="write the ground truth as labelled listings (CONTRACTS §4b + served_as) with real URLs")
+    parser.add_argument("--api-rate", type=float, default=200.0, metavar="R",
+                        help="openmall rate limit in requests/s for the whole server; 0 = no limit (default 200)")
+    parser.add_argument("--api-burst", type=int, default=50, metavar="B",
+                        help="openmall token bucket capacity (default 50)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--register", default=None, metavar="FILE",
+                        help="register to generate from (default: the bundled demo register)")
 
 
 def run(args: argparse.Namespace) -> int:
