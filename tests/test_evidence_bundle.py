@@ -3,6 +3,7 @@ machine with no data dir; every kind of tampering with it is caught and named.""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import shutil
@@ -239,9 +240,21 @@ def test_a_lead_without_evidence_is_refused(tmp_path: Path) -> None:
 def test_evidence_refs_from_the_store_are_followed(tmp_path: Path) -> None:
     """A lead whose captures were logged under another URL or lead id is found by its refs."""
     log = EvidenceLog(tmp_path / "data")
-    ref = log.append(capture(4, right_id="tm-other"))
-    lead = dict(stored_lead(40), evidence=[ref.to_json()])
-    lead["url"] = "http://elsewhere.test/"
+    mobile = dataclasses.replace(capture(4), url="http://m.shop.test/item/4", final_url="http://m.shop.test/item/4",
+                                 lead_ids=())
+    ref = log.append(mobile)
+    lead = dict(stored_lead(4), evidence=[ref.to_json()])
     result = export_bundle(log, [lead], tmp_path / "x.wacz")
     log.close()
     assert result.entries == 1
+    report = verify_bundle(tmp_path / "x.wacz")
+    assert report.ok, report.problems  # the lead's own (signed) refs tie it to the capture
+
+    def forge_ref(files: dict[str, bytes]) -> None:
+        row = orjson.loads(files["markwatch/leads.jsonl"])
+        row["evidence"][0]["sha256"]["screenshot"] = "0" * 64
+        files["markwatch/leads.jsonl"] = orjson.dumps(row) + b"\n"
+        relist(files)
+    rewrite(tmp_path / "x.wacz", tmp_path / "y.wacz", forge_ref)
+    found = verify_bundle(tmp_path / "y.wacz").problems
+    assert f"lead {lead['id']}: no capture in the bundle backs it" in found, found

@@ -378,7 +378,10 @@ def _check_leads(data: bytes, entries: list[dict[str, Any]], report: Report) -> 
         label = f"lead {ident or '?'}"
         if lead.get("right_id") is not None and ident != make_lead_id(url, str(lead.get("right_id"))):
             report.problems.append(f"{label}: id is not the id of its url and right_id (the lead was changed)")
-        backing = [e for e in entries if ident in (e.get("lead_ids") or ()) or url in (e.get("url"), e.get("final_url"))]
+        refs = {(r.get("entry"), orjson.dumps(r.get("sha256"), option=orjson.OPT_SORT_KEYS))
+                for r in lead.get("evidence") or () if isinstance(r, dict)}
+        backing = [e for e in entries if ident in (e.get("lead_ids") or ()) or url in (e.get("url"), e.get("final_url"))
+                   or (e.get("index"), orjson.dumps(e.get("sha256"), option=orjson.OPT_SORT_KEYS)) in refs]
         if not backing:
             report.problems.append(f"{label}: no capture in the bundle backs it")
             continue
