@@ -99,8 +99,10 @@ def ref_of(entry: dict[str, Any]) -> EvidenceRef:
 
 
 class EvidenceLog:
-    """Append captures, look them up, sign checkpoints. One object per process; several processes
-    may append to one data dir (each append holds the lock file for its few milliseconds)."""
+    """Append captures, look them up, sign checkpoints. One object per process, used from one
+    thread at a time; several processes may append to one data dir (each append holds the lock
+    file for its few milliseconds). In memory: each entry's line and leaf hash, the tree's
+    complete subtrees, and URL / lead id → entry indexes (entries are parsed when asked for)."""
 
     def __init__(self, data_dir: str | os.PathLike[str], checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
                  lock_timeout: float = 30.0) -> None:
@@ -113,7 +115,6 @@ class EvidenceLog:
         self.lock_timeout = lock_timeout
         self.software = software_name()
         self._lock_fd: int | None = os.open(self.dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-        self._entries: list[dict[str, Any]] = []
         self._leaves: list[bytes] = []
         self._lines: list[bytes] = []
         self.tree = MerkleTree()
@@ -179,7 +180,7 @@ class EvidenceLog:
                 fh.seek(self._log_end)
                 chunk = fh.read(size - self._log_end)
             usable = chunk[: chunk.rfind(b"\n") + 1]
-            line_no = len(self._entries)
+            line_no = len(self._lines)
             for line in usable.splitlines():
                 try:
                     entry = orjson.loads(line)
@@ -205,9 +206,8 @@ class EvidenceLog:
             self._cp_end += len(usable)
 
     def _add_loaded(self, entry: dict[str, Any], line: bytes) -> None:
-        index = len(self._entries)
+        index = len(self._lines)
         leaf = leaf_hash(line)
-        self._entries.append(entry)
         self._leaves.append(leaf)
         self._lines.append(bytes(line))
         self.tree.append(leaf)
@@ -313,7 +313,7 @@ class EvidenceLog:
     # -- reading -------------------------------------------------------------------------------
     @property
     def size(self) -> int:
-        return len(self._entries)
+        return len(self._lines)
 
     @property
     def signed_size(self) -> int:
@@ -334,7 +334,7 @@ class EvidenceLog:
     def entry(self, index: int) -> dict[str, Any]:
         if not 0 <= index < self.size:
             raise EvidenceError(f"the evidence log has {self.size} entries; there is no entry {index}")
-        return dict(self._entries[index])
+        return orjson.loads(self._lines[index])
 
     def entry_line(self, index: int) -> bytes:
         """The entry's bytes as logged (what its leaf hash is computed from)."""
@@ -345,10 +345,10 @@ class EvidenceLog:
 
     def entries_for_url(self, url: str) -> list[dict[str, Any]]:
         """Captures of ``url`` (as listing URL or final URL), oldest first."""
-        return [dict(self._entries[i]) for i in self._by_url.get(url, ())]
+        return [orjson.loads(self._lines[i]) for i in self._by_url.get(url, ())]
 
     def entries_for_lead(self, lead_id: str) -> list[dict[str, Any]]:
-        return [dict(self._entries[i]) for i in self._by_lead.get(lead_id, ())]
+        return [orjson.loads(self._lines[i]) for i in self._by_lead.get(lead_id, ())]
 
     def warc_path(self, name: str) -> Path:
         return self.warc_dir / name
