@@ -30,65 +30,69 @@ analyzer); Latin words match whole words only (nike, not nik).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import unicodedata
 
 # Han (BMP + extension blocks), CJK compatibility ideographs, kana, hangul syllables.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+# A CJK run, or a run of other letters and digits ("_" and everything else separate).
+_RUNS = re.compile(f"([{_CJK}]+)|([^\\W_{_CJK}]+)")
+# The same rules as two patterns (index.search_node_query builds its queries with them).
 _CJK_SPLIT = re.compile(f"([{_CJK}]+)")
 _WORD = re.compile(r"[^\W_]+")
-_ASCII_ONLY = re.compile(r"[\x00-\x7f]*")
 
 MAX_FIELD_CHARS = 20_000
 """Only the first this-many characters of a field are indexed (a huge description is junk or an
 attack; its start is what an analyst would search anyway)."""
+CACHE_TEXT_MAX = 2_000
+"""Texts up to this length are cached: seller names and shop boilerplate repeat across listings."""
 
 
 def _fold(text: str) -> str:
-    if _ASCII_ONLY.fullmatch(text):
-        return text.lower()
-    return unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 def tokens(text: str) -> list[str]:
     """Index tokens of ``text`` (see module docstring), in order."""
-    if not text:
-        return []
-    text = _fold(text[:MAX_FIELD_CHARS])
+    return index_text(text).split()
+
+
+def _index_text(text: str) -> str:
     out: list[str] = []
-    parts = _CJK_SPLIT.split(text)
-    for i, part in enumerate(parts):
-        if not part:
-            continue
-        if i % 2:  # a CJK run
-            out.extend([part[j:j + 2] for j in range(len(part) - 1)])
-            out.append(part[-1])
+    for run, word in _RUNS.findall(_fold(text[:MAX_FIELD_CHARS])):
+        if run:
+            if len(run) > 1:
+                out.append(" ".join(map(operator.add, run, run[1:])))  # overlapping bigrams
+            out.append(run[-1])
         else:
-            out.extend(_WORD.findall(part))
-    return out
+            out.append(word)
+    return " ".join(out)
+
+
+_index_text_cached = functools.lru_cache(maxsize=1 << 16)(_index_text)
 
 
 def index_text(text: str) -> str:
-    """What goes into one FTS5 column: the tokens, space-separated."""
-    return " ".join(tokens(text))
+    """What goes into one FTS5 column: the tokens, space-separated (≈3 µs for a 30-character
+    title; cached for short texts)."""
+    if not text:
+        return ""
+    return _index_text_cached(text) if len(text) <= CACHE_TEXT_MAX else _index_text(text)
 
 
 def match_expression(query: str) -> str | None:
     """The FTS5 MATCH expression for a user's query, or None when it holds no searchable word
     (punctuation only). Every token is double-quoted, so no user text is FTS5 syntax."""
-    text = _fold(query)
     terms: list[str] = []
-    parts = _CJK_SPLIT.split(text)
-    for i, part in enumerate(parts):
-        if not part:
-            continue
-        if i % 2:
-            if len(part) == 1:
-                terms.append(f'"{part}"*')
-            else:
-                terms.append('"' + " ".join(part[j:j + 2] for j in range(len(part) - 1)) + '"')
+    for run, word in _RUNS.findall(_fold(query)):
+        if not run:
+            terms.append(f'"{word}"')
+        elif len(run) == 1:
+            terms.append(f'"{run}"*')
         else:
-            terms.extend(f'"{word}"' for word in _WORD.findall(part))
-    if not terms:
-        return None
-    return " AND ".join(terms)
+            terms.append('"' + " ".join(map(operator.add, run, run[1:])) + '"')
+    return " AND ".join(terms) if terms else None

@@ -5,6 +5,9 @@ leaves only an uncommitted tail that SQLite drops on the next open (nothing half
 visible); ``synchronous=NORMAL`` in WAL mode keeps every commit across a process crash (only a
 power cut may lose the last commits, never corrupt the file) at a fraction of FULL's fsyncs.
 
+JSON (listing bodies, reasons, evidence references) is stored as orjson's UTF-8 bytes (BLOBs): no
+decoding on the bulk path; SQLite's json functions are not used on them.
+
 Why this shape: a lead row carries copies of what it is filtered and faceted by (right kind,
 platform, seller, province, status), so a search is one table plus the full-text table, and each
 facet is one ``GROUP BY`` over the matched rows. Listing text lives once per listing (several

@@ -118,7 +118,7 @@ class SQLiteStore:
             planner = ListingPlanner(db, [url])
             plan = planner.plans[url]
             known, before = plan.known, plan.db_hash
-            plan.see(content_hash, orjson.dumps(content).decode(), content)
+            plan.see(content_hash, orjson.dumps(content), content)
             planner.write(db, now)
             db.execute("UPDATE leads SET last_seen = ? WHERE listing = ?", (now, plan.rowid))
         return ListingSeen(known=known, changed=before != content_hash, content_hash=content_hash)

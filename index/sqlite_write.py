@@ -35,10 +35,10 @@ class PreparedLead:
     url: str
     right_id: str
     score: float
-    reasons: str
-    reason_codes: str
+    reasons: bytes
+    reason_codes: bytes
     listing: dict[str, Any]
-    body: str
+    body: bytes
     content_hash: str
     platform: str
     seller_id: str
@@ -57,17 +57,16 @@ def prepare(obj: Any) -> PreparedLead | str:
     if reason is not None:
         return reason
     try:
-        raw = orjson.dumps(listing)
-        reasons = orjson.dumps(obj["reasons"]).decode()
-        codes = orjson.dumps(obj.get("reason_codes") or []).decode()
+        body = orjson.dumps(listing)
+        reasons = orjson.dumps(obj["reasons"])
+        codes = orjson.dumps(obj.get("reason_codes") or [])
         content_hash = listing_hash(listing)
     except orjson.JSONEncodeError as exc:
         if "surrogates" in str(exc):
             return "text is not valid Unicode (a lone surrogate)"
         return f"cannot be stored as JSON: {exc}"
-    if len(raw) > MAX_LISTING_BYTES:
-        return f"listing is {len(raw):,} bytes of JSON, more than {MAX_LISTING_BYTES:,}"
-    body = raw.decode()
+    if len(body) > MAX_LISTING_BYTES:
+        return f"listing is {len(body):,} bytes of JSON, more than {MAX_LISTING_BYTES:,}"
     seller_name = listing.get("seller_name") or ""
     return PreparedLead(lead_id(obj["url"], obj["right_id"]), obj["url"], obj["right_id"],
                         float(obj["score"]), reasons, codes, listing, body, content_hash,
@@ -101,14 +100,14 @@ class ListingPlan:
     rowid: int
     known: bool
     db_hash: str
-    contents: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    contents: list[tuple[str, bytes, dict[str, Any]]] = field(default_factory=list)
     """Contents different from the stored one, in the order seen (the last becomes current)."""
 
     @property
     def current_hash(self) -> str:
         return self.contents[-1][0] if self.contents else self.db_hash
 
-    def see(self, content_hash: str, body: str, listing: dict[str, Any]) -> None:
+    def see(self, content_hash: str, body: bytes, listing: dict[str, Any]) -> None:
         if content_hash != self.current_hash:
             self.contents.append((content_hash, body, listing))
 
