@@ -19,7 +19,9 @@ from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
 
+from crawler.addon import CONFIG_SETTING
 from crawler.badpages import bad_pages_by_reason
+from markwatch.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -138,15 +140,21 @@ def _job_settings(job: CrawlJob, output: Path, append: bool) -> dict[str, Any]:
 
 def crawl_all(
     jobs: Iterable[CrawlJob],
+    config: Config,
     output_dir: Path | str = ".",
     settings: dict[str, Any] | None = None,
     install_root_handler: bool | None = None,
 ) -> list[CrawlResult]:
     """Run every job concurrently in one CrawlerProcess; return one result per job, in order.
 
-    Raises :class:`CrawlSetupError` before anything starts when a job names an unknown spider."""
+    ``config`` is the configuration the entry point loaded; the Scrapy settings derived from it
+    (crawler/addon.py) sit under ``settings``, which override them for this run.
+    Raises :class:`CrawlSetupError` before anything starts when a job names an unknown spider, and
+    :class:`~markwatch.config.ConfigError` when a spider cannot use the configuration (e.g. the
+    rendered spider and a ``browser`` that is not an executable)."""
     jobs = list(jobs)
     base = project_settings()
+    base.set(CONFIG_SETTING, config, priority="cmdline")
     for key, value in (settings or {}).items():
         base.set(key, value, priority="cmdline")
     loader = SpiderLoader.from_settings(base)

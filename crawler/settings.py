@@ -1,33 +1,54 @@
 """Scrapy settings of markwatch: polite and robust by default.
 
-Why here and only here: ``scrapy crawl`` (via scrapy.cfg), ``markwatch crawl`` and
-``markwatch demo`` all load this module, and every knob an operator may change comes from
-:func:`markwatch.config.load_config` (markwatch.toml / ``MARKWATCH_*``), read once below.
+Why only static defaults here: ``scrapy crawl`` (via scrapy.cfg), ``markwatch crawl`` and
+``markwatch demo`` all load this module, and importing it must read nothing (a bad
+``MARKWATCH_BROWSER`` must not break a crawl that needs no browser). Every knob an operator may
+change is a field of :class:`markwatch.config.Config` (markwatch.toml / ``MARKWATCH_*``), loaded
+once by the entry point and turned into Scrapy settings by the add-on in ``crawler/addon.py``
+(:func:`crawler.addon.settings_from_config`). Those derived settings are not defined here: they
+would override the configuration.
+
+Naming scheme. The ``MARKWATCH_`` prefix belongs to the environment (the configuration) alone; a
+Scrapy setting is named for the component that reads it, the way Scrapy names its own
+(``CLOSESPIDER_*``, ``AUTOTHROTTLE_*``):
+
+- Scrapy's own names where a configuration key sets a Scrapy knob (``user_agent`` → ``USER_AGENT``,
+  ``concurrent_per_domain`` → ``CONCURRENT_REQUESTS_PER_DOMAIN``, ``log_level`` → ``LOG_LEVEL``, …);
+- ``MATCH_*`` for the match pipeline (``MATCH_ENABLED`` ← ``match_enabled``, ``MATCH_REGISTER`` ←
+  ``register``, ``MATCH_THRESHOLD`` ← ``match_threshold``, ``MATCH_CACHE_DIR`` ← ``cache_dir``;
+  per run only: ``MATCH_MODEL``, ``MATCH_LEADS_OUTPUT``);
+- ``RENDERED_*`` for the rendered spider (``RENDERED_BROWSER`` ← ``browser``, checked only when
+  that spider starts its browser; ``RENDERED_CONCURRENCY``);
+- likewise ``EVIDENCE_*`` for the evidence pipeline and ``STORE_*`` for the store pipeline: a new
+  knob is a Config field (documented there), one line in ``settings_from_config``, and read by its
+  component in ``from_crawler`` (raising ``NotConfigured`` to switch itself off);
+- ``CONFIG`` holds the :class:`~markwatch.config.Config` itself (set by the entry point, or loaded
+  by the add-on under ``scrapy crawl``); components read their own settings, not this.
+
+A per-run override is ``markwatch crawl -s NAME=VALUE`` (or ``scrapy crawl -s``), which beats the
+configuration.
 """
 
 from __future__ import annotations
 
-from markwatch.config import chromium_args, find_browser, load_config
-
-_CONFIG = load_config()
+from markwatch.config import chromium_args
 
 BOT_NAME = "markwatch"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-# Who we are and what we may fetch.
-USER_AGENT = _CONFIG.user_agent
+# The configuration, as Scrapy settings (crawler/addon.py): USER_AGENT, the politeness knobs,
+# LOG_LEVEL, MATCH_*, RENDERED_BROWSER.
+ADDONS = {"crawler.addon.ConfigAddon": 0}
+
+# What we may fetch.
 ROBOTSTXT_OBEY = True
 
-# Politeness: a per-domain cap, an optional floor delay and AutoThrottle on top of it.
+# Politeness: a per-domain cap, an optional floor delay and AutoThrottle on top of it (the cap,
+# the delay and AutoThrottle's switch come from the configuration).
 CONCURRENT_REQUESTS = 32
-CONCURRENT_REQUESTS_PER_DOMAIN = _CONFIG.concurrent_per_domain
-DOWNLOAD_DELAY = _CONFIG.download_delay
 DOWNLOAD_TIMEOUT = 30
-AUTOTHROTTLE_ENABLED = _CONFIG.autothrottle
-AUTOTHROTTLE_START_DELAY = max(_CONFIG.download_delay, 0.25)
 AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = float(_CONFIG.concurrent_per_domain)
 
 # Robustness: retries with exponential back-off, and 429/503 retried after Retry-After seconds
 # (Scrapy's RetryMiddleware retries at once and ignores Retry-After; ours extends it).
@@ -50,7 +71,7 @@ SPIDER_MIDDLEWARES: dict[str, int] = {}
 HTTPERROR_ALLOW_ALL = False
 
 # Items: validate → dedupe → match → feed. The match pipeline switches itself off (NotConfigured)
-# unless the Scrapy setting MARKWATCH_MATCH_ENABLED is true (see pipelines/match.py).
+# unless MATCH_ENABLED is true (config match_enabled; see pipelines/match.py).
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
@@ -62,21 +83,19 @@ FEED_EXPORT_ENCODING = "utf-8"
 EXTENSIONS = {"crawler.extensions.ProgressLog": 500}
 PROGRESS_INTERVAL = 15.0
 LOGSTATS_INTERVAL = 60.0
-LOG_LEVEL = _CONFIG.log_level
 # No listening ports from a crawler process.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# Rendering (used by the ``rendered`` spider only, which installs the scrapy-playwright handler):
-# Debian's Chromium when present, Playwright's own otherwise; one browser, a few pages at a time.
-_BROWSER = find_browser(_CONFIG.browser)
+# Rendering (used by the ``rendered`` spider only, which installs the scrapy-playwright handler and
+# adds the browser binary: RENDERED_BROWSER, else Debian's Chromium, else Playwright's own); one
+# browser, a few pages at a time.
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "headless": True,
     # Not needed to read a page: images are never requested (scrapy-playwright routes every
     # request through Python, aborted ones too) and no separate GPU process is started.
     "args": chromium_args("--blink-settings=imagesEnabled=false", "--in-process-gpu"),
-    **({"executable_path": _BROWSER} if _BROWSER else {}),
 }
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4

@@ -2,7 +2,13 @@
 
 Why one place: Scrapy settings, the matcher, the store and the CLI all read their knobs from
 :func:`load_config`, so nothing else in the code base touches ``os.environ`` for configuration,
-and a bad value fails here, once, with a message that names the key.
+and a bad value fails here, once, with a message that names the key (tests/test_config.py scans
+the code base to keep it so).
+
+Loaded once, by the entry point (a command's ``run``; for ``scrapy crawl``, the add-on in
+``crawler/addon.py``), and passed down as a :class:`Config`. Scrapy settings are derived from it
+(``crawler/addon.py``) and spelled without the ``MARKWATCH_`` prefix, which is the environment's
+alone: ``MARKWATCH_MATCH_ENABLED=1`` is configuration, ``-s MATCH_ENABLED=1`` a Scrapy override.
 
 Precedence (lowest first): defaults below < ``markwatch.toml`` (or the file named by
 ``MARKWATCH_CONFIG``) < ``MARKWATCH_<KEY>`` environment variables < explicit overrides.
@@ -43,6 +49,9 @@ class Config:
     """Minimum delay between requests to one domain (seconds)."""
     match_threshold: float = 0.5
     """Leads with a lower score are not written."""
+    match_enabled: bool = False
+    """Flag listings while crawling (the crawl's match pipeline; Scrapy setting MATCH_ENABLED).
+    ``markwatch match`` on a file matches regardless."""
     register: str = ""
     """Register of protected rights; empty = the bundled demo register."""
     demo_listings: int = 2000

@@ -3,26 +3,29 @@
 Why a thin adapter: the matcher is a plain library (``matchers`` never imports Scrapy); this class
 only reads its settings once in ``from_crawler`` and switches itself off with ``NotConfigured`` when
 matching is off, the way Scrapy's own components do. Items pass through unchanged (the listing feed
-stays CONTRACTS §2); leads (§3) go to ``MARKWATCH_LEADS_OUTPUT`` (JSON Lines, optional), to the
+stays CONTRACTS §2); leads (§3) go to ``MATCH_LEADS_OUTPUT`` (JSON Lines, optional), to the
 ``lead_flagged`` signal (for the store and evidence capture) and to the stats.
 
-Settings (defaults from :func:`markwatch.config.load_config`):
-``MARKWATCH_MATCH_ENABLED`` (bool, default False) · ``MARKWATCH_REGISTER`` (path, default config
-``register`` or the bundled demo register) · ``MARKWATCH_MATCH_THRESHOLD`` (float, default config
-``match_threshold``) · ``MARKWATCH_MODEL`` (path, default the bundled model) ·
-``MARKWATCH_LEADS_OUTPUT`` (path, default none).
+Settings (crawler/settings.py names the scheme; crawler/addon.py derives them from the configuration):
+``MATCH_ENABLED`` (bool; config ``match_enabled``, default False) · ``MATCH_REGISTER`` (path; config
+``register``, empty = the bundled demo register) · ``MATCH_THRESHOLD`` (float; config
+``match_threshold``) · ``MATCH_CACHE_DIR`` (config ``cache_dir``; empty = no disk cache) ·
+``MATCH_MODEL`` (path, default the bundled model) · ``MATCH_LEADS_OUTPUT`` (path, default none).
+Each can be overridden for one crawl with ``-s NAME=VALUE``.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from markwatch.config import Config
 from matchers.listing_io import dump_lead
 
 logger = logging.getLogger(__name__)
@@ -39,20 +42,21 @@ class MatchSettings:
     model: str | None
     threshold: float
     leads_output: str | None
+    cache_dir: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> "MatchSettings":
-        from markwatch.config import load_config
-
-        if not settings.getbool("MARKWATCH_MATCH_ENABLED", False):
-            raise NotConfigured("matching is off (set MARKWATCH_MATCH_ENABLED=True to flag while crawling)")
-        config = load_config()
-        threshold = settings.getfloat("MARKWATCH_MATCH_THRESHOLD", config.match_threshold)
+        if not settings.getbool("MATCH_ENABLED", False):
+            raise NotConfigured("matching is off (set match_enabled = true in markwatch.toml, "
+                                "MARKWATCH_MATCH_ENABLED=1, or -s MATCH_ENABLED=1 for one crawl)")
+        threshold = settings.getfloat("MATCH_THRESHOLD", Config().match_threshold)
         if not 0.0 <= threshold <= 1.0:
-            raise NotConfigured(f"MARKWATCH_MATCH_THRESHOLD={threshold} is outside [0, 1]")
-        return cls(register=settings.get("MARKWATCH_REGISTER") or config.register or None,
-                   model=settings.get("MARKWATCH_MODEL") or None, threshold=threshold,
-                   leads_output=settings.get("MARKWATCH_LEADS_OUTPUT") or None)
+            raise NotConfigured(f"MATCH_THRESHOLD={threshold} is outside [0, 1]")
+        cache_dir = settings.get("MATCH_CACHE_DIR") or None
+        return cls(register=settings.get("MATCH_REGISTER") or None,
+                   model=settings.get("MATCH_MODEL") or None, threshold=threshold,
+                   leads_output=settings.get("MATCH_LEADS_OUTPUT") or None,
+                   cache_dir=Path(cache_dir) if cache_dir else None)
 
 
 class MatchPipeline:
@@ -66,7 +70,8 @@ class MatchPipeline:
         self.crawler = crawler
         self.config = config
         try:
-            self.matcher = Matcher.from_paths(config.register, config.model, config.threshold)
+            self.matcher = Matcher.from_paths(config.register, config.model, config.threshold,
+                                              cache_dir=config.cache_dir)
         except (RegisterError, ModelError) as exc:
             raise NotConfigured(f"matching cannot start: {exc}") from exc
         self._out: IO[bytes] | None = None

@@ -15,19 +15,19 @@ from pipelines.match import MatchPipeline, lead_flagged
 
 
 def test_off_by_default_and_on_bad_settings() -> None:
-    with pytest.raises(NotConfigured, match="MARKWATCH_MATCH_ENABLED"):
+    with pytest.raises(NotConfigured, match="MATCH_ENABLED"):
         MatchPipeline.from_crawler(get_crawler(settings_dict={}))
     with pytest.raises(NotConfigured, match="outside"):
-        MatchPipeline.from_crawler(get_crawler(settings_dict={"MARKWATCH_MATCH_ENABLED": True,
-                                                              "MARKWATCH_MATCH_THRESHOLD": 7}))
+        MatchPipeline.from_crawler(get_crawler(settings_dict={"MATCH_ENABLED": True,
+                                                              "MATCH_THRESHOLD": 7}))
     with pytest.raises(NotConfigured, match="does not exist"):
-        MatchPipeline.from_crawler(get_crawler(settings_dict={"MARKWATCH_MATCH_ENABLED": True,
-                                                              "MARKWATCH_REGISTER": "/nonexistent.yaml"}))
+        MatchPipeline.from_crawler(get_crawler(settings_dict={"MATCH_ENABLED": True,
+                                                              "MATCH_REGISTER": "/nonexistent.yaml"}))
 
 
 def test_flags_items_as_they_pass(tmp_path: Path) -> None:
     leads_file = tmp_path / "leads.jsonl"
-    crawler = get_crawler(settings_dict={"MARKWATCH_MATCH_ENABLED": True, "MARKWATCH_LEADS_OUTPUT": str(leads_file)})
+    crawler = get_crawler(settings_dict={"MATCH_ENABLED": True, "MATCH_LEADS_OUTPUT": str(leads_file)})
     pipeline = MatchPipeline.from_crawler(crawler)
     seen: list[dict] = []
 

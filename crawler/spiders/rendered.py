@@ -26,6 +26,7 @@ from crawler.badpages import report_bad_page
 from crawler.items import finish_listing, load_fields
 from crawler.platforms import RenderedPlatform
 from crawler.spiders.base import MarkwatchSpider
+from markwatch.config import find_browser
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 HEAVY_RESOURCES = frozenset({"image", "media", "font"})
@@ -136,6 +137,12 @@ class RenderedSpider(MarkwatchSpider):
         middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # by import path: getwithbase() keys are strings
         settings.set("DOWNLOADER_MIDDLEWARES", {**middlewares, _POOL_MIDDLEWARE: 950}, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
+        # The browser binary, checked here because only this spider starts one: a bad configured
+        # path (MARKWATCH_BROWSER) fails this crawl before it starts, and no other.
+        browser = find_browser(settings.get("RENDERED_BROWSER") or "")
+        if browser:
+            launch = {**settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"), "executable_path": browser}
+            settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", launch, priority="spider")
         # A page that did not render in time (a busy machine) is retried like a network error.
         retry_on = list(settings.getlist("RETRY_EXCEPTIONS"))
         if "playwright.async_api.TimeoutError" not in retry_on:

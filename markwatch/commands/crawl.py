@@ -40,12 +40,14 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from markwatch.cli import UsageError
+    from markwatch.config import load_config
 
     from crawler.platforms import PlatformConfigError, load_platform
     from crawler.runner import CrawlJob, CrawlSetupError, crawl_all, known_spiders, project_settings
 
     if args.max_pages is not None and args.max_pages < 1:
         raise UsageError("--max-pages must be at least 1")
+    config = load_config()
     overrides: dict[str, str] = {}
     for item in args.settings:
         name, sep, value = item.partition("=")
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         settings=overrides,
     )
     try:
-        (result,) = crawl_all([job], output_dir=output.parent)
+        (result,) = crawl_all([job], config, output_dir=output.parent)
     except CrawlSetupError as exc:
         raise UsageError(str(exc)) from exc
     print(result.summary(), file=sys.stderr)

@@ -107,7 +107,8 @@ class DemoRun:
                      output=Path("listings") / f"{platform}.jsonl")
             for platform, spider in DEMO_PLATFORMS.items()
         ]
-        results = crawl_all(jobs, output_dir=self.data_dir, settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False})
+        results = crawl_all(jobs, self.config, output_dir=self.data_dir,
+                            settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False})
         self.step("crawl", t)
         combined = self.data_dir / "listings.jsonl"
         with combined.open("wb") as out:
