@@ -25,10 +25,28 @@ from markwatch.config import Config
 
 logger = logging.getLogger(__name__)
 
-OK_FINISH_REASONS = frozenset({
-    "finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout",
-    "closespider_errorcount", "closespider_pagecount_no_item",
-})
+# What each of Scrapy's finish reasons means for a crawl (the routine alerts on failures, so an
+# unknown reason counts as one). Reasons come from Scrapy's engine (scrapy/core/engine.py) and its
+# CloseSpider extension (scrapy/extensions/closespider.py); tests/test_crawl_runner.py reads them
+# from Scrapy's source, so a reason Scrapy adds or renames fails a test instead of passing silently.
+DONE_REASONS: dict[str, str] = {
+    "finished": "nothing left to fetch (or the --max-pages budget was spent)",
+    "closespider_pagecount": "the page limit we set (CLOSESPIDER_PAGECOUNT) was reached",
+    "closespider_itemcount": "the listing limit we set (CLOSESPIDER_ITEMCOUNT) was reached",
+    "closespider_timeout": "the time limit we set (CLOSESPIDER_TIMEOUT) was reached",
+}
+"""The crawl did what it was asked: all of it, or up to a limit we set."""
+FAILED_REASONS: dict[str, str] = {
+    "closespider_errorcount": "stopped after too many errors in the spider (CLOSESPIDER_ERRORCOUNT)",
+    "closespider_pagecount_no_item": "stalled: pages kept coming without a listing (CLOSESPIDER_PAGECOUNT_NO_ITEM)",
+    "closespider_timeout_no_item": "stalled: no listing for too long (CLOSESPIDER_TIMEOUT_NO_ITEM)",
+    "memusage_exceeded": "stopped for using too much memory (MEMUSAGE_LIMIT_MB)",
+    "start_error": "the spider failed while producing its start requests",
+    "cancelled": "the spider was closed before the end",
+}
+"""The crawl stalled or erred: what it fetched is incomplete for a reason worth an alert."""
+INTERRUPTED_REASON = "shutdown"
+"""Stopped from outside (Ctrl-C, SIGTERM): resumable with the same --resume directory."""
 
 
 class CrawlSetupError(ValueError):
@@ -88,11 +106,14 @@ class CrawlResult:
         abnormally, or fetched no page at all (an unreachable site)."""
         if self.error:
             return self.error
-        if self.finish_reason == "shutdown":
+        reason = self.finish_reason
+        if reason == INTERRUPTED_REASON:
             hint = f"; run again with the same --resume {self.job.jobdir} to continue" if self.job.jobdir else ""
             return f"interrupted before the end{hint}"
-        if self.finish_reason not in OK_FINISH_REASONS:
-            return f"the crawl ended abnormally (finish reason: {self.finish_reason or 'none'})"
+        if reason in FAILED_REASONS:
+            return f"{FAILED_REASONS[reason]} (finish reason: {reason})"
+        if reason not in DONE_REASONS:
+            return f"the crawl ended abnormally (finish reason: {reason or 'none'})"
         if self.pages == 0:
             return "no page could be fetched; check the start URL and that the site is up"
         return ""
