@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -92,7 +93,11 @@ def test_bundle_is_a_wacz_that_standard_tools_read(exported: Path) -> None:
     assert all(infos[n].compress_type == zipfile.ZIP_STORED for n in warcs)  # WACZ: no recompression
 
     package = orjson.loads(files["datapackage.json"])
-    assert package["profile"] == "wacz" and package["wacz_version"] == "1.2.0"
+    # "data-package": the Frictionless profile WACZ packages conform to (frictionless rejects "wacz",
+    # which it reads as the path of a custom profile); resource names in Frictionless's alphabet.
+    assert package["profile"] == "data-package" and package["wacz_version"] == "1.2.0"
+    assert all(re.fullmatch(r"[-a-z0-9._/]+", r["name"]) for r in package["resources"])
+    assert len({r["name"] for r in package["resources"]}) == len(package["resources"])
     assert {"created", "software", "title", "home"} <= set(package)
     listed = {r["path"]: r for r in package["resources"]}
     assert set(listed) == set(names) - {"datapackage.json", "datapackage-digest.json"}

@@ -172,7 +172,7 @@ def export_bundle(log: EvidenceLog, leads: Sequence[Mapping[str, Any]], output: 
     now = utc_iso()
     first = log.entry(order[0])
     package = {
-        "profile": "wacz", "wacz_version": WACZ_VERSION,
+        "profile": "data-package", "wacz_version": WACZ_VERSION,
         "title": f"markwatch evidence: {len(leads)} lead{'s' if len(leads) != 1 else ''}",
         "description": "Captures (HTTP response and full-page screenshot) of listings flagged by markwatch, "
                        "with the inclusion proofs and signed checkpoint of its evidence log. "
@@ -180,7 +180,7 @@ def export_bundle(log: EvidenceLog, leads: Sequence[Mapping[str, Any]], output: 
         "created": now, "modified": now, "software": software_name(),
         "home": {"url": first["final_url"], "ts": first["captured_at"]},
         "mainPageUrl": first["final_url"], "mainPageDate": first["captured_at"],
-        "resources": [{"name": Path(path).name, "path": path, "hash": "sha256:" + _sha(data), "bytes": len(data)}
+        "resources": [{"name": _resource_name(path), "path": path, "hash": "sha256:" + _sha(data), "bytes": len(data)}
                       for path, data in files.items()],
         MW: {"format": BUNDLE_FORMAT, "key_id": log.key.key_id, "checkpoint": checkpoint["checkpoint"],
              "tree_size": tree_size, "leads": [lead.get("id") for lead in leads], "entries": order},
@@ -204,6 +204,11 @@ def export_bundle(log: EvidenceLog, leads: Sequence[Mapping[str, Any]], output: 
             bundle.writestr(info, data)
     os.replace(tmp, output)
     return ExportResult(output, len(leads), len(order), int(checkpoint["checkpoint"]), tree_size, log.key.key_id)
+
+
+def _resource_name(path: str) -> str:
+    """A Frictionless resource name (lower case ``[-a-z0-9._/]``), unique because paths are."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-._/") else "-" for c in path.lower())
 
 
 def _readme(key_id: str, checkpoint: Mapping[str, Any]) -> str:
