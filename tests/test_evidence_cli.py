@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from evidence_helpers import REPO, capture, flip_byte, listing, subprocess_env
+from evidence_helpers import capture, flip_byte, listing, subprocess_env
 from index import open_store
 from index.evidence.log import EvidenceLog
 from index.store import lead_id
