@@ -62,3 +62,22 @@ def test_a_bad_right_is_rejected_naming_the_right_and_the_field(tmp_path) -> Non
         read_register(dup)
     with pytest.raises(RegisterFileError, match="does not exist"):
         read_register(tmp_path / "missing.yaml")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("bad.csv", "id,kind,name,nice_classes\ntm-x,trademark,X,25|99\n"),
+    ("extra.csv", "id,kind,name\ntm-x,trademark,X,surplus\n"),
+    ("broken.yaml", "rights: [\n"),
+    ("old.json", json.dumps({"version": 2, "rights": []})),
+])
+def test_the_demo_and_the_matcher_reject_a_bad_register_in_the_same_words(tmp_path, name, text) -> None:
+    from matchers.register import RegisterError, load_register
+
+    bad = tmp_path / name
+    bad.write_text(text, "utf-8")
+    with pytest.raises(RegisterFileError) as ours:
+        read_register(bad)
+    with pytest.raises(RegisterError) as theirs:
+        load_register(bad)
+    assert str(ours.value) == str(theirs.value)
+    assert isinstance(ours.value, RegisterError) and isinstance(theirs.value, RegisterFileError)
