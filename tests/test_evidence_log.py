@@ -19,6 +19,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from evidence_helpers import (PNG_MAGIC, capture, flip_byte, gzip_members, regzip, run_appender_code,
@@ -27,7 +29,7 @@ from index.evidence.errors import EvidenceError, EvidenceKeyError
 from index.evidence.keys import SigningKey
 from index.evidence.log import EvidenceLog, canonical_json, make_checkpoint
 from index.evidence.merkle import MerkleTree, leaf_hash
-from index.evidence.verify import verify_log
+from index.evidence.verify import Report, check_sequence, verify_log
 from index.store import lead_id
 
 
@@ -146,6 +148,27 @@ def test_two_reordered_entries_are_named(tmp_path: Path) -> None:
     found = problems(tmp_path)
     assert "log: entries 8 and 9 out of order" in found, found
     assert not any("missing" in p for p in found)
+
+
+def test_entries_swapped_far_apart_or_repeated_are_named(tmp_path: Path) -> None:
+    build(tmp_path)
+    rows = lines(tmp_path)
+    write_lines(tmp_path, rows[:3] + [rows[7]] + rows[4:7] + [rows[3]] + rows[8:])
+    assert "log: entries 3 and 7 swapped (lines 4 and 8)" in problems(tmp_path)
+    write_lines(tmp_path, rows[:6] + [rows[5]] + rows[6:])
+    assert "log: entry 5 appears 2 times (lines 6, 7)" in problems(tmp_path)
+    write_lines(tmp_path, rows[2:])
+    assert "log: entries 0–1 missing (the first entry found is 2)" in problems(tmp_path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 30), data=st.data())
+def test_any_damage_to_the_sequence_is_reported_and_none_otherwise(n: int, data: st.DataObject) -> None:
+    seq = data.draw(st.one_of(st.permutations(list(range(n))),
+                              st.lists(st.integers(0, n), min_size=1, max_size=n + 2)), label="seq")
+    report = Report("x")
+    check_sequence(list(seq), report)
+    assert (report.problems == []) == (list(seq) == list(range(len(seq))))
 
 
 def test_a_truncated_log_is_named(tmp_path: Path) -> None:

@@ -73,32 +73,58 @@ class Report:
 
 # -- pieces shared with the bundle verifier --------------------------------------------------------
 
-def check_sequence(indexes: list[int | None], report: Report) -> None:
-    """Name gaps, swaps and repeats in the entries' ``index`` fields (``None`` = unreadable line)."""
-    expected = 0
-    pos = 0
-    while pos < len(indexes):
-        idx = indexes[pos]
-        if idx is None:
-            expected += 1
-            pos += 1
-            continue
-        if idx == expected:
-            expected += 1
-            pos += 1
-        elif idx == expected + 1 and pos + 1 < len(indexes) and indexes[pos + 1] == expected:
-            report.problems.append(f"log: entries {expected} and {expected + 1} out of order")
-            expected += 2
-            pos += 2
-        elif idx > expected:
-            gone = f"entry {expected}" if idx == expected + 1 else f"entries {expected}–{idx - 1}"
-            report.problems.append(f"log: {gone} missing (found {expected - 1} then {idx})"
-                                   if expected else f"log: {gone} missing (log starts at {idx})")
-            expected = idx + 1
-            pos += 1
+def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for n in numbers:
+        if out and out[-1][1] == n - 1:
+            out[-1] = (out[-1][0], n)
         else:
-            report.problems.append(f"log: line {pos + 1} holds entry {idx} again (expected entry {expected})")
-            pos += 1
+            out.append((n, n))
+    return out
+
+
+def check_sequence(indexes: list[int | None], report: Report) -> None:
+    """Name gaps, repeats and disorder in the entries' ``index`` fields (``None`` = an unreadable
+    line, reported elsewhere). Entries should be 0, 1, 2… in file order."""
+    lines_of: dict[int, list[int]] = {}
+    for line, idx in enumerate(indexes, start=1):
+        if isinstance(idx, int) and not isinstance(idx, bool) and idx >= 0:
+            lines_of.setdefault(idx, []).append(line)
+        elif idx is not None:
+            report.problems.append(f"log: line {line} has no valid entry index ({idx!r})")
+    if not lines_of:
+        return
+    present = set(lines_of)
+    for first, last in _ranges(sorted(set(range(max(present) + 1)) - present)):
+        gone = f"entry {first}" if first == last else f"entries {first}–{last}"
+        where = f"found {first - 1} then {last + 1}" if first else f"the first entry found is {last + 1}"
+        report.problems.append(f"log: {gone} missing ({where})")
+    for idx, lines in sorted(lines_of.items()):
+        if len(lines) > 1:
+            report.problems.append(f"log: entry {idx} appears {len(lines)} times (lines {', '.join(map(str, lines))})")
+
+    order = [(lines[0], idx) for idx, lines in lines_of.items()]
+    order.sort()
+    seq = [idx for _, idx in order]
+    target = sorted(seq)
+    wrong = [k for k in range(len(seq)) if seq[k] != target[k]]
+    if not wrong:
+        return
+    i, j = wrong[0], wrong[-1]
+    if len(wrong) == 2 and j > i + 1 and seq[i] == target[j] and seq[j] == target[i]:
+        a, b = sorted((seq[i], seq[j]))
+        report.problems.append(f"log: entries {a} and {b} swapped (lines {lines_of[b][0]} and {lines_of[a][0]})")
+        return
+    k = 0
+    while k < len(seq) - 1:
+        if seq[k] == target[k + 1] and seq[k + 1] == target[k] and seq[k] != seq[k + 1]:
+            report.problems.append(f"log: entries {seq[k + 1]} and {seq[k]} out of order")
+            k += 2
+            continue
+        if seq[k] > seq[k + 1]:
+            report.problems.append(f"log: entry {seq[k]} (line {order[k][0]}) comes before entry {seq[k + 1]} "
+                                   f"(line {order[k + 1][0]})")
+        k += 1
 
 
 def check_artefacts(entry: Mapping[str, Any], data: bytes | None, warc_label: str, report: Report) -> None:
