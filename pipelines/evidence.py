@@ -22,7 +22,8 @@ crawl with evidence on takes the screenshot again and archives it.
 Settings (derived from :class:`markwatch.config.Config`): ``EVIDENCE_ENABLED`` (config
 ``evidence_enabled``) · ``EVIDENCE_DATA_DIR`` (config ``data_dir``) · ``EVIDENCE_BROWSER_TABS``
 (config ``evidence_browser_tabs``) · ``EVIDENCE_TIMEOUT`` (seconds per capture, config
-``evidence_timeout``) · ``EVIDENCE_BROWSER`` (config ``browser``).
+``evidence_timeout``) · ``EVIDENCE_BROWSER`` (config ``browser``) · ``EVIDENCE_CHECKPOINT_EVERY``
+(config ``evidence_checkpoint_every``).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class EvidenceSettings:
     timeout: float = 30.0
     browser: str = ""
     user_agent: str | None = None
+    checkpoint_every: int = 100
 
     @classmethod
     def from_settings(cls, settings: Any) -> "EvidenceSettings":
@@ -65,7 +67,8 @@ class EvidenceSettings:
             raise NotConfigured(f"EVIDENCE_TIMEOUT={timeout}: must be more than 0 seconds (config evidence_timeout)")
         data_dir = settings.get("EVIDENCE_DATA_DIR") or str(StoreSettings.read(settings).data_dir)
         return cls(data_dir=Path(data_dir), tabs=tabs, timeout=timeout,
-                   browser=settings.get("EVIDENCE_BROWSER") or "", user_agent=settings.get("USER_AGENT"))
+                   browser=settings.get("EVIDENCE_BROWSER") or "", user_agent=settings.get("USER_AGENT"),
+                   checkpoint_every=max(1, settings.getint("EVIDENCE_CHECKPOINT_EVERY", 100)))
 
     @property
     def spool(self) -> Any:
@@ -78,11 +81,11 @@ class _Shared:
     """The process's one evidence log per data dir and one screenshot pool, counted by users."""
 
     logs: dict[str, list[Any]] = {}
-    pool: list[Any] = []  # [pool, users]
+    pool: list[Any] = []  # [pool, users, its start (a future)]
     replayed: set[str] = set()
 
     @classmethod
-    def open_log(cls, data_dir: Path) -> tuple[Any, Any]:
+    def open_log(cls, data_dir: Path, checkpoint_every: int = 100) -> tuple[Any, Any]:
         """The log of ``data_dir`` and the one thread that writes it (appends fsync several files;
         done on the reactor's thread they would pause the crawl)."""
         from concurrent.futures import ThreadPoolExecutor
@@ -92,7 +95,7 @@ class _Shared:
         key = str(data_dir.resolve())
         entry = cls.logs.get(key)
         if entry is None:
-            log = EvidenceLog(data_dir)
+            log = EvidenceLog(data_dir, checkpoint_every=checkpoint_every)
             entry = cls.logs[key] = [log, ThreadPoolExecutor(1, thread_name_prefix="evidence-log"), 0]
         entry[2] += 1
         return entry[0], entry[1]
@@ -110,27 +113,31 @@ class _Shared:
 
     @classmethod
     async def open_pool(cls, settings: EvidenceSettings) -> Any:
+        """The process's screenshot pool, started once; every caller waits for the same start."""
         from pipelines.screenshots import ScreenshotPool
 
         if not cls.pool:
             pool = ScreenshotPool(settings.tabs, settings.timeout, settings.browser, settings.user_agent)
-            cls.pool[:] = [pool, 0]
-            try:
-                await pool.start()
-            except BaseException:
-                cls.pool.clear()
-                raise
-        cls.pool[1] += 1
-        return cls.pool[0]
+            cls.pool[:] = [pool, 0, asyncio.ensure_future(pool.start())]
+        entry = cls.pool
+        entry[1] += 1
+        try:
+            await asyncio.shield(entry[2])
+        except BaseException:
+            entry[1] -= 1
+            if cls.pool is entry and entry[1] <= 0:
+                cls.pool = []
+            raise
+        return entry[0]
 
     @classmethod
     async def close_pool(cls) -> None:
-        if cls.pool:
-            cls.pool[1] -= 1
-            if cls.pool[1] <= 0:
-                pool = cls.pool[0]
-                cls.pool.clear()
-                await pool.close()
+        entry = cls.pool
+        if entry:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                cls.pool = []
+                await entry[0].close()
 
 
 def ready_selector(spider: Any) -> str | None:
@@ -153,6 +160,9 @@ class EvidencePipeline:
         self.pool: Any = None
         self.store_settings: StoreSettings | None = None
         self.seconds = 0.0
+        """Tab time of this crawler's screenshots (load + capture), summed over the tabs."""
+        self.log_seconds = 0.0
+        """Time from handing a capture to the log's writer thread until it was archived."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "EvidencePipeline":
@@ -166,7 +176,7 @@ class EvidencePipeline:
     async def open_spider(self) -> None:
         stats = self.crawler.stats
         try:
-            self.log, self.writer = _Shared.open_log(self.settings.data_dir)
+            self.log, self.writer = _Shared.open_log(self.settings.data_dir, self.settings.checkpoint_every)
         except Exception as exc:  # noqa: BLE001 - no log: every capture is spooled, the crawl goes on
             logger.error("evidence: the evidence log in %s cannot be opened (%s); captures are spooled",
                          self.settings.data_dir, exc)
@@ -185,6 +195,7 @@ class EvidencePipeline:
 
     async def close_spider(self) -> None:
         self.crawler.stats.set_value("markwatch/evidence_seconds", round(self.seconds, 3))
+        self.crawler.stats.set_value("markwatch/evidence_log_seconds", round(self.log_seconds, 3))
         if self.pool is not None:
             self.pool = None
             await _Shared.close_pool()
@@ -207,7 +218,6 @@ class EvidencePipeline:
             "ready_selector": ready_selector(self.crawler.spider),
             "facts": facts_dict(note.facts) if note.facts is not None else None,
         }
-        started = time.monotonic()
         try:
             note.evidence = await self.capture(request)
         except Exception as exc:  # noqa: BLE001 - a failed capture never loses the item: spooled and counted
@@ -215,8 +225,6 @@ class EvidencePipeline:
             self.spool_failure(request, exc)
         else:
             self.crawler.stats.inc_value("markwatch/evidence_captured")
-        finally:
-            self.seconds += time.monotonic() - started
         return item
 
     async def capture(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -227,6 +235,7 @@ class EvidencePipeline:
             raise RuntimeError("no browser or no evidence log (see the error at start-up)")
         facts = request.get("facts")
         shot = await self.pool.shoot(request["url"], request.get("ready_selector"), want_response=facts is None)
+        self.seconds += shot.seconds
         if facts is None:  # no crawl response noted (another spider middleware order): the browser's
             facts = shot.response
         capture = Capture(
@@ -238,7 +247,9 @@ class EvidencePipeline:
             redirects=tuple(facts.get("redirects") or ()), title=request.get("title") or shot.title,
             screenshot_at=shot.taken_at, http_version=facts.get("http_version") or "HTTP/1.1",
         )
+        started = time.monotonic()
         ref = await asyncio.get_running_loop().run_in_executor(self.writer, self.log.append, capture)
+        self.log_seconds += time.monotonic() - started
         return ref.to_json()
 
     def spool_failure(self, request: dict[str, Any], exc: BaseException) -> None:

