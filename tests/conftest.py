@@ -33,6 +33,7 @@ _CACHE = tempfile.TemporaryDirectory(prefix="markwatch-test-cache-")
 os.environ.setdefault("MARKWATCH_CACHE_DIR", _CACHE.name)
 
 pytest_plugins = ["store_backends"]  # the `store` fixture: one fresh store per backend
+pytest_plugins += ["search_node_fixture"]  # one OpenSearch node for the session
 
 MARKETPLACE_LISTINGS = 2000
 MARKETPLACE_SEED = 7

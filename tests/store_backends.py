@@ -25,8 +25,16 @@ def sqlite_store(tmp_path: Path, request: pytest.FixtureRequest) -> LeadStore:
     return SQLiteStore(tmp_path / "store.sqlite")
 
 
+def opensearch_store(tmp_path: Path, request: pytest.FixtureRequest) -> LeadStore:
+    """On the session's OpenSearch node (tests/search_node_fixture.py), indices of its own."""
+    from search_node_fixture import open_node_store
+
+    return open_node_store(request.getfixturevalue("search_node"), tmp_path / "spool", request)
+
+
 BACKENDS: dict[str, StoreFactory] = {
     "sqlite": sqlite_store,
+    "opensearch": opensearch_store,
 }
 
 
