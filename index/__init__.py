@@ -35,7 +35,7 @@ def open_store(config: "Config") -> "LeadStore":
     if url.startswith(("http://", "https://")):
         from index.search_node import SearchNodeStore
 
-        return SearchNodeStore.connect(url)
+        return SearchNodeStore.connect(url, data_dir=config.data_dir)  # spool: data_dir/spool/
     from markwatch.config import ConfigError
 
     raise ConfigError(f"store_url: {url!r} is neither empty (the embedded store) nor an http(s):// URL "
