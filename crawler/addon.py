@@ -47,6 +47,18 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "MATCH_CACHE_DIR": str(cache) if cache is not None else "",
         # the rendered spider (crawler/spiders/rendered.py); checked only when that spider runs
         "RENDERED_BROWSER": config.browser,
+        # the store and evidence pipelines (pipelines/store.py, pipelines/evidence.py)
+        "STORE_ENABLED": config.store_enabled,
+        "STORE_DATA_DIR": str(config.data_dir),
+        "STORE_URL": config.store_url,
+        "STORE_BATCH_SIZE": config.store_batch_size,
+        "STORE_BATCH_SECONDS": config.store_batch_seconds,
+        "EVIDENCE_ENABLED": config.evidence_enabled,
+        "EVIDENCE_DATA_DIR": str(config.data_dir),
+        "EVIDENCE_BROWSER": config.browser,
+        "EVIDENCE_BROWSER_TABS": config.evidence_browser_tabs,
+        "EVIDENCE_TIMEOUT": config.evidence_timeout,
+        "EVIDENCE_CHECKPOINT_EVERY": config.evidence_checkpoint_every,
     }
 
 

@@ -67,15 +67,19 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
-SPIDER_MIDDLEWARES: dict[str, int] = {}
+# The response each listing came from is noted for the evidence (on only when EVIDENCE_ENABLED).
+SPIDER_MIDDLEWARES: dict[str, int] = {"pipelines.responses.ResponseCaptureMiddleware": 900}
 HTTPERROR_ALLOW_ALL = False
 
-# Items: validate → dedupe → match → feed. The match pipeline switches itself off (NotConfigured)
-# unless MATCH_ENABLED is true (config match_enabled; see pipelines/match.py).
+# Items: validate → dedupe (URL; content hash through the store) → match → evidence → store → feed.
+# Match, evidence and store switch themselves off (NotConfigured) unless MATCH_ENABLED,
+# EVIDENCE_ENABLED, STORE_ENABLED (config match_enabled, evidence_enabled, store_enabled).
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.match.MatchPipeline": 300,
+    "pipelines.evidence.EvidencePipeline": 400,
+    "pipelines.store.StorePipeline": 500,
 }
 FEED_EXPORT_ENCODING = "utf-8"
 

@@ -68,6 +68,20 @@ class Config:
     evidence_checkpoint_every: int = 100
     """The evidence log signs a checkpoint every this many captures (and when it is closed); entries
     after the last checkpoint are logged but not yet signed (index/evidence/log.py)."""
+    store_enabled: bool = False
+    """Write crawled listings and their leads to the lead store while crawling (the crawl's store
+    pipeline; Scrapy setting STORE_ENABLED). ``markwatch demo`` always stores."""
+    store_batch_size: int = 200
+    """The store pipeline writes every this many leads (one transaction per batch)."""
+    store_batch_seconds: float = 2.0
+    """…or when its oldest unwritten listing has waited this long (seconds)."""
+    evidence_enabled: bool = False
+    """Capture evidence (response + full-page screenshot) of every new or changed lead while
+    crawling (the evidence pipeline; Scrapy setting EVIDENCE_ENABLED). ``markwatch demo`` always does."""
+    evidence_browser_tabs: int = 4
+    """Tabs of the one evidence browser taking screenshots at once."""
+    evidence_timeout: float = 30.0
+    """Seconds one screenshot may take (page load included) before the capture is spooled."""
 
 
 def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -176,6 +190,10 @@ def load_config(
         raise ConfigError(f"match_threshold: {config.match_threshold} is outside [0, 1]")
     if config.evidence_checkpoint_every < 1:
         raise ConfigError("evidence_checkpoint_every: must be at least 1")
+    if config.store_batch_size < 1 or config.store_batch_seconds <= 0:
+        raise ConfigError("store_batch_size must be at least 1 and store_batch_seconds more than 0")
+    if config.evidence_browser_tabs < 1 or config.evidence_timeout <= 0:
+        raise ConfigError("evidence_browser_tabs must be at least 1 and evidence_timeout more than 0")
     if config.demo_listings < 1:
         raise ConfigError("demo_listings: must be at least 1")
     return config

@@ -17,6 +17,7 @@ Each can be overridden for one crawl with ``-s NAME=VALUE``.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 
 from markwatch.config import Config
 from matchers.listing_io import dump_lead
+from pipelines.notes import listing_unchanged
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +92,11 @@ class MatchPipeline:
             self._out = None
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
+        if listing_unchanged(self.crawler, item):  # the store holds this very content (pipelines/dedupe.py)
+            self.crawler.stats.inc_value("markwatch/match_skipped_unchanged")
+            return item
         listing = ItemAdapter(item).asdict()
+        started = time.perf_counter()
         try:
             leads = self.matcher.match(listing)
         except Exception:  # noqa: BLE001 - a matcher bug must not lose the crawl; it is logged and counted
@@ -98,6 +104,7 @@ class MatchPipeline:
             self.crawler.stats.inc_value("markwatch/match_errors")
             return item
         stats = self.crawler.stats
+        stats.inc_value("markwatch/match_seconds", time.perf_counter() - started)
         stats.inc_value("markwatch/matched_items")
         if leads:
             stats.inc_value("markwatch/flagged_items")

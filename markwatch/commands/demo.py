@@ -9,8 +9,10 @@ marketplace's ground truth, and print one summary a person can read.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
+import shlex
 import signal
 import sys
 import threading
@@ -27,13 +29,15 @@ DEMO_PLATFORMS: dict[str, str] = {"bazaar": "html", "storefront": "rendered", "o
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="the main job: crawl the demo marketplace, match, report (and keep serving)",
+        help="the main job: crawl the demo marketplace, match, store leads with evidence, report (and keep serving)",
         description=(
             "Start the demo marketplace (three platforms on loopback: server-rendered 'bazaar', JavaScript "
             "'storefront', JSON API 'openmall'), crawl all three at once, match every listing against the "
-            "register, and print a summary with counts per platform, timings and the accuracy of the whole "
-            "run against the marketplace's ground truth. Output goes to --data-dir: listings/*.jsonl, "
-            "leads.jsonl, demo-labels.jsonl."
+            "register while crawling, store every lead with its evidence (the HTTP response and a full-page "
+            "Chromium screenshot, in a signed, verifiable log), and print a summary with counts per platform, "
+            "what was stored and captured, timings and the accuracy of the whole run against the marketplace's "
+            "ground truth. Everything goes to --data-dir: store.sqlite (search it with 'markwatch search'), "
+            "evidence/ ('markwatch evidence verify'), listings/*.jsonl, leads.jsonl, demo-labels.jsonl."
         ),
     )
     parser.add_argument("--listings", type=int, default=None, metavar="N",
@@ -86,11 +90,15 @@ class DemoRun:
             for platform, url in market.urls.items():
                 say(f"  {platform:<11} {url}")
             crawl_ok, listings_file, per_platform = self.crawl(market.urls)
-            leads_file, match_line = self.match(listings_file)
+            leads_file, match_line = self.match(listings_file, per_platform)
+            store_lines, evidence_ok = self.stored(per_platform)
             accuracy = self.accuracy(leads_file, labels)
-            self.print_summary(per_platform, match_line, accuracy)
+            self.print_summary(per_platform, match_line, accuracy, store_lines)
             if not crawl_ok:
                 say("demo: at least one crawl failed (see above); exit 1")
+                return 1
+            if not evidence_ok:
+                say("demo: the evidence log does not verify (see above); exit 1")
                 return 1
             if self.serve:
                 self.wait_while_serving(market.urls)
@@ -107,7 +115,11 @@ class DemoRun:
                      output=Path("listings") / f"{platform}.jsonl")
             for platform, spider in DEMO_PLATFORMS.items()
         ]
-        results = crawl_all(jobs, self.config, output_dir=self.data_dir,
+        # Match, evidence and store run inside the crawl (pipelines/): a lead is stored with its
+        # capture while the other platforms are still being crawled.
+        crawl_config = dataclasses.replace(self.config, data_dir=self.data_dir, match_enabled=True,
+                                           evidence_enabled=True, store_enabled=True)
+        results = crawl_all(jobs, crawl_config, output_dir=self.data_dir,
                             settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False})
         self.step("crawl", t)
         combined = self.data_dir / "listings.jsonl"
@@ -117,7 +129,8 @@ class DemoRun:
                     out.write(result.output.read_bytes())
         per_platform = {
             r.job.platform: {"spider": r.job.spider, "pages": r.pages, "listings": r.listings,
-                             "bad": r.bad_pages, "elapsed": r.elapsed, "ok": r.ok, "error": r.error}
+                             "bad": r.bad_pages, "elapsed": r.elapsed, "ok": r.ok, "error": r.error,
+                             "stats": r.stats}
             for r in results
         }
         for r in results:
@@ -125,22 +138,57 @@ class DemoRun:
                 say(r.summary())
         return all(r.ok for r in results), combined, per_platform
 
-    def match(self, listings_file: Path) -> tuple[Path, str]:
-        from matchers.batch import match_file
-        from matchers.matcher import Matcher
+    def match(self, listings_file: Path, per_platform: dict[str, Any]) -> tuple[Path, str]:
+        """The crawl matched every new or changed listing as it passed (pipelines/match.py) and the
+        store pipeline kept the leads; the demo's leads are what the store holds for the listings
+        crawled in this run, also written out as ``leads.jsonl`` (CONTRACTS §3 lines)."""
+        import orjson
 
-        say("matching listings against the register…")
+        from index import open_store
+        from index.store import SearchQuery
+
         t = time.monotonic()
-        from markwatch.config import cache_directory
-
-        matcher = Matcher.from_paths(self.config.register or None, threshold=self.config.match_threshold,
-                                     cache_dir=cache_directory(self.config))
+        crawled = {row["url"] for row in read_jsonl(listings_file)}
+        store = open_store(dataclasses.replace(self.config, data_dir=self.data_dir))
+        try:
+            stored = store.search(SearchQuery(limit=0)).leads
+        finally:
+            store.close()
+        rows = [lead.to_json() for lead in stored if lead.url in crawled]
         leads = self.data_dir / "leads.jsonl"
-        # One worker: this process has run Scrapy's reactor and Playwright's threads, and forking a
-        # multi-threaded process can deadlock the child on a lock held by another thread.
-        stats = match_file(matcher, listings_file, leads, workers=1)
-        self.step("match", t)
-        return leads, stats.summary(str(leads))
+        with leads.open("wb") as out:
+            out.writelines(orjson.dumps(row) + b"\n" for row in rows)
+        self.step("read leads back", t)
+        total = crawl_totals(per_platform)
+        line = (f"{total('markwatch/matched_items')} listings matched while crawling "
+                f"({total('markwatch/match_seconds'):.1f}s of matching), "
+                f"{total('markwatch/unchanged_listings')} unchanged since the last run not matched again; "
+                f"{len(rows)} leads on {len({row['url'] for row in rows})} listings → {leads}")
+        return leads, line
+
+    def stored(self, per_platform: dict[str, Any]) -> tuple[list[str], bool]:
+        """What the store and the evidence log got, and whether the evidence log verifies."""
+        from index.evidence.verify import verify_log
+
+        total = crawl_totals(per_platform)
+        lines = [f"stored: {total('markwatch/stored/new')} new, {total('markwatch/stored/updated')} updated, "
+                 f"{total('markwatch/stored/unchanged')} unchanged leads; {total('markwatch/unchanged_listings')} "
+                 f"listings unchanged since the last run (only their last_seen moved) → {self.data_dir / 'store.sqlite'}"]
+        if total("markwatch/store_failed"):
+            lines.append(f"  {total('markwatch/store_failed')} leads could not be stored now: spooled to "
+                         f"{self.data_dir / 'spool' / 'store'}, written on the next run")
+        lines.append(f"evidence: {total('markwatch/evidence_captured')} listings captured (HTTP response + "
+                     f"full-page screenshot; {total('markwatch/evidence_seconds'):.1f}s of tab time) → "
+                     f"{self.data_dir / 'evidence'}")
+        if total("markwatch/evidence_failed"):
+            lines.append(f"  {total('markwatch/evidence_failed')} captures failed: spooled to "
+                         f"{self.data_dir / 'spool' / 'evidence'}, taken again on the next run")
+        t = time.monotonic()
+        report = verify_log(self.data_dir)
+        self.step("verify evidence", t)
+        lines.append(report.summary())
+        lines.extend("  " + problem for problem in report.lines())
+        return lines, report.ok
 
     def accuracy(self, leads_file: Path, labels_file: Path) -> dict[str, Any]:
         """Precision/recall of crawl + match together, over the listings that were crawled."""
@@ -154,7 +202,8 @@ class DemoRun:
         return {"tally": tally, "crawled": len(crawled), "catalogue": len(labels)}
 
     # -- output --------------------------------------------------------------------------
-    def print_summary(self, per_platform: dict[str, Any], match_line: str, accuracy: dict[str, Any]) -> None:
+    def print_summary(self, per_platform: dict[str, Any], match_line: str, accuracy: dict[str, Any],
+                      store_lines: list[str] = ()) -> None:
         lines = ["", "── markwatch demo summary " + "─" * 50,
                  f"{'platform':<11} {'spider':<9} {'pages':>6} {'listings':>9} {'bad pages':>10} {'time':>7}"]
         for platform, row in per_platform.items():
@@ -164,12 +213,16 @@ class DemoRun:
             if row["bad"]:
                 lines.append(" " * 12 + "bad pages by reason: " + ", ".join(f"{k} {v}" for k, v in row["bad"].items()))
         lines.append(f"match: {match_line}")
+        lines.extend(store_lines)
         tally = accuracy["tally"]
         lines.append(f"crawled {accuracy['crawled']} of {accuracy['catalogue']} catalogue listings (the rest are "
                      "pages the marketplace serves broken on purpose)")
         lines.append(tally.line("accuracy vs ground truth"))
         lines.append("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         lines.append(f"files: {self.data_dir / 'listings.jsonl'}, {self.data_dir / 'leads.jsonl'}")
+        data = shlex.quote(str(self.data_dir))
+        lines.append(f"try next: markwatch search --data-dir {data} 耐克 · markwatch evidence verify --data-dir {data} · "
+                     f"markwatch evidence export <id> --data-dir {data} --output lead.wacz")
         print("\n".join(lines), flush=True)  # the summary is the command's output: stdout
 
     def wait_while_serving(self, urls: dict[str, str]) -> None:
@@ -200,6 +253,13 @@ def quiet_third_party_logs() -> None:
     crawler process starts."""
     for handler in logging.getLogger().handlers:
         handler.addFilter(_OwnInfoOnly())
+
+
+def crawl_totals(per_platform: dict[str, Any]) -> Any:
+    """``total(stat)``: a crawl statistic summed over the platforms (0 when none counted it)."""
+    def total(name: str) -> Any:
+        return sum(row.get("stats", {}).get(name, 0) for row in per_platform.values())
+    return total
 
 
 def read_jsonl(path: Path) -> Any:
