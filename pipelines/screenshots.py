@@ -133,7 +133,7 @@ class ScreenshotPool:
             if ready_selector:
                 await page.wait_for_selector(ready_selector, state="attached", timeout=self.timeout_ms)
             taken_at = utc_now()
-            png = await asyncio.wait_for(full_page_png(self._cdp[page]), self.timeout_ms / 1000)
+            png = await asyncio.wait_for(self.png(page), self.timeout_ms / 1000)
             shot = Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response,
                         seconds=loop.time() - started)
         except (PlaywrightError, asyncio.TimeoutError) as exc:
@@ -149,6 +149,10 @@ class ScreenshotPool:
         self.shots += 1
         self.seconds += loop.time() - started
         return shot
+
+    async def png(self, page: Any) -> bytes:
+        """The full-page PNG of ``page`` as it is now (see :func:`full_page_png`)."""
+        return await full_page_png(self._cdp[page])
 
     async def close(self) -> None:
         with suppress(Exception):

@@ -12,12 +12,16 @@ import pytest
 from demo_marketplace.catalogue import generate_catalogue
 
 LISTINGS = 150
-SEED = 11
+SEED = 9  # a catalogue of 150 whose counterfeits include 耐克 listings the spiders can read
+
+
+def markwatch(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "markwatch.cli", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_demo_crawls_matches_and_summarises(tmp_path: Path) -> None:
+def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     done = subprocess.run(
         [sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", str(LISTINGS),
@@ -44,3 +48,26 @@ def test_demo_crawls_matches_and_summarises(tmp_path: Path) -> None:
     assert "accuracy vs ground truth" in done.stdout
     # ground truth stays out of what the spiders saw
     assert all("infringes" not in json.loads(line) for line in (data_dir / "listings.jsonl").read_text("utf-8").splitlines())
+
+    # the leads are in the store, each with its evidence, and the evidence log verifies (CONTRACTS §6)
+    found = markwatch("search", "--data-dir", str(data_dir), "--format", "json", "--limit", "0")
+    assert found.returncode == 0, found.stderr
+    stored = [json.loads(line) for line in found.stdout.splitlines() if line.strip()]
+    assert {(row["url"], row["right_id"]) for row in stored} == {(lead["url"], lead["right_id"]) for lead in leads}
+    assert f"stored: {len(leads)} new, 0 updated" in done.stdout
+    from index.sqlite_store import SQLiteStore
+    from index.store import SearchQuery
+
+    with SQLiteStore(data_dir / "store.sqlite") as store:
+        assert all(lead.evidence for lead in store.search(SearchQuery(limit=0)).leads)
+    verified = markwatch("evidence", "verify", "--data-dir", str(data_dir))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert f"{len({lead['url'] for lead in leads})} entries" in verified.stdout  # one capture per flagged listing
+    assert "evidence intact" in done.stdout and "try next: markwatch search" in done.stdout
+
+    # full-text search finds the 耐克 counterfeits among them
+    nike = {lead["url"] for lead in leads if "耐克" in lead["listing"]["title"]}
+    assert nike, "seed 9's catalogue has 耐克 counterfeits"
+    searched = markwatch("search", "--data-dir", str(data_dir), "耐克", "--format", "json", "--limit", "0")
+    assert searched.returncode == 0, searched.stderr
+    assert nike <= {json.loads(line)["url"] for line in searched.stdout.splitlines() if line.strip()}

@@ -1,0 +1,103 @@
+"""Evidence capture speed: leads captured per second with ONE browser (screenshot pool + evidence
+log), beside a baseline measured in the same run on the same pages.
+
+Why a script and not a timed test: speed depends on the machine and its load. Goal (issue 7):
+≥ 5 leads/s with one browser. What is measured is what the evidence pipeline does per lead:
+navigate a tab of the pool to the listing page (images on), take a full-page PNG, archive the
+response + screenshot in the evidence log. The baseline is the same with Playwright's own
+``page.screenshot(full_page=True)`` instead of the pool's DevTools capture.
+
+    .venv/bin/python bench/evidence_capture.py [--listings 300] [--pages 60] [--tabs 4] [--rounds 3]
+
+Pages are detail pages of the demo marketplace's server-rendered ``bazaar`` (the one the demo has
+most leads on), taken from its category pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from demo_marketplace.process import start_marketplace  # noqa: E402
+from index.evidence import Capture, EvidenceLog  # noqa: E402
+from index.store import utc_now  # noqa: E402
+from pipelines.screenshots import ScreenshotPool  # noqa: E402
+
+
+def detail_urls(base: str, limit: int) -> list[str]:
+    home = urllib.request.urlopen(base).read().decode("utf-8")
+    urls: list[str] = []
+    for category in re.findall(r'href="(/category/[^"]+)"', home):
+        page = urllib.request.urlopen(base.rstrip("/") + category).read().decode("utf-8", "replace")
+        urls += [base.rstrip("/") + path for path in re.findall(r'href="(/item/[^"]+)"', page)]
+        if len(dict.fromkeys(urls)) >= limit:
+            break
+    return list(dict.fromkeys(urls))[:limit]
+
+
+class PlaywrightScreenshotPool(ScreenshotPool):
+    """The baseline: the same pool, but ``page.screenshot(full_page=True)``."""
+
+    async def png(self, page):  # type: ignore[override]
+        return await page.screenshot(full_page=True, type="png")
+
+
+async def run(pool_cls: type[ScreenshotPool], urls: list[str], tabs: int, data_dir: Path) -> tuple[float, float]:
+    pool = pool_cls(tabs=tabs, timeout=60)
+    started = time.monotonic()
+    await pool.start()
+    launch = time.monotonic() - started
+    log = EvidenceLog(data_dir)
+    writer = ThreadPoolExecutor(1)  # one writer thread, as the pipeline has: the log is not thread-safe
+    loop = asyncio.get_running_loop()
+    await pool.shoot(urls[0])  # warm: the first page opens the tabs' renderer
+
+    async def one(url: str) -> None:
+        shot = await pool.shoot(url)
+        body = urllib.request.urlopen(url).read()
+        capture = Capture(url=url, final_url=shot.final_url, captured_at=utc_now(), body=body,
+                          screenshot_png=shot.png, title=shot.title)
+        await loop.run_in_executor(writer, log.append, capture)
+
+    started = time.monotonic()
+    await asyncio.gather(*(one(u) for u in urls))
+    elapsed = time.monotonic() - started
+    writer.shutdown()
+    log.close()
+    await pool.close()
+    return len(urls) / elapsed, launch
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listings", type=int, default=300)
+    parser.add_argument("--pages", type=int, default=60)
+    parser.add_argument("--tabs", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with start_marketplace(listings=args.listings, seed=7) as market, \
+            tempfile.TemporaryDirectory(prefix="mw-bench-capture-") as tmp:
+        urls = detail_urls(market.urls["bazaar"], args.pages)
+        print(f"{len(urls)} bazaar detail pages, {args.tabs} tabs of one Chromium")
+        # alternate the two, several rounds, and keep each one's median: the machine's load drifts
+        figures: dict[type, list[tuple[float, float]]] = {PlaywrightScreenshotPool: [], ScreenshotPool: []}
+        for round_ in range(args.rounds):
+            for cls in figures:
+                figures[cls].append(asyncio.run(run(cls, urls, args.tabs, Path(tmp) / f"{cls.__name__}-{round_}")))
+        (base, base_launch), (ours, launch) = (sorted(figures[c])[len(figures[c]) // 2] for c in figures)
+        print(f"baseline (page.screenshot full_page): {base:6.1f} leads/s   (browser start {base_launch:.1f}s)")
+        print(f"evidence pool (DevTools capture):     {ours:6.1f} leads/s   (browser start {launch:.1f}s)"
+              f"   ×{ours / base:.2f}   goal ≥ 5 leads/s: {'met' if ours >= 5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
