@@ -151,6 +151,26 @@ def test_only_the_config_module_reads_the_environment() -> None:
         assert (ROOT / module).is_file(), f"{module} is gone: remove its NOT_CONFIGURATION entry"
 
 
+def test_only_entry_points_load_the_configuration() -> None:
+    """Loaded once, by the entry point, and passed down: a library that loads it itself never sees
+    the caller's overrides (markwatch.cache used to). Entry points are the command modules, the
+    ``__main__`` modules, the benchmarks and, for ``scrapy crawl``, the crawler's add-on."""
+    def is_entry_point(rel: str) -> bool:
+        return (rel.startswith(("markwatch/commands/", "bench/")) or rel.endswith("/__main__.py")
+                or rel == "crawler/addon.py")
+
+    wrong = []
+    for room in SCANNED:
+        for path in sorted((ROOT / room).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == ENV_READER or is_entry_point(rel):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "load_config":
+                    wrong.append(f"{rel}:{node.lineno}")
+    assert not wrong, "take a Config (or the value you need) as an argument instead:\n" + "\n".join(wrong)
+
+
 def test_the_environment_scan_sees_each_way_of_reading(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
