@@ -94,17 +94,38 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     return key, str(last_id)
 
 
+_FEW_VALUES = ("right", "kind", "platform", "province", "status")
+"""Facets with few distinct values: counted together in one GROUP BY over their combinations."""
+
+
 def facets_sql(query: SearchQuery, fields: Sequence[str], size: int) -> tuple[str, list[Any]]:
     """One statement giving (field, value, count) rows, biggest first per field (ties by value);
-    empty values (a lead with no province) are not a facet value."""
+    empty values (a lead with no province) are not a facet value.
+
+    The matched leads are grouped once by the combination of the low-cardinality facets (a few
+    hundred combinations however many leads match), and each of those facets sums the
+    combinations; the seller facet, with many values, is its own GROUP BY."""
     unknown = [f for f in fields if f not in FACET_COLUMNS]
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
     clause, params = where(query)
-    columns = sorted({FACET_COLUMNS[f] for f in fields})
-    arms = [f"SELECT * FROM (SELECT '{name}', {FACET_COLUMNS[name]}, count(*) AS n FROM matched "
-            f"WHERE {FACET_COLUMNS[name]} != '' GROUP BY {FACET_COLUMNS[name]} ORDER BY n DESC, {FACET_COLUMNS[name]} LIMIT {int(size)})"
-            for name in fields]
-    sql = (f"WITH matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM leads l WHERE {clause}) "
-           + " UNION ALL ".join(arms))
-    return sql, params
+    few = [f for f in _FEW_VALUES if f in fields]
+    arms: list[str] = []
+    all_params: list[Any] = []
+    for name in fields:
+        column = FACET_COLUMNS[name]
+        if name in few:
+            source, counted = "combos", "sum(n)"
+        else:
+            source, counted = f"leads l WHERE {clause} AND", "count(*)"
+            all_params.extend(params)
+        source = f"{source} WHERE" if source == "combos" else source
+        arms.append(f"SELECT * FROM (SELECT '{name}', {column}, {counted} AS c FROM {source} {column} != '' "
+                    f"GROUP BY {column} ORDER BY c DESC, {column} LIMIT {int(size)})")
+    sql = " UNION ALL ".join(arms)
+    if few:
+        columns = ", ".join(FACET_COLUMNS[f] for f in few)
+        sql = (f"WITH combos AS MATERIALIZED (SELECT {columns}, count(*) AS n FROM leads l WHERE {clause} "
+               f"GROUP BY {columns}) {sql}")
+        all_params = params + all_params
+    return sql, all_params
