@@ -4,118 +4,36 @@ The listing grid only exists after the page's script runs and the "load more" bu
 pressed until the grid says it is complete; detail pages render their fields after an API call.
 Steps and selectors come from the platform file (crawler/platforms/<name>.yaml, kind rendered).
 A detail page whose script reports an error (``[data-error]``) is a bad page, not a listing.
-Detail pages are rendered in a few reused tabs (:class:`PagePoolMiddleware`), not a tab each.
+Detail pages are rendered in a few reused tabs and read as soon as their ready (or error) element
+is there, by the spider's download handler (crawler/rendering.py, which says why and what it saves).
 """
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import suppress
 from typing import Any, AsyncIterator
 
 from parsel import Selector
-from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-from scrapy import Request, Spider, signals
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
-from scrapy_playwright.page import PageMethod
 
 from crawler.badpages import report_bad_page
 from crawler.items import finish_listing, load_fields
 from crawler.platforms import RenderedPlatform
+from crawler.rendering import RENDER_UNTIL
 from crawler.spiders.base import MarkwatchSpider
 from markwatch.config import find_browser
 
-PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+PLAYWRIGHT_HANDLER = "crawler.rendering.PooledRenderingHandler"
 HEAVY_RESOURCES = frozenset({"image", "media", "font"})
 GRID_STEP_TIMEOUT_MS = 10_000
 GRID_MAX_STALLS = 5
-POOLED = "markwatch_pooled_page"
-"""Request meta flag: render this request in a reused tab of :class:`PagePoolMiddleware`."""
-_POOL_SLOT = "_markwatch_pool_slot"
-_POOL_MIDDLEWARE = "crawler.spiders.rendered.PagePoolMiddleware"
 _GROWN_JS = "([card, n, done]) => document.querySelectorAll(card).length > n || !!document.querySelector(done)"
 
 
 def abort_heavy_resources(request: Any) -> bool:
     """Images, media and fonts are not needed to read a listing: skip them to save time."""
     return request.resource_type in HEAVY_RESOURCES
-
-
-class PagePoolMiddleware:
-    """Downloader middleware: detail pages are rendered in a fixed set of reused browser tabs.
-
-    Why: opening and closing a tab per request costs Chromium more CPU than rendering the page
-    (a new renderer, a new target, its routing set up); navigating an open tab to the next
-    product reuses all of that. Only requests flagged ``meta[POOLED]`` use the pool; each takes a
-    free tab (or leave to open one, up to ``RENDERED_CONCURRENCY`` tabs) and gives it back as soon
-    as its download ends, success or failure, since the response already holds the rendered HTML.
-    A closed or crashed tab is dropped and a new one opened in its place.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = max(1, size)
-        self.free: list[Page] = []
-        self.opened = 0  # tabs in the pool, free or lent out, plus leave given to open one
-        self._changed = asyncio.Event()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "PagePoolMiddleware":
-        pool = cls(crawler.settings.getint("RENDERED_CONCURRENCY", 4))
-        crawler.signals.connect(pool.spider_closed, signal=signals.spider_closed)
-        return pool
-
-    async def _acquire(self) -> Page | None:
-        """A free open tab, or None: open a new one (the download handler does)."""
-        while True:
-            while self.free:
-                page = self.free.pop()
-                if not page.is_closed():
-                    return page
-                self.opened -= 1
-            if self.opened < self.size:
-                self.opened += 1
-                return None
-            self._changed.clear()
-            await self._changed.wait()
-
-    def _release(self, request: Request) -> None:
-        if not request.meta.pop(_POOL_SLOT, False):
-            return
-        page = request.meta.pop("playwright_page", None)
-        if isinstance(page, Page) and not page.is_closed():
-            self.free.append(page)
-        else:  # never opened (the download failed first) or closed/crashed: make room for a new one
-            self.opened -= 1
-        self._changed.set()
-
-    async def process_request(self, request: Request) -> None:
-        if not request.meta.get(POOLED):
-            return None
-        self._release(request)  # a retried copy still carries the tab its first attempt used
-        request.meta.pop("playwright_page", None)
-        page = await self._acquire()
-        request.meta[_POOL_SLOT] = True
-        request.meta["playwright_include_page"] = True  # keep the tab open after the download
-        if page is not None:
-            request.meta["playwright_page"] = page
-        return None
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        self._release(request)
-        return response
-
-    def process_exception(self, request: Request, exception: BaseException) -> None:
-        self._release(request)
-        return None
-
-    async def spider_closed(self, spider: Spider) -> None:
-        pages, self.free = self.free, []
-        for page in pages:
-            with suppress(Exception):
-                await page.close()
 
 
 class RenderedSpider(MarkwatchSpider):
@@ -132,10 +50,8 @@ class RenderedSpider(MarkwatchSpider):
         pages = settings.getint("RENDERED_CONCURRENCY", 4)
         settings.set("CONCURRENT_REQUESTS", pages, priority="spider")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", pages, priority="spider")
-        # the pool's tabs plus one for the grid page(s), opened and closed apart from the pool
+        # the handler's reused tabs plus one for the grid page(s), opened and closed apart from them
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", pages + 1, priority="spider")
-        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")  # by import path: getwithbase() keys are strings
-        settings.set("DOWNLOADER_MIDDLEWARES", {**middlewares, _POOL_MIDDLEWARE: 950}, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
         # The browser binary, checked here because only this spider starts one: a bad configured
         # path (MARKWATCH_BROWSER) fails this crawl before it starts, and no other.
@@ -193,12 +109,7 @@ class RenderedSpider(MarkwatchSpider):
             url = response.urljoin(href.strip())
             if not self.same_site(url):
                 continue
-            request = self.request(
-                url, self.parse_detail,
-                meta={"playwright": True, POOLED: True,
-                      "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
-                      "playwright_page_methods": [PageMethod("wait_for_selector", wait_for, state="attached", timeout=30_000)]},
-            )
+            request = self.request(url, self.parse_detail, meta={"playwright": True, RENDER_UNTIL: wait_for})
             if request is not None:
                 yield request
 
