@@ -1,0 +1,118 @@
+"""Crash safety of ``markwatch index`` on the SQLite store, with real processes and SIGKILL.
+
+A run is killed at random moments (between batches and inside one: a batch's transaction takes
+most of a run's time), restarted each time, and finally let finish. The store must then hold
+exactly what one clean run stores: every lead once, the same counts and facets, the listing
+history without doubled versions, full text finding each listing once, and an intact file.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from index.sqlite_store import SQLiteStore
+from index.store import SearchQuery
+
+pytestmark = pytest.mark.slow
+
+N = 6_000
+BATCH = 200
+MARKWATCH = [sys.executable, "-c", "import sys; from markwatch.cli import main; sys.exit(main())"]
+
+
+def leads_file(path: Path, version: int) -> Path:
+    rnd = random.Random(5)
+    words = ["正品", "耐克", "运动鞋", "茅台", "飞天", "冰墩墩", "高仿", "Nike", "Air", "max"]
+    with path.open("wb") as out:
+        for i in range(N):
+            url = f"https://shop.example/item/{i}"
+            title = f"{' '.join(rnd.sample(words, 3))} 款式w{i}x v{version}"
+            lead = {"url": url, "right_id": rnd.choice(["tm-nike", "gi-maotai-liquor"]),
+                    "score": round(rnd.random(), 3), "reasons": ["mark in title"],
+                    "listing": {"url": url, "platform": rnd.choice(["bazaar", "openmall"]), "title": title,
+                                "seller_id": f"s-{i % 97}", "seller_name": f"店{i % 97}",
+                                "ship_from": rnd.choice(["福建 莆田", "广东 广州", ""])}}
+            out.write(orjson.dumps(lead) + b"\n")
+            if i % 1000 == 7:
+                out.write(b"{broken line\n")
+    return path
+
+
+def index(leads: Path, data: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([*MARKWATCH, "index", "--leads", str(leads), "--data-dir", str(data),
+                             "--batch-size", str(BATCH)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def finish(leads: Path, data: Path) -> str:
+    proc = index(leads, data)
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0
+    return out.decode()
+
+
+def stored_leads(data: Path) -> int:
+    try:
+        with SQLiteStore(data / "store.sqlite") as store:
+            return store.count(SearchQuery())
+    except Exception:  # noqa: BLE001 - not created yet
+        return 0
+
+
+def crash_repeatedly(leads: Path, data: Path, clean_seconds: float, kills: int, seed: int) -> list[int]:
+    """Start, SIGKILL at a random moment, restart … ``kills`` times; leads stored after each kill."""
+    rnd = random.Random(seed)
+    seen = []
+    for _ in range(kills):
+        proc = index(leads, data)
+        time.sleep(rnd.uniform(0.25, 0.9) * clean_seconds)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        seen.append(stored_leads(data))
+    return seen
+
+
+def snapshot(data: Path) -> dict[str, Any]:
+    with SQLiteStore(data / "store.sqlite") as store:
+        everything = store.search(SearchQuery(limit=0)).leads
+        facets = store.facets(SearchQuery(), size=200)
+        histories = {lead.url: len(store.listing_history(lead.url)) for lead in everything[::37]}
+        found = {i: store.count(SearchQuery(text=f"w{i}x")) for i in range(0, N, 131)}
+        integrity = store._read("PRAGMA integrity_check")[0][0]
+        fts = store._read("INSERT INTO listing_text(listing_text) VALUES('integrity-check')") or "ok"
+    return {"leads": sorted((x.id, x.score, x.listing["title"], x.province, x.kind) for x in everything),
+            "facets": facets, "histories": histories, "found": found, "integrity": integrity, "fts": fts}
+
+
+def test_killed_index_runs_lose_nothing_and_double_nothing(tmp_path: Path) -> None:
+    first, second = leads_file(tmp_path / "v1.jsonl", 1), leads_file(tmp_path / "v2.jsonl", 2)
+    clean, crashed = tmp_path / "clean", tmp_path / "crashed"
+
+    started = time.perf_counter()
+    summary = finish(first, clean)
+    clean_seconds = time.perf_counter() - started
+    assert f"read {N + N // 1000}, new {N}, updated 0, unchanged 0, skipped {N // 1000}" in summary
+    assert f"updated {N}," in finish(second, clean)
+
+    for leads, seed in ((first, 1), (second, 2)):
+        counts = crash_repeatedly(leads, crashed, clean_seconds, kills=4, seed=seed)
+        if leads is first:
+            assert any(0 < c < N for c in counts), f"no kill landed mid-run: {counts}"
+        finish(leads, crashed)
+
+    want, got = snapshot(clean), snapshot(crashed)
+    assert len(got["leads"]) == N and len({x[0] for x in got["leads"]}) == N
+    assert got["leads"] == want["leads"]
+    assert got["facets"] == want["facets"]
+    assert set(got["histories"].values()) == {2} and got["histories"] == want["histories"], "each version once"
+    assert set(got["found"].values()) == {1}
+    assert got["integrity"] == "ok"
