@@ -1,0 +1,102 @@
+"""What only the SQLite store has to prove: its settings, its tokeniser, its query plans (pages by
+index seek, the walk of the sort index for broad full-text matches), and hostile query text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlean
+
+from index import sqlite_query as q
+from index.fulltext import match_expression, tokens
+from index.sqlite_store import SQLiteStore
+from index.store import SearchQuery, StoreError
+
+
+def lead(n: int, title: str, score: float = 0.5) -> dict:
+    url = f"https://shop.example/item/{n}"
+    return {"url": url, "right_id": "tm-nike", "score": score, "reasons": [],
+            "listing": {"url": url, "title": title, "platform": "bazaar"}}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with SQLiteStore(tmp_path / "store.sqlite") as opened:
+        yield opened
+
+
+def test_sqlite_is_sqleans_with_wal_and_normal_sync(store: SQLiteStore) -> None:
+    assert tuple(int(x) for x in sqlean.sqlite_version.split(".")[:2]) >= (3, 43)
+    assert store._read("PRAGMA journal_mode")[0][0] == "wal"
+    assert store._read("PRAGMA synchronous")[0][0] == 1  # NORMAL
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("正品耐克运动鞋", ["正品", "品耐", "耐克", "克运", "运动", "动鞋", "鞋"]),
+    ("耐克Nike空军一号", ["耐克", "克", "nike", "空军", "军一", "一号", "号"]),
+    ("ＮＩＫＥ　Air-Max", ["nike", "air", "max"]),
+    ("耐 克", ["耐", "克"]),
+    ("53度 under_score", ["53", "度", "under", "score"]),
+])
+def test_tokens_are_cjk_bigrams_and_folded_words(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+def test_queries_are_quoted_so_no_text_is_fts5_syntax(store: SQLiteStore) -> None:
+    store.add_leads([lead(1, 'nike "OR" NEAR(耐克) * -x'), lead(2, "其他")])
+    for hostile in ['"', 'nike OR', 'NEAR(耐克', '耐克*', '-x', 'title:nike', "'; DROP TABLE leads; --"]:
+        store.search(SearchQuery(text=hostile))  # never an FTS5 syntax error
+    assert match_expression("!!!") is None and store.search(SearchQuery(text="!!!")).total == 0
+    assert [x.url[-1] for x in store.search(SearchQuery(text="NEAR(耐克")).leads] == ["1"]
+
+
+def test_a_page_after_a_cursor_seeks_in_the_score_index(store: SQLiteStore) -> None:
+    store.add_leads([lead(i, f"标题{i}", score=i / 100) for i in range(100)])
+    page = store.search(SearchQuery(limit=10))
+    query = SearchQuery(limit=10, after=page.next_cursor)
+    clause, params = q.where(query)
+    keyset, more = q.after(query)
+    plan = " ".join(row[3] for row in store._read(
+        f"EXPLAIN QUERY PLAN SELECT l.rowid FROM leads l WHERE {clause} AND {keyset} "
+        f"ORDER BY {q.order_by(query)} LIMIT 11", params + more))
+    assert "leads_by_score" in plan and "score<?" in plan.replace(" ", "") and "TEMP B-TREE" not in plan
+
+
+def test_broad_full_text_matches_walk_the_sort_index_and_page_the_same(store: SQLiteStore) -> None:
+    store.add_leads([lead(i, "正品耐克运动鞋" if i % 10 else "茅台酒", score=round((i * 37 % 11) / 11, 3))
+                     for i in range(400)])
+    broad = SearchQuery(text="耐克", limit=7)
+    total = store.count(broad)
+    assert total == 360 and "INDEXED BY leads_by_score" in store._walk_hint(broad, total)
+    assert store._walk_hint(SearchQuery(text="茅台", limit=7), 40) == ""
+    walked, cursor = [], None
+    while True:
+        page = store.search(SearchQuery(text="耐克", limit=7, after=cursor))
+        walked += [x.id for x in page.leads]
+        if not (cursor := page.next_cursor):
+            break
+    assert walked == [x.id for x in store.search(SearchQuery(text="耐克", limit=0)).leads]
+    assert len(set(walked)) == 360
+
+
+def test_a_cursor_of_another_sort_or_garbage_is_refused(store: SQLiteStore) -> None:
+    store.add_leads([lead(i, "耐克") for i in range(5)])
+    cursor = store.search(SearchQuery(limit=2)).next_cursor
+    with pytest.raises(ValueError, match="sort"):
+        store.search(SearchQuery(limit=2, sort="date", after=cursor))
+    with pytest.raises(ValueError, match="cursor"):
+        store.search(SearchQuery(limit=2, after="garbage!"))
+
+
+def test_a_damaged_file_is_a_store_error_that_says_what_to_do(tmp_path: Path) -> None:
+    bad = tmp_path / "store.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        SQLiteStore(bad)
+
+
+def test_a_changed_listing_replaces_its_full_text(store: SQLiteStore) -> None:
+    store.add_leads([lead(1, "正品耐克运动鞋")])
+    store.add_leads([lead(1, "贵州茅台酒")])
+    assert store.count(SearchQuery(text="耐克")) == 0 and store.count(SearchQuery(text="茅台")) == 1
