@@ -43,10 +43,12 @@ _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 def make_lead(n: int, right_id: str = "tm-nike", score: float | None = None, title: str | None = None,
               platform: str = "bazaar", seller: str | None = None, ship_from: str = "福建 莆田",
               description: str = "", price: float = 89.0, **listing: Any) -> dict[str, Any]:
-    """A §3 lead with its listing; ``n`` makes the URL (and, by default, the score) distinct."""
+    """A §3 lead with its listing; ``n`` makes the URL (and, by default, the score) distinct. The
+    ship-from province is given as the indexer would resolve it (``ship_from_province``)."""
     url = f"https://{platform}.example/item/{n}"
+    province = {"福建": "福建省", "广东": "广东省", "江苏": "江苏省", "浙江": "浙江省"}.get(ship_from.split(" ")[0], "")
     return {"url": url, "right_id": right_id, "score": score if score is not None else round(0.5 + (n % 50) / 100, 2),
-            "reasons": [f"mark variant 耐克 in title (#{n})"],
+            "reasons": [f"mark variant 耐克 in title (#{n})"], "ship_from_province": province,
             "listing": {"url": url, "platform": platform, "listing_id": str(n),
                         "title": title if title is not None else f"正品耐克运动鞋 {n} 号",
                         "description": description, "price": price, "currency": "CNY",
