@@ -59,6 +59,8 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "EVIDENCE_BROWSER_TABS": config.evidence_browser_tabs,
         "EVIDENCE_TIMEOUT": config.evidence_timeout,
         "EVIDENCE_CHECKPOINT_EVERY": config.evidence_checkpoint_every,
+        # the image-hash pipeline (pipelines/images.py), on only with the store
+        "IMAGE_HASH_ENABLED": config.image_hash_enabled,
     }
 
 

@@ -23,8 +23,8 @@ from crawler.extract.schemaorg import parse_price
 class ListingItem(scrapy.Item):
     """One listing as CONTRACTS §2 defines it; only ``url`` and ``title`` are required.
 
-    The fields mirror :class:`markwatch.contracts.Listing` one for one (a test keeps them equal), so the
-    validate pipeline can check every item against the contract model."""
+    The fields mirror :class:`markwatch.contracts.Listing` one for one, plus the :data:`EXTRA_FIELDS`
+    (a test keeps them so), so the validate pipeline can check every item against the contract model."""
 
     url = scrapy.Field()
     platform = scrapy.Field()
@@ -40,6 +40,14 @@ class ListingItem(scrapy.Item):
     brand = scrapy.Field()
     image_urls = scrapy.Field()
     crawled_at = scrapy.Field()
+    shop_address = scrapy.Field()
+    """Extra field (§2 allows extras): the shop's address as the platform publishes it (its business
+    licence address), when a platform's file has a rule for it; sellers are linked by it
+    (index/sellers.py). Absent otherwise, so listings of other platforms are unchanged."""
+
+
+EXTRA_FIELDS: frozenset[str] = frozenset({"shop_address"})
+"""Fields of :class:`ListingItem` beyond the contract's (CONTRACTS §2 allows extra fields)."""
 
 
 def utc_now() -> str:

@@ -71,14 +71,16 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES: dict[str, int] = {"pipelines.responses.ResponseCaptureMiddleware": 900}
 HTTPERROR_ALLOW_ALL = False
 
-# Items: validate → dedupe (URL; content hash through the store) → match → evidence → store → feed.
+# Items: validate → dedupe (URL; content hash through the store) → match → evidence → image hash → store → feed.
 # Match, evidence and store switch themselves off (NotConfigured) unless MATCH_ENABLED,
-# EVIDENCE_ENABLED, STORE_ENABLED (config match_enabled, evidence_enabled, store_enabled).
+# EVIDENCE_ENABLED, STORE_ENABLED (config match_enabled, evidence_enabled, store_enabled); the image
+# hash (pipelines/images.py) runs with the store unless IMAGE_HASH_ENABLED is off.
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.dedupe.DedupePipeline": 200,
     "pipelines.match.MatchPipeline": 300,
     "pipelines.evidence.EvidencePipeline": 400,
+    "pipelines.images.ImageHashPipeline": 450,
     "pipelines.store.StorePipeline": 500,
 }
 FEED_EXPORT_ENCODING = "utf-8"

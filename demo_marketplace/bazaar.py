@@ -16,7 +16,8 @@ from starlette.routing import Route
 
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.model import Entry
-from demo_marketplace.site import cut_bytes, image, int_param, json_script, make_env, robots
+from demo_marketplace.images import image_handler
+from demo_marketplace.site import cut_bytes, int_param, json_script, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cart\n"
 PER_PAGE = 40
@@ -115,6 +116,6 @@ def build_bazaar(catalogue: Catalogue, base: str) -> Starlette:
     return Starlette(routes=[
         Route("/", home), Route("/robots.txt", robots(ROBOTS)), Route("/category/{slug}", category),
         Route("/search", search_page), Route("/item/{lid}", item), Route("/seller/{sid}", seller),
-        Route("/static/img/{name}", image), Route("/admin/{rest:path}", forbidden), Route("/cart/{rest:path}", forbidden),
+        Route("/static/img/{name}", image_handler(catalogue.images)), Route("/admin/{rest:path}", forbidden), Route("/cart/{rest:path}", forbidden),
         Route("/cart", forbidden),
     ])

@@ -33,6 +33,7 @@ class Seller:
     name: str
     location: str
     kind: str
+    shop_address: str = ""  # served (the licence address platforms publish); may be shared in a network
 
 
 @dataclass(slots=True)
@@ -56,6 +57,8 @@ class Entry:
     served_as: str = "ok"
     origin: str = ""  # full administrative path of the real origin ("" = unknown); ground truth
     currency: str = "CNY"
+    shop_address: str = ""  # the seller's shop address as served with the listing
+    network: str = ""  # ground truth: the planted seller network of its seller ("" = none); never served
 
     @property
     def path(self) -> str:
@@ -70,11 +73,11 @@ class Entry:
             "price": None if self.served_as == "missing_price" else self.price, "currency": self.currency,
             "seller_name": self.seller_name, "seller_id": self.seller_id, "ship_from": self.ship_from,
             "category": self.category, "brand": self.brand,
-            "image_urls": [base_url + p for p in self.image_paths],
+            "image_urls": [base_url + p for p in self.image_paths], "shop_address": self.shop_address,
         }
 
     def labelled(self, base_url: str) -> dict:
         """The §4b labelled listing (plus ``served_as``). Mojibake entries keep their real title."""
         row = self.listing(base_url)
-        row.update(infringes=list(self.infringes), case=self.case, served_as=self.served_as)
+        row.update(infringes=list(self.infringes), case=self.case, served_as=self.served_as, network=self.network)
         return row

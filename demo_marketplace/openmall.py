@@ -19,7 +19,8 @@ from starlette.routing import Route
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.hit_counter import HITS_PATH
 from demo_marketplace.model import Entry
-from demo_marketplace.site import TokenBucket, cut_bytes, image, int_param, make_env, robots
+from demo_marketplace.images import image_handler
+from demo_marketplace.site import TokenBucket, cut_bytes, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /api/v1/private/\n"
 MAX_LIMIT = 100
@@ -82,7 +83,8 @@ def build_openmall(catalogue: Catalogue, base: str, api_rate: float, api_burst: 
             return JSONResponse({"error": "internal server error"}, status_code=500)
         doc = {
             "id": e.listing_id, "title": e.title, "description": e.description, "price": price(e),
-            "currency": e.currency, "seller": {"id": e.seller_id, "name": e.seller_name, "location": e.ship_from},
+            "currency": e.currency, "seller": {"id": e.seller_id, "name": e.seller_name, "location": e.ship_from,
+                       "address": e.shop_address},
             "category": e.category, "brand": e.brand, "images": [base + p for p in e.image_paths],
             "url": base + e.path, "stock_url": f"/api/v1/private/stock/{e.listing_id}",
         }
@@ -102,7 +104,7 @@ def build_openmall(catalogue: Catalogue, base: str, api_rate: float, api_burst: 
 
     app = Starlette(routes=[
         Route("/robots.txt", robots(ROBOTS)), Route("/api/v1/search", search), Route("/api/v1/items/{lid}", item_api),
-        Route("/item/{lid}", item_page), Route("/static/img/{name}", image), Route("/api/v1/private/{rest:path}", private),
+        Route("/item/{lid}", item_page), Route("/static/img/{name}", image_handler(catalogue.images)), Route("/api/v1/private/{rest:path}", private),
     ])
 
     async def limited(scope, receive, send) -> None:

@@ -58,6 +58,10 @@ class SellerBook:
             self._homes[sid] = home
         return seller
 
+    def home(self, seller_id: str) -> pl.Place | None:
+        """Where the seller is based (None for a seller made without a home)."""
+        return self._homes.get(seller_id)
+
     def pick(self, kind: str) -> Seller:
         """A seller of the ``ordinary`` or ``shady`` pool (the first ones more often)."""
         return self.rng.choices(self._pool[kind], cum_weights=self._cum[kind])[0]

@@ -1,4 +1,4 @@
-"""What the three demo platforms share: rate limiting, templates, images, responses.
+"""What the three demo platforms share: rate limiting, templates, responses (images: images.py).
 
 Why here: each platform module then only says what it serves. Everything is O(1) per request
 (dict lookups, pre-sorted lists) so the server is never the bottleneck of a crawl benchmark.
@@ -7,9 +7,7 @@ Why here: each platform module then only says what it serves. Everything is O(1)
 from __future__ import annotations
 
 import json
-import struct
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -58,24 +56,6 @@ class TokenBucket:
             self.tokens -= 1.0
             return True
         return False
-
-
-def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes(rgb) * width
-    raw = zlib.compress(row * height, 9)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
-PLACEHOLDER_PNG = _png(64, 64, (221, 221, 221))
-
-
-async def image(request: Request) -> Response:
-    """Every product image is the same grey placeholder (the platforms have no real photos)."""
-    return Response(PLACEHOLDER_PNG, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
 
 def robots(text: str):

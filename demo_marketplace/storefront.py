@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.model import Entry
-from demo_marketplace.site import STATIC, image, int_param, make_env, robots
+from demo_marketplace.images import image_handler
+from demo_marketplace.site import STATIC, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /internal/\n"
 MAX_LIMIT = 100
@@ -59,7 +60,7 @@ def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
             "id": e.listing_id, "title": e.title, "description": e.description, "price": _price(e),
             "currency": e.currency, "seller": {"id": e.seller_id, "name": e.seller_name}, "ship_from": e.ship_from,
             "category": e.category, "brand": e.brand, "images": [base + p for p in e.image_paths],
-            "url": base + e.path,
+            "url": base + e.path, "shop_address": e.shop_address,
         })
 
     async def product_page(request: Request) -> Response:
@@ -73,6 +74,6 @@ def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
 
     return Starlette(routes=[
         Route("/", home), Route("/robots.txt", robots(ROBOTS)), Route("/static/app.js", script),
-        Route("/static/img/{name}", image), Route("/api/products", products), Route("/api/product/{lid}", product_api),
+        Route("/static/img/{name}", image_handler(catalogue.images)), Route("/api/products", products), Route("/api/product/{lid}", product_api),
         Route("/p/{lid}", product_page), Route("/internal/{rest:path}", internal),
     ])

@@ -82,6 +82,20 @@ class Config:
     """Tabs of the one evidence browser taking screenshots at once."""
     evidence_timeout: float = 30.0
     """Seconds one screenshot may take (page load included) before the capture is spooled."""
+    image_hash_enabled: bool = True
+    """While storing (store_enabled), fetch the first photo of each listing with leads and keep its
+    perceptual hash with the leads, to link sellers showing the same photo (pipelines/images.py)."""
+    tier_watch_confirmed: int = 1
+    """Confirmed infringements (within tier_recency_days) that put a seller on watch (docs/sellers.md)."""
+    tier_warning_confirmed: int = 3
+    """…that earn a seller a warning."""
+    tier_key_confirmed: int = 5
+    """…that put a seller under key supervision."""
+    tier_recency_days: int = 180
+    """Only confirmations this many days old or newer count towards a seller's tier."""
+    network_image_distance: int = 4
+    """Two product photos whose perceptual hashes differ in at most this many bits (of 64) are the same
+    photo: their sellers are linked (index/networks.py); 0 = exact hashes only."""
 
 
 def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -196,4 +210,11 @@ def load_config(
         raise ConfigError("evidence_browser_tabs must be at least 1 and evidence_timeout more than 0")
     if config.demo_listings < 1:
         raise ConfigError("demo_listings: must be at least 1")
+    if not 1 <= config.tier_watch_confirmed <= config.tier_warning_confirmed <= config.tier_key_confirmed:
+        raise ConfigError("tier_watch_confirmed <= tier_warning_confirmed <= tier_key_confirmed must hold, "
+                          "from 1 up (e.g. 1, 3, 5)")
+    if config.tier_recency_days < 1:
+        raise ConfigError("tier_recency_days: must be at least 1")
+    if not 0 <= config.network_image_distance <= 16:
+        raise ConfigError("network_image_distance: must be 0..16 bits (4 finds resized copies)")
     return config

@@ -152,7 +152,8 @@ def test_openmall_item_document(marketplace, catalogue) -> None:
     e = next(e for e in catalogue.for_platform("openmall") if e.served_as == "ok")
     doc = get_json(base + f"/api/v1/items/{e.listing_id}")
     assert doc["title"] == e.title and doc["price"] == e.price and doc["currency"] == "CNY"
-    assert doc["seller"] == {"id": e.seller_id, "name": e.seller_name, "location": e.ship_from}
+    assert doc["seller"] == {"id": e.seller_id, "name": e.seller_name, "location": e.ship_from,
+                             "address": e.shop_address}
     assert doc["url"] == base + e.path and doc["stock_url"] == f"/api/v1/private/stock/{e.listing_id}"
     assert get(doc["url"])[0] == 200
 
@@ -297,7 +298,8 @@ def test_labels_file_has_real_urls(marketplace, catalogue) -> None:
     ok = [r for r in rows if r["served_as"] == "ok"]
     for row in ok[:: max(1, len(ok) // 15)]:
         assert get(row["url"])[0] == 200
-        assert get(row["image_urls"][0])[1]["content-type"] == "image/png"
+        image_type = "image/jpeg" if row["image_urls"][0].endswith(".jpg") else "image/png"  # .jpg: a planted copy
+        assert get(row["image_urls"][0])[1]["content-type"] == image_type
 
 
 def test_openmall_rate_limit_answers_429_with_retry_after(tmp_path) -> None:

@@ -73,6 +73,8 @@ def test_dedupe_without_jobdir_is_per_run_only() -> None:
 
 
 def test_listing_item_declares_exactly_the_contract_fields() -> None:
+    from crawler.items import EXTRA_FIELDS
     from markwatch.contracts import Listing
 
-    assert set(ListingItem.fields) == set(Listing.model_fields)
+    assert set(ListingItem.fields) == set(Listing.model_fields) | EXTRA_FIELDS
+    assert not EXTRA_FIELDS & set(Listing.model_fields)

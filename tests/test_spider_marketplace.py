@@ -22,8 +22,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 DISALLOWED = {"bazaar": ("/admin/", "/cart"), "storefront": ("/internal/",), "openmall": ("/api/v1/private/",)}
 SPIDER_OF = {"bazaar": "html", "storefront": "rendered", "openmall": "api"}
-COMPARED = ("platform", "listing_id", "currency", "seller_name", "seller_id", "ship_from", "category", "brand",
-            "image_urls")
+COMPARED = ("platform", "listing_id", "currency", "seller_name", "seller_id", "ship_from", "shop_address", "category",
+            "brand", "image_urls")
 
 
 @dataclass

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Iterator
 
 from demo_marketplace.generator import Generator
+from demo_marketplace.images import ImageBook
 from demo_marketplace.model import NOT_EMITTED, PLACEHOLDER_URLS, Entry, Seller
+from demo_marketplace.networks import PlantedNetwork, plant_networks
 from demo_marketplace.register import read_register
 from markwatch.contracts import Register
 
@@ -33,6 +35,10 @@ class Catalogue:
     seed: int
     entries: list[Entry]
     sellers: dict[str, Seller]
+    images: ImageBook = field(default_factory=ImageBook)
+    """Which image URLs exist (every listing's photos, the planted copies): see images.py."""
+    networks: list[PlantedNetwork] = field(default_factory=list)
+    """The planted seller networks (ground truth): see networks.py."""
     by_id: dict[str, Entry] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,4 +73,6 @@ def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None =
         raise ValueError(f"a catalogue needs at least 1 listing, got n={n}")
     gen = Generator(register or read_register(), random.Random(seed))
     entries = gen.generate(n)
-    return Catalogue(n=n, seed=seed, entries=entries, sellers=gen.sellers.by_id)
+    images = ImageBook()
+    networks = plant_networks(entries, gen.sellers, images, seed)
+    return Catalogue(n=n, seed=seed, entries=entries, sellers=gen.sellers.by_id, images=images, networks=networks)

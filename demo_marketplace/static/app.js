@@ -61,6 +61,7 @@
       seller.setAttribute("data-seller-id", p.seller.id);
       box.appendChild(seller);
       box.appendChild(el("div", "ship-from", p.ship_from));
+      box.appendChild(el("div", "shop-address", p.shop_address || ""));
       box.appendChild(el("div", "category", p.category));
       box.appendChild(el("div", "brand", p.brand));
       var gallery = el("div", "gallery-wrap");
