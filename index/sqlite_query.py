@@ -5,9 +5,11 @@ cost 500 pages. The cursor instead carries the last row's sort key and id, and t
 starts there with an index seek (``score <= :s`` on ``leads_by_score``), so every page costs what
 the first one does. Order: score (or first_seen) descending, ties by id ascending.
 
-Why facets in one statement: the matched leads are computed once (a ``MATERIALIZED`` CTE) and
-each facet is a ``GROUP BY`` over them, glued with ``UNION ALL``; SQLite does the counting, no
-Python loop sees a row.
+Why facets in one statement: the matched leads are grouped once by the combination of the
+low-cardinality facets (right, kind, platform, province, status: a few hundred combinations
+however many leads match, in a ``MATERIALIZED`` CTE), each of those facets sums the combinations,
+and the seller facet is its own ``GROUP BY``; the arms are glued with ``UNION ALL``. SQLite does
+the counting; no Python loop sees a row.
 """
 
 from __future__ import annotations

@@ -113,12 +113,15 @@ class SQLiteStore:
             raise ValueError("a listing needs its url (CONTRACTS §2)")
         now = seen_at or utc_now()
         content = dict(listing)
-        content_hash = listing_hash(content)
+        try:
+            content_hash, body = listing_hash(content), orjson.dumps(content)
+        except orjson.JSONEncodeError as exc:
+            raise ValueError(f"listing {url[:200]!r} cannot be stored: {exc}") from exc
         with self._write() as db:
             planner = ListingPlanner(db, [url])
             plan = planner.plans[url]
             known, before = plan.known, plan.db_hash
-            plan.see(content_hash, orjson.dumps(content), content)
+            plan.see(content_hash, body, content)
             planner.write(db, now)
             db.execute("UPDATE leads SET last_seen = ? WHERE listing = ?", (now, plan.rowid))
         return ListingSeen(known=known, changed=before != content_hash, content_hash=content_hash)
