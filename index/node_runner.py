@@ -123,7 +123,8 @@ class SearchNode:
     ``data_dir`` keeps the node's data, configuration and log (``node.log``); starting again on the
     same directory finds the same indices, also after a SIGKILL. ``port`` is the HTTP port wanted
     (``None``: a free one); the runner moves to the next free port when it is taken, so read
-    :attr:`url` after the start.
+    :attr:`url` after the start. A restart (``start`` after ``stop`` or ``kill``) asks for the port
+    of the last start, so the node comes back at the same URL.
     """
 
     def __init__(self, data_dir: str | os.PathLike[str], *, port: int | None = None, heap: str = DEFAULT_HEAP,
@@ -210,6 +211,7 @@ class SearchNode:
                 url = f"http://127.0.0.1:{port}"
                 if _health_yellow(url):
                     self.url = url
+                    self.port = port  # a restart on the same data directory keeps the same URL
                     if port != wanted_port:
                         log.warning("port %d was taken; the search node listens on %d", wanted_port, port)
                     log.info("search node ready at %s", url)

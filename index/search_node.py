@@ -116,8 +116,9 @@ def flavor_of(info: Mapping[str, Any]) -> str:
 class _Api:
     """The client of one flavour and what differs between them: errors, 404 handling, responses."""
 
-    def __init__(self, url: str, flavor: str, timeout: float) -> None:
+    def __init__(self, url: str, flavor: str, timeout: float, busy_retries: int = 6) -> None:
         self.flavor = flavor
+        self.busy_retries = busy_retries
         if flavor == "opensearch":
             import opensearchpy
             from opensearchpy import helpers
@@ -155,8 +156,8 @@ class _Api:
     def is_not_found(self, exc: BaseException) -> bool:
         return isinstance(exc, self._not_found)
 
-    def call(self, fn: Callable[..., Any], *args: Any, retries: int = 6, **kwargs: Any) -> Any:
-        """``fn(*args, **kwargs)`` with back-off on 429 (0.25 s, doubling, at most ``retries`` times);
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` with back-off on 429 (0.25 s, doubling, at most ``busy_retries`` times);
         an unreachable node becomes :class:`NodeUnavailable`, another refusal :class:`StoreError`."""
         delay = 0.25
         for attempt in itertools.count():
@@ -168,7 +169,7 @@ class _Api:
                                       "writes are spooled until it is back") from exc
             except self._transport_error as exc:
                 code = self.status(exc)
-                if code == 429 and attempt < retries:
+                if code == 429 and attempt < self.busy_retries:
                     log.info("search node busy (429): retrying in %.2f s", delay)
                     time.sleep(delay)
                     delay = min(delay * 2, 10.0)
@@ -187,7 +188,7 @@ class _Api:
             return
         try:
             _, errors = self.helpers.bulk(self.client, actions, chunk_size=2000, max_chunk_bytes=50 << 20,
-                                          max_retries=8, initial_backoff=0.25, max_backoff=10,
+                                          max_retries=self.busy_retries + 2, initial_backoff=0.25, max_backoff=10,
                                           raise_on_error=False, raise_on_exception=True)
         except self._connection_errors as exc:
             raise NodeUnavailable(f"the search node at {self.url} went away during a bulk write") from exc
@@ -216,14 +217,17 @@ class SearchNodeStore:
 
     ``spool_dir``: where batches wait while the node is unreachable (``None``: no spool, an
     unreachable node is an error). ``flavor``: "opensearch" / "elasticsearch" to skip ``GET /``
-    (tests); ``None`` = ask the node, when it first answers."""
+    (tests); ``None`` = ask the node, when it first answers. ``timeout``: seconds one request may
+    take. ``busy_retries``: how often a request the node refuses with 429 is tried again (0.25 s
+    back-off, doubling; bulks get two more)."""
 
     def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX, spool_dir: str | Path | None = None,
-                 flavor: str | None = None, timeout: float = 30.0) -> None:
+                 flavor: str | None = None, timeout: float = 60.0, busy_retries: int = 6) -> None:
         self.url = url.rstrip("/")
         self.names = IndexNames(prefix)
         self.spool = Spool(spool_dir) if spool_dir is not None else None
         self.timeout = timeout
+        self.busy_retries = busy_retries
         self._flavor = flavor
         self._api: _Api | None = None
         self._ready = False
@@ -264,7 +268,7 @@ class SearchNodeStore:
     def _connect(self) -> _Api:
         if self._api is None:
             flavor = self._flavor or flavor_of(node_info(self.url, timeout=min(self.timeout, 10.0)))
-            self._api = _Api(self.url, flavor, self.timeout)
+            self._api = _Api(self.url, flavor, self.timeout, self.busy_retries)
             log.info("search node %s: %s client", self.url, flavor)
         return self._api
 
