@@ -19,8 +19,9 @@ WALK_PAGE = 500
 """Rows per store call while walking a result."""
 
 
-def walk_query(store: LeadStore, query: SearchQuery, page_size: int = WALK_PAGE) -> Iterator[StoredLead]:
+def walk_query(store: LeadStore, query: SearchQuery, page_size: int | None = None) -> Iterator[StoredLead]:
     """Yield every lead ``query`` matches, in its sort order (its own ``limit``/``after`` ignored)."""
+    page_size = page_size or WALK_PAGE
     cursor: str | None = None
     while True:
         result = store.search(replace(query, limit=page_size, after=cursor))
@@ -30,6 +31,6 @@ def walk_query(store: LeadStore, query: SearchQuery, page_size: int = WALK_PAGE)
             return
 
 
-def walk(store: LeadStore, params: SearchParams, page_size: int = WALK_PAGE) -> Iterator[StoredLead]:
+def walk(store: LeadStore, params: SearchParams, page_size: int | None = None) -> Iterator[StoredLead]:
     """Every lead of the search ``params`` describes (its page cursor left out)."""
-    return walk_query(store, params.to_query(limit=page_size, after=""), page_size)
+    return walk_query(store, params.to_query(after=""), page_size)
