@@ -194,8 +194,11 @@ def listing_contacts(listing: Mapping[str, Any]) -> list[Contact]:
 
 def listing_links(listing: Mapping[str, Any], image_phash: Any = None) -> list[tuple[str, str]]:
     """The (kind, value) pairs a lead's listing links its seller by: its contacts, its address and the
-    perceptual hash of its first image (16 hex digits) when one was computed."""
+    perceptual hash of its first image (16 hex digits; ``image_phash`` of the listing, which the
+    image-hash pipeline sets, unless given) when one was computed."""
     links = [(c.kind, c.value) for c in listing_contacts(listing)]
+    if image_phash is None:
+        image_phash = listing.get("image_phash")
     if isinstance(image_phash, str) and re.fullmatch(r"[0-9a-f]{16}", image_phash):
         links.append(("image", image_phash))
     return links

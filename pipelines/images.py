@@ -1,9 +1,11 @@
 """Image-hash pipeline: the perceptual hash of the first photo of every listing that got leads.
 
 Why: sellers of one network reuse the same product photos (one shoot, many shops), and a photo is
-the hardest thing for them to change; the store keeps a pHash per lead (extra lead field
-``image_phash``, 16 hex digits) so seller networks can link shops showing the same picture, even
-resized or re-encoded (index/networks.py). Only listings with new or changed leads are fetched:
+the hardest thing for them to change; the store keeps a pHash with the listing (extra §2 field
+``image_phash``, 16 hex digits, set on the item before the store pipeline sees it) so seller
+networks can link shops showing the same picture, even resized or re-encoded (index/networks.py).
+It is derived, not read from the page, so it is left out of the listing's content hash
+(:func:`index.store.listing_hash`): a re-crawl of the same page stays "unchanged". Only listings with new or changed leads are fetched:
 ordinary listings are most of a crawl and nobody needs their photos.
 
 How: Scrapy's media machinery. :class:`scrapy.pipelines.images.ImagesPipeline` is made for fetching
@@ -15,7 +17,7 @@ URL per crawl however many items name it, and the item waits until its photo is 
 fails (an HTTP error, not an image, too big) is counted and the leads go on without a hash.
 
 Order: after match (which finds the leads) and before store (which writes ``image_phash`` with
-them), ITEM_PIPELINES 450. On when the store is (``STORE_ENABLED``) and ``IMAGE_HASH_ENABLED``
+the listing), ITEM_PIPELINES 450. On when the store is (``STORE_ENABLED``) and ``IMAGE_HASH_ENABLED``
 (config ``image_hash_enabled``, default on). Stats: ``markwatch/image_hash/hashed``,
 ``markwatch/image_hash/failed``.
 
@@ -67,7 +69,7 @@ def phash_of(body: bytes) -> str:
 
 
 class ImageHashPipeline(MediaPipeline):
-    """Fetches the first photo of each listing with leads and puts its pHash on the leads."""
+    """Fetches the first photo of each listing with leads and puts its pHash on the listing."""
 
     LOG_FAILED_RESULTS = False  # failures are counted and logged once, below
 
@@ -106,15 +108,13 @@ class ImageHashPipeline(MediaPipeline):
 
     def item_completed(self, results: list[tuple[bool, Any]], item: Any, info: Any) -> Any:
         stats = self.crawler.stats
-        note = self.notes.peek(item)
         for ok, value in results:
-            if ok and note is not None:
-                for lead in note.leads:
-                    lead["image_phash"] = value["phash"]
+            if ok:
+                ItemAdapter(item)["image_phash"] = value["phash"]
                 stats.inc_value("markwatch/image_hash/hashed")
             elif not ok:
                 stats.inc_value("markwatch/image_hash/failed")
-                logger.warning("image hash: the photo of %s could not be hashed (%s); its leads are stored "
+                logger.warning("image hash: the photo of %s could not be hashed (%s); the listing is stored "
                                "without one", ItemAdapter(item).get("url"), getattr(value, "value", value))
         return item
 
