@@ -94,4 +94,6 @@ class Lead(BaseModel):
     right_id: str
     score: float = Field(ge=0.0, le=1.0)
     reasons: list[str]
+    reason_codes: list[dict[str, Any]] = Field(
+        default_factory=list, description="one {code, **params} per reason, same order (matchers/reasons.py)")
     listing: dict[str, Any]

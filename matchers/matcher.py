@@ -21,6 +21,7 @@ from matchers.compiled import CompiledRegister, compile_register
 from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
 from matchers.normalise import norm
+from matchers.reasons import Reason, english
 from matchers.register import load_register
 from matchers.signals import ListingContext, signals
 
@@ -32,8 +33,13 @@ class Pair:
     right_idx: int
     right_id: str
     features: list[float]
-    reasons: list[str]
+    reason_codes: list[Reason]  # {"code": ..., **params} each (matchers/reasons.py)
     score: float = 0.0
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons as English sentences (rendered on each call: a lead asks once)."""
+        return english(self.reason_codes)
 
 
 class Matcher:
@@ -173,9 +179,11 @@ def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rig
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:
-    """A §3 lead as a plain dict (cheap on the hot path; :func:`as_lead` validates)."""
+    """A §3 lead as a plain dict (cheap on the hot path; :func:`as_lead` validates), its reasons as
+    English sentences and, beside them in the same order, as codes with parameters (matchers/reasons.py)."""
+    codes = pair.reason_codes
     return {"url": listing.get("url"), "right_id": pair.right_id, "score": pair.score,
-            "reasons": pair.reasons, "listing": listing}
+            "reasons": english(codes), "reason_codes": codes, "listing": listing}
 
 
 def as_lead(lead: dict[str, Any]) -> Lead:

@@ -1,9 +1,11 @@
-"""Signals for one listing–right candidate: numeric features for the model and reason sentences.
+"""Signals for one listing–right candidate: numeric features for the model and the reasons behind them.
 
 Why features about evidence only (which form matched and where, wording, price ratio, goods-class
 agreement, origin) and never about catalogue words: the model must judge listings written by people
-it has never seen (docs/matching.md §Generalisation). Each feature comes with the sentence an
-analyst reads to check it.
+it has never seen (docs/matching.md §Generalisation). Each feature comes with the reason an analyst
+reads to check it, kept as a code with its parameters (a :data:`matchers.reasons.Reason`): sentences
+are rendered, in English or Chinese, only for the pairs that become leads.
+One function per group of features fills its part of the vector and appends its reasons.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from matchers import goods, wording
 from matchers.candidates import Hit
 from matchers.compiled import CompiledRegister
 from matchers.ordinary import inside_ordinary_word
+from matchers.reasons import Reason
 
 FEATURES = (
     "kind_trademark", "kind_gi", "kind_special",
@@ -32,7 +35,6 @@ FEATURES = (
     "origin_inside", "origin_outside", "origin_unknown", "gi_dodge", "other_rights",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
-_FIELD_WORDS = {"title": "title", "brand": "brand field", "description": "description"}
 
 
 @dataclass
@@ -52,73 +54,59 @@ class ListingContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_KIND_WORDS = {"name": "mark", "variant": "mark variant", "compact": "mark", "nickname": "nickname",
-               "pinyin": "pinyin of mark", "gi_place": "GI place"}
-_HOW_WORDS = {"homophone": "homophone", "shape": "shape-alike", "lookalike": "look-alike letters",
-              "fuzzy": "near miss", "joined": "split-up spelling", "split": "GI name split up"}
+# Which reason code names a hit: exact forms by their kind, bent forms by how they were bent.
+_EXACT_CODE = {"name": "hit_mark", "compact": "hit_mark", "variant": "hit_variant", "pinyin": "hit_pinyin",
+               "nickname": "hit_nickname", "gi_place": "hit_gi_place"}
+_BENT_CODE = {"homophone": "hit_homophone", "shape": "hit_shape", "lookalike": "hit_lookalike",
+              "fuzzy": "hit_near_miss", "joined": "hit_split_spelling", "split": "hit_gi_split"}
+_NAMED_AS_RIGHT = frozenset(("name", "compact", "nickname", "gi_place"))  # forms reported as the right's name
 _RIGHT_KIND_FEATURE = {"trademark": "kind_trademark", "gi": "kind_gi", "special_mark": "kind_special"}
 _EXACT_FEATURE = {"name": "exact_name", "compact": "exact_name", "variant": "exact_variant", "pinyin": "pinyin",
                   "nickname": "nickname"}
 
 
-def _describe_hit(hit: Hit, right: Right) -> str:
-    where = _FIELD_WORDS[hit.field]
-    kind = _KIND_WORDS[hit.form.kind]
-    target = right.name if hit.form.kind in ("name", "compact", "nickname", "gi_place") else hit.form.text
-    if hit.how == "exact":
-        if hit.form.kind == "nickname":
-            return f"nickname {hit.seen} of {right.name} in {where}"
-        return f"{kind} {hit.seen} in {where}" if hit.form.kind != "pinyin" else f"pinyin {hit.seen} of {right.name} in {where}"
-    how = _HOW_WORDS[hit.how]
-    return f"{how} {hit.seen!s} of {target} in {where}"
-
-
-def _price_signals(vec: list[float], price: Any, reference: float | None, reasons: list[str]) -> None:
-    if isinstance(price, (int, float)) and not isinstance(price, bool) and price > 0:
-        vec[_INDEX["has_price"]] = 1.0
-        if reference:
-            ratio = price / reference
-            vec[_INDEX["has_reference"]] = 1.0
-            vec[_INDEX["log_price_ratio"]] = max(-5.0, min(2.0, math.log(ratio)))
-            if ratio < 0.4:
-                vec[_INDEX["price_below_40"]] = 1.0
-                reasons.append(f"price {price:g} is {ratio:.0%} of reference {reference:g}")
-            elif ratio < 0.6:
-                vec[_INDEX["price_40_60"]] = 1.0
-                reasons.append(f"price {price:g} is {ratio:.0%} of reference {reference:g}")
-            else:
-                vec[_INDEX["price_at_least_60"]] = 1.0
-
-
-def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> str:
-    """Why the word reads as a mark, not its ordinary meaning ("" when it does not)."""
-    for hit in hits:
-        if hit.field == "brand":
-            return f"{hit.seen} given as the brand"
-        text = ctx.texts[hit.field]
-        for start, _, cue in wording.find("mark_use", text[hit.end:hit.end + 4]):
-            if start <= 1:
-                return f"{hit.seen}{cue}: named as a brand"
-        if hit.form.latin and hit.how == "exact" and hit.field == "title":
-            return f"{hit.seen} written as a brand name"
-    title_hits = [h for h in hits if h.field == "title"]
-    if len({h.form.latin for h in title_hits}) == 2:
-        return "mark written in Chinese and Latin letters"
-    if any(h.start == 0 for h in title_hits):
-        return f"{title_hits[0].seen} heads the title, where the brand goes"
-    return ""
-
-
 def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: ListingContext,
-            origin: Any | None) -> tuple[list[float], list[str]]:
-    """The feature vector (order = FEATURES) and reasons for one candidate pair."""
+            origin: Any | None) -> tuple[list[float], list[Reason]]:
+    """The feature vector (order = FEATURES) and reasons for one candidate pair.
+
+    Each group of features is one function below that fills its part of the vector and appends its
+    reasons; the order of the calls is the order in which an analyst reads the reasons."""
     right = compiled.rights[right_idx]
     vec = [0.0] * len(FEATURES)
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     vec[_INDEX[_RIGHT_KIND_FEATURE[right.kind]]] = 1.0
+    _form_signals(vec, reasons, right, hits, ctx)
+    mark_use = _mark_use_signals(vec, hits, ctx)
+    _wording_signals(vec, reasons, ctx)
+    _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price)
+    _goods_signals(vec, reasons, right, hits, ctx, mark_use)
+    _referential_signals(vec, reasons, right, hits, ctx)
+    _name_use_signals(vec, reasons, hits, ctx)
+    _ordinary_word_signals(vec, reasons, right, hits, ctx)
+    if right.kind == "gi":
+        _origin_signals(vec, reasons, right, origin)
+        _gi_dodge_signals(vec, reasons, hits, ctx)
+    vec[_INDEX["other_rights"]] = float(min(ctx.n_rights - 1, 3))
+    return vec, reasons
 
+
+def _hit_reason(hit: Hit, right: Right) -> Reason:
+    """Which form of the right was seen, how, and in which field."""
+    kind = hit.form.kind
+    if hit.how == "exact":
+        code = _EXACT_CODE[kind]
+        if kind in ("pinyin", "nickname"):
+            return {"code": code, "seen": hit.seen, "target": right.name, "field": hit.field}
+        return {"code": code, "seen": hit.seen, "field": hit.field}
+    target = right.name if kind in _NAMED_AS_RIGHT else hit.form.text
+    return {"code": _BENT_CODE[hit.how], "seen": hit.seen, "target": target, "field": hit.field}
+
+
+def _form_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                  ctx: ListingContext) -> None:
+    """Which form matched and how (exact, bent, obfuscated), in which fields; the best hit first."""
     best = hits[0]
-    reasons.append(_describe_hit(best, right))
+    reasons.append(_hit_reason(best, right))
     evasive = False
     for hit in hits:
         if hit.how == "exact":
@@ -134,10 +122,10 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
             vec[_INDEX[hit.how]] = 1.0
             evasive = True
     if vec[_INDEX["obfuscated"]] and best.how == "exact":
-        reasons.append("mark written with spacing, symbols or traditional characters to dodge filters")
+        reasons.append({"code": "obfuscated"})
     for other in hits[1:]:
         if other.field != best.field and len(reasons) < 3:
-            reasons.append(_describe_hit(other, right))
+            reasons.append(_hit_reason(other, right))
     vec[_INDEX["evasive"]] = float(evasive)
     fields = {h.field for h in hits}
     vec[_INDEX["in_title"]] = float("title" in fields)
@@ -145,19 +133,74 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     vec[_INDEX["in_description_only"]] = float(fields == {"description"})
     vec[_INDEX["latin_form"]] = float(best.form.latin)
     vec[_INDEX["form_length"]] = float(min(len(best.form.text), 12))
-    mark_use = _used_as_mark(ctx, hits)
-    if mark_use:
-        vec[_INDEX["used_as_mark"]] = 1.0
 
+
+def _mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> dict[str, Any] | None:
+    """Whether the word is used as a mark. How it is (``mark_use`` and its parameters, see
+    matchers/reasons.py) is only told beside goods of other classes, where it is what makes a
+    well-known mark count."""
+    use = _used_as_mark(ctx, hits)
+    if use is not None:
+        vec[_INDEX["used_as_mark"]] = 1.0
+    title_hits = [h for h in hits if h.field == "title"]
+    if any(h.start == 0 for h in title_hits):
+        vec[_INDEX["title_start"]] = 1.0
+    if len({h.form.latin for h in title_hits}) == 2:
+        vec[_INDEX["two_scripts"]] = 1.0
+    return use
+
+
+def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None:
+    """Why the word reads as a mark, not its ordinary meaning (None when it does not)."""
+    for hit in hits:
+        if hit.field == "brand":
+            return {"mark_use": "brand_field", "seen": hit.seen}
+        text = ctx.texts[hit.field]
+        for start, _, cue in wording.find("mark_use", text[hit.end:hit.end + 4]):
+            if start <= 1:
+                return {"mark_use": "brand_cue", "seen": hit.seen, "cue": cue}
+        if hit.form.latin and hit.how == "exact" and hit.field == "title":
+            return {"mark_use": "latin_brand_name", "seen": hit.seen}
+    title_hits = [h for h in hits if h.field == "title"]
+    if len({h.form.latin for h in title_hits}) == 2:
+        return {"mark_use": "two_scripts"}
+    if any(h.start == 0 for h in title_hits):
+        return {"mark_use": "title_start", "seen": title_hits[0].seen}
+    return None
+
+
+def _wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
+    """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing."""
     if ctx.counterfeit:
         vec[_INDEX["counterfeit"]] = 1.0
         vec[_INDEX["counterfeit_count"]] = float(min(len(ctx.counterfeit), 3))
-        reasons.append("counterfeit wording: " + ", ".join(ctx.counterfeit[:3]))
+        reasons.append({"code": "counterfeit_wording", "words": ctx.counterfeit[:3]})
     if ctx.resale:
         vec[_INDEX["resale_wording"]] = 1.0
-        reasons.append("private resale wording: " + ", ".join(ctx.resale[:2]) + " (lowers the score)")
-    _price_signals(vec, ctx.listing.get("price"), right.reference_price, reasons)
+        reasons.append({"code": "resale_wording", "words": ctx.resale[:2]})
 
+
+def _price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None) -> None:
+    """The price against the right's reference price; told when below 60 % of it."""
+    if isinstance(price, (int, float)) and not isinstance(price, bool) and price > 0:
+        vec[_INDEX["has_price"]] = 1.0
+        if reference:
+            ratio = price / reference
+            vec[_INDEX["has_reference"]] = 1.0
+            vec[_INDEX["log_price_ratio"]] = max(-5.0, min(2.0, math.log(ratio)))
+            if ratio < 0.4:
+                vec[_INDEX["price_below_40"]] = 1.0
+            elif ratio < 0.6:
+                vec[_INDEX["price_40_60"]] = 1.0
+            else:
+                vec[_INDEX["price_at_least_60"]] = 1.0
+                return
+            reasons.append({"code": "price_ratio", "price": price, "reference": reference})
+
+
+def _goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                   ctx: ListingContext, mark_use: dict[str, Any] | None) -> None:
+    """The goods classes of the listing against the right's Nice classes."""
     title_spans = [(h.start, h.end) for h in hits if h.field == "title"]
     title = ctx.texts.get("title", "")
     if ctx.goods is not None and not (title_spans and goods.masks_goods_word(title, title_spans)):
@@ -170,14 +213,21 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     vec[_INDEX["all_classes"]] = float(not right.nice_classes)
     if right.nice_classes and votes:
         # the two most voted classes, ties in voting order: Counter.most_common(2), without its heap
-        listed = ", ".join(str(c) for c, _ in sorted(votes.items(), key=itemgetter(1), reverse=True)[:2])
-        classes = ", ".join(map(str, right.nice_classes))
+        listed = [c for c, _ in sorted(votes.items(), key=itemgetter(1), reverse=True)[:2]]
         if share > 0:
-            reasons.append(f"goods ({'/'.join(words[:2])}: class {listed}) within the right's classes {classes}")
+            reasons.append({"code": "goods_in_classes", "words": words[:2], "classes": listed,
+                            "right_classes": list(right.nice_classes)})
         else:
-            note = " (well-known mark" + (f"; {mark_use})" if mark_use else ")") if right.well_known else ""
-            reasons.append(f"goods ({'/'.join(words[:2])}: class {listed}) outside the right's classes {classes}{note}")
+            reason = {"code": "goods_outside_classes", "words": words[:2], "classes": listed,
+                      "right_classes": list(right.nice_classes), "well_known": right.well_known}
+            if right.well_known and mark_use is not None:
+                reason.update(mark_use)  # a well-known mark counts on any goods when used as a mark
+            reasons.append(reason)
 
+
+def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                         ctx: ListingContext) -> None:
+    """Referential use of a trademark (适用于 iPhone, an accessory's title): told as lowering the score."""
     accessory = ctx.accessory
     vec[_INDEX["accessory"]] = float(bool(accessory))
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
@@ -189,47 +239,46 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
         if cues:
             vec[_INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
-            reasons.append(f"referential use: '{cue}' with {hit.seen} (lowers the score)")
-            break
+            reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
+            return
+
+
+def _name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """The mark used as a personal name or a year (宸宸 名字贴, 北京2022年)."""
     for hit in hits:
         after = ctx.texts[hit.field][hit.end:hit.end + 6]
         before = ctx.texts[hit.field][max(0, hit.start - 4):hit.start]
         cues = wording.find("name_use", after) + wording.find("name_use", before)
         if any(c[2] != "年" or (c[0] == 0 and hit.form.text[-1].isdigit()) for c in cues):
             vec[_INDEX["name_use"]] = 1.0
-            reasons.append(f"{hit.seen} used as a personal name or a date (lowers the score)")
-            break
-    title_hits = [h for h in hits if h.field == "title"]
-    if any(h.start == 0 for h in title_hits):
-        vec[_INDEX["title_start"]] = 1.0
-    if len({h.form.latin for h in title_hits}) == 2:
-        vec[_INDEX["two_scripts"]] = 1.0
+            reasons.append({"code": "name_use", "seen": hit.seen})
+            return
+
+
+def _ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                           ctx: ListingContext) -> None:
+    """The mark swallowed by an everyday word (招财进宝, 小米粥)."""
     for hit in hits:
         word = inside_ordinary_word(ctx.texts[hit.field], hit.start, hit.end, hit.form.text, right)
         if word:
             vec[_INDEX["ordinary_word"]] = 1.0
-            reasons.append(f"{hit.seen} is part of the ordinary word {word} (lowers the score)")
-            break
-
-    if right.kind == "gi":
-        _gi_signals(vec, reasons, right, hits, ctx, origin)
-    vec[_INDEX["other_rights"]] = float(min(ctx.n_rights - 1, 3))
-    return vec, reasons
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
 
 
-def _gi_signals(vec: list[float], reasons: list[str], right: Right, hits: list[Hit],
-                ctx: ListingContext, origin: Any) -> None:
-    regions = "、".join(right.regions) or "(no area given)"
+def _origin_signals(vec: list[float], reasons: list[Reason], right: Right, origin: Any) -> None:
+    """Where a GI product comes from, against the GI's protected area."""
     if origin is None or origin.state == "unknown":
         vec[_INDEX["origin_unknown"]] = 1.0
-        reasons.append(f"no origin found for a product named as GI {right.name}")
-    elif origin.state == "outside":
-        vec[_INDEX["origin_outside"]] = 1.0
-        src = "ships from" if origin.source == "ship_from" else "origin given as"
-        reasons.append(f"{src} {origin.where}, outside the protected area {regions}")
-    else:
-        vec[_INDEX["origin_inside"]] = 1.0
-        reasons.append(f"origin {origin.where} inside the protected area {regions} (lowers the score)")
+        reasons.append({"code": "origin_unknown", "gi": right.name})
+        return
+    code = "origin_outside" if origin.state == "outside" else "origin_inside"
+    vec[_INDEX[code]] = 1.0
+    reasons.append({"code": code, "where": origin.where, "source": origin.source, "regions": list(right.regions)})
+
+
+def _gi_dodge_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """A GI name bent to dodge filters: split up (阳澄湖镇大闸蟹) or followed by 同款/风味 …"""
     for hit in hits:
         text = ctx.texts[hit.field]
         window = text[hit.start:hit.end + 3] if hit.how == "split" else text[hit.end:hit.end + 3]
@@ -237,5 +286,5 @@ def _gi_signals(vec: list[float], reasons: list[str], right: Right, hits: list[H
         if hit.how == "split" or cues:
             vec[_INDEX["gi_dodge"]] = 1.0
             cue = cues[0][2] if cues else ""
-            reasons.append(f"GI name bent to dodge filters: {text[hit.start:hit.end + (len(cue) if hit.how != 'split' else 0)]}")
-            break
+            reasons.append({"code": "gi_dodge", "text": text[hit.start:hit.end + (len(cue) if hit.how != "split" else 0)]})
+            return
