@@ -306,3 +306,39 @@ def test_reads_back_off_on_429_too(proxied) -> None:
     proxy.busy["_count"] = 100  # a node that stays busy: the error says what happened
     with pytest.raises(StoreError, match="429"):
         store.count(SearchQuery())
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+def test_search_node_command_prints_its_url_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "markwatch.cli", "search-node", "--data", str(tmp_path / "n"),
+                             "--heap", "256m", "--timeout", "240"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()  # the first line is the URL, once the node is ready
+        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.poll() is not None else url
+        with urllib.request.urlopen(url + "/") as resp:
+            assert json.load(resp)["version"]["distribution"] == "opensearch"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=90) == 0
+        err = proc.stderr.read()
+        assert f"MARKWATCH_STORE_URL={url}" in err and "stopped" in err
+        with pytest.raises(OSError):  # the JVM went with it
+            urllib.request.urlopen(url + "/", timeout=5)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_search_node_command_refuses_a_port_the_runner_cannot_serve(tmp_path: Path) -> None:
+    from markwatch.cli import main
+
+    assert main(["search-node", "--port", "8080", "--data", str(tmp_path)]) == 2
+    assert main(["search-node", "--heap", "lots", "--data", str(tmp_path)]) == 2
