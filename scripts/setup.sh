@@ -50,4 +50,24 @@ fi
 # ones are only loaded, so this costs well under a second on every setup after the first.
 .venv/bin/python -c "from matchers.batch import warm; from matchers.matcher import Matcher; warm(Matcher.from_paths())" \
   || say "could not build the matcher's tables now; the first 'markwatch match' will build them"
+# --- 4. the search node (index/node/pom.xml, `markwatch search-node`, the store tests) ----------
+# Maven copies the OpenSearch runner's jars into index/node/target/lib once (≈30 s, 53 MB from Maven
+# Central, then ~/.m2); skipped while the jars are there and pom.xml is not newer than them. The
+# test suite needs the node: a missing Java or Maven is a warning here and a failing test there.
+if ! .venv/bin/python -c "import sys; from index.node_runner import is_built; sys.exit(0 if is_built() else 1)"; then
+  if ! { command -v mvn && command -v java; } >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    say "installing Java 17 and Maven (apt-get) for the search node…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null || true
+  fi
+  if command -v mvn >/dev/null && command -v java >/dev/null; then
+    say "building the search node with Maven (first time ≈30 s)…"
+    .venv/bin/python -c "from index.node_runner import ensure_built; print(ensure_built())" >&2 \
+      || say "WARNING: the search node did not build: 'markwatch search-node' and the search-node tests will fail"
+  else
+    say "WARNING: no Java and/or Maven ('apt-get install openjdk-17-jre-headless maven'): 'markwatch search-node'"
+    say "  and the search-node store tests will not work; the embedded SQLite store needs neither"
+  fi
+fi
 say "ready: .venv/bin/markwatch --help"
