@@ -112,9 +112,11 @@ class ListingReader:
 
 
 def dump_lead(lead: dict[str, Any]) -> bytes:
-    """One lead as a JSON line (no newline). orjson is ≈3× faster than json; what it refuses
-    (lone surrogates from an escaped "\\ud800", integers beyond 64 bits) is written by json with
-    ASCII escapes, so a strange listing still yields its lead instead of stopping the run."""
+    """One lead as a JSON line (no newline), its ``reason_codes`` beside its ``reasons`` as the
+    matcher made them (plain JSON values: both serialisers below write them alike). orjson is ≈3×
+    faster than json; what it refuses (lone surrogates from an escaped "\\ud800", integers beyond
+    64 bits) is written by json with ASCII escapes, so a strange listing still yields its lead
+    instead of stopping the run."""
     try:
         return orjson.dumps(lead)
     except (orjson.JSONEncodeError, TypeError):

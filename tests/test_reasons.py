@@ -254,3 +254,16 @@ def test_the_file_path_writes_codes_beside_the_reasons(matcher: Matcher) -> None
         _check_lead(lead)
         seen.update(r["code"] for r in lead["reason_codes"])
     assert {code for code, _, _ in LISTINGS} <= seen
+
+
+def test_codes_survive_the_slow_serialiser(matcher: Matcher) -> None:
+    """A listing orjson refuses (a lone surrogate) is written by json: the codes come back the same."""
+    import json
+
+    lead = lead_for(matcher, "tm-nike", {"title": "耐可 跑步鞋 高仿 \ud800", "price": 89.0})
+    line = dump_lead(lead)
+    with pytest.raises(orjson.JSONEncodeError):
+        orjson.dumps(lead)  # so the line above came from the fallback
+    again = json.loads(line)
+    assert again["reason_codes"] == lead["reason_codes"]
+    assert [render(c) for c in again["reason_codes"]] == lead["reasons"]
