@@ -40,6 +40,7 @@ class ProgressLog:
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
+        logger.info("[%s] started", self.label())
         self.task = create_looping_call(self.log)
         self.task.start(self.interval, now=False)
 
@@ -48,15 +49,17 @@ class ProgressLog:
             self.task.stop()
         self.log(final=True)
 
+    def label(self) -> str:
+        spider = self.crawler.spider
+        return f"{spider.name}/{getattr(spider, 'platform', '') or '-'}" if spider else "?"
+
     def log(self, final: bool = False) -> None:
         stats = self.crawler.stats.get_stats()
-        spider = self.crawler.spider
-        label = f"{spider.name}/{getattr(spider, 'platform', '') or '-'}" if spider else "?"
         pages = int(stats.get("response_received_count", 0))
         items = int(stats.get("item_scraped_count", 0))
         bad = sum(bad_pages_by_reason(stats).values())
         elapsed = max(time.monotonic() - self.started, 1e-9)
         logger.info(
             "[%s] %spages=%d items=%d bad=%d (%.1f pages/s)",
-            label, "done: " if final else "", pages, items, bad, pages / elapsed,
+            self.label(), "done: " if final else "", pages, items, bad, pages / elapsed,
         )

@@ -15,7 +15,7 @@ import pkgutil
 import sys
 from typing import Sequence
 
-from markwatch import __version__
+from markwatch import __version__, console
 from markwatch.config import ConfigError
 
 ORDER: tuple[str, ...] = (
@@ -65,12 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-        stream=sys.stderr,
-    )
+    console.configure(verbose=args.verbose)  # long runs add a log file (markwatch/console.py)
     try:
         code = int(args.func(args) or 0)
     except (UsageError, ConfigError, FileNotFoundError) as exc:

@@ -184,7 +184,7 @@ def test_an_interrupted_crawl_says_how_to_resume(marketplace, tmp_path: Path) ->
     try:
         assert proc.stderr is not None
         for line in proc.stderr:
-            if "Spider opened" in line:
+            if "[html/bazaar] started" in line:  # the progress log's first line (Scrapy's own go to the log file)
                 break
         proc.send_signal(signal.SIGINT)
         rest = proc.stderr.read()

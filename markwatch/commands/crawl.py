@@ -35,6 +35,11 @@ def add_parser(subparsers: Any) -> None:
                         help="also write the crawl's final Scrapy stats as JSON (for scripts and benchmarks)")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (repeatable), e.g. -s CLOSESPIDER_ITEMCOUNT=10")
+    parser.add_argument("--log-file", default=None, metavar="FILE",
+                        help="where the full log goes: every bad page with its URL, Scrapy's own lines "
+                             "(default: beside --output, LISTINGS.log); the screen shows progress and the summary")
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show every log line on screen too, at DEBUG")
     parser.set_defaults(func=run)
 
 
@@ -77,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"spider {args.spider!r} needs at least one --start-url URL")
 
     output = Path(args.output).resolve()
+    from markwatch.console import log_to_file
+
+    log_file = log_to_file(Path(args.log_file).resolve() if args.log_file else _beside(output, ".log"),
+                           verbose=getattr(args, "verbose", False))
     job = CrawlJob(
         spider=args.spider,
         output=output,
@@ -92,9 +101,15 @@ def run(args: argparse.Namespace) -> int:
     except CrawlSetupError as exc:
         raise UsageError(str(exc)) from exc
     print(result.summary(), file=sys.stderr)
+    print(f"  log: {log_file}", file=sys.stderr)
     if args.stats_json:
         Path(args.stats_json).write_text(json.dumps(result.stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
     if not result.ok:
         print(f"markwatch crawl: error: {result.problem}", file=sys.stderr)
         return 1
     return 0
+
+
+def _beside(output: Path, suffix: str) -> Path:
+    """``listings.jsonl`` → ``listings.log``; never the output itself (``x.log`` → ``x.log.log``)."""
+    return output.with_name(output.name + suffix) if output.suffix == suffix else output.with_suffix(suffix)

@@ -49,6 +49,9 @@ def add_parser(subparsers: Any) -> None:
                         help="print the summary and exit (0 when the run succeeded) instead of serving afterwards")
     parser.add_argument("--threshold", type=float, default=None,
                         help="minimum lead score (default: config match_threshold, 0.5)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show every log line on screen too (each bad page, Scrapy's own lines); "
+                             "without it they go to DATA_DIR/logs/demo-*.log only")
     parser.set_defaults(func=run)
 
 
@@ -61,18 +64,21 @@ def run(args: argparse.Namespace) -> int:
     )
     data_dir = config.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    if not args.verbose:
-        quiet_third_party_logs()
-    return DemoRun(config, data_dir, serve=not args.no_serve).run()
+    from markwatch.console import default_log_file, log_to_file
+
+    # every line (each bad page with its URL, Scrapy's own) goes to the file; the screen keeps to progress
+    log_file = log_to_file(default_log_file(data_dir / "logs", "demo"), verbose=args.verbose)
+    return DemoRun(config, data_dir, serve=not args.no_serve, log_file=log_file).run()
 
 
 class DemoRun:
     """One demo run; each step records its timing for the summary."""
 
-    def __init__(self, config: Any, data_dir: Path, serve: bool) -> None:
+    def __init__(self, config: Any, data_dir: Path, serve: bool, log_file: Path | None = None) -> None:
         self.config = config
         self.data_dir = data_dir
         self.serve = serve
+        self.log_file = log_file
         self.timings: dict[str, float] = {}
 
     def step(self, name: str, started: float) -> None:
@@ -119,8 +125,11 @@ class DemoRun:
         # capture while the other platforms are still being crawled.
         crawl_config = dataclasses.replace(self.config, data_dir=self.data_dir, match_enabled=True,
                                            evidence_enabled=True, store_enabled=True)
+        # AutoThrottle off: these are the demo's own platforms on loopback, where it only slows the
+        # crawl (its delay follows latency, i.e. a busy CPU: bazaar 173 s with it, 79 s without, same
+        # pages). Real platforms keep it (crawler/settings.py); the per-site concurrency cap still holds.
         results = crawl_all(jobs, crawl_config, output_dir=self.data_dir,
-                            settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False})
+                            settings={"PROGRESS_INTERVAL": 5, "STATS_DUMP": False, "AUTOTHROTTLE_ENABLED": False})
         self.step("crawl", t)
         combined = self.data_dir / "listings.jsonl"
         with combined.open("wb") as out:
@@ -220,6 +229,8 @@ class DemoRun:
         lines.append(tally.line("accuracy vs ground truth"))
         lines.append("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         lines.append(f"files: {self.data_dir / 'listings.jsonl'}, {self.data_dir / 'leads.jsonl'}")
+        if self.log_file is not None:
+            lines.append(f"log: {self.log_file} (every bad page with its URL and why; --verbose shows them on screen)")
         data = shlex.quote(str(self.data_dir))
         lines.append(f"try next: markwatch search --data-dir {data} 耐克 · markwatch evidence verify --data-dir {data} · "
                      f"markwatch evidence export <id> --data-dir {data} --output lead.wacz")
@@ -235,24 +246,6 @@ class DemoRun:
             signal.signal(sig, lambda *_: stop.set())
         while not stop.wait(1.0):
             pass
-
-
-class _OwnInfoOnly(logging.Filter):
-    """Lets through warnings from anyone, but INFO and below only from markwatch's own loggers."""
-
-    OWN = ("markwatch", "crawler", "matchers", "pipelines", "index")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or record.name.split(".")[0] in self.OWN
-
-
-def quiet_third_party_logs() -> None:
-    """Keep the demo's output readable: Scrapy's start-up banners only with --verbose.
-
-    A handler filter, not logger levels, because Scrapy resets its loggers' levels when a
-    crawler process starts."""
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_OwnInfoOnly())
 
 
 def crawl_totals(per_platform: dict[str, Any]) -> Any:
