@@ -148,3 +148,26 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path: Path) -> None
         assert 'data-user="张三"' in page.text and "管理员" in page.text
     stored = (data_dir / "web.sqlite").read_bytes()
     assert b"s3cret-passw0rd" not in stored and b"$argon2id$" in stored
+
+
+def test_admins_add_users_in_the_page_and_analysts_may_not(tmp_path: Path) -> None:
+    with start_workbench(tmp_path) as wb:
+        analyst = wb.login("ana")
+        assert analyst.get("/admin/users").status_code == 403
+        assert 'href="/admin/users"' not in analyst.get("/leads").text
+        assert analyst.post("/admin/users", data={"username": "x1", "password": "p" * 10, "password_again": "p" * 10,
+                                                  "csrf_token": wb.csrf(analyst, "/leads")}).status_code == 403
+        admin = wb.login("root", client=wb.new_client())
+        assert 'href="/admin/users"' in admin.get("/leads").text
+        token = wb.csrf(admin, "/admin/users")
+        differ = admin.post("/admin/users", data={"username": "li", "password": "p" * 10, "password_again": "q" * 10,
+                                                  "csrf_token": token})
+        assert "两次输入的密码不一致" in differ.text and wb.app.state.accounts.by_name("li") is None
+        added = admin.post("/admin/users", data={"username": "li", "password": "li-password", "role": "analyst",
+                                                 "password_again": "li-password", "csrf_token": token})
+        assert "已添加用户 li" in added.text and 'data-username="li"' in added.text
+        assert {"username": "li", "role": "analyst"} in admin.get("/admin/users.json").json()["users"]
+        wb.login("li", "li-password", client=wb.new_client())
+        assert admin.post("/admin/users", data={"username": "li2", "password": "p" * 10, "password_again": "p" * 10},
+                          follow_redirects=False).status_code == 403  # no token, no user
+        assert wb.app.state.accounts.by_name("li2") is None

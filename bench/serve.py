@@ -1,0 +1,185 @@
+"""Search page speed of the workbench: p50/p95 of ``/leads`` rendered server-side (query, 6 facets
+with counts, first 50 rows) on the embedded SQLite store, beside a baseline measured in the same
+run: the store's own ``search`` + ``facets`` calls for the same URL, without the web layer.
+
+Why a script and not a timed test: speed depends on the machine and its load. Goal (issue 8):
+p95 < 300 ms at 1M leads. The difference between the two columns is what the web layer costs
+(parsing, rendering 50 rows and the facets, headers); the baseline is what the store costs.
+
+    .venv/bin/python bench/serve.py [--leads 100000] [--requests 40] [--data-dir DIR] [--clients 20]
+
+The store is filled once per data dir (``--data-dir`` keeps it between runs) with synthetic leads
+spread over rights, platforms, sellers and provinces. ``--clients N`` also runs N concurrent
+clients against ``markwatch serve``'s app under uvicorn on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from index.sqlite_store import SQLiteStore  # noqa: E402
+from markwatch.config import load_config  # noqa: E402
+from web.app import create_app  # noqa: E402
+from web.search_params import SearchParams  # noqa: E402
+
+RIGHTS = [("tm-nike", "trademark", "耐克"), ("tm-adidas", "trademark", "阿迪达斯"), ("tm-lv", "trademark", "路易威登"),
+          ("gi-yangchenghu-crab", "gi", "阳澄湖大闸蟹"), ("gi-xihu-longjing", "gi", "西湖龙井"),
+          ("sm-bingdwendwen", "special_mark", "冰墩墩")]
+WORDS = ["正品", "高仿", "原单", "运动鞋", "男款", "女款", "礼盒", "特价", "包邮", "新款", "清仓", "专柜", "同款", "限量",
+         "官方", "旗舰", "批发", "现货", "明前", "螃蟹", "钥匙扣", "手提包", "卫衣", "跑步鞋"]
+PLATFORMS = ["bazaar", "mall", "pinshop", "xianyu", "douyin"]
+PROVINCES = [("福建 莆田", "福建省"), ("广东 广州", "广东省"), ("江苏 苏州", "江苏省"), ("浙江 义乌", "浙江省"),
+             ("上海", "上海市"), ("河北 保定", "河北省")]
+URLS = ["/leads", "/leads?q=耐克", "/leads?q=正品&platform=mall", "/leads?kind=gi&min_score=0.7",
+        "/leads?q=礼盒&sort=date", "/leads?province=福建省&status=new"]
+PASSWORD = "bench-password-1"
+
+
+def fill(store: SQLiteStore, n: int, start: int = 0) -> None:
+    rng = random.Random(start + 1)
+    store.put_rights([{"id": r, "kind": k, "name": name, "holder": "holder"} for r, k, name in RIGHTS])
+    batch = []
+    started = time.perf_counter()
+    for i in range(start, start + n):
+        right, _kind, name = RIGHTS[i % len(RIGHTS)]
+        platform = PLATFORMS[rng.randrange(len(PLATFORMS))]
+        ship, province = PROVINCES[rng.randrange(len(PROVINCES))]
+        seller = rng.randrange(max(50, n // 40))
+        url = f"https://{platform}.example/item/{i}"
+        title = "".join(rng.sample(WORDS, 2)) + name + " " + " ".join(rng.sample(WORDS, 3)) + f" {i}"
+        batch.append({"url": url, "right_id": right, "score": round(rng.uniform(0.5, 1.0), 3),
+                      "reasons": [f"mark {name} in title"], "ship_from_province": province,
+                      "listing": {"url": url, "platform": platform, "title": title, "price": rng.randrange(20, 900),
+                                  "description": " ".join(rng.sample(WORDS, 6)), "seller_name": f"店铺{seller}",
+                                  "seller_id": f"s{seller}", "ship_from": ship}})
+        if len(batch) == 5000:
+            store.add_leads(batch)
+            batch = []
+            print(f"\r  filled {i + 1 - start:,} leads ({time.perf_counter() - started:.0f} s)", end="", file=sys.stderr)
+    if batch:
+        store.add_leads(batch)
+    print(file=sys.stderr)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leads", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40, help="requests per URL")
+    parser.add_argument("--data-dir", default=None, help="keep the filled store here between runs")
+    parser.add_argument("--clients", type=int, default=0, help="also run this many concurrent clients over HTTP")
+    args = parser.parse_args()
+    tmp = None if args.data_dir else tempfile.TemporaryDirectory(prefix="mw-bench-serve-")
+    data_dir = Path(args.data_dir or tmp.name)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = load_config(data_dir=str(data_dir), environ={})
+    store = SQLiteStore(data_dir / "store.sqlite")
+    from index.store import SearchQuery
+
+    have = store.count(SearchQuery())
+    if have < args.leads:
+        print(f"filling the store with {args.leads - have:,} leads …", file=sys.stderr)
+        fill(store, args.leads - have, start=have)
+    total = store.count(SearchQuery())
+    app = create_app(config, store=store)
+    if app.state.accounts.by_name("bench") is None:
+        app.state.accounts.add("bench", PASSWORD)
+    print(f"{total:,} leads in {data_dir / 'store.sqlite'}; {args.requests} requests per URL\n")
+    print(f"{'URL':42} {'page p50':>9} {'page p95':>9} {'store p50':>10} {'store p95':>10}  rows")
+    every_page: list[float] = []
+    with TestClient(app) as client:
+        token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+        for url in URLS:
+            client.get(url)  # warm the caches once
+            pages, bases = [], []
+            for _ in range(args.requests):
+                started = time.perf_counter()
+                response = client.get(url)
+                pages.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text[:300]
+                query = SearchParams.from_query(dict(_pairs(url)))
+                started = time.perf_counter()
+                store.search(query.to_query())
+                store.facets(query.to_query(after=""), size=10)
+                bases.append((time.perf_counter() - started) * 1000)
+            every_page += pages
+            rows = response.text.count("data-lead-id")
+            print(f"{url:42} {statistics.median(pages):7.0f}ms {percentile(pages, 95):7.0f}ms "
+                  f"{statistics.median(bases):8.0f}ms {percentile(bases, 95):8.0f}ms  {rows}")
+        print(f"\nall search pages: p50 {statistics.median(every_page):.0f} ms, p95 {percentile(every_page, 95):.0f} ms "
+              f"(goal: p95 < 300 ms at 1M leads)")
+    if args.clients:
+        concurrent(app, args.clients, args.requests)
+    store.close()
+    if tmp:
+        tmp.cleanup()
+
+
+def _pairs(url: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return parse_qsl(urlsplit(url).query)
+
+
+def concurrent(app, clients: int, requests: int) -> None:
+    """``clients`` threads, each logged in, each fetching the URLs in turn, against uvicorn on loopback."""
+    import socket
+
+    import httpx
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1024)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+            client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+            for i in range(requests):
+                url = URLS[(k + i) % len(URLS)]
+                started = time.perf_counter()
+                assert client.get(url).status_code == 200
+                with lock:
+                    times.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    server.should_exit = True
+    thread.join(timeout=10)
+    print(f"\n{clients} concurrent clients over HTTP: {len(times)} pages in {elapsed:.1f} s "
+          f"({len(times) / elapsed:.1f}/s), p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
