@@ -36,7 +36,9 @@ def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
         return HTMLResponse(index_html)
 
     async def script(request: Request) -> Response:
-        return Response(app_js, media_type="application/javascript; charset=utf-8")
+        # cacheable like any shop's static assets (and like the images here): a browser loads it once
+        return Response(app_js, media_type="application/javascript; charset=utf-8",
+                        headers={"Cache-Control": "max-age=3600"})
 
     async def products(request: Request) -> Response:
         try:
