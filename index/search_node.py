@@ -511,7 +511,7 @@ class SearchNodeStore:
                        for i in touched)
         # Other leads on a listing whose content changed show the new content too (as in SQLite,
         # where a lead refers to its listing's current row).
-        changed = {url: plan.contents[-1][1] for url, plan in listings.plans.items() if plan.contents}
+        changed = {url: plan.contents[-1][1] for url, plan in listings.plans.items() if plan.contents and plan.known}
         if changed:
             batch_ids = {lead.id for lead in leads}
             for hit in self._search_all(names.leads, {"terms": {"url": list(changed)}}, sort=[{"lead_id": "asc"}]):
