@@ -54,6 +54,10 @@ class Config:
     ``markwatch match`` on a file matches regardless."""
     register: str = ""
     """Register of protected rights; empty = the bundled demo register."""
+    model: str = ""
+    """The matcher's scoring model file; empty = ``data_dir/model.npz`` when it exists (what
+    ``markwatch train --from-store`` writes: the model retrained on the analysts' decisions), else the
+    model shipped with the package (see :func:`model_path`)."""
     demo_listings: int = 2000
     """Size of the demo marketplace catalogue."""
     demo_seed: int = 7
@@ -96,6 +100,19 @@ class Config:
     network_image_distance: int = 4
     """Two product photos whose perceptual hashes differ in at most this many bits (of 64) are the same
     photo: their sellers are linked (index/networks.py); 0 = exact hashes only."""
+
+
+MODEL_FILE = "model.npz"
+"""The retrained model inside ``data_dir`` (``markwatch train --from-store``)."""
+
+
+def model_path(config: Config) -> Path | None:
+    """The scoring model ``config`` asks for: ``model`` when set, else ``data_dir/model.npz`` when that
+    file exists, else ``None`` (the bundled model)."""
+    if config.model.strip():
+        return Path(config.model).expanduser()
+    retrained = Path(config.data_dir) / MODEL_FILE
+    return retrained if retrained.is_file() else None
 
 
 def cache_directory(config: Config, environ: Mapping[str, str] | None = None) -> Path | None:
