@@ -309,3 +309,16 @@ def confirmation_time(status: str, history: Sequence[Any]) -> str | None:
     times = [getattr(step, "at", None) for step in history if getattr(step, "to_status", None) == "confirmed"]
     times = [t for t in times if t]
     return times[-1] if times else None
+
+
+def link_rows(listings: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[tuple[str, str, str, str]]:
+    """(platform, seller_id, kind, value) rows, distinct and sorted, from (platform, seller_id,
+    listing) triples: what a store's ``seller_links()`` answers (each backend feeds it the current
+    listing of every lead that has a seller)."""
+    rows: set[tuple[str, str, str, str]] = set()
+    for platform, seller_id, listing in listings:
+        if not seller_id or not isinstance(listing, Mapping):
+            continue
+        for kind, value in listing_links(listing):
+            rows.add((platform, seller_id, kind, value))
+    return sorted(rows)
