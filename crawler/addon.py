@@ -22,7 +22,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
-from markwatch.config import Config, cache_directory, load_config
+from markwatch.config import Config, cache_directory, load_config, model_path
 
 CONFIG_SETTING = "CONFIG"
 """Scrapy setting holding the :class:`~markwatch.config.Config` the entry point loaded."""
@@ -45,6 +45,7 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "MATCH_REGISTER": config.register,
         "MATCH_THRESHOLD": config.match_threshold,
         "MATCH_CACHE_DIR": str(cache) if cache is not None else "",
+        "MATCH_MODEL": str(model_path(config) or ""),
         # the rendered spider (crawler/spiders/rendered.py); checked only when that spider runs
         "RENDERED_BROWSER": config.browser,
         # the store and evidence pipelines (pipelines/store.py, pipelines/evidence.py)

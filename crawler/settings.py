@@ -15,8 +15,9 @@ Scrapy setting is named for the component that reads it, the way Scrapy names it
 - Scrapy's own names where a configuration key sets a Scrapy knob (``user_agent`` → ``USER_AGENT``,
   ``concurrent_per_domain`` → ``CONCURRENT_REQUESTS_PER_DOMAIN``, ``log_level`` → ``LOG_LEVEL``, …);
 - ``MATCH_*`` for the match pipeline (``MATCH_ENABLED`` ← ``match_enabled``, ``MATCH_REGISTER`` ←
-  ``register``, ``MATCH_THRESHOLD`` ← ``match_threshold``, ``MATCH_CACHE_DIR`` ← ``cache_dir``;
-  per run only: ``MATCH_MODEL``, ``MATCH_LEADS_OUTPUT``);
+  ``register``, ``MATCH_THRESHOLD`` ← ``match_threshold``, ``MATCH_CACHE_DIR`` ← ``cache_dir``,
+  ``MATCH_MODEL`` ← ``model`` (or ``data_dir/model.npz`` when retrained); per run only:
+  ``MATCH_LEADS_OUTPUT``);
 - ``RENDERED_*`` for the rendered spider (``RENDERED_BROWSER`` ← ``browser``, checked only when
   that spider starts its browser; ``RENDERED_CONCURRENCY``);
 - likewise ``EVIDENCE_*`` for the evidence pipeline and ``STORE_*`` for the store pipeline: a new

@@ -15,14 +15,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--register", help="register of rights (default: config, else the bundled demo register)")
     parser.add_argument("--labels", required=True, nargs="+", help="labelled listings, JSON Lines (§4b)")
     parser.add_argument("--threshold", type=float, default=None, help="lead threshold (default: config, 0.5)")
-    parser.add_argument("--model", help="trained model file (default: the bundled model)")
+    parser.add_argument("--model", help="trained model file (default: config key model, else data_dir/model.npz when train --from-store wrote one, else the bundled model)")
     parser.add_argument("--show", type=int, default=50, help="how many misses/false alarms to list")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from markwatch.cli import UsageError
-    from markwatch.config import cache_directory, load_config
+    from markwatch.config import cache_directory, load_config, model_path
     from matchers.evaluation import evaluate, report
     from matchers.listing_io import ListingReader
     from matchers.matcher import Matcher
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(match_threshold=args.threshold)
     try:
-        matcher = Matcher.from_paths(args.register or config.register or None, args.model,
+        matcher = Matcher.from_paths(args.register or config.register or None, args.model or model_path(config),
                                      config.match_threshold, cache_dir=cache_directory(config))
     except (RegisterError, ModelError) as exc:
         raise UsageError(str(exc)) from exc

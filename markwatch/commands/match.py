@@ -18,14 +18,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", required=True, help="where to write leads, JSON Lines (CONTRACTS §3)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="write leads with score >= this (default: config match_threshold, 0.5)")
-    parser.add_argument("--model", help="trained model file (default: the bundled model)")
+    parser.add_argument("--model", help="trained model file (default: config key model, else data_dir/model.npz when train --from-store wrote one, else the bundled model)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.set_defaults(func=run, skip_teardown=True)
 
 
 def run(args: argparse.Namespace) -> int:
     from markwatch.cli import UsageError
-    from markwatch.config import cache_directory, load_config
+    from markwatch.config import cache_directory, load_config, model_path
     from matchers.batch import match_file, warm
     from matchers.matcher import Matcher
     from matchers.model import ModelError
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     # process. A decision for the whole process, so it is made here and not in the library.
     gc.disable()
     try:
-        matcher = Matcher.from_paths(args.register or config.register or None, args.model,
+        matcher = Matcher.from_paths(args.register or config.register or None, args.model or model_path(config),
                                      config.match_threshold, cache_dir=cache_directory(config))
         warm(matcher)
     except (RegisterError, ModelError) as exc:
