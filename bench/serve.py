@@ -124,8 +124,8 @@ def main() -> None:
                   f"{statistics.median(bases):8.0f}ms {percentile(bases, 95):8.0f}ms  {rows}")
         print(f"\nall search pages: p50 {statistics.median(every_page):.0f} ms, p95 {percentile(every_page, 95):.0f} ms "
               f"(goal: p95 < 300 ms at 1M leads)")
-    if args.clients:
-        concurrent(app, args.clients, args.requests)
+    if args.clients:  # a new app: the one above was shut down with its test client
+        concurrent(create_app(config, store=store), args.clients, args.requests)
     store.close()
     if tmp:
         tmp.cleanup()

@@ -14,11 +14,11 @@ from web.deps import get_accounts, require_admin
 from web.i18n import translate
 from web.templating import flash, page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 
 
-@router.get("/admin/users")
-@router.get("/admin/users.json")
+@router.get("/admin/users", include_in_schema=False)
+@router.get("/admin/users.json", summary="Users of the workbench and their roles (admins only)")
 def users_page(request: Request, admin: User = Depends(require_admin),
                accounts: Accounts = Depends(get_accounts)) -> Response:
     users = accounts.list()
@@ -26,7 +26,7 @@ def users_page(request: Request, admin: User = Depends(require_admin),
     return page(request, "admin_users.html", {"users": users, "roles": ROLES}, data)
 
 
-@router.post("/admin/users")
+@router.post("/admin/users", include_in_schema=False)
 def add_user(request: Request, username: str = Form(""), password: str = Form(""), password_again: str = Form(""),
              role: str = Form("analyst"), admin: User = Depends(require_admin),
              accounts: Accounts = Depends(get_accounts)) -> Response:
