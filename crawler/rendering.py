@@ -26,6 +26,7 @@ Playwright's ``TimeoutError``, which the rendered spider lists in ``RETRY_EXCEPT
 from __future__ import annotations
 
 import time
+import weakref
 from contextlib import suppress
 from typing import Any
 
@@ -33,7 +34,7 @@ from playwright.async_api import Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy_playwright.handler import _SCRAPY_ASYNC_API, ScrapyPlaywrightDownloadHandler
 
 RENDER_UNTIL = "markwatch_render_until"
 """Request meta: render this page in a reused tab and answer once this CSS selector matches."""
@@ -67,10 +68,30 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
     to ``RENDERED_CONCURRENCY``): a request takes a free tab or opens one, and gives it back after.
     """
 
+    _per_crawler: "weakref.WeakKeyDictionary[Any, PooledRenderingHandler]" = weakref.WeakKeyDictionary()
+
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self._free_tabs: list[Page] = []
         self._user_agent = crawler.settings.get("USER_AGENT") or ""
+        self._closed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "PooledRenderingHandler":
+        """One handler per crawler for http and https alike.
+
+        Scrapy builds a handler per scheme, and each scrapy-playwright handler starts its own Playwright
+        driver (a Node.js process, ≈1 s of CPU to start) when the engine starts; one crawler needs one."""
+        handler = cls._per_crawler.get(crawler)
+        if handler is None:
+            handler = cls._per_crawler[crawler] = cls(crawler)
+        return handler
+
+    if _SCRAPY_ASYNC_API:
+        async def close(self) -> None:
+            if not self._closed:  # registered for two schemes: closed once
+                self._closed = True
+                await super().close()
 
     async def _create_browser_context(self, name: str, context_kwargs: dict | None, spider: Spider | None = None) -> Any:
         """The context's own requests (which no route rewrites on the fast path) carry our User-Agent."""
