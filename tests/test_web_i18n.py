@@ -86,3 +86,21 @@ def test_errors_and_flash_messages_are_translated(tmp_path: Path) -> None:
         client = wb.login()
         missing = client.get("/leads/000000000000000000000000")
         assert missing.status_code == 404 and "未找到" in missing.text
+
+
+def test_reasons_are_shown_in_the_page_language_from_their_codes(tmp_path: Path) -> None:
+    from markwatch.reasons import render
+
+    code = {"code": "price_ratio", "price": 89.0, "reference": 699.0}
+    lead = make_lead(4)
+    lead["reasons"] = [render(code, "en"), "a sentence of an unknown code"]
+    lead["reason_codes"] = [code, {"code": "no_such_code_yet"}]
+    with start_workbench(tmp_path, leads=[lead]) as wb:
+        client = wb.login()
+        the_id = client.get("/leads.json").json()["leads"][0]["id"]
+        chinese = client.get(f"/leads/{the_id}.json").json()["reasons"]
+        english = client.get(f"/leads/{the_id}.json?lang=en").json()["reasons"]
+        assert chinese == [render(code, "zh"), "a sentence of an unknown code"]  # unknown code: as stored
+        assert english == [render(code, "en"), "a sentence of an unknown code"]
+        assert chinese[0] != english[0] and "参考价" in chinese[0]
+        assert render(code, "zh") in client.get(f"/leads/{the_id}").text
