@@ -80,3 +80,79 @@ def build_training_set(matcher: Matcher, records: list[dict[str, Any]]) -> Train
             ts.labels.append(int(pair.right_id in gold))
             ts.weights.append(_weight(record))
     return ts
+
+
+# -- analysts' decisions from the lead store (``markwatch train --from-store``) -------------------
+
+HELD_OUT_SHARE = 0.2
+"""Share of the analysts' decisions kept out of training to judge the model before and after."""
+
+
+def held_out(url: str, right_id: str, share: float = HELD_OUT_SHARE) -> bool:
+    """Whether the decision on (url, right) is in the evaluation split: a fixed hash, so the same
+    decision is on the same side in every run (the split does not move when decisions are added)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{url}\n{right_id}".encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+def split_decisions(records: list[dict[str, Any]], share: float = HELD_OUT_SHARE
+                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(training, evaluation) decisions, split by :func:`held_out`."""
+    train, evaluation = [], []
+    for record in records:
+        side = evaluation if held_out(str(record.get("url") or record["listing"].get("url")),
+                                      str(record["right_id"]), share) else train
+        side.append(record)
+    return train, evaluation
+
+
+@dataclass
+class DecisionScores:
+    """How a model agrees with held-out analysts' decisions (one listing–right pair each)."""
+
+    tally: Any  # matchers.evaluation.Tally over the pairs
+    pairs: int = 0
+    dismissed_flagged: int = 0
+    dismissed: int = 0
+    confirmed_flagged: int = 0
+    confirmed: int = 0
+    no_candidate: int = 0
+    """Decisions whose pair the matcher no longer generates (not scored)."""
+
+    def lines(self, label: str) -> list[str]:
+        return [self.tally.line(label),
+                f"{'':<28} confirmed leads flagged {self.confirmed_flagged}/{self.confirmed}, "
+                f"dismissed leads flagged {self.dismissed_flagged}/{self.dismissed}"]
+
+
+def score_decisions(matcher: Matcher, records: list[dict[str, Any]]) -> DecisionScores:
+    """Score each decision's pair with ``matcher`` (its model and threshold) against the decision."""
+    from matchers.evaluation import Tally
+
+    result = DecisionScores(Tally())
+    judged = []
+    for record in records:
+        label = _DECISIONS.get(str(record.get("decision", record.get("status", ""))).lower())
+        if label is None or not isinstance(record.get("listing"), dict):
+            continue
+        pairs = [p for p in matcher.pairs(record["listing"]) if p.right_id == record["right_id"]]
+        if not pairs:
+            result.no_candidate += 1
+            continue
+        judged.append((label, pairs[0]))
+    matcher.score_pairs([[pair] for _, pair in judged])  # one model call
+    for label, pair in judged:
+        flagged = pair.score >= matcher.threshold
+        result.pairs += 1
+        if label:
+            result.confirmed += 1
+            result.confirmed_flagged += flagged
+        else:
+            result.dismissed += 1
+            result.dismissed_flagged += flagged
+        result.tally.tp += flagged and label == 1
+        result.tally.fp += flagged and label == 0
+        result.tally.fn += (not flagged) and label == 1
+    return result
