@@ -1,47 +1,31 @@
 """A lead's reasons in the page's language.
 
 A lead carries ``reason_codes`` (CONTRACTS §3: a stable code with its parameters, per reason) beside
-its English ``reasons`` sentences. The renderers of the codes belong in the ground
-(``markwatch.reasons``) so that the web service, which may not import ``matchers``, can use them;
-until they are there, or for a code this version does not know, the stored sentence is shown.
+its English ``reasons`` sentences. The renderers live in the ground (:mod:`markwatch.reasons`), so
+the web service, which may not import ``matchers``, renders them in Chinese or English; a reason
+without a code, or with a code this version does not know, is shown as stored.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Callable
-
+from markwatch.reasons import render
 from index.store import StoredLead
 
-
-def _renderer() -> Callable[[dict[str, Any], str], str] | None:
-    try:
-        module = importlib.import_module("markwatch.reasons")
-    except ImportError:
-        return None
-    return getattr(module, "render", None)
-
-
-_RENDER = _renderer()
+_RENDER_ERRORS = (ValueError, KeyError, TypeError, IndexError, ZeroDivisionError)
 
 
 def reason_lines(lead: StoredLead, lang: str) -> list[str]:
-    """One sentence per reason, in ``lang`` where the code can be rendered, else as stored."""
-    lines: list[str] = []
+    """One sentence per reason, in ``lang`` where its code can be rendered, else as stored."""
     codes = lead.reason_codes or []
-    for position, sentence in enumerate(lead.reasons):
+    lines: list[str] = []
+    for position in range(max(len(lead.reasons), len(codes))):
+        stored = lead.reasons[position] if position < len(lead.reasons) else ""
         code = codes[position] if position < len(codes) else None
-        if _RENDER is not None and isinstance(code, dict):
+        if isinstance(code, dict):
             try:
-                lines.append(_RENDER(code, lang))
+                lines.append(render(code, lang))
                 continue
-            except (ValueError, KeyError, TypeError, IndexError):
+            except _RENDER_ERRORS:
                 pass
-        lines.append(sentence)
-    if not lead.reasons and _RENDER is not None:  # codes without sentences
-        for code in codes:
-            try:
-                lines.append(_RENDER(code, lang))
-            except (ValueError, KeyError, TypeError, IndexError):
-                lines.append(str(code.get("code", "")))
+        lines.append(stored or (str(code.get("code", "")) if isinstance(code, dict) else ""))
     return lines
