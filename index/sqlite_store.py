@@ -31,7 +31,8 @@ import sqlean as sqlite3
 
 from index import sqlite_query as q
 from index.sqlite_schema import connect
-from index.sqlite_write import ListingPlanner, PreparedLead, lookup, plan_leads, prepare, write_leads
+from index.sqlite_write import (ListingPlanner, PreparedLead, lookup, plan_leads, prepare, prepare_ahead,
+                                 write_leads)
 from index.store import (FACET_FIELDS, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
                          check_transition, listing_hash, utc_now)
@@ -127,17 +128,20 @@ class SQLiteStore:
         return ListingSeen(known=known, changed=before != content_hash, content_hash=content_hash)
 
     def add_leads(self, leads: Iterable[Mapping[str, Any]], seen_at: str | None = None) -> IndexCounts:
+        return self.add_prepared([prepare(obj) for obj in leads], seen_at)
+
+    lead_preparer = staticmethod(prepare_ahead)
+    """Optional capability (not in the LeadStore protocol): a picklable function that does the
+    per-lead work of :meth:`add_leads` except writing, so a bulk loader can run it in another
+    process and hand the results to :meth:`add_prepared` (``markwatch index`` does)."""
+
+    def add_prepared(self, items: Sequence[PreparedLead | str], seen_at: str | None = None) -> IndexCounts:
+        """:meth:`add_leads` for leads already through :attr:`lead_preparer` (a str item is the
+        reason that lead was refused); one transaction."""
         now = seen_at or utc_now()
-        prepared: list[PreparedLead] = []
-        problems: list[tuple[int, str]] = []
-        read = 0
-        for position, obj in enumerate(leads):
-            read += 1
-            result = prepare(obj)
-            if isinstance(result, str):
-                problems.append((position, result))
-            else:
-                prepared.append(result)
+        prepared = [item for item in items if not isinstance(item, str)]
+        problems = [(position, item) for position, item in enumerate(items) if isinstance(item, str)]
+        read = len(items)
         if prepared:
             with self._write() as db:
                 listings = ListingPlanner(db, [lead.url for lead in prepared])

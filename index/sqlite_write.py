@@ -44,6 +44,21 @@ class PreparedLead:
     seller_id: str
     seller_name: str
     province: str
+    text: tuple[str, str, str] | None = None
+    """Full-text tokens of title, description, seller name, when made ahead (:func:`prepare_ahead`)."""
+
+    def fts_text(self) -> tuple[str, str, str]:
+        return self.text if self.text is not None else listing_text(self.listing)
+
+
+def prepare_ahead(obj: Any) -> PreparedLead | str:
+    """:func:`prepare` plus the full-text tokens, keeping no listing dict: what another process can
+    do for the writer (``markwatch index`` runs it in a worker; the result pickles cheaply)."""
+    prepared = prepare(obj)
+    if isinstance(prepared, PreparedLead):
+        prepared.text = listing_text(prepared.listing)
+        prepared.listing = {}
+    return prepared
 
 
 def prepare(obj: Any) -> PreparedLead | str:
@@ -74,8 +89,8 @@ def prepare(obj: Any) -> PreparedLead | str:
                         seller_name, province)
 
 
-def fts_row(rowid: int, listing: dict[str, Any]) -> tuple[int, str, str, str]:
-    return (rowid, index_text(listing.get("title") or ""), index_text(listing.get("description") or ""),
+def listing_text(listing: dict[str, Any]) -> tuple[str, str, str]:
+    return (index_text(listing.get("title") or ""), index_text(listing.get("description") or ""),
             index_text(listing.get("seller_name") or ""))
 
 
@@ -100,16 +115,17 @@ class ListingPlan:
     rowid: int
     known: bool
     db_hash: str
-    contents: list[tuple[str, bytes, dict[str, Any]]] = field(default_factory=list)
+    contents: list[tuple[str, bytes, PreparedLead | dict[str, Any]]] = field(default_factory=list)
     """Contents different from the stored one, in the order seen (the last becomes current)."""
 
     @property
     def current_hash(self) -> str:
         return self.contents[-1][0] if self.contents else self.db_hash
 
-    def see(self, content_hash: str, body: bytes, listing: dict[str, Any]) -> None:
+    def see(self, content_hash: str, body: bytes, source: PreparedLead | dict[str, Any]) -> None:
+        """Another sighting; ``source`` (a prepared lead or a listing) gives the full text if needed."""
         if content_hash != self.current_hash:
-            self.contents.append((content_hash, body, listing))
+            self.contents.append((content_hash, body, source))
 
 
 class ListingPlanner:
@@ -134,13 +150,14 @@ class ListingPlanner:
             if not plan.contents:
                 unchanged.append(plan.rowid)
                 continue
-            *earlier, (content_hash, body, listing) = plan.contents
+            *earlier, (content_hash, body, source) = plan.contents
             if plan.known:
                 changes.append(plan.rowid)
                 fts_gone.append((plan.rowid,))
             versions.extend((plan.rowid, h, b, now, now) for h, b, _ in earlier)
             inserts.append((plan.rowid, plan.url, content_hash, body, now, now, now))
-            fts_new.append(fts_row(plan.rowid, listing))
+            text = source.fts_text() if isinstance(source, PreparedLead) else listing_text(source)
+            fts_new.append((plan.rowid, *text))
         if changes:  # the stored current version joins the history before it is replaced
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "SELECT rowid, content_hash, body, version_seen, last_seen FROM listings "
@@ -177,7 +194,7 @@ def plan_leads(db: sqlite3.Connection, leads: list[PreparedLead], listings: List
         list(dict.fromkeys(lead.id for lead in leads)))}
     plan = LeadPlan()
     for lead in leads:
-        listings.plans[lead.url].see(lead.content_hash, lead.body, lead.listing)
+        listings.plans[lead.url].see(lead.content_hash, lead.body, lead)
         state = (lead.content_hash, lead.score, lead.reasons, lead.reason_codes)
         before = known.get(lead.id)
         known[lead.id] = state

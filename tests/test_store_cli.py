@@ -185,3 +185,17 @@ def test_help_texts_explain_the_commands() -> None:
         run = subprocess.run([*MARKWATCH, command, "--help"], capture_output=True,
                              text=True, timeout=60)
         assert run.returncode == 0 and words in " ".join(run.stdout.split())
+
+
+def test_index_with_and_without_worker_processes_stores_the_same(tmp_path: Path, leads) -> None:
+    rows = [*leads, "{broken", json.dumps({**leads[0], "score": -1}), *[lead(100 + i, f"耐克 款{i}") for i in range(30)]]
+    file = write_leads(tmp_path / "leads.jsonl", rows)
+    runs = {w: markwatch("index", "--leads", str(file), "--workers", w, "--batch-size", "7",
+                         data_dir=tmp_path / f"w{w}") for w in ("0", "1")}
+    assert runs["0"].returncode == runs["1"].returncode == 0
+    assert runs["0"].stdout.split(" in ")[0] == runs["1"].stdout.split(" in ")[0]
+    assert "line 6: not valid JSON" in runs["1"].stderr and "line 7: score" in runs["1"].stderr
+    dumps = {w: [{k: v for k, v in json.loads(x).items() if k not in ("first_seen", "last_seen")}
+                 for x in markwatch("search", "--limit", "0", "--format", "json", data_dir=tmp_path / f"w{w}").stdout.splitlines()]
+             for w in ("0", "1")}
+    assert len(dumps["0"]) == 35 and dumps["0"] == dumps["1"]

@@ -39,6 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "bundled demo register); gives each lead its right kind")
     parser.add_argument("--batch-size", type=int, default=2000, metavar="N",
                         help="leads per store transaction (default 2000)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="processes that read and check leads while this one writes (default 1; 0 = "
+                             "do everything in this process); used when the store can take prepared leads")
     parser.set_defaults(func=run)
 
 
@@ -57,14 +60,19 @@ def run(args: argparse.Namespace) -> int:
         register = load_register(args.register or config.register or None)
     except RegisterError as exc:
         raise UsageError(str(exc)) from exc
-    with open(args.leads, "rb") as lines:  # a missing file: FileNotFoundError, exit 2
+    if args.workers < 0:
+        raise UsageError("--workers must be 0 or more")
+    with open(args.leads, "rb") as lines, _Preparers(args.workers) as preparers:  # missing file: exit 2
         try:
             store = open_store(config)
         except StoreError as exc:
             raise UsageError(str(exc)) from exc
         try:
             store.put_rights(right.model_dump(mode="json") for right in register.rights)
-            totals, reported = _index(store, lines, args.batch_size)
+            if preparers.pool is not None and hasattr(store, "lead_preparer") and hasattr(store, "add_prepared"):
+                totals, reported = _index_in_parallel(store, lines, args.batch_size, preparers.pool)
+            else:
+                totals, reported = _index(store, lines, args.batch_size)
             store.flush()
         finally:
             store.close()
@@ -117,6 +125,94 @@ def _index(store: Any, lines: Any, batch_size: int) -> tuple[Any, int]:
     return totals, reported
 
 
+class _Preparers:
+    """Worker processes for :func:`_index_in_parallel`, forked before the store is opened (a forked
+    child must not inherit an open SQLite connection) and after the gazetteer is loaded (each
+    worker then has it without loading it again)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool: Any = None
+
+    def __enter__(self) -> "_Preparers":
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from matchers.enrich import province_of
+
+        if self.workers and "fork" in multiprocessing.get_all_start_methods():
+            province_of("北京")  # load the gazetteer once, here
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            for ready in [self.pool.submit(int, 0) for _ in range(self.workers)]:
+                ready.result()  # every worker started now, before the store is opened
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prepare_chunk(preparer: Any, chunk: list[tuple[int, bytes]]) -> tuple[list[Any], list[int], list[tuple[int, str]]]:
+    """In a worker: parse, enrich and prepare one batch of lines. Returns the prepared items, their
+    line numbers, and the lines that were not JSON with why."""
+    from matchers.enrich import enrich_lead
+
+    items: list[Any] = []
+    numbers: list[int] = []
+    unreadable: list[tuple[int, str]] = []
+    for lineno, obj, reason in _parsed_numbered(chunk):
+        if reason is not None:
+            unreadable.append((lineno, reason))
+        else:
+            items.append(preparer(enrich_lead(obj)))
+            numbers.append(lineno)
+    return items, numbers, unreadable
+
+
+def _index_in_parallel(store: Any, lines: Any, batch_size: int, pool: Any) -> tuple[Any, int]:
+    """Like :func:`_index`, with the reading and checking done by worker processes while this one
+    writes: batches stay in file order, each batch is still one transaction."""
+    from collections import deque
+
+    from index.store import IndexCounts
+
+    totals = IndexCounts()
+    reported = 0
+    last_progress = started = time.perf_counter()
+    pending: deque[Any] = deque()
+    ahead = 2 * max(1, getattr(pool, "_max_workers", 1))
+
+    def write(result: tuple[list[Any], list[int], list[tuple[int, str]]]) -> None:
+        nonlocal totals, reported, last_progress
+        items, numbers, unreadable = result
+        problems = [(lineno, why) for lineno, why in unreadable]
+        counts = store.add_prepared(items)
+        problems += [(numbers[position], why) for position, why in counts.problems]
+        for lineno, why in sorted(problems):
+            reported += _report(lineno, why, reported)
+        totals += IndexCounts(counts.read + len(unreadable), counts.new, counts.updated, counts.unchanged,
+                              counts.skipped + len(unreadable))
+        now = time.perf_counter()
+        if now - last_progress >= PROGRESS_SECONDS:
+            last_progress = now
+            print(f"markwatch index: {totals.read:,} leads read ({totals.read / (now - started):,.0f}/s)",
+                  file=sys.stderr, flush=True)
+
+    chunk: list[tuple[int, bytes]] = []
+    for lineno, raw in enumerate(lines, 1):
+        chunk.append((lineno, raw))
+        if len(chunk) >= batch_size:
+            pending.append(pool.submit(_prepare_chunk, store.lead_preparer, chunk))
+            chunk = []
+            if len(pending) >= ahead:
+                write(pending.popleft().result())
+    if chunk:
+        pending.append(pool.submit(_prepare_chunk, store.lead_preparer, chunk))
+    while pending:
+        write(pending.popleft().result())
+    return totals, reported
+
+
 def _report(lineno: int, reason: str, reported: int) -> int:
     if reported >= MAX_REPORTED:
         return 0
@@ -127,11 +223,15 @@ def _report(lineno: int, reason: str, reported: int) -> int:
 def _parsed(lines: Any) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, object, None) for each JSON line, (line number, None, reason) when unreadable;
     blank lines are not rows."""
+    return _parsed_numbered(enumerate(lines, 1))
+
+
+def _parsed_numbered(numbered: Any) -> Iterator[tuple[int, Any, str | None]]:
     import json
 
     import orjson
 
-    for lineno, raw in enumerate(lines, 1):
+    for lineno, raw in numbered:
         if not raw.strip():
             continue
         try:
