@@ -171,3 +171,24 @@ def test_admins_add_users_in_the_page_and_analysts_may_not(tmp_path: Path) -> No
         assert admin.post("/admin/users", data={"username": "li2", "password": "p" * 10, "password_again": "p" * 10},
                           follow_redirects=False).status_code == 403  # no token, no user
         assert wb.app.state.accounts.by_name("li2") is None
+
+
+def test_an_analysts_api_key_opens_the_json_api_and_nothing_else(tmp_path: Path) -> None:
+    lead = make_lead(2)
+    with start_workbench(tmp_path, leads=[lead]) as wb:
+        made = subprocess.run([str(Path(sys.executable).parent / "markwatch"), "user", "key", "ana",
+                               "--data-dir", str(wb.config.data_dir)], capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stderr
+        key = made.stdout.strip()
+        assert key.startswith("mwk_") and key.encode() not in (wb.config.data_dir / "web.sqlite").read_bytes()
+        script = wb.new_client()
+        answer = script.get("/api/v1/leads?q=耐克", headers={"Authorization": f"Bearer {key}"})
+        assert answer.status_code == 200 and answer.json()["total"] == 1
+        assert script.get("/api/v1/leads", headers={"Authorization": "Bearer mwk_wrong"}).status_code == 401
+        assert script.get("/api/v1/leads").status_code == 401
+        # the key is for the API, not a login to the pages
+        assert script.get("/leads", headers={"Authorization": f"Bearer {key}"},
+                          follow_redirects=False).status_code == 303
+        unknown = subprocess.run([str(Path(sys.executable).parent / "markwatch"), "user", "key", "nobody",
+                                  "--data-dir", str(wb.config.data_dir)], capture_output=True, text=True, timeout=120)
+        assert unknown.returncode == 2 and "no user" in unknown.stderr

@@ -7,7 +7,9 @@ the web service's database (:mod:`web.webdb`), not in the lead store.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -30,7 +32,14 @@ CREATE TABLE IF NOT EXISTS users (
     created_at TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS user_api_keys (
+    key_sha256 TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
 """
+API_KEY_PREFIX = "mwk_"
+"""Analysts' API keys start with this (platform keys of the feed API are different keys)."""
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist costs the same time as a real check, so the
@@ -95,6 +104,26 @@ class Accounts:
     def list(self) -> list[User]:
         return [User(r["id"], r["username"], r["role"])
                 for r in self.db.query("SELECT id, username, role FROM users WHERE disabled = 0 ORDER BY username")]
+
+    def new_api_key(self, username: str) -> str:
+        """A new API key for ``username`` (for scripts: ``Authorization: Bearer <key>`` on
+        ``/api/v1/…``). Shown once: only its SHA-256 is stored (a random 256-bit key needs no slow hash)."""
+        user = self.by_name(username)
+        if user is None:
+            raise AccountError(f"no user {username!r}")
+        key = API_KEY_PREFIX + secrets.token_urlsafe(32)
+        with self.db.transaction() as conn:
+            conn.execute("INSERT INTO user_api_keys (key_sha256, user_id, created_at) VALUES (?, ?, ?)",
+                         (hashlib.sha256(key.encode()).hexdigest(), user.id, utc_now()))
+        return key
+
+    def by_api_key(self, key: str) -> User | None:
+        if not key.startswith(API_KEY_PREFIX):
+            return None
+        row = self.db.query_one("SELECT u.id, u.username, u.role FROM user_api_keys k JOIN users u ON u.id = k.user_id "
+                                "WHERE k.key_sha256 = ? AND u.disabled = 0",
+                                (hashlib.sha256(key.encode()).hexdigest(),))
+        return User(row["id"], row["username"], row["role"]) if row else None
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user when ``password`` is theirs, else None (same cost whether the user exists or not)."""

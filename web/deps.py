@@ -6,7 +6,9 @@ Depends(get_store)``, ``user: User = Depends(require_user)``), tests build as ma
 like (each with its own store), and nothing above the store knows which backend it is.
 
 ``require_user`` is the gate of every analyst page: an anonymous visitor is sent to
-``/login?next=<the page>`` (303) — or, for a JSON client or ``/api/…``, answered 401.
+``/login?next=<the page>`` (303) — or, for a JSON client or ``/api/…``, answered 401. Under
+``/api/`` an analyst's API key (``Authorization: Bearer mwk_…``, ``markwatch user key NAME``)
+stands for the session; such requests carry no cookie, so CSRF does not apply to them.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def optional_user(request: Request) -> User | None:
     uid = request.scope.get("session", {}).get(SESSION_USER)
     if isinstance(uid, int):
         user = request.app.state.accounts.get(uid)  # a deleted or disabled user is logged out
+    elif request.url.path.startswith("/api/"):  # scripts: Authorization: Bearer <analyst API key>
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and key.strip():
+            user = request.app.state.accounts.by_api_key(key.strip())
     request.state.user = user
     return user
 

@@ -24,6 +24,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--role", choices=("analyst", "admin"), default="analyst", help="analyst (default) or admin")
     add.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
     add.set_defaults(func=run_add)
+    key = actions.add_parser("key", help="make an API key for a user (printed once)",
+                             description="Print a new API key for NAME: scripts send it as 'Authorization: "
+                                         "Bearer <key>' to the analysts' JSON API (/api/v1/leads …). Only its "
+                                         "hash is kept; it is shown this once.")
+    key.add_argument("name", metavar="NAME", help="login name")
+    key.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    key.set_defaults(func=run_key)
     listing = actions.add_parser("list", help="list users and their roles")
     listing.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
     listing.set_defaults(func=run_list)
@@ -75,6 +82,20 @@ def run_list(args: argparse.Namespace) -> int:
     try:
         for user in accounts.list():
             print(f"{user.username}\t{user.role}")
+    finally:
+        accounts.db.close()
+    return 0
+
+
+def run_key(args: argparse.Namespace) -> int:
+    from markwatch.cli import UsageError
+    from web.accounts import AccountError
+
+    accounts, _config = _accounts(args.data_dir)
+    try:
+        print(accounts.new_api_key(args.name))
+    except AccountError as exc:
+        raise UsageError(str(exc)) from exc
     finally:
         accounts.db.close()
     return 0
