@@ -15,7 +15,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "user", help="manage the web workbench's users",
         description="Add users of the web workbench (analysts decide on leads; admins also manage users "
                     "and platform keys). The password is read from standard input.",
-        epilog="例: printf '%%s\\n' \"$PASSWORD\" | markwatch user add zhangsan --role analyst  (添加分析员)")
+        epilog="例: printf '%s\\n' \"$PASSWORD\" | markwatch user add zhangsan --role analyst  (添加分析员)")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user (password from standard input)",
                              description="Add a user; the password (at least 8 characters) is the first line "
