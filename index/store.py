@@ -30,9 +30,10 @@ FACET_FIELDS: tuple[str, ...] = ("right", "kind", "platform", "seller", "provinc
 ship-from province, lead status."""
 SortOrder = Literal["score", "date"]
 
-# Listing fields that say nothing about the content (when it was fetched): left out of the hash so
-# a re-crawl of an unchanged page hashes the same.
-_VOLATILE_LISTING_FIELDS = frozenset({"crawled_at"})
+# Listing fields that say nothing about the content (when it was fetched) or are derived after the
+# dedupe pipeline hashed it (image_phash, pipelines/images.py): left out of the hash so a re-crawl of
+# an unchanged page hashes the same.
+_VOLATILE_LISTING_FIELDS = frozenset({"crawled_at", "image_phash"})
 
 
 def lead_id(url: str, right_id: str) -> str:
