@@ -100,6 +100,10 @@ def test_shortcuts_move_select_dismiss_and_open(tmp_path):
             page.keyboard.type("jjk dx")  # typed into the note: no shortcut fires
             expect_current(2)
             assert page.locator("tr.lead-row.selected").count() == 2
+            page.keyboard.press("Enter")  # Enter in the note does not submit (it would confirm)
+            page.wait_for_timeout(500)
+            assert all(store.get(i).status == "new" for i in ids)
+            assert page.locator("tr.lead-row.selected").count() == 2
             page.fill("input.bulk-note", "parallel imports, fine")
             page.evaluate("document.activeElement.blur()")
 

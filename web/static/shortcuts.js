@@ -145,6 +145,18 @@
   for (var j = 0; j < closers.length; j++) { closers[j].addEventListener("click", function () { toggleHelp(false); }); }
   if (help) { help.addEventListener("click", function (e) { if (e.target === help) { toggleHelp(false); } }); }
 
+  // Enter in the note must not submit the form with its first button (that would confirm).
+  var note = form ? form.querySelector("input[name=note]") : null;
+  if (note) { note.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); } }); }
+  // Back from the next page (back-forward cache): the checkboxes disabled by submit() work again.
+  window.addEventListener("pageshow", function () {
+    rows.forEach(function (r) { var b = checkbox(r); if (b) { b.disabled = false; } });
+    if (form) {
+      var added = form.querySelectorAll("input[type=hidden][name=id], input[type=hidden][name=action]");
+      for (var n = 0; n < added.length; n++) { added[n].parentNode.removeChild(added[n]); }
+    }
+  });
+
   addCheckboxes();
   updateCount();
 })();
