@@ -154,8 +154,11 @@ def write_xlsx(store: LeadStore, params: SearchParams, target: Any) -> int:
     def cell(value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        # Scraped text may hold control characters XML cannot carry; a string cell is never a formula.
-        text = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        # Scraped text may hold control characters XML cannot carry.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        if not value.startswith("="):
+            return value  # openpyxl stores any other text as a string cell
+        text = WriteOnlyCell(sheet, value=value)  # "=…" would become a formula: force a string cell
         text.data_type = "s"
         return text
 
