@@ -7,7 +7,7 @@ three characters — even sqlean's SQLite 3.50 answers a two-character MATCH wit
 two-character LIKE with a full scan. So we do what Lucene's / OpenSearch's ``cjk`` analyzer does
 (the other backend's analyzer, so both agree on what matches):
 
-* text is NFKC-folded (full-width ＮＩＫＥ → NIKE, ideographic space → space) and case-folded;
+* text is NFKC-folded (full-width ＮＩＫＥ → NIKE, ideographic space → space) and lower-cased;
 * a run of CJK characters (Han, kana, hangul) becomes its overlapping bigrams, 正品耐克 → 正品 品耐
   耐克, plus its last character alone (see below); a run of one character is that character;
 * any other run of letters and digits is one word (``nike``, ``53``); everything else separates.
@@ -20,8 +20,12 @@ word is that word, and all parts must be found (AND), each within one field. A o
 query is a prefix query ("克"*): the extra last-character token of every run makes each character
 of the text the first character of some token, so 克 is found in 耐克 too.
 
-Measured on 100k demo-style titles (see the report in index/sqlite_store.py): tokenising costs
-≈6 µs per listing, and the index is ≈1.9 tokens per CJK character.
+Why not FTS5 ``trigram`` plus a fallback for two-character words: measured on sqlean's 3.50, a
+raw trigram insert costs ≈2× a unicode61/ascii insert of our bigram text, a two-character query
+would still need ``LIKE '%耐克%'`` — a scan of every listing — and two characters is the common
+length of a Chinese brand word. Bigrams keep every query an index lookup. Tokenising in Python
+costs ≈20–25 µs per listing (title, description, seller; short texts are cached), paid in
+``markwatch index``'s worker process.
 
 Consequences: "耐 克" (space between) does not contain the word 耐克 — no bigram crosses a
 separator; traditional characters are not folded to simplified (neither does the ``cjk``

@@ -112,22 +112,33 @@ def facets_sql(query: SearchQuery, fields: Sequence[str], size: int) -> tuple[st
         raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
     clause, params = where(query)
     few = [f for f in _FEW_VALUES if f in fields]
+    many = [f for f in fields if f not in few]
+    # A full-text query matches a bounded set: find it once for every arm. Without text, reading
+    # the matched rows into a temporary table would cost more than letting each arm scan.
+    once = bool(query.text.strip()) and bool(few) and bool(many)
+    ctes: list[str] = []
+    if once:
+        columns = ", ".join(FACET_COLUMNS[f] for f in fields)
+        ctes.append(f"matched AS MATERIALIZED (SELECT {columns} FROM leads l WHERE {clause})")
+        source, all_params = "matched l", list(params)
+    else:
+        source, all_params = f"leads l WHERE {clause} AND", []
     arms: list[str] = []
-    all_params: list[Any] = []
     for name in fields:
         column = FACET_COLUMNS[name]
         if name in few:
-            source, counted = "combos", "sum(n)"
+            origin, counted = "combos WHERE", "sum(n)"
         else:
-            source, counted = f"leads l WHERE {clause} AND", "count(*)"
-            all_params.extend(params)
-        source = f"{source} WHERE" if source == "combos" else source
-        arms.append(f"SELECT * FROM (SELECT '{name}', {column}, {counted} AS c FROM {source} {column} != '' "
+            origin, counted = (f"{source} WHERE" if once else source), "count(*)"
+            if not once:
+                all_params.extend(params)
+        arms.append(f"SELECT * FROM (SELECT '{name}', {column}, {counted} AS c FROM {origin} {column} != '' "
                     f"GROUP BY {column} ORDER BY c DESC, {column} LIMIT {int(size)})")
-    sql = " UNION ALL ".join(arms)
     if few:
         columns = ", ".join(FACET_COLUMNS[f] for f in few)
-        sql = (f"WITH combos AS MATERIALIZED (SELECT {columns}, count(*) AS n FROM leads l WHERE {clause} "
-               f"GROUP BY {columns}) {sql}")
-        all_params = params + all_params
-    return sql, all_params
+        combos_from = source if once else f"leads l WHERE {clause}"
+        ctes.append(f"combos AS MATERIALIZED (SELECT {columns}, count(*) AS n FROM {combos_from} GROUP BY {columns})")
+        if not once:
+            all_params = list(params) + all_params
+    sql = " UNION ALL ".join(arms)
+    return (f"WITH {', '.join(ctes)} {sql}" if ctes else sql), all_params

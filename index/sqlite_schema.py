@@ -10,10 +10,11 @@ decoding on the bulk path; SQLite's json functions are not used on them.
 
 Why this shape: a lead row carries copies of what it is filtered and faceted by (right kind,
 platform, seller, province, status), so a search is one table plus the full-text table, and each
-facet is one ``GROUP BY`` over the matched rows. ``leads_by_listing`` covers every filtered and
-faceted column, so a full-text search finds, filters and counts its leads from that index alone,
-never reading the lead rows. Listing text lives once per listing (several leads share it) in a contentless FTS5 table keyed by the listing's rowid; ``contentless_delete``
-lets a changed listing replace its tokens. Earlier versions of a listing move to
+facet is counted by ``GROUP BY`` over the matched rows. ``leads_by_listing`` covers every filtered
+and faceted column, so a full-text search finds, filters and counts its leads from that index
+alone, never reading the lead rows. Listing text lives once per listing (several leads share it)
+in a contentless FTS5 table keyed by the listing's rowid; ``contentless_delete`` lets a changed
+listing replace its tokens. Earlier versions of a listing move to
 ``listing_versions``; the current one stays in ``listings``.
 
 The SQLite is sqlean.py's (3.45+; FTS5, ``contentless_delete`` needs 3.43), not the system's.
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS leads (
 CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC, id);
 CREATE INDEX IF NOT EXISTS leads_by_date ON leads (first_seen DESC, id);
 CREATE INDEX IF NOT EXISTS leads_by_listing ON leads (
-    listing, score, right_id, kind, platform, province, status, seller_name);
+    listing, score, id, first_seen, right_id, kind, platform, province, status, seller_name);
 CREATE INDEX IF NOT EXISTS leads_by_right ON leads (right_id);
 CREATE INDEX IF NOT EXISTS leads_by_seller ON leads (platform, seller_id);
 CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status);

@@ -54,6 +54,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open the store {self.path}: {exc}; check the path, or move a "
                              "damaged file away and index again") from exc
         self._lock = threading.RLock()
+        self._wrote = False
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -79,6 +80,7 @@ class SQLiteStore:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._wrote = True
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._lock:
@@ -306,7 +308,8 @@ class SQLiteStore:
             if self._db is None:
                 return
             try:
-                self._db.execute("PRAGMA optimize")  # refresh the planner's statistics when worth it
+                if self._wrote:  # refresh the planner's statistics when worth it; a reader never
+                    self._db.execute("PRAGMA optimize")  # writes (it would wait for a busy writer)
             finally:
                 self._db.close()
                 self._db = None  # type: ignore[assignment]
