@@ -172,17 +172,27 @@ class SQLiteStore:
     def search(self, query: SearchQuery) -> SearchPage:
         if query.limit < 0:
             raise ValueError("limit must be 0 (all) or more")
-        total = self.count(query)
         clause, params = q.where(query)
-        keyset, keyset_params = q.after(query)
-        if keyset:
-            clause, params = f"{clause} AND {keyset}", params + keyset_params
-        top = f"SELECT l.rowid FROM leads l{self._walk_hint(query, total)} WHERE {clause} ORDER BY {q.order_by(query)}"
-        if query.limit:
-            top += f" LIMIT {query.limit + 1}"
+        if query.text.strip() and query.limit and not query.after:
+            # First page of a full-text search: the page and the total from one pass over the
+            # matches (a window count), instead of a count and then the page.
+            top = (f"SELECT l.rowid, count(*) OVER () AS total FROM leads l WHERE {clause} "
+                   f"ORDER BY {q.order_by(query)} LIMIT {query.limit + 1}")
+            total = None
+        else:
+            total = self.count(query)
+            keyset, keyset_params = q.after(query)
+            if keyset:
+                clause, params = f"{clause} AND {keyset}", params + keyset_params
+            top = (f"SELECT l.rowid, {total} AS total FROM leads l{self._walk_hint(query, total)} "
+                   f"WHERE {clause} ORDER BY {q.order_by(query)}")
+            if query.limit:
+                top += f" LIMIT {query.limit + 1}"
         # The page's rows are chosen from the leads alone; only they are then joined to their listing.
-        rows = self._read(f"SELECT {_LEAD_COLUMNS} FROM ({top}) AS top JOIN leads l ON l.rowid = top.rowid "
+        rows = self._read(f"SELECT {_LEAD_COLUMNS}, top.total FROM ({top}) AS top JOIN leads l ON l.rowid = top.rowid "
                           f"JOIN listings s ON s.rowid = l.listing ORDER BY {q.order_by(query)}", params)
+        if total is None:
+            total = rows[0][-1] if rows else 0
         more = bool(query.limit) and len(rows) > query.limit
         leads = self._stored(rows[:query.limit] if query.limit else rows)
         cursor = None
