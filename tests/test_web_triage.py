@@ -84,6 +84,18 @@ def test_confirmation_json_twin_and_nothing_written(workbench):
     assert r.status_code == 200 and 'data-will-change="40"' in r.text
     assert set(_statuses(wb, right=("gi-yangchenghu-crab",)).values()) == {"new"}
 
+    # a query whose every lead is already dismissed: nothing to do, all counted as forbidden
+    crabs = list(_statuses(wb, right=("gi-yangchenghu-crab",)))
+    wb.store.transition(crabs[:3], "dismissed", actor="earlier")
+    data = c.get("/leads/bulk/confirm.json?action=dismiss&scope=query&q=大闸蟹&status=dismissed").json()
+    assert (data["matched"], data["will_change"], data["cannot_change_by_status"]) == (3, 0, {"dismissed": 3})
+    page = c.get("/leads/bulk/confirm?action=dismiss&scope=query&q=大闸蟹&status=dismissed&lang=en").text
+    assert "Nothing to do." in page and 'name="confirmed"' not in page
+    r = c.post("/leads/bulk", data={"csrf_token": wb.csrf(c), "action": "dismiss", "scope": "query", "q": "大闸蟹",
+                                    "status": ["dismissed", "new"], "confirmed": "1"},
+               headers={"Accept": "application/json"})
+    assert (r.json()["changed"], r.json()["skipped"]) == (37, {"dismissed": 3})
+
 
 def test_selected_ids_confirmed_with_note(workbench):
     wb = workbench

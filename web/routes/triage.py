@@ -18,14 +18,14 @@ reported, and the rest are written. The actor of every step is the logged-in use
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.datastructures import QueryParams
 from starlette.responses import RedirectResponse, Response
 
-from index.store import ALLOWED_TRANSITIONS, LeadStore, TransitionError
+from index.store import ALLOWED_TRANSITIONS, STATUSES, LeadStore, TransitionError
 from web.accounts import User
 from web.deps import get_store, require_user, safe_next
 from web.i18n import translate
@@ -52,16 +52,19 @@ class BulkPlan:
     to_status: str
     scope: str  # "query" | "ids"
     ids: list[str] = field(default_factory=list)
+    """The leads to move (collected only when the plan is to be applied)."""
+    will_change: int = 0
     blocked: Counter = field(default_factory=Counter)
+    """Leads the lifecycle does not let take the step, by status."""
     missing: list[str] = field(default_factory=list)
 
     @property
     def matched(self) -> int:
-        return len(self.ids) + sum(self.blocked.values()) + len(self.missing)
+        return self.will_change + sum(self.blocked.values()) + len(self.missing)
 
     def to_json(self) -> dict[str, Any]:
         return {"action": self.action, "to_status": self.to_status, "scope": self.scope,
-                "matched": self.matched, "will_change": len(self.ids),
+                "matched": self.matched, "will_change": self.will_change,
                 "cannot_change": sum(self.blocked.values()), "cannot_change_by_status": dict(self.blocked),
                 "not_found": len(self.missing)}
 
@@ -70,21 +73,42 @@ def allows(status: str, to_status: str) -> bool:
     return to_status in ALLOWED_TRANSITIONS.get(status, frozenset())
 
 
-def plan_bulk(store: LeadStore, action: str, scope: str, ids: Sequence[str], params: SearchParams) -> BulkPlan:
-    """Count (and list) the leads a bulk action would move, walking a whole result if asked."""
+def from_statuses(to_status: str) -> tuple[str, ...]:
+    """The statuses a lead may take ``to_status`` from (CONTRACTS §10)."""
+    return tuple(s for s in STATUSES if allows(s, to_status))
+
+
+def plan_bulk(store: LeadStore, action: str, scope: str, ids: Sequence[str], params: SearchParams,
+              collect: bool = True) -> BulkPlan:
+    """Count the leads a bulk action would move and those it cannot; ``collect`` also lists the ids
+    to move (a whole result: walked with keyset pages, only the leads whose status allows the step).
+
+    For a whole result the counts come from the store's status facet of the query — one call, however
+    many leads match — so the confirmation page stays fast on a million leads."""
     to_status = ACTIONS[action]
     plan = BulkPlan(action, to_status, scope)
     if scope == "query":
-        statuses: Iterable[tuple[str, str | None]] = ((lead.id, lead.status) for lead in walk(store, params))
-    else:
-        statuses = _statuses(store, ids)
-    for lead_id, status in statuses:
+        query = params.to_query(limit=0, after="")
+        for facet in store.facets(query, fields=("status",), size=len(STATUSES)).get("status", ()):
+            if allows(facet.value, to_status):
+                plan.will_change += facet.count
+            elif facet.count:
+                plan.blocked[facet.value] += facet.count
+        if collect:
+            allowed = from_statuses(to_status)
+            statuses = tuple(s for s in params.filters.get("status", allowed) if s in allowed)
+            movable = replace(params, filters={**params.filters, "status": statuses})
+            plan.ids = [lead.id for lead in walk(store, movable)] if statuses else []
+            plan.will_change = len(plan.ids)
+        return plan
+    for lead_id, status in _statuses(store, ids):
         if status is None:
             plan.missing.append(lead_id)
         elif allows(status, to_status):
             plan.ids.append(lead_id)
         else:
             plan.blocked[status] += 1
+    plan.will_change = len(plan.ids)
     return plan
 
 
@@ -166,7 +190,7 @@ def bulk_confirm_page(request: Request, action: str = "", scope: str = "query", 
     scope = scope or ("ids" if ids else "query")
     _check(action, scope, ids, note)
     params = _search_of(request.query_params.multi_items())
-    plan = plan_bulk(store, action, scope, ids, params)
+    plan = plan_bulk(store, action, scope, ids, params, collect=False)
     default_back = params.url("/leads", page=False)
     next_url = safe_next(request.query_params.get("next"), default=default_back)
     return _confirmation(request, plan, params, ids, note, next_url)
@@ -197,7 +221,7 @@ def _bulk(request: Request, pairs: list[tuple[str, Any]], action: str, note: str
         flash(request, translate(request, "Select leads first (x or the checkboxes)."), "error")
         return RedirectResponse(target, status_code=303)
     _check(action, scope, ids, note)
-    plan = plan_bulk(store, action, scope, ids, params)
+    plan = plan_bulk(store, action, scope, ids, params, collect=confirmed)
     if not confirmed:
         return _confirmation(request, plan, params, ids, note, target)
     result = apply_bulk(store, plan, actor=user.username, note=note)
