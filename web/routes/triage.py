@@ -8,8 +8,9 @@ a notified one cannot be confirmed) — and only the confirmed request (``confir
 selection of rows the analyst picked by hand (``id=…``, the list's x key or checkboxes) is applied
 straight away when the form says ``confirmed=1``, as the list's toolbar does.
 
-How it writes: the result is walked with keyset pages (web/result_walk.py), every lead whose
-status allows the step is collected, and :meth:`LeadStore.transition` is called in chunks of
+How it counts: for a whole result, from the store's status facet of the query (one call, however
+many leads match). How it writes: the result, narrowed to the statuses that allow the step, is
+walked with keyset pages (web/result_walk.py), and :meth:`LeadStore.transition` is called in chunks of
 :data:`CHUNK` ids. That call is all or nothing, so a lead another analyst moved in between makes
 its chunk fail as a whole; the chunk is then re-read, the leads that no longer allow the step are
 reported, and the rest are written. The actor of every step is the logged-in user.
