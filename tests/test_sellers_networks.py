@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from demo_marketplace.images import ImageCopy, draw, encode, image_bytes
-from index.networks import BKTree, cluster_id, cluster_of, find_clusters, hamming
+from index.networks import NearIndex, cluster_id, cluster_of, find_clusters, hamming
 from index.sellers import listing_links
 from pipelines.images import ImageHashError, phash_of
 
@@ -54,16 +54,17 @@ def test_near_photo_hashes_link_and_distant_ones_do_not() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=60), st.integers(0, 2**64 - 1),
        st.integers(0, 12), st.randoms(use_true_random=False))
-def test_bk_tree_finds_exactly_what_a_full_scan_finds(values, probe, distance, rnd) -> None:
+def test_banding_finds_exactly_what_a_full_scan_finds(values, probe, distance, rnd) -> None:
     # Near values too, so small distances are exercised, not only random 64-bit ones.
     values = values + [v ^ (1 << rnd.randrange(64)) ^ (1 << rnd.randrange(64)) for v in values]
-    tree = BKTree()
+    index = NearIndex(distance)
     for v in values:
-        tree.add(v)
-    assert tree.size == len(set(values))
+        index.add(v)
+    assert index.values == set(values)
     for query in (probe, values[0]):
         expected = {(v, hamming(v, query)) for v in set(values) if hamming(v, query) <= distance}
-        assert set(tree.near(query, distance)) == expected
+        found = list(index.near(query))
+        assert set(found) == expected and len(found) == len(expected)
 
 
 def test_a_resized_reencoded_copy_of_a_photo_hashes_near_it_and_other_photos_far() -> None:
