@@ -22,7 +22,7 @@ Measured (2026-12-01, this 2-core machine shared with other work, so CPU seconds
 rather than wall time; demo-style leads, ≈1 KB each): ``markwatch index`` of 100k leads takes
 ≈15.5 CPU-s in one process (≈6,400 leads/s) and ≈11 CPU-s on the writer's critical path with
 its worker (≈9,000 leads/s); a Chinese query with two facet filters, its page of 50, total and
-all six facets costs p50 6 ms / p95 37 ms at 100k leads and p50 57 ms / p95 344 ms at 1M, the
+all six facets costs p50 6 ms / p95 26 ms at 100k leads and p50 ≈50 ms / p95 ≈265 ms at 1M, the
 p95 being a word found in 9% of all listings. Cost grows with the leads the words match (≈3 µs
 each: the full-text hit is resolved to its leads through ``leads_by_listing``); a next step is
 full-text rows per lead carrying platform/province tags, so FTS5 intersects those filters itself.
