@@ -1,6 +1,7 @@
 """The analysts' JSON API under ``/api/v1`` (CONTRACTS §11): the same searches and leads the pages
-show, for scripts. Authentication: an analyst's session (an API key may follow). The platforms'
-feed (§7) lives beside it, in the feeds area.
+show, for scripts. Authentication: an analyst's session, or an analyst's API key
+(``Authorization: Bearer mwk_…``, made by ``markwatch user key NAME``). The platforms' feed (§7)
+lives beside it, in the feeds area.
 
 The parameters are declared here so that ``/openapi.json`` documents them; they are read by the
 same :class:`web.search_params.SearchParams` as the search page, so the two cannot drift.
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import HTTPBearer
 
 from index.store import LeadStore
 from web.accounts import User
@@ -18,7 +20,10 @@ from web.deps import get_store, require_user
 from web.routes.leads import lead_data, run_search
 from web.search_params import MAX_LIMIT, SearchParams
 
-router = APIRouter(prefix="/api/v1", tags=["analysts"])
+# Documents the API key in /openapi.json (the check itself is web.deps.require_user's: a session or a key).
+_api_key = HTTPBearer(auto_error=False, scheme_name="analyst API key",
+                      description="markwatch user key NAME; or log in (session cookie) instead")
+router = APIRouter(prefix="/api/v1", tags=["analysts"], dependencies=[Depends(_api_key)])
 
 
 @router.get("/leads", summary="Search leads: rows, facets with counts, next cursor")
