@@ -117,6 +117,9 @@ async def csrf_protect(request: Request) -> None:
 class LoginLimiter:
     """Counts failed logins per (username, client address) over a sliding window."""
 
+    MAX_KEYS = 10_000
+    """Above this many (username, address) pairs, pairs with no failure in the window are dropped."""
+
     def __init__(self, max_failures: int = 5, window_seconds: float = 60.0) -> None:
         self.max_failures = max_failures
         self.window = window_seconds
@@ -139,8 +142,12 @@ class LoginLimiter:
             return max(1, int(times[0] + self.window - now + 0.999))
 
     def failed(self, username: str, address: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._recent((username.lower(), address), time.monotonic()).append(time.monotonic())
+            self._recent((username.lower(), address), now).append(now)
+            if len(self._failures) > self.MAX_KEYS:  # many names tried: forget those whose minute is over
+                for key in [k for k, times in self._failures.items() if not times or times[-1] <= now - self.window]:
+                    del self._failures[key]
 
     def succeeded(self, username: str, address: str) -> None:
         with self._lock:
