@@ -104,3 +104,14 @@ def test_reasons_are_shown_in_the_page_language_from_their_codes(tmp_path: Path)
         assert english == [render(code, "en"), "a sentence of an unknown code"]
         assert chinese[0] != english[0] and "参考价" in chinese[0]
         assert render(code, "zh") in client.get(f"/leads/{the_id}").text
+
+
+def test_the_refusals_speak_the_page_language(tmp_path: Path) -> None:
+    with start_workbench(tmp_path) as wb:
+        client = wb.login("ana")
+        refused = client.post("/logout", data={})
+        assert refused.status_code == 403 and "表单校验码缺失或有误" in refused.text
+        assert "此页面仅限管理员访问" in client.get("/admin/users").text
+        english = client.get("/admin/users", headers={"Accept-Language": "en"})
+        assert "this page is for admins" in english.text
+        assert client.get("/admin/users.json").json() == {"detail": "this page is for admins"}

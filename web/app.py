@@ -31,7 +31,7 @@ from markwatch import __version__
 from markwatch.config import Config
 from web.accounts import Accounts
 from web.deps import LoginRequired, login_url
-from web.i18n import load_catalogues
+from web.i18n import load_catalogues, translate
 from web.security import LoginLimiter, SecurityHeaders, csrf_protect, session_secret
 from web.templating import JSONResponse, build_environments, render, wants_json
 from web.webdb import WEB_DB_FILE, WebDatabase
@@ -120,7 +120,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = getattr(exc, "headers", None) or {}
         if wants_json(request) or request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
-        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+        detail = translate(request, exc.detail) if isinstance(exc.detail, str) else exc.detail  # known texts
+        return render(request, "error.html", {"status": exc.status_code, "detail": detail},
                       status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
