@@ -22,29 +22,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import socket
     import sys
-
-    import uvicorn
 
     from markwatch.config import load_config
     from web.app import create_app
+    from web.server import serve
 
     config = load_config(data_dir=args.data_dir)
     app = create_app(config)
-    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    sock.listen(2048)  # connections made as soon as the URL is printed wait in the backlog
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    print(f"markwatch serve: http://{shown}:{port}/leads  (data dir {config.data_dir}; Ctrl-C stops)", flush=True)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False, access_log=False))
-    try:
-        server.run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn shuts down cleanly, then re-raises the signal it caught
-        pass
-    finally:
-        sock.close()
+
+    def announce(base_url: str) -> None:
+        print(f"markwatch serve: {base_url}/leads  (data dir {config.data_dir}; Ctrl-C stops)", flush=True)
+
+    serve(app, args.host, args.port, on_ready=announce)
     print("markwatch serve: stopped", file=sys.stderr)
     return 0
