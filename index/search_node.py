@@ -654,6 +654,22 @@ class SearchNodeStore:
         return [Transition(lead_id, h["_source"]["from_status"], h["_source"]["to_status"], h["_source"]["at"],
                            h["_source"]["actor"], h["_source"].get("note", "")) for h in hits]
 
+    # -- statistics (index/search_node_stats.py) ---------------------------------------------------
+    def histogram(self, query: SearchQuery, split_by: str = "") -> list[Any]:
+        from index import search_node_stats
+
+        return search_node_stats.histogram(self, query, split_by)
+
+    def transition_histogram(self, since: str | None = None, until: str | None = None) -> list[Any]:
+        from index import search_node_stats
+
+        return search_node_stats.transition_histogram(self, since, until)
+
+    def notice_to_removal_hours(self, since: str | None = None, until: str | None = None) -> list[float]:
+        from index import search_node_stats
+
+        return search_node_stats.notice_to_removal_hours(self, since, until)
+
     # -- evidence --------------------------------------------------------------------------------
     def add_evidence(self, url: str, ref: Mapping[str, Any]) -> None:
         """Kept by URL: leads on ``url`` indexed later get the reference too."""

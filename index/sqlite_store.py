@@ -39,10 +39,11 @@ import orjson
 import sqlean as sqlite3
 
 from index import sqlite_query as q
+from index import sqlite_stats
 from index.sqlite_schema import connect
 from index.sqlite_write import (ListingPlanner, PreparedLead, lookup, plan_leads, prepare, prepare_ahead,
                                  write_leads)
-from index.store import (FACET_FIELDS, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
+from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
                          check_transition, listing_hash, utc_now)
 
@@ -284,6 +285,16 @@ class SQLiteStore:
         rows = self._read("SELECT t.from_status, t.to_status, t.at, t.actor, t.note FROM transitions t "
                           "JOIN leads l ON l.rowid = t.lead WHERE l.id = ? ORDER BY t.rowid", (lead_id,))
         return [Transition(lead_id, *row) for row in rows]
+
+    # -- statistics (index/sqlite_stats.py) --------------------------------------------------------
+    def histogram(self, query: SearchQuery, split_by: str = "") -> list[DayCount]:
+        return sqlite_stats.histogram(self._read, query, split_by)
+
+    def transition_histogram(self, since: str | None = None, until: str | None = None) -> list[DayCount]:
+        return sqlite_stats.transition_histogram(self._read, since, until)
+
+    def notice_to_removal_hours(self, since: str | None = None, until: str | None = None) -> list[float]:
+        return sqlite_stats.notice_to_removal_hours(self._read, since, until)
 
     # -- evidence --------------------------------------------------------------------------------
     def add_evidence(self, url: str, ref: Mapping[str, Any]) -> None:

@@ -171,6 +171,20 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class DayCount:
+    """One bar of a per-day histogram: ``count`` things on ``day`` (UTC ``YYYY-MM-DD``) whose split
+    field holds ``value`` ("" when the histogram is not split)."""
+
+    day: str
+    value: str
+    count: int
+
+
+HISTOGRAM_SPLITS: tuple[str, ...] = ("", "kind", "platform", "status", "right")
+"""What :meth:`LeadStore.histogram` can split a day's leads by ("" = not split)."""
+
+
+@dataclass(frozen=True)
 class ListingVersion:
     """One version of a listing's content, kept when a later crawl saw it changed."""
 
@@ -282,6 +296,23 @@ class LeadStore(Protocol):
         """Every lifecycle step of the lead, oldest first."""
         ...
 
+    # -- statistics (dashboard, period reports) ----------------------------------------------------
+    def histogram(self, query: SearchQuery, split_by: str = "") -> list[DayCount]:
+        """Leads ``query`` matches per UTC day of ``first_seen`` (and per value of ``split_by``, one
+        of :data:`HISTOGRAM_SPLITS`), ordered by day then value; days without leads are left out.
+        Counted by the backend (GROUP BY / an aggregation), never row by row."""
+        ...
+
+    def transition_histogram(self, since: str | None = None, until: str | None = None) -> list[DayCount]:
+        """Lifecycle steps made per UTC day of their time ``at`` (since <= at < until), split by
+        the status reached (``value`` = ``to_status``), ordered by day then status."""
+        ...
+
+    def notice_to_removal_hours(self, since: str | None = None, until: str | None = None) -> list[float]:
+        """For each step to ``removed`` made in [since, until): the hours since the lead's latest
+        ``notified`` step before it; ascending (the median is the middle one)."""
+        ...
+
     # -- evidence ----------------------------------------------------------------------------------
     def add_evidence(self, url: str, ref: Mapping[str, Any]) -> None:
         """Attach an evidence reference (a dict: ``entry`` index in the evidence log,
@@ -293,6 +324,25 @@ class LeadStore(Protocol):
 
     def sellers(self, limit: int = 50, min_leads: int = 1) -> list[SellerSummary]:
         """Sellers by confirmed leads, then leads, most first: the repeat infringers on top."""
+        ...
+
+    def seller_leads(self, platform: str, seller_id: str, limit: int = 0) -> list[StoredLead]:
+        """Every lead of the seller (``platform`` + ``seller_id``), newest ``first_seen`` first (ties
+        by id); ``limit`` 0 = all."""
+        ...
+
+    def seller_links(self) -> list[tuple[str, str, str, str]]:
+        """(platform, seller_id, kind, value) rows, distinct and sorted: the phones, WeChat/QQ ids,
+        e-mails, shop addresses and photo hashes the current listing of each lead with a seller links
+        it by (:func:`index.sellers.link_rows`); seller networks are built from them
+        (index/networks.py, docs/sellers.md)."""
+        ...
+
+    def seller_confirmations(self, sellers: Sequence[tuple[str, str]] | None = None
+                             ) -> dict[tuple[str, str], list[str]]:
+        """(platform, seller_id) → when each of its leads that counts for the supervision tier
+        (status in :data:`index.sellers.COUNTED_STATUSES`) was last confirmed, one time per lead;
+        for the given sellers only (every seller when None). Sellers without any are left out."""
         ...
 
     # -- housekeeping ------------------------------------------------------------------------------

@@ -449,3 +449,60 @@ def test_to_json_is_the_section_3_lead_plus_store_fields(store: LeadStore) -> No
     for key in ("first_seen", "last_seen"):
         assert row[key].endswith("Z") and datetime.fromisoformat(row[key].replace("Z", "+00:00")).utcoffset().total_seconds() == 0
     assert orjson.loads(orjson.dumps(row)) == row
+
+
+# -- statistics (dashboard, period reports) ----------------------------------------------------------------
+def _dated_corpus(store: LeadStore) -> list[tuple[str, dict[str, Any]]]:
+    """The corpus spread over four days (each lead indexed at its own day), kept as (day, lead)."""
+    store.put_rights(RIGHTS)
+    days = ["2026-11-01", "2026-11-02", "2026-11-02", "2026-11-05"]
+    placed = []
+    for i, lead in enumerate(corpus(40, seed=8)):
+        day = days[i % len(days)]
+        store.add_leads([lead], seen_at=f"{day}T0{i % 10}:00:00.000000Z")
+        placed.append((day, lead))
+    store.flush()
+    return placed
+
+
+def test_histogram_counts_leads_per_day_and_split(store: LeadStore) -> None:
+    placed = _dated_corpus(store)
+    plain = store.histogram(SearchQuery())
+    assert [(b.day, b.value, b.count) for b in plain] == [(d, "", n) for d, n in sorted(Counter(d for d, _ in placed).items())]
+    by_kind = store.histogram(SearchQuery(), split_by="kind")
+    expected = Counter((d, KIND[lead["right_id"]]) for d, lead in placed)
+    assert [(b.day, b.value, b.count) for b in by_kind] == [(d, v, n) for (d, v), n in sorted(expected.items())]
+    by_platform = store.histogram(SearchQuery(kind=("gi",)), split_by="platform")
+    expected = Counter((d, lead["listing"]["platform"]) for d, lead in placed if KIND[lead["right_id"]] == "gi")
+    assert [(b.day, b.value, b.count) for b in by_platform] == [(d, v, n) for (d, v), n in sorted(expected.items())]
+    windowed = store.histogram(SearchQuery(since="2026-11-02", until="2026-11-03"))
+    assert [(b.day, b.count) for b in windowed] == [("2026-11-02", sum(d == "2026-11-02" for d, _ in placed))]
+    with pytest.raises(ValueError):
+        store.histogram(SearchQuery(), split_by="title")
+
+
+def test_transition_histogram_and_notice_to_removal_hours(store: LeadStore) -> None:
+    store.put_rights(RIGHTS)
+    store.add_leads([make_lead(i) for i in range(6)])
+    store.flush()
+    lid = [lead_id(f"https://shop.example/item/{i}", "tm-nike") for i in range(6)]
+    store.transition(lid[:5], "confirmed", "ana", at="2026-11-01T08:00:00.000000Z")
+    store.transition([lid[5]], "dismissed", "ana", at="2026-11-01T09:00:00.000000Z")
+    store.transition(lid[:4], "notified", "ana", at="2026-11-02T10:00:00.000000Z")
+    store.transition([lid[0]], "removed", "bot", at="2026-11-02T16:00:00.000000Z")   # 6 h
+    store.transition([lid[1]], "removed", "bot", at="2026-11-04T10:00:00.000000Z")   # 48 h
+    store.transition([lid[2]], "rejected", "bot", at="2026-11-04T11:00:00.000000Z")
+    # removed, found online again, notified again, removed again: timed from the second notice
+    store.transition([lid[0]], "still_online", "bot", at="2026-11-05T00:00:00.000000Z")
+    store.transition([lid[0]], "notified", "ana", at="2026-11-06T00:00:00.000000Z")
+    store.transition([lid[0]], "removed", "bot", at="2026-11-06T12:30:00.000000Z")   # 12.5 h
+    store.flush()
+    steps = [(b.day, b.value, b.count) for b in store.transition_histogram()]
+    assert steps == [("2026-11-01", "confirmed", 5), ("2026-11-01", "dismissed", 1), ("2026-11-02", "notified", 4),
+                     ("2026-11-02", "removed", 1), ("2026-11-04", "rejected", 1), ("2026-11-04", "removed", 1),
+                     ("2026-11-05", "still_online", 1), ("2026-11-06", "notified", 1), ("2026-11-06", "removed", 1)]
+    assert [(b.day, b.value) for b in store.transition_histogram("2026-11-02T12:00:00Z", "2026-11-05")] == \
+        [("2026-11-02", "removed"), ("2026-11-04", "rejected"), ("2026-11-04", "removed")]
+    assert store.notice_to_removal_hours() == [6.0, 12.5, 48.0]
+    assert store.notice_to_removal_hours(since="2026-11-03") == [12.5, 48.0]
+    assert store.notice_to_removal_hours(until="2026-11-01") == []
