@@ -48,6 +48,14 @@ def run_server(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:  # RegisterFileError is a ValueError naming the right and field
         raise SystemExit(f"cannot load the register: {exc}\n(fix the file, or leave --register out to use the demo register)")
     catalogue = generate_catalogue(listings, seed, register)
+    if getattr(args, "extra_listings", None):
+        from demo_marketplace.extra_listings import add_extra_listings, read_extra_listings
+
+        try:
+            extra = read_extra_listings(args.extra_listings)
+        except OSError as exc:
+            raise SystemExit(f"cannot read --extra-listings: {exc}")
+        log.info("added %d extra listings from %s", add_extra_listings(catalogue, extra), args.extra_listings)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
     try:
         asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out))

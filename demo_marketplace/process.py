@@ -74,10 +74,11 @@ def _drain(stream, tail: deque[str]) -> None:
 
 def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
                       api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
-                      host: str = "127.0.0.1") -> MarketplaceProcess:
+                      host: str = "127.0.0.1", extra_listings: str | Path | None = None) -> MarketplaceProcess:
     """Start ``python -m demo_marketplace`` and return once it printed READY.
 
     ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
+    ``extra_listings``: a JSON Lines file of listings served beside the catalogue (extra_listings.py).
     Raises :class:`MarketplaceError` with the child's stderr tail if it dies or times out.
     """
     if labels_out is None:
@@ -88,6 +89,8 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
     cmd = [sys.executable, "-m", "demo_marketplace", "--listings", str(listings), "--seed", str(seed),
            "--api-rate", str(api_rate), "--api-burst", str(api_burst), "--host", host,
            "--labels-out", str(labels_path)]
+    if extra_listings is not None:  # served beside the catalogue (demo_marketplace/extra_listings.py)
+        cmd += ["--extra-listings", str(extra_listings)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             bufsize=1, start_new_session=True)
     tail: deque[str] = deque(maxlen=40)

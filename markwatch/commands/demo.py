@@ -47,6 +47,9 @@ def add_parser(subparsers: Any) -> None:
                         help="where results go (default: config data_dir, ./markwatch-data)")
     parser.add_argument("--no-serve", action="store_true",
                         help="print the summary and exit (0 when the run succeeded) instead of serving afterwards")
+    parser.add_argument("--extra-listings", default=None, metavar="FILE",
+                        help="also serve (and so crawl) the listings of this JSON Lines file beside the generated "
+                             "catalogue, e.g. hostile text for the XSS tests (format: demo_marketplace/extra_listings.py)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="minimum lead score (default: config match_threshold, 0.5)")
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -68,17 +71,20 @@ def run(args: argparse.Namespace) -> int:
 
     # every line (each bad page with its URL, Scrapy's own) goes to the file; the screen keeps to progress
     log_file = log_to_file(default_log_file(data_dir / "logs", "demo"), verbose=args.verbose)
-    return DemoRun(config, data_dir, serve=not args.no_serve, log_file=log_file).run()
+    extra = Path(args.extra_listings).resolve() if getattr(args, "extra_listings", None) else None
+    return DemoRun(config, data_dir, serve=not args.no_serve, log_file=log_file, extra_listings=extra).run()
 
 
 class DemoRun:
     """One demo run; each step records its timing for the summary."""
 
-    def __init__(self, config: Any, data_dir: Path, serve: bool, log_file: Path | None = None) -> None:
+    def __init__(self, config: Any, data_dir: Path, serve: bool, log_file: Path | None = None,
+                 extra_listings: Path | None = None) -> None:
         self.config = config
         self.data_dir = data_dir
         self.serve = serve
         self.log_file = log_file
+        self.extra_listings = extra_listings  # served beside the catalogue (demo_marketplace/extra_listings.py)
         self.timings: dict[str, float] = {}
 
     def step(self, name: str, started: float) -> None:
@@ -91,7 +97,7 @@ class DemoRun:
         t = time.monotonic()
         labels = self.data_dir / "demo-labels.jsonl"
         with start_marketplace(listings=self.config.demo_listings, seed=self.config.demo_seed,
-                               labels_out=labels) as market:
+                               labels_out=labels, extra_listings=self.extra_listings) as market:
             self.step("start marketplace", t)
             for platform, url in market.urls.items():
                 say(f"  {platform:<11} {url}")
@@ -237,15 +243,77 @@ class DemoRun:
         print("\n".join(lines), flush=True)  # the summary is the command's output: stdout
 
     def wait_while_serving(self, urls: dict[str, str]) -> None:
-        say("\nThe demo marketplace keeps running so you can browse what was crawled:")
-        for platform, url in urls.items():
-            say(f"  {platform:<11} {url}")
-        say("(the analyst workbench arrives with the lead-store issue)  Press Ctrl-C to stop.")
+        """Serve the workbench over the demo's store beside the still-running marketplace until
+        Ctrl-C (or SIGTERM), then stop uvicorn; the caller's ``with`` stops the marketplace."""
+        import uvicorn
+
+        from web.app import create_app
+
+        app = create_app(dataclasses.replace(self.config, data_dir=self.data_dir))
+        username, password = demo_login(app.state.accounts, self.data_dir)
+        sock = listen_socket("127.0.0.1", DEMO_WORKBENCH_PORT)
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="workbench", daemon=True)
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        while not stop.wait(1.0):
-            pass
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+        thread.start()
+        try:
+            while not server.started and thread.is_alive():
+                time.sleep(0.05)
+            say("\nThe demo marketplace keeps running so you can browse what was crawled:")
+            for platform, url in urls.items():
+                say(f"  {platform:<11} {url}")
+            # stdout, like the summary: scripts wait for this line
+            print(f"workbench: http://127.0.0.1:{port}/leads  login: {username} / {password}", flush=True)
+            say("Press Ctrl-C to stop the workbench and the marketplace.")
+            while not stop.wait(0.5) and thread.is_alive():
+                pass
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        say("markwatch demo: stopped")
+
+
+# The workbench's port when free; otherwise any free port (the marketplace's are already free ones).
+DEMO_WORKBENCH_PORT = 8000
+DEMO_USER = "demo"
+
+
+def demo_login(accounts: Any, data_dir: Path) -> tuple[str, str]:
+    """The demo analyst ``demo`` and its password: generated once per data dir, kept in
+    ``DATA_DIR/demo-login.txt`` (mode 600) and printed, so a second run logs in the same way."""
+    import secrets
+
+    secret_file = data_dir / "demo-login.txt"
+    password = secret_file.read_text(encoding="utf-8").strip() if secret_file.exists() else ""
+    if not password:
+        password = secrets.token_urlsafe(12)
+        secret_file.write_text(password + "\n", encoding="utf-8")
+        secret_file.chmod(0o600)
+    if accounts.by_name(DEMO_USER) is None:
+        accounts.add(DEMO_USER, password, role="analyst")
+    elif accounts.authenticate(DEMO_USER, password) is None:
+        accounts.set_password(DEMO_USER, password)
+    return DEMO_USER, password
+
+
+def listen_socket(host: str, port: int) -> Any:
+    """A listening socket on ``port``, or on a free port when that one is taken."""
+    import socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((host, 0))
+    sock.listen(2048)
+    return sock
 
 
 def crawl_totals(per_platform: dict[str, Any]) -> Any:

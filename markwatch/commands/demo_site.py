@@ -41,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--register", default=None, metavar="FILE",
                         help="register to generate from (default: the bundled demo register)")
+    parser.add_argument("--extra-listings", default=None, metavar="FILE",
+                        help="also serve the listings of this JSON Lines file (platform, listing_id, title, "
+                             "description, seller_name, seller_id, image_paths, infringes…; see "
+                             "demo_marketplace/extra_listings.py), e.g. hostile text for the XSS tests")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,75 @@
+"""``markwatch demo`` without ``--no-serve`` (CONTRACTS §6): after the run it serves the workbench
+over the demo's leads and prints its URL and a demo login; a person (here httpx) logs in with what
+was printed and finds the leads; Ctrl-C stops the workbench and the marketplace, exit 0."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+WORKBENCH_LINE = re.compile(r"workbench: (http://127\.0\.0\.1:(\d+))/leads\s+login: (\S+) / (\S+)")
+PLATFORM_LINE = re.compile(r"^\s+(bazaar|storefront|openmall)\s+http://127\.0\.0\.1:(\d+)", re.M)
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_demo_serves_the_workbench_with_a_printed_login_until_ctrl_c(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    stderr_file = (tmp_path / "demo.stderr").open("w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "markwatch.cli", "demo", "--listings", "200", "--seed", "9", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE, stderr=stderr_file, text=True, encoding="utf-8", bufsize=1)
+    try:
+        found = None
+        deadline = time.monotonic() + 400
+        for line in proc.stdout:  # the summary, then the workbench line
+            found = WORKBENCH_LINE.search(line)
+            if found or time.monotonic() > deadline:
+                break
+        stderr_file.seek(0)
+        log = stderr_file.read()
+        assert found, f"no workbench line; exit {proc.poll()}; stderr ends:\n{log[-3000:]}"
+        base, port, username, password = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+        market_ports = [int(p) for _, p in PLATFORM_LINE.findall(log)]
+        assert len(set(market_ports)) == 3, log[-2000:]
+        assert all(port_open(p) for p in market_ports), "the marketplace keeps running beside the workbench"
+
+        with httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/leads").status_code == 303  # anonymous: to the login page
+            form = client.get("/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+            r = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+            assert r.status_code == 303, r.text[:500]
+            every = client.get("/leads.json").json()
+            assert every["total"] > 0 and every["leads"], "the demo's leads are in the workbench"
+            word = every["leads"][0]["listing"]["title"].split()[0]  # search as an analyst would
+            leads = client.get("/leads", params={"q": word})
+            assert leads.status_code == 200
+            ids = re.findall(r'data-lead-id="([^"]+)"', leads.text)
+            assert str(every["leads"][0]["id"]) in ids, f"searching {word!r} lists its lead"
+            assert client.get(f"/leads/{ids[0]}").status_code == 200
+        assert (data_dir / "demo-login.txt").read_text().strip() == password
+
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=60) == 0
+        assert not port_open(port), "the workbench stopped"
+        time.sleep(0.5)
+        assert not any(port_open(p) for p in market_ports), "the marketplace stopped"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        stderr_file.close()
