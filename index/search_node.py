@@ -45,6 +45,7 @@ import orjson
 
 from index import search_node_query as q
 from index.search_node_schema import IndexNames, SETTINGS, clip, url_key, version_key
+from index.sellers import COUNTED_STATUSES, link_rows
 from index.spool import Spool
 from index.sqlite_write import PreparedLead, prepare
 from index.store import (FACET_FIELDS, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
@@ -722,6 +723,50 @@ class SearchNodeStore:
 
     def sellers(self, limit: int = 50, min_leads: int = 1) -> list[SellerSummary]:
         return self._sellers({"match_all": {}}, int(limit) if limit else 10_000, min_leads)
+
+    def seller_leads(self, platform: str, seller_id: str, limit: int = 0) -> list[StoredLead]:
+        hits = self._search_all(self.names.leads, {"term": {"seller_key": _seller_key(platform, seller_id)}},
+                                sort=[{"first_seen": "desc"}, {"lead_id": "asc"}])
+        if limit:
+            hits = hits[:limit]
+        return self._stored([(hit["_id"], hit["_source"]) for hit in hits])
+
+    def seller_links(self) -> list[tuple[str, str, str, str]]:
+        """Computed from the current listing kept in each lead document (index.sellers.link_rows)."""
+        hits = self._search_all(self.names.leads, {"exists": {"field": "seller_key"}}, sort=[{"lead_id": "asc"}],
+                                source=["platform", "seller_id", "url", "stored.listing"])
+        listings: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for hit in hits:
+            src = hit["_source"]
+            listings.setdefault((src.get("platform", ""), src.get("seller_id", ""), src.get("url", "")),
+                                src.get("stored", {}).get("listing", {}))
+        return link_rows((platform, seller_id, listing) for (platform, seller_id, _), listing in listings.items())
+
+    def seller_confirmations(self, sellers: Sequence[tuple[str, str]] | None = None
+                             ) -> dict[tuple[str, str], list[str]]:
+        filters: list[dict[str, Any]] = [{"terms": {"status": sorted(COUNTED_STATUSES)}},
+                                         {"exists": {"field": "seller_key"}}]
+        if sellers is not None:
+            if not sellers:
+                return {}
+            filters.append({"terms": {"seller_key": sorted({_seller_key(p, s) for p, s in sellers})}})
+        hits = self._search_all(self.names.leads, {"bool": {"filter": filters}}, sort=[{"lead_id": "asc"}],
+                                source=["platform", "seller_id"])
+        owner = {hit["_id"]: (hit["_source"]["platform"], hit["_source"]["seller_id"]) for hit in hits}
+        latest: dict[str, str] = {}
+        ids = sorted(owner)
+        for start in range(0, len(ids), 1000):
+            steps = self._search_all(self.names.transitions,
+                                     {"bool": {"filter": [{"terms": {"lead_id": ids[start:start + 1000]}},
+                                                          {"term": {"to_status": "confirmed"}}]}},
+                                     sort=[{"order": "asc"}], source=["lead_id", "at"])
+            for step in steps:
+                src = step["_source"]
+                latest[src["lead_id"]] = max(latest.get(src["lead_id"], ""), src["at"])
+        found: dict[tuple[str, str], list[str]] = {}
+        for i, at in sorted(latest.items()):
+            found.setdefault(owner[i], []).append(at)
+        return found
 
     # -- housekeeping ----------------------------------------------------------------------------
     def replay_spool(self) -> int:

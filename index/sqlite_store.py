@@ -40,6 +40,7 @@ import sqlean as sqlite3
 
 from index import sqlite_query as q
 from index import sqlite_stats
+from index.sellers import COUNTED_STATUSES, link_rows
 from index.sqlite_schema import connect
 from index.sqlite_write import (ListingPlanner, PreparedLead, lookup, plan_leads, prepare, prepare_ahead,
                                  write_leads)
@@ -326,6 +327,37 @@ class SQLiteStore:
         rows = self._read(self._SELLERS.format(where="", limit=f"LIMIT {int(limit)}" if limit else ""),
                           (min_leads,))
         return [SellerSummary(*row) for row in rows]
+
+    def seller_leads(self, platform: str, seller_id: str, limit: int = 0) -> list[StoredLead]:
+        rows = self._read(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
+                          "WHERE l.platform = ? AND l.seller_id = ? ORDER BY l.first_seen DESC, l.id"
+                          + (f" LIMIT {int(limit)}" if limit else ""), (platform, seller_id))
+        return self._stored(rows)
+
+    def seller_links(self) -> list[tuple[str, str, str, str]]:
+        """Computed from the current listings (index.sellers.link_rows), so a changed listing never
+        leaves a stale link; one pass over the listings that have leads with a seller."""
+        rows = self._read("SELECT DISTINCT l.platform, l.seller_id, s.rowid, s.body FROM leads l "
+                          "JOIN listings s ON s.rowid = l.listing WHERE l.seller_id != ''")
+        return link_rows((platform, seller_id, orjson.loads(body)) for platform, seller_id, _, body in rows)
+
+    def seller_confirmations(self, sellers: Sequence[tuple[str, str]] | None = None
+                             ) -> dict[tuple[str, str], list[str]]:
+        counted = ",".join("?" * len(COUNTED_STATUSES))
+        sql = ("SELECT l.platform, l.seller_id, max(t.at) FROM leads l JOIN transitions t ON t.lead = l.rowid "
+               f"WHERE t.to_status = 'confirmed' AND l.status IN ({counted}) {{where}} GROUP BY l.rowid")
+        statuses = sorted(COUNTED_STATUSES)
+        found: dict[tuple[str, str], list[str]] = {}
+        if sellers is None:
+            rows = self._read(sql.format(where=""), statuses)
+        else:
+            rows = []
+            for platform, seller_id in dict.fromkeys(sellers):
+                rows += self._read(sql.format(where="AND l.platform = ? AND l.seller_id = ?"),
+                                   [*statuses, platform, seller_id])
+        for platform, seller_id, at in rows:
+            found.setdefault((platform, seller_id), []).append(at)
+        return found
 
     # -- housekeeping ----------------------------------------------------------------------------
     def flush(self) -> None:
