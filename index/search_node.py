@@ -395,20 +395,33 @@ class SearchNodeStore:
                 raise ValueError(f"right {raw.get('id', '?')!r}: {exc.errors()[0]['msg']}") from exc
             rows.append((right.id, right.kind, right.model_dump(mode="json")))
         with self._lock:
-            self._replay_if_pending()
-            actions: list[dict[str, Any]] = [{"_op_type": "index", "_index": self.names.rights, "_id": rid,
-                                              "_source": {"kind": kind, "right": body}} for rid, kind, body in rows]
-            kinds = {rid: kind for rid, kind, _ in rows}
-            if kinds:
-                stale = self._search_all(self.names.leads, {"bool": {
-                    "filter": [{"terms": {"right_id": list(kinds)}}]}},
-                    sort=[{"lead_id": "asc"}], source=["right_id", "kind"])
-                actions.extend({"_op_type": "update", "_index": self.names.leads, "_id": hit["_id"],
-                                "doc": {"kind": kinds[hit["_source"]["right_id"]]}}
-                               for hit in stale if hit["_source"].get("kind") != kinds[hit["_source"]["right_id"]])
-            self.api.bulk(actions)
-            self._refresh(self.names.rights, self.names.leads)
+            try:
+                self._replay_if_pending()
+                self._put_rights_online(rows)
+            except NodeUnavailable as exc:
+                if self.spool is None:
+                    raise
+                self.spool.append([{"op": "rights", "rights": [[rid, kind, body] for rid, kind, body in rows]}])
+                log.warning("%s; %d rights spooled to %s", exc, len(rows), self.spool.path)
         return len(rows)
+
+    def _put_rights_online(self, rows: Sequence[Sequence[Any]]) -> None:
+        actions: list[dict[str, Any]] = [{"_op_type": "index", "_index": self.names.rights, "_id": rid,
+                                          "_source": {"kind": kind, "right": body}} for rid, kind, body in rows]
+        kinds = {rid: kind for rid, kind, _ in rows}
+        if kinds:
+            # only the leads whose kind is not the right's (a rerun of `index` touches none)
+            pairs = list(kinds.items())
+            for start in range(0, len(pairs), 400):  # under the node's 1024 clauses a query
+                stale_query = {"bool": {"minimum_should_match": 1, "should": [
+                    {"bool": {"filter": [{"term": {"right_id": rid}}], "must_not": [{"term": {"kind": kind}}]}}
+                    for rid, kind in pairs[start:start + 400]]}}
+                stale = self._search_all(self.names.leads, stale_query, sort=[{"lead_id": "asc"}],
+                                         source=["right_id"])
+                actions.extend({"_op_type": "update", "_index": self.names.leads, "_id": hit["_id"],
+                                "doc": {"kind": kinds[hit["_source"]["right_id"]]}} for hit in stale)
+        self.api.bulk(actions)
+        self._refresh(self.names.rights, self.names.leads)
 
     def get_right(self, right_id: str) -> dict[str, Any] | None:
         doc = self._mget(self.names.rights, [right_id]).get(right_id)
@@ -788,6 +801,9 @@ class SearchNodeStore:
                 prepared = [p for p in (prepare(r["lead"]) for r in items) if not isinstance(p, str)]
                 if prepared:
                     self._add_online(prepared, seen_at)
+            elif op == "rights":
+                for r in items:
+                    self._put_rights_online(r["rights"])
             elif op == "listing":
                 for r in items:
                     content = r["listing"]
@@ -796,10 +812,18 @@ class SearchNodeStore:
                 log.error("spool record with unknown op %r skipped", op)
 
     def flush(self) -> None:
-        """Replay the spool (if the node is back) and refresh every index of the store."""
+        """Replay the spool (if the node is back) and refresh every index of the store. While the
+        node is still unreachable the spooled writes are durable on disk, not yet visible: that is
+        logged, not raised, so a run that spooled ends normally."""
         with self._lock:
-            self._replay_if_pending()
-            self._refresh()
+            try:
+                self._replay_if_pending()
+                self._refresh()
+            except NodeUnavailable as exc:
+                if self.spool is None:
+                    raise
+                log.warning("%s; %d records wait in the spool %s for the node", exc, self.spool.pending(),
+                            self.spool.path)
 
     def close(self) -> None:
         with self._lock:

@@ -342,3 +342,31 @@ def test_search_node_command_refuses_a_port_the_runner_cannot_serve(tmp_path: Pa
 
     assert main(["search-node", "--port", "8080", "--data", str(tmp_path)]) == 2
     assert main(["search-node", "--heap", "lots", "--data", str(tmp_path)]) == 2
+
+
+def test_markwatch_index_spools_while_the_node_is_down_and_the_next_flush_replays(search_node, tmp_path: Path,
+                                                                                 request) -> None:
+    import os
+    import subprocess
+    import sys
+
+    import orjson
+
+    leads_file = tmp_path / "leads.jsonl"
+    leads_file.write_bytes(b"".join(orjson.dumps(lead(n)) + b"\n" for n in range(50)) + b"not json\n")
+    data = tmp_path / "data"
+    env = {**os.environ, "MARKWATCH_STORE_URL": "http://127.0.0.1:9"}  # nothing listens there
+    done = subprocess.run([sys.executable, "-m", "markwatch.cli", "index", "--leads", str(leads_file),
+                           "--data-dir", str(data)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "read 51" in done.stdout and "line 51" in done.stderr
+    spool = Spool(data / "spool" / "markwatch")
+    assert spool.pending() == 50 + 1  # the leads, and the register's rights
+
+    store = SearchNodeStore.connect(search_node.url, data_dir=data, timeout=TIMEOUT)
+    request.addfinalizer(lambda: SearchNodeStore(search_node.url).drop())
+    store.flush()  # the node is there now: the spool is written to it and emptied
+    assert not spool
+    assert store.count(SearchQuery(text="耐克")) == 50
+    assert store.get_right("gi-yangchenghu-crab") is not None  # the bundled register came along
+    store.close()
