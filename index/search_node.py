@@ -25,6 +25,13 @@ need the node and raise :class:`~index.store.StoreError` saying so.
 
 Layout on the node (names, mappings, analyser): :mod:`index.search_node_schema`; query DSL:
 :mod:`index.search_node_query`.
+
+Tested on: a real OpenSearch 2.19 node (:mod:`index.node_runner`) with ``opensearch-py``, and with
+the ``elasticsearch`` client through a loopback proxy that presents that node as Elasticsearch
+(tests/test_store_search_node.py). A real Elasticsearch node could not be run from Maven Central:
+the server jar (``org.elasticsearch:elasticsearch`` 8.15.0) resolves, but the module that holds
+the ``cjk_width`` / ``cjk_bigram`` filters (``analysis-common``) is not published there, and 8.x
+starts only through its own launcher and distribution layout.
 """
 
 from __future__ import annotations
