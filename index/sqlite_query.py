@@ -31,25 +31,54 @@ _LIST_FILTERS = (("right", "right_id"), ("kind", "kind"), ("platform", "platform
 NOTHING = "0"  # a WHERE that matches no row
 
 
-def where(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
-    """The WHERE clause (without the keyword) and its parameters for ``query``'s filters."""
+PLACE_FIRST_MAX = 20_000
+"""A full-text search with a province filter starts from the leads of those provinces (and
+platforms) when at most this many leads are there (see :func:`where`)."""
+_PLACE_COLUMNS = ("province", "platform")
+
+
+def place_filter(query: SearchQuery) -> tuple[str, list[Any]] | None:
+    """The province (and platform) part of ``query`` as a WHERE clause over ``leads_by_place``, when
+    ``query`` is a full-text search that could start from it (None otherwise)."""
+    if not query.text.strip() or not _as_list(query.province):
+        return None
+    clauses, params = [], []
+    for column in _PLACE_COLUMNS:
+        values = _as_list(getattr(query, column))
+        if values:
+            clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+    return " AND ".join(clauses), params
+
+
+def where(query: SearchQuery, alias: str = "l", place_first: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause (without the keyword) and its parameters for ``query``'s filters.
+
+    ``place_first`` (a full-text search whose province/platform filters leave few leads, see
+    :func:`place_filter`): SQLite cannot know how many listings a MATCH yields, so by default it
+    starts from the matches and looks each one up in ``leads_by_listing`` (≈3 µs per matched lead:
+    ≈270 ms for a word in 9% of 1M leads). With ``place_first`` the other terms are written with a
+    unary ``+`` (not usable with an index), so SQLite starts from ``leads_by_place`` and only
+    checks each of those leads' listing against the matches (a ≈0.25 µs-per-match set)."""
     clauses: list[str] = []
     params: list[Any] = []
+    plus = "+" if place_first else ""
     if query.text.strip():
         expression = match_expression(query.text)
         if expression is None:
             return NOTHING, []
-        clauses.append(f"{alias}.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)")
+        clauses.append(f"{plus}{alias}.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)")
         params.append(expression)
     for attribute, column in _LIST_FILTERS:
         values = _as_list(getattr(query, attribute))
         if values:
-            clauses.append(f"{alias}.{column} IN ({','.join('?' * len(values))})")
+            mark = "" if column in _PLACE_COLUMNS else plus
+            clauses.append(f"{mark}{alias}.{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
     for value, clause in ((query.min_score, "score >= ?"), (query.max_score, "score <= ?"),
                           (query.since, "first_seen >= ?"), (query.until, "first_seen < ?")):
         if value is not None:
-            clauses.append(f"{alias}.{clause}")
+            clauses.append(f"{plus}{alias}.{clause}")
             params.append(value)
     return (" AND ".join(clauses) or "1"), params
 
@@ -100,7 +129,8 @@ _FEW_VALUES = ("right", "kind", "platform", "province", "status")
 """Facets with few distinct values: counted together in one GROUP BY over their combinations."""
 
 
-def facets_sql(query: SearchQuery, fields: Sequence[str], size: int) -> tuple[str, list[Any]]:
+def facets_sql(query: SearchQuery, fields: Sequence[str], size: int,
+               place_first: bool = False) -> tuple[str, list[Any]]:
     """One statement giving (field, value, count) rows, biggest first per field (ties by value);
     empty values (a lead with no province) are not a facet value.
 
@@ -110,7 +140,7 @@ def facets_sql(query: SearchQuery, fields: Sequence[str], size: int) -> tuple[st
     unknown = [f for f in fields if f not in FACET_COLUMNS]
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
-    clause, params = where(query)
+    clause, params = where(query, place_first=place_first)
     few = [f for f in _FEW_VALUES if f in fields]
     many = [f for f in fields if f not in few]
     # A full-text query matches a bounded set: find it once for every arm. Without text, reading

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import sqlean as sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: first layout; 2: adds ``leads_by_place`` (opening a version-1 store builds it: :data:`MIGRATIONS`)."""
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -64,6 +65,7 @@ CREATE INDEX IF NOT EXISTS leads_by_listing ON leads (
 CREATE INDEX IF NOT EXISTS leads_by_right ON leads (right_id);
 CREATE INDEX IF NOT EXISTS leads_by_seller ON leads (platform, seller_id);
 CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status);
+CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing);
 CREATE VIRTUAL TABLE IF NOT EXISTS listing_text USING fts5 (
     title, description, seller, content='', contentless_delete=1, tokenize='ascii');
 CREATE TABLE IF NOT EXISTS transitions (
@@ -76,6 +78,12 @@ CREATE INDEX IF NOT EXISTS evidence_by_url ON evidence (url);
 """
 
 
+MIGRATIONS: dict[int, str] = {
+    2: "CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing)",
+}
+"""What turns a store of the version before into this version (one transaction with the rest)."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the store at ``path`` with the settings above, schema in place.
 
@@ -86,13 +94,18 @@ def connect(path: Path) -> sqlite3.Connection:
     for pragma in PRAGMAS:
         conn.execute(pragma)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, SCHEMA_VERSION):
+    if version > SCHEMA_VERSION:
         conn.close()
-        raise RuntimeError(f"{path} holds store schema {version}; this markwatch knows {SCHEMA_VERSION}")
-    if version == 0:
+        raise RuntimeError(f"{path} holds store schema {version}, newer than this markwatch's "
+                           f"{SCHEMA_VERSION}; use the markwatch that wrote it, or upgrade")
+    if version < SCHEMA_VERSION:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(SCHEMA):
+            # Re-read under the write lock: another process may have created or migrated it meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            steps = _statements(SCHEMA) if version == 0 else [
+                s for v in range(version + 1, SCHEMA_VERSION + 1) for s in _statements(MIGRATIONS[v])]
+            for statement in steps:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")

@@ -174,7 +174,7 @@ class SQLiteStore:
     def search(self, query: SearchQuery) -> SearchPage:
         if query.limit < 0:
             raise ValueError("limit must be 0 (all) or more")
-        clause, params = q.where(query)
+        clause, params = q.where(query, place_first=self._place_first(query))
         if query.text.strip() and query.limit and not query.after:
             # First page of a full-text search: the page and the total from one pass over the
             # matches (a window count), instead of a count and then the page.
@@ -224,13 +224,25 @@ class SQLiteStore:
         result: dict[str, list[FacetValue]] = {name: [] for name in fields}
         if not fields:
             return result
-        sql, params = q.facets_sql(query, fields, size)
+        sql, params = q.facets_sql(query, fields, size, place_first=self._place_first(query))
         for name, value, count in self._read(sql, params):
             result[name].append(FacetValue(value, count))
         return result
 
+    def _place_first(self, query: SearchQuery) -> bool:
+        """Whether a full-text search should start from its province/platform filters
+        (:func:`index.sqlite_query.where`): when at most ``PLACE_FIRST_MAX`` leads pass them, counted
+        on the ``leads_by_place`` index alone (≈0.1 ms; bounds the cost of starting there)."""
+        place = q.place_filter(query)
+        if place is None:
+            return False
+        clause, params = place
+        rows = self._read(f"SELECT count(*) FROM (SELECT 1 FROM leads INDEXED BY leads_by_place WHERE {clause} "
+                          f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
+        return rows[0][0] <= q.PLACE_FIRST_MAX
+
     def count(self, query: SearchQuery) -> int:
-        clause, params = q.where(query)
+        clause, params = q.where(query, place_first=self._place_first(query))
         return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
 
     def listing_history(self, url: str) -> list[ListingVersion]:

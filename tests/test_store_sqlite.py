@@ -100,3 +100,61 @@ def test_a_changed_listing_replaces_its_full_text(store: SQLiteStore) -> None:
     store.add_leads([lead(1, "正品耐克运动鞋")])
     store.add_leads([lead(1, "贵州茅台酒")])
     assert store.count(SearchQuery(text="耐克")) == 0 and store.count(SearchQuery(text="茅台")) == 1
+
+
+def placed(n: int, title: str, province: str, platform: str, status_seller: str = "") -> dict:
+    url = f"https://{platform}.example/item/{n}"
+    return {"url": url, "right_id": "tm-nike", "score": round((n * 37 % 101) / 101, 3), "reasons": [],
+            "ship_from_province": province,
+            "listing": {"url": url, "title": title, "platform": platform, "seller_name": f"店{n % 7}"}}
+
+
+def test_full_text_with_a_province_filter_starts_from_the_place_index_and_answers_the_same(
+        store: SQLiteStore) -> None:
+    provinces, platforms = ["广东省", "浙江省", "北京市"], ["bazaar", "openmall"]
+    store.add_leads([placed(i, "正品耐克运动鞋" if i % 5 else "茅台酒", provinces[i % 3], platforms[i % 2])
+                     for i in range(600)])
+    query = SearchQuery(text="耐克", province=("广东省", "北京市"), platform=("bazaar",), limit=20)
+    assert store._place_first(query)
+    clause, params = q.where(query, place_first=True)
+    plan = " ".join(row[3] for row in store._read(f"EXPLAIN QUERY PLAN SELECT l.rowid FROM leads l WHERE {clause}",
+                                                  params))
+    assert "leads_by_place" in plan and "leads_by_listing" not in plan
+    # The same leads, order and counts as the full-text-first plan, on every page.
+    plain, _ = q.where(query)
+    expected = [r[0] for r in store._read(f"SELECT l.id FROM leads l WHERE {plain} ORDER BY {q.order_by(query)}",
+                                          params)]
+    seen, cursor = [], None
+    while True:
+        page = store.search(SearchQuery(text="耐克", province=("广东省", "北京市"), platform=("bazaar",), limit=20,
+                                        after=cursor))
+        seen += [lead.id for lead in page.leads]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == expected and len(expected) > 40 and page.total == len(expected)
+    facets = store.facets(query)
+    assert {f.value: f.count for f in facets["province"]} == {
+        p: sum(1 for i in range(600) if i % 5 and i % 2 == 0 and provinces[i % 3] == p) for p in ("广东省", "北京市")}
+    assert sum(f.count for f in facets["seller"]) == len(expected)
+
+
+def test_a_version_1_store_gains_the_place_index_and_keeps_its_leads(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with SQLiteStore(path) as store:
+        store.add_leads([placed(i, "正品耐克运动鞋", "广东省", "bazaar") for i in range(5)])
+    db = sqlean.connect(str(path))  # what the version-1 code left: no leads_by_place, user_version 1
+    db.execute("DROP INDEX leads_by_place")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store._read("PRAGMA user_version")[0][0] == 2
+        assert store._read("SELECT name FROM sqlite_master WHERE name = 'leads_by_place'")
+        assert store.search(SearchQuery(text="耐克", province=("广东省",))).total == 5
+    db = sqlean.connect(str(path))
+    db.execute("PRAGMA user_version=99")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        SQLiteStore(path)
