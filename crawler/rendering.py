@@ -25,6 +25,7 @@ Playwright's ``TimeoutError``, which the rendered spider lists in ``RETRY_EXCEPT
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
 from contextlib import suppress
@@ -39,8 +40,8 @@ from scrapy_playwright.handler import _SCRAPY_ASYNC_API, ScrapyPlaywrightDownloa
 RENDER_UNTIL = "markwatch_render_until"
 """Request meta: render this page in a reused tab and answer once this CSS selector matches."""
 RENDER_TIMEOUT = "markwatch_render_timeout_ms"
-"""Request meta (optional): how long the selector may take to appear, ms (default 30,000)."""
-DEFAULT_RENDER_TIMEOUT_MS = 30_000
+"""Request meta (optional): how long the selector may take to appear, ms (default: the Scrapy
+setting ``RENDERED_PAGE_TIMEOUT``, seconds, 30)."""
 
 # Runs in the page: resolve with the rendered HTML once `selector` matches, or null after `ms`.
 _HTML_WHEN_READY_JS = """([selector, ms]) => new Promise((resolve) => {
@@ -75,6 +76,7 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
         self._free_tabs: list[Page] = []
         self._user_agent = crawler.settings.get("USER_AGENT") or ""
         self._closed = False
+        self._timeout_ms = int(crawler.settings.getfloat("RENDERED_PAGE_TIMEOUT", 30.0) * 1000)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "PooledRenderingHandler":
@@ -129,7 +131,7 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
         return None
 
     async def _render(self, page: Page, request: Request, selector: str) -> Response:
-        timeout_ms = int(request.meta.get(RENDER_TIMEOUT, DEFAULT_RENDER_TIMEOUT_MS))
+        timeout_ms = int(request.meta.get(RENDER_TIMEOUT, self._timeout_ms))
         started = time.monotonic()
         navigation = await page.goto(request.url, wait_until="domcontentloaded", timeout=timeout_ms)
         status = navigation.status if navigation is not None else 200
@@ -137,8 +139,12 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
         if status >= 400:  # an error document: its script will never say "ready"; read it as it is
             html = await page.evaluate("() => document.documentElement.outerHTML")
         else:
-            html = await page.evaluate(_HTML_WHEN_READY_JS, [selector, timeout_ms])
-            if html is None:
+            try:  # the page's own timer may be tampered with (scraped pages are hostile): bound it here too
+                html = await asyncio.wait_for(page.evaluate(_HTML_WHEN_READY_JS, [selector, timeout_ms]),
+                                              timeout_ms / 1000 + 1)
+            except asyncio.TimeoutError:
+                html = None
+            if not isinstance(html, str):
                 raise PlaywrightTimeoutError(f"{request.url}: {selector!r} did not appear within {timeout_ms} ms")
         request.meta["download_latency"] = time.monotonic() - started
         headers.pop("content-encoding", None)

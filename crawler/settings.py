@@ -109,5 +109,7 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 RENDERED_CONCURRENCY = 4
 """Pages rendered at once by the ``rendered`` spider (one browser, one context)."""
+RENDERED_PAGE_TIMEOUT = 30.0
+"""Seconds a detail page may take to show its ready (or error) element; then it is retried."""
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,75 @@ def test_detail_pages_render_in_reused_cached_tabs(tmp_path: Path) -> None:
     assert stats["playwright/page_count"] <= 3 + 1
     # no route per page: the browser's HTTP cache served the storefront's script after its first fetch
     assert hits["/static/app.js"] <= 3 + 1, hits["/static/app.js"]
+
+
+SITE = {
+    "/robots.txt": "User-agent: *\nAllow: /\n",
+    "/": '<html><body><div id="grid" data-complete="true"><a class="card" href="/p/good">g</a>'
+         '<a class="card" href="/p/never">n</a><a class="card" href="/p/tamper">t</a></div></body></html>',
+    "/p/good": '<html><body><div id="product" data-ready="true"><h1 class="title">Good one</h1></div></body></html>',
+    # its script never says "ready"
+    "/p/never": '<html><body><div id="product">加载中…</div></body></html>',
+    # hostile: it disables the page's timers and MutationObserver, which the in-page wait relies on
+    "/p/tamper": '<html><head><script>window.setTimeout = function () {};'
+                 'window.MutationObserver = function () { this.observe = function () {}; this.disconnect = function () {}; };'
+                 '</script></head><body><div id="product">加载中…</div></body></html>',
+}
+
+
+@pytest.fixture()
+def js_site() -> Any:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            seen.append((self.path, self.headers.get("User-Agent", "")))
+            body = SITE.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/plain; charset=utf-8" if self.path.endswith(".txt")
+                             else "text/html; charset=utf-8")
+            data = (body or "not found").encode("utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_a_page_that_never_renders_is_retried_then_reported(js_site: Any, tmp_path: Path) -> None:
+    """Even when the page breaks the in-page wait's own timer, the render is bounded, retried once
+    (RETRY_TIMES=1 here) and reported as a bad page with its URL; the good page is a listing, and the
+    browser's requests carry markwatch's User-Agent."""
+    base, seen = js_site
+    out, stats_file = tmp_path / "js.jsonl", tmp_path / "stats.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "markwatch.cli", "crawl", "rendered", "--platform",
+         str(Path(__file__).resolve().parents[1] / "crawler" / "platforms" / "storefront.yaml"),
+         "--base-url", base, "--output", str(out), "--stats-json", str(stats_file),
+         "-s", "RENDERED_PAGE_TIMEOUT=1", "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.1",
+         "-s", "AUTOTHROTTLE_ENABLED=False"],
+        capture_output=True, text=True, timeout=180, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    listings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [x["title"] for x in listings] == ["Good one"]
+    stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    assert stats["markwatch/bad_pages/download_error"] == 2
+    log = out.with_suffix(".log").read_text(encoding="utf-8")
+    assert f"{base}/p/never" in log and f"{base}/p/tamper" in log
+    paths = [path for path, _ in seen]
+    assert paths.count("/p/never") == 2 and paths.count("/p/tamper") == 2  # first try + one retry
+    assert all(ua.startswith("markwatch/") for _, ua in seen), {ua for _, ua in seen}
