@@ -1,0 +1,282 @@
+"""Scraped text is hostile (issue 8): XSS payloads planted in the demo marketplace — in titles,
+descriptions, seller names, shop addresses and image URLs, on all three platforms — are crawled by
+the real spiders (``markwatch demo --no-serve --extra-listings``), matched (耐克 in every title makes
+them leads), stored with evidence, and then every workbench page that shows them is opened in real
+headless Chromium. Every payload sets ``window.__xss`` and calls ``alert``: the proof is that the
+marker stays undefined in every frame, no dialog opens, no element of the page carries an ``on…``
+attribute or a ``javascript:`` URL, the payload text is visible as text, template syntax is not
+evaluated, and an RTL override in a title cannot reorder the text around it.
+
+The DOM audit is the part that does not lean on the Content-Security-Policy: with the CSP blocking
+inline scripts, a template that forgot to escape would still run nothing, but the audit sees the
+``onerror`` attribute or the inline ``<script>`` element the payload made and fails."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+RLO = "\u202e"
+
+PAYLOADS = [
+    "<script>window.__xss=1;alert(1)</script>",
+    "<img src=x onerror=\"window.__xss=2;alert(2)\">",
+    "<a href=\"javascript:window.__xss=3;alert(3)\">点我 click</a>",
+    "</textarea><script>window.__xss=4;alert(4)</script>",
+    "\" onmouseover=\"window.__xss=5;alert(5)\" autofocus onfocus=\"window.__xss=5\" x=\"",
+    "' onmouseover='window.__xss=6;alert(6)' x='",
+    "<svg onload=\"window.__xss=7;alert(7)\"></svg>",
+    "</title></style><iframe srcdoc=\"<script>parent.__xss=8;alert(8)</script>\"></iframe>",
+    "{{7*7}}{% raw %}${7*7}#{7*7}",
+    "javascript:window.__xss=9;alert(9)",
+]
+# an image URL that tries to break out of src="…" (served as base + path, so it stays on the platform)
+IMAGE_BREAKER = "/static/img/x.png\" onerror=\"window.__xss=10;alert(10)"
+
+
+def hostile_listings() -> list[dict]:
+    rows = []
+    for platform in ("bazaar", "storefront", "openmall"):
+        for n, payload in enumerate(PAYLOADS):
+            rows.append({
+                "platform": platform, "listing_id": f"xss{platform[0]}{n}",
+                "title": f"正品耐克 Nike 运动鞋 {payload} 清仓",
+                "description": f"耐克 原单 {payload} 微信 evil_{n % 2} 电话 13800138000",
+                "price": 88.0 + n, "seller_name": f"坏店{n % 3}{payload}", "seller_id": f"xss-seller-{n % 3}",
+                "ship_from": "福建 莆田", "shop_address": f"福建省莆田市 {payload}",
+                "image_paths": [IMAGE_BREAKER], "infringes": ["tm-nike"],
+            })
+        rows.append({
+            "platform": platform, "listing_id": f"rtl{platform[0]}",
+            "title": f"耐克 运动鞋 {RLO}gpj.exe 原单", "description": f"耐克 {RLO}abc", "price": 99.0,
+            "seller_name": f"右到左{RLO}店", "seller_id": "xss-seller-rtl", "ship_from": "福建 莆田",
+            "image_paths": [], "infringes": ["tm-nike"],
+        })
+        rows.append({  # spreadsheet formulas: the exports must defuse them
+            "platform": platform, "listing_id": f"fx{platform[0]}",
+            "title": '=HYPERLINK("http://127.0.0.1:9/x","耐克 运动鞋")', "description": "+cmd|' /C calc'!A0 耐克",
+            "price": 77.0, "seller_name": "@SUM(1+1)*cmd", "seller_id": "xss-seller-fx", "ship_from": "福建 莆田",
+            "image_paths": [], "infringes": ["tm-nike"],
+        })
+    return rows
+
+
+@pytest.fixture(scope="module")
+def hostile_workbench(tmp_path_factory):
+    """The demo pipeline over the marketplace with the hostile listings, then the workbench served
+    by uvicorn on loopback and one Chromium; all stopped by their own handles at the end."""
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from markwatch.config import chromium_args, find_browser, load_config
+    from web.app import create_app
+
+    root = tmp_path_factory.mktemp("xss")
+    extra = root / "hostile.jsonl"
+    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in hostile_listings()), encoding="utf-8")
+    data_dir = root / "data"
+    done = subprocess.run([sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", "40",
+                           "--seed", "9", "--data-dir", str(data_dir), "--extra-listings", str(extra)],
+                          capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
+
+    config = load_config(data_dir=str(data_dir), environ={})
+    app = create_app(config)
+    app.state.accounts.add("ana", PASSWORD, role="analyst")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    pw = sync_playwright().start()
+    browser = None
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+            time.sleep(0.05)
+        browser = pw.chromium.launch(executable_path=find_browser(), headless=True, args=chromium_args())
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = context.new_page()
+        base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", "ana")
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        leads = [json.loads(line) for line in (data_dir / "leads.jsonl").read_text("utf-8").splitlines()]
+        yield {"base": base, "page": page, "context": context, "leads": leads, "data_dir": data_dir}
+    finally:
+        if browser is not None:
+            browser.close()
+        pw.stop()
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+def hostile_leads(wb) -> list[dict]:
+    return [lead for lead in wb["leads"] if any(f"/{p}" in lead["url"] for p in ("xss", "rtl", "fx"))]
+
+
+# Every attribute of every element in every frame: no event handler, no javascript: URL, and the
+# only scripts are the workbench's own files.
+DOM_AUDIT = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      const v = a.value.trim().toLowerCase();
+      if (a.name.startsWith('on')) bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+      if (['href', 'src', 'action', 'formaction', 'srcdoc', 'data'].includes(a.name) &&
+          (v.startsWith('javascript:') || a.name === 'srcdoc')) bad.push(el.tagName + ' ' + a.name + '=' + a.value);
+    }
+    if (el.tagName === 'SCRIPT' && !(el.src && new URL(el.src).origin === location.origin)) bad.push('inline script');
+    if (el.tagName === 'svg' && el.closest('[data-chart]') === null && el.querySelector('script')) bad.push('svg script');
+  }
+  return bad;
+}"""
+
+
+def visit(wb, path: str) -> tuple[object, list[str]]:
+    """Open ``path``, move the mouse over and focus every element (attribute breakers fire on
+    hover/focus), and return the page with what went wrong."""
+    page = wb["page"]
+    dialogs: list[str] = []
+    errors: list[str] = []
+    on_dialog = lambda d: (dialogs.append(d.message), d.dismiss())  # noqa: E731
+    on_error = lambda e: errors.append(str(e))  # noqa: E731
+    page.on("dialog", on_dialog)
+    page.on("pageerror", on_error)
+    try:
+        response = page.goto(wb["base"] + path)
+        assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+        page.wait_for_load_state("load")
+        page.evaluate("""() => { for (const el of document.querySelectorAll('body *')) {
+            for (const t of ['mouseover', 'mouseenter', 'focus', 'click']) {
+              if (t === 'click' && (el.closest('a') || el.closest('button') || el.tagName === 'INPUT')) continue;
+              el.dispatchEvent(new Event(t, {bubbles: true}));
+            } } }""")
+        page.wait_for_timeout(300)
+        problems = []
+        for frame in page.frames:
+            # (a sandboxed frame has an opaque origin: reading its parent throws, which is the point)
+            marker = frame.evaluate("() => { let p = null; try { p = window.parent.__xss ?? null } catch (e) {} "
+                                    "return [window.__xss ?? null, p]; }")
+            if any(m is not None for m in marker):
+                problems.append(f"{frame.url}: window.__xss = {marker}")
+        problems += [f"DOM: {b}" for b in page.evaluate(DOM_AUDIT)]
+        problems += [f"dialog: {d}" for d in dialogs]
+        return page, problems + [f"page error: {e}" for e in errors]
+    finally:
+        page.remove_listener("dialog", on_dialog)
+        page.remove_listener("pageerror", on_error)
+
+
+def test_the_hostile_listings_were_crawled_from_all_three_platforms_and_became_leads(hostile_workbench):
+    leads = hostile_leads(hostile_workbench)
+    platforms = {lead["listing"]["platform"] for lead in leads}
+    assert platforms == {"bazaar", "storefront", "openmall"}, platforms
+    titles = " ".join(lead["listing"]["title"] for lead in leads)
+    # the text arrived as text: the spiders did not drop or run the markup
+    assert "<script>window.__xss=1" in titles and "onerror=" in titles and RLO in titles
+
+
+def test_search_results_run_no_script_and_show_the_payloads_as_text(hostile_workbench):
+    page, problems = visit(hostile_workbench, "/leads?q=耐克&limit=200")
+    assert problems == [], problems
+    ids = {r.get_attribute("data-lead-id") for r in page.locator("[data-lead-id]").all()}
+    assert {str(lead_id(hostile_workbench, lead)) for lead in hostile_leads(hostile_workbench)} <= ids
+    text = page.inner_text("main")
+    assert "<script>window.__xss=1;alert(1)</script>" in text
+    assert "{{7*7}}" in text and "49" not in text.split("{{7*7}}")[0][-5:]
+
+
+def lead_id(wb, lead: dict) -> int:
+    """The store id of a lead from leads.jsonl (its url + right), as the JSON API lists it."""
+    ids = wb.setdefault("_ids", {})
+    if not ids:
+        page = wb["page"]
+        data = page.request.get(wb["base"] + "/leads.json?q=耐克&limit=500").json()
+        ids.update({(row["url"], row["right_id"]): row["id"] for row in data["leads"]})
+    return ids[(lead["url"], lead["right_id"])]
+
+
+def test_every_lead_page_with_its_captured_frame_runs_no_script(hostile_workbench):
+    seen_frames = 0
+    for lead in hostile_leads(hostile_workbench):
+        page, problems = visit(hostile_workbench, f"/leads/{lead_id(hostile_workbench, lead)}")
+        assert problems == [], (lead["url"], problems)
+        assert lead["listing"]["title"].strip().split()[0] in page.inner_text("main")
+        for frame in page.locator("iframe").all():
+            sandbox = frame.get_attribute("sandbox")
+            assert sandbox is not None and "allow-scripts" not in sandbox
+            seen_frames += 1
+    assert seen_frames, "the captured pages are shown in sandboxed frames"
+
+
+def test_the_rtl_override_is_isolated_on_the_lead_page(hostile_workbench):
+    page = hostile_workbench["page"]
+    rtl = [lead for lead in hostile_leads(hostile_workbench) if "/rtl" in lead["url"]]
+    assert rtl
+    for lead in rtl:
+        visit(hostile_workbench, f"/leads/{lead_id(hostile_workbench, lead)}")
+        # every text node holding the override sits in an element whose bidi is isolated (<bdi> or
+        # unicode-bidi: isolate/plaintext), so it cannot reorder the labels and numbers around it
+        leaks = page.evaluate("""(rlo) => {
+          const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            if (!n.data.includes(rlo)) continue;
+            let el = n.parentElement, ok = false;
+            for (; el && el !== document.body; el = el.parentElement) {
+              const ub = getComputedStyle(el).unicodeBidi;
+              if (el.tagName === 'BDI' || ub === 'isolate' || ub === 'plaintext' || ub === 'isolate-override') { ok = true; break; }
+            }
+            if (!ok) out.push(n.parentElement.tagName + ': ' + n.data.slice(0, 40));
+          }
+          return out; }""", RLO)
+        assert leaks == [], leaks
+        assert "gpj.exe" in page.inner_text("main")  # the title is shown (with its override isolated, or without it)
+
+
+def test_seller_network_and_dashboard_pages_run_no_script(hostile_workbench):
+    leads = hostile_leads(hostile_workbench)
+    paths = sorted({f"/sellers/{lead['listing']['platform']}/{lead['listing']['seller_id']}" for lead in leads})
+    paths += ["/sellers", "/networks", "/dashboard"]
+    page = hostile_workbench["page"]
+    network_paths = set()
+    for path in paths:
+        if path == "/dashboard":
+            status = page.request.get(hostile_workbench["base"] + path).status
+            if status == 404:  # the dashboard is another part of issue 8; checked once it is committed
+                continue
+        page, problems = visit(hostile_workbench, path)
+        assert problems == [], (path, problems)
+        network_paths |= {a.get_attribute("href") for a in page.locator("a[href^='/networks/']").all()}
+    assert "坏店" in page.content() or network_paths is not None
+    for path in sorted(network_paths)[:5]:
+        page, problems = visit(hostile_workbench, path)
+        assert problems == [], (path, problems)
+
+
+def test_exports_defuse_formulas_and_keep_the_text(hostile_workbench):
+    page = hostile_workbench["page"]
+    response = page.request.get(hostile_workbench["base"] + "/leads/export.csv?q=耐克")
+    assert response.status == 200
+    rows = list(csv.DictReader(io.StringIO(response.text().lstrip("\ufeff"))))
+    titles = [v for row in rows for k, v in row.items() if k and "title" in k]
+    assert any("<script>window.__xss=1" in t for t in titles)
+    cells = [v for row in rows for v in row.values() if isinstance(v, str)]
+    assert not any(c[:1] in ("=", "+", "-", "@") and not c[1:2].isdigit() for c in cells if c), \
+        [c for c in cells if c[:1] in "=+-@"][:5]
