@@ -19,7 +19,7 @@ Scrapy setting is named for the component that reads it, the way Scrapy names it
   ``MATCH_MODEL`` ← ``model`` (or ``data_dir/model.npz`` when retrained); per run only:
   ``MATCH_LEADS_OUTPUT``);
 - ``RENDERED_*`` for the rendered spider (``RENDERED_BROWSER`` ← ``browser``, checked only when
-  that spider starts its browser; ``RENDERED_CONCURRENCY``);
+  that spider starts its browser; ``RENDERED_CONCURRENCY``, ``RENDERED_PAGE_TIMEOUT``);
 - likewise ``EVIDENCE_*`` for the evidence pipeline and ``STORE_*`` for the store pipeline: a new
   knob is a Config field (documented there), one line in ``settings_from_config``, and read by its
   component in ``from_crawler`` (raising ``NotConfigured`` to switch itself off);
