@@ -163,6 +163,10 @@ class EvidencePipeline:
         """Tab time of this crawler's screenshots (load + capture), summed over the tabs."""
         self.log_seconds = 0.0
         """Time from handing a capture to the log's writer thread until it was archived."""
+        self.span: tuple[float, float] | None = None
+        """(start of the first capture, end of the last): the wall-clock time capture took."""
+        self._starting: asyncio.Future[None] | None = None
+        self._replaying: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "EvidencePipeline":
@@ -174,28 +178,42 @@ class EvidencePipeline:
         return pipeline
 
     async def open_spider(self) -> None:
-        stats = self.crawler.stats
+        """Open the log now; start the browser in the background, so the crawl does not wait for
+        it (the first capture does, if it comes before the browser is up)."""
         try:
             self.log, self.writer = _Shared.open_log(self.settings.data_dir, self.settings.checkpoint_every)
         except Exception as exc:  # noqa: BLE001 - no log: every capture is spooled, the crawl goes on
             logger.error("evidence: the evidence log in %s cannot be opened (%s); captures are spooled",
                          self.settings.data_dir, exc)
-            stats.inc_value("markwatch/evidence_log_unavailable")
+            self.crawler.stats.inc_value("markwatch/evidence_log_unavailable")
+        self._starting = asyncio.ensure_future(self._start_pool())
+
+    async def _start_pool(self) -> None:
         try:
             self.pool = await _Shared.open_pool(self.settings)
         except Exception as exc:  # noqa: BLE001 - no browser: every capture is spooled, the crawl goes on
             logger.error("evidence: Chromium could not start (%s); captures are spooled. Check MARKWATCH_BROWSER "
                          "or install Chromium", exc)
-            stats.inc_value("markwatch/evidence_browser_unavailable")
+            self.crawler.stats.inc_value("markwatch/evidence_browser_unavailable")
+            return
         replay_key = str(self.settings.data_dir.resolve())
-        if (self.log is not None and self.pool is not None and replay_key not in _Shared.replayed
-                and len(self.settings.spool)):
+        if self.log is not None and replay_key not in _Shared.replayed and len(self.settings.spool):
             _Shared.replayed.add(replay_key)  # once per process: the demo's three crawlers share the spool
-            await self.replay_spool()
+            self._replaying = asyncio.ensure_future(self.replay_spool())
+
+    async def _ready(self) -> None:
+        if self._starting is not None:
+            await asyncio.shield(self._starting)
 
     async def close_spider(self) -> None:
-        self.crawler.stats.set_value("markwatch/evidence_seconds", round(self.seconds, 3))
-        self.crawler.stats.set_value("markwatch/evidence_log_seconds", round(self.log_seconds, 3))
+        await self._ready()
+        if self._replaying is not None:
+            await self._replaying
+        stats = self.crawler.stats
+        stats.set_value("markwatch/evidence_seconds", round(self.seconds, 3))
+        stats.set_value("markwatch/evidence_log_seconds", round(self.log_seconds, 3))
+        if self.span is not None:
+            stats.set_value("markwatch/evidence_span_seconds", round(self.span[1] - self.span[0], 3))
         if self.pool is not None:
             self.pool = None
             await _Shared.close_pool()
@@ -231,8 +249,10 @@ class EvidencePipeline:
         """Screenshot ``request["url"]``, append the capture to the log, return its reference."""
         from index.evidence import Capture
 
+        await self._ready()
         if self.pool is None or self.log is None:
             raise RuntimeError("no browser or no evidence log (see the error at start-up)")
+        started = time.monotonic()
         facts = request.get("facts")
         shot = await self.pool.shoot(request["url"], request.get("ready_selector"), want_response=facts is None)
         self.seconds += shot.seconds
@@ -247,9 +267,11 @@ class EvidencePipeline:
             redirects=tuple(facts.get("redirects") or ()), title=request.get("title") or shot.title,
             screenshot_at=shot.taken_at, http_version=facts.get("http_version") or "HTTP/1.1",
         )
-        started = time.monotonic()
+        logged = time.monotonic()
         ref = await asyncio.get_running_loop().run_in_executor(self.writer, self.log.append, capture)
-        self.log_seconds += time.monotonic() - started
+        finished = time.monotonic()
+        self.log_seconds += finished - logged
+        self.span = (self.span[0] if self.span else started, finished)
         return ref.to_json()
 
     def spool_failure(self, request: dict[str, Any], exc: BaseException) -> None:

@@ -25,6 +25,9 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 MAX_RELAUNCHES = 3
+LAUNCH_TIMEOUT = 60.0
+"""Seconds Chromium may take to start (a loaded 2-core machine needs up to ~10)."""
+CLOSE_TIMEOUT = 10.0
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -76,9 +79,11 @@ class ScreenshotPool:
 
         path = find_browser(self.browser_path)
         self._browser = await self._playwright.chromium.launch(
-            headless=True, args=chromium_args(), **({"executable_path": path} if path else {}))
-        self._context = await self._browser.new_context(
-            viewport=VIEWPORT, device_scale_factor=1, **({"user_agent": self.user_agent} if self.user_agent else {}))
+            headless=True, args=chromium_args(), timeout=LAUNCH_TIMEOUT * 1000,
+            **({"executable_path": path} if path else {}))
+        self._context = await asyncio.wait_for(self._browser.new_context(
+            viewport=VIEWPORT, device_scale_factor=1, **({"user_agent": self.user_agent} if self.user_agent else {})),
+            LAUNCH_TIMEOUT)
         self._generation += 1
         self._cdp = {}
         self._free = asyncio.Queue()
@@ -100,7 +105,7 @@ class ScreenshotPool:
             self.relaunches += 1
             logger.warning("evidence: the browser is gone; starting a new one (%d of %d)", self.relaunches, MAX_RELAUNCHES)
             with suppress(Exception):
-                await self._browser.close()
+                await asyncio.wait_for(self._browser.close(), CLOSE_TIMEOUT)
             await self._launch()
 
     async def shoot(self, url: str, ready_selector: str | None = None, want_response: bool = False) -> Shot:
@@ -124,28 +129,37 @@ class ScreenshotPool:
             free.put_nowait(None)  # the browser was replaced while we waited: pass the old tab on, retry
         loop = asyncio.get_running_loop()
         started = loop.time()
-        try:
-            if page is None or page.is_closed():
-                page = await self._context.new_page()
-                self._cdp[page] = await self._context.new_cdp_session(page)
+        tab = [page]  # the tab in use, for the cleanup below (take() may open a new one)
+
+        async def take() -> Shot:
+            if tab[0] is None or tab[0].is_closed():
+                tab[0] = await self._context.new_page()
+                self._cdp[tab[0]] = await self._context.new_cdp_session(tab[0])
+            page = tab[0]
             navigation = await page.goto(url, wait_until="load", timeout=self.timeout_ms)
             response = await _exchange(navigation, utc_now()) if want_response and navigation is not None else None
             if ready_selector:
                 await page.wait_for_selector(ready_selector, state="attached", timeout=self.timeout_ms)
             taken_at = utc_now()
-            png = await asyncio.wait_for(self.png(page), self.timeout_ms / 1000)
-            shot = Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response,
+            png = await self.png(page)
+            return Shot(png=png, final_url=page.url, taken_at=taken_at, title=await page.title(), response=response,
                         seconds=loop.time() - started)
-        except (PlaywrightError, asyncio.TimeoutError) as exc:
-            if page is not None:
-                self._cdp.pop(page, None)
+
+        try:
+            # One deadline for the whole capture: after a browser crash some DevTools calls are never
+            # answered, and a capture must fail (and be spooled), not wait forever.
+            shot = await asyncio.wait_for(take(), 2 * self.timeout_ms / 1000)
+        except (PlaywrightError, asyncio.TimeoutError, KeyError) as exc:
+            if tab[0] is not None:
+                self._cdp.pop(tab[0], None)
                 with suppress(Exception):
-                    await page.close()
-            page = None
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ScreenshotError(f"screenshot of {url} failed: {first_line}") from exc
+                    await asyncio.wait_for(tab[0].close(), CLOSE_TIMEOUT)
+            tab[0] = None
+            text = str(exc).strip()
+            reason = text.splitlines()[0] if text else f"{type(exc).__name__} (no answer in time)"
+            raise ScreenshotError(f"screenshot of {url} failed: {reason}") from exc
         finally:  # back to the queue it came from, so no capture waits forever on a replaced browser
-            free.put_nowait(page if generation == self._generation else None)
+            free.put_nowait(tab[0] if generation == self._generation else None)
         self.shots += 1
         self.seconds += loop.time() - started
         return shot
@@ -155,12 +169,14 @@ class ScreenshotPool:
         return await full_page_png(self._cdp[page])
 
     async def close(self) -> None:
+        """Close the browser and Playwright (each given :data:`CLOSE_TIMEOUT`: a wedged browser
+        must not keep the crawl from ending)."""
         with suppress(Exception):
             if self._browser is not None:
-                await self._browser.close()
+                await asyncio.wait_for(self._browser.close(), CLOSE_TIMEOUT)
         with suppress(Exception):
             if self._playwright is not None:
-                await self._playwright.stop()
+                await asyncio.wait_for(self._playwright.stop(), CLOSE_TIMEOUT)
         self._browser = self._playwright = self._context = None
 
 

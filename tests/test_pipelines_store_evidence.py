@@ -8,6 +8,7 @@ screenshots, checked with ``verify_log``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ import pytest
 from index.evidence.verify import verify_log
 from index.sqlite_store import SQLiteStore
 from index.store import SearchQuery, lead_id
+from pipelines.notes import ListingNote, ResponseFacts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from product_shop import Shop, nike_shop  # noqa: E402
@@ -32,6 +34,7 @@ CRAWL = Path(__file__).parent / "crawl_with_pipelines.py"
 CONTRACT_FIELDS = {"url", "platform", "listing_id", "title", "description", "price", "currency", "seller_name",
                    "seller_id", "ship_from", "category", "brand", "image_urls", "crawled_at"}
 INFRINGING = {"1", "2", "3"}
+SIDE_CHANNEL = {f.name for f in dataclasses.fields(ListingNote)} | {f.name for f in dataclasses.fields(ResponseFacts)}
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -93,9 +96,11 @@ def test_unchanged_pages_are_not_redone_and_a_changed_one_is(tmp_path: Path, sho
         assert entry["sha256"]["html"] == hashlib.sha256(served).hexdigest()
         assert entry["sha256"]["screenshot"]  # a full-page screenshot was taken
         assert set(entry["lead_ids"]) == {lead_id(entry["url"], "tm-nike")}
-    # the feed stays CONTRACTS §2: nothing of the side channel leaks into it
+    # the feed stays CONTRACTS §2 (other pipelines may add documented extra fields, e.g. image_phash):
+    # nothing the pipelines tell each other leaks into it
     feed = [json.loads(line) for line in (tmp_path / "feed.jsonl").read_text("utf-8").splitlines()]
-    assert len(feed) == len(shop.products) and all(set(row) == CONTRACT_FIELDS for row in feed)
+    assert len(feed) == len(shop.products) and all(CONTRACT_FIELDS <= set(row) for row in feed)
+    assert not {key for row in feed for key in row} & SIDE_CHANNEL
     # full-text search finds them (a word inside a longer run: 正品耐克运动鞋)
     with SQLiteStore(tmp_path / "store.sqlite") as store:
         assert {lead.url for lead in store.search(SearchQuery(text="耐克", limit=0)).leads} == urls
@@ -177,7 +182,7 @@ def chromium_descendants(pid: int) -> list[int]:
 
 def test_browser_killed_mid_capture_spools_the_capture_and_the_crawl_finishes(tmp_path: Path, shop: Shop) -> None:
     shop.hold_images = True  # a screenshot waits for its page's image: the browser is mid-capture
-    proc = start_crawl(tmp_path, shop)
+    proc = start_crawl(tmp_path, shop, "evidence_timeout=10")
     assert shop.image_requested.wait(180), "no capture started"
     killed = chromium_descendants(proc.pid)
     assert killed, "the evidence browser was not found among the crawl's processes"
@@ -204,7 +209,7 @@ def test_browser_killed_mid_capture_spools_the_capture_and_the_crawl_finishes(tm
 
 
 def test_notes_follow_the_item_and_are_released_whatever_happens_to_it() -> None:
-    from pipelines.notes import ListingNotes, ResponseFacts
+    from pipelines.notes import ListingNotes
 
     notes = ListingNotes()
     facts = ResponseFacts("GET", (), 200, (), b"<html>", "http://h/a", (), "2026-12-01T00:00:00Z")
