@@ -1,0 +1,126 @@
+"""/dashboard and /dashboard.json over a real SQLite store: the numbers equal counts made here from
+the leads and steps the test itself wrote, and every chart renders as SVG with one bar or point per
+non-empty value."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, timedelta
+
+from index.store import lead_id
+from web.charts import Series, bar_chart, hbar_chart, line_chart
+from web_helpers import make_lead, start_workbench
+
+DAYS = ["2026-05-01", "2026-05-02", "2026-05-04"]
+PLATFORMS = ["bazaar", "openmall"]
+RIGHTS = ["tm-nike", "gi-yangchenghu-crab", "sm-bingdwendwen"]
+KIND = {"tm-nike": "trademark", "gi-yangchenghu-crab": "gi", "sm-bingdwendwen": "special_mark"}
+CHARTS = ("leads_by_kind", "leads_by_platform", "confirmation_rate", "notices", "takedown_rates",
+          "top_sellers", "seasons", "key_goods")
+
+
+def _fill(wb):
+    """30 leads over three days, three rights, two platforms; steps at chosen times."""
+    placed = []
+    for n in range(30):
+        day, platform, right = DAYS[n % 3], PLATFORMS[n % 2], RIGHTS[n % 3 if n < 27 else 0]
+        lead = make_lead(n, right_id=right, platform=platform)
+        wb.store.add_leads([lead], seen_at=f"{day}T0{n % 9}:00:00.000000Z")
+        placed.append((day, platform, right, lid(lead)))
+    ids = [p[3] for p in placed]
+    wb.store.transition(ids[:12], "confirmed", "ana", at="2026-05-02T09:00:00.000000Z")
+    wb.store.transition(ids[12:16], "dismissed", "ana", at="2026-05-02T10:00:00.000000Z")
+    wb.store.transition(ids[16:18], "confirmed", "ana", at="2026-05-03T10:00:00.000000Z")
+    wb.store.transition(ids[:8], "notified", "ana", at="2026-05-03T12:00:00.000000Z")
+    wb.store.transition(ids[:3], "removed", "bot", at="2026-05-04T00:00:00.000000Z")    # 12 h each
+    wb.store.transition(ids[3:5], "removed", "bot", at="2026-05-05T12:00:00.000000Z")   # 48 h each
+    return placed
+
+
+def lid(lead):
+    return lead_id(lead["url"], lead["right_id"])
+
+
+def test_dashboard_numbers_equal_counts_of_what_was_written(tmp_path):
+    with start_workbench(tmp_path) as wb:
+        placed = _fill(wb)
+        c = wb.login()
+        data = c.get("/dashboard.json?since=2026-05-01&until=2026-05-07").json()
+        assert data["days"][0] == "2026-05-01" and len(data["days"]) == 7
+        assert data["leads"] == len(placed)
+        per_kind = Counter((d, KIND[r]) for d, _, r, _ in placed)
+        for kind, values in data["leads_by_kind"].items():
+            assert values == [per_kind[(d, kind)] for d in data["days"]], kind
+        per_platform = Counter((d, p) for d, p, _, _ in placed)
+        assert set(data["leads_by_platform"]) == set(PLATFORMS)
+        for platform, values in data["leads_by_platform"].items():
+            assert values == [per_platform[(d, platform)] for d in data["days"]]
+        assert data["step_totals"]["confirmed"] == 14 and data["step_totals"]["dismissed"] == 4
+        assert data["confirmation_rate"] == round(14 / 18, 4)
+        assert data["confirmation_rate_by_day"][1] == round(12 / 16, 4)   # 2 May: 12 confirmed, 4 dismissed
+        assert data["steps"]["notified"][2] == 8 and data["steps"]["removed"][3:5] == [3, 2]
+        assert data["median_hours_to_removal"] == 12.0 and data["removals_timed"] == 5
+        rates = {t["platform"]: t for t in data["takedown_rates"]}
+        ever = Counter(p for _, p, _, i in placed[:8])
+        gone = Counter(p for _, p, _, i in placed[:5])
+        assert {p: (t["notified"], t["removed"]) for p, t in rates.items()} == {p: (ever[p], gone[p]) for p in ever}
+        # May Day window (1–5 May) covers the 30 leads; key goods: the crab GI (class 31) is seeds_agri
+        may_day = [s for s in data["seasons"] if s["key"] == "may_day"]
+        assert may_day and may_day[0]["leads"] == len(placed)
+        assert data["key_goods"]["seeds_agri"] == sum(r == "gi-yangchenghu-crab" for _, _, r, _ in placed)
+        assert sum(data["key_goods"].values()) == len(placed)
+        # a platform filter narrows the lead counts
+        one = c.get("/dashboard.json?since=2026-05-01&until=2026-05-07&platform=openmall").json()
+        assert one["leads"] == sum(p == "openmall" for _, p, _, _ in placed)
+        # the period filter: only 1 May
+        first = c.get("/dashboard.json?since=2026-05-01&until=2026-05-01").json()
+        assert first["leads"] == sum(d == "2026-05-01" for d, _, _, _ in placed)
+
+
+def test_every_chart_renders_as_svg_with_its_bars_and_points(tmp_path):
+    with start_workbench(tmp_path) as wb:
+        placed = _fill(wb)
+        c = wb.login()
+        html = c.get("/dashboard?since=2026-05-01&until=2026-05-07").text
+        assert "<script" not in html and 'style="' not in html
+        figures = dict(re.findall(r'<figure class="chart-box" id="chart-([a-z_]+)">(.*?)</figure>', html, re.S))
+        assert set(figures) == set(CHARTS)
+        for name in CHARTS:
+            assert "<svg" in figures[name] and "<title>" in figures[name], name
+        kind_bars = re.findall(r'<rect class="bar"[^>]*data-value="(\d+)"', figures["leads_by_kind"])
+        assert sorted(map(int, kind_bars)) == sorted(Counter((d, KIND[r]) for d, _, r, _ in placed).values())
+        platform_bars = re.findall(r'<rect class="bar"', figures["leads_by_platform"])
+        assert len(platform_bars) == len({(d, p) for d, p, _, _ in placed})
+        points = re.findall(r'<circle class="point"[^>]*data-value="([\d.]+)"', figures["confirmation_rate"])
+        assert points == ["75", "100"]                      # 2 May 12/16, 3 May 2/2
+        notice_bars = re.findall(r'data-series="([^"]+)" data-label="([^"]+)" data-value="(\d+)"', figures["notices"])
+        assert len(notice_bars) == 3                         # notified on 3 May; removed on 4 and 5 May
+        assert len(re.findall(r'<rect class="bar"', figures["takedown_rates"])) == 2
+        assert len(re.findall(r'<rect class="bar"', figures["key_goods"])) == 7
+        assert len(re.findall(r'<rect class="bar"', figures["top_sellers"])) >= 1
+        english = c.get("/dashboard?since=2026-05-01&until=2026-05-07&lang=en").text
+        assert "Leads per day by right kind" in english
+        chinese = c.get("/dashboard?since=2026-05-01&until=2026-05-07&lang=zh").text
+        assert "Leads per day by right kind" not in chinese and "五一劳动节" in chinese
+
+
+def test_dashboard_defaults_to_the_last_90_days_and_refuses_bad_dates(tmp_path):
+    with start_workbench(tmp_path, leads=[make_lead(1)]) as wb:
+        c = wb.login()
+        data = c.get("/dashboard.json").json()
+        assert len(data["days"]) == 90 and data["leads"] == 1
+        assert c.get("/dashboard.json?since=yesterday").status_code == 400
+        assert c.get("/dashboard.json?since=2026-05-02&until=2026-05-01").status_code == 400
+        assert wb.new_client().get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_chart_functions_draw_one_mark_per_value_and_escape_labels():
+    svg = bar_chart("t", ["a", "<b>"], [Series("x", [1, 0]), Series("y<", [2, 3])])
+    assert svg.count('class="bar"') == 3 and "<b>" not in svg and "&lt;b&gt;" in svg
+    side = bar_chart("t", ["a", "b"], [Series("x", [1, 2]), Series("y", [2, 3])], stacked=False)
+    assert side.count('class="bar"') == 4
+    line = line_chart("t", ["a", "b", "c"], [Series("r", [10, None, 30])])
+    assert line.count('class="point"') == 2
+    h = hbar_chart("t", ["卖家<script>", "b"], [3, 1])
+    assert h.count('class="bar"') == 2 and "<script>" not in h
