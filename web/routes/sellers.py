@@ -131,10 +131,13 @@ def networks_page(request: Request, user: User = Depends(require_user), store: L
         summaries = [s for s in (store.seller(p, sid) for p, sid in cluster.sellers) if s is not None]
         rows.append({"cluster": cluster, "leads": sum(s.leads for s in summaries),
                      "confirmed": sum(s.confirmed for s in summaries),
+                     "distinct": len({seller_id for _, seller_id in cluster.sellers}),
                      "kinds": sorted({link.kind for link in cluster.links})})
-    rows.sort(key=lambda r: (-r["confirmed"], -len(r["cluster"].sellers), r["cluster"].id))
-    data = {"networks": [{**_cluster_json(r["cluster"]), "leads": r["leads"], "confirmed": r["confirmed"]}
-                         for r in rows]}
+    # Groups first: a "network" of one seller id on two platforms (its own contacts on both) comes last.
+    rows.sort(key=lambda r: (r["distinct"] < 2, -r["confirmed"], -r["distinct"], -len(r["cluster"].sellers),
+                             r["cluster"].id))
+    data = {"networks": [{**_cluster_json(r["cluster"]), "leads": r["leads"], "confirmed": r["confirmed"],
+                          "distinct_seller_ids": r["distinct"]} for r in rows]}
     return page(request, "networks.html", {"section": "sellers", "rows": rows, "seller_url": _seller_url}, data)
 
 
