@@ -124,3 +124,34 @@ def test_chart_functions_draw_one_mark_per_value_and_escape_labels():
     assert line.count('class="point"') == 2
     h = hbar_chart("t", ["卖家<script>", "b"], [3, 1])
     assert h.count('class="bar"') == 2 and "<script>" not in h
+
+
+class _Filler:
+    """What _fill needs of a workbench: its store."""
+
+    def __init__(self, store):
+        self.store = store
+
+
+def test_dashboard_and_report_figures_are_the_same_on_every_backend(store):
+    """build_dashboard / build_report through the LeadStore protocol only, on SQLite and the node."""
+    from web.report_data import build_dashboard, build_report, parse_period
+    from web_helpers import RIGHTS as WEB_RIGHTS
+
+    store.put_rights(WEB_RIGHTS)
+    placed = _fill(_Filler(store))
+    store.flush()
+    data = build_dashboard(store, parse_period("2026-05-01", "2026-05-07"))
+    per_kind = Counter((d, KIND[r]) for d, _, r, _ in placed)
+    assert data["leads"] == len(placed)
+    for kind, values in data["leads_by_kind"].items():
+        assert values == [per_kind[(d, kind)] for d in data["days"]], kind
+    assert data["step_totals"]["confirmed"] == 14 and data["steps"]["removed"][3:5] == [3, 2]
+    assert data["median_hours_to_removal"] == 12.0
+    assert sum(t["removed"] for t in data["takedown_rates"]) == 5
+    assert data["key_goods"]["seeds_agri"] == sum(r == "gi-yangchenghu-crab" for _, _, r, _ in placed)
+    report = build_report(store, parse_period("2026-05-02", "2026-05-04"))
+    assert report["leads"] == sum(d != "2026-05-01" for d, _, _, _ in placed)
+    assert report["outcomes"]["confirmed"] == 14 and report["outcomes"]["removed"] == 3
+    confirmed = placed[:12] + placed[16:18]
+    assert {c["id"] for c in report["typical_cases"]} == {i for d, _, _, i in confirmed if d != "2026-05-01"}
