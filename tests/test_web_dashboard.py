@@ -9,6 +9,8 @@ from collections import Counter
 from datetime import date, timedelta
 
 from index.store import lead_id
+import pytest
+
 from web.charts import Series, bar_chart, hbar_chart, line_chart
 from web_helpers import make_lead, start_workbench
 
@@ -155,3 +157,63 @@ def test_dashboard_and_report_figures_are_the_same_on_every_backend(store):
     assert report["outcomes"]["confirmed"] == 14 and report["outcomes"]["removed"] == 3
     confirmed = placed[:12] + placed[16:18]
     assert {c["id"] for c in report["typical_cases"]} == {i for d, _, _, i in confirmed if d != "2026-05-01"}
+
+
+@pytest.mark.browser
+def test_charts_render_in_real_chromium_without_csp_violations(tmp_path):
+    """Served by uvicorn on loopback, drawn by headless Chromium: each chart is laid out with a size,
+    its bars are there, and the strict CSP reports nothing (no inline style or script needed)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from markwatch.config import chromium_args, find_browser
+    from web_helpers import PASSWORD
+
+    with start_workbench(tmp_path) as wb:
+        placed = _fill(wb)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        server = uvicorn.Server(uvicorn.Config(wb.app, log_level="warning", access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started:
+                assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+                time.sleep(0.05)
+            base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=find_browser(), headless=True, args=chromium_args())
+                try:
+                    page = browser.new_page()
+                    problems: list[str] = []
+                    page.on("console", lambda m: problems.append(m.text)
+                            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+                    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+                    page.on("pageerror", lambda e: problems.append(str(e)))
+                    page.goto(f"{base}/login")
+                    page.fill("input[name=username]", "ana")
+                    page.fill("input[name=password]", PASSWORD)
+                    page.click("button[type=submit]")
+                    page.goto(f"{base}/dashboard?since=2026-05-01&until=2026-05-07")
+                    for name in CHARTS:
+                        box = page.locator(f"#chart-{name} svg.chart").bounding_box()
+                        assert box and box["width"] > 100 and box["height"] > 20, name
+                    bars = page.locator("#chart-leads_by_kind rect.bar").count()
+                    assert bars == len({(d, KIND[r]) for d, _, r, _ in placed})
+                    assert page.locator("#kpi-leads").inner_text() == str(len(placed))
+                    page.goto(f"{base}/reports?since=2026-05-01&until=2026-05-07")
+                    assert page.locator("#report-typical-cases tr[data-lead-id]").count() == 10
+                    assert not problems, problems
+                finally:
+                    browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
