@@ -162,3 +162,22 @@ def test_markwatch_report_writes_xlsx_and_pdf(tmp_path):
     bad = subprocess.run([*MARKWATCH, "report", "--from", "2026-01-01", "--to", "2026-06-30", "--output", "x.csv",
                           "--data-dir", str(data_dir)], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 2 and ".pdf or .xlsx" in bad.stderr
+
+
+def test_season_windows_and_key_goods_tables():
+    from datetime import date
+
+    from index.seasons import gi_windows, key_goods, windows_between
+
+    crab = {"id": "gi-crab", "kind": "gi", "name": "阳澄湖大闸蟹"}
+    orange = {"id": "gi-orange", "kind": "gi", "name": "赣南脐橙"}                # November to January
+    windows = {(w.key, w.right_id): w for w in windows_between(date(2026, 1, 1), date(2027, 1, 1), [crab, orange])}
+    assert windows[("spring_festival", "")].start == date(2026, 2, 3)           # 17 Feb 2026 - 14 days
+    assert windows[("mid_autumn", "")].end == date(2026, 9, 26)
+    assert windows[("gi_harvest", "gi-crab")].start == date(2026, 9, 1)
+    assert windows[("gi_harvest", "gi-crab")].end == date(2026, 12, 31)
+    (season,) = [w for w in gi_windows(2026, [orange])]
+    assert (season.start, season.end) == (date(2026, 11, 1), date(2027, 1, 31))
+    assert key_goods({"nice_classes": [33]}) == "food" and key_goods({"nice_classes": [5, 33]}) == "drugs"
+    assert key_goods({"nice_classes": [25, 28]}) == "other" and key_goods({"nice_classes": []}) == "other"
+    assert key_goods({"nice_classes": [25], "key_goods": "children"}) == "children" and key_goods(None) == "other"
