@@ -188,7 +188,8 @@ class DemoRun:
         total = crawl_totals(per_platform)
         lines = [f"stored: {total('markwatch/stored/new')} new, {total('markwatch/stored/updated')} updated, "
                  f"{total('markwatch/stored/unchanged')} unchanged leads; {total('markwatch/unchanged_listings')} "
-                 f"listings unchanged since the last run (only their last_seen moved) → {self.data_dir / 'store.sqlite'}"]
+                 f"listings unchanged since the last run (only their last_seen moved); "
+                 f"{total('markwatch/store_seconds'):.1f}s of writing → {self.data_dir / 'store.sqlite'}"]
         if total("markwatch/store_failed"):
             lines.append(f"  {total('markwatch/store_failed')} leads could not be stored now: spooled to "
                          f"{self.data_dir / 'spool' / 'store'}, written on the next run")
