@@ -56,7 +56,12 @@ def start_crawl(data_dir: Path, shop: Shop, *overrides: str) -> subprocess.Popen
 
 
 def finish(proc: subprocess.Popen, timeout: float = 240) -> dict[str, Any]:
-    out, err = proc.communicate(timeout=timeout)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:  # a hung crawl fails the test and leaves nothing running
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
     assert proc.returncode == 0, err[-3000:]
     result = json.loads(out.strip().splitlines()[-1])
     assert result["ok"], result["problem"]
