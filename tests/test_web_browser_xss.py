@@ -149,6 +149,24 @@ DOM_AUDIT = """() => {
 }"""
 
 
+def rtl_leaks(page) -> list[str]:
+    """Text nodes holding an RTL override outside an element whose direction is isolated (<bdi>,
+    or unicode-bidi: isolate/plaintext): there the override could reorder the labels and numbers
+    around it."""
+    return page.evaluate("""(rlo) => {
+      const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.data.includes(rlo)) continue;
+        let el = n.parentElement, ok = false;
+        for (; el && el !== document.body; el = el.parentElement) {
+          const ub = getComputedStyle(el).unicodeBidi;
+          if (el.tagName === 'BDI' || ub === 'isolate' || ub === 'plaintext' || ub === 'isolate-override') { ok = true; break; }
+        }
+        if (!ok) out.push(n.parentElement.tagName + ': ' + n.data.slice(0, 40));
+      }
+      return out; }""", RLO)
+
+
 def visit(wb, path: str) -> tuple[object, list[str]]:
     """Open ``path``, move the mouse over and focus every element (attribute breakers fire on
     hover/focus), and return the page with what went wrong."""
@@ -178,6 +196,7 @@ def visit(wb, path: str) -> tuple[object, list[str]]:
                 problems.append(f"{frame.url}: window.__xss = {marker}")
         problems += [f"DOM: {b}" for b in page.evaluate(DOM_AUDIT)]
         problems += [f"dialog: {d}" for d in dialogs]
+        problems += [f"RTL override not isolated: {leak}" for leak in rtl_leaks(page)]
         return page, problems + [f"page error: {e}" for e in errors]
     finally:
         page.remove_listener("dialog", on_dialog)
@@ -232,21 +251,7 @@ def test_the_rtl_override_is_isolated_on_the_lead_page(hostile_workbench):
     assert rtl
     for lead in rtl:
         visit(hostile_workbench, f"/leads/{lead_id(hostile_workbench, lead)}")
-        # every text node holding the override sits in an element whose bidi is isolated (<bdi> or
-        # unicode-bidi: isolate/plaintext), so it cannot reorder the labels and numbers around it
-        leaks = page.evaluate("""(rlo) => {
-          const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-            if (!n.data.includes(rlo)) continue;
-            let el = n.parentElement, ok = false;
-            for (; el && el !== document.body; el = el.parentElement) {
-              const ub = getComputedStyle(el).unicodeBidi;
-              if (el.tagName === 'BDI' || ub === 'isolate' || ub === 'plaintext' || ub === 'isolate-override') { ok = true; break; }
-            }
-            if (!ok) out.push(n.parentElement.tagName + ': ' + n.data.slice(0, 40));
-          }
-          return out; }""", RLO)
-        assert leaks == [], leaks
+        assert rtl_leaks(page) == []
         assert "gpj.exe" in page.inner_text("main")  # the title is shown (with its override isolated, or without it)
 
 
