@@ -19,7 +19,7 @@ PLATFORMS = ["bazaar", "openmall"]
 RIGHTS = ["tm-nike", "gi-yangchenghu-crab", "sm-bingdwendwen"]
 KIND = {"tm-nike": "trademark", "gi-yangchenghu-crab": "gi", "sm-bingdwendwen": "special_mark"}
 CHARTS = ("leads_by_kind", "leads_by_platform", "confirmation_rate", "notices", "takedown_rates",
-          "top_sellers", "seasons", "key_goods")
+          "top_sellers", "top_networks", "seasons", "key_goods")
 
 
 def _fill(wb):
@@ -105,6 +105,23 @@ def test_every_chart_renders_as_svg_with_its_bars_and_points(tmp_path):
         assert "Leads per day by right kind" in english
         chinese = c.get("/dashboard?since=2026-05-01&until=2026-05-07&lang=zh").text
         assert "Leads per day by right kind" not in chinese and "五一劳动节" in chinese
+
+
+def test_seller_networks_are_shown_with_their_confirmed_leads(tmp_path):
+    phone = "加微信同号 13812345678 拿货"
+    leads = [make_lead(1, description=phone), make_lead(2, description=phone), make_lead(3),
+             make_lead(4, seller="潮鞋小铺1")]                                   # 4 is seller s-1 again
+    with start_workbench(tmp_path, leads=leads) as wb:
+        wb.store.transition([lid(leads[0]), lid(leads[1]), lid(leads[3])], "confirmed", "ana")
+        c = wb.login()
+        data = c.get("/dashboard.json").json()
+        assert len(data["top_networks"]) == 1
+        network = data["top_networks"][0]
+        assert network["sellers"] == 2 and network["leads"] == 3 and network["confirmed"] == 3
+        html = c.get("/dashboard").text
+        figure = re.search(r'<figure class="chart-box" id="chart-top_networks">(.*?)</figure>', html, re.S).group(1)
+        assert re.findall(r'<rect class="bar"[^>]*data-value="(\d+)"', figure) == ["3"]
+        assert f'href="/networks/{network["id"]}"' in figure
 
 
 def test_dashboard_defaults_to_the_last_90_days_and_refuses_bad_dates(tmp_path):

@@ -230,4 +230,24 @@ def build_dashboard(store: LeadStore, period: Period, platform: tuple[str, ...] 
     }
 
 
+TOP_NETWORKS = 10
+
+
+def top_networks(store: LeadStore, max_image_distance: int = 4) -> list[dict[str, Any]]:
+    """The biggest seller networks (index.networks: sellers sharing contacts, an address or a
+    photo) with their sellers' leads and confirmed leads summed; the ten biggest, most confirmed
+    first."""
+    from index.networks import find_clusters
+
+    clusters = find_clusters(store.seller_links(), max_image_distance=max_image_distance)[:TOP_NETWORKS]
+    found = []
+    for cluster in clusters:
+        summaries = [store.seller(platform, seller_id) for platform, seller_id in cluster.sellers]
+        summaries = [s for s in summaries if s is not None]
+        found.append({"id": cluster.id, "sellers": len(cluster.sellers),
+                      "names": [s.name for s in summaries][:5],
+                      "leads": sum(s.leads for s in summaries), "confirmed": sum(s.confirmed for s in summaries)})
+    return sorted(found, key=lambda n: (-n["confirmed"], -n["sellers"], n["id"]))
+
+
 Gettext = Callable[[str], str]

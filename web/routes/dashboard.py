@@ -20,11 +20,12 @@ from starlette.responses import Response
 
 from index.seasons import KEY_GOODS_LABELS
 from index.store import LeadStore
+from markwatch.config import Config
 from web.accounts import User
 from web.charts import Series, bar_chart, hbar_chart, line_chart
-from web.deps import get_store, require_user
+from web.deps import get_config, get_store, require_user
 from web.i18n import translate
-from web.report_data import KINDS, Period, build_dashboard, parse_period
+from web.report_data import KINDS, Period, build_dashboard, parse_period, top_networks
 from web.templating import page, wants_json
 
 router = APIRouter()
@@ -71,6 +72,10 @@ def charts(data: dict[str, Any], _: Callable[[str], str], lang: str) -> dict[str
         "top_sellers": hbar_chart(_("Repeat sellers: confirmed leads"),
                                   [f'{s["name"]} ({s["platform"]})' for s in data["top_sellers"]],
                                   [s["confirmed"] for s in data["top_sellers"]]),
+        "top_networks": hbar_chart(_("Seller networks: confirmed leads"),
+                                   [_("%(count)s sellers") % {"count": n["sellers"]} + f' · {"、".join(n["names"][:2])}'
+                                    for n in data["top_networks"]],
+                                   [n["confirmed"] for n in data["top_networks"]]),
         "seasons": hbar_chart(_("Leads found in peak seasons"),
                               [(s["label_zh"] if zh else s["label_en"]) + f' {s["year"]}' for s in data["seasons"]],
                               [s["leads"] for s in data["seasons"]]),
@@ -82,10 +87,12 @@ def charts(data: dict[str, Any], _: Callable[[str], str], lang: str) -> dict[str
 @router.get("/dashboard", include_in_schema=False)
 @router.get("/dashboard.json", summary="Dashboard figures over a period (leads, outcomes, rates, seasons, key goods)")
 def dashboard_page(request: Request, since: str = "", until: str = "", platform: list[str] | None = Query(None),
-                   user: User = Depends(require_user), store: LeadStore = Depends(get_store)) -> Response:
+                   user: User = Depends(require_user), store: LeadStore = Depends(get_store),
+                   config: Config = Depends(get_config)) -> Response:
     period = dashboard_period(since, until)
     chosen = tuple(p for p in (platform or []) if p)
     data = build_dashboard(store, period, chosen)
+    data["top_networks"] = top_networks(store, getattr(config, "network_image_distance", 4))
     context: dict[str, Any] = {"data": data, "period": period, "platform": chosen, "key_goods_labels": KEY_GOODS_LABELS}
     if not wants_json(request):
         from web.i18n import request_language
