@@ -41,7 +41,8 @@ def search_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchNode
     if os.environ.get("MARKWATCH_TEST_NODE_URL"):
         yield _RunningNode(os.environ["MARKWATCH_TEST_NODE_URL"])  # type: ignore[misc]
         return
-    node = SearchNode(tmp_path_factory.mktemp("search-node"), heap="256m", cluster_name="markwatch-test")
+    node = SearchNode(tmp_path_factory.mktemp("search-node"), heap="256m", cluster_name="markwatch-test",
+                      start_timeout=240.0)  # a loaded 2-core machine can take minutes
     try:
         node.start()
     except NodeError as exc:
