@@ -42,8 +42,8 @@ from index import sqlite_query as q
 from index import sqlite_stats
 from index.sellers import COUNTED_STATUSES, link_rows
 from index.sqlite_schema import connect
-from index.sqlite_write import (ListingPlanner, PreparedLead, lookup, plan_leads, prepare, prepare_ahead,
-                                 write_leads)
+from index.sqlite_write import (ListingPlanner, PreparedLead, PreparedTuple, from_ahead, lookup, plan_leads, prepare,
+                                 prepare_ahead, write_leads)
 from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
                          check_transition, listing_hash, utc_now)
@@ -148,11 +148,12 @@ class SQLiteStore:
     per-lead work of :meth:`add_leads` except writing, so a bulk loader can run it in another
     process and hand the results to :meth:`add_prepared` (``markwatch index`` does)."""
 
-    def add_prepared(self, items: Sequence[PreparedLead | str], seen_at: str | None = None) -> IndexCounts:
+    def add_prepared(self, items: Sequence[PreparedLead | PreparedTuple | str],
+                     seen_at: str | None = None) -> IndexCounts:
         """:meth:`add_leads` for leads already through :attr:`lead_preparer` (a str item is the
         reason that lead was refused); one transaction."""
         now = seen_at or utc_now()
-        prepared = [item for item in items if not isinstance(item, str)]
+        prepared = [from_ahead(item) for item in items if not isinstance(item, str)]
         problems = [(position, item) for position, item in enumerate(items) if isinstance(item, str)]
         read = len(items)
         if prepared:
