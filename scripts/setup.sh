@@ -31,11 +31,13 @@ if [ -z "$(find_browser)" ]; then
 fi
 [ -n "$(find_browser)" ] && say "browser: $(find_browser)"
 # Chinese fonts: the period reports are printed to PDF by Chromium with the system's fonts.
-if ! fc-list :lang=zh 2>/dev/null | grep -q . && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-  say "installing Chinese fonts (fonts-noto-cjk) for the PDF reports…"
+# pdftotext (poppler-utils) lets the report tests read the Chinese text back out of the PDF.
+if { ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v pdftotext >/dev/null; } \
+   && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  say "installing Chinese fonts (fonts-noto-cjk) and poppler-utils for the PDF reports…"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq fonts-noto-cjk >/dev/null || true
+  apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null || true
 fi
 
 # --- 2. the virtualenv --------------------------------------------------------
