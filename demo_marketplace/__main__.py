@@ -58,7 +58,8 @@ def run_server(args: argparse.Namespace) -> int:
         log.info("added %d extra listings from %s", add_extra_listings(catalogue, extra), args.extra_listings)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
     try:
-        asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out))
+        asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out,
+                          port_base=getattr(args, "port_base", 0)))
     except KeyboardInterrupt:
         pass
     return 0

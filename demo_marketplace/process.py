@@ -16,6 +16,7 @@ import time
 from collections import deque
 from pathlib import Path
 from threading import Thread
+from urllib.parse import urlsplit
 
 from demo_marketplace.model import PLATFORMS
 
@@ -28,9 +29,10 @@ class MarketplaceProcess:
     """A running marketplace: ``.urls`` (platform → base URL), ``.labels_path``, ``.stop()``."""
 
     def __init__(self, proc: subprocess.Popen, urls: dict[str, str], labels_path: Path | None,
-                 stderr_tail: deque[str]) -> None:
+                 stderr_tail: deque[str], port_base: int = 0) -> None:
         self.proc = proc
         self.urls = urls
+        self.port_base = port_base
         self.labels_path = labels_path
         self._stderr_tail = stderr_tail
 
@@ -40,6 +42,14 @@ class MarketplaceProcess:
 
     def stderr_tail(self) -> str:
         return "".join(self._stderr_tail)
+
+    def moved_platforms(self) -> dict[str, str]:
+        """Platforms not on the port asked for (``port_base + i``: it was taken) → their URL; empty
+        when no ``port_base`` was asked for or every platform got its port."""
+        if not self.port_base:
+            return {}
+        return {p: self.urls[p] for i, p in enumerate(PLATFORMS)
+                if p in self.urls and urlsplit(self.urls[p]).port != self.port_base + i}
 
     def stop(self, timeout: float = 10) -> int | None:
         """SIGTERM, wait, then SIGKILL if it does not go; returns the exit code."""
@@ -74,11 +84,15 @@ def _drain(stream, tail: deque[str]) -> None:
 
 def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
                       api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
-                      host: str = "127.0.0.1", extra_listings: str | Path | None = None) -> MarketplaceProcess:
+                      host: str = "127.0.0.1", extra_listings: str | Path | None = None,
+                      port_base: int = 0) -> MarketplaceProcess:
     """Start ``python -m demo_marketplace`` and return once it printed READY.
 
     ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
     ``extra_listings``: a JSON Lines file of listings served beside the catalogue (extra_listings.py).
+    ``port_base``: serve the platforms on ``port_base``, ``+1``, ``+2`` (stable URLs, ``markwatch demo``);
+    a taken port falls back to a free one (see :meth:`MarketplaceProcess.moved_platforms`). The
+    default 0 takes free ports, so tests and benchmarks running side by side never clash.
     Raises :class:`MarketplaceError` with the child's stderr tail if it dies or times out.
     """
     if labels_out is None:
@@ -91,6 +105,8 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
            "--labels-out", str(labels_path)]
     if extra_listings is not None:  # served beside the catalogue (demo_marketplace/extra_listings.py)
         cmd += ["--extra-listings", str(extra_listings)]
+    if port_base:
+        cmd += ["--port-base", str(port_base)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             bufsize=1, start_new_session=True)
     tail: deque[str] = deque(maxlen=40)
@@ -128,4 +144,4 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
     if missing:
         proc.kill()
         raise MarketplaceError(f"the marketplace printed READY without URLs for {missing}")
-    return MarketplaceProcess(proc, urls, labels_path, tail)
+    return MarketplaceProcess(proc, urls, labels_path, tail, port_base)

@@ -1,8 +1,9 @@
 """Run the three platforms on three loopback ports in one process (one asyncio loop, uvicorn).
 
 Why one process: a single start (and a single READY line) for tests, benchmarks and the demo.
-Sockets are bound first on port 0 so the real ports (and base URLs) are known before the apps are
-built, the labels are written, and the PLATFORM/READY lines are printed.
+Sockets are bound first (free ports, or ``port_base``, ``port_base + 1``… for URLs that stay the same
+from run to run) so the real ports (and base URLs) are known before the apps are built, the labels
+are written, and the PLATFORM/READY lines are printed.
 """
 
 from __future__ import annotations
@@ -36,12 +37,19 @@ class _Server(uvicorn.Server):
         yield
 
 
-def bind(host: str) -> socket.socket:
+def bind(host: str, port: int = 0) -> socket.socket:
+    """A listening socket on ``port``; when that one is taken, on a free port (with a warning)."""
     # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
     # and without it keep-alive answers (headers, then body) stall 40 ms on Nagle + delayed ACK.
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        if not port:
+            raise
+        log.warning("port %d is taken (%s); using a free port instead", port, exc.strerror or exc)
+        sock.bind((host, 0))
     sock.listen(1024)
     sock.setblocking(False)
     return sock
@@ -61,9 +69,12 @@ def build_apps(catalogue: Catalogue, urls: dict[str, str], api_rate: float, api_
 
 
 async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float = 200.0, api_burst: int = 50,
-                labels_out: str | Path | None = None) -> None:
-    """Serve until SIGINT/SIGTERM; prints ``PLATFORM name url`` lines then ``READY`` to stdout."""
-    socks = {p: bind(host) for p in PLATFORMS}
+                labels_out: str | Path | None = None, port_base: int = 0) -> None:
+    """Serve until SIGINT/SIGTERM; prints ``PLATFORM name url`` lines then ``READY`` to stdout.
+
+    ``port_base``: the platforms' ports are ``port_base + i`` in :data:`PLATFORMS` order, so their
+    URLs stay the same from run to run (a taken one falls back to a free port); 0 = free ports."""
+    socks = {p: bind(host, port_base + i if port_base else 0) for i, p in enumerate(PLATFORMS)}
     urls = {p: base_url(host, s) for p, s in socks.items()}
     apps = build_apps(catalogue, urls, api_rate, api_burst)
     if labels_out:

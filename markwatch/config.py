@@ -62,6 +62,10 @@ class Config:
     """Size of the demo marketplace catalogue."""
     demo_seed: int = 7
     """Seed of the demo marketplace catalogue (same seed, same catalogue)."""
+    demo_port: int = 8701
+    """First port of ``markwatch demo``'s marketplace: bazaar on it, storefront on +1, openmall on +2,
+    so the listing URLs (and so the store's dedupe) stay the same from run to run; a taken port
+    falls back to a free one (the demo says so); 0 = free ports every run."""
     log_level: str = "INFO"
     cache_dir: str = ""
     """Where tables derived from the register and the word lists are kept between runs (they take
@@ -225,6 +229,8 @@ def load_config(
         raise ConfigError("store_batch_size must be at least 1 and store_batch_seconds more than 0")
     if config.evidence_browser_tabs < 1 or config.evidence_timeout <= 0:
         raise ConfigError("evidence_browser_tabs must be at least 1 and evidence_timeout more than 0")
+    if not 0 <= config.demo_port <= 65533:
+        raise ConfigError("demo_port: must be 0 (free ports) or a port from 1 to 65533 (three ports from it are used)")
     if config.demo_listings < 1:
         raise ConfigError("demo_listings: must be at least 1")
     if not 1 <= config.tier_watch_confirmed <= config.tier_warning_confirmed <= config.tier_key_confirmed:

@@ -86,6 +86,8 @@ class DemoRun:
         self.log_file = log_file
         self.extra_listings = extra_listings  # served beside the catalogue (demo_marketplace/extra_listings.py)
         self.timings: dict[str, float] = {}
+        self.moved: dict[str, str] = {}
+        """Platforms that could not get their stable port (config demo_port) this run → their URL."""
 
     def step(self, name: str, started: float) -> None:
         self.timings[name] = time.monotonic() - started
@@ -97,10 +99,16 @@ class DemoRun:
         t = time.monotonic()
         labels = self.data_dir / "demo-labels.jsonl"
         with start_marketplace(listings=self.config.demo_listings, seed=self.config.demo_seed,
-                               labels_out=labels, extra_listings=self.extra_listings) as market:
+                               labels_out=labels, extra_listings=self.extra_listings,
+                               port_base=self.config.demo_port) as market:
             self.step("start marketplace", t)
             for platform, url in market.urls.items():
                 say(f"  {platform:<11} {url}")
+            self.moved = market.moved_platforms()
+            if self.moved:
+                say(f"  port(s) {self.config.demo_port}–{self.config.demo_port + 2} not all free: "
+                    f"{', '.join(self.moved)} on another port this run, so its listing URLs differ from earlier runs "
+                    "(set demo_port / MARKWATCH_DEMO_PORT to free ports for stable URLs)")
             crawl_ok, listings_file, per_platform = self.crawl(market.urls)
             leads_file, match_line = self.match(listings_file, per_platform)
             store_lines, evidence_ok = self.stored(per_platform)
@@ -230,6 +238,10 @@ class DemoRun:
                 lines.append(" " * 12 + "bad pages by reason: " + ", ".join(f"{k} {v}" for k, v in row["bad"].items()))
         lines.append(f"match: {match_line}")
         lines.extend(store_lines)
+        if self.moved:
+            lines.append(f"note: {', '.join(self.moved)} served on another port than {self.config.demo_port}+ "
+                         "(taken): its listing URLs are new, so this run cannot recognise listings of earlier runs "
+                         "on the same data dir (they are stored again under the new URLs)")
         tally = accuracy["tally"]
         lines.append(f"crawled {accuracy['crawled']} of {accuracy['catalogue']} catalogue listings (the rest are "
                      "pages the marketplace serves broken on purpose)")
@@ -279,7 +291,7 @@ class DemoRun:
         say("markwatch demo: stopped")
 
 
-# The workbench's port when free; otherwise any free port (the marketplace's are already free ones).
+# The workbench's port when free; otherwise any free port (the marketplace's: config demo_port and the two after).
 DEMO_WORKBENCH_PORT = 8000
 DEMO_USER = "demo"
 

@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-burst", type=int, default=50, metavar="B",
                         help="openmall token bucket capacity (default 50)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port-base", type=int, default=0, metavar="P",
+                        help="serve bazaar on P, storefront on P+1, openmall on P+2 (a taken port falls back to a "
+                             "free one, with a warning); 0 = free ports (default)")
     parser.add_argument("--register", default=None, metavar="FILE",
                         help="register to generate from (default: the bundled demo register)")
     parser.add_argument("--extra-listings", default=None, metavar="FILE",
