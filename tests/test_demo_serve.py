@@ -69,7 +69,11 @@ def test_demo_serves_the_workbench_with_a_printed_login_until_ctrl_c(tmp_path: P
         time.sleep(0.5)
         assert not any(port_open(p) for p in market_ports), "the marketplace stopped"
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:  # a failed assertion: Ctrl-C first, so the demo stops its marketplace too
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         stderr_file.close()
