@@ -89,6 +89,7 @@ ENV_READER = "markwatch/config.py"
 NOT_CONFIGURATION: dict[tuple[str, str], str] = {
     ("index/node_runner.py", "JAVA_HOME"): "where the JVM is, by Java's own convention: not a markwatch knob",
     ("bench/match.py", "*"): "passes the environment on to the subprocess it times, adding the cache directory",
+    ("bench/index.py", "*"): "passes the environment on to the markwatch index process it times, adding the store URL",
 }
 
 
