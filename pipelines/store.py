@@ -113,8 +113,23 @@ class StorePipeline:
             logger.error("store: the lead store cannot be opened (%s); leads are spooled to %s and written "
                          "the next time it opens", exc, store_spool(self.settings).path)
             self.crawler.stats.inc_value("markwatch/store_unavailable")
+        else:
+            self._put_rights()
         self._timer = task.LoopingCall(self._flush_if_due)
         self._timer.start(self.settings.batch_seconds, now=False)
+
+    def _put_rights(self) -> None:
+        """The register's rights go into the store with the crawl, as ``markwatch index`` puts them:
+        the store takes each lead's right kind (the kind facet, the dashboard's kind charts) from them."""
+        from matchers.register import RegisterError, load_register
+
+        try:
+            register = load_register(self.crawler.settings.get("MATCH_REGISTER") or None)
+            self.store.put_rights(right.model_dump(mode="json") for right in register.rights)
+        except (RegisterError, OSError) as exc:  # the match pipeline reports a bad register itself
+            logger.warning("store: the register's rights could not be stored (%s); leads keep no right kind", exc)
+        except Exception:  # noqa: BLE001 - a store that refuses rights must not stop the crawl
+            logger.exception("store: putting the register's rights failed; leads keep no right kind")
 
     def close_spider(self) -> None:
         if self._timer is not None and self._timer.running:

@@ -55,6 +55,11 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     stored = [json.loads(line) for line in found.stdout.splitlines() if line.strip()]
     assert {(row["url"], row["right_id"]) for row in stored} == {(lead["url"], lead["right_id"]) for lead in leads}
     assert f"stored: {len(leads)} new, 0 updated" in done.stdout
+    # the register's rights went into the store with the crawl: every lead has its right's kind
+    from matchers.register import load_register
+
+    kinds = {right.id: right.kind for right in load_register().rights}
+    assert all(row["kind"] == kinds[row["right_id"]] for row in stored)
     from index.sqlite_store import SQLiteStore
     from index.store import SearchQuery
 

@@ -91,8 +91,28 @@ def crash_repeatedly(leads: Path, data: Path, version: int, kills: int, seed: in
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
+        assert not left_behind(leads), "a killed markwatch index left its worker processes running"
         seen.append(progress(data, version))
     return seen
+
+
+def left_behind(leads: Path, wait: float = 10.0) -> list[int]:
+    """Pids of processes still running ``markwatch index`` on ``leads`` (a forked worker keeps its
+    parent's command line) after up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        pids = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                args = cmdline.read_bytes().split(b"\0")
+                status = (cmdline.parent / "stat").read_text().split(") ")[-1][:1]
+            except OSError:
+                continue
+            if str(leads).encode() in args and b"index" in args and status != "Z":
+                pids.append(int(cmdline.parent.name))
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
 
 
 def snapshot(data: Path) -> dict[str, Any]:

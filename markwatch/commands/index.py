@@ -13,6 +13,7 @@ line number and skipped; they never stop the run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Any, Iterator
@@ -142,7 +143,8 @@ class _Preparers:
 
         if self.workers and "fork" in multiprocessing.get_all_start_methods():
             province_of("北京")  # load the gazetteer once, here
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))
             for ready in [self.pool.submit(int, 0) for _ in range(self.workers)]:
                 ready.result()  # every worker started now, before the store is opened
         return self
@@ -150,6 +152,22 @@ class _Preparers:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end when the indexing process ends, even by SIGKILL. Why: a forked worker holds
+    its own copy of the task pipe, so it never sees end-of-file when its parent is killed and would
+    wait forever (the crash test left such orphans). Linux's PR_SET_PDEATHSIG has the kernel send it
+    SIGKILL; elsewhere the worker only checks that its parent is the one that started it."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _prepare_chunk(preparer: Any, chunk: list[tuple[int, bytes]]) -> tuple[list[Any], list[int], list[tuple[int, str]]]:
