@@ -20,7 +20,7 @@ from typing import Any, Sequence
 import orjson
 
 from index.fulltext import match_expression
-from index.store import FACET_FIELDS, SearchQuery
+from index.store import FACET_FIELDS, CursorError, SearchQuery
 
 FACET_COLUMNS: dict[str, str] = {"right": "right_id", "kind": "kind", "platform": "platform",
                                  "seller": "seller_name", "province": "province", "status": "status"}
@@ -119,7 +119,7 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         cursor_sort, key, last_id = orjson.loads(base64.urlsafe_b64decode(padded))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
+        raise CursorError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
     if cursor_sort != sort:
         raise ValueError(f"cursor belongs to sort {cursor_sort!r}, the query sorts by {sort!r}")
     return key, str(last_id)

@@ -57,6 +57,11 @@ class StoreError(RuntimeError):
     message says what and what to do."""
 
 
+class CursorError(ValueError):
+    """A keyset cursor (``SearchQuery.after``) this store did not hand out: changed by hand, cut
+    short, or from another backend. Callers answer it as a bad request, never as a crash."""
+
+
 class TransitionError(ValueError):
     """A lifecycle step that CONTRACTS §10 does not allow (e.g. ``dismissed`` → ``notified``)."""
 

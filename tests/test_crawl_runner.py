@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 SCRIPT = """
@@ -186,6 +187,12 @@ def test_an_interrupted_crawl_says_how_to_resume(marketplace, tmp_path: Path) ->
         for line in proc.stderr:
             if "[html/bazaar] started" in line:  # the progress log's first line (Scrapy's own go to the log file)
                 break
+        # "started" is logged when the spider opens, a moment before the engine crawls; a SIGINT in
+        # between ends the run before any request (finish reason none). Wait until requests are on record.
+        seen = jobdir / "requests.seen"
+        deadline = time.monotonic() + 120
+        while not (seen.is_file() and seen.stat().st_size) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
         rest = proc.stderr.read()
         code = proc.wait(timeout=60)

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from index.store import (FACET_FIELDS, IndexCounts, LeadStore, SearchQuery, StoredLead, TransitionError,
+from index.store import (FACET_FIELDS, CursorError, IndexCounts, LeadStore, SearchQuery, StoredLead, TransitionError,
                          lead_id, listing_hash)
 
 RIGHTS = [
@@ -334,6 +334,14 @@ def test_keyset_pages_with_a_text_filter(filled) -> None:
         if not (cursor := page.next_cursor):
             break
     assert walked == expected and len(expected) > 8
+
+
+def test_a_cursor_the_store_did_not_hand_out_is_refused_as_such(filled) -> None:
+    store, _ = filled
+    good = store.search(SearchQuery(limit=3)).next_cursor
+    for forged in ("confirmed", ",", good[:-3], "x" + good):
+        with pytest.raises(CursorError):
+            store.search(SearchQuery(limit=3, after=forged))
 
 
 def test_limit_and_total(filled) -> None:

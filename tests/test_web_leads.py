@@ -50,6 +50,8 @@ def test_a_chinese_query_finds_the_leads_with_that_word_inside_longer_text(tmp_p
         assert crab["total"] == 25 and all("大闸蟹" in r["listing"]["title"] for r in crab["leads"])
         assert client.get("/leads.json", params={"q": "蟹庄"}).json()["total"] == 25  # seller name is searched
         assert client.get("/api/v1/leads", params={"q": "耐克"}).json()["total"] == len(nike)
+        for url in ("/api/v1/leads", "/leads.json", "/leads"):  # a hand-edited page link: 400, not a crash
+            assert client.get(url, params={"q": "耐克", "after": "confirmed"}).status_code == 400
 
 
 def test_facet_counts_are_the_stores(tmp_path: Path) -> None:

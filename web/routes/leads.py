@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from index.store import ALLOWED_TRANSITIONS, LeadStore, StoredLead, TransitionError
+from index.store import ALLOWED_TRANSITIONS, CursorError, LeadStore, StoredLead, TransitionError
 from web.accounts import User
 from web.deps import get_store, require_user, safe_next
 from web.evidence import find_ref, open_evidence
@@ -30,7 +30,10 @@ FACET_SIZE = 10
 
 def run_search(store: LeadStore, params: SearchParams) -> dict[str, Any]:
     """The search page's data (also what ``/api/v1/leads`` answers): rows, facets, cursor links."""
-    result = store.search(params.to_query())
+    try:
+        result = store.search(params.to_query())
+    except CursorError as exc:  # a page link edited by hand or cut short: a bad request, not a crash
+        raise HTTPException(status_code=400, detail=f"{exc}; start again from the first page") from exc
     facets = store.facets(params.to_query(after=""), size=FACET_SIZE)
     return {
         "search": params.to_json(),

@@ -106,6 +106,8 @@ def save_search(request: Request, name: str = Form(...), query: str = Form(""),
 
 
 def _own(db: WebDatabase, user: User, search_id: int) -> Any:
+    if not 0 < search_id < 2**63:  # beyond SQLite's integers: no such search (not a crash)
+        raise HTTPException(status_code=404, detail=f"no saved search {search_id} of yours")
     row = db.query_one("SELECT * FROM saved_searches WHERE id = ? AND user_id = ?", (search_id, user.id))
     if row is None:
         raise HTTPException(status_code=404, detail=f"no saved search {search_id} of yours")
