@@ -57,7 +57,7 @@ from index.spool import Spool
 from index.sqlite_write import PreparedLead, prepare
 from index.store import (FACET_FIELDS, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
-                         check_transition, listing_hash, utc_now)
+                         check_transition, decode_cursor, encode_cursor, listing_hash, utc_now)
 
 log = logging.getLogger(__name__)
 
@@ -563,7 +563,7 @@ class SearchNodeStore:
         api = self.api
         sort = q.sort_spec(query)
         dsl = q.query_dsl(query)
-        after = q.decode_cursor(query.after, query.sort) if query.after else None
+        after = list(decode_cursor(query.after, query.sort)) if query.after else None
         wanted = query.limit or None
         hits: list[dict[str, Any]] = []
         total = 0
@@ -590,7 +590,7 @@ class SearchNodeStore:
         if query.after:  # the total counts every match, not only those after the cursor
             total = self.count(query)
         leads = self._stored([(h["_id"], h["_source"]) for h in hits])
-        cursor = q.encode_cursor(query.sort, hits[-1]["sort"]) if more and hits else None
+        cursor = encode_cursor(query.sort, *hits[-1]["sort"]) if more and hits else None
         return SearchPage(leads=leads, next_cursor=cursor, total=total)
 
     def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,

@@ -15,14 +15,11 @@ value, empty values left out.
 
 from __future__ import annotations
 
-import base64
 from typing import Any, Sequence
-
-import orjson
 
 from index.fulltext import _CJK_SPLIT, _WORD, _fold
 from index.search_node_schema import CHAR_FIELDS, TEXT_FIELDS
-from index.store import FACET_FIELDS, CursorError, SearchQuery
+from index.store import FACET_FIELDS, SearchQuery
 
 FACET_KEYWORDS: dict[str, str] = {"right": "right_id", "kind": "kind", "platform": "platform",
                                   "seller": "seller_name", "province": "province", "status": "status"}
@@ -86,21 +83,6 @@ def sort_field(query: SearchQuery) -> str:
 
 def sort_spec(query: SearchQuery) -> list[dict[str, Any]]:
     return [{sort_field(query): {"order": "desc"}}, {"lead_id": {"order": "asc"}}]
-
-
-def encode_cursor(sort: str, values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([sort, *values])).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, key, last_id = orjson.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError) as exc:
-        raise CursorError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
-    if cursor_sort != sort:
-        raise ValueError(f"cursor belongs to sort {cursor_sort!r}, the query sorts by {sort!r}")
-    return [key, str(last_id)]
 
 
 def facet_aggs(fields: Sequence[str], size: int) -> dict[str, Any]:

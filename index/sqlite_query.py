@@ -14,13 +14,10 @@ the counting; no Python loop sees a row.
 
 from __future__ import annotations
 
-import base64
 from typing import Any, Sequence
 
-import orjson
-
 from index.fulltext import match_expression
-from index.store import FACET_FIELDS, CursorError, SearchQuery
+from index.store import FACET_FIELDS, SearchQuery, decode_cursor
 
 FACET_COLUMNS: dict[str, str] = {"right": "right_id", "kind": "kind", "platform": "platform",
                                  "seller": "seller_name", "province": "province", "status": "status"}
@@ -108,21 +105,6 @@ def after(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
     column = f"{alias}.{_SORT_COLUMNS[_sort(query)]}"
     # "key <= ?" alone is what lets SQLite seek in the index; the OR then drops the ties already shown.
     return f"{column} <= ? AND ({column} < ? OR {alias}.id > ?)", [key, key, last_id]
-
-
-def encode_cursor(sort: str, key: Any, last_id: str) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps([sort, key, last_id])).decode("ascii").rstrip("=")
-
-
-def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        cursor_sort, key, last_id = orjson.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError) as exc:
-        raise CursorError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
-    if cursor_sort != sort:
-        raise ValueError(f"cursor belongs to sort {cursor_sort!r}, the query sorts by {sort!r}")
-    return key, str(last_id)
 
 
 _FEW_VALUES = ("right", "kind", "platform", "province", "status")

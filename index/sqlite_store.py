@@ -51,7 +51,7 @@ from index.sqlite_write import (ListingPlanner, PreparedLead, PreparedTuple, fro
                                  prepare_ahead, write_leads)
 from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
-                         check_transition, listing_hash, utc_now)
+                         check_transition, encode_cursor, listing_hash, utc_now)
 
 _LEAD_COLUMNS = ("l.id, l.url, l.right_id, l.score, l.reasons, l.reason_codes, s.body, l.status, "
                  "l.first_seen, l.last_seen, l.kind, l.province")
@@ -206,7 +206,7 @@ class SQLiteStore:
         cursor = None
         if more:
             last = leads[-1]
-            cursor = q.encode_cursor(query.sort, last.score if query.sort == "score" else last.first_seen,
+            cursor = encode_cursor(query.sort, last.score if query.sort == "score" else last.first_seen,
                                      last.id)
         return SearchPage(leads=leads, next_cursor=cursor, total=total)
 

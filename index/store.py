@@ -14,6 +14,7 @@ Times are UTC ISO 8601 strings with a ``Z`` (:func:`utc_now`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -60,6 +61,24 @@ class StoreError(RuntimeError):
 class CursorError(ValueError):
     """A keyset cursor (``SearchQuery.after``) this store did not hand out: changed by hand, cut
     short, or from another backend. Callers answer it as a bad request, never as a crash."""
+
+
+def encode_cursor(sort: str, key: Any, last_id: str) -> str:
+    """The opaque keyset cursor every backend hands out: the sort, the last row's sort key and id."""
+    return base64.urlsafe_b64encode(orjson.dumps([sort, key, last_id])).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    """(sort key, id) of the last row shown; :class:`CursorError` for a cursor this store did not hand
+    out or one handed out for another sort order."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        cursor_sort, key, last_id = orjson.loads(base64.urlsafe_b64decode(padded))
+    except (ValueError, TypeError) as exc:
+        raise CursorError(f"cursor {cursor[:40]!r} is not one this store handed out") from exc
+    if cursor_sort != sort:
+        raise CursorError(f"cursor belongs to sort {cursor_sort!r}, the query sorts by {sort!r}")
+    return key, str(last_id)
 
 
 class TransitionError(ValueError):

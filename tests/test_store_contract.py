@@ -342,6 +342,9 @@ def test_a_cursor_the_store_did_not_hand_out_is_refused_as_such(filled) -> None:
     for forged in ("confirmed", ",", good[:-3], "x" + good):
         with pytest.raises(CursorError):
             store.search(SearchQuery(limit=3, after=forged))
+    by_date = store.search(SearchQuery(limit=3, sort="date")).next_cursor
+    with pytest.raises(CursorError):  # a cursor of another sort order (a hand-edited link)
+        store.search(SearchQuery(limit=3, sort="score", after=by_date))
 
 
 def test_limit_and_total(filled) -> None:
