@@ -40,10 +40,14 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from markwatch.console import PAGE_DETAIL
 from pipelines.notes import ListingNotes, ResponseFacts, notes_for
 from pipelines.storage import EVIDENCE_SPOOL, SPOOL_DIR, StoreSettings, acquire_store, release_store
 
 logger = logging.getLogger(__name__)
+
+TRANSIENT_SCREENSHOT_ERROR = "Unable to capture screenshot"
+"""Chromium's answer to a screenshot of a page not yet composited (busy machine): worth one retry."""
 
 
 @dataclass(frozen=True)
@@ -237,13 +241,28 @@ class EvidencePipeline:
             "facts": facts_dict(note.facts) if note.facts is not None else None,
         }
         try:
-            note.evidence = await self.capture(request)
+            note.evidence = await self.capture_with_one_retry(request)
         except Exception as exc:  # noqa: BLE001 - a failed capture never loses the item: spooled and counted
             note.evidence_failed = True
             self.spool_failure(request, exc)
         else:
             self.crawler.stats.inc_value("markwatch/evidence_captured")
         return item
+
+    async def capture_with_one_retry(self, request: dict[str, Any]) -> dict[str, Any]:
+        """:meth:`capture`, tried a second time after Chromium's transient refusal: it sometimes
+        answers ``Page.captureScreenshot`` with "Unable to capture screenshot" when the machine is
+        busy and the page has not been composited yet; a second try a moment later succeeds. Any
+        other failure (a dead browser, a timeout) goes to the spool at once."""
+        try:
+            return await self.capture(request)
+        except Exception as exc:  # noqa: BLE001 - retried once, then the caller spools it
+            if TRANSIENT_SCREENSHOT_ERROR not in str(exc):
+                raise
+            self.crawler.stats.inc_value("markwatch/evidence_retried")
+            logger.debug("evidence: capture of %s failed once (%s); trying again", request["url"], exc)
+            await asyncio.sleep(0.5)
+            return await self.capture(request)
 
     async def capture(self, request: dict[str, Any]) -> dict[str, Any]:
         """Screenshot ``request["url"]``, append the capture to the log, return its reference."""
@@ -277,7 +296,8 @@ class EvidencePipeline:
     def spool_failure(self, request: dict[str, Any], exc: BaseException) -> None:
         stats = self.crawler.stats
         stats.inc_value("markwatch/evidence_failed")
-        logger.warning("evidence: capture of %s failed (%s); spooled for the next run", request["url"], exc)
+        logger.warning("evidence: capture of %s failed (%s); spooled for the next run", request["url"], exc,
+                       extra={PAGE_DETAIL: True})  # one line per page: the log file; the summary counts them
         try:
             self.settings.spool.append([{**spoolable(request), "error": str(exc)[:500]}])
         except OSError as err:
