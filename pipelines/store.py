@@ -165,7 +165,8 @@ class StorePipeline:
                     lead["ship_from_province"] = province
                 leads.append(lead)
         evidence = note.evidence if note is not None else None
-        return {"listing": listing, "seen_at": utc_now(), "leads": leads, "evidence": evidence}
+        simulated = getattr(self.settings.base_config, "simulated_now", "")  # markwatch demo --days
+        return {"listing": listing, "seen_at": simulated or utc_now(), "leads": leads, "evidence": evidence}
 
     def _flush_if_due(self) -> None:
         if self.batch and time.monotonic() - self.batch_started >= self.settings.batch_seconds:
