@@ -230,8 +230,14 @@ class SearchNodeStore:
     back-off, doubling; bulks get two more)."""
 
     def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX, spool_dir: str | Path | None = None,
-                 flavor: str | None = None, timeout: float = 60.0, busy_retries: int = 6) -> None:
+                 flavor: str | None = None, timeout: float = 60.0, busy_retries: int = 6,
+                 linkage_path: str | Path | None = None) -> None:
         self.url = url.rstrip("/")
+        # The platform linkage's SQLite file (index/linkage_sqlite.py): data_dir/linkage.sqlite, else
+        # beside the spool directory.
+        self.linkage_path = Path(linkage_path) if linkage_path is not None else (
+            Path(spool_dir).parent / f"linkage-{prefix}.sqlite" if spool_dir is not None else None)
+        self._linkage: Any = None
         self.names = IndexNames(prefix)
         self.spool = Spool(spool_dir) if spool_dir is not None else None
         self.timeout = timeout
@@ -246,6 +252,9 @@ class SearchNodeStore:
                 **kwargs: Any) -> "SearchNodeStore":
         """The store on ``url``, spooling under ``data_dir/spool/<prefix>`` when ``data_dir`` is given."""
         spool = Path(data_dir) / "spool" / prefix if data_dir is not None else kwargs.pop("spool_dir", None)
+        if data_dir is not None and "linkage_path" not in kwargs:
+            name = "linkage.sqlite" if prefix == DEFAULT_PREFIX else f"linkage-{prefix}.sqlite"
+            kwargs["linkage_path"] = Path(data_dir) / name
         return cls(url, prefix=prefix, spool_dir=spool, **kwargs)
 
     def __repr__(self) -> str:
@@ -818,6 +827,21 @@ class SearchNodeStore:
             else:
                 log.error("spool record with unknown op %r skipped", op)
 
+    # -- platform linkage (index/linkage_sqlite.py) -------------------------------------------------
+    @property
+    def linkage(self) -> Any:
+        """The :class:`index.linkage.LinkageStore` in ``linkage_path`` (SQLite: notices need
+        transactions); lead steps go through this node after each linkage commit."""
+        with self._lock:
+            if self._linkage is None:
+                if self.linkage_path is None:
+                    raise StoreError("this search-node store has no data dir for its linkage.sqlite: open it "
+                                     "with SearchNodeStore.connect(url, data_dir=…) or pass linkage_path")
+                from index.linkage_sqlite import linkage_of_node_store
+
+                self._linkage = linkage_of_node_store(self, self.linkage_path)
+            return self._linkage
+
     def flush(self) -> None:
         """Replay the spool (if the node is back) and refresh every index of the store. While the
         node is still unreachable the spooled writes are durable on disk, not yet visible: that is
@@ -834,6 +858,9 @@ class SearchNodeStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._linkage is not None:
+                self._linkage.close()
+                self._linkage = None
             if self._api is not None:
                 try:
                     self._api.client.close()

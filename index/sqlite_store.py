@@ -71,6 +71,7 @@ class SQLiteStore:
                              "damaged file away and index again") from exc
         self._lock = threading.RLock()
         self._wrote = False
+        self._linkage: Any = None
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -283,21 +284,27 @@ class SQLiteStore:
         if not ids:
             return []
         with self._write() as db:
-            found = {i: (rowid, status) for rowid, i, status in
-                     lookup(db, "SELECT rowid, id, status FROM leads WHERE id IN ({marks})", ids)}
-            missing = [i for i in ids if i not in found]
-            if missing:
-                raise TransitionError(f"no lead with id {missing[0]!r}" +
-                                      (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
-            for i in ids:
-                try:
-                    check_transition(found[i][1], to_status)
-                except TransitionError as exc:
-                    raise TransitionError(f"lead {i}: {exc}") from None
-            db.executemany("UPDATE leads SET status = ? WHERE rowid = ?", [(to_status, found[i][0]) for i in ids])
-            db.executemany("INSERT INTO transitions (lead, from_status, to_status, at, actor, note) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           [(found[i][0], found[i][1], to_status, when, actor, note) for i in ids])
+            return self.transition_in(db, ids, to_status, actor, note, when)
+
+    def transition_in(self, db: sqlite3.Connection, ids: Sequence[str], to_status: str, actor: str, note: str,
+                      when: str) -> list[Transition]:
+        """:meth:`transition` inside the caller's write transaction (the linkage's notices and
+        dispositions step their leads in the same transaction as their own rows)."""
+        found = {i: (rowid, status) for rowid, i, status in
+                 lookup(db, "SELECT rowid, id, status FROM leads WHERE id IN ({marks})", ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise TransitionError(f"no lead with id {missing[0]!r}" +
+                                  (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        for i in ids:
+            try:
+                check_transition(found[i][1], to_status)
+            except TransitionError as exc:
+                raise TransitionError(f"lead {i}: {exc}") from None
+        db.executemany("UPDATE leads SET status = ? WHERE rowid = ?", [(to_status, found[i][0]) for i in ids])
+        db.executemany("INSERT INTO transitions (lead, from_status, to_status, at, actor, note) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       [(found[i][0], found[i][1], to_status, when, actor, note) for i in ids])
         return [Transition(i, found[i][1], to_status, when, actor, note) for i in ids]
 
     def history(self, lead_id: str) -> list[Transition]:
@@ -376,6 +383,17 @@ class SQLiteStore:
         for platform, seller_id, at in rows:
             found.setdefault((platform, seller_id), []).append(at)
         return found
+
+    # -- platform linkage (index/linkage_sqlite.py) -------------------------------------------------
+    @property
+    def linkage(self) -> Any:
+        """The :class:`index.linkage.LinkageStore` in this database, through this store's writer."""
+        with self._lock:
+            if self._linkage is None:
+                from index.linkage_sqlite import linkage_of_sqlite_store
+
+                self._linkage = linkage_of_sqlite_store(self)
+            return self._linkage
 
     # -- housekeeping ----------------------------------------------------------------------------
     def flush(self) -> None:

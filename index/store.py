@@ -18,9 +18,12 @@ import base64
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Literal, Mapping, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Protocol, Sequence, runtime_checkable
 
 import orjson
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.linkage import LinkageStore
 
 Status = Literal["new", "confirmed", "dismissed", "notified", "removed", "rejected", "counter_notice",
                  "still_online"]
@@ -367,6 +370,14 @@ class LeadStore(Protocol):
         """(platform, seller_id) → when each of its leads that counts for the supervision tier
         (status in :data:`index.sellers.COUNTED_STATUSES`) was last confirmed, one time per lead;
         for the given sellers only (every seller when None). Sellers without any are left out."""
+        ...
+
+    # -- platform linkage --------------------------------------------------------------------------
+    @property
+    def linkage(self) -> "LinkageStore":
+        """Notices, clues, the webhook outbox, dispositions, platforms, partner offices and tips
+        (:class:`index.linkage.LinkageStore`): always SQLite — in this store's own database on the
+        SQLite backend (one transaction with the leads' steps), ``linkage.sqlite`` beside a node."""
         ...
 
     # -- housekeeping ------------------------------------------------------------------------------

@@ -104,6 +104,40 @@ class Config:
     network_image_distance: int = 4
     """Two product photos whose perceptual hashes differ in at most this many bits (of 64) are the same
     photo: their sellers are linked (index/networks.py); 0 = exact hashes only."""
+    schedule_cron: str = "0 2 * * *"
+    """When the routine (``markwatch schedule``) runs: a cron expression in UTC (croniter syntax; default
+    nightly at 02:00). Runs missed while the machine was down are made up once, not once per miss."""
+    schedule_platforms: dict = dataclasses.field(default_factory=dict)
+    """What the routine crawls: one ``[schedule_platforms.NAME]`` table per platform with ``spider``
+    (html | rendered | api), ``base_url``, optional ``window`` ("22:00-06:00", UTC: crawled only then),
+    ``rate`` (requests/s at most), ``max_pages`` (per run) and ``enabled`` (docs: jobs/platforms.py)."""
+    schedule_max_recheck: int = 500
+    """Known listings one run re-checks per platform at most, those most at risk first (jobs/selection.py)."""
+    campaigns: dict = dataclasses.field(default_factory=dict)
+    """Campaigns: ``[campaigns.NAME]`` tables (``start``, ``end``, ``rights``, ``keywords``, ``cron``,
+    ``label_zh``, ``label_en``) beside the shipped ones (festivals, GI seasons, the expo: jobs/campaigns.py);
+    a table named like a shipped one changes it, ``enabled = false`` turns it off."""
+    simulated_now: str = ""
+    """A fixed "now" (UTC ISO 8601) the crawl's store pipeline records listings and leads as seen at:
+    ``markwatch demo --days`` runs its month on a simulated clock; empty = the real clock."""
+    notice_settle_seconds: float = 60.0
+    """Platform linkage (CONTRACTS §7): a notice is made when the newest confirmation of its platform +
+    right is this old, so a burst of confirmations becomes one notice."""
+    webhook_retry_schedule: tuple[float, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+    """Seconds before each push attempt (Standard Webhooks' example schedule, with jitter); comma-separated
+    in the environment. After the last one the push is a dead letter."""
+    webhook_timeout: float = 10.0
+    """Seconds one webhook POST may take."""
+    secret_overlap_seconds: float = 86400.0
+    """After ``platform rotate-secret`` the old secret keeps signing beside the new one this long."""
+    counter_notice_warn_days: float = 3.0
+    """The workbench warns this many days before a counter-notice's 15-day deadline (Art. 43) ends."""
+    feed_page_limit: int = 100
+    """Most notices one ``GET /api/v1/feed`` page returns (and its default ``limit``)."""
+    office_name: str = "markwatch 知识产权保护办公室"
+    """The sender named in notices and clues (the office that files them)."""
+    office_contact: str = ""
+    """Contact line of the sender in notices (address, phone, e-mail)."""
 
 
 MODEL_FILE = "model.npz"
@@ -180,6 +214,11 @@ def _coerce(name: str, raw: Any, target: Any) -> Any:
             raise ValueError(text)
         if typ is Path or isinstance(target, Path):
             return Path(str(raw))
+        if typ is dict:  # a TOML table; in the environment an inline table: { expo = { start = "2026-11-05" } }
+            return dict(tomllib.loads(f"v = {raw}")["v"]) if isinstance(raw, str) else dict(raw)
+        if typ is tuple:  # a list of seconds: TOML array or "0,5,300" in the environment
+            items = [x for x in str(raw).split(",") if x.strip()] if isinstance(raw, str) else list(raw)
+            return tuple(float(x) for x in items)
         return typ(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
@@ -231,6 +270,8 @@ def load_config(
         raise ConfigError("evidence_browser_tabs must be at least 1 and evidence_timeout more than 0")
     if not 0 <= config.demo_port <= 65533:
         raise ConfigError("demo_port: must be 0 (free ports) or a port from 1 to 65533 (three ports from it are used)")
+    if config.schedule_max_recheck < 0:
+        raise ConfigError("schedule_max_recheck: must be 0 (no re-checks) or more")
     if config.demo_listings < 1:
         raise ConfigError("demo_listings: must be at least 1")
     if not 1 <= config.tier_watch_confirmed <= config.tier_warning_confirmed <= config.tier_key_confirmed:
@@ -240,4 +281,11 @@ def load_config(
         raise ConfigError("tier_recency_days: must be at least 1")
     if not 0 <= config.network_image_distance <= 16:
         raise ConfigError("network_image_distance: must be 0..16 bits (4 finds resized copies)")
+    if not config.webhook_retry_schedule or any(s < 0 for s in config.webhook_retry_schedule):
+        raise ConfigError("webhook_retry_schedule: give one or more seconds, none negative (e.g. 0,5,300)")
+    if config.notice_settle_seconds < 0 or config.webhook_timeout <= 0 or config.secret_overlap_seconds < 0:
+        raise ConfigError("notice_settle_seconds and secret_overlap_seconds must be 0 or more, webhook_timeout "
+                          "more than 0")
+    if config.feed_page_limit < 1 or config.counter_notice_warn_days < 0:
+        raise ConfigError("feed_page_limit must be at least 1 and counter_notice_warn_days 0 or more")
     return config
