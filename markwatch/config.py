@@ -128,6 +128,11 @@ class Config:
     in the environment. After the last one the push is a dead letter."""
     webhook_timeout: float = 10.0
     """Seconds one webhook POST may take."""
+    webhook_lease_seconds: float = 60.0
+    """A push being sent is leased this long (more than webhook_timeout): if the server dies mid-send,
+    the push is sent again, with the same webhook-id, once the lease has run out."""
+    linkage_interval_seconds: float = 2.0
+    """How often ``markwatch serve`` makes the notices that are due and pushes the deliveries that are due."""
     secret_overlap_seconds: float = 86400.0
     """After ``platform rotate-secret`` the old secret keeps signing beside the new one this long."""
     counter_notice_warn_days: float = 3.0
@@ -286,6 +291,9 @@ def load_config(
     if config.notice_settle_seconds < 0 or config.webhook_timeout <= 0 or config.secret_overlap_seconds < 0:
         raise ConfigError("notice_settle_seconds and secret_overlap_seconds must be 0 or more, webhook_timeout "
                           "more than 0")
+    if config.webhook_lease_seconds <= config.webhook_timeout or config.linkage_interval_seconds <= 0:
+        raise ConfigError("webhook_lease_seconds must be more than webhook_timeout (a lease covers one POST) and "
+                          "linkage_interval_seconds more than 0")
     if config.feed_page_limit < 1 or config.counter_notice_warn_days < 0:
         raise ConfigError("feed_page_limit must be at least 1 and counter_notice_warn_days 0 or more")
     return config
