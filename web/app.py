@@ -12,6 +12,7 @@ of ``leads`` (``/leads/{lead_id}``) are included after every other area's, so an
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import pkgutil
@@ -67,9 +68,14 @@ def create_app(config: Config, store: LeadStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        jobs = list(app.state.background)  # e.g. markwatch serve's webhook loop (feeds/service.py)
+        for job in jobs:
+            job.start()
         try:
             yield
         finally:
+            for job in reversed(jobs):  # stopped while the store is still open
+                await asyncio.to_thread(job.stop)
             webdb.close()
             if owns_store:
                 store.close()
@@ -80,6 +86,7 @@ def create_app(config: Config, store: LeadStore | None = None) -> FastAPI:
                   dependencies=[Depends(csrf_protect)], docs_url=None, redoc_url=None)
     app.state.config = config
     app.state.store = store
+    app.state.background = []  # objects with start()/stop() run for the app's lifetime (none unless added)
     app.state.webdb = webdb
     app.state.accounts = Accounts(webdb)
     app.state.login_limiter = LoginLimiter()

@@ -18,6 +18,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="where the store, evidence and the web database live (default: config data_dir)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free port)")
+    parser.add_argument("--no-deliver", action="store_true",
+                        help="do not make notices or push webhooks while serving (by default serve makes due "
+                             "notices and delivers the outbox every linkage_interval_seconds)")
     parser.set_defaults(func=run)
 
 
@@ -30,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(data_dir=args.data_dir)
     app = create_app(config)
+    if not args.no_deliver:  # notices and webhook pushes while serving (CONTRACTS §7)
+        from feeds.service import LinkageService
+
+        app.state.background.append(LinkageService(app.state.store, config))
 
     def announce(base_url: str) -> None:
         print(f"markwatch serve: {base_url}/leads  (data dir {config.data_dir}; Ctrl-C stops)", flush=True)
