@@ -47,7 +47,18 @@ def run_server(args: argparse.Namespace) -> int:
         register = read_register(args.register or config.register or None)
     except (OSError, ValueError) as exc:  # RegisterFileError is a ValueError naming the right and field
         raise SystemExit(f"cannot load the register: {exc}\n(fix the file, or leave --register out to use the demo register)")
-    catalogue = generate_catalogue(listings, seed, register)
+    if getattr(args, "search_only", 0) < 0:
+        raise SystemExit("--search-only must be 0 or more")
+    from demo_marketplace.walls import parse_wall_option
+
+    walls: dict[str, tuple[str, int]] = {}
+    for value in getattr(args, "wall", None) or []:
+        try:
+            platform, kind, after = parse_wall_option(value)
+        except ValueError as exc:
+            raise SystemExit(str(exc))
+        walls[platform] = (kind, after)
+    catalogue = generate_catalogue(listings, seed, register, search_only=getattr(args, "search_only", 0))
     if getattr(args, "extra_listings", None):
         from demo_marketplace.extra_listings import add_extra_listings, read_extra_listings
 
@@ -59,7 +70,7 @@ def run_server(args: argparse.Namespace) -> int:
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
     try:
         asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out,
-                          port_base=getattr(args, "port_base", 0)))
+                          port_base=getattr(args, "port_base", 0), walls=walls))
     except KeyboardInterrupt:
         pass
     return 0

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.model import Entry
 from demo_marketplace.images import image_handler
+from demo_marketplace.search_only import browsable
 from demo_marketplace.site import cut_bytes, int_param, json_script, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /cart\n"
@@ -44,7 +45,7 @@ def build_bazaar(catalogue: Catalogue, base: str) -> Starlette:
     by_id = {e.listing_id: e for e in entries}
     by_category: dict[str, list[Entry]] = {}
     by_seller: dict[str, list[Entry]] = {}
-    for e in entries:
+    for e in browsable(entries):  # a search-only listing is on no category or seller page
         by_category.setdefault(e.category_slug, []).append(e)
         by_seller.setdefault(e.seller_id, []).append(e)
     categories = sorted((slug, items[0].category, len(items)) for slug, items in by_category.items())

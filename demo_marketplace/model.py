@@ -59,6 +59,7 @@ class Entry:
     currency: str = "CNY"
     shop_address: str = ""  # the seller's shop address as served with the listing
     network: str = ""  # ground truth: the planted seller network of its seller ("" = none); never served
+    search_only: bool = False  # ground truth: no category, grid or seller page links it; found by search only
 
     @property
     def path(self) -> str:
@@ -80,4 +81,6 @@ class Entry:
         """The §4b labelled listing (plus ``served_as``). Mojibake entries keep their real title."""
         row = self.listing(base_url)
         row.update(infringes=list(self.infringes), case=self.case, served_as=self.served_as, network=self.network)
+        if self.search_only:
+            row["search_only"] = True
         return row

@@ -20,6 +20,7 @@ from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.hit_counter import HITS_PATH
 from demo_marketplace.model import Entry
 from demo_marketplace.images import image_handler
+from demo_marketplace.search_only import browsable
 from demo_marketplace.site import TokenBucket, cut_bytes, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /api/v1/private/\n"
@@ -46,6 +47,7 @@ def build_openmall(catalogue: Catalogue, base: str, api_rate: float, api_burst: 
     t_item = env.get_template("openmall_item.html")
     entries = catalogue.for_platform("openmall")
     by_id = {e.listing_id: e for e in entries}
+    listed = browsable(entries)
     failed_once: set[str] = set()
     bucket = TokenBucket(api_rate, api_burst)
 
@@ -64,7 +66,7 @@ def build_openmall(catalogue: Catalogue, base: str, api_rate: float, api_burst: 
             offset, q = decode_cursor(cursor) if cursor else (0, request.query_params.get("q", "").strip())
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        items = matching(q) if q else entries
+        items = matching(q) if q else listed  # search-only listings answer a query only
         chunk = items[offset: offset + limit]
         nxt = encode_cursor(offset + limit, q) if offset + limit < len(items) else None
         return JSONResponse({

@@ -85,7 +85,7 @@ def _drain(stream, tail: deque[str]) -> None:
 def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
                       api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
                       host: str = "127.0.0.1", extra_listings: str | Path | None = None,
-                      port_base: int = 0) -> MarketplaceProcess:
+                      port_base: int = 0, search_only: int = 0, walls: list[str] | None = None) -> MarketplaceProcess:
     """Start ``python -m demo_marketplace`` and return once it printed READY.
 
     ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
@@ -93,6 +93,8 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
     ``port_base``: serve the platforms on ``port_base``, ``+1``, ``+2`` (stable URLs, ``markwatch demo``);
     a taken port falls back to a free one (see :meth:`MarketplaceProcess.moved_platforms`). The
     default 0 takes free ports, so tests and benchmarks running side by side never clash.
+    ``search_only``: listings per platform only search finds; ``walls``: ``PLATFORM=KIND[:AFTER]``
+    walls raised from the start (``markwatch demo-site --search-only/--wall``).
     Raises :class:`MarketplaceError` with the child's stderr tail if it dies or times out.
     """
     if labels_out is None:
@@ -107,6 +109,10 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
         cmd += ["--extra-listings", str(extra_listings)]
     if port_base:
         cmd += ["--port-base", str(port_base)]
+    if search_only:  # listings only the platforms' search finds (search_only.py)
+        cmd += ["--search-only", str(search_only)]
+    for wall in walls or []:  # PLATFORM=KIND[:AFTER] (walls.py)
+        cmd += ["--wall", wall]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             bufsize=1, start_new_session=True)
     tail: deque[str] = deque(maxlen=40)

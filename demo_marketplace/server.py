@@ -21,10 +21,12 @@ import uvicorn
 
 from demo_marketplace.bazaar import build_bazaar
 from demo_marketplace.catalogue import Catalogue
+from demo_marketplace.conditional import ConditionalGet
 from demo_marketplace.hit_counter import HitCounter
 from demo_marketplace.model import PLATFORMS
 from demo_marketplace.openmall import build_openmall
 from demo_marketplace.storefront import build_storefront
+from demo_marketplace.walls import Walls
 
 log = logging.getLogger("demo_marketplace")
 
@@ -60,23 +62,30 @@ def base_url(host: str, sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def build_apps(catalogue: Catalogue, urls: dict[str, str], api_rate: float, api_burst: int) -> dict[str, HitCounter]:
-    return {
-        "bazaar": HitCounter(build_bazaar(catalogue, urls["bazaar"])),
-        "storefront": HitCounter(build_storefront(catalogue, urls["storefront"])),
-        "openmall": HitCounter(build_openmall(catalogue, urls["openmall"], api_rate, api_burst)),
+def build_apps(catalogue: Catalogue, urls: dict[str, str], api_rate: float, api_burst: int,
+               walls: dict[str, tuple[str, int]] | None = None) -> dict[str, HitCounter]:
+    """Each platform's app, wrapped (outside in): hit counter, walls on demand (walls.py), then
+    conditional GET (conditional.py), so a wall page never carries validators."""
+    apps = {
+        "bazaar": build_bazaar(catalogue, urls["bazaar"]),
+        "storefront": build_storefront(catalogue, urls["storefront"]),
+        "openmall": build_openmall(catalogue, urls["openmall"], api_rate, api_burst),
     }
+    walls = walls or {}
+    return {p: HitCounter(Walls(ConditionalGet(app), *walls.get(p, ("", 0)))) for p, app in apps.items()}
 
 
 async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float = 200.0, api_burst: int = 50,
-                labels_out: str | Path | None = None, port_base: int = 0) -> None:
+                labels_out: str | Path | None = None, port_base: int = 0,
+                walls: dict[str, tuple[str, int]] | None = None) -> None:
     """Serve until SIGINT/SIGTERM; prints ``PLATFORM name url`` lines then ``READY`` to stdout.
 
     ``port_base``: the platforms' ports are ``port_base + i`` in :data:`PLATFORMS` order, so their
-    URLs stay the same from run to run (a taken one falls back to a free port); 0 = free ports."""
+    URLs stay the same from run to run (a taken one falls back to a free port); 0 = free ports.
+    ``walls``: platform → (kind, after) of a wall raised from the start (walls.py)."""
     socks = {p: bind(host, port_base + i if port_base else 0) for i, p in enumerate(PLATFORMS)}
     urls = {p: base_url(host, s) for p, s in socks.items()}
-    apps = build_apps(catalogue, urls, api_rate, api_burst)
+    apps = build_apps(catalogue, urls, api_rate, api_burst, walls)
     if labels_out:
         started = time.perf_counter()
         count = catalogue.write_labels(labels_out, urls)

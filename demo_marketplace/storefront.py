@@ -2,9 +2,13 @@
 
 Why: it makes a crawler either run a browser or find the JSON API; the rendered spider is judged
 against it. The shell pages are static; products come from ``/api/products`` and ``/api/product/{id}``.
+Search: ``/search?q=WORD`` is the same grid shell, filled from ``/api/products?q=WORD`` (titles
+containing WORD, case-insensitive), the way the grid of ``/`` is filled from ``/api/products``.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -14,6 +18,7 @@ from starlette.routing import Route
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.model import Entry
 from demo_marketplace.images import image_handler
+from demo_marketplace.search_only import browsable
 from demo_marketplace.site import STATIC, int_param, make_env, robots
 
 ROBOTS = "User-agent: *\nDisallow: /internal/\n"
@@ -27,13 +32,26 @@ def _price(e: Entry) -> float | None:
 def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
     env = make_env()
     t_product = env.get_template("storefront_product.html")
-    index_html = env.get_template("storefront_index.html").render()
+    t_index = env.get_template("storefront_index.html")
+    index_html = t_index.render(q="")
     app_js = (STATIC / "app.js").read_bytes()
     entries = catalogue.for_platform("storefront")
     by_id = {e.listing_id: e for e in entries}
+    listed = browsable(entries)
+
+    @lru_cache(maxsize=512)
+    def matching(q: str) -> list[Entry]:
+        needle = q.casefold()
+        return [e for e in entries if needle in e.title.casefold()]
 
     async def home(request: Request) -> Response:
         return HTMLResponse(index_html)
+
+    async def search_page(request: Request) -> Response:
+        q = request.query_params.get("q", "").strip()
+        if not q:
+            return PlainTextResponse("search needs a query: /search?q=WORD", status_code=400)
+        return HTMLResponse(t_index.render(q=q))  # the same grid, filled by the script from ?q=
 
     async def script(request: Request) -> Response:
         # cacheable like any shop's static assets (and like the images here): a browser loads it once
@@ -46,10 +64,12 @@ def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
             limit = int_param(request, "limit", 24, 1, MAX_LIMIT)
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
-        chunk = entries[offset: offset + limit]
-        nxt = offset + limit if offset + limit < len(entries) else None
+        q = request.query_params.get("q", "").strip()
+        found = matching(q) if q else listed  # search-only listings answer a query only
+        chunk = found[offset: offset + limit]
+        nxt = offset + limit if offset + limit < len(found) else None
         items = [{"id": e.listing_id, "title": e.title, "price": _price(e), "url": e.path} for e in chunk]
-        return JSONResponse({"items": items, "total": len(entries), "next_offset": nxt})
+        return JSONResponse({"items": items, "total": len(found), "next_offset": nxt})
 
     async def product_api(request: Request) -> Response:
         lid = request.path_params["lid"]
@@ -75,7 +95,7 @@ def build_storefront(catalogue: Catalogue, base: str) -> Starlette:
         return JSONResponse({"error": "internal endpoint (disallowed by robots.txt)"}, status_code=403)
 
     return Starlette(routes=[
-        Route("/", home), Route("/robots.txt", robots(ROBOTS)), Route("/static/app.js", script),
+        Route("/", home), Route("/search", search_page), Route("/robots.txt", robots(ROBOTS)), Route("/static/app.js", script),
         Route("/static/img/{name}", image_handler(catalogue.images)), Route("/api/products", products), Route("/api/product/{lid}", product_api),
         Route("/p/{lid}", product_page), Route("/internal/{rest:path}", internal),
     ])

@@ -24,6 +24,7 @@ from demo_marketplace.images import ImageBook
 from demo_marketplace.model import NOT_EMITTED, PLACEHOLDER_URLS, Entry, Seller
 from demo_marketplace.networks import PlantedNetwork, plant_networks
 from demo_marketplace.register import read_register
+from demo_marketplace.search_only import mark_search_only
 from markwatch.contracts import Register
 
 
@@ -47,10 +48,12 @@ class Catalogue:
     def for_platform(self, platform: str) -> list[Entry]:
         return [e for e in self.entries if e.platform == platform]
 
-    def expected_listing_ids(self, platform: str) -> set[str]:
-        """The listing ids a correct spider of ``platform`` emits (docs/marketplace.md, broken pages)."""
+    def expected_listing_ids(self, platform: str, search_only: bool = False) -> set[str]:
+        """The listing ids a correct spider of ``platform`` emits (docs/marketplace.md, broken pages);
+        listings found only by search (search_only.py) count only with ``search_only=True``."""
         skip = NOT_EMITTED[platform]
-        return {e.listing_id for e in self.entries if e.platform == platform and e.served_as not in skip}
+        return {e.listing_id for e in self.entries if e.platform == platform and e.served_as not in skip
+                and (search_only or not e.search_only)}
 
     def labelled_rows(self, base_urls: dict[str, str]) -> Iterator[dict]:
         for entry in self.entries:
@@ -67,12 +70,16 @@ class Catalogue:
         return count
 
 
-def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None = None) -> Catalogue:
-    """Generate ``n`` listings deterministically from ``seed`` and ``register`` (demo register if None)."""
+def generate_catalogue(n: int = 2000, seed: int = 7, register: Register | None = None,
+                       search_only: int = 0) -> Catalogue:
+    """Generate ``n`` listings deterministically from ``seed`` and ``register`` (demo register if None);
+    ``search_only`` listings per platform are linked from no browsable page (search_only.py)."""
     if n < 1:
         raise ValueError(f"a catalogue needs at least 1 listing, got n={n}")
-    gen = Generator(register or read_register(), random.Random(seed))
+    register = register or read_register()
+    gen = Generator(register, random.Random(seed))
     entries = gen.generate(n)
+    mark_search_only(entries, register, search_only, seed)
     images = ImageBook()
     networks = plant_networks(entries, gen.sellers, images, seed)
     return Catalogue(n=n, seed=seed, entries=entries, sellers=gen.sellers.by_id, images=images, networks=networks)

@@ -27,10 +27,12 @@
     var button = document.getElementById("load-more");
     var offset = 0;
     var busy = false;
+    var q = grid.getAttribute("data-q") || "";
+    var query = q ? "&q=" + encodeURIComponent(q) : "";
     function load() {
       if (busy || offset === null) return;
       busy = true;
-      getJSON("/api/products?offset=" + offset + "&limit=" + PAGE).then(function (data) {
+      getJSON("/api/products?offset=" + offset + "&limit=" + PAGE + query).then(function (data) {
         data.items.forEach(function (item) {
           var card = el("a", "card");
           card.setAttribute("href", item.url);

@@ -48,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also serve the listings of this JSON Lines file (platform, listing_id, title, "
                              "description, seller_name, seller_id, image_paths, infringes…; see "
                              "demo_marketplace/extra_listings.py), e.g. hostile text for the XSS tests")
+    parser.add_argument("--search-only", type=int, default=0, metavar="N",
+                        help="hide N infringing listings per platform from every category, grid and seller page: "
+                             "only the platform's search finds them (for keyword discovery; default 0)")
+    parser.add_argument("--wall", action="append", default=[], metavar="PLATFORM=KIND[:AFTER]",
+                        help="answer PLATFORM's pages with a wall after AFTER requests (default 0): KIND captcha or "
+                             "login (a 200 page, as real platforms do), 403 or 429 (repeatable); GET /__wall?kind=off "
+                             "on the platform lowers it")
 
 
 def run(args: argparse.Namespace) -> int:
