@@ -68,6 +68,10 @@ class CrawlJob:
     """Scrapy JOBDIR: state kept here lets an interrupted crawl resume."""
     settings: dict[str, Any] = field(default_factory=dict)
     """Extra Scrapy settings for this spider only (e.g. CLOSESPIDER_ITEMCOUNT)."""
+    discover: bool = False
+    """Keyword discovery (crawler/discovery.py): search the platform for every right of the register."""
+    keywords: list[str] = field(default_factory=list)
+    """Keywords to search the platform for (discovery mode), besides the register's with ``discover``."""
 
     @property
     def label(self) -> str:
@@ -224,6 +228,10 @@ def crawl_all(
             kwargs["base_url"] = job.base_url
         if job.max_pages:
             kwargs["max_pages"] = job.max_pages
+        if job.discover:
+            kwargs["discover"] = "1"
+        if job.keywords:
+            kwargs["keywords"] = list(job.keywords)
         deferred = process.crawl(crawler, **kwargs)
 
         def on_fail(failure: Any, result: CrawlResult = result) -> None:

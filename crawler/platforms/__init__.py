@@ -54,6 +54,29 @@ class LinkRule(BaseModel):
         return self
 
 
+class SearchRule(BaseModel):
+    """How to search the platform for a keyword (keyword discovery, crawler/discovery.py).
+
+    ``url`` is a path or URL on the platform with ``{keyword}`` where the URL-encoded keyword goes,
+    e.g. ``/search?q={keyword}``. What it answers is read like the platform's own browsable pages:
+    a list page (html: the ``list`` link rules, "next" links included), a grid (rendered: the
+    ``render`` steps) or a search answer (api: ``results_key``, cursor and all)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(description="search URL template with {keyword}, e.g. /search?q={keyword}")
+
+    @model_validator(mode="after")
+    def _has_keyword(self) -> "SearchRule":
+        if "{keyword}" not in self.url:
+            raise ValueError("search.url must contain {keyword}, e.g. /search?q={keyword}")
+        try:
+            self.url.format(keyword="x")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"search.url may hold no placeholder but {{keyword}} ({exc})") from None
+        return self
+
+
 class HtmlPlatform(BaseModel):
     """A server-rendered platform: start pages → list pages (paginated) → detail pages."""
 
@@ -67,6 +90,8 @@ class HtmlPlatform(BaseModel):
     fields: dict[str, FieldRule]
     required: list[str] = Field(default_factory=lambda: ["title"])
     check_truncated: bool = True
+    search: SearchRule | None = None
+    """Keyword search (``markwatch crawl … --discover``); None = the platform cannot be searched."""
 
 
 class RenderSteps(BaseModel):
@@ -95,6 +120,8 @@ class RenderedPlatform(BaseModel):
     render: RenderSteps
     fields: dict[str, FieldRule]
     required: list[str] = Field(default_factory=lambda: ["title"])
+    search: SearchRule | None = None
+    """Keyword search (``markwatch crawl … --discover``); None = the platform cannot be searched."""
 
 
 class ApiPlatform(BaseModel):
@@ -114,6 +141,8 @@ class ApiPlatform(BaseModel):
     default_currency: str = ""
     fields: dict[str, str] = Field(description="listing field → dotted path in the detail JSON")
     required: list[str] = Field(default_factory=lambda: ["title"])
+    search: SearchRule | None = None
+    """Keyword search (``markwatch crawl … --discover``); None = the platform cannot be searched."""
 
 
 PlatformConfig = HtmlPlatform | RenderedPlatform | ApiPlatform

@@ -43,6 +43,16 @@ class ApiSpider(MarkwatchSpider):
         return self.url(self.config.search_path) + (f"?{query}" if query else "")
 
     async def start(self) -> AsyncIterator[Any]:
+        def detail_url(row: dict[str, Any]) -> str | None:  # known listings by id (markwatch crawl --recheck)
+            ident = row.get("listing_id") or ""
+            return self.url(self.config.detail_path.format(id=quote(str(ident), safe=""))) if ident else None
+
+        for request in self.recheck_requests(self.parse_detail, detail_url):
+            yield request
+        if self.discovering:  # a keyword's answer is read like the listing search, cursors and all
+            for search in self.search_requests(self.parse_search):
+                yield search
+            return
         request = self.request(self.search_url(None), self.parse_search)
         if request is not None:
             yield request

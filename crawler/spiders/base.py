@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
 from crawler.badpages import report_bad_page
+from crawler.discovery import KEYWORD_META, register_keywords, require_search, search_url, split_keywords
 from crawler.platforms import PlatformConfig, load_platform
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ def split_urls(value: Any) -> list[str]:
 
 
 class MarkwatchSpider(scrapy.Spider):
-    """Base spider: ``-a start_url=… -a base_url=… -a max_pages=N -a platform=NAME``."""
+    """Base spider: ``-a start_url=… -a base_url=… -a max_pages=N -a platform=NAME``; discovery
+    mode (crawler/discovery.py) with ``-a discover=1`` (the register's words) and/or ``-a keywords=A,B``."""
 
     platform_kind: ClassVar[str | None] = None
     """Kind of platform file this spider reads (crawler/platforms/*.yaml), None if it needs none."""
@@ -48,9 +50,13 @@ class MarkwatchSpider(scrapy.Spider):
         start_url: str | None = None,
         start_urls: Any = None,
         max_pages: int | str | None = None,
+        discover: Any = None,
+        keywords: Any = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.discover = str(discover).strip().lower() in ("1", "true", "yes", "on") if discover is not None else False
+        self.keywords = split_keywords(keywords)
         self.start_urls = split_urls(start_urls) + split_urls(start_url)
         if base_url is None and self.start_urls:
             base_url = urljoin(self.start_urls[0], "/")
@@ -62,6 +68,8 @@ class MarkwatchSpider(scrapy.Spider):
         if self.platform_kind is not None:
             self.config = load_platform(platform or self.default_platform, kind=self.platform_kind)
             self.platform = self.config.name
+            if self.discovering:
+                require_search(self.config, platform or f"crawler/platforms/{self.default_platform}.yaml")
             if not self.base_url:
                 raise ValueError(
                     f"spider {self.name!r} needs the platform's address: "
@@ -69,6 +77,71 @@ class MarkwatchSpider(scrapy.Spider):
                 )
         else:
             self.platform = platform or ""
+            if self.discovering:
+                raise ValueError(f"spider {self.name!r} cannot search by keyword; --discover and --keyword "
+                                 "work with the platform spiders (html, rendered, api)")
+
+    @property
+    def discovering(self) -> bool:
+        """Discovery mode (crawler/discovery.py): start from the platform's search, not its start pages."""
+        return self.discover or bool(self.keywords)
+
+    def discovery_keywords(self) -> list[str]:
+        """The words to search for: ``keywords``, plus every right's name and variants with ``discover``."""
+        words = list(self.keywords)
+        if self.discover:
+            words += register_keywords(self.settings.get("MATCH_REGISTER") or None)
+        seen: set[str] = set()
+        return [w for w in words if not (w.casefold() in seen or seen.add(w.casefold()))]
+
+    def search_requests(self, callback: Callable[..., Any], **kwargs: Any) -> Iterator[scrapy.Request]:
+        """One search request per keyword, read by ``callback`` like a browsable page."""
+        assert self.config is not None and self.config.search is not None
+        words = self.discovery_keywords()
+        self.crawler.stats.set_value("markwatch/discovery/keywords", len(words))
+        logger.info("discovery: searching %s for %d keywords", self.platform, len(words))
+        meta = kwargs.pop("meta", None) or {}
+        for word in words:
+            request = self.request(search_url(self.base_url or "", self.config.search, word), callback,
+                                   meta={**meta, KEYWORD_META: word}, **kwargs)
+            if request is not None:
+                self.crawler.stats.inc_value("markwatch/discovery/searches")
+                yield request
+
+    def recheck_requests(self, callback: Callable[..., Any], detail_url: Callable[[dict[str, Any]], str | None] | None = None,
+                         **kwargs: Any) -> Iterator[scrapy.Request]:
+        """Known listings to look at again: the Scrapy setting ``RECHECK_FILE`` (``markwatch crawl
+        --recheck FILE``) names JSON Lines ``{"url", "listing_id", "tier"}`` the routine wrote, most
+        urgent first (jobs/selection.py). Each becomes a detail request at priority ``-1 - tier``, below
+        the crawl's own requests (new listings first), outside the page budget (the routine caps them);
+        a listing the platform answers 404/410 for is counted gone (``markwatch/recheck/gone``), not a bad page.
+        ``detail_url`` maps a row to the URL to fetch (the API's detail document); default its ``url``."""
+        import json
+
+        path = self.settings.get("RECHECK_FILE") if getattr(self, "crawler", None) else None
+        if not path:
+            return
+        with open(path, encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh if line.strip()]
+        self.crawler.stats.set_value("markwatch/recheck/listed", len(rows))
+        for row in rows:
+            url = detail_url(row) if detail_url is not None else row.get("url")
+            if not url:
+                self.crawler.stats.inc_value("markwatch/recheck/unusable")
+                continue
+            key = canonicalize_url(url)
+            if key in self._requested:
+                continue
+            self._requested.add(key)
+            yield scrapy.Request(url, callback=callback, errback=self.on_recheck_error,
+                                 priority=-1 - int(row.get("tier") or 0), **kwargs)
+
+    def on_recheck_error(self, failure: Failure) -> None:
+        """A re-checked listing that is gone (404/410) is what a takedown looks like: counted, not a bad page."""
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            self.crawler.stats.inc_value("markwatch/recheck/gone")
+            return
+        self.on_error(failure)
 
     def url(self, path: str) -> str:
         """An absolute URL on the platform."""

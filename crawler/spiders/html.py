@@ -24,6 +24,12 @@ class HtmlSpider(MarkwatchSpider):
     config: HtmlPlatform
 
     async def start(self) -> AsyncIterator[Any]:
+        for request in self.recheck_requests(self.parse_detail):  # known listings (markwatch crawl --recheck)
+            yield request
+        if self.discovering:  # search results are read as list pages (crawler/discovery.py)
+            for request in self.search_requests(self.parse_page, cb_kwargs={"page": "list"}):
+                yield request
+            return
         urls = self.start_urls or [self.url(path) for path in self.config.start_paths]
         for url in urls:
             request = self.request(url, self.parse_page, cb_kwargs={"page": "start"})

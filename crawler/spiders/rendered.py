@@ -65,13 +65,19 @@ class RenderedSpider(MarkwatchSpider):
             settings.set("RETRY_EXCEPTIONS", [*retry_on, "playwright.async_api.TimeoutError"], priority="spider")
 
     async def start(self) -> AsyncIterator[Any]:
+        steps = self.config.render  # known listings first in the file (markwatch crawl --recheck)
+        for request in self.recheck_requests(self.parse_detail, meta={
+                "playwright": True, RENDER_UNTIL: f"{steps.detail_ready}, {steps.detail_error}"}):
+            yield request
+        meta = {"playwright": True, "playwright_include_page": True,
+                "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"}}
+        if self.discovering:  # a search answer is a grid like the home page's (crawler/discovery.py)
+            for request in self.search_requests(self.parse_grid, meta=meta):
+                yield request
+            return
         urls = self.start_urls or [self.url(path) for path in self.config.start_paths]
         for url in urls:
-            request = self.request(
-                url, self.parse_grid,
-                meta={"playwright": True, "playwright_include_page": True,
-                      "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"}},
-            )
+            request = self.request(url, self.parse_grid, meta=dict(meta))
             if request is not None:
                 yield request
 

@@ -29,8 +29,18 @@ def add_parser(subparsers: Any) -> None:
                         help="platform file (crawler/platforms/NAME.yaml, or a path) for html/rendered/api; "
                              "for schemaorg the listings' platform value")
     parser.add_argument("--base-url", default=None, metavar="URL", help="the platform's address, if not given by --start-url")
+    parser.add_argument("--discover", action="store_true",
+                        help="keyword discovery: search the platform (the search section of its platform file) for "
+                             "every right of the register (name, variants), instead of walking its categories, so "
+                             "listings no browsable page links are found too; html/rendered/api spiders")
+    parser.add_argument("--keyword", dest="keywords", action="append", default=[], metavar="WORD",
+                        help="search the platform for WORD (repeatable; with --discover, besides the register's words)")
     parser.add_argument("--resume", default=None, metavar="DIR",
                         help="keep crawl state in DIR; run again with the same DIR to resume (output is appended)")
+    parser.add_argument("--recheck", default=None, metavar="FILE",
+                        help="also fetch these known listings again (JSON Lines {\"url\", \"listing_id\", \"tier\"}, "
+                             "most urgent first; what 'markwatch schedule' writes): after the crawl's own pages, "
+                             "outside --max-pages; a listing answered 404/410 is counted gone, not a bad page")
     parser.add_argument("--stats-json", default=None, metavar="FILE",
                         help="also write the crawl's final Scrapy stats as JSON (for scripts and benchmarks)")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
@@ -59,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s {item!r}: write NAME=VALUE, e.g. -s CLOSESPIDER_ITEMCOUNT=10")
         overrides[name.strip()] = value
+    if getattr(args, "recheck", None):
+        recheck = Path(args.recheck)
+        if not recheck.is_file():
+            raise UsageError(f"--recheck {args.recheck}: no such file (JSON Lines of known listings to fetch again)")
+        overrides["RECHECK_FILE"] = str(recheck.resolve())
     if getattr(args, "verbose", False):
         overrides.setdefault("LOG_LEVEL", "DEBUG")
     else:
@@ -71,11 +86,25 @@ def run(args: argparse.Namespace) -> int:
 
     spidercls = SpiderLoader.from_settings(settings).load(args.spider)
     kind = getattr(spidercls, "platform_kind", None)
+    discovering = args.discover or bool(args.keywords)
+    if discovering and kind is None:
+        raise UsageError(f"spider {args.spider!r} cannot search by keyword; --discover and --keyword work with "
+                         "the platform spiders: html, rendered, api")
     if kind is not None:
+        from crawler.discovery import register_keywords, require_search
+
         try:
-            load_platform(args.platform or spidercls.default_platform, kind=kind)
+            platform = load_platform(args.platform or spidercls.default_platform, kind=kind)
+            if discovering:
+                require_search(platform, args.platform or f"crawler/platforms/{spidercls.default_platform}.yaml")
         except PlatformConfigError as exc:
             raise UsageError(str(exc)) from exc
+        if args.discover:
+            try:
+                register_keywords(config.register or None)
+            except (OSError, ValueError) as exc:
+                raise UsageError(f"--discover searches for the register's rights, but the register cannot be read: "
+                                 f"{exc} (fix it, or set register in the configuration)") from exc
         if not (args.start_urls or args.base_url):
             raise UsageError(f"spider {args.spider!r} needs the platform's address: --start-url URL or --base-url URL")
     elif not args.start_urls:
@@ -95,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         jobdir=Path(args.resume).resolve() if args.resume else None,
         settings=overrides,
+        discover=args.discover,
+        keywords=args.keywords,
     )
     try:
         (result,) = crawl_all([job], config, output_dir=output.parent)
