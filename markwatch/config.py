@@ -297,3 +297,25 @@ def load_config(
     if config.feed_page_limit < 1 or config.counter_notice_warn_days < 0:
         raise ConfigError("feed_page_limit must be at least 1 and counter_notice_warn_days 0 or more")
     return config
+
+
+def child_environment(config: Config, environ: Mapping[str, str] | None = None, **extra: Any) -> dict[str, str]:
+    """The environment of a markwatch process started by another one (the routine starts its crawls
+    as ``markwatch crawl`` processes) so that it loads the same configuration: the current environment
+    with ``MARKWATCH_<KEY>`` for every field of ``config`` (and of ``extra``) that differs from the
+    default. Tables (``dict`` fields) are left to the file the child reads too."""
+    env = dict(os.environ if environ is None else environ)
+    defaults = Config()
+    values = {f.name: getattr(config, f.name) for f in fields(Config)}
+    values.update(extra)
+    for name, value in values.items():
+        if isinstance(value, dict) or (name not in extra and value == getattr(defaults, name)):
+            continue
+        if isinstance(value, bool):
+            text = "1" if value else "0"
+        elif isinstance(value, tuple):
+            text = ",".join(str(v) for v in value)
+        else:
+            text = str(value)
+        env[ENV_PREFIX + name.upper()] = text
+    return env
