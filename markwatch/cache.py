@@ -32,7 +32,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,26 +61,52 @@ def cached(name: str, key: Iterable[bytes], build: Callable[[], T], directory: P
     before; ``directory`` None (caching off, or no configuration given) always builds."""
     if directory is None:
         return build()
+    path = cache_path(name, key, directory)
+    value = load(path)
+    if value is not None:
+        return value
+    started = time.perf_counter()
+    value = build()
+    store(path, value)
+    logger.info("built %s in %.1f s; later runs load it from %s", name.replace("-", " "),
+                time.perf_counter() - started, directory)
+    return value
+
+
+def key_digest(key: Iterable[bytes]) -> str:
+    """The hex digest that names a cache file: every part hashed on its own, so parts are not just
+    joined (``[b"ab", b"c"]`` and ``[b"a", b"bc"]`` differ)."""
     digest = hashlib.sha256(FORMAT)
     for part in key:
         digest.update(hashlib.sha256(part).digest())
-    path = directory / f"{name}-{digest.hexdigest()[:24]}.pickle"
+    return digest.hexdigest()
+
+
+def cache_path(name: str, key: Iterable[bytes], directory: Path) -> Path:
+    """Where the table ``name`` built from ``key`` lives in ``directory``."""
+    return directory / f"{name}-{key_digest(key)[:24]}.pickle"
+
+
+def load(path: Path) -> Any:
+    """The value stored at ``path``, or None when there is none or it cannot be read (a warning:
+    the caller rebuilds it). A loaded file is marked recently used, so pruning keeps it."""
     try:
         with open(path, "rb") as fh, _collector_paused():
             value = pickle.load(fh)  # noqa: S301 - our own files in the user's private cache directory
         os.utime(path)  # recently used: kept when older files are pruned
         return value
     except FileNotFoundError:
-        pass
+        return None
     except Exception as exc:  # noqa: BLE001 - a damaged cache file only costs a rebuild
         logger.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
-    started = time.perf_counter()
-    value = build()
+        return None
+
+
+def store(path: Path, value: object) -> None:
+    """Write ``value`` at ``path`` atomically and prune the older files of its table name; a
+    failure is only a warning (the cache makes runs faster, never different)."""
     _write(path, value)
-    _prune(directory, name)
-    logger.info("built %s in %.1f s; later runs load it from %s", name.replace("-", " "),
-                time.perf_counter() - started, directory)
-    return value
+    _prune(path.parent, path.name.rsplit("-", 1)[0])
 
 
 def _prune(directory: Path, name: str) -> None:

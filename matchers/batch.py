@@ -99,8 +99,9 @@ def match_chunk(matcher: Matcher, lines: list[bytes]) -> ChunkResult:
 
 
 def _init_spawned(register: Any, model: Any, threshold: float, cache_dir: Path | None) -> None:
-    """Worker set-up when forking is unsafe: rebuild the matcher from the parent's register and model
-    (its tables loaded from the parent's cache directory).
+    """Worker set-up when forking is unsafe: rebuild the matcher from the parent's register (its
+    file when it came from one and a cache holds it: loaded from there without parsing) and model,
+    its tables loaded from the parent's cache directory.
 
     This is the entry point of a worker process that lives only as long as the pool, so it may
     decide for its whole process: the tables live as long as the worker, and frozen out of the
@@ -189,7 +190,9 @@ def _match_into(matcher: Matcher, source: Path, output_path: str | Path, workers
                     ctx, init, initargs = multiprocessing.get_context("fork"), None, ()
                 else:  # forking a process with threads (a Twisted reactor, Playwright) can deadlock
                     ctx, init = multiprocessing.get_context("spawn"), _init_spawned
-                    initargs = (matcher.register, matcher.model, matcher.threshold, matcher.cache_dir)
+                    rights = (matcher.register_path if matcher.register_path and matcher.cache_dir
+                              else matcher.register)  # the file: 100k rights need not be pickled
+                    initargs = (rights, matcher.model, matcher.threshold, matcher.cache_dir)
                 with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
                     for part in pool.imap(_worker, spans(source, chunk), chunksize=1):
                         out.write(part.data)

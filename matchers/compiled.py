@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import bisect
 import dataclasses
-import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import ahocorasick
 import numpy as np
@@ -68,7 +68,7 @@ def class_bound(right: Right) -> bool:
 class CompiledRegister:
     """Rights plus the search structures built from them; build with :func:`compile_register`."""
 
-    rights: list[Right]
+    rights: Sequence[Right]  # a list, or a RightsTable when loaded from the cache (matchers/rights_table.py)
     forms: list[Form] = field(default_factory=list)
     open_index: FormIndex | None = None  # rights judged whatever the goods
     class_index: dict[int, FormIndex] = field(default_factory=dict)  # Nice class → its ordinary trademarks
@@ -164,33 +164,60 @@ def _deletes(word: str) -> set[str]:
 def compile_register(register: Register, cache_dir: Path | None = None) -> CompiledRegister:
     """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from
     ``cache_dir`` (markwatch.cache) when this register was compiled there by this code before."""
-    from markwatch import contracts
-    from markwatch.cache import cached, file_fingerprint, library_fingerprint
-    from matchers import lexicon as lexicon_module
-    from matchers import normalise, ordinary
+    from markwatch.cache import cached
 
-    # Everything the compiled form depends on: the register's content, the code that compiles it,
-    # the word lists, and the libraries whose data or pickles it holds.
-    key = [register.model_dump_json().encode(),
-           *(file_fingerprint(module.__file__) for module in (sys.modules[__name__], normalise, ordinary,
-                                                             lexicon_module, contracts)),
-           file_fingerprint(lexicon_module.LEXICON_PATH),
-           *(library_fingerprint(lib) for lib in ("jieba", "pypinyin", "ahocorasick", "numpy"))]
+    from matchers import ordinary
+
     rights = list(register.rights)
+    key = compiled_key(register_digest(register))
     compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights), cache_dir)
-    compiled.rights = rights  # not pickled: the register is at hand, and 10k pydantic objects load slowly
+    compiled.rights = rights  # the objects at hand (the cached table unpacks its own on demand)
     ordinary.remember_containing_words(containing)
     return compiled
 
 
+def register_digest(register: Register) -> bytes:
+    """What the register says, as a digest (its validated content: a change of layout in the file
+    that says the same is the same register)."""
+    import hashlib
+
+    return hashlib.sha256(register.model_dump_json().encode()).digest()
+
+
+def compiled_key(digest: bytes) -> list[bytes]:
+    """The cache key of the compiled form of the register with :func:`register_digest` ``digest``:
+    the register, and everything the compiled form depends on besides (the code, the word lists,
+    the libraries whose data or pickles it holds)."""
+    return [digest, *_code_key()]
+
+
+@lru_cache(maxsize=1)
+def _code_key() -> tuple[bytes, ...]:
+    """Every source and data file of the matcher package (a new module or table that compiling
+    comes to use is covered without anyone remembering to list it; the trained model is not part of
+    the compiled form), the contracts, and the libraries' versions."""
+    from markwatch import cache, contracts, register_file
+    from markwatch.cache import file_fingerprint, library_fingerprint
+
+    package = Path(__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".npz")
+                   and "__pycache__" not in p.parts)
+    own = [str(p.relative_to(package)).encode() + file_fingerprint(p) for p in files]
+    return (*own, *(file_fingerprint(m.__file__) for m in (contracts, register_file, cache)),
+            *(library_fingerprint(lib) for lib in ("jieba", "pypinyin", "opencc", "ahocorasick", "numpy",
+                                                   "rapidfuzz", "pydantic", "pydantic_core", "yaml")))
+
+
 def _compile_for_cache(rights: list[Right]) -> tuple[CompiledRegister, dict[str, tuple[str, ...]]]:
     from matchers.ordinary import containing_words_of
+    from matchers.rights_table import RightsTable
 
     compiled = _compile(rights)
     # The ordinary words around each short form, found now (one pass over jieba's dictionary) and
-    # kept with the register: forked workers inherit them, and cached runs skip the pass.
+    # kept with the register: forked workers inherit them, and cached runs skip the pass. The rights
+    # go in packed (a run that starts from the register file's bytes has no rights at hand).
     containing = containing_words_of(f.text for f in compiled.forms)
-    return dataclasses.replace(compiled, rights=[]), containing
+    return dataclasses.replace(compiled, rights=RightsTable.of(rights)), containing
 
 
 def _compile(rights: list[Right]) -> CompiledRegister:

@@ -22,7 +22,7 @@ from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
 from matchers.normalise import norm
 from matchers.reasons import Reason, english
-from matchers.register import load_register
+from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
 
 
@@ -50,16 +50,21 @@ class Matcher:
     None builds them in memory. The process-wide tables (normalisation, gazetteer) are loaded here,
     so that nothing later builds them lazily without the cache."""
 
-    def __init__(self, register: Register, model: ScoringModel | None = None, threshold: float = 0.5,
+    def __init__(self, register: Register | str | Path, model: ScoringModel | None = None, threshold: float = 0.5,
                  cache_dir: Path | None = None):
         from matchers.gazetteer import load_gazetteer
         from matchers.normalise import load_tables
+        from matchers.register_cache import load_compiled
 
-        self.register = register
         self.cache_dir = cache_dir
         load_tables(cache_dir)
         load_gazetteer(cache_dir)
-        self.compiled: CompiledRegister = compile_register(register, cache_dir)
+        # A register file is compiled from its bytes (a warm cache does not parse it at all,
+        # matchers/register_cache.py); a Register in hand is compiled (or found) by its content.
+        self.register_path: Path | None = None if isinstance(register, Register) else Path(register)
+        self._register = register if isinstance(register, Register) else None
+        self.compiled: CompiledRegister = (compile_register(register, cache_dir) if isinstance(register, Register)
+                                           else load_compiled(register, cache_dir))
         self._model = model
         self.threshold = threshold
 
@@ -67,7 +72,17 @@ class Matcher:
     def from_paths(cls, register: str | Path | None = None, model: str | Path | None = None,
                    threshold: float = 0.5, cache_dir: Path | None = None) -> "Matcher":
         """Load register (None = bundled demo register) and model (None = bundled model)."""
-        return cls(load_register(register), load_model(model), threshold, cache_dir)
+        matcher = cls(Path(register) if register else BUNDLED_REGISTER, None, threshold, cache_dir)
+        matcher._model = load_model(model)  # after the register: a bad register is reported first
+        return matcher
+
+    @property
+    def register(self) -> Register:
+        """The register (made from the compiled register's rights when it was loaded from the cache:
+        every right is unpacked, so the hot path never asks for it)."""
+        if self._register is None:
+            self._register = Register.model_construct(version=1, rights=list(self.compiled.rights))
+        return self._register
 
     @property
     def model(self) -> ScoringModel:
