@@ -18,11 +18,18 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a sender killed mid-request leaves a broken pipe: expected in the crash test
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int = 200
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
+    hold: threading.Event | None = None
+    """Answer only once this is set (at most 30 s): a request kept in flight for a crash test."""
 
 
 @dataclass
@@ -65,7 +72,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 receiver._handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -104,8 +111,11 @@ class Receiver:
             item = Received(time.time(), headers.get("webhook-id", ""), headers.get("webhook-timestamp", ""),
                             headers.get("webhook-signature", "").split(" "), body, verified, status, headers)
             self.received.append(item)
+            self.arrived.notify_all()
         if answer.delay:
             time.sleep(answer.delay)
+        if answer.hold is not None:
+            answer.hold.wait(30)
         payload = b"ok" if status < 300 else b"no"
         handler.send_response(status)
         for name, value in answer.headers:
@@ -113,8 +123,6 @@ class Receiver:
         handler.send_header("content-length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
-        with self.arrived:
-            self.arrived.notify_all()
 
     def wait_for(self, predicate: Callable[[list[Received]], bool], timeout: float = 30.0) -> list[Received]:
         """Wait until ``predicate(received)`` holds (generous timeout; no fixed sleeps)."""
@@ -127,3 +135,48 @@ class Receiver:
                                          f"request(s): {[(r.webhook_id, r.answered) for r in self.received]}")
                 self.arrived.wait(min(left, 0.2))
             return list(self.received)
+
+
+# -- an outbox to deliver ------------------------------------------------------------------------
+
+RIGHTS = [{"id": f"tm-mark{i}", "kind": "trademark", "name": f"MARK{i}", "holder": "Mark Holder Co.",
+           "registration_no": f"9{i:05d}", "nice_classes": [25]} for i in range(12)]
+
+
+class FakeClock:
+    """Unix seconds that move only when told (starts at the real time: receivers check timestamps)."""
+
+    def __init__(self, start: float | None = None):
+        self.now = time.time() if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def confirmed_leads(store, notices: int, platform: str = "bazaar", at: str | None = None) -> list[str]:
+    """Two confirmed leads for each of ``notices`` rights on ``platform`` (one notice per right)."""
+    from index.store import lead_id
+    from web_helpers import make_lead
+
+    store.put_rights(RIGHTS[:notices])
+    leads = [make_lead(i, right_id=RIGHTS[i % notices]["id"], platform=platform) for i in range(2 * notices)]
+    store.add_leads(leads)
+    ids = [lead_id(lead["url"], lead["right_id"]) for lead in leads]
+    store.transition(ids, "confirmed", "ana", at=at)
+    return ids
+
+
+def outbox(store, webhook_url: str, notices: int = 1, clock: Callable[[], float] = time.time,
+           platform: str = "bazaar"):
+    """A platform with a webhook and ``notices`` notices for it in the outbox: (credentials, notice ids)."""
+    import feeds.notices  # noqa: F401  (the NOTICE composer)
+    from feeds.delivery import iso
+
+    creds = store.linkage.add_platform(platform, webhook_url=webhook_url)
+    confirmed_leads(store, notices, platform, at=iso(clock() - 10))
+    made = store.linkage.create_due_notices(iso(clock()), 0)
+    assert len(made) == notices, made
+    return creds, made
