@@ -67,7 +67,7 @@ def lead_notices(store: LeadStore, lead: str) -> list[dict[str, Any]]:
     rows = []
     for notice_id in store.linkage.notices_of_lead(lead):
         notice = store.linkage.notice(notice_id)
-        if notice is None or not notice_id.startswith("ntc-"):
+        if notice is None or notice.get("kind", "notice") != "notice":
             continue
         rows.append({"id": notice_id, "platform": notice.get("platform"), "created_at": notice.get("created_at"),
                      "status": notice.get("status"), "counter_notice_deadline": notice.get("counter_notice_deadline")})

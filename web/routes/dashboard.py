@@ -93,6 +93,7 @@ def dashboard_page(request: Request, since: str = "", until: str = "", platform:
     chosen = tuple(p for p in (platform or []) if p)
     data = build_dashboard(store, period, chosen)
     data["top_networks"] = top_networks(store, getattr(config, "network_image_distance", 4))
+    data["linkage"] = store.linkage.linkage_stats(*period.bounds())  # per platform (web/templates/_linkage_stats.html)
     context: dict[str, Any] = {"data": data, "period": period, "platform": chosen, "key_goods_labels": KEY_GOODS_LABELS}
     if not wants_json(request):
         from web.i18n import request_language

@@ -85,7 +85,7 @@ def notice_data(store: LeadStore, config: Config, notice_id: str) -> dict[str, A
     for delivery in store.linkage.deliveries_of(notice_id):
         deliveries.append({**_delivery_row(delivery), "attempts": store.linkage.attempts(delivery.id)})
     return {"notice": notice, "listings": listing_rows(store, notice), "deliveries": deliveries,
-            "clock": deadline_state(notice, _now(), _warn_days(config))}
+            "counter_notice_clock": deadline_state(notice, _now(), _warn_days(config))}
 
 
 @router.get("/notices/{notice_id}.json", summary="One notice: its NOTICE JSON, its listings' leads now, its pushes")
@@ -175,5 +175,5 @@ def offices_page(request: Request, user: User = Depends(require_user),
     for office in (e for e in store.linkage.endpoints() if e.kind == "office"):
         offices.append({"name": office.name, "regions": list(office.regions), "webhook_url": office.webhook_url,
                         "enabled": office.enabled, "disabled_reason": office.disabled_reason,
-                        "items": store.linkage.office_items(office.name, limit=100)})
+                        "clues": store.linkage.office_items(office.name, limit=100)})
     return page(request, "offices.html", {"offices": offices}, {"offices": offices})

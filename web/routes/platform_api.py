@@ -157,8 +157,6 @@ def office_party(found: Any = Depends(party)) -> Any:
 
 # -- the cursor ---------------------------------------------------------------------------------------
 
-NOTICE_ID_PREFIX = "ntc-"
-CLUE_ID_PREFIX = "clu-"
 CURSOR_PREFIX = "n1."
 _CURSOR_RE = re.compile(r"^n1\.[A-Za-z0-9_-]{1,40}$")
 
@@ -205,9 +203,11 @@ def own_notice(store: LeadStore, notice_id: str, owner: Any) -> dict[str, Any]:
 
 
 def is_own(doc: dict[str, Any], doc_id: str, owner: Any) -> bool:
+    """A platform owns its notices (``kind`` "notice", its ``platform``), an office the clues
+    addressed to it (``kind`` "clue", its ``office``): feeds/notices.py composes both."""
     if owner.kind == "platform":
-        return doc_id.startswith(NOTICE_ID_PREFIX) and doc.get("platform") == owner.name
-    return doc_id.startswith(CLUE_ID_PREFIX) and office_of(doc) == owner.name
+        return doc.get("kind", "notice") == "notice" and doc.get("platform") == owner.name
+    return doc.get("kind") == "clue" and office_of(doc) == owner.name
 
 
 def office_of(clue: dict[str, Any]) -> str | None:
@@ -275,7 +275,8 @@ def evidence_bundle(store: LeadStore, config: Config, notice: dict[str, Any], no
     if not 0 <= n < len(items):
         raise HTTPException(404, detail=f"notice {notice_id} has no evidence item {n} "
                                         f"(items 0 to {len(items) - 1})" if items else f"notice {notice_id} has no evidence")
-    lead = store.get(lead_id(items[n]["listing_url"], notice["right"]["id"]))
+    item = items[n]
+    lead = store.get(str(item.get("lead_id") or lead_id(str(item.get("listing_url", "")), notice["right"]["id"])))
     if lead is None:
         raise HTTPException(404, detail=f"notice {notice_id}: the lead of evidence item {n} is gone")
     row = lead.to_json()
