@@ -76,7 +76,7 @@ class LinkageBench:
         """Capture lead ``n``'s page into the evidence log and attach the reference to its leads."""
         url = url_of(n, platform)
         body = f"<html><head><title>耐克 {n}</title></head><body>item {n}</body></html>".encode()
-        listing = {"url": url, "title": f"耐克 {n}"}
+        listing = self.store.get(lead_id(url, right_id)).listing  # the captured page shows the stored listing
         log = EvidenceLog(self.wb.config.data_dir, checkpoint_every=1)
         try:
             ref = log.append(Capture(url=url, final_url=url, captured_at=utc_iso(), status=200,
