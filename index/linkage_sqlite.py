@@ -194,6 +194,9 @@ class _SQLiteLeads:
             return dict(lookup(self.store._db, "SELECT id, status FROM leads WHERE id IN ({marks})",
                                list(dict.fromkeys(ids))))
 
+    def forget(self) -> None:
+        """Nothing is remembered between calls."""
+
     def pending_notified(self, db: sqlite3.Connection) -> set[str]:
         return set()
 
@@ -227,6 +230,7 @@ class _NodeLeads:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the linkage database {self.path}: {exc}") from exc
         self.lock = threading.RLock()
+        self._confirmed_at: dict[str, str] = {}
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -254,8 +258,13 @@ class _NodeLeads:
         for lead in leads:
             if lead.id in pending:
                 continue
-            steps = [t.at for t in self.store.history(lead.id) if t.to_status == "confirmed"]
-            found.append((lead, canon(max(steps, key=canon) if steps else lead.last_seen)))
+            # One history request per lead and run of create_due_notices (:meth:`forget` starts a
+            # run), not one per notice it writes.
+            seen = self._confirmed_at.get(lead.id)
+            if seen is None:
+                steps = [t.at for t in self.store.history(lead.id) if t.to_status == "confirmed"]
+                seen = self._confirmed_at[lead.id] = canon(max(steps, key=canon) if steps else lead.last_seen)
+            found.append((lead, seen))
         return found
 
     def leads(self, ids: Sequence[str]) -> dict[str, StoredLead]:
@@ -275,6 +284,9 @@ class _NodeLeads:
                                                 f"AND lead_id IN ({marks}) ORDER BY rowid", list(current)):
                 current[lead_id] = to_status
         return current
+
+    def forget(self) -> None:
+        self._confirmed_at.clear()
 
     def pending_notified(self, db: sqlite3.Connection) -> set[str]:
         return {r[0] for r in db.execute("SELECT lead_id FROM linkage_moves WHERE done = 0 AND "
@@ -461,6 +473,7 @@ class SQLiteLinkage:
         at = canon(now)
         ready_before = shifted(at, -max(0.0, float(settle_seconds)))
         self.side.settle()
+        self.side.forget()
         created: list[str] = []
         while True:
             with self.side.write() as db:
