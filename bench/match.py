@@ -1,25 +1,37 @@
-"""Benchmark of the full matcher: listings/s of ``markwatch match`` on demo listings against a large register.
+"""Benchmark of the full matcher: ``markwatch match`` against registers of 1k, 10k and 100k rights.
 
-What it measures (one run, figures printed side by side):
-- the naive baseline: rapidfuzz ``process.extractOne(title, names, scorer=fuzz.partial_ratio)`` over
-  every right name and variant, timed on a sample of titles and extrapolated;
-- the whole ``markwatch match`` process (interpreter start, register compile, model load, matching,
-  writing leads) on one core (``--workers 1``) and on all cores, with peak memory of the process tree:
-  first with an empty cache (the run that compiles the register and builds the tables, see
-  markwatch/cache.py), then with the cache that run left (every later run), several times because a
-  shared machine's timings wander; the median is the figure to quote.
+What it measures, per register size (figures printed side by side, one run):
+- compiling: the first run with an empty cache (parse, validate, compile; seconds) and the size of
+  the cache it leaves; then the start of a run of one listing with that cache, for the register in
+  YAML, JSON and CSV (the same rights: one compiled form, found from each file's bytes without
+  parsing, markwatch/register_cache.py);
+- two mixes of listings, each beside the naive baseline timed on that mix's own titles in the same
+  run — rapidfuzz ``process.extractOne(title, names, scorer=fuzz.partial_ratio)`` over every right
+  name and variant:
+  * ``catalogue``: the demo marketplace's catalogue (seed 7), about a third infringing;
+  * ``lead-heavy``: a campaign sweep — about half the listings flagged, a third naming two or more
+    rights (the shares are measured with the matcher on a sample and printed);
+  for each: listings/s of the whole process on all cores (interpreter start, loading, matching,
+  writing leads), the CPU seconds of the process tree and listings per CPU-second, peak memory of
+  the tree (PSS: a page shared by forked workers counts once; RSS summed per process beside it),
+  and the ratio to the baseline; several runs, because a shared machine's timings wander: the
+  median is the figure to quote.
 
-Usage: ``.venv/bin/python bench/match.py [--listings 100000] [--rights 10000] [--sample 200]``.
-Inputs are generated under bench/out/ (git-ignored): demo listings from the marketplace catalogue
-(seed 7, the demo's own) and a register of the demo rights plus generated trademarks.
+Usage: ``.venv/bin/python bench/match.py [--listings 50000] [--sizes 1000,10000,100000] [--repeat 2]``.
+Inputs are generated under bench/out/ (git-ignored) and reused: demo listings from the marketplace
+catalogue, and registers of the demo rights plus generated trademarks (CJK and Latin names, random
+Nice classes) in YAML, JSON and CSV.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -27,33 +39,62 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
+FORMATS = ("yaml", "json", "csv")
+_CSV_FIELDS = ("id", "kind", "name", "variants", "holder", "registration_no", "nice_classes", "well_known",
+               "authorized_sellers", "reference_price", "regions")
 
 
-def make_listings(n: int, path: Path) -> None:
-    from demo_marketplace.catalogue import generate_catalogue  # the demo catalogue generator
-
-    if path.is_file() and sum(1 for _ in path.open("rb")) == n:
-        return
-    tmp = path.with_suffix(".labelled.jsonl")
-    subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", str(n), "--seed", "7",
-                    "--out", str(tmp)], check=True, capture_output=True)
-    with tmp.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as dst:
-        for line in src:
-            row = json.loads(line)
-            for key in ("infringes", "case", "served_as"):
-                row.pop(key, None)
-            dst.write(json.dumps(row, ensure_ascii=False) + "\n")
-    tmp.unlink()
-    del generate_catalogue
+# ---------------------------------------------------------------------------------------- inputs
+def labelled_catalogue(n: int) -> list[dict]:
+    """The demo catalogue (seed 7, the demo's own) as labelled rows (CONTRACTS §4b), kept on disk."""
+    path = OUT / f"catalogue-{n}.labelled.jsonl"
+    if not (path.is_file() and sum(1 for _ in path.open("rb")) == n):
+        subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", str(n), "--seed", "7",
+                        "--out", str(path)], check=True, capture_output=True, cwd=ROOT)
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
-def make_register(n: int, path: Path) -> list[str]:
-    """Demo rights plus generated trademarks (CJK and Latin names, random Nice classes)."""
+def _unlabelled(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("infringes", "case", "served_as", "network")}
+
+
+def write_listings(rows: list[dict], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def lead_heavy(rows: list[dict], n: int, open_names: list[str], seed: int = 11) -> list[dict]:
+    """A campaign sweep: half the listings drawn from the catalogue's infringing ones, half from the
+    rest; two of every three infringing ones also name a second right (a mark or GI judged whatever
+    the goods, appended to the title as sweep listings stack brands), so a third of all listings
+    carry two or more candidate rights."""
+    rng = random.Random(seed)
+    infringing = [r for r in rows if r["infringes"]]
+    clean = [r for r in rows if not r["infringes"]]
+    out = []
+    for i in range(n):
+        flagged = i % 2 == 0
+        row = dict(rng.choice(infringing if flagged else clean))
+        row["url"] = f"{row['url']}?sweep={i}"
+        if flagged and i % 3 != 1:  # i even and i % 3 in (0, 2): two thirds of the flagged half
+            row["title"] = f"{row['title']} {rng.choice(open_names)}"
+        out.append(_unlabelled(row))
+    return out
+
+
+def make_register(n: int) -> dict[str, Path]:
+    """Demo rights plus generated trademarks, in each format (same rights); paths by format."""
+    paths = {fmt: OUT / f"register-{n}.{fmt}" for fmt in FORMATS}
+    if all(p.is_file() for p in paths.values()):
+        return paths
     from matchers.ordinary import dictionary_words_among
     from matchers.register import load_register
 
@@ -62,7 +103,8 @@ def make_register(n: int, path: Path) -> list[str]:
     pool = "安邦宝德达鼎飞丰福富冠广海瀚和恒红华辉佳嘉金锦晶康凯朗雷力立利联良龙隆美铭能诺鹏奇启庆瑞森盛世舒顺泰天通威欣新鑫信兴旭雅耀一亿益英盈永宇元源云泽振正之致智中卓紫"
     syll = ["ka", "lo", "vex", "ran", "ti", "zor", "mi", "qua", "sel", "dri", "no", "va", "pex", "lu", "ter", "bri",
             "mon", "xi", "bel", "cor", "dan", "fu", "gar", "hol", "jin", "kor", "lem", "nur", "op", "pra"]
-    rights = [r.model_dump(exclude_none=True) for r in demo.rights]
+    fields = set(_CSV_FIELDS)
+    rights = [{k: v for k, v in r.model_dump(exclude_none=True).items() if k in fields} for r in demo.rights]
     names = {n for r in demo.rights for n in r.all_names}
     drafts = [("".join(rng.choice(pool) for _ in range(rng.choice((2, 3, 3, 4)))),
                "".join(rng.choice(syll) for _ in range(rng.choice((2, 3, 3, 4)))).upper()) for _ in range(4 * n)]
@@ -74,101 +116,196 @@ def make_register(n: int, path: Path) -> list[str]:
         if cjk in names or latin in names or cjk in ordinary:
             continue
         names.update((cjk, latin))
-        rights.append({"id": f"tm-gen-{i:05d}", "kind": "trademark", "name": cjk, "variants": [latin],
+        rights.append({"id": f"tm-gen-{i:06d}", "kind": "trademark", "name": cjk, "variants": [latin],
                        "nice_classes": sorted(rng.sample(range(1, 46), rng.choice((1, 2, 3)))),
                        "reference_price": rng.choice((99, 199, 499, 999))})
-    path.write_text(json.dumps({"version": 1, "rights": rights}, ensure_ascii=False), encoding="utf-8")
-    return sorted(names)
+    import yaml
+
+    data = {"version": 1, "rights": rights}
+    paths["json"].write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    paths["yaml"].write_text(yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                                       allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with paths["csv"].open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(_CSV_FIELDS)
+        for right in rights:
+            writer.writerow(["|".join(map(str, v)) if isinstance(v, list) else str(v).lower() if isinstance(v, bool)
+                             else "" if v is None else str(v) for v in (right.get(f) for f in _CSV_FIELDS)])
+    return paths
 
 
-def baseline(names: list[str], titles: list[str]) -> float:
-    """Titles/s of the naive fuzzy scan over every name (rapidfuzz partial_ratio)."""
+def register_names(path: Path) -> list[str]:
+    rights = json.loads(path.read_text(encoding="utf-8"))["rights"]
+    return sorted({name for r in rights for name in [r["name"], *r.get("variants", [])]})
+
+
+def baseline(names: list[str], titles: list[str], budget: float = 8.0) -> tuple[float, float, int]:
+    """Titles/s (wall) and titles per CPU-second of the naive fuzzy scan over every name (rapidfuzz
+    partial_ratio, one core), timed on the first titles until ``budget`` CPU-seconds are spent."""
     from rapidfuzz import fuzz, process
 
-    start = time.perf_counter()
+    wall, start, done = time.perf_counter(), time.process_time(), 0
     for title in titles:
         process.extractOne(title, names, scorer=fuzz.partial_ratio)
-    return len(titles) / (time.perf_counter() - start)
+        done += 1
+        if done >= 10 and time.process_time() - start > budget:
+            break
+    return done / (time.perf_counter() - wall), done / (time.process_time() - start), done
 
 
-def _tree_rss_kb(pid: int) -> int:
-    total, todo = 0, [pid]
+# ---------------------------------------------------------------------------------------- runs
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         try:
-            with open(f"/proc/{p}/status") as fh:
-                total += next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     todo.extend(int(c) for c in fh.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-    return total
+    return out
 
 
-def run_match(register: Path, listings: Path, workers: int, cache: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the whole process tree, and the command's summary line."""
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of the process tree in kB: PSS splits a page shared by n processes n ways."""
+    pss = rss = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return pss, rss
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the process tree
+    pss_mb: float
+    rss_mb: float
+    stderr: str
+
+    @property
+    def summary(self) -> str:
+        lines = [line for line in self.stderr.strip().splitlines() if line.startswith("markwatch match:")]
+        return lines[-1] if lines else self.stderr.strip()[-300:]
+
+
+def run_match(register: Path, listings: Path, workers: int, cache: Path) -> Run:
     out = OUT / f"leads-{workers}.jsonl"
     cmd = [sys.executable, "-m", "markwatch.cli", "match", "--register", str(register), "--input", str(listings),
            "--output", str(out), "--workers", str(workers)]
-    peak = [0]
+    peak = [0, 0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             env={**os.environ, "MARKWATCH_CACHE_DIR": str(cache)})
 
     def watch() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            pss, rss = _memory_kb(proc.pid)
+            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
             time.sleep(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     _, err = proc.communicate()
-    seconds = time.perf_counter() - start
+    wall = time.perf_counter() - start
     watcher.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"markwatch match failed: {err}")
-    return seconds, peak[0] / 1024, err.strip().splitlines()[-1]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, err)
+
+
+def _du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def mix_shares(register: Path, listings: Path, cache: Path, sample: int = 2000) -> tuple[float, float]:
+    """(share of listings flagged, share with two or more candidate rights), by the matcher itself."""
+    from matchers.matcher import Matcher
+
+    matcher = Matcher.from_paths(register, cache_dir=cache)
+    rows = [json.loads(line) for _, line in zip(range(sample), listings.open(encoding="utf-8"))]
+    flagged = sum(bool(leads) for leads in matcher.match_many(rows))
+    several = sum(len(matcher.pairs(row)) >= 2 for row in rows)
+    return flagged / len(rows), several / len(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--listings", type=int, default=100_000)
-    parser.add_argument("--rights", type=int, default=10_000)
-    parser.add_argument("--sample", type=int, default=200, help="titles timed for the naive baseline")
-    parser.add_argument("--repeat", type=int, default=3, help="runs with a warm cache on all cores")
+    parser.add_argument("--listings", type=int, default=50_000)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="register sizes, comma-separated")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each mix with a warm cache")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    listings = OUT / f"listings-{args.listings}.jsonl"
-    register = OUT / f"register-{args.rights}.json"
-    make_listings(args.listings, listings)
-    names = make_register(args.rights, register)
-    titles = [json.loads(line)["title"] for _, line in zip(range(args.sample), listings.open(encoding="utf-8"))]
     cores = os.cpu_count() or 1
+    rows = labelled_catalogue(args.listings)
+    from matchers.compiled import class_bound
+    from matchers.register import load_register
 
-    base = baseline(names, titles)
-    n_rights = len(json.loads(register.read_text(encoding="utf-8"))["rights"])
-    print(f"register: {n_rights} rights, {len(names)} names and variants; listings: {args.listings}; cores: {cores}")
-    print(f"naive baseline (rapidfuzz extractOne partial_ratio over all names): {base:,.0f} titles/s "
-          f"(timed on {len(titles)} titles; {args.listings / base:,.0f} s extrapolated for all)")
-    cache = Path(tempfile.mkdtemp(prefix="markwatch-bench-cache-"))
-    try:
-        runs = [("empty cache", cores), ("warm cache", 1)] + [("warm cache", cores)] * args.repeat
-        rates = []
-        for label, workers in runs:
-            seconds, peak_mb, summary = run_match(register, listings, workers, cache)
-            rate = args.listings / seconds
-            if label == "warm cache" and workers == cores:
-                rates.append(rate)
-            print(f"markwatch match, {workers} worker{'s' if workers > 1 else ''}, {label}: {rate:,.0f} listings/s "
-                  f"whole process ({seconds:.2f} s incl. start-up and model loading), peak memory "
-                  f"{peak_mb:,.0f} MB, {rate / base:,.0f}x the baseline")
-            print(f"    {summary}")
-        if rates:
-            print(f"median of {len(rates)} warm runs on {cores} cores: {statistics.median(rates):,.0f} listings/s "
-                  f"(min {min(rates):,.0f}, max {max(rates):,.0f})")
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+    open_names = sorted({r.name for r in load_register().rights if not class_bound(r)})
+    mixes = {"catalogue": OUT / f"listings-catalogue-{args.listings}.jsonl",
+             "lead-heavy": OUT / f"listings-lead-heavy-{args.listings}.jsonl"}
+    write_listings([_unlabelled(r) for r in rows], mixes["catalogue"])
+    write_listings(lead_heavy(rows, args.listings, open_names), mixes["lead-heavy"])
+    titles = {mix: [json.loads(line)["title"] for _, line in zip(range(400), path.open(encoding="utf-8"))]
+              for mix, path in mixes.items()}
+    one = OUT / "listings-one.jsonl"
+    one.write_text(mixes["catalogue"].open(encoding="utf-8").readline(), encoding="utf-8")
+    print(f"listings per mix: {args.listings:,}; cores: {cores}; figures are medians of {args.repeat} runs "
+          "with a warm cache unless said")
+    results: dict[tuple[int, str], tuple[float, float]] = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        registers = make_register(size)
+        names = register_names(registers["json"])
+        print(f"\n== register of {size:,} rights ({len(names):,} names and variants)")
+        cache = Path(tempfile.mkdtemp(prefix="markwatch-bench-cache-"))
+        try:
+            cold = run_match(registers["yaml"], one, 1, cache)
+            compiled = re.search(r"read, validated and compiled in ([\d.]+) s", cold.stderr)
+            print(f"compile (empty cache, YAML): {compiled.group(1) if compiled else '?'} s to read, validate and "
+                  f"compile; whole first run {cold.wall:.2f} s wall, {cold.cpu:.2f} s CPU, peak "
+                  f"{cold.pss_mb:,.0f} MB; cache {_du_mb(cache):,.1f} MB")
+            for fmt in FORMATS:
+                if fmt != "yaml":
+                    run_match(registers[fmt], one, 1, cache)  # its bytes are new: parsed once, compiled form found
+                starts = [run_match(registers[fmt], one, 1, cache) for _ in range(3)]
+                wall = statistics.median(r.wall for r in starts)
+                cpu = statistics.median(r.cpu for r in starts)
+                print(f"warm start, one listing, {fmt.upper():4}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak "
+                      f"{statistics.median(r.pss_mb for r in starts):,.0f} MB")
+            for mix, listings in mixes.items():
+                base, base_cpu, timed = baseline(names, titles[mix])
+                runs = [run_match(registers["yaml"], listings, cores, cache) for _ in range(args.repeat)]
+                rate = args.listings / statistics.median(r.wall for r in runs)
+                cpu_rate = args.listings / statistics.median(r.cpu for r in runs)
+                results[(size, mix)] = (rate / base, cpu_rate / base_cpu)
+                print(f"{mix:10} naive baseline {base:,.1f} titles/s, {base_cpu:,.1f}/CPU-s ({timed} titles) | "
+                      f"markwatch match, {cores} workers: {rate:,.0f} listings/s whole process = {rate / base:,.0f}x "
+                      f"the baseline (slowest run {args.listings / max(r.wall for r in runs):,.0f}/s); "
+                      f"{cpu_rate:,.0f} listings/CPU-s = {cpu_rate / base_cpu:,.0f}x; peak {statistics.median(r.pss_mb for r in runs):,.0f} MB PSS "
+                      f"({statistics.median(r.rss_mb for r in runs):,.0f} MB RSS summed)")
+                print(f"           {runs[-1].summary}")
+                if size == 10_000:
+                    flagged, several = mix_shares(registers["json"], listings, cache)
+                    print(f"           mix: {flagged:.0%} of listings flagged, {several:.0%} with two or more "
+                          "candidate rights (2,000-listing sample)")
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    print()
+    for (size, mix), (ratio, cpu_ratio) in sorted(results.items()):
+        print(f"ratio to the baseline, {size:>7,} rights, {mix:10}: {ratio:,.0f}x whole process, "
+              f"{cpu_ratio:,.0f}x per CPU-second")
 
 
 if __name__ == "__main__":
