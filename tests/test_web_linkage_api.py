@@ -19,6 +19,7 @@ from index.evidence.wacz import verify_bundle
 def lw(tmp_path_factory):
     with linkage_workbench(tmp_path_factory.mktemp("linkage-api")) as bench:
         bench.notices = {"nike": bench.notify([1, 2, 8, 9])[0], "other": bench.notify([11, 12], platform="openmall")[0]}
+        # each test below uses leads of its own: 3–5 dispositions, storefront's the feed under inserts
         yield bench
 
 
@@ -40,15 +41,15 @@ def test_no_key_bad_key_analyst_key_and_wrong_kind_are_refused(lw):
     assert c.get(f"/api/v1/notices/{nike}", headers=lw.auth(OFFICE)).status_code == 403
 
 
-def test_a_revoked_or_rotated_key_stops_working(tmp_path):
-    with linkage_workbench(tmp_path) as bench:
-        old = bench.auth("bazaar")
-        assert bench.client.get("/api/v1/feed", headers=old).status_code == 200
-        new_key = bench.store.linkage.rotate_key("platform", "bazaar")
-        assert bench.client.get("/api/v1/feed", headers=old).status_code == 401
-        assert bench.client.get("/api/v1/feed", headers={"Authorization": f"Bearer {new_key}"}).status_code == 200
-        bench.store.linkage.revoke_key("platform", "bazaar")
-        assert bench.client.get("/api/v1/feed", headers={"Authorization": f"Bearer {new_key}"}).status_code == 401
+def test_a_revoked_or_rotated_key_stops_working(lw):
+    c = lw.client
+    old = {"Authorization": f"Bearer {lw.store.linkage.add_platform('kiosk').api_key}"}
+    assert c.get("/api/v1/feed", headers=old).status_code == 200
+    new_key = lw.store.linkage.rotate_key("platform", "kiosk")
+    assert c.get("/api/v1/feed", headers=old).status_code == 401
+    assert c.get("/api/v1/feed", headers={"Authorization": f"Bearer {new_key}"}).status_code == 200
+    lw.store.linkage.revoke_key("platform", "kiosk")
+    assert c.get("/api/v1/feed", headers={"Authorization": f"Bearer {new_key}"}).status_code == 401
 
 
 def test_a_platform_sees_only_its_own_notices_another_platforms_are_404(lw):
@@ -71,84 +72,81 @@ def test_a_platform_sees_only_its_own_notices_another_platforms_are_404(lw):
     assert c.get(f"/api/v1/notices/{clue_id}", headers=lw.auth("bazaar")).status_code == 404
 
 
-def test_feed_pages_return_every_notice_once_while_new_ones_arrive(tmp_path):
-    with linkage_workbench(tmp_path) as bench:
-        c = bench.client
-        bench.notify([1, 2])  # one notice
-        bench.notify([11], platform="openmall")
-        first_page_read = threading.Event()
-        made: list[str] = []
-        failures: list[BaseException] = []
+def test_feed_pages_return_every_notice_once_while_new_ones_arrive(lw):
+    c = lw.client
+    lw.notify([31, 32], platform="storefront")  # one notice before paging starts
+    first_page_read = threading.Event()
+    made: list[str] = []
+    failures: list[BaseException] = []
 
-        def insert() -> None:  # new notices while the platform pages: one per confirmed lead
-            try:
-                first_page_read.wait(30)
-                for n in (3, 4, 5, 6, 7, 8, 9):
-                    made.extend(bench.notify([n]))
-                made.extend(bench.notify([21, 22], right_id="gi-yangchenghu-crab"))
-            except BaseException as exc:  # noqa: BLE001 - reported by the test
-                failures.append(exc)
+    def insert() -> None:  # new notices while the platform pages: one per confirmed lead
+        try:
+            first_page_read.wait(30)
+            for n in range(33, 40):
+                made.extend(lw.notify([n], platform="storefront"))
+            made.extend(lw.notify([41, 42], platform="storefront", right_id="gi-yangchenghu-crab"))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            failures.append(exc)
 
-        inserter = threading.Thread(target=insert)
-        inserter.start()
-        seen: list[str] = []
-        cursor, pages = "", 0
-        while True:
-            page = c.get("/api/v1/feed", params={"cursor": cursor, "limit": 2}, headers=bench.auth("bazaar"))
-            assert page.status_code == 200, page.text
-            body = page.json()
-            pages += 1
-            first_page_read.set()
-            assert len(body["notices"]) <= 2
-            seen.extend(n["id"] for n in body["notices"])
-            if body["next_cursor"] is None:
-                assert body["notices"] == []
-                if not inserter.is_alive():
-                    break  # caught up after the last insert: done
-                inserter.join(30)
-                continue  # up to date for now: ask again with the same cursor
-            cursor = body["next_cursor"]
-        assert not failures, failures
-        everything = [n["id"] for n in bench.store.linkage.notices("bazaar", limit=0)][::-1]
-        assert len(everything) == 1 + len(made) == 9
-        assert seen == everything  # each once, oldest first, none of openmall's
-        assert pages >= 5
-        # a cursor the feed did not hand out is a 400, not a 500 or an empty page
-        for bad in ("garbage", "n1.!!", "n1.LTE", "n1.YWJj"):
-            assert c.get("/api/v1/feed", params={"cursor": bad}, headers=bench.auth("bazaar")).status_code == 400, bad
-        assert c.get("/api/v1/feed", params={"limit": 0}, headers=bench.auth("bazaar")).status_code == 422
+    inserter = threading.Thread(target=insert)
+    inserter.start()
+    seen: list[str] = []
+    cursor, pages = "", 0
+    while True:
+        page = c.get("/api/v1/feed", params={"cursor": cursor, "limit": 2}, headers=lw.auth("storefront"))
+        assert page.status_code == 200, page.text
+        body = page.json()
+        pages += 1
+        first_page_read.set()
+        assert len(body["notices"]) <= 2
+        seen.extend(n["id"] for n in body["notices"])
+        if body["next_cursor"] is None:
+            assert body["notices"] == []
+            if not inserter.is_alive():
+                break  # caught up after the last insert: done
+            inserter.join(30)
+            continue  # up to date for now: ask again with the same cursor
+        cursor = body["next_cursor"]
+    assert not failures, failures
+    everything = [n["id"] for n in lw.store.linkage.notices("storefront", limit=0)][::-1]
+    assert len(everything) == 1 + len(made) == 9
+    assert seen == everything  # each once, oldest first, none of the other platforms'
+    assert pages >= 5
+    # a cursor the feed did not hand out is a 400, not a 500 or an empty page
+    for bad in ("garbage", "n1.!!", "n1.LTE", "n1.YWJj"):
+        assert c.get("/api/v1/feed", params={"cursor": bad}, headers=lw.auth("storefront")).status_code == 400, bad
+    assert c.get("/api/v1/feed", params={"limit": 0}, headers=lw.auth("storefront")).status_code == 422
 
 
-def test_dispositions_malformed_422_foreign_404_contradicting_409(tmp_path):
-    with linkage_workbench(tmp_path) as bench:
-        c = bench.client
-        removed, countered, rejected = bench.notify([1]), bench.notify([2]), bench.notify([3])
-        other = bench.notify([11], platform="openmall")[0]
-        url = f"/api/v1/notices/{removed[0]}/disposition"
-        auth = bench.auth("bazaar")
-        for body in ({}, {"disposition": "deleted"}, {"disposition": "rejected"}, {"disposition": "rejected", "reason": "  "},
-                     {"disposition": "counter_notice"}, {"disposition": 5}, [], "removed"):
-            assert c.post(url, json=body, headers=auth).status_code == 422, body
-        assert c.post(url, content=b"{not json", headers={**auth, "Content-Type": "application/json"}).status_code == 422
-        assert bench.store.get(bench.lead(1)).status == "notified"  # nothing changed
-        assert c.post(f"/api/v1/notices/{other}/disposition", json={"disposition": "removed"}, headers=auth).status_code == 404
+def test_dispositions_malformed_422_foreign_404_contradicting_409(lw):
+    c = lw.client  # leads 3–5 are this test's
+    removed, countered, rejected = lw.notify([3]), lw.notify([4]), lw.notify([5])
+    other = lw.notices["other"]
+    url = f"/api/v1/notices/{removed[0]}/disposition"
+    auth = lw.auth("bazaar")
+    for body in ({}, {"disposition": "deleted"}, {"disposition": "rejected"}, {"disposition": "rejected", "reason": "  "},
+                 {"disposition": "counter_notice"}, {"disposition": 5}, [], "removed"):
+        assert c.post(url, json=body, headers=auth).status_code == 422, body
+    assert c.post(url, content=b"{not json", headers={**auth, "Content-Type": "application/json"}).status_code == 422
+    assert lw.store.get(lw.lead(3)).status == "notified"  # nothing changed
+    assert c.post(f"/api/v1/notices/{other}/disposition", json={"disposition": "removed"}, headers=auth).status_code == 404
 
-        done = c.post(url, json={"disposition": "removed"}, headers=auth)
-        assert done.status_code == 200, done.text
-        assert done.json()["status"] == "removed" and done.json()["id"] == removed[0]
-        assert bench.store.get(bench.lead(1)).status == "removed"
-        assert c.post(url, json={"disposition": "removed"}, headers=auth).status_code == 200  # the same again: fine
-        assert c.post(url, json={"disposition": "rejected", "reason": "authorised"}, headers=auth).status_code == 409
+    done = c.post(url, json={"disposition": "removed"}, headers=auth)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "removed" and done.json()["id"] == removed[0]
+    assert lw.store.get(lw.lead(3)).status == "removed"
+    assert c.post(url, json={"disposition": "removed"}, headers=auth).status_code == 200  # the same again: fine
+    assert c.post(url, json={"disposition": "rejected", "reason": "authorised"}, headers=auth).status_code == 409
 
-        counter = c.post(f"/api/v1/notices/{countered[0]}/disposition", headers=auth,
-                         json={"disposition": "counter_notice", "declaration": "本店为品牌授权经销商 <b>x</b>"}).json()
-        assert counter["status"] == "counter_notice" and counter["counter_notice_deadline"] > counter["created_at"]
-        assert counter["disposition"]["declaration"] == "本店为品牌授权经销商 <b>x</b>"
-        assert bench.store.get(bench.lead(2)).status == "counter_notice"
-        refused = c.post(f"/api/v1/notices/{rejected[0]}/disposition", headers=auth,
-                         json={"disposition": "rejected", "reason": "genuine goods, invoice shown"}).json()
-        assert refused["status"] == "rejected" and refused["disposition"]["reason"] == "genuine goods, invoice shown"
-        assert c.get(f"/api/v1/notices/{rejected[0]}", headers=auth).json()["status"] == "rejected"
+    counter = c.post(f"/api/v1/notices/{countered[0]}/disposition", headers=auth,
+                     json={"disposition": "counter_notice", "declaration": "本店为品牌授权经销商 <b>x</b>"}).json()
+    assert counter["status"] == "counter_notice" and counter["counter_notice_deadline"] > counter["created_at"]
+    assert counter["disposition"]["declaration"] == "本店为品牌授权经销商 <b>x</b>"
+    assert lw.store.get(lw.lead(4)).status == "counter_notice"
+    refused = c.post(f"/api/v1/notices/{rejected[0]}/disposition", headers=auth,
+                     json={"disposition": "rejected", "reason": "genuine goods, invoice shown"}).json()
+    assert refused["status"] == "rejected" and refused["disposition"]["reason"] == "genuine goods, invoice shown"
+    assert c.get(f"/api/v1/notices/{rejected[0]}", headers=auth).json()["status"] == "rejected"
 
 
 def test_evidence_bundles_only_for_the_notices_platform_and_they_verify(lw, tmp_path):

@@ -31,12 +31,15 @@ HOSTILE_TITLE = '<script>alert("x")</script>耐克 <img src=x onerror=alert(1)>'
 
 def linkage_leads() -> list[dict[str, Any]]:
     """Leads 1–9 on bazaar (tm-nike; 8 and 9 ship from Jiangsu, 9 has a hostile title), 11–14 on
-    openmall, 21–22 on bazaar for the GI."""
+    openmall, 21–22 on bazaar for the GI; 31–39 (tm-nike) and 41–42 (the GI) on storefront."""
     leads = [make_lead(i) for i in range(1, 8)]
     leads += [make_lead(8, ship_from="江苏 苏州"), make_lead(9, ship_from="江苏 苏州", title=HOSTILE_TITLE)]
     leads += [make_lead(i, platform="openmall") for i in range(11, 15)]
     leads += [make_lead(i, right_id="gi-yangchenghu-crab", title=f"阳澄湖大闸蟹礼盒 {i}", ship_from="江苏 苏州")
               for i in (21, 22)]
+    leads += [make_lead(i, platform="storefront") for i in range(31, 40)]
+    leads += [make_lead(i, platform="storefront", right_id="gi-yangchenghu-crab", title=f"阳澄湖大闸蟹 {i}")
+              for i in (41, 42)]
     return leads
 
 
@@ -92,11 +95,11 @@ class LinkageBench:
 
 @contextmanager
 def linkage_workbench(tmp_path: Path, webhook: str | None = None) -> Iterator[LinkageBench]:
-    """A workbench with platforms bazaar (webhook ``webhook``, if given) and openmall, the
+    """A workbench with platforms bazaar (webhook ``webhook``, if given), openmall and storefront, the
     partner office :data:`OFFICE` (江苏省), evidence for leads 1 and 2; no notice yet."""
-    with start_workbench(tmp_path, leads=linkage_leads()) as wb:
+    with start_workbench(tmp_path, leads=linkage_leads(), users={"ana": "analyst"}) as wb:  # one password hash less
         bench = LinkageBench(wb)
-        for name, url in (("bazaar", webhook), ("openmall", None)):
+        for name, url in (("bazaar", webhook), ("openmall", None), ("storefront", None)):
             creds = wb.store.linkage.add_platform(name, url)
             bench.keys[name], bench.secrets[name] = creds.api_key, creds.webhook_secret
         office = wb.store.linkage.add_office(OFFICE, ["江苏省"])
