@@ -52,6 +52,12 @@ def add_parser(subparsers: Any) -> None:
                              "catalogue, e.g. hostile text for the XSS tests (format: demo_marketplace/extra_listings.py)")
     parser.add_argument("--threshold", type=float, default=None,
                         help="minimum lead score (default: config match_threshold, 0.5)")
+    parser.add_argument("--days", type=int, default=0, metavar="N",
+                        help="a month in a minute: N nightly runs of the routine ('markwatch schedule') on a fake clock "
+                             "ending today, against a marketplace whose listings appear and disappear day by day, with "
+                             "a demo analyst confirming a sample by the ground truth and the platforms answering the "
+                             "notices; afterwards the dashboard, the period report and /runs show the month "
+                             "(catalogue default 240 listings; see jobs/month.py)")
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show every log line on screen too (each bad page, Scrapy's own lines); "
                              "without it they go to DATA_DIR/logs/demo-*.log only")
@@ -72,7 +78,54 @@ def run(args: argparse.Namespace) -> int:
     # every line (each bad page with its URL, Scrapy's own) goes to the file; the screen keeps to progress
     log_file = log_to_file(default_log_file(data_dir / "logs", "demo"), verbose=args.verbose)
     extra = Path(args.extra_listings).resolve() if getattr(args, "extra_listings", None) else None
+    if getattr(args, "days", 0):
+        return run_month(args, config, data_dir)
     return DemoRun(config, data_dir, serve=not args.no_serve, log_file=log_file, extra_listings=extra).run()
+
+
+def run_month(args: argparse.Namespace, config: Any, data_dir: Path) -> int:
+    """``markwatch demo --days N``: the routine's nightly runs on a fake clock (jobs/month.py)."""
+    from demo_marketplace.process import start_marketplace
+    from jobs.month import MONTH_LISTINGS, Month
+
+    if args.days < 1:
+        from markwatch.cli import UsageError
+
+        raise UsageError("--days must be at least 1 (e.g. --days 30)")
+    listings = args.listings or MONTH_LISTINGS
+    config = dataclasses.replace(config, data_dir=data_dir, demo_listings=listings)
+    say(f"markwatch demo --days {args.days}: {listings} listings (seed {config.demo_seed}), one routine run a night "
+        f"on a fake clock, results in {data_dir}")
+    started = time.monotonic()
+    labels = data_dir / "demo-labels.jsonl"
+    with start_marketplace(listings=listings, seed=config.demo_seed, labels_out=labels, days=args.days) as market:
+        month = Month(config, market.urls, labels, args.days, say=say)
+        result = month.run()
+        print(month_summary(result, data_dir, time.monotonic() - started), flush=True)
+        if not args.no_serve:
+            DemoRun(config, data_dir, serve=True).wait_while_serving(market.urls)
+    return 0 if all(day.status == "ok" for day in result.days) else 1
+
+
+def month_summary(result: Any, data_dir: Path, seconds: float) -> str:
+    days = result.days
+    lines = ["", "── markwatch demo --days summary " + "─" * 44,
+             f"{len(days)} nightly runs ({days[0].day} – {days[-1].day}), {sum(d.pages for d in days)} pages, "
+             f"{sum(d.new_leads for d in days)} new leads; analyst {sum(d.confirmed for d in days)} confirmed, "
+             f"{sum(d.dismissed for d in days)} dismissed; {sum(d.notices for d in days)} notices; platforms removed "
+             f"{sum(d.removed for d in days)}, counter-notified {sum(d.counter for d in days)}, rejected "
+             f"{sum(d.rejected for d in days)}; {sum(d.still_online for d in days)} removed listings found still online",
+             "leads by status now: " + ", ".join(f"{k} {v}" for k, v in result.totals.items() if v)]
+    for report in result.campaign_reports:
+        ratio = f"{report['ratio']}× normal weeks" if report["ratio"] is not None else "no normal weeks to compare"
+        lines.append(f"campaign {report['campaign']} ({report['start']} – {report['end']}): {report['leads']} leads "
+                     f"({report['leads_per_day']}/day vs {report['normal_leads_per_day']}/day, {ratio}), "
+                     f"{report['confirmed']} confirmed, {report['removed']} removed")
+    lines.append(f"took {seconds:.0f}s ({result.seconds / max(len(days), 1):.1f}s a night)")
+    data = shlex.quote(str(data_dir))
+    lines.append(f"see: markwatch serve --data-dir {data} → /dashboard, /reports, /runs · markwatch schedule status "
+                 f"--data-dir {data}")
+    return "\n".join(lines)
 
 
 class DemoRun:

@@ -1,0 +1,221 @@
+"""A month in a minute: ``markwatch demo --days N`` — N nightly routine passes on a fake clock
+against the demo marketplace, with the people around them played by the ground truth.
+
+Each simulated day D (the last N days up to today, so the dashboard's default views show them):
+
+- 02:00 the marketplace moves to day D (listings appear, go, sellers come back under new names;
+  demo_marketplace/timeline.py) and the routine runs its normal pass (jobs/routine.py): the
+  platforms' pages, the due re-checks (removed listings are verified, jobs/selection.py) and the
+  running campaigns' keywords. Crawls record what they saw at the fake time (config
+  ``simulated_now``), so leads get their first_seen on day D.
+- 10:00 the demo analyst reviews a sample of the day's new leads (a fixed share, ``REVIEW_SHARE``)
+  against the marketplace's ground truth: confirmed when the listing really infringes that right,
+  dismissed otherwise.
+- 11:00 notices are made for the confirmed leads (feeds/notices.py through ``store.linkage``).
+- 18:00 the platforms answer the notices of the day before: most are removed (the marketplace takes
+  the listing down), some get a counter-notice or are rejected, and a few "removed" listings stay
+  online — the next nights' re-checks find them and the leads become ``still_online``.
+
+What keeps it fast and still honest: the real crawls, matcher and store run every night, but the
+rendered storefront (a real Chromium, the slowest platform) is crawled weekly and on the last night,
+evidence (WARC + screenshot) is captured on the last night only, and the catalogue is small
+(``MONTH_LISTINGS``). Every choice is deterministic (seeded by listing ids).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from jobs.campaigns import campaign_report, campaigns_between
+from jobs.clock import FakeClock, iso
+from jobs.routine import open_store, run_pass
+from markwatch.config import Config
+
+MONTH_LISTINGS = 240
+REVIEW_SHARE = 0.6
+REVIEW_MAX = 30
+DISPOSITION_SHARES = (("removed", 0.72), ("counter_notice", 0.12), ("rejected", 0.16))
+STILL_ONLINE_SHARE = 0.12
+"""Of the listings a platform says it removed, this share stays online (the platform did not act)."""
+SPIDERS = {"bazaar": "html", "storefront": "rendered", "openmall": "api"}
+STOREFRONT_EVERY = 7
+
+
+def _share(key: str) -> float:
+    """A fixed number in [0, 1) for ``key`` (deterministic choices)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2 ** 64
+
+
+@dataclass
+class DayLine:
+    day: date
+    run_id: int
+    status: str
+    pages: int
+    new_leads: int
+    confirmed: int
+    dismissed: int
+    notices: int
+    removed: int
+    counter: int
+    rejected: int
+    still_online: int
+    campaigns: list[str]
+    seconds: float
+
+
+@dataclass
+class MonthResult:
+    days: list[DayLine] = field(default_factory=list)
+    seconds: float = 0.0
+    campaign_reports: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+class Month:
+    """``Month(config, urls, labels_file, days).run()`` — ``urls``: platform → base URL of a marketplace
+    started with ``--days``."""
+
+    def __init__(self, config: Config, urls: dict[str, str], labels_file: Path, days: int,
+                 say: Callable[[str], None] = print, end: date | None = None) -> None:
+        self.config = config
+        self.urls = urls
+        self.days = days
+        self.say = say
+        self.end = end or datetime.now(timezone.utc).date()
+        self.start = self.end - timedelta(days=days - 1)
+        self.truth = self._truth(labels_file)
+        self.pending: list[tuple[str, str]] = []
+        """(notice id, platform) made on earlier days and not answered yet."""
+
+    @staticmethod
+    def _truth(labels_file: Path) -> dict[str, tuple[str, set[str]]]:
+        """url → (listing id, rights it infringes) from the marketplace's labels."""
+        truth: dict[str, tuple[str, set[str]]] = {}
+        with open(labels_file, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                truth[row["url"]] = (row["listing_id"], set(row.get("infringes") or []))
+        return truth
+
+    def control(self, platform: str, path: str) -> None:
+        request = urllib.request.Request(self.urls[platform] + path, method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+    def day_config(self, day: int) -> Config:
+        platforms = {name: {"spider": SPIDERS[name], "base_url": url} for name, url in self.urls.items()
+                     if name != "storefront" or day % STOREFRONT_EVERY == 0 or day == self.days - 1}
+        return dataclasses.replace(self.config, schedule_platforms=platforms)
+
+    def run(self) -> MonthResult:
+        result = MonthResult()
+        began = time.monotonic()
+        store = open_store(self.config)
+        try:
+            for platform in self.urls:
+                if store.linkage.endpoint("platform", platform) is None:
+                    store.linkage.add_platform(platform)  # pull feed only: the demo platforms answer below
+        finally:
+            store.close()
+        clock = FakeClock(datetime.combine(self.start, datetime.min.time(), timezone.utc))
+        for day in range(self.days):
+            today = self.start + timedelta(days=day)
+            t = time.monotonic()
+            clock.set(datetime.combine(today, datetime.min.time(), timezone.utc) + timedelta(hours=2))
+            for platform in self.urls:
+                self.control(platform, f"/__day?n={day}")
+            last = day == self.days - 1
+            passed = run_pass(self.day_config(day), clock, trigger="demo", simulated=True, evidence=last,
+                              say=lambda line: None, parallel=3)
+            store = open_store(self.config)
+            try:
+                confirmed, dismissed = self.review(store, today, clock)
+                notices = self.notify(store, today, clock)
+                answered = self.answer(store, today, clock)
+            finally:
+                store.close()
+            self.pending.extend(notices)
+            line = DayLine(today, passed.run_id, passed.status, sum(p.pages for p in passed.platforms.values()),
+                           sum(p.new_leads for p in passed.platforms.values()), confirmed, dismissed, len(notices),
+                           answered["removed"], answered["counter_notice"], answered["rejected"],
+                           sum(p.still_online for p in passed.platforms.values()), passed.campaigns,
+                           time.monotonic() - t)
+            result.days.append(line)
+            self.say(f"  {today} run {line.run_id:>3} {line.status:<6} {line.pages:>4} pages {line.new_leads:>4} new leads; "
+                     f"analyst {line.confirmed} confirmed / {line.dismissed} dismissed; {line.notices} notices; platforms "
+                     f"removed {line.removed}, counter {line.counter}, rejected {line.rejected}; still online "
+                     f"{line.still_online}; {line.seconds:.1f}s" + (f"  [{', '.join(line.campaigns)}]" if line.campaigns else ""))
+        result.seconds = time.monotonic() - began
+        store = open_store(self.config)
+        try:
+            result.campaign_reports = [campaign_report(store, c, config=self.config, today=self.end)
+                                       for c in campaigns_between(self.start, self.end + timedelta(days=1), self.config)]
+            from index.store import STATUSES, SearchQuery
+
+            result.totals = {s: store.count(SearchQuery(status=[s])) for s in STATUSES}
+            result.totals["leads"] = store.count(SearchQuery())
+        finally:
+            store.close()
+        return result
+
+    # -- the people around the routine ---------------------------------------------------------------
+    def review(self, store: Any, today: date, clock: FakeClock) -> tuple[int, int]:
+        """The analyst's morning: a sample of yesterday night's new leads, decided by the ground truth."""
+        from index.store import SearchQuery
+
+        page = store.search(SearchQuery(status=["new"], since=today.isoformat(),
+                                        until=(today + timedelta(days=1)).isoformat(), sort="date", limit=0))
+        sample = [lead for lead in page.leads if _share(f"review:{lead.id}") < REVIEW_SHARE][:REVIEW_MAX]
+        at = iso(clock.now().replace(hour=10))
+        good = [lead.id for lead in sample if lead.right_id in self.truth.get(lead.url, ("", set()))[1]]
+        bad = [lead.id for lead in sample if lead.id not in set(good)]
+        if good:
+            store.transition(good, "confirmed", actor="demo", note="ground truth: infringes", at=at)
+        if bad:
+            store.transition(bad, "dismissed", actor="demo", note="ground truth: does not infringe", at=at)
+        return len(good), len(bad)
+
+    def notify(self, store: Any, today: date, clock: FakeClock) -> list[tuple[str, str]]:
+        from feeds.notices import create_due_notices
+
+        at = iso(clock.now().replace(hour=11))
+        made = create_due_notices(store, self.config, at)
+        return [(notice_id, str((store.linkage.notice(notice_id) or {}).get("platform", ""))) for notice_id in made]
+
+    def answer(self, store: Any, today: date, clock: FakeClock) -> dict[str, int]:
+        """The platforms' answers, a day after the notice: removed (taken down, or not really), counter, rejected."""
+        counts = {"removed": 0, "counter_notice": 0, "rejected": 0}
+        at = iso(clock.now().replace(hour=18))
+        waiting, self.pending = self.pending, []
+        for notice_id, platform in waiting:
+            notice = store.linkage.notice(notice_id) or {}
+            if not notice.get("created_at", "") or notice["created_at"][:10] >= today.isoformat():
+                self.pending.append((notice_id, platform))  # made today: answered tomorrow
+                continue
+            roll, disposition = _share(f"answer:{notice_id}"), "rejected"
+            edge = 0.0
+            for name, share in DISPOSITION_SHARES:
+                edge += share
+                if roll < edge:
+                    disposition = name
+                    break
+            reason = {"removed": "已删除链接 listing removed", "counter_notice": "卖家提交反通知 seller counter-notice",
+                      "rejected": "证据不足 insufficient evidence"}[disposition]
+            declaration = "卖家声明商品为正品并附授权文件" if disposition == "counter_notice" else ""
+            store.linkage.record_disposition(notice_id, platform, disposition, reason, declaration, at)
+            counts[disposition] += 1
+            if disposition == "removed":
+                ids = [str(item.get("listing_id")) for item in notice.get("listings", [])
+                       if _share(f"still-online:{item.get('url')}") >= STILL_ONLINE_SHARE and item.get("listing_id")]
+                if ids and platform in self.urls:
+                    self.control(platform, "/__takedown?id=" + ",".join(ids))
+        return counts
