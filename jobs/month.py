@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from jobs.campaigns import campaign_report, campaigns_between
+from index.campaigns import campaign_report, campaigns_between
 from jobs.clock import FakeClock, iso
 from jobs.routine import open_store, run_pass
 from markwatch.config import Config

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.campaigns import Campaign
+from index.campaigns import Campaign
 from jobs.platforms import Target
 from jobs.selection import Recheck
 

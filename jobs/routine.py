@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from jobs.campaigns import Campaign, active_campaigns
+from index.campaigns import Campaign, active_campaigns
 from jobs.clock import Clock, iso
 from jobs.lock import RunLock
 from jobs.plan import CrawlPlan, build_plans
 from jobs.platforms import Target, read_targets
-from jobs.runs import PlatformStats, RunLog
+from index.runs import PlatformStats, RunLog
 from jobs.selection import Recheck, select_from_store
 from markwatch.config import Config, ConfigError, child_environment
 

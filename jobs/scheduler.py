@@ -13,11 +13,11 @@ import threading
 from datetime import datetime
 from typing import Any, Callable
 
-from jobs.campaigns import active_campaigns
+from index.campaigns import active_campaigns
 from jobs.clock import Clock, iso, parse_iso
 from jobs.cron import Due, check_cron, due_run, next_run
 from jobs.lock import LockHeld
-from jobs.runs import RunLog
+from index.runs import RunLog
 from markwatch.config import Config
 
 

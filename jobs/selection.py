@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from jobs.campaigns import Campaign
+from index.campaigns import Campaign
 from jobs.clock import parse_iso, to_utc
 
 # status → (tier: 0 = most urgent, re-check interval in days)

@@ -92,10 +92,10 @@ def run(args: argparse.Namespace) -> int:
 
 def status_text(config: Any, limit: int = 10) -> str:
     """What ``markwatch schedule status`` prints: the running pass, the last runs, campaigns now."""
-    from jobs.campaigns import active_campaigns
+    from index.campaigns import active_campaigns
     from jobs.clock import SystemClock
     from jobs.lock import current_holder
-    from jobs.runs import RunLog
+    from index.runs import RunLog
 
     runs = RunLog(config.data_dir).last(limit)
     holder = current_holder(config.data_dir)

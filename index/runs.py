@@ -7,6 +7,9 @@ holds the leads, and tiny (one row a night). Plain SQLite (WAL, one short transa
 also survives a run killed mid-way: its row stays ``running`` until the next pass, holding the
 lock, marks it ``crashed``.
 
+Why in ``index``: the routine (jobs/) writes it, the workbench's /runs page and ``markwatch
+schedule status`` read it, and ``web`` may not import ``jobs``.
+
 A run row: when it was due (``slot``), why it ran (``trigger``: cron | catch_up | once | demo),
 the campaigns running then, its status (running | ok | failed | crashed | skipped), totals and the
 figures of each platform (pages, listings, new leads, errors, re-checked, still online, duration).

@@ -18,6 +18,9 @@ true`` plus ``before_days``/``after_days``.
 
 What a campaign does to a run is in :func:`jobs.selection.select` and :func:`jobs.plan.build_plans`;
 :func:`campaign_report` compares a finished campaign with the normal weeks before it.
+
+Why in ``index`` beside seasons.py and not in ``jobs``: the routine runs campaigns, but the
+workbench shows them and the period report compares them, and ``web`` may not import ``jobs``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from index.seasons import MID_AUTUMN, SPRING_FESTIVAL, festival_windows
-from jobs.cron import check_cron
 from markwatch.config import Config, ConfigError
 
 TWICE_A_DAY = "0 2,14 * * *"
@@ -173,7 +175,11 @@ def campaigns_for_year(year: int, config: Config | None = None) -> list[Campaign
             raise ConfigError(f"campaigns.{name}: unknown key(s) {', '.join(sorted(unknown))}; "
                               f"known: {', '.join(sorted(KNOWN_KEYS))}")
         if table.get("cron"):
-            check_cron(str(table["cron"]), f"campaigns.{name}.cron")
+            from croniter import croniter
+
+            if not croniter.is_valid(str(table["cron"])):
+                raise ConfigError(f"campaigns.{name}.cron: {table['cron']!r} is not a cron expression; write five "
+                                  "fields 'minute hour day month weekday', e.g. '0 2,14 * * *'")
     found: list[Campaign] = []
     defaults = _festivals(year)
     defaults += [_harvest(key, spec, year) for key, spec in HARVESTS.items()]
