@@ -197,17 +197,18 @@ class DeliveryWorker:
         try:
             secrets = self.linkage.signing_secrets(delivery.kind, delivery.name, now=iso(started))
             headers = sign(secrets, delivery.id, delivery.payload, timestamp=int(started))
-            headers["content-type"] = "application/json"
-            response = client.post(delivery.url, content=delivery.payload, headers=headers)
-            status = response.status_code
-            error = "" if 200 <= status < 300 else f"HTTP {status}: {_clip(response.text)}"
-            if status in (429, 503):
-                retry_after = retry_after_seconds(response.headers.get("retry-after"), self.clock())
-        except SigningError as exc:
-            error = f"cannot sign: {exc}"
+        except (SigningError, LookupError, ValueError) as exc:  # no usable secret, or the party is gone
+            return self._record(delivery, None, f"cannot sign: {exc}", None)
+        headers["content-type"] = "application/json"
+        try:
+            with client.stream("POST", delivery.url, content=delivery.payload, headers=headers) as response:
+                status = response.status_code
+                error = "" if 200 <= status < 300 else f"HTTP {status}: {_clip(_head_of(response))}"
+                if status in (429, 503):
+                    retry_after = retry_after_seconds(response.headers.get("retry-after"), self.clock())
         except httpx.TimeoutException:
             error = f"no answer within {self.timeout:g} s"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
             error = f"{type(exc).__name__}: {_clip(str(exc)) or 'connection failed'}"
         return self._record(delivery, status, error, retry_after)
 
@@ -235,6 +236,16 @@ class DeliveryWorker:
         log.info("push %s to %s %s failed (%s); next attempt at %s", delivery.id, delivery.kind, delivery.name,
                  error, next_at)
         return Outcome(delivery.id, status, error, "retry", next_at)
+
+
+def _head_of(response: "httpx.Response", limit: int = 4096) -> str:
+    """The start of an answer's body (a receiver's error page may be huge; only the start is kept)."""
+    head = b""
+    for chunk in response.iter_bytes():
+        head += chunk
+        if len(head) >= limit:
+            break
+    return head[:limit].decode("utf-8", "replace")
 
 
 def _clip(text: str) -> str:

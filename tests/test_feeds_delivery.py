@@ -185,3 +185,17 @@ def test_retry_after_forms_and_the_policy():
     assert policy.delay_after(2, rng=lambda: 0.0) == 300
     assert policy.delay_after(1, retry_after=60, rng=lambda: 0.0) == 60
     assert policy.delay_after(3) is None
+
+
+def test_a_receiver_slower_than_the_timeout_is_retried_with_the_same_id(lead_store):
+    clock = FakeClock()
+    with Receiver(script=[Answer(200, delay=2.0)]) as rx:
+        creds, (notice_id,) = outbox(lead_store, rx.url, clock=clock)
+        rx.secrets = [creds.webhook_secret]
+        w = DeliveryWorker(lead_store.linkage, schedule=(0, 1), timeout=0.3, lease_seconds=5, clock=clock)
+        assert w.deliver_due().retry == 1
+        (delivery,) = lead_store.linkage.deliveries_of(notice_id)
+        assert "no answer within 0.3 s" in delivery.last_error
+        clock.advance(1.1)
+        assert w.deliver_due().delivered == 1
+        assert [r.webhook_id for r in rx.received] == [delivery.id, delivery.id]
