@@ -18,6 +18,7 @@ still override them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -62,6 +63,12 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "EVIDENCE_CHECKPOINT_EVERY": config.evidence_checkpoint_every,
         # the image-hash pipeline (pipelines/images.py), on only with the store
         "IMAGE_HASH_ENABLED": config.image_hash_enabled,
+        # conditional requests through Scrapy's HTTP cache (crawler/conditional.py), on only with the store
+        "HTTPCACHE_ENABLED": config.conditional_requests and config.store_enabled,
+        "HTTPCACHE_DIR": str(Path(config.data_dir).resolve() / "httpcache"),
+        # platform health (crawler/health.py)
+        "PLATFORM_HEALTH_PAUSE": config.health_pause_seconds,
+        "PLATFORM_HEALTH_MAX_PAUSES": config.health_max_pauses,
     }
 
 

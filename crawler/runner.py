@@ -45,6 +45,12 @@ FAILED_REASONS: dict[str, str] = {
     "cancelled": "the spider was closed before the end",
 }
 """The crawl stalled or erred: what it fetched is incomplete for a reason worth an alert."""
+OWN_FAILED_REASONS: dict[str, str] = {
+    "platform_blocked": "the platform kept answering with captcha or login walls (or 403/429) through every "
+                        "pause, so its crawl was stopped rather than hammer it; try again later, at a lower rate "
+                        "(download_delay, health_pause_seconds) or from another address",
+}
+"""Failures markwatch's own components close a spider with (crawler/health.py), apart from Scrapy's."""
 INTERRUPTED_REASON = "shutdown"
 """Stopped from outside (Ctrl-C, SIGTERM): resumable with the same --resume directory."""
 
@@ -116,11 +122,20 @@ class CrawlResult:
             return f"interrupted before the end{hint}"
         if reason in FAILED_REASONS:
             return f"{FAILED_REASONS[reason]} (finish reason: {reason})"
+        if reason in OWN_FAILED_REASONS:
+            return f"{OWN_FAILED_REASONS[reason]} (finish reason: {reason})"
         if reason not in DONE_REASONS:
             return f"the crawl ended abnormally (finish reason: {reason or 'none'})"
         if self.pages == 0:
             return "no page could be fetched; check the start URL and that the site is up"
         return ""
+
+    @property
+    def health(self) -> dict[str, Any]:
+        """The platform's health record (markwatch/health.py): what the routine stores per run."""
+        from markwatch.health import health_summary
+
+        return health_summary(self.stats, self.job.platform or "")
 
     @property
     def ok(self) -> bool:
@@ -134,6 +149,9 @@ class CrawlResult:
             f"  bad pages: {bad}",
             f"  elapsed {self.elapsed:.1f}s ({self.pages / max(self.elapsed, 1e-9):.1f} pages/s), finish reason: {self.finish_reason or '-'}",
         ]
+        health = self.health
+        if health["state"] != "ok":
+            lines.append(f"  health: {health['state']}: {health['note']}")
         if self.stats.get("markwatch/throttled/429"):
             lines.append(f"  throttled (429) answers waited out: {self.stats['markwatch/throttled/429']}")
         if self.problem:

@@ -67,10 +67,33 @@ RETRY_AFTER_MAX_TIMES = 30
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # platform health (crawler/health.py): between the cache and the retries, it sees every answer
+    "crawler.health.PlatformHealthMiddleware": 580,
+    # conditional requests (crawler/conditional.py): Scrapy's HTTP cache, revalidating every page
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.conditional.ConditionalRequestMiddleware": 900,
 }
 # The response each listing came from is noted for the evidence (on only when EVIDENCE_ENABLED).
 SPIDER_MIDDLEWARES: dict[str, int] = {"pipelines.responses.ResponseCaptureMiddleware": 900}
 HTTPERROR_ALLOW_ALL = False
+
+# Conditional requests (crawler/conditional.py; on with the store: HTTPCACHE_ENABLED and HTTPCACHE_DIR
+# come from the configuration): pages with an ETag or Last-Modified are kept, compressed, and always
+# revalidated; a 304 hands the spider the kept page, which the dedupe pipeline finds unchanged.
+HTTPCACHE_POLICY = "crawler.conditional.RevalidatePolicy"
+HTTPCACHE_GZIP = True
+HTTPCACHE_EXPIRATION_SECS = 0
+
+# Platform health (crawler/health.py; PLATFORM_HEALTH_PAUSE and _MAX_PAUSES come from the configuration).
+PLATFORM_HEALTH_ENABLED = True
+PLATFORM_HEALTH_WINDOW = 20
+"""Answers the error and 403/429 shares are taken over."""
+PLATFORM_HEALTH_WALL_STREAK = 3
+"""Captcha or login walls in a row that pause the platform."""
+PLATFORM_HEALTH_SLOW_DELAY = 1.0
+"""Seconds between requests at the first slow-down step (doubled at each further step)."""
+PLATFORM_HEALTH_WALL_RETRIES = 3
+"""How often a request answered with a wall is asked again (after the pause) before it is a bad page."""
 
 # Items: validate → dedupe (URL; content hash through the store) → match → evidence → image hash → store → feed.
 # Match, evidence and store switch themselves off (NotConfigured) unless MATCH_ENABLED,
@@ -87,7 +110,12 @@ ITEM_PIPELINES = {
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Progress: one line per spider every PROGRESS_INTERVAL seconds (pages, items, bad pages).
-EXTENSIONS = {"crawler.extensions.ProgressLog": 500}
+EXTENSIONS = {
+    "crawler.extensions.ProgressLog": 500,
+    # AutoThrottle, taking a 304 for a full answer (crawler/conditional.py)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.conditional.NotModifiedAutoThrottle": 0,
+}
 PROGRESS_INTERVAL = 15.0
 LOGSTATS_INTERVAL = 60.0
 # No listening ports from a crawler process.

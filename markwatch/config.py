@@ -93,6 +93,16 @@ class Config:
     image_hash_enabled: bool = True
     """While storing (store_enabled), fetch the first photo of each listing with leads and keep its
     perceptual hash with the leads, to link sellers showing the same photo (pipelines/images.py)."""
+    conditional_requests: bool = True
+    """While storing (store_enabled), keep each page that carries an ETag or Last-Modified (Scrapy's HTTP
+    cache in ``data_dir/httpcache``) and ask for it again with If-None-Match / If-Modified-Since: a 304
+    counts as unchanged (no re-match, no new evidence; its last_seen moves). crawler/conditional.py."""
+    health_pause_seconds: float = 60.0
+    """A platform answering with captcha or login walls (or mostly 403/429) is paused this long, then
+    probed again; each further pause is twice as long (crawler/health.py)."""
+    health_max_pauses: int = 3
+    """After this many pauses with the wall still up, the crawl of that platform stops (finish reason
+    platform_blocked) instead of hammering it."""
     tier_watch_confirmed: int = 1
     """Confirmed infringements (within tier_recency_days) that put a seller on watch (docs/sellers.md)."""
     tier_warning_confirmed: int = 3
