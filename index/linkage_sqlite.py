@@ -170,16 +170,19 @@ class _SQLiteLeads:
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.store._read(sql, params)
 
-    def confirmed(self, db: sqlite3.Connection) -> list[tuple[StoredLead, str]]:
-        times = dict(db.execute(
-            "SELECT l.id, max(t.at) FROM leads l JOIN transitions t ON t.lead = l.rowid "
-            "WHERE l.status = 'confirmed' AND t.to_status = 'confirmed' GROUP BY l.rowid").fetchall())
-        if not times:
-            return []
-        leads = self.store.search(SearchQuery(status=["confirmed"], limit=0, sort="date")).leads
-        return [(lead, canon(times.get(lead.id) or lead.last_seen)) for lead in leads]
+    def confirmed(self, db: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+        """(lead id, platform, right id, time of its latest confirmation) of every confirmed lead."""
+        rows = db.execute("SELECT l.id, l.platform, l.right_id, max(t.at) FROM leads l JOIN transitions t "
+                          "ON t.lead = l.rowid WHERE l.status = 'confirmed' AND t.to_status = 'confirmed' "
+                          "GROUP BY l.rowid").fetchall()
+        return [(i, platform, right_id, canon(when)) for i, platform, right_id, when in rows]
 
-    def leads(self, ids: Sequence[str]) -> dict[str, StoredLead]:
+    def still(self, db: sqlite3.Connection, ids: Sequence[str], status: str) -> list[str]:
+        """The leads of ``ids`` that are in ``status`` now (read inside the write transaction)."""
+        current = self.statuses(ids)
+        return [i for i in dict.fromkeys(ids) if current.get(i) == status]
+
+    def leads(self, ids: Sequence[str], planned: bool = False) -> dict[str, StoredLead]:
         found = {}
         for i in dict.fromkeys(ids):
             lead = self.store.get(i)
@@ -231,6 +234,7 @@ class _NodeLeads:
             raise StoreError(f"cannot open the linkage database {self.path}: {exc}") from exc
         self.lock = threading.RLock()
         self._confirmed_at: dict[str, str] = {}
+        self._found: dict[str, StoredLead] = {}
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -251,7 +255,7 @@ class _NodeLeads:
         with self.lock:
             return self.db.execute(sql, params).fetchall()
 
-    def confirmed(self, db: sqlite3.Connection) -> list[tuple[StoredLead, str]]:
+    def confirmed(self, db: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
         leads = self.store.search(SearchQuery(status=["confirmed"], limit=0, sort="date")).leads
         pending = self.pending_notified(db)
         found = []
@@ -259,18 +263,25 @@ class _NodeLeads:
             if lead.id in pending:
                 continue
             # One history request per lead and run of create_due_notices (:meth:`forget` starts a
-            # run), not one per notice it writes.
+            # run); the leads found are kept for :meth:`leads`.
             seen = self._confirmed_at.get(lead.id)
             if seen is None:
                 steps = [t.at for t in self.store.history(lead.id) if t.to_status == "confirmed"]
                 seen = self._confirmed_at[lead.id] = canon(max(steps, key=canon) if steps else lead.last_seen)
-            found.append((lead, seen))
+            self._found[lead.id] = lead
+            found.append((lead.id, str(lead.listing.get("platform") or ""), lead.right_id, seen))
         return found
 
-    def leads(self, ids: Sequence[str]) -> dict[str, StoredLead]:
+    def still(self, db: sqlite3.Connection, ids: Sequence[str], status: str) -> list[str]:
+        """The planned leads without a pending move (the node was read when planning)."""
+        pending = {r[0] for r in db.execute("SELECT lead_id FROM linkage_moves WHERE done = 0").fetchall()}
+        return [i for i in dict.fromkeys(ids) if i not in pending]
+
+    def leads(self, ids: Sequence[str], planned: bool = False) -> dict[str, StoredLead]:
         found = {}
         for i in dict.fromkeys(ids):
-            lead = self.store.get(i)
+            lead = self._found.get(i) if planned else None
+            lead = lead or self.store.get(i)
             if lead is not None:
                 found[i] = lead
         return found
@@ -287,6 +298,7 @@ class _NodeLeads:
 
     def forget(self) -> None:
         self._confirmed_at.clear()
+        self._found.clear()
 
     def pending_notified(self, db: sqlite3.Connection) -> set[str]:
         return {r[0] for r in db.execute("SELECT lead_id FROM linkage_moves WHERE done = 0 AND "
@@ -474,32 +486,39 @@ class SQLiteLinkage:
         ready_before = shifted(at, -max(0.0, float(settle_seconds)))
         self.side.settle()
         self.side.forget()
+        with self.side.write() as db:  # planned under the write lock: a consistent picture of the leads
+            chunks = self._due_chunks(db, ready_before, max_listings)
         created: list[str] = []
-        while True:
+        for platform, right_id, planned in chunks:
             with self.side.write() as db:
-                group = self._next_due_group(db, ready_before, max_listings)
-                if group is None:
-                    break
-                (platform, right_id), leads = group
+                # Re-read inside the notice's transaction: another process may have put some of these
+                # leads into a notice since, or an analyst dismissed them.
+                ids = self.side.still(db, planned, "confirmed")
+                if not ids:
+                    continue
+                found = self.side.leads(ids, planned=True)
+                leads = [found[i] for i in ids if i in found]
                 created.append(self._write_notice(db, composer, platform, right_id, leads, at, "confirmed"))
             self.side.settle()
         return created
 
-    def _next_due_group(self, db: sqlite3.Connection, ready_before: str,
-                        max_listings: int) -> tuple[tuple[str, str], list[StoredLead]] | None:
-        groups: dict[tuple[str, str], list[tuple[str, StoredLead]]] = {}
-        for lead, confirmed_at in self.side.confirmed(db):
-            platform = str(lead.listing.get("platform") or "")
+    def _due_chunks(self, db: sqlite3.Connection, ready_before: str,
+                    max_listings: int) -> list[tuple[str, str, list[str]]]:
+        """(platform, right id, lead ids) of every notice due: groups whose newest confirmation is
+        before ``ready_before``, oldest group first, each cut into chunks of ``max_listings`` in order
+        of confirmation."""
+        groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for lead_id, platform, right_id, confirmed_at in self.side.confirmed(db):
             if not platform:
                 continue  # no platform to notify: stays confirmed (the analyst sees it in the workbench)
-            groups.setdefault((platform, lead.right_id), []).append((confirmed_at, lead))
-        due = [(key, members) for key, members in groups.items()
-               if max(t for t, _ in members) <= ready_before]
-        if not due:
-            return None
-        key, members = min(due, key=lambda item: (min(t for t, _ in item[1]), item[0]))
-        members.sort(key=lambda pair: (pair[0], pair[1].id))
-        return key, [lead for _, lead in members[:max_listings]]
+            groups.setdefault((platform, right_id), []).append((confirmed_at, lead_id))
+        due = sorted(((min(members), key, sorted(members)) for key, members in groups.items()
+                      if max(members)[0] <= ready_before))
+        chunks = []
+        for _, (platform, right_id), members in due:
+            ids = [lead_id for _, lead_id in members]
+            chunks += [(platform, right_id, ids[n:n + max_listings]) for n in range(0, len(ids), max_listings)]
+        return chunks
 
     def _write_notice(self, db: sqlite3.Connection, composer: NoticeComposer, platform: str, right_id: str,
                       leads: list[StoredLead], at: str, from_status: str) -> str:
