@@ -11,8 +11,8 @@ from web_helpers import make_lead, start_workbench
 
 from web.i18n import LANGUAGES, choose_language, read_catalogue
 
-NAV_ZH = ("线索", "卖家", "仪表盘", "报告")
-NAV_EN = ("Leads", "Sellers", "Dashboard", "Reports")
+NAV_ZH = ("线索", "卖家", "仪表盘", "报告", "通知", "例行巡查")
+NAV_EN = ("Leads", "Sellers", "Dashboard", "Reports", "Notices", "Routine runs")
 
 
 def _nav(text: str) -> list[str]:
