@@ -93,10 +93,17 @@ class CrawlResult:
     stats: dict[str, Any]
     elapsed: float
     error: str = ""
+    spider_error: str = ""
+    """The first exception the spider raised (e.g. what made it fail producing its start requests)."""
 
     @property
     def pages(self) -> int:
         return int(self.stats.get("response_received_count", 0))
+
+    @property
+    def robots_refused(self) -> int:
+        """Requests robots.txt did not allow (markwatch obeys it)."""
+        return int(self.stats.get("robotstxt/forbidden", 0))
 
     @property
     def listings(self) -> int:
@@ -120,12 +127,19 @@ class CrawlResult:
         if reason == INTERRUPTED_REASON:
             hint = f"; run again with the same --resume {self.job.jobdir} to continue" if self.job.jobdir else ""
             return f"interrupted before the end{hint}"
+        if reason == "start_error" and self.spider_error:
+            return f"{FAILED_REASONS[reason]}: {self.spider_error} (finish reason: {reason})"
         if reason in FAILED_REASONS:
             return f"{FAILED_REASONS[reason]} (finish reason: {reason})"
         if reason in OWN_FAILED_REASONS:
             return f"{OWN_FAILED_REASONS[reason]} (finish reason: {reason})"
         if reason not in DONE_REASONS:
             return f"the crawl ended abnormally (finish reason: {reason or 'none'})"
+        fetched = self.pages - int(self.stats.get("robotstxt/response_count", 0))
+        if fetched <= 0 and self.robots_refused:
+            return (f"the site's robots.txt does not allow the {self.robots_refused} page(s) asked for, and markwatch "
+                    "obeys robots.txt; start from a page it allows, or ask the site for permission "
+                    "(-s ROBOTSTXT_OBEY=False only with the site owner's consent)")
         if self.pages == 0:
             return "no page could be fetched; check the start URL and that the site is up"
         return ""
@@ -141,20 +155,26 @@ class CrawlResult:
     def ok(self) -> bool:
         return not self.problem
 
-    def summary(self) -> str:
-        """A few lines for a human: pages, listings, bad pages by reason, elapsed."""
+    def summary(self, with_problem: bool = True) -> str:
+        """For a human: one line with pages, listings, bad pages by reason, time and finish reason;
+        then one line per thing worth knowing (health, throttling, robots.txt) and, with
+        ``with_problem``, the problem."""
         bad = ", ".join(f"{reason}: {n}" for reason, n in self.bad_pages.items()) or "none"
         lines = [
-            f"crawl {self.job.label}: {self.pages} pages, {self.listings} listings → {self.output}",
-            f"  bad pages: {bad}",
-            f"  elapsed {self.elapsed:.1f}s ({self.pages / max(self.elapsed, 1e-9):.1f} pages/s), finish reason: {self.finish_reason or '-'}",
+            f"crawl {self.job.label}: {self.pages} pages, {self.listings} listings, bad pages: {bad}; "
+            f"{self.elapsed:.1f}s ({self.pages / max(self.elapsed, 1e-9):.1f} pages/s), "
+            f"finish reason: {self.finish_reason or '-'} → {self.output}",
         ]
+        if self.stats.get("markwatch/conditional/not_modified"):
+            lines.append(f"  unchanged (304 Not Modified): {self.stats['markwatch/conditional/not_modified']} pages")
+        if self.robots_refused:
+            lines.append(f"  robots.txt did not allow {self.robots_refused} requests (not fetched)")
         health = self.health
         if health["state"] != "ok":
             lines.append(f"  health: {health['state']}: {health['note']}")
         if self.stats.get("markwatch/throttled/429"):
             lines.append(f"  throttled (429) answers waited out: {self.stats['markwatch/throttled/429']}")
-        if self.problem:
+        if with_problem and self.problem:
             lines.append(f"  error: {self.problem}")
         return "\n".join(lines)
 
@@ -235,7 +255,12 @@ def crawl_all(
             result.stats.setdefault("finish_reason", reason)
             result.elapsed = time.monotonic() - started["t"] if started["t"] else 0.0
 
+        def on_spider_error(failure: Any, result: CrawlResult = result) -> None:
+            if not result.spider_error:
+                result.spider_error = failure.getErrorMessage()
+
         crawler.signals.connect(on_open, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(on_spider_error, signal=signals.spider_error, weak=False)
         crawler.signals.connect(on_close, signal=signals.spider_closed, weak=False)
         kwargs: dict[str, Any] = {}
         if job.platform:

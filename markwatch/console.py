@@ -13,8 +13,13 @@ send *everything* to a log file and keep the screen to:
 * the command's own summary (printed, not logged), which counts the bad pages by reason and names
   the log file.
 
-With ``--verbose`` the screen shows everything as well (and DEBUG). The filtering is done by
-handlers, never by removing or demoting log calls, so library users keep every record.
+Every record on the screen is **one line** (:class:`OneLineFormatter`): a library's error that
+carries a traceback, or a message with the traceback pasted in (Scrapy's "Error while reading start
+items and requests"), shows its first line and points to the log file, which keeps the whole of it.
+
+With ``--verbose`` the screen shows everything as well (and DEBUG), tracebacks included. The
+filtering is done by handlers, never by removing or demoting log calls, so library users keep every
+record.
 """
 
 from __future__ import annotations
@@ -61,6 +66,18 @@ class ScreenFilter(logging.Filter):
         return record.name not in PAGE_DETAIL_LOGGERS and not getattr(record, PAGE_DETAIL, False)
 
 
+class OneLineFormatter(logging.Formatter):
+    """A record as one line: the message's first line, no traceback (the log file has it all)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+        more = first != message.strip() or record.exc_info or record.stack_info
+        flat = logging.makeLogRecord({**record.__dict__, "msg": first + (" (details in the log file)" if more else ""),
+                                      "args": None, "exc_info": None, "exc_text": None, "stack_info": None})
+        return super().format(flat)
+
+
 def default_log_file(directory: Path | str, command: str) -> Path:
     """``DIRECTORY/COMMAND-YYYYmmdd-HHMMSS.log`` (local time, as a person reads it)."""
     return Path(directory) / f"{command}-{time.strftime('%Y%m%d-%H%M%S')}.log"
@@ -83,4 +100,5 @@ def log_to_file(path: Path | str, verbose: bool = False) -> Path:
         for handler in consoles:
             if not any(isinstance(f, ScreenFilter) for f in handler.filters):
                 handler.addFilter(ScreenFilter())
+            handler.setFormatter(OneLineFormatter(FORMAT, datefmt="%H:%M:%S"))
     return path

@@ -167,7 +167,7 @@ def load_platform(name_or_path: str, kind: str | None = None) -> PlatformConfig:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise PlatformConfigError(f"{path}: not valid YAML: {exc}") from exc
+        raise PlatformConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
     declared = raw.get("kind", "html") if isinstance(raw, dict) else None
     if declared not in _MODELS:
         raise PlatformConfigError(f"{path}: kind must be one of {', '.join(_MODELS)}, got {declared!r}")
@@ -177,4 +177,13 @@ def load_platform(name_or_path: str, kind: str | None = None) -> PlatformConfig:
     try:
         return _MODELS[declared].model_validate(raw)  # type: ignore[return-value]
     except ValidationError as exc:
-        raise PlatformConfigError(f"{path}: {exc}") from exc
+        raise PlatformConfigError(f"{path}: {validation_problems(exc)}") from exc
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """Pydantic's errors on one line: ``links.start.0.to: Input should be 'list' or 'detail'; …``."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ())) or "(the file)"
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(problems) + " (fix the file; crawler/platforms/*.yaml are examples)"

@@ -25,6 +25,16 @@ from crawler.platforms import PlatformConfig, load_platform
 logger = logging.getLogger(__name__)
 
 
+def web_address_problem(url: str) -> str:
+    """Why ``url`` cannot start a crawl ("" when it can): it must be an http(s) URL with a host."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return ""
+    if not parts.scheme and "." in url.split("/", 1)[0]:
+        return f"{url!r} is not a full web address: write it with http:// or https://, e.g. https://{url}"
+    return f"{url!r} is not a web address: give a full http(s) URL, e.g. https://shop.example/ or http://127.0.0.1:8701/"
+
+
 def split_urls(value: Any) -> list[str]:
     """Start URLs given as a list, or as one string separated by commas or whitespace (``-a``)."""
     if value is None:
@@ -58,6 +68,10 @@ class MarkwatchSpider(scrapy.Spider):
         self.discover = str(discover).strip().lower() in ("1", "true", "yes", "on") if discover is not None else False
         self.keywords = split_keywords(keywords)
         self.start_urls = split_urls(start_urls) + split_urls(start_url)
+        for url in [*self.start_urls, *([base_url] if base_url else [])]:
+            problem = web_address_problem(url)
+            if problem:
+                raise ValueError(problem)
         if base_url is None and self.start_urls:
             base_url = urljoin(self.start_urls[0], "/")
         self.base_url = base_url

@@ -62,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_pages is not None and args.max_pages < 1:
         raise UsageError("--max-pages must be at least 1")
+    from crawler.spiders.base import web_address_problem
+
+    for option, url in [*(("--start-url", u) for u in args.start_urls), ("--base-url", args.base_url or "")]:
+        problem = web_address_problem(url) if url else ""
+        if problem:
+            raise UsageError(f"{option} {problem}")
     config = load_config()
     overrides: dict[str, str] = {}
     for item in args.settings:
@@ -131,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
         (result,) = crawl_all([job], config, output_dir=output.parent)
     except CrawlSetupError as exc:
         raise UsageError(str(exc)) from exc
-    print(result.summary(), file=sys.stderr)
+    print(result.summary(with_problem=False), file=sys.stderr)  # the problem is the last line, below
     print(f"  log: {log_file}", file=sys.stderr)
     if args.stats_json:
         Path(args.stats_json).write_text(json.dumps(result.stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
