@@ -16,6 +16,7 @@ import pytest
 
 import feeds.notices  # noqa: F401  (registers the NOTICE composer)
 from index.linkage import DispositionError, LinkageError, UnknownParty
+from index.linkage_sqlite import canon
 from index.store import LeadStore, lead_id
 
 RIGHTS = [
@@ -348,3 +349,21 @@ def test_tips_are_kept_with_their_source_and_progress(store: LeadStore) -> None:
     linkage.set_tip_status(first, "matched", at(5), ["abc"])
     (matched,) = linkage.tips(status="matched")
     assert (matched["id"], matched["source"], matched["lead_ids"]) == (first, "holder:Nike", ["abc"])
+
+
+def test_a_notice_committed_before_its_leads_stepped_is_finished_by_the_next_call(linked: LeadStore) -> None:
+    """What a process killed between the linkage commit and the node's lead steps leaves behind (on the
+    SQLite backend the steps are in the same transaction, so there is nothing left to finish): the
+    notice is written through the linkage's own transaction and nothing else; the next call puts those
+    leads into no second notice and finishes their step confirmed → notified."""
+    store = linked
+    ids = add_and_confirm(store, [lead(1), lead(2)], at(0))
+    linkage = store.linkage
+    found = linkage.side.leads(ids)
+    with linkage.side.write() as db:  # the notice's transaction, and then the process "dies"
+        notice_id = linkage._write_notice(db, feeds.notices.NoticeComposer(), "bazaar", "tm-nike",
+                                          [found[i] for i in ids], canon(at(60)), "confirmed")
+    assert linkage.create_due_notices(at(120), 60) == []
+    store.flush()
+    assert [store.get(i).status for i in ids] == ["notified", "notified"]
+    assert all(linkage.notices_of_lead(i) == [notice_id] for i in ids)
