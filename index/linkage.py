@@ -17,6 +17,10 @@ Changes to the interface agreed in /tmp/brief/linkage.md (additions only, nothin
   ``due_deliveries`` (look without taking); ``deliveries_of(notice_id)`` (workbench: what was sent).
 - ``office_items(name)``: what was passed on to an office and what came back (the clue and the
   status of each of its listings' leads now).
+- Also added: ``set_webhook``, ``notice_seq``, ``notices`` (workbench list), ``notices_of_lead``,
+  ``resend`` (a notice again for its ``still_online`` leads), ``delivery``, ``attempts``,
+  ``set_tip_status``; ``rotate_secret`` / ``signing_secrets`` take ``now`` (and the overlap) so
+  tests use a fake clock. ``Endpoint``/``Delivery`` carry a few more fields after the agreed ones.
 
 Why SQLite always, whatever the lead store: notices, the outbox and dispositions need transactions
 (CONTRACTS §7: "a notice and its outbox entry are one transaction") and are small. On the SQLite
