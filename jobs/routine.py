@@ -194,6 +194,13 @@ def collect(plans: list[CrawlPlan], results: dict[str, tuple[int, float]], work_
         row.errors += int(stats.get("markwatch/store_failed", 0))
         row.rechecked += len(plan.rechecks)
         row.duration = max(row.duration, seconds)
+        matched = (stats.get("markwatch/matched_items", 0) or stats.get("markwatch/match_skipped_unchanged", 0)
+                   or stats.get("markwatch/match_errors", 0))
+        if code == 0 and stats.get("item_scraped_count") and not matched:
+            row.status = "failed"  # listings crawled, none matched: the leads of this night are missing
+            row.errors += 1
+            row.problem = (f"{plan.label}: listings were crawled but not matched (the match pipeline was off); "
+                           f"see {work_dir / (plan.label + '.log')}")
         if code != 0:
             row.status = "failed"
             row.errors += 1
