@@ -17,8 +17,7 @@ a small "lead side" object:
 Cost: ``create_due_notices`` plans every due chunk from one query (lead id, platform, right, time
 of the latest confirmation) and reads the leads of a chunk only inside its own transaction:
 6,000 confirmed leads → 50 notices with clues and outbox rows in 0.66 CPU-s on SQLite (2026-12-02,
-this shared 2-core machine). Beside a node the plan costs one search plus one history request per
-confirmed lead.
+this shared 2-core machine). Beside a node the plan costs one search and one ``mget``.
 
 Times are stored in one canonical form (:func:`canon`: ``2026-11-26T02:13:00.000000Z``) so that
 SQL compares them as strings correctly whatever form a caller passed.
@@ -239,7 +238,6 @@ class _NodeLeads:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the linkage database {self.path}: {exc}") from exc
         self.lock = threading.RLock()
-        self._confirmed_at: dict[str, str] = {}
         self._found: dict[str, StoredLead] = {}
 
     @contextmanager
@@ -262,20 +260,20 @@ class _NodeLeads:
             return self.db.execute(sql, params).fetchall()
 
     def confirmed(self, db: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
-        leads = self.store.search(SearchQuery(status=["confirmed"], limit=0, sort="date")).leads
         pending = self.pending_notified(db)
+        leads = [lead for lead in self.store.search(SearchQuery(status=["confirmed"], limit=0, sort="date")).leads
+                 if lead.id not in pending]
+        docs = self._docs([lead.id for lead in leads])
         found = []
         for lead in leads:
-            if lead.id in pending:
-                continue
-            # One history request per lead and run of create_due_notices (:meth:`forget` starts a
-            # run); the leads found are kept for :meth:`leads`.
-            seen = self._confirmed_at.get(lead.id)
-            if seen is None:
+            self._found[lead.id] = lead  # for :meth:`leads` while this run lasts (:meth:`forget`)
+            # The node keeps each lead's latest confirmation (``last_confirmed``); a lead without one
+            # (written by an older markwatch) costs a history request.
+            seen = (docs.get(lead.id) or {}).get("last_confirmed")
+            if not seen:
                 steps = [t.at for t in self.store.history(lead.id) if t.to_status == "confirmed"]
-                seen = self._confirmed_at[lead.id] = canon(max(steps, key=canon) if steps else lead.last_seen)
-            self._found[lead.id] = lead
-            found.append((lead.id, str(lead.listing.get("platform") or ""), lead.right_id, seen))
+                seen = max(steps, key=canon) if steps else lead.last_seen
+            found.append((lead.id, str(lead.listing.get("platform") or ""), lead.right_id, canon(seen)))
         return found
 
     def still(self, db: sqlite3.Connection, ids: Sequence[str], status: str) -> list[str]:
@@ -292,8 +290,14 @@ class _NodeLeads:
                 found[i] = lead
         return found
 
+    def _docs(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Status and latest confirmation of each lead, in one request to the node."""
+        if not ids:
+            return {}
+        return self.store._mget(self.store.names.leads, list(ids), source=["status", "last_confirmed"])
+
     def statuses(self, ids: Sequence[str]) -> dict[str, str]:
-        current = {i: lead.status for i, lead in self.leads(ids).items()}
+        current = {i: doc.get("status", "") for i, doc in self._docs(list(dict.fromkeys(ids))).items()}
         # A step written here and not yet on the node is where the lead is going.
         marks = ",".join("?" * len(current))
         if current:
@@ -303,7 +307,6 @@ class _NodeLeads:
         return current
 
     def forget(self) -> None:
-        self._confirmed_at.clear()
         self._found.clear()
 
     def pending_notified(self, db: sqlite3.Connection) -> set[str]:
@@ -330,7 +333,7 @@ class _NodeLeads:
             for rowid, lead_id, from_status, to_status, at, note in pending:
                 groups.setdefault((from_status, to_status, at, note), []).append((rowid, lead_id))
             for (from_status, to_status, at, note), rows in groups.items():
-                on_node = {i: lead.status for i, lead in self.leads([lead for _, lead in rows]).items()}
+                on_node = {i: doc.get("status") for i, doc in self._docs([lead for _, lead in rows]).items()}
                 ready = [lead for _, lead in rows if on_node.get(lead) == from_status]
                 if ready:
                     try:
