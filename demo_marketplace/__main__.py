@@ -68,9 +68,17 @@ def run_server(args: argparse.Namespace) -> int:
             raise SystemExit(f"cannot read --extra-listings: {exc}")
         log.info("added %d extra listings from %s", add_extra_listings(catalogue, extra), args.extra_listings)
     log.info("generated %d listings (seed %d) in %.1fs", listings, seed, time.perf_counter() - started)
+    timeline = None
+    if getattr(args, "days", 0):  # the month demo (timeline.py): listings online day by day
+        from demo_marketplace.timeline import Timeline
+
+        try:
+            timeline = Timeline(catalogue, args.days, seed, surge=getattr(args, "surge", "") or "")
+        except ValueError as exc:
+            raise SystemExit(str(exc))
     try:
         asyncio.run(serve(catalogue, args.host, args.api_rate, args.api_burst, args.labels_out,
-                          port_base=getattr(args, "port_base", 0), walls=walls))
+                          port_base=getattr(args, "port_base", 0), walls=walls, timeline=timeline))
     except KeyboardInterrupt:
         pass
     return 0

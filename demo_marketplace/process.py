@@ -85,7 +85,8 @@ def _drain(stream, tail: deque[str]) -> None:
 def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Path | None = None,
                       api_rate: float = 200.0, api_burst: int = 50, timeout: float = 60,
                       host: str = "127.0.0.1", extra_listings: str | Path | None = None,
-                      port_base: int = 0, search_only: int = 0, walls: list[str] | None = None) -> MarketplaceProcess:
+                      port_base: int = 0, search_only: int = 0, walls: list[str] | None = None,
+                      days: int = 0, surge: str = "") -> MarketplaceProcess:
     """Start ``python -m demo_marketplace`` and return once it printed READY.
 
     ``labels_out=None`` writes the labels to a temporary file (``.labels_path`` says where).
@@ -113,6 +114,8 @@ def start_marketplace(listings: int = 2000, seed: int = 7, labels_out: str | Pat
         cmd += ["--search-only", str(search_only)]
     for wall in walls or []:  # PLATFORM=KIND[:AFTER] (walls.py)
         cmd += ["--wall", wall]
+    if days:  # listings online day by day (timeline.py, markwatch demo --days)
+        cmd += ["--days", str(days)] + (["--surge", surge] if surge else [])
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
                             bufsize=1, start_new_session=True)
     tail: deque[str] = deque(maxlen=40)

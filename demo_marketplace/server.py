@@ -16,6 +16,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -77,8 +78,9 @@ def build_apps(catalogue: Catalogue, urls: dict[str, str], api_rate: float, api_
 
 async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float = 200.0, api_burst: int = 50,
                 labels_out: str | Path | None = None, port_base: int = 0,
-                walls: dict[str, tuple[str, int]] | None = None) -> None:
+                walls: dict[str, tuple[str, int]] | None = None, timeline: Any = None) -> None:
     """Serve until SIGINT/SIGTERM; prints ``PLATFORM name url`` lines then ``READY`` to stdout.
+    ``timeline``: a :class:`demo_marketplace.timeline.Timeline` (``--days``): listings online day by day.
 
     ``port_base``: the platforms' ports are ``port_base + i`` in :data:`PLATFORMS` order, so their
     URLs stay the same from run to run (a taken one falls back to a free port); 0 = free ports.
@@ -86,6 +88,8 @@ async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float =
     socks = {p: bind(host, port_base + i if port_base else 0) for i, p in enumerate(PLATFORMS)}
     urls = {p: base_url(host, s) for p, s in socks.items()}
     apps = build_apps(catalogue, urls, api_rate, api_burst, walls)
+    if timeline is not None:  # the month demo: what is online changes day by day (timeline.py)
+        apps = timeline.apps(lambda view: build_apps(view, urls, api_rate, api_burst, walls))
     if labels_out:
         started = time.perf_counter()
         count = catalogue.write_labels(labels_out, urls)

@@ -9,6 +9,9 @@ day; ~10 % are taken offline by their seller some day; some infringing listings 
 twin — same goods, photos and shop address, a new listing id and a new seller name and id — that
 appears a week or more later (the seller network page links them by address and photo).
 
+A *surge* (``--surge FROM-TO:RIGHTS``) makes most of the later listings infringing those rights
+appear in those days, as sellers list more in a peak season (the month demo's campaign).
+
 Control (test hooks like ``/__hits``, never linked from a page; the demo's fake clock drives them):
 ``POST /__day?n=5`` moves every platform to day 5; ``POST /__takedown?id=LISTING_ID`` takes a listing
 down (the platform's answer to a notice: its pages, category entries and detail answer 404 from then
@@ -35,6 +38,21 @@ COMEBACK = 0.25
 COMEBACK_NAMES = ("优选", "精品馆", "二店", "好物社", "折扣仓")
 
 
+SURGE_SHARE = 0.8
+
+
+def parse_surge(text: str) -> tuple[int, int, set[str]]:
+    """``"10-16:tm-nike,tm-adidas"`` → (10, 16, {"tm-nike", "tm-adidas"}); ValueError says the form."""
+    try:
+        window, _, rights = text.partition(":")
+        first, last = (int(x) for x in window.split("-"))
+    except ValueError:
+        raise ValueError(f"--surge {text!r}: write FROM-TO:RIGHT,RIGHT, e.g. 10-16:tm-nike,tm-adidas") from None
+    if not 1 <= first <= last or not rights:
+        raise ValueError(f"--surge {text!r}: days from 1 up (FROM <= TO) and at least one right id")
+    return first, last, {r for r in rights.split(",") if r}
+
+
 def _rng(seed: int, key: str) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:8], "big"))
 
@@ -42,7 +60,10 @@ def _rng(seed: int, key: str) -> random.Random:
 class Timeline:
     """Which listing is online on which day (``day_in <= day < day_out``, not taken down)."""
 
-    def __init__(self, catalogue: Catalogue, days: int, seed: int) -> None:
+    def __init__(self, catalogue: Catalogue, days: int, seed: int, surge: str = "") -> None:
+        """``surge``: ``FROM-TO:RIGHT,RIGHT`` — most listings infringing those rights that appear after
+        day 0 appear between days FROM and TO (sellers list more in a peak season; ``--surge``)."""
+        first, last, rights = parse_surge(surge) if surge else (0, -1, set())
         self.catalogue = catalogue
         self.days = days
         self.day = 0
@@ -53,6 +74,8 @@ class Timeline:
         for entry in list(catalogue.entries):
             rng = _rng(seed, entry.listing_id)
             self.day_in[entry.listing_id] = 0 if rng.random() < PRESENT_AT_START or days < 2 else rng.randrange(1, days)
+            if rights & set(entry.infringes) and self.day_in[entry.listing_id] and rng.random() < SURGE_SHARE:
+                self.day_in[entry.listing_id] = rng.randint(first, last)
             if rng.random() < LEAVES:
                 self.day_out[entry.listing_id] = self.day_in[entry.listing_id] + rng.randrange(3, days + 10)
             if entry.infringes and entry.served_as == "ok" and days >= 10 and rng.random() < COMEBACK:

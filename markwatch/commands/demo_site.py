@@ -51,6 +51,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search-only", type=int, default=0, metavar="N",
                         help="hide N infringing listings per platform from every category, grid and seller page: "
                              "only the platform's search finds them (for keyword discovery; default 0)")
+    parser.add_argument("--days", type=int, default=0, metavar="N",
+                        help="a month-like run of N days (markwatch demo --days): listings appear and disappear day "
+                             "by day, sellers come back under new names; POST /__day?n=D moves to day D, POST "
+                             "/__takedown?id=ID takes a listing down (demo_marketplace/timeline.py); 0 = all online")
+    parser.add_argument("--surge", default="", metavar="FROM-TO:RIGHT,RIGHT",
+                        help="with --days: most listings infringing these rights that appear after day 0 appear between "
+                             "days FROM and TO (a peak season), e.g. 10-16:tm-nike,tm-adidas")
     parser.add_argument("--wall", action="append", default=[], metavar="PLATFORM=KIND[:AFTER]",
                         help="answer PLATFORM's pages with a wall after AFTER requests (default 0): KIND captcha or "
                              "login (a 200 page, as real platforms do), 403 or 429 (repeatable); GET /__wall?kind=off "
