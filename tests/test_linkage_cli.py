@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.clues import lead_provinces, named_in_address, short_name
+from feeds.clues import PROVINCES, lead_provinces, named_in_address, province_named, short_name
 from index.sqlite_store import SQLiteStore
 from index.store import StoredLead
 from markwatch.cli import main
@@ -89,3 +89,11 @@ def test_addresses_name_provinces_by_full_name_or_leading_short_form() -> None:
     lead = StoredLead(id="x", url="u", right_id="r", score=0.9, reasons=[], province="福建省",
                       listing={"shop_address": "江苏苏州相城区", "seller_province": "浙江省"})
     assert lead_provinces(lead, ["江苏省", "浙江省", "福建省", "广东省"]) == {"江苏省", "浙江省", "福建省"}
+
+
+def test_the_province_table_is_the_gazetteers() -> None:
+    from matchers.gazetteer import load_gazetteer
+
+    assert set(PROVINCES) == {place.province for place in load_gazetteer().places.values()}
+    assert province_named("广西") == "广西壮族自治区" and province_named("江苏省") == "江苏省"
+    assert province_named("苏州") is None and province_named(None) is None
