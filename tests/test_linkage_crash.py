@@ -202,3 +202,34 @@ def test_the_default_chunk_is_300_listings(tmp_path: Path, max_listings: int) ->
         store.transition([lead_id(x["url"], "tm-nike") for x in leads], "confirmed", "a", at="2026-11-26T02:00:00Z")
         made = store.linkage.create_due_notices(NOW, 60)  # the default max_listings
         assert [len(store.linkage.notice(i)["listings"]) for i in made] == [300, 300, 1]
+
+
+def test_two_writers_creating_notices_at_once_never_notice_a_lead_twice(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    ids = prepared_store(path)
+    stores = [SQLiteStore(path), SQLiteStore(path)]  # two connections, as two serve processes would have
+    made: list[list[str]] = [[], []]
+    start = threading.Barrier(2)
+
+    errors: list[BaseException] = []
+
+    def create(n: int) -> None:
+        start.wait()
+        try:
+            made[n] = stores[n].linkage.create_due_notices(NOW, 0)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    try:
+        assert errors == []
+        assert sorted(made[0] + made[1]) == sorted(set(made[0] + made[1]))
+        in_notice = check_consistent(stores[0], ids)
+        assert len(in_notice) == GROUPS and len(made[0]) + len(made[1]) == GROUPS
+    finally:
+        for store in stores:
+            store.close()
