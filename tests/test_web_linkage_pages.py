@@ -158,3 +158,26 @@ def test_lead_page_and_dashboard_show_the_linkage(lw):
     html = c.get("/dashboard").text
     row = re.search(r'<tr data-platform="bazaar">.*?</tr>', html, re.S).group(0)
     assert "33.3%" in row and "66.7%" in row
+
+
+def test_a_listing_still_online_after_removal_can_be_noticed_again(lw):
+    c = lw.client_ana
+    linkage = lw.store.linkage
+    first = lw.ids["openmall"]
+    linkage.record_disposition(first, "openmall", "removed", at=utc_now())
+    page = c.get(f"/notices/{first}").text
+    assert f'action="/notices/{first}/resend"' not in page  # removed and gone: nothing to re-send
+    assert linkage.mark_still_online("https://openmall.example/item/11", utc_now()) == [lw.lead(11, "openmall")]
+    page = c.get(f"/notices/{first}").text
+    assert f'action="/notices/{first}/resend"' in page and "仍在线" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert c.post(f"/notices/{first}/resend", follow_redirects=False).status_code == 403
+    sent = c.post(f"/notices/{first}/resend", data={"csrf_token": token}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] != f"/notices/{first}"
+    again = c.get(sent.headers["location"] + ".json").json()["notice"]
+    assert again["platform"] == "openmall" and [item["url"] for item in again["listings"]] == ["https://openmall.example/item/11"]
+    assert lw.store.get(lw.lead(11, "openmall")).status == "notified"
+    nothing = c.post(f"/notices/{first}/resend", data={"csrf_token": token}, follow_redirects=False)  # none online now
+    assert nothing.status_code == 303 and nothing.headers["location"] == f"/notices/{first}"
+    shown = c.get(nothing.headers["location"]).text
+    assert "无需重发" in shown and "已就仍在线的商品重新发送通知" in shown  # (also after an earlier message not yet shown: both flashes are kept)

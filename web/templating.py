@@ -102,7 +102,9 @@ def page(request: Request, template: str, context: Mapping[str, Any], data: Any,
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A one-time message shown on the next page rendered for this session (kind: ok | error)."""
-    request.session.setdefault("flash", []).append([kind, message])
+    # assigned, not appended in place: the session middleware writes the cookie only when a key is set,
+    # so a second message while one is still pending was lost
+    request.session["flash"] = [*request.session.get("flash", []), [kind, message]]
 
 
 def pop_flashes(request: Request) -> list[tuple[str, str]]:
