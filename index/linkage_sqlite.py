@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS linkage_tips (
     updated_at TEXT NOT NULL, lead_ids TEXT NOT NULL DEFAULT '[]')
 """
 
+_TABLES = SCHEMA.count("CREATE TABLE")
 TIP_STATUSES = ("new", "crawled", "matched", "unmatched", "failed")
 _KEY_PREFIX = {"platform": "mwp_", "office": "mwo_"}
 
@@ -365,9 +366,12 @@ class SQLiteLinkage:
 
     def __init__(self, side: Any) -> None:
         self.side = side
-        with side.write() as db:
-            for statement in _statements(SCHEMA):
-                db.execute(statement)
+        tables = {r[0] for r in side.read("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                          "name LIKE 'linkage_%'")}
+        if len(tables) < _TABLES:  # created once; afterwards opening never waits for a busy writer
+            with side.write() as db:
+                for statement in _statements(SCHEMA):
+                    db.execute(statement)
 
     def close(self) -> None:
         self.side.close()
