@@ -18,6 +18,9 @@ window of the platform's last answers, and the crawler backs off step by step:
 3. **stop**: still walled after ``PLATFORM_HEALTH_MAX_PAUSES`` pauses → the crawl of that platform
    ends with finish reason ``platform_blocked`` (crawler/runner.py says what to do).
 
+A whole window of good answers at a slower pace halves the floor again, step by step, so a platform
+that recovered is not crawled slowly for the rest of the run.
+
 Each step is one console line (logger ``markwatch.health``); the counts go to the stats
 (``markwatch/health/*``), which :func:`markwatch.health.health_summary` turns into the health record
 the routine stores. One crawler crawls one platform, so one tracker per crawler.
@@ -77,7 +80,7 @@ def classify(response: Response) -> str:
 class Decision:
     """What the tracker asks for after an answer."""
 
-    action: str = ""  # "" | "slow" | "pause" | "block"
+    action: str = ""  # "" | "slow" | "pause" | "block" | "recover"
     seconds: float = 0.0  # the new floor delay (slow) or the pause (pause)
     message: str = ""
 
@@ -119,6 +122,8 @@ class HealthTracker:
             self.probing = False
             return Decision(message=f"{self.platform}: the wall is down, crawling on at one request "
                                     f"every {self.delay:.1f} s")
+        if self.delay > 0 and len(self.recent) >= self.window and all(o == OK for o in self.recent):
+            return self._recover()
         if len(self.recent) < min(5, self.window):
             return Decision()
         throttled = sum(o == THROTTLED for o in self.recent) / len(self.recent)
@@ -134,6 +139,14 @@ class HealthTracker:
         self.delay = min(self.max_delay, max(self.slow_delay, self.delay * 2))
         self.recent.clear()  # the next step needs fresh evidence at the new pace
         return Decision("slow", self.delay, f"{self.platform} {why}: slowing to one request every {self.delay:.1f} s")
+
+    def _recover(self) -> Decision:
+        """A whole window of good answers at the slower pace: halve the floor (gone below a quarter of
+        the first step), so a platform that recovered is not crawled slowly for the rest of the run."""
+        self.delay = self.delay / 2 if self.delay / 2 >= self.slow_delay / 4 else 0.0
+        self.recent.clear()
+        pace = f"one request every {self.delay:.2f} s" if self.delay else "the usual pace"
+        return Decision("recover", self.delay, f"{self.platform}: {self.window} good answers in a row, back to {pace}")
 
     def _pause(self, why: str) -> Decision:
         self.streak = 0
@@ -168,6 +181,7 @@ class PlatformHealthMiddleware:
         self.stats = crawler.stats
         self._call_later = call_later
         self._blocked = False
+        self._pause_floor = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "PlatformHealthMiddleware":
@@ -234,17 +248,22 @@ class PlatformHealthMiddleware:
         retry.meta[WALL_RETRIES_META] = tries
         return retry
 
-    def _floor(self, request: Request) -> None:
-        """Keep the platform's slot at least as slow as the tracker says (AutoThrottle adjusts it too)."""
-        if self.tracker.delay <= 0 or self.crawler.engine is None:
-            return
+    def _slot(self, request: Request) -> Any:
+        if self.crawler.engine is None:
+            return None
         downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None and slot.delay < self.tracker.delay:
-            slot.delay = self.tracker.delay
+        return downloader.slots.get(downloader.get_slot_key(request))
+
+    def _floor(self, request: Request) -> None:
+        """Keep the platform's slot at least as slow as the tracker says — during a pause, one request
+        per pause — after AutoThrottle's own adjustment of it on each answer."""
+        floor = self._pause_floor if self.tracker.paused else self.tracker.delay
+        slot = self._slot(request) if floor > 0 else None
+        if slot is not None and slot.delay < floor:
+            slot.delay = floor
 
     def _act(self, decision: Decision, request: Request) -> None:
-        if decision.message and decision.action:
+        if decision.message and decision.action in ("slow", "pause", "block"):
             logger.warning(decision.message)
         elif decision.message:
             logger.info(decision.message)
@@ -252,21 +271,36 @@ class PlatformHealthMiddleware:
             current = float(self.stats.get_value(PREFIX + "delay", 0.0) or 0.0)
             self.stats.set_value(PREFIX + "delay", max(current, self.tracker.delay))
             self._floor(request)
+        if decision.action == "recover":
+            self._unfloor(request)
         if decision.action == "pause":
             self.stats.inc_value(PREFIX + "pauses")
-            self._pause(decision.seconds)
+            self._pause(decision.seconds, request)
         elif decision.action == "block" and not self._blocked:
             self._blocked = True
             self.stats.set_value(PREFIX + "blocked", True)
             self._close()
 
-    def _pause(self, seconds: float) -> None:
+    def _unfloor(self, request: Request) -> None:
+        """Down to the tracker's floor (or the configured delay); AutoThrottle, when on, goes on from there."""
+        slot = self._slot(request)
+        if slot is not None:
+            slot.delay = max(self.tracker.delay, self.crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0))
+
+    def _pause(self, seconds: float, request: Request) -> None:
+        """No new request from the engine, and the platform's slot (whose queue already holds requests
+        past this middleware) sends at most one per pause: the probe."""
         engine = self.crawler.engine
         engine.pause()
+        self._pause_floor = seconds
+        self._floor(request)
+        self._hold_back_queued()
         started = time.monotonic()
 
         def resume() -> None:
             self.tracker.resumed()
+            self._pause_floor = 0.0
+            self._unfloor(request)
             if engine.spider is not None and not self._blocked:
                 logger.info("%s: pause over after %.1f s, probing with one request", self.tracker.platform,
                             time.monotonic() - started)
@@ -276,10 +310,24 @@ class PlatformHealthMiddleware:
 
         self._later(seconds, resume)
 
+    def _hold_back_queued(self) -> None:
+        """Requests waiting in the downloader's slots (past this middleware, not yet sent) go back to
+        the queue unsent: answering their download with a request makes the engine schedule it again."""
+        downloader = self.crawler.engine.downloader
+        held = 0
+        for slot in list(downloader.slots.values()):
+            while slot.queue:
+                request, deferred = slot.queue.popleft()
+                deferred.callback(request.replace(dont_filter=True))
+                held += 1
+        if held:
+            self.stats.inc_value(PREFIX + "held_back", held)
+
     def _close(self) -> None:
         from scrapy.utils.defer import deferred_from_coro
 
         engine = self.crawler.engine
+        self._hold_back_queued()
         engine.unpause()
         if engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=BLOCKED_REASON))

@@ -94,4 +94,8 @@ def _exit_without_teardown(code: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # ``python -m markwatch.cli``: run the main of the module the commands import, not of this copy
+    # (__main__), or their markwatch.cli.UsageError would not be caught here and end in a traceback.
+    from markwatch.cli import main as _imported_main
+
+    sys.exit(_imported_main())

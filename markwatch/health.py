@@ -78,4 +78,6 @@ def _note(platform: str, state: str, errors: int, responses: int, throttled: dic
                 "try later, at a lower rate (download_delay) or from another address")
     if state == "walled":
         return f"{platform} put up walls ({what}): paused {pauses}× and went on more slowly"
-    return f"{platform} pushed back ({what}): slowed to one request every {delay:.1f} s"
+    if delay > 0:
+        return f"{platform} pushed back ({what}): slowed to one request every {delay:.1f} s"
+    return f"{platform} answered badly ({what})"
