@@ -50,9 +50,10 @@ class LinkageService:
         self.failures = 0
 
     def make_due_notices(self) -> list[str]:
-        import feeds.notices  # noqa: F401  (registers the composer of the §7 NOTICE JSON)
+        from feeds.notices import create_due_notices
 
-        return self.store.linkage.create_due_notices(iso(self.clock()), self.config.notice_settle_seconds)
+        # the one entry point that names config's office as the sender (office_name, office_contact)
+        return create_due_notices(self.store, self.config, iso(self.clock()))
 
     def run_once(self) -> Tally:
         """One round: due notices, then every due delivery. Errors propagate (the loop logs them)."""
