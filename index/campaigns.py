@@ -239,35 +239,44 @@ def campaigns_between(since: date, until: date, config: Config | None = None) ->
 
 
 # -- after the campaign: against normal weeks -----------------------------------------------------------
+def _shares_rights(a: Campaign, b: Campaign) -> bool:
+    return a.key == b.key or not a.rights or not b.rights or bool(set(a.rights) & set(b.rights))
+
+
 def campaign_report(store: Any, campaign: Campaign, normal_weeks: int = 4, config: Config | None = None,
                     today: date | None = None) -> dict[str, Any]:
-    """How the campaign's window compares with the normal weeks before it (days of other campaigns left
-    out), counted by the store: leads first seen per day on the campaign's rights (all rights when it has
-    none), how many of them were confirmed and removed. The period report can call this per campaign.
+    """How the campaign's window compares with normal weeks, counted by the store: leads first seen per
+    day on the campaign's rights (all rights when it has none), how many were confirmed and removed.
+    The period report can call this per campaign (:func:`reports_between`).
 
-    ``ratio`` is leads per day in the campaign over leads per day in the normal weeks (None when the
-    normal weeks found nothing)."""
+    Normal days: the ``normal_weeks`` weeks before the campaign and after it (up to ``today``), less the
+    days of any campaign on the same rights (its own other phases included: an expo is compared with
+    the weeks outside all of it). ``ratio`` is leads per day in the campaign over leads per day on the
+    normal days (None when there are no normal days or they found nothing)."""
     from index.store import SearchQuery
 
-    end = min(campaign.end, today) if today else campaign.end
+    last_day = today or campaign.end
+    end = min(campaign.end, last_day)
     until = end + timedelta(days=1)
     rights = list(campaign.rights)
-    campaign_days = (until - campaign.start).days
-    inside = store.count(SearchQuery(right=rights, since=campaign.start.isoformat(), until=until.isoformat()))
-    confirmed = store.count(SearchQuery(right=rights, since=campaign.start.isoformat(), until=until.isoformat(),
+    campaign_days = max(0, (until - campaign.start).days)
+    since_text, until_text = campaign.start.isoformat(), until.isoformat()
+    inside = store.count(SearchQuery(right=rights, since=since_text, until=until_text))
+    confirmed = store.count(SearchQuery(right=rights, since=since_text, until=until_text,
                                         status=["confirmed", "notified", "removed", "still_online", "rejected",
                                                 "counter_notice"]))
-    removed = store.count(SearchQuery(right=rights, since=campaign.start.isoformat(), until=until.isoformat(),
-                                      status=["removed"]))
-    normal_since = campaign.start - timedelta(weeks=normal_weeks)
-    busy = {c.start + timedelta(days=i) for c in campaigns_between(normal_since, campaign.start, config)
-            if c.name != campaign.name for i in range((c.end - c.start).days + 1)}
+    removed = store.count(SearchQuery(right=rights, since=since_text, until=until_text, status=["removed"]))
+    span = timedelta(weeks=normal_weeks)
+    normal_since = campaign.start - span
+    normal_until = min(campaign.end + span, last_day) + timedelta(days=1)
+    busy = {c.start + timedelta(days=i) for c in campaigns_between(normal_since, normal_until, config)
+            if _shares_rights(campaign, c) for i in range((c.end - c.start).days + 1)}
+    candidates = [normal_since + timedelta(days=i) for i in range((normal_until - normal_since).days)]
+    normal_days = [d for d in candidates if not campaign.start <= d <= campaign.end and d not in busy]
     per_day = {row.day: row.count for row in store.histogram(
-        SearchQuery(right=rights, since=normal_since.isoformat(), until=campaign.start.isoformat()))}
-    normal_days = [normal_since + timedelta(days=i) for i in range((campaign.start - normal_since).days)]
-    normal_days = [d for d in normal_days if d not in busy]
+        SearchQuery(right=rights, since=normal_since.isoformat(), until=normal_until.isoformat()))}
     normal_total = sum(per_day.get(d.isoformat(), 0) for d in normal_days)
-    campaign_rate = inside / campaign_days if campaign_days > 0 else 0.0
+    campaign_rate = inside / campaign_days if campaign_days else 0.0
     normal_rate = normal_total / len(normal_days) if normal_days else 0.0
     return {
         "campaign": campaign.name, "label_zh": campaign.label_zh, "label_en": campaign.label_en,

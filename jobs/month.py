@@ -12,7 +12,7 @@ Each simulated day D (the last N days up to today, so the dashboard's default vi
   against the marketplace's ground truth: confirmed when the listing really infringes that right,
   dismissed otherwise.
 - 11:00 notices are made for the confirmed leads (feeds/notices.py through ``store.linkage``).
-- 18:00 the platforms answer the notices of the day before: most are removed (the marketplace takes
+- 09:00–19:00 the platforms answer the notices of 1–3 days before: most are removed (the marketplace takes
   the listing down), some get a counter-notice or are rejected, and a few "removed" listings stay
   online — the next nights' re-checks find them and the leads become ``still_online``.
 
@@ -43,9 +43,21 @@ MONTH_LISTINGS = 240
 REVIEW_SHARE = 0.6
 REVIEW_MAX = 30
 DISPOSITION_SHARES = (("removed", 0.72), ("counter_notice", 0.12), ("rejected", 0.16))
+ANSWER_WITHIN_DAYS = 3
+"""A platform answers a notice 1 to this many days after it, at some hour of the working day."""
 STILL_ONLINE_SHARE = 0.12
 """Of the listings a platform says it removed, this share stays online (the platform did not act)."""
 SPIDERS = {"bazaar": "html", "storefront": "rendered", "openmall": "api"}
+CAMPAIGN_NAME = "demo_festival"
+CAMPAIGN_DAYS = (8, 14)
+"""The month's own campaign (an online shopping festival) runs on these days of the month; the
+marketplace lists most new goods of its rights then (``--surge``), as sellers do in a peak season."""
+CAMPAIGN_RIGHTS = ("tm-nike", "tm-adidas", "tm-louis-vuitton", "tm-gucci", "tm-chanel")
+CAMPAIGN_KEYWORDS = ("耐克", "阿迪达斯", "古驰")
+LEFT_OUT = {"yangchenghu_crab": {"enabled": False}, "nanhui_peach": {"enabled": False}}
+"""Shipped campaigns left out of the month (unless the configuration names them): the harvest seasons
+run for months, so their keyword searches would add two crawls to every night of the demo for the
+few crab and peach listings of its small catalogue."""
 STOREFRONT_EVERY = 7
 
 
@@ -92,12 +104,19 @@ class Month:
         self.say = say
         self.end = end or datetime.now(timezone.utc).date()
         self.start = self.end - timedelta(days=days - 1)
-        self.truth = self._truth(labels_file)
+        self.truth = self.read_truth(labels_file) if Path(labels_file).exists() and urls else {}
         self.pending: list[tuple[str, str]] = []
         """(notice id, platform) made on earlier days and not answered yet."""
+        first, last = self.start + timedelta(days=CAMPAIGN_DAYS[0]), self.start + timedelta(days=CAMPAIGN_DAYS[1])
+        campaign = {"start": first.isoformat(), "end": last.isoformat(), "rights": list(CAMPAIGN_RIGHTS),
+                    "keywords": list(CAMPAIGN_KEYWORDS), "label_zh": "网购节专项（演示）",
+                    "label_en": "Online shopping festival (demo campaign)"}
+        tables = {**LEFT_OUT, **(config.campaigns or {}), CAMPAIGN_NAME: campaign}
+        self.config = dataclasses.replace(config, campaigns=tables)
+        self.surge = f"{CAMPAIGN_DAYS[0]}-{CAMPAIGN_DAYS[1]}:{','.join(CAMPAIGN_RIGHTS)}" if days > CAMPAIGN_DAYS[1] else ""
 
     @staticmethod
-    def _truth(labels_file: Path) -> dict[str, tuple[str, set[str]]]:
+    def read_truth(labels_file: Path) -> dict[str, tuple[str, set[str]]]:
         """url → (listing id, rights it infringes) from the marketplace's labels."""
         truth: dict[str, tuple[str, set[str]]] = {}
         with open(labels_file, encoding="utf-8") as fh:
@@ -135,7 +154,7 @@ class Month:
                 self.control(platform, f"/__day?n={day}")
             last = day == self.days - 1
             passed = run_pass(self.day_config(day), clock, trigger="demo", simulated=True, evidence=last,
-                              say=lambda line: None, parallel=3)
+                              say=lambda line: None, parallel=4)
             store = open_store(self.config)
             try:
                 confirmed, dismissed = self.review(store, today, clock)
@@ -150,6 +169,9 @@ class Month:
                            sum(p.still_online for p in passed.platforms.values()), passed.campaigns,
                            time.monotonic() - t)
             result.days.append(line)
+            for name, row in passed.platforms.items():
+                if row.status == "failed":
+                    self.say(f"    {name}: {row.problem}")
             self.say(f"  {today} run {line.run_id:>3} {line.status:<6} {line.pages:>4} pages {line.new_leads:>4} new leads; "
                      f"analyst {line.confirmed} confirmed / {line.dismissed} dismissed; {line.notices} notices; platforms "
                      f"removed {line.removed}, counter {line.counter}, rejected {line.rejected}; still online "
@@ -189,18 +211,30 @@ class Month:
 
         at = iso(clock.now().replace(hour=11))
         made = create_due_notices(store, self.config, at)
+        from index.store import SearchQuery
+
+        again = {store.linkage.notices_of_lead(lead.id)[-1]
+                 for lead in store.search(SearchQuery(status=["still_online"], limit=0)).leads
+                 if store.linkage.notices_of_lead(lead.id)}
+        for notice_id in sorted(again):  # a "removed" listing still online: the notice goes again
+            resent = store.linkage.resend(notice_id, at)
+            if resent:
+                made.append(resent)
         return [(notice_id, str((store.linkage.notice(notice_id) or {}).get("platform", ""))) for notice_id in made]
 
     def answer(self, store: Any, today: date, clock: FakeClock) -> dict[str, int]:
         """The platforms' answers, a day after the notice: removed (taken down, or not really), counter, rejected."""
         counts = {"removed": 0, "counter_notice": 0, "rejected": 0}
-        at = iso(clock.now().replace(hour=18))
         waiting, self.pending = self.pending, []
         for notice_id, platform in waiting:
             notice = store.linkage.notice(notice_id) or {}
-            if not notice.get("created_at", "") or notice["created_at"][:10] >= today.isoformat():
-                self.pending.append((notice_id, platform))  # made today: answered tomorrow
+            delay = 1 + int(_share(f"delay:{notice_id}") * ANSWER_WITHIN_DAYS)  # platforms take 1–3 days
+            made = date.fromisoformat(str(notice.get("created_at", ""))[:10] or today.isoformat())
+            if (today - made).days < delay:
+                self.pending.append((notice_id, platform))
                 continue
+            at = iso(clock.now().replace(hour=9 + int(_share(f"hour:{notice_id}") * 10),
+                                         minute=int(_share(f"minute:{notice_id}") * 60)))
             roll, disposition = _share(f"answer:{notice_id}"), "rejected"
             edge = 0.0
             for name, share in DISPOSITION_SHARES:

@@ -106,7 +106,8 @@ def test_campaign_report_against_normal_weeks(tmp_path: Path) -> None:
     from index import open_store
     from web_helpers import make_lead
 
-    config = load_config(environ={}, data_dir=tmp_path)
+    config = dataclasses.replace(load_config(environ={}, data_dir=tmp_path), campaigns={
+        "peach_fair": {"start": "2026-05-20", "end": "2026-05-23", "rights": ["gi-nanhui-peach"]}})
     store = open_store(config)
     try:
         crab = next(c for c in campaigns_for_year(2026, config) if c.name == "nanhui_peach-2026")  # June–August
@@ -121,8 +122,15 @@ def test_campaign_report_against_normal_weeks(tmp_path: Path) -> None:
                 store.add_leads([make_lead(n, right_id="gi-nanhui-peach")], seen_at=f"2026-06-{1 + day:02d}T03:00:00Z")
         store.add_leads([make_lead(999, right_id="tm-nike")], seen_at="2026-06-02T03:00:00Z")  # another right
         report = campaign_report(store, crab, config=config, today=date(2026, 6, 10))
+        fair = next(c for c in campaigns_for_year(2026, config) if c.key == "peach_fair")
+        fair_report = campaign_report(store, fair, config=config, today=date(2026, 6, 10))
     finally:
         store.close()
     assert (report["days"], report["leads"], report["leads_per_day"]) == (10, 30, 3.0)
-    # the four weeks before: 4–31 May, less May Day (1–5 May, another campaign): 26 days, 13 leads
-    assert report["normal_days"] == 26 and report["normal_leads_per_day"] == 0.5 and report["ratio"] == 6.0
+    # the four weeks before: 4–31 May, less the days of a campaign on the same right (20–23 May; May Day,
+    # on other rights, counts as normal): 24 days, 12 leads
+    assert report["normal_days"] == 24 and report["normal_leads_per_day"] == 0.5 and report["ratio"] == 6.0
+    assert report["confirmed"] == 0 and report["removed"] == 0
+    # an ended campaign is compared with the weeks before and after it: 22 April–19 May and 24–31 May
+    # (June belongs to the peach season, on the same right): 36 days, 12 leads; in it 2 leads in 4 days
+    assert (fair_report["leads"], fair_report["normal_days"], fair_report["ratio"]) == (2, 36, 1.5)

@@ -92,18 +92,26 @@ def run_month(args: argparse.Namespace, config: Any, data_dir: Path) -> int:
         from markwatch.cli import UsageError
 
         raise UsageError("--days must be at least 1 (e.g. --days 30)")
+    if (data_dir / "jobs.sqlite").exists() or (data_dir / "store.sqlite").exists():
+        from markwatch.cli import UsageError
+
+        raise UsageError(f"{data_dir} already holds a store or runs; the month starts from an empty one: "
+                         "give a new --data-dir (e.g. --data-dir ./markwatch-month)")
     listings = args.listings or MONTH_LISTINGS
     config = dataclasses.replace(config, data_dir=data_dir, demo_listings=listings)
     say(f"markwatch demo --days {args.days}: {listings} listings (seed {config.demo_seed}), one routine run a night "
         f"on a fake clock, results in {data_dir}")
     started = time.monotonic()
     labels = data_dir / "demo-labels.jsonl"
-    with start_marketplace(listings=listings, seed=config.demo_seed, labels_out=labels, days=args.days) as market:
-        month = Month(config, market.urls, labels, args.days, say=say)
+    month = Month(config, {}, labels, args.days, say=say)
+    with start_marketplace(listings=listings, seed=config.demo_seed, labels_out=labels, days=args.days,
+                           surge=month.surge) as market:
+        month.urls = market.urls
+        month.truth = month.read_truth(labels)
         result = month.run()
         print(month_summary(result, data_dir, time.monotonic() - started), flush=True)
         if not args.no_serve:
-            DemoRun(config, data_dir, serve=True).wait_while_serving(market.urls)
+            DemoRun(month.config, data_dir, serve=True).wait_while_serving(market.urls)  # with its campaign
     return 0 if all(day.status == "ok" for day in result.days) else 1
 
 
