@@ -26,6 +26,7 @@ from demo_marketplace.conditional import ConditionalGet
 from demo_marketplace.hit_counter import HitCounter
 from demo_marketplace.model import PLATFORMS
 from demo_marketplace.openmall import build_openmall
+from demo_marketplace.platform_desk import PlatformDesks, catalogue_without
 from demo_marketplace.storefront import build_storefront
 from demo_marketplace.walls import Walls
 
@@ -90,6 +91,10 @@ async def serve(catalogue: Catalogue, host: str = "127.0.0.1", api_rate: float =
     apps = build_apps(catalogue, urls, api_rate, api_burst, walls)
     if timeline is not None:  # the month demo: what is online changes day by day (timeline.py)
         apps = timeline.apps(lambda view: build_apps(view, urls, api_rate, api_burst, walls))
+    # each platform's notice desk in front (platform_desk.py): webhooks in, takedowns, dispositions back
+    desks = PlatformDesks(catalogue, PLATFORMS)
+    apps = desks.wrap(apps, None if timeline is not None else
+                      lambda gone: build_apps(catalogue_without(catalogue, gone), urls, api_rate, api_burst, walls))
     if labels_out:
         started = time.perf_counter()
         count = catalogue.write_labels(labels_out, urls)
