@@ -21,6 +21,7 @@ from w3lib.url import canonicalize_url
 from crawler.badpages import report_bad_page
 from crawler.discovery import KEYWORD_META, register_keywords, require_search, search_url, split_keywords
 from crawler.platforms import PlatformConfig, load_platform
+from markwatch.console import PAGE_DETAIL
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,9 @@ class MarkwatchSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt or a policy said no: not a broken page
+            # robots.txt or a policy said no: not a broken page, but the log file says which and why
+            logger.info("not fetched: %s (%s)", url, failure.getErrorMessage(), extra={PAGE_DETAIL: True})
+            return
         if failure.check(HttpError):
             status = failure.value.response.status
             report_bad_page(self.crawler, url, f"http_{status}", "HTTP error after retries")
