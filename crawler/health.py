@@ -12,7 +12,8 @@ window of the platform's last answers, and the crawler backs off step by step:
    new about the platform) or 403/429 answers → the platform's download slot gets a floor delay
    (``PLATFORM_HEALTH_SLOW_DELAY`` seconds, doubled at each further step, at most
    ``AUTOTHROTTLE_MAX_DELAY``), which AutoThrottle cannot undercut;
-2. **pause**: ``PLATFORM_HEALTH_WALL_STREAK`` walls in a row (or half the window 403/429) → the
+2. **pause**: ``PLATFORM_HEALTH_WALL_STREAK`` walls in a row (or half the window 403; a 429 only
+   slows, as its Retry-After is waited out by the retry middleware) → the
    engine stops sending requests for ``PLATFORM_HEALTH_PAUSE`` seconds (doubling at each pause),
    then probes with one request; walled requests go back to the queue, so nothing is lost;
 3. **stop**: still walled after ``PLATFORM_HEALTH_MAX_PAUSES`` pauses → the crawl of that platform
@@ -45,7 +46,7 @@ from markwatch.health import BLOCKED_REASON, PREFIX
 
 logger = logging.getLogger("markwatch.health")
 
-OK, ERROR, THROTTLED = "ok", "error", "throttled"
+OK, ERROR, THROTTLED, FORBIDDEN = "ok", "error", "throttled", "forbidden"
 WALLS = ("captcha", "login")
 WALL_RETRIES_META = "markwatch_wall_retries"
 
@@ -68,9 +69,11 @@ def wall_kind(response: Response) -> str:
 
 
 def classify(response: Response) -> str:
-    """One answer as the tracker counts it: ok, error, throttled (403/429), captcha or login."""
-    if response.status in (403, 429):
+    """One answer as the tracker counts it: ok, error, throttled (429), forbidden (403), captcha or login."""
+    if response.status == 429:
         return THROTTLED
+    if response.status == 403:
+        return FORBIDDEN
     if response.status >= 500:
         return ERROR
     return wall_kind(response) or OK
@@ -126,10 +129,12 @@ class HealthTracker:
             return self._recover()
         if len(self.recent) < min(5, self.window):
             return Decision()
-        throttled = sum(o == THROTTLED for o in self.recent) / len(self.recent)
-        errors = sum(o == ERROR for o in self.recent) / len(self.recent)
-        if throttled >= 0.5:
-            return self._pause(f"answers 403/429 to {throttled:.0%} of the last {len(self.recent)} requests")
+        n = len(self.recent)
+        forbidden = sum(o == FORBIDDEN for o in self.recent) / n
+        throttled = sum(o in (THROTTLED, FORBIDDEN) for o in self.recent) / n
+        errors = sum(o == ERROR for o in self.recent) / n
+        if forbidden >= 0.5:  # 429s come with Retry-After, which the retry middleware waits out: no pause
+            return self._pause(f"answers 403 to {forbidden:.0%} of the last {n} requests")
         if throttled >= 0.25 or errors >= 0.5:
             what = (f"403/429 to {throttled:.0%}" if throttled >= 0.25 else f"errors to {errors:.0%}")
             return self._slow(f"answers {what} of the last {len(self.recent)} requests")
@@ -217,7 +222,7 @@ class PlatformHealthMiddleware:
         self.stats.inc_value(PREFIX + "responses")
         if outcome == ERROR:
             self.stats.inc_value(PREFIX + "errors")
-        elif outcome == THROTTLED:
+        elif outcome in (THROTTLED, FORBIDDEN):
             self.stats.inc_value(PREFIX + f"status_{response.status}")
         elif outcome in WALLS:
             self.stats.inc_value(PREFIX + f"wall_{outcome}")

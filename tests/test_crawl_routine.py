@@ -224,9 +224,9 @@ def catalogue_small():
 
 def test_the_tracker_slows_pauses_recovers_and_stops() -> None:
     """The back-off steps on their own, answer by answer (no network, no clock)."""
-    from crawler.health import ERROR, OK, THROTTLED, HealthTracker
+    from crawler.health import ERROR, FORBIDDEN, OK, THROTTLED, HealthTracker
 
-    t = HealthTracker("p", window=10, wall_streak=3, slow_delay=1.0, max_delay=8.0, pause=5.0, max_pauses=2)
+    t = HealthTracker("p", window=10, wall_streak=3, slow_delay=1.0, max_delay=8.0, pause=5.0, max_pauses=3)
     assert [t.observe("captcha").action for _ in range(3)] == ["", "", "pause"]
     assert t.paused and t.pauses == 1 and t.delay == 1.0
     assert t.observe("captcha").action == ""  # answers of requests sent before the pause
@@ -244,6 +244,12 @@ def test_the_tracker_slows_pauses_recovers_and_stops() -> None:
     for outcome in [ERROR] * 5:
         decision = t.observe(outcome)
     assert decision.action == "slow" and t.delay == 4.0
-    t.observe("login"), t.observe("login")
-    assert t.observe("login").action == "block" and t.blocked  # the third time: stop, no third pause
+    for outcome in [THROTTLED] * 5:  # 429s (their Retry-After is waited out elsewhere) slow, never pause
+        decision = t.observe(outcome)
+    assert decision.action == "slow" and not t.paused and t.delay == 8.0
+    for outcome in [FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK]:  # 403 to most requests: a wall by status
+        decision = t.observe(outcome)
+    assert decision.action == "pause" and t.pauses == 3 and decision.seconds == 20.0
+    t.resumed()
+    assert t.observe("login").action == "block" and t.blocked  # still walled after the last pause: stop
     assert t.observe("login").action == ""
