@@ -42,6 +42,7 @@ import dataclasses
 import json
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -86,6 +87,9 @@ class Answer:
     error: str = ""
     back_online: list[str] = field(default_factory=list)
     done: bool = False
+    received_at: float = 0.0
+    posted_after: float | None = None
+    """Seconds from the push to the answer posted (the delay included)."""
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -214,6 +218,7 @@ class PlatformDesks:
         desk.seen.add(msg_id)
         desk.received += 1
         answer = self.decide(desk, notice)
+        answer.received_at = time.time()
         desk.answers.append(answer)
         task = asyncio.get_running_loop().create_task(self.answer(desk, answer))
         self._tasks.add(task)
@@ -289,6 +294,7 @@ class PlatformDesks:
                     answer.error = f"{type(exc).__name__}: {exc}"
                     continue
                 answer.posted = response.status_code
+                answer.posted_after = round(time.time() - answer.received_at, 3)
                 if response.status_code < 500:
                     answer.error = "" if response.status_code in (200, 409) else response.text[:300]
                     return

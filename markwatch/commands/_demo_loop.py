@@ -293,10 +293,10 @@ class LoopResult:
         return self.recheck.listed - len(self.recheck.still_online) if not self.recheck.failed else self.recheck.gone
 
     def lines(self) -> list[str]:
+        per_platform = "".join(f", {p} {n}" for p, n in sorted(self.per_platform.items()))
         lines = [f"linkage: the demo analyst confirmed {len(self.confirmed)} leads by the ground truth "
                  f"({len(self.dismissed)} dismissed) → {len(self.notices)} notices sent "
-                 f"({self.delivered} pushed to the platforms' webhooks, signed; "
-                 + ", ".join(f"{p} {n}" for p, n in sorted(self.per_platform.items())) + ")"]
+                 f"({self.delivered} pushed, signed, to the platforms' webhooks{per_platform})"]
         lines.append(f"  platforms answered: {self.answers['removed']} removed, {self.answers['rejected']} rejected, "
                      f"{self.answers['counter_notice']} counter-notices (dispositions posted to /api/v1/notices/…)")
         still = len(self.recheck.still_online)

@@ -149,11 +149,22 @@ class DemoRun:
         self.timings: dict[str, float] = {}
         self.moved: dict[str, str] = {}
         """Platforms that could not get their stable port (config demo_port) this run → their URL."""
+        self.workbench: Any = None
+        """The workbench on a thread (markwatch/commands/_demo_loop.py), once the linkage loop started it."""
+        self.linkage_lines: list[str] = []
 
     def step(self, name: str, started: float) -> None:
         self.timings[name] = time.monotonic() - started
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            if self.workbench is not None:  # an early exit or Ctrl-C during the linkage loop
+                self.workbench.stop()
+                self.workbench = None
+
+    def _run(self) -> int:
         from demo_marketplace.process import start_marketplace
 
         say(f"markwatch demo: {self.config.demo_listings} listings (seed {self.config.demo_seed}), results in {self.data_dir}")
@@ -174,9 +185,13 @@ class DemoRun:
             leads_file, match_line = self.match(listings_file, per_platform)
             store_lines, evidence_ok = self.stored(per_platform)
             accuracy = self.accuracy(leads_file, labels)
+            linkage_ok = self.linkage(market.urls, labels) if crawl_ok else True
             self.print_summary(per_platform, match_line, accuracy, store_lines)
             if not crawl_ok:
                 say("demo: at least one crawl failed (see above); exit 1")
+                return 1
+            if not linkage_ok:
+                say("demo: the platform linkage loop did not complete (see the summary's problem lines); exit 1")
                 return 1
             if not evidence_ok:
                 say("demo: the evidence log does not verify (see above); exit 1")
@@ -286,6 +301,21 @@ class DemoRun:
         tally = Tally(tp=len(truth & flagged), fp=len(flagged - truth), fn=len(truth - flagged))
         return {"tally": tally, "crawled": len(crawled), "catalogue": len(labels)}
 
+    def linkage(self, urls: dict[str, str], labels: Path) -> bool:
+        """The platform linkage end to end (markwatch/commands/_demo_loop.py): the workbench starts with
+        its linkage loop, the demo analyst confirms a sample by the ground truth, the notices are pushed,
+        the demo platforms answer, a re-crawl verifies the removals. True when all of it completed."""
+        from markwatch.commands._demo_loop import demo_linkage_config, run_loop, start_workbench
+
+        t = time.monotonic()
+        config = demo_linkage_config(dataclasses.replace(self.config, data_dir=self.data_dir))
+        self.workbench = start_workbench(config, DEMO_WORKBENCH_PORT if self.serve else 0)
+        crawled = {row["url"] for row in read_jsonl(self.data_dir / "listings.jsonl")}
+        result = run_loop(config, self.workbench, urls, labels, crawled, self.data_dir / "recheck", say=say)
+        self.step("linkage loop", t)
+        self.linkage_lines = result.lines()
+        return not (result.problems or result.recheck.failed)
+
     # -- output --------------------------------------------------------------------------
     def print_summary(self, per_platform: dict[str, Any], match_line: str, accuracy: dict[str, Any],
                       store_lines: list[str] = ()) -> None:
@@ -307,6 +337,7 @@ class DemoRun:
         lines.append(f"crawled {accuracy['crawled']} of {accuracy['catalogue']} catalogue listings (the rest are "
                      "pages the marketplace serves broken on purpose)")
         lines.append(tally.line("accuracy vs ground truth"))
+        lines.extend(self.linkage_lines)
         lines.append("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
         lines.append(f"files: {self.data_dir / 'listings.jsonl'}, {self.data_dir / 'leads.jsonl'}")
         if self.log_file is not None:
@@ -318,35 +349,31 @@ class DemoRun:
 
     def wait_while_serving(self, urls: dict[str, str]) -> None:
         """Serve the workbench over the demo's store beside the still-running marketplace until
-        Ctrl-C (or SIGTERM), then stop uvicorn; the caller's ``with`` stops the marketplace."""
-        import uvicorn
+        Ctrl-C (or SIGTERM), then stop uvicorn; the caller's ``with`` stops the marketplace. The
+        workbench the linkage loop started keeps running (and delivering: its linkage loop makes
+        and pushes the notices of leads confirmed in it); without one (``--days``) it starts here."""
+        from markwatch.commands._demo_loop import start_workbench
 
-        from web.app import create_app
-
-        app = create_app(dataclasses.replace(self.config, data_dir=self.data_dir))
-        username, password = demo_login(app.state.accounts, self.data_dir)
-        sock = listen_socket("127.0.0.1", DEMO_WORKBENCH_PORT)
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="workbench", daemon=True)
         stop = threading.Event()
         previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
-        thread.start()
         try:
-            while not server.started and thread.is_alive():
-                time.sleep(0.05)
+            if self.workbench is None:
+                self.workbench = start_workbench(dataclasses.replace(self.config, data_dir=self.data_dir),
+                                                 DEMO_WORKBENCH_PORT)
+            workbench = self.workbench
+            username, password = demo_login(workbench.app.state.accounts, self.data_dir)
             say("\nThe demo marketplace keeps running so you can browse what was crawled:")
             for platform, url in urls.items():
                 say(f"  {platform:<11} {url}")
             # stdout, like the summary: scripts wait for this line
-            print(f"workbench: http://127.0.0.1:{port}/leads  login: {username} / {password}", flush=True)
+            print(f"workbench: {workbench.url}/leads  login: {username} / {password}", flush=True)
             say("Press Ctrl-C to stop the workbench and the marketplace.")
-            while not stop.wait(0.5) and thread.is_alive():
+            while not stop.wait(0.5) and workbench.thread.is_alive():
                 pass
         finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+            if self.workbench is not None:
+                self.workbench.stop()
+                self.workbench = None
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         say("markwatch demo: stopped")
