@@ -56,15 +56,31 @@ _PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _CAPTCHA_MARKUP = re.compile(rb"<[a-z][^>]*\b(?:id|class|name|data-[\w-]+)\s*=\s*[\"']?[^\"'>]*captcha", re.I)
 
 
+_SCRIPT_OR_STYLE = re.compile(rb"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(rb"<[^>]*>")
+WALL_MAX_TEXT = 1000
+"""A wall page says little (a heading, a sentence, a form); a shop page that merely carries a login
+box in its header or a captcha script for its review form says a lot more than this many characters."""
+
+
+def visible_text_length(body: bytes) -> int:
+    """Characters of text a reader sees: the body without scripts, styles and tags, spaces collapsed."""
+    text = _TAG.sub(b" ", _SCRIPT_OR_STYLE.sub(b" ", body))
+    return len(b" ".join(text.split()).decode("utf-8", "replace"))
+
+
 def wall_kind(response: Response) -> str:
-    """``captcha`` or ``login`` when a 2xx HTML answer is a wall in place of the page, else ""."""
+    """``captcha`` or ``login`` when a 2xx HTML answer is a wall in place of the page, else "".
+
+    Two things must hold: the markup of a wall (a password field, an element or script named for a
+    captcha) and little else on the page (:data:`WALL_MAX_TEXT`): real shop pages carry login boxes
+    and reCAPTCHA scripts too, around a whole product page."""
     if not (200 <= response.status < 300) or not isinstance(response, TextResponse):
         return ""
     head = response.body[:65536]
-    if _PASSWORD_INPUT.search(head):
-        return "login"
-    if _CAPTCHA_MARKUP.search(head):
-        return "captcha"
+    kind = "login" if _PASSWORD_INPUT.search(head) else "captcha" if _CAPTCHA_MARKUP.search(head) else ""
+    if kind and visible_text_length(response.body[:262144]) <= WALL_MAX_TEXT:
+        return kind
     return ""
 
 
