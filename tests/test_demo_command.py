@@ -70,6 +70,36 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     assert f"{len({lead['url'] for lead in leads})} entries" in verified.stdout  # one capture per flagged listing
     assert "evidence intact" in done.stdout and "try next: markwatch search" in done.stdout
 
+    # the platform linkage loop (issue 9): the demo analyst confirmed a sample by the ground truth, the
+    # notices went to the demo platforms' webhooks, they answered through the API, a re-crawl verified
+    import re
+    from collections import Counter
+
+    from index.linkage import COUNTER_NOTICE_DAYS
+
+    sent = re.search(r"confirmed (\d+) leads by the ground truth \((\d+) dismissed\) → (\d+) notices sent "
+                     r"\((\d+) pushed", done.stdout)
+    verified = re.search(r"re-crawl of (\d+) removed listings: (\d+) removals verified .*?, (\d+) still online",
+                         done.stdout)
+    pending = re.search(r"counter-notices pending: (\d+);.*deadline (\S+ \S+) UTC \((ntc-\S+),", done.stdout)
+    assert sent and verified and pending, done.stdout[-3000:]
+    confirmed, notices = int(sent.group(1)), int(sent.group(3))
+    assert confirmed > 0 and notices > 0 and int(sent.group(4)) == notices  # every notice pushed
+    with SQLiteStore(data_dir / "store.sqlite") as store:
+        analysed = [lead for lead in store.search(SearchQuery(limit=0)).leads
+                    if any(t.actor == "demo-analyst" for t in store.history(lead.id))]
+        statuses = Counter(lead.status for lead in analysed)
+        assert len(analysed) == confirmed + int(sent.group(2))
+        answered = Counter(store.linkage.notice(n)["status"] for n in
+                           {n for lead in analysed for n in store.linkage.notices_of_lead(lead.id)})
+        assert sum(answered.values()) == notices and set(answered) <= {"removed", "rejected", "counter_notice"}
+        assert answered["removed"] and answered["counter_notice"], answered
+        assert int(verified.group(2)) > 0 and int(verified.group(1)) == int(verified.group(2)) + int(verified.group(3))
+        assert statuses["removed"] >= int(verified.group(2)) and statuses["still_online"] >= int(verified.group(3))
+        due = store.linkage.counter_notices_due("2000-01-01T00:00:00Z", COUNTER_NOTICE_DAYS * 1000)
+        assert int(pending.group(1)) == len(due) == answered["counter_notice"]
+        assert due[0]["notice_id"] == pending.group(3) and due[0]["deadline"][:16] == pending.group(2).replace(" ", "T")
+
     # full-text search finds the 耐克 counterfeits among them
     nike = {lead["url"] for lead in leads if "耐克" in lead["listing"]["title"]}
     assert nike, "seed 9's catalogue has 耐克 counterfeits"
