@@ -36,7 +36,11 @@ def add_parser(subparsers: Any) -> None:
             "register while crawling, store every lead with its evidence (the HTTP response and a full-page "
             "Chromium screenshot, in a signed, verifiable log), and print a summary with counts per platform, "
             "what was stored and captured, timings and the accuracy of the whole run against the marketplace's "
-            "ground truth. Everything goes to --data-dir: store.sqlite (search it with 'markwatch search'), "
+            "ground truth. Then the platform linkage end to end: the demo analyst confirms a sample of the leads "
+            "by the ground truth, the notices are pushed (signed webhooks) to the demo platforms, which remove most "
+            "listings, reject some and forward a seller's counter-notice for a few, posting their answers through "
+            "the platform API, and a re-crawl of the removed listings verifies the removals (a listing back online "
+            "becomes still_online). Everything goes to --data-dir: store.sqlite (search it with 'markwatch search'), "
             "evidence/ ('markwatch evidence verify'), listings/*.jsonl, leads.jsonl, demo-labels.jsonl."
         ),
     )
