@@ -253,3 +253,18 @@ def test_the_tracker_slows_pauses_recovers_and_stops() -> None:
     t.resumed()
     assert t.observe("login").action == "block" and t.blocked  # still walled after the last pause: stop
     assert t.observe("login").action == ""
+
+
+def test_walls_are_told_from_real_shop_pages() -> None:
+    """Real product pages carry login boxes and captcha scripts too; only the demo's walls are walls."""
+    from scrapy.http import HtmlResponse
+
+    from crawler.health import wall_kind
+    from demo_marketplace.walls import CAPTCHA_PAGE, LOGIN_PAGE
+
+    pages = sorted((Path(__file__).resolve().parents[1] / ".." / "shared" / "realpages" / "pages").glob("*.html"))
+    assert len(pages) >= 20
+    taken = [p.name for p in pages if wall_kind(HtmlResponse(url="http://shop.test/", body=p.read_bytes(), encoding="utf-8"))]
+    assert taken == []
+    assert wall_kind(HtmlResponse(url="http://shop.test/", body=CAPTCHA_PAGE.encode(), encoding="utf-8")) == "captcha"
+    assert wall_kind(HtmlResponse(url="http://shop.test/", body=LOGIN_PAGE.encode(), encoding="utf-8")) == "login"
