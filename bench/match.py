@@ -10,7 +10,8 @@ What it measures, per register size (figures printed side by side, one run):
   name and variant:
   * ``catalogue``: the demo marketplace's catalogue (seed 7), about a third infringing;
   * ``lead-heavy``: a campaign sweep — about half the listings flagged, a third naming two or more
-    rights (the shares are measured with the matcher on a sample and printed);
+    rights (the shares are measured with the matcher on a sample and printed), drawn without
+    repeats from a larger catalogue (seed 8);
   for each: listings/s of the whole process on all cores (interpreter start, loading, matching,
   writing leads), the CPU seconds of the process tree and listings per CPU-second, peak memory of
   the tree (PSS: a page shared by forked workers counts once; RSS summed per process beside it),
@@ -51,11 +52,11 @@ _CSV_FIELDS = ("id", "kind", "name", "variants", "holder", "registration_no", "n
 
 
 # ---------------------------------------------------------------------------------------- inputs
-def labelled_catalogue(n: int) -> list[dict]:
-    """The demo catalogue (seed 7, the demo's own) as labelled rows (CONTRACTS §4b), kept on disk."""
-    path = OUT / f"catalogue-{n}.labelled.jsonl"
+def labelled_catalogue(n: int, seed: int = 7) -> list[dict]:
+    """The demo catalogue (seed 7 is the demo's own) as labelled rows (CONTRACTS §4b), kept on disk."""
+    path = OUT / f"catalogue-{n}-seed{seed}.labelled.jsonl"
     if not (path.is_file() and sum(1 for _ in path.open("rb")) == n):
-        subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", str(n), "--seed", "7",
+        subprocess.run([sys.executable, "-m", "demo_marketplace.catalogue", "--listings", str(n), "--seed", str(seed),
                         "--out", str(path)], check=True, capture_output=True, cwd=ROOT)
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
@@ -72,18 +73,22 @@ def write_listings(rows: list[dict], path: Path) -> None:
 
 
 def lead_heavy(rows: list[dict], n: int, open_names: list[str], seed: int = 11) -> list[dict]:
-    """A campaign sweep: half the listings drawn from the catalogue's infringing ones, half from the
-    rest; two of every three infringing ones also name a second right (a mark or GI judged whatever
-    the goods, appended to the title as sweep listings stack brands), so a third of all listings
-    carry two or more candidate rights."""
+    """A campaign sweep: half the listings are infringing ones of a catalogue, half the rest, each
+    used once (no listing repeats: repeats would flatter every per-text cache); two of every three
+    infringing ones also name a second right (a mark or GI judged whatever the goods, appended to
+    the title as sweep listings stack brands), so a third of all listings carry two or more
+    candidate rights."""
     rng = random.Random(seed)
     infringing = [r for r in rows if r["infringes"]]
     clean = [r for r in rows if not r["infringes"]]
+    if min(len(infringing), len(clean)) < (n + 1) // 2:
+        raise SystemExit(f"the catalogue has too few infringing listings for a lead-heavy mix of {n}")
+    rng.shuffle(infringing)
+    rng.shuffle(clean)
     out = []
     for i in range(n):
         flagged = i % 2 == 0
-        row = dict(rng.choice(infringing if flagged else clean))
-        row["url"] = f"{row['url']}?sweep={i}"
+        row = dict((infringing if flagged else clean)[i // 2])
         if flagged and i % 3 != 1:  # i even and i % 3 in (0, 2): two thirds of the flagged half
             row["title"] = f"{row['title']} {rng.choice(open_names)}"
         out.append(_unlabelled(row))
@@ -250,6 +255,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
     rows = labelled_catalogue(args.listings)
+    sweep = labelled_catalogue(int(args.listings * 1.8), seed=8)  # enough infringing listings for half
     from matchers.compiled import class_bound
     from matchers.register import load_register
 
@@ -257,7 +263,7 @@ def main() -> None:
     mixes = {"catalogue": OUT / f"listings-catalogue-{args.listings}.jsonl",
              "lead-heavy": OUT / f"listings-lead-heavy-{args.listings}.jsonl"}
     write_listings([_unlabelled(r) for r in rows], mixes["catalogue"])
-    write_listings(lead_heavy(rows, args.listings, open_names), mixes["lead-heavy"])
+    write_listings(lead_heavy(sweep, args.listings, open_names), mixes["lead-heavy"])
     titles = {mix: [json.loads(line)["title"] for _, line in zip(range(400), path.open(encoding="utf-8"))]
               for mix, path in mixes.items()}
     one = OUT / "listings-one.jsonl"

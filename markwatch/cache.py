@@ -136,13 +136,55 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write(path: Path, value: object) -> None:
+def store_with_blobs(path: Path, value: object, blobs: list[bytes]) -> None:
+    """Like :func:`store`, with ``blobs`` after the pickle: :func:`load_with_blobs` maps them
+    instead of reading them, so a blob costs nothing until it is used (and its pages, in the
+    system's page cache, are shared by every process and run that maps the file)."""
+    _write(path, value, blobs)
+    _prune(path.parent, path.name.rsplit("-", 1)[0])
+
+
+def load_with_blobs(path: Path) -> tuple[Any, list[memoryview]] | None:
+    """(value, blobs) stored by :func:`store_with_blobs`, the blobs as views of the mapped file
+    (valid as long as they are referenced, even once the file is replaced or pruned); None when
+    there is no such file or it cannot be read."""
+    import mmap
+
+    try:
+        with open(path, "rb") as fh, _collector_paused():
+            head = int.from_bytes(fh.read(8), "little")
+            value, sizes = pickle.loads(fh.read(head))  # noqa: S301 - our own files (see above)
+            mapped = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+        os.utime(path)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - a damaged cache file only costs a rebuild
+        logger.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
+        return None
+    blobs, at = [], 8 + head
+    for size in sizes:
+        blobs.append(mapped[at:at + size])
+        at += size
+    if at != len(mapped):
+        logger.warning("cache file %s is truncated; rebuilding it", path)
+        return None
+    return value, blobs
+
+
+def _write(path: Path, value: object, blobs: list[bytes] | None = None) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if blobs is None:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                head = pickle.dumps((value, [len(b) for b in blobs]), protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(len(head).to_bytes(8, "little"))
+                fh.write(head)
+                for blob in blobs:
+                    fh.write(blob)
         os.replace(tmp, path)  # atomic: a concurrent run sees no file or the whole new one
         tmp = None
     except Exception as exc:  # noqa: BLE001 - the cache makes runs faster, never fails them

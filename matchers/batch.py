@@ -147,12 +147,31 @@ def spans(path: Path, size: int) -> Iterator[tuple[str, int, int]]:
             start = end
 
 
-def warm(matcher: Matcher) -> None:
+def warm(matcher: Matcher, everything: bool = True) -> None:
     """Load every lazy table in the parent so forked workers share them instead of rebuilding.
 
+    ``everything`` False (a run in one process): nothing to share, so nothing is loaded ahead —
+    the run unpacks only what its listings touch of a compiled register loaded from the cache
+    (matchers/packed.py): a run of one listing against 100k rights reads a few of its automata.
     The model is plain numpy (no thread pool), so nothing here can leave a dead pool to a fork.
     """
-    matcher.match({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州 Suzhou"})
+    if everything:
+        matcher.match({"url": "warm-up", "title": "阳澄湖大闸蟹 耐克 小米粥 naike", "ship_from": "江苏 苏州 Suzhou"})
+        from matchers.normalise import warm as warm_normalise
+        from matchers.packed import unpack_all
+
+        unpack_all(matcher.compiled)
+        warm_normalise()  # the character tables as arrays, for chunks of listings
+
+
+def forks(input_path: str | Path, workers: int | None = None, chunk: int = CHUNK) -> bool:
+    """Will :func:`match_file` fork workers for this input? Not for one worker, nor for an input of
+    one chunk: starting a pool (and unpacking every table for it) would cost more than the chunk."""
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    try:
+        return workers > 1 and Path(input_path).stat().st_size > chunk
+    except OSError:
+        return False
 
 
 def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path,
@@ -167,8 +186,9 @@ def match_file(matcher: Matcher, input_path: str | Path, output_path: str | Path
     # Not frozen out of the collector here (a library must leave process-wide state alone): a
     # short-lived command freezes after loading, which also spares forked workers from dirtying
     # the pages they share with the parent (markwatch/commands/match.py).
-    warm(matcher)
-    _match_into(matcher, source, output_path, workers, chunk, stats)
+    forking = forks(source, workers, chunk)
+    warm(matcher, everything=forking)
+    _match_into(matcher, source, output_path, workers if forking else 1, chunk, stats)
     stats.seconds = time.perf_counter() - start
     return stats
 

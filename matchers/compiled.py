@@ -164,13 +164,26 @@ def _deletes(word: str) -> set[str]:
 def compile_register(register: Register, cache_dir: Path | None = None) -> CompiledRegister:
     """The automata and indexes of ``register``: built (≈1 s per 10k rights) or loaded from
     ``cache_dir`` (markwatch.cache) when this register was compiled there by this code before."""
-    from markwatch.cache import cached
+    import logging
+    import time
 
-    from matchers import ordinary
+    from markwatch.cache import cache_path
+
+    from matchers import ordinary, packed
 
     rights = list(register.rights)
-    key = compiled_key(register_digest(register))
-    compiled, containing = cached("compiled-register", key, lambda: _compile_for_cache(rights), cache_dir)
+    path = cache_path("compiled-register", compiled_key(register_digest(register)), cache_dir) if cache_dir else None
+    found = packed.read(path) if path is not None else None
+    if found is not None:
+        compiled, containing = found
+    else:
+        started = time.perf_counter()
+        compiled, containing = _compile_for_cache(rights)
+        if path is not None:
+            packed.write(path, compiled, containing)
+            logging.getLogger("markwatch.cache").info(
+                "built compiled register in %.1f s; later runs load it from %s", time.perf_counter() - started,
+                cache_dir)
     compiled.rights = rights  # the objects at hand (the cached table unpacks its own on demand)
     ordinary.remember_containing_words(containing)
     return compiled

@@ -23,6 +23,7 @@ from pathlib import Path
 from markwatch.cache import cache_path, file_fingerprint, library_fingerprint, load, store
 from markwatch.register_file import read_register_file
 from matchers.compiled import CompiledRegister, compile_register, compiled_key, register_digest
+from matchers import packed
 
 logger = logging.getLogger(__name__)
 _FILE_ENTRY = "register-file"
@@ -41,7 +42,7 @@ def load_compiled(path: str | Path, cache_dir: Path | None) -> CompiledRegister:
     entry = cache_path(_FILE_ENTRY, _file_key(data, file.suffix), cache_dir)
     digest = load(entry)
     if isinstance(digest, bytes):
-        found = load(cache_path("compiled-register", compiled_key(digest), cache_dir))
+        found = packed.read(cache_path("compiled-register", compiled_key(digest), cache_dir))
         if found is not None:
             compiled, containing = found
             ordinary.remember_containing_words(containing)

@@ -26,7 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from markwatch.cli import UsageError
     from markwatch.config import cache_directory, load_config, model_path
-    from matchers.batch import match_file, warm
+    from matchers.batch import forks, match_file, warm
     from matchers.matcher import Matcher
     from matchers.model import ModelError
     from matchers.register import RegisterError
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         matcher = Matcher.from_paths(args.register or config.register or None, args.model or model_path(config),
                                      config.match_threshold, cache_dir=cache_directory(config))
-        warm(matcher)
+        warm(matcher, everything=forks(args.input, args.workers))  # all tables only for forked workers
     except (RegisterError, ModelError) as exc:
         raise UsageError(str(exc)) from exc
     finally:
