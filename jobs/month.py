@@ -132,7 +132,7 @@ class Month:
 
     def day_config(self, day: int) -> Config:
         platforms = {name: {"spider": SPIDERS[name], "base_url": url} for name, url in self.urls.items()
-                     if name != "storefront" or day % STOREFRONT_EVERY == 0 or day == self.days - 1}
+                     if name != "storefront" or (self.days - 1 - day) % STOREFRONT_EVERY == 0}  # weekly, the last night too
         return dataclasses.replace(self.config, schedule_platforms=platforms)
 
     def run(self) -> MonthResult:
@@ -249,7 +249,7 @@ class Month:
             counts[disposition] += 1
             if disposition == "removed":
                 ids = [str(item.get("listing_id")) for item in notice.get("listings", [])
-                       if _share(f"still-online:{item.get('url')}") >= STILL_ONLINE_SHARE and item.get("listing_id")]
+                       if _share(f"still-online:{notice_id}:{item.get('url')}") >= STILL_ONLINE_SHARE and item.get("listing_id")]
                 if ids and platform in self.urls:
                     self.control(platform, "/__takedown?id=" + ",".join(ids))
         return counts
