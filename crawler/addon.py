@@ -41,6 +41,9 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "AUTOTHROTTLE_START_DELAY": max(config.download_delay, 0.25),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrent_per_domain),
         "LOG_LEVEL": config.log_level,
+        # the request queue (crawler/queue/): local, or shared in Redis by every worker of a crawl
+        "QUEUE_REDIS_URL": config.crawl_redis,
+        "QUEUE_LEASE_SECONDS": config.crawl_lease_seconds,
         # the match pipeline (pipelines/match.py)
         "MATCH_ENABLED": config.match_enabled,
         "MATCH_REGISTER": config.register,

@@ -2,8 +2,11 @@
 
 Why: Scrapy's RetryMiddleware retries at once and ignores ``Retry-After``, so against a
 rate-limited API it burns its retries in milliseconds and gives up. This subclass keeps all of
-its behaviour (codes, exceptions, meta keys, stats) and only waits before returning the retry —
-asynchronously (``scrapy.utils.asyncio.sleep``), so the reactor keeps serving other requests.
+its behaviour (codes, exceptions, meta keys, stats) and only waits before the retry. With markwatch's
+scheduler (crawler/queue/) the wait is a due time in the request queue (``meta["queue_delay"]``): the
+retry leaves the downloader at once, so throttled requests hold no download slot, and a crawl killed
+meanwhile still has them queued. Under another scheduler it is an asynchronous sleep
+(``scrapy.utils.asyncio.sleep``), so the reactor keeps serving other requests.
 """
 
 from __future__ import annotations
@@ -85,6 +88,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         times = int(retry.meta.get("retry_times", 1))
         delay = min(self.backoff_max, self.backoff_base * 2 ** (times - 1))
         if delay > 0:
+            await self._wait(retry, delay)
+
+    async def _wait(self, retry: Request, delay: float) -> None:
+        """Keep ``retry`` back ``delay`` seconds: in the request queue when it can, else asleep."""
+        try:
+            scheduler = self.crawler.engine.scheduler
+        except (AttributeError, RuntimeError):  # not crawling (a middleware tested on its own)
+            scheduler = None
+        if getattr(scheduler, "delays_requests", False):
+            retry.meta["queue_delay"] = delay  # crawler/queue/scheduler.py DELAY_META
+        else:
             await sleep(delay)
 
     async def _retry_after(self, request: Request, response: Response, reason: str, delay: float) -> Request | Response:
@@ -109,5 +123,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         retry.meta["retry_times"] = request.meta.get("retry_times", 0)
         retry.meta["retry_after_times"] = times
-        await sleep(min(delay, self.retry_after_max_delay))
+        await self._wait(retry, min(delay, self.retry_after_max_delay))
         return retry

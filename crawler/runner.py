@@ -140,7 +140,7 @@ class CrawlResult:
             return (f"the site's robots.txt does not allow the {self.robots_refused} page(s) asked for, and markwatch "
                     "obeys robots.txt; start from a page it allows, or ask the site for permission "
                     "(-s ROBOTSTXT_OBEY=False only with the site owner's consent)")
-        if self.pages == 0:
+        if self.pages == 0 and not self.stats.get("markwatch/queue/already_finished"):
             return "no page could be fetched; check the start URL and that the site is up"
         return ""
 
@@ -240,7 +240,9 @@ def crawl_all(
             output = out_dir / output
         output.parent.mkdir(parents=True, exist_ok=True)
         spidercls = loader.load(job.spider)
-        custom = {**(spidercls.custom_settings or {}), **_job_settings(job, output, append=bool(job.jobdir))}
+        # a resumed crawl, and a worker of a shared one (it may be restarted), append to their output
+        shared = job.settings.get("QUEUE_REDIS_URL", config.crawl_redis)
+        custom = {**(spidercls.custom_settings or {}), **_job_settings(job, output, append=bool(job.jobdir or shared))}
         jobcls = type(spidercls.__name__, (spidercls,), {"custom_settings": custom})
         crawler = process.create_crawler(jobcls)
         result = CrawlResult(job=job, output=output, stats={}, elapsed=0.0)

@@ -74,7 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.conditional.ConditionalRequestMiddleware": 900,
 }
 # The response each listing came from is noted for the evidence (on only when EVIDENCE_ENABLED).
-SPIDER_MIDDLEWARES: dict[str, int] = {"pipelines.responses.ResponseCaptureMiddleware": 900}
+SPIDER_MIDDLEWARES: dict[str, int] = {"pipelines.responses.ResponseCaptureMiddleware": 900,
+                                      # which queue entry each listing came from (crawler/queue/origins.py)
+                                      "crawler.queue.origins.ListingOriginMiddleware": 950}
 HTTPERROR_ALLOW_ALL = False
 
 # Conditional requests (crawler/conditional.py; on with the store: HTTPCACHE_ENABLED and HTTPCACHE_DIR
@@ -108,6 +110,18 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 500,
 }
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The request queue (crawler/queue/): at least once, leased, local (SQLite in JOBDIR, else in memory)
+# or shared in Redis (QUEUE_REDIS_URL and QUEUE_LEASE_SECONDS come from the configuration). Feeds are
+# written through item by item, so a listing of an acknowledged request is never in a killed process.
+SCHEDULER = "crawler.queue.scheduler.LeasedScheduler"
+QUEUE_POLL_INTERVAL = 1.0
+"""Seconds between a worker's heartbeats: leases extended, finished requests acknowledged, new work looked for."""
+QUEUE_FINISHED_TTL = 600.0
+"""A crawl finished on Redis is remembered this long (a late worker ends at once), then forgotten."""
+QUEUE_KEY = ""
+"""The shared crawl's name in Redis; empty = derived from the spider and its arguments."""
+FEED_STORAGES = {"": "crawler.queue.feed.UnbufferedFileFeedStorage", "file": "crawler.queue.feed.UnbufferedFileFeedStorage"}
 
 # Progress: one line per spider every PROGRESS_INTERVAL seconds (pages, items, bad pages).
 EXTENSIONS = {

@@ -83,6 +83,13 @@ class Config:
     """The store pipeline writes every this many leads (one transaction per batch)."""
     store_batch_seconds: float = 2.0
     """…or when its oldest unwritten listing has waited this long (seconds)."""
+    crawl_redis: str = ""
+    """The request queue of every crawl (CONTRACTS §12): empty = local to the process (an SQLite file in
+    ``--resume DIR``, else in memory); ``redis://HOST:PORT/DB`` = shared in Redis, so several
+    ``markwatch crawl`` workers started alike crawl together (also ``markwatch crawl --redis URL``)."""
+    crawl_lease_seconds: float = 60.0
+    """A request a crawl worker took stays leased to it this long without a heartbeat (each worker extends
+    its leases every second): when a worker dies, the others do its requests again once that has run out."""
     evidence_enabled: bool = False
     """Capture evidence (response + full-page screenshot) of every new or changed lead while
     crawling (the evidence pipeline; Scrapy setting EVIDENCE_ENABLED). ``markwatch demo`` always does."""

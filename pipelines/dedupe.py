@@ -1,10 +1,12 @@
 """Dedupe: once per URL within a crawl, and by content across crawls through the lead store.
 
-Within a crawl (and across an interrupted and resumed one): with ``JOBDIR`` (``markwatch crawl
---resume DIR``) Scrapy remembers the requests it made, but a page seen again through another path
-(a listing in two categories, a restarted crawl whose last pages are fetched again) would emit its
-listing twice. The URLs emitted so far are appended to ``JOBDIR/markwatch-seen-urls.txt`` as they
-pass, so a killed crawl loses nothing. A repeat is dropped (``markwatch/duplicates_dropped``).
+Within a crawl (across an interrupted and resumed one, and across every worker of a crawl on Redis):
+a listing reached through two requests (two URLs of one page, redirects) is emitted once. Its URL is
+*claimed* in the request queue (crawler/queue/, the scheduler's ``claim_listing``) by the request it
+came from: a claim by another request drops it, while the same request done again after a kill
+(its worker may or may not have written the listing) emits it again: the store keeps one copy. A
+repeat within this process is dropped before asking. Both count ``markwatch/duplicates_dropped``.
+Without the leased scheduler (a bare test crawler) the repeats of this process only are dropped.
 
 Across crawls (when the store is on, ``STORE_ENABLED``): a listing whose content hash
 (:func:`index.store.listing_hash`) equals the one the store holds for its URL is *unchanged*. It
@@ -22,8 +24,7 @@ were never written.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import IO, Any
+from typing import Any, Callable
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
@@ -33,17 +34,19 @@ from pipelines.notes import ListingNotes, notes_for
 from pipelines.storage import StoreSettings, acquire_store, release_store
 
 logger = logging.getLogger(__name__)
-SEEN_FILE = "markwatch-seen-urls.txt"
 
 
 class DedupePipeline:
-    """Once per URL per job; unchanged content (per the store) noted for the later pipelines."""
+    """Once per URL per job; unchanged content (per the store) noted for the later pipelines.
 
-    def __init__(self, crawler: Crawler, jobdir: str | None, store_settings: StoreSettings | None = None):
+    ``claim``: ``url → bool``, True when this listing may be emitted (default: the scheduler's
+    ``claim_listing``, found when the spider opens)."""
+
+    def __init__(self, crawler: Crawler, store_settings: StoreSettings | None = None,
+                 claim: Callable[[str], bool] | None = None):
         self.crawler = crawler
-        self.path = Path(jobdir) / SEEN_FILE if jobdir else None
         self.seen: set[str] = set()
-        self.file: IO[str] | None = None
+        self.claim = claim
         self.store_settings = store_settings
         self.store: Any = None
         self.notes: ListingNotes | None = notes_for(crawler) if store_settings else None
@@ -54,7 +57,7 @@ class DedupePipeline:
             store_settings: StoreSettings | None = StoreSettings.from_settings(crawler.settings)
         except NotConfigured:
             store_settings = None
-        return cls(crawler, crawler.settings.get("JOBDIR"), store_settings)
+        return cls(crawler, store_settings)
 
     def open_spider(self) -> None:
         if self.store_settings is not None:
@@ -63,31 +66,24 @@ class DedupePipeline:
             except Exception as exc:  # noqa: BLE001 - no store: every listing counts as new, nothing is lost
                 logger.warning("dedupe: the lead store cannot be opened (%s); every listing is treated as new", exc)
                 self.crawler.stats.inc_value("markwatch/dedupe_store_unavailable")
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.is_file():
-            self.seen.update(line for line in self.path.read_text(encoding="utf-8").splitlines() if line)
-            logger.info("dedupe: %d listing URLs already emitted by earlier runs of this job", len(self.seen))
-        self.file = self.path.open("a", encoding="utf-8")
+        if self.claim is None:  # the request queue's listing claims (crawler/queue/scheduler.py)
+            try:
+                scheduler = self.crawler.engine.scheduler
+            except (AttributeError, RuntimeError):  # a crawler that is not crawling (tests)
+                scheduler = None
+            self.claim = getattr(scheduler, "claim_listing", None)
 
     def close_spider(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
         if self.store is not None:
             self.store = None
             release_store(self.store_settings)  # type: ignore[arg-type]
 
     def process_item(self, item: Any) -> Any:
         url = ItemAdapter(item).get("url")
-        if url in self.seen:
+        if url in self.seen or (self.claim is not None and not self.claim(url)):
             self.crawler.stats.inc_value("markwatch/duplicates_dropped")
             raise DropItem(f"duplicate listing {url}")
         self.seen.add(url)
-        if self.file is not None:
-            self.file.write(url.replace("\n", " ") + "\n")
-            self.file.flush()
         if self.store is not None and self.notes is not None:
             self.judge_content(item, url)
         return item

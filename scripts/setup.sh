@@ -40,6 +40,18 @@ if { ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v pdftotext >/dev/
   apt-get install -y -qq fonts-noto-cjk poppler-utils >/dev/null || true
 fi
 
+# Redis: the distributed crawl's shared request queue (markwatch crawl --redis, crawler/queue/) and
+# the tests that run workers on it (tests/redis_fixture.py starts its own redis-server on a loopback
+# port; nothing here starts one). Debian's redis-server 7.
+if ! command -v redis-server >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  say "installing Debian's redis-server (apt-get) for the crawl on Redis…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq redis-server >/dev/null || true
+fi
+command -v redis-server >/dev/null \
+  || say "WARNING: no redis-server ('apt-get install redis-server'): 'markwatch crawl --redis' needs one somewhere, and the distributed-crawl tests fail"
+
 # --- 2. the virtualenv --------------------------------------------------------
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv…"

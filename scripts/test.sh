@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if ! command -v redis-server >/dev/null; then  # the distributed-crawl tests start their own (tests/redis_fixture.py)
+  echo "[test] redis-server is missing: run scripts/setup.sh as root (it installs Debian's redis-server), or apt-get install redis-server" >&2
+  exit 1
+fi
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -173,6 +173,21 @@ def test_each_finish_reason_of_a_real_crawl(marketplace, tmp_path: Path) -> None
     assert "stalled" in results["closespider_timeout_no_item"]["problem"]
 
 
+def _queue_has_requests(jobdir: Path) -> bool:
+    """The crawl's request queue (crawler/queue/, an SQLite file in --resume DIR) has requests on record."""
+    import sqlite3
+
+    from crawler.queue.sqlite_backend import DB_FILE
+
+    if not (jobdir / DB_FILE).is_file():
+        return False
+    try:
+        with sqlite3.connect(f"file:{jobdir / DB_FILE}?mode=ro", uri=True) as db:
+            return db.execute("SELECT COUNT(*) FROM seen").fetchone()[0] > 0
+    except sqlite3.Error:  # being created
+        return False
+
+
 def test_an_interrupted_crawl_says_how_to_resume(marketplace, tmp_path: Path) -> None:
     """Ctrl-C (SIGINT) stops the crawl gracefully: finish reason ``shutdown``, exit 1, and the way on."""
     import signal
@@ -189,9 +204,8 @@ def test_an_interrupted_crawl_says_how_to_resume(marketplace, tmp_path: Path) ->
                 break
         # "started" is logged when the spider opens, a moment before the engine crawls; a SIGINT in
         # between ends the run before any request (finish reason none). Wait until requests are on record.
-        seen = jobdir / "requests.seen"
         deadline = time.monotonic() + 120
-        while not (seen.is_file() and seen.stat().st_size) and time.monotonic() < deadline and proc.poll() is None:
+        while not _queue_has_requests(jobdir) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
         rest = proc.stderr.read()

@@ -44,28 +44,34 @@ def test_invalid_item_is_dropped_with_reason_and_stat(bad: dict, field: str, cap
 
 
 def test_dedupe_drops_repeats_and_remembers_them_across_runs(tmp_path: Path) -> None:
-    jobdir = tmp_path / "job"
-    first = DedupePipeline.from_crawler(get_crawler(settings_dict={"JOBDIR": str(jobdir)}))
+    """The listing claims live in the crawl's request queue (here the local one of a --resume DIR)."""
+    from crawler.queue.sqlite_backend import SqliteBackend
+
+    queue = SqliteBackend(tmp_path / "job")
+    first = DedupePipeline(get_crawler(), claim=lambda url: queue.claim_listing(url, ""))
     first.open_spider()
     first.process_item(_listing(url="http://h/a"))
     with pytest.raises(DropItem):
         first.process_item(_listing(url="http://h/a"))
     first.close_spider()
+    queue.close()
 
-    crawler = get_crawler(settings_dict={"JOBDIR": str(jobdir)})
-    second = DedupePipeline.from_crawler(crawler)  # a resumed crawl of the same job
+    queue = SqliteBackend(tmp_path / "job")  # a resumed crawl of the same job
+    crawler = get_crawler()
+    second = DedupePipeline(crawler, claim=lambda url: queue.claim_listing(url, ""))
     second.open_spider()
     with pytest.raises(DropItem):
         second.process_item(_listing(url="http://h/a"))
     assert second.process_item(_listing(url="http://h/b"))["url"] == "http://h/b"
     second.close_spider()
+    queue.close()
     assert crawler.stats.get_value("markwatch/duplicates_dropped") == 1
 
 
-def test_dedupe_without_jobdir_is_per_run_only() -> None:
+def test_dedupe_without_the_queue_is_per_run_only() -> None:
     pipeline = DedupePipeline.from_crawler(get_crawler())
-    assert pipeline.path is None  # nothing written anywhere
     pipeline.open_spider()
+    assert pipeline.claim is None  # a bare crawler has no request queue to claim listings in
     pipeline.process_item(_listing(url="http://h/a"))
     with pytest.raises(DropItem):
         pipeline.process_item(_listing(url="http://h/a"))

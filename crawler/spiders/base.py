@@ -16,7 +16,6 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.url import canonicalize_url
 
 from crawler.badpages import report_bad_page
 from crawler.discovery import KEYWORD_META, register_keywords, require_search, search_url, split_keywords
@@ -24,6 +23,9 @@ from crawler.platforms import PlatformConfig, load_platform
 from markwatch.console import PAGE_DETAIL
 
 logger = logging.getLogger(__name__)
+
+OUTSIDE_BUDGET_META = "queue_outside_budget"
+"""``request.meta`` key: this request does not count against the page budget (crawler/queue/scheduler.py)."""
 
 
 def web_address_problem(url: str) -> str:
@@ -77,8 +79,6 @@ class MarkwatchSpider(scrapy.Spider):
             base_url = urljoin(self.start_urls[0], "/")
         self.base_url = base_url
         self.max_pages = int(max_pages) if max_pages not in (None, "", 0, "0") else None
-        self.pages_requested = 0
-        self._requested: set[str] = set()
         self.config: PlatformConfig | None = None
         if self.platform_kind is not None:
             self.config = load_platform(platform or self.default_platform, kind=self.platform_kind)
@@ -144,12 +144,10 @@ class MarkwatchSpider(scrapy.Spider):
             if not url:
                 self.crawler.stats.inc_value("markwatch/recheck/unusable")
                 continue
-            key = canonicalize_url(url)
-            if key in self._requested:
-                continue
-            self._requested.add(key)
+            # a URL listed twice (or requested by the crawl) is dropped by the queue's seen-set
+            meta = {**(kwargs.get("meta") or {}), OUTSIDE_BUDGET_META: True}
             yield scrapy.Request(url, callback=callback, errback=self.on_recheck_error,
-                                 priority=-1 - int(row.get("tier") or 0), **kwargs)
+                                 priority=-1 - int(row.get("tier") or 0), **{**kwargs, "meta": meta})
 
     def on_recheck_error(self, failure: Failure) -> None:
         """A re-checked listing that is gone (404/410) is what a takedown looks like: counted, not a bad page."""
@@ -164,22 +162,20 @@ class MarkwatchSpider(scrapy.Spider):
         return urljoin(self.base_url, path)
 
     def budget_left(self) -> int | None:
-        """Pages this spider may still request (None = no limit)."""
-        return None if self.max_pages is None else max(0, self.max_pages - self.pages_requested)
+        """Pages this crawl may still request (None = no limit). The budget is the request queue's
+        (crawler/queue/), shared by every worker of a crawl and kept across a resume."""
+        if self.max_pages is None:
+            return None
+        scheduler = getattr(getattr(self, "crawler", None) and self.crawler.engine, "scheduler", None)
+        used = scheduler.budget_used() if hasattr(scheduler, "budget_used") else 0
+        return max(0, self.max_pages - used)
 
     def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request | None:
-        """A request that respects the page budget and reports failures as bad pages.
+        """A request that reports failures as bad pages.
 
-        None for a URL already requested (the dupe filter would drop it anyway, and it must not
-        eat the budget) or when the budget is spent."""
-        key = canonicalize_url(url)
-        if key in self._requested:
-            return None
-        if self.max_pages is not None and self.pages_requested >= self.max_pages:
-            self.crawler.stats.inc_value("markwatch/budget_skipped")
-            return None
-        self.pages_requested += 1
-        self._requested.add(key)
+        The seen-set and the page budget (``max_pages``) are the request queue's (crawler/queue/):
+        a URL requested before is dropped there, and so is a new one once the budget is spent
+        (``markwatch/budget_skipped``), for every worker of the crawl at once."""
         kwargs.setdefault("errback", self.on_error)
         return scrapy.Request(url, callback=callback, **kwargs)
 

@@ -37,6 +37,11 @@ def add_parser(subparsers: Any) -> None:
                         help="search the platform for WORD (repeatable; with --discover, besides the register's words)")
     parser.add_argument("--resume", default=None, metavar="DIR",
                         help="keep crawl state in DIR; run again with the same DIR to resume (output is appended)")
+    parser.add_argument("--redis", default=None, metavar="redis://HOST:PORT/DB",
+                        help="share the request queue in this Redis (CONTRACTS §12): start several workers with the "
+                             "same spider, arguments and --redis, each with its own --output (appended to), and "
+                             "together they crawl what one would; a killed worker's requests are done by the others "
+                             "(default: config crawl_redis; without it the queue is local to this process)")
     parser.add_argument("--recheck", default=None, metavar="FILE",
                         help="also fetch these known listings again (JSON Lines {\"url\", \"listing_id\", \"tier\"}, "
                              "most urgent first; what 'markwatch schedule' writes): after the crawl's own pages, "
@@ -75,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         if not sep or not name:
             raise UsageError(f"-s {item!r}: write NAME=VALUE, e.g. -s CLOSESPIDER_ITEMCOUNT=10")
         overrides[name.strip()] = value
+    if getattr(args, "redis", None):
+        if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+            raise UsageError(f"--redis {args.redis!r}: give a Redis URL, e.g. --redis redis://127.0.0.1:6379/0")
+        overrides["QUEUE_REDIS_URL"] = args.redis
     if getattr(args, "recheck", None):
         recheck = Path(args.recheck)
         if not recheck.is_file():

@@ -1,0 +1,157 @@
+"""The crawl on Redis (CONTRACTS §12): listings/s with 1, 2 and 3 workers against the demo
+marketplace, beside the single-process crawl measured in the same run, and what a killed worker
+costs: listings lost (goal 0) and requests repeated.
+
+Why a script and not a timed test: throughput depends on the machine and its load; what matters is
+the comparison made at the same moment. Runs, each a fresh crawl of the bazaar platform
+(``markwatch crawl html``), one after the other:
+
+- ``scrapy scheduler``: one process on Scrapy's own scheduler (pops: at most once) — the baseline;
+- ``local queue``: one process on markwatch's leased queue in memory (the default without --redis);
+- ``local queue, --resume``: the same queue in an SQLite file (what survives a SIGKILL);
+- ``redis ×1/×2/×3``: that many workers with the same ``--redis`` (wall time: first start to last exit);
+- ``redis ×3, one killed``: one worker SIGKILLed once its output holds a third of its share.
+
+Repeated requests are counted by the marketplace itself (``/__hits``: detail pages fetched more than
+once, of those a clean crawl fetches exactly once); lost listings against its ground truth.
+
+    .venv/bin/python bench/distributed.py [--listings 2000] [--lease 5]
+
+On a 2-core machine the workers share the cores with each other and with the marketplace, so more
+workers here mostly shows the overhead of sharing; on separate machines each brings its own cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+QUIET = ["-s", "PLATFORM_HEALTH_ENABLED=False", "-s", "PROGRESS_INTERVAL=0"]
+
+
+def start_redis(directory: Path) -> tuple[subprocess.Popen, str]:
+    binary = shutil.which("redis-server")
+    if not binary:
+        sys.exit("redis-server is not installed: run scripts/setup.sh")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(directory), "--loglevel", "warning"], stdout=subprocess.DEVNULL)
+    import redis
+
+    for _ in range(200):
+        try:
+            if redis.Redis(port=port).ping():
+                return proc, f"redis://127.0.0.1:{port}"
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    sys.exit("redis-server did not start")
+
+
+def hits(base: str) -> Counter[str]:
+    with urllib.request.urlopen(base + "/__hits", timeout=10) as answer:
+        return Counter(json.load(answer))
+
+
+def crawl(base: str, output: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "markwatch.cli", "crawl", "html", "--platform", "bazaar",
+                             "--start-url", base + "/", "--output", str(output), *QUIET, *extra],
+                            cwd=output.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def ids(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [json.loads(line)["listing_id"] for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if line.endswith("\n")]
+
+
+def run(name: str, base: str, work: Path, workers: int, extra: list[str], once: set[str],
+        kill_at: int = 0) -> dict:
+    work.mkdir(parents=True)
+    outputs = [work / f"w{i}.jsonl" for i in range(workers)]
+    before = hits(base)
+    started = time.monotonic()
+    procs = [crawl(base, out, *extra) for out in outputs]
+    killed = False
+    if kill_at:
+        while outputs[0].exists() is False or outputs[0].read_bytes().count(b"\n") < kill_at:
+            if procs[0].poll() is not None:
+                break
+            time.sleep(0.02)
+        if procs[0].poll() is None:
+            os.kill(procs[0].pid, signal.SIGKILL)
+            killed = True
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode not in (0, -signal.SIGKILL):
+            sys.exit(f"{name}: a crawl failed: {err[-2000:]}")
+    elapsed = time.monotonic() - started
+    after = hits(base)
+    union = [i for out in outputs for i in ids(out)]
+    return {"name": name, "workers": workers, "elapsed": elapsed, "listings": len(set(union)),
+            "written": len(union), "repeated": sum(max(0, after[p] - before[p] - 1) for p in once),
+            "killed": killed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--listings", type=int, default=2000, help="demo marketplace size (default 2000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--lease", type=float, default=5.0, help="QUEUE_LEASE_SECONDS of the workers (default 5)")
+    args = parser.parse_args()
+
+    from demo_marketplace.catalogue import generate_catalogue
+    from demo_marketplace.process import start_marketplace
+
+    expected = generate_catalogue(args.listings, args.seed).expected_listing_ids("bazaar")
+    work = Path(tempfile.mkdtemp(prefix="bench-distributed-"))
+    market = start_marketplace(listings=args.listings, seed=args.seed, api_rate=0, labels_out=work / "labels.jsonl")
+    redis_proc, redis_base = start_redis(work)
+    base = market.urls["bazaar"]
+    rows = [json.loads(line) for line in (work / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    once = {r["url"].removeprefix(base) for r in rows if r["platform"] == "bazaar"
+            and r["served_as"] in ("ok", "missing_price", "mojibake", "truncated")}
+    results = []
+    try:
+        results.append(run("scrapy scheduler", base, work / "scrapy", 1, ["-s", "SCHEDULER=scrapy.core.scheduler.Scheduler"], once))
+        results.append(run("local queue", base, work / "local", 1, [], once))
+        results.append(run("local queue, --resume", base, work / "resume", 1, ["--resume", str(work / "resume-state")], once))
+        for n in (1, 2, 3):
+            results.append(run(f"redis ×{n}", base, work / f"redis{n}", n, ["--redis", f"{redis_base}/{n}"], once))
+        share = max(1, len(expected) // 9)
+        results.append(run("redis ×3, one killed", base, work / "killed", 3,
+                           ["--redis", f"{redis_base}/9", "-s", f"QUEUE_LEASE_SECONDS={args.lease}"], once, kill_at=share))
+    finally:
+        market.stop()
+        redis_proc.terminate()
+        redis_proc.wait()
+    baseline = results[0]["listings"] / results[0]["elapsed"]
+    print(f"bazaar: {len(expected)} listings ({args.listings}-listing demo marketplace), {os.cpu_count()} cores")
+    print(f"{'run':26} {'s':>6} {'listings/s':>10} {'× scrapy':>8} {'lost':>5} {'dup':>5} {'repeated req':>12}")
+    for r in results:
+        rate = r["listings"] / r["elapsed"]
+        lost = len(expected) - r["listings"]
+        print(f"{r['name']:26} {r['elapsed']:6.1f} {rate:10.1f} {rate / baseline:8.2f} {lost:5d} "
+              f"{r['written'] - r['listings']:5d} {r['repeated']:12d}" + ("" if not r["killed"] and "killed" not in r["name"]
+                                                                          else "  (worker SIGKILLed)"))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

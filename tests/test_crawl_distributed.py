@@ -1,0 +1,257 @@
+"""Crawls on the leased request queue (crawler/queue/, CONTRACTS §12), as users run them: real
+``markwatch crawl`` processes against the real demo marketplace, a real redis-server, real SIGKILLs.
+
+- two and three workers on Redis crawl the bazaar together: the union of their outputs is exactly
+  the listings a correct crawl finds, none twice, and no page fetched twice;
+- a worker SIGKILLed mid-crawl (when its output shows progress, not after a fixed time): its leases
+  run out, the others do those requests, nothing is lost, and only its requests in flight are repeated;
+- a single-process crawl (``--resume DIR``, no Redis) SIGKILLed at three moments and resumed:
+  nothing lost, at most the requests in flight at each kill fetched again;
+- a ``Retry-After`` answer is a delayed entry with its due time in the queue (no sleep in the
+  downloader), and it survives a kill: the resumed crawl asks again when it is due.
+
+The marketplace is this module's own (400 listings: the bazaar part crawls in a few seconds, and its
+``/__hits`` counts only these tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+LISTINGS, SEED = 400, 7
+QUIET = ["-s", "PLATFORM_HEALTH_ENABLED=False", "-s", "PROGRESS_INTERVAL=0"]
+"""The demo's broken pages are broken on purpose: no platform back-off in these crawls."""
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from demo_marketplace.process import start_marketplace
+
+    market = start_marketplace(listings=LISTINGS, seed=SEED, api_rate=0,
+                               labels_out=tmp_path_factory.mktemp("shop") / "labels.jsonl")
+    try:
+        yield market
+    finally:
+        market.stop()
+
+
+@pytest.fixture(scope="module")
+def expected() -> set[str]:
+    from demo_marketplace.catalogue import generate_catalogue
+
+    return generate_catalogue(LISTINGS, SEED).expected_listing_ids("bazaar")
+
+
+@pytest.fixture(scope="module")
+def fetched_once(shop: Any) -> set[str]:
+    """Detail paths a crawl fetches exactly once when nothing goes wrong (pages served whole, not 500s)."""
+    rows = [json.loads(line) for line in Path(shop.labels_path).read_text(encoding="utf-8").splitlines() if line]
+    base = shop.urls["bazaar"]
+    return {row["url"].removeprefix(base) for row in rows if row["platform"] == "bazaar"
+            and row["served_as"] in ("ok", "missing_price", "mojibake", "truncated")}
+
+
+def hits(shop: Any) -> Counter[str]:
+    with urllib.request.urlopen(shop.urls["bazaar"] + "/__hits", timeout=10) as answer:
+        return Counter(json.load(answer))
+
+
+def worker(shop: Any, output: Path, *extra: str) -> subprocess.Popen[str]:
+    """``markwatch crawl html --platform bazaar`` writing ``output``, with ``extra`` options."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "markwatch.cli", "crawl", "html", "--platform", "bazaar",
+         "--start-url", shop.urls["bazaar"] + "/", "--output", str(output),
+         "--stats-json", str(output.with_suffix(".stats.json")), *QUIET, *extra],
+        cwd=output.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        pytest.fail(f"crawl did not end in {timeout} s: {err[-3000:]}")
+    assert proc.returncode == 0, err[-4000:]
+    return err
+
+
+def read_ids(path: Path) -> list[str]:
+    """Listing ids in a JSON Lines output; a killed writer's last line may be cut short (skipped)."""
+    if not path.exists():
+        return []
+    ids = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.endswith("\n"):
+            ids.append(json.loads(line)["listing_id"])
+    return ids
+
+
+def lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            pytest.fail(f"the crawl ended before {what}: {proc.stderr.read()[-3000:] if proc.stderr else ''}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {timeout} s")
+        time.sleep(0.02)
+
+
+def repeats(before: Counter[str], after: Counter[str], paths: set[str]) -> int:
+    """Fetches of ``paths`` beyond the first, between two /__hits snapshots."""
+    return sum(max(0, after[p] - before[p] - 1) for p in paths)
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_on_redis_crawl_together_without_duplicates(shop, expected, fetched_once, redis_url, workers,
+                                                            tmp_path: Path) -> None:
+    before = hits(shop)
+    outputs = [tmp_path / f"worker-{i}.jsonl" for i in range(workers)]
+    procs = [worker(shop, out, "--redis", redis_url) for out in outputs]
+    for proc in procs:
+        finish(proc)
+    per_worker = [read_ids(out) for out in outputs]
+    union = [i for ids in per_worker for i in ids]
+    assert set(union) == expected, (sorted(expected - set(union))[:10], sorted(set(union) - expected)[:10])
+    assert len(union) == len(set(union)), "a listing was written twice with no worker killed"
+    assert sum(1 for ids in per_worker if ids) >= 2, [len(ids) for ids in per_worker]  # the work was shared
+    after = hits(shop)
+    assert repeats(before, after, fetched_once) == 0  # no page done twice
+    assert all(after[p] > before[p] for p in fetched_once)
+
+
+def test_a_worker_killed_mid_crawl_loses_nothing(shop, expected, redis_server, redis_url, tmp_path: Path) -> None:
+    from crawler.queue.backend import job_key
+    from crawler.queue.redis_backend import RedisBackend
+
+    outputs = [tmp_path / f"worker-{i}.jsonl" for i in range(3)]
+    lease = ["--redis", redis_url, "-s", "QUEUE_LEASE_SECONDS=3"]
+    procs = [worker(shop, out, *lease) for out in outputs]
+    victim, victim_out = procs[0], outputs[0]
+    wait_for(lambda: lines(victim_out) >= 15, victim, "15 listings from the first worker")
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    queue = RedisBackend(redis_url, job_key("html", "bazaar", [shop.urls["bazaar"] + "/"], shop.urls["bazaar"] + "/", None))
+    owners = queue.server.hvals(queue.keys["owner"])
+    in_flight = sum(1 for owner in owners if f":{victim.pid}:".encode() in owner)
+    assert in_flight > 0, "the worker held no lease when it was killed: the kill came too late to test anything"
+    for proc in procs[1:]:
+        finish(proc)
+    union = [i for out in outputs for i in read_ids(out)]
+    assert set(union) == expected, sorted(expected - set(union))[:10]  # nothing lost
+    duplicates = len(union) - len(set(union))
+    assert duplicates <= in_flight  # only what the killed worker had in flight may be written twice
+    job = queue.stats()
+    assert job["requeued"] >= 1  # its leases ran out and came back to the others
+    assert queue.counts().pending == 0
+    queue.close()
+
+
+def test_single_process_crawl_killed_three_times_and_resumed_loses_nothing(shop, expected, fetched_once,
+                                                                          tmp_path: Path) -> None:
+    from crawler.queue.sqlite_backend import DB_FILE
+
+    state, output = tmp_path / "state", tmp_path / "bazaar.jsonl"
+    before = hits(shop)
+    in_flight = 0
+    for share in (0.02, 0.35, 0.7):  # early, a third in, two thirds in
+        proc = worker(shop, output, "--resume", str(state))
+        target = max(1, int(len(expected) * share))
+        wait_for(lambda: lines(output) >= target, proc, f"{target} listings in the output")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(state / DB_FILE) as db:  # what the dead process had leased (in flight)
+            in_flight += db.execute("SELECT COUNT(*) FROM entry WHERE state = 'leased'").fetchone()[0]
+    err = finish(worker(shop, output, "--resume", str(state)))
+    assert "finish reason: finished" in err
+    ids = read_ids(output)
+    assert set(ids) == expected, sorted(expected - set(ids))[:10]  # 0 listings lost
+    assert len(ids) - len(set(ids)) <= in_flight
+    assert repeats(before, hits(shop), fetched_once) <= in_flight  # only requests in flight fetched again
+
+
+PRODUCT_PAGE = """<!doctype html><html><head><title>茅台</title><script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Product", "name": "贵州茅台 飞天 53度", "sku": "mt-1",
+ "offers": {"@type": "Offer", "price": "1499", "priceCurrency": "CNY"}}</script></head>
+<body><h1>贵州茅台 飞天 53度</h1></body></html>"""
+
+
+class _Throttling(BaseHTTPRequestHandler):
+    """``/``: 429 with ``Retry-After: 4`` the first time, then a product page."""
+
+    asked: list[float]
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path != "/":
+            self._send(404, "text/plain", b"")
+            return
+        self.asked.append(time.time())
+        if len(self.asked) == 1:
+            self._send(429, "text/plain", b"slow down", {"Retry-After": "4"})
+        else:
+            self._send(200, "text/html; charset=utf-8", PRODUCT_PAGE.encode())
+
+    def _send(self, status: int, kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_retry_after_is_a_delayed_entry_that_survives_a_kill(tmp_path: Path) -> None:
+    from crawler.queue.sqlite_backend import DB_FILE
+
+    asked: list[float] = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Throttling,), {"asked": asked}))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    state, output = tmp_path / "state", tmp_path / "shop.jsonl"
+    command = [sys.executable, "-m", "markwatch.cli", "crawl", "schemaorg", "--start-url", base, "--resume", str(state),
+               "--output", str(output), *QUIET, "-s", "AUTOTHROTTLE_ENABLED=False"]
+    try:
+        proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+        def delayed() -> list[tuple[float]]:
+            if not (state / DB_FILE).exists():
+                return []
+            with sqlite3.connect(state / DB_FILE) as db:
+                return db.execute("SELECT due FROM entry WHERE state = 'delayed'").fetchall()
+
+        wait_for(lambda: bool(delayed()), proc, "a delayed entry in the queue")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        (due,), = delayed()  # kept, with its due time: 4 s after the 429
+        assert asked[0] + 3.5 <= due <= asked[0] + 5.0, (due - asked[0])
+        assert len(asked) == 1
+        err = finish(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True), timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(asked) == 2 and asked[1] >= due - 0.05, (asked, due)  # asked again when due, not before
+    assert [json.loads(line)["title"] for line in output.read_text(encoding="utf-8").splitlines()] == ["贵州茅台 飞天 53度"]
+    assert "finish reason: finished" in err
