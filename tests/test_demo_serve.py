@@ -61,6 +61,18 @@ def test_demo_serves_the_workbench_with_a_printed_login_until_ctrl_c(tmp_path: P
             ids = re.findall(r'data-lead-id="([^"]+)"', leads.text)
             assert str(every["leads"][0]["id"]) in ids, f"searching {word!r} lists its lead"
             assert client.get(f"/leads/{ids[0]}").status_code == 200
+            # serving keeps the linkage going: a lead confirmed now is noticed, pushed and answered by its platform
+            fresh = client.get("/leads.json", params={"status": "new"}).json()["leads"]
+            assert fresh, "the demo analyst reviewed a sample only"
+            target = str(fresh[0]["id"])
+            token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(f"/leads/{target}").text).group(1)
+            r = client.post(f"/leads/{target}/triage", data={"action": "confirm", "csrf_token": token})
+            assert r.status_code == 303, r.text[:500]
+            answered, waited = "confirmed", time.monotonic() + 90
+            while answered in ("confirmed", "notified") and time.monotonic() < waited:
+                time.sleep(0.3)
+                answered = client.get(f"/leads/{target}.json").json()["lead"]["status"]
+            assert answered in ("removed", "rejected", "counter_notice"), answered
         assert (data_dir / "demo-login.txt").read_text().strip() == password
 
         proc.send_signal(signal.SIGINT)
