@@ -18,7 +18,7 @@ from jobs.clock import Clock, iso, parse_iso
 from jobs.cron import Due, check_cron, due_run, next_run
 from jobs.lock import LockHeld
 from index.runs import RunLog
-from markwatch.config import Config
+from markwatch.config import Config, ConfigError
 
 
 def schedule_expressions(config: Config, when: datetime) -> list[str]:
@@ -65,6 +65,12 @@ class Scheduler:
             return self.run_pass(self.config, self.clock, trigger=due.trigger, slot=iso(due.slot), missed=due.missed)
         except LockHeld as exc:
             self.say(f"schedule: {exc}")
+            return None
+        except ConfigError:
+            raise  # the configuration is wrong: say so once and stop (markwatch/cli.py prints it)
+        except Exception as exc:  # noqa: BLE001 - a store down, a disk full: the routine goes on
+            self.say(f"schedule: the pass for {iso(due.slot)} failed ({type(exc).__name__}: {exc}); "
+                     "it is tried again at the next check")
             return None
 
     def serve(self, stop: threading.Event, max_wait: float = 60.0) -> None:
