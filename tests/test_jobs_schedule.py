@@ -173,3 +173,17 @@ def test_status_prints_the_last_runs_with_their_platforms(tmp_path: Path, capsys
     assert row[:9] == [str(first), "2026-12-01", "02:00", "cron", "ok", "120", "97", "11", "2"]
     assert "re-checked 30, still online 1" in out[header + 4]
     assert out[-1].startswith("campaigns now:")
+
+
+def test_a_failing_pass_does_not_end_the_routine_but_a_bad_configuration_does(tmp_path: Path) -> None:
+    config = load_config(environ={}, data_dir=tmp_path)
+    RunLog(tmp_path).start(iso(at(1, 2)), "cron", iso(at(1, 2)), 1)
+
+    def store_down(*_: Any, **__: Any) -> None:
+        raise OSError("disk full")
+
+    said: list[str] = []
+    assert Scheduler(config, FakeClock(at(2, 2, 5)), store_down, say=said.append).tick() is None
+    assert said and "failed (OSError: disk full)" in said[-1] and "tried again" in said[-1]
+    with pytest.raises(ConfigError, match="schedule_platforms"):
+        Scheduler(config, FakeClock(at(2, 2, 5)), run_pass, say=said.append).tick()  # no platform configured
