@@ -110,6 +110,7 @@ def _init_spawned(register: Any, model: Any, threshold: float, cache_dir: Path |
     _WORKER_MATCHER = Matcher(register, model, threshold, cache_dir)
     warm(_WORKER_MATCHER)
     gc.freeze()
+    gc.set_threshold(50_000, 1_000, 1_000)  # as markwatch/commands/match.py (forked workers inherit it)
 
 
 def _worker(span: tuple[str, int, int]) -> ChunkResult:

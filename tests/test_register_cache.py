@@ -131,3 +131,25 @@ def test_the_rights_table_gives_back_the_validated_rights() -> None:
     assert table[1] == rights[1] and table[1] is table[1] and table.made() == 1
     assert table[-1] == rights[-1] and table[0:2] == rights[0:2] and list(table) == rights
     assert table[0].model_extra == {"registered": dt.date(2020, 5, 1)}  # extras keep their type
+
+
+def test_a_run_from_the_cache_unpacks_only_what_it_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compiled register loaded from the cache keeps its tables packed until read (one listing
+    needs a few of them); unpacking all of them (before forking workers) changes no result."""
+    from matchers import packed
+    from matchers.batch import warm
+
+    monkeypatch.setattr(packed, "PACK_OVER", 0)  # pack every table, however small
+    path = write_register(tmp_path / "register.yaml", RIGHTS)
+    cache = tmp_path / "cache"
+    fresh = leads(Matcher(path, cache_dir=cache))
+    loaded = Matcher(path, cache_dir=cache)
+    compiled = loaded.compiled
+    warm(loaded, everything=False)  # one process: nothing loaded ahead
+    assert {"forms", "deletions", "latin_keys", "open_index"} <= set(compiled._packed)  # type: ignore[attr-defined]
+    assert [lead["right_id"] for lead in loaded.match(LISTINGS[1])] == ["sm-qilin"]
+    still = set(compiled._packed)  # type: ignore[attr-defined]
+    assert "open_index" not in still and "deletions" in still  # no Latin word: no near-miss lookup
+    warm(loaded, everything=True)  # before forking: every table, so workers share them
+    assert not compiled._packed and all(compiled.class_index[c] for c in compiled.class_index)  # type: ignore[attr-defined]
+    assert leads(loaded) == fresh
