@@ -4,7 +4,7 @@ went come back under new names, and the platforms take listings down when told (
 
 Why here: the marketplace stands in for the platforms, so it is the one that knows (ground truth)
 which listing is online on which day; the routine only sees what it crawls. The timeline is fixed
-by the seed like the catalogue: half the listings are online from day 0, the rest appear on a later
+by the seed like the catalogue: 30 % of the listings are online from day 0, the rest appear on a later
 day; ~10 % are taken offline by their seller some day; some infringing listings get a *comeback*
 twin — same goods, photos and shop address, a new listing id and a new seller name and id — that
 appears a week or more later (the seller network page links them by address and photo).
@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from demo_marketplace.catalogue import Catalogue
 from demo_marketplace.model import Entry, Seller
 
-PRESENT_AT_START = 0.5
+PRESENT_AT_START = 0.3
 LEAVES = 0.10
 COMEBACK = 0.25
 """Share of infringing listings whose seller comes back under a new name."""

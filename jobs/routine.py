@@ -148,7 +148,8 @@ def run_crawls(plans: list[CrawlPlan], config: Config, work_dir: Path, evidence:
             plan.write_files(work_dir)
             log = (work_dir / f"{plan.label}.console.txt").open("wb")
             proc = subprocess.Popen(plan.command(work_dir), env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, start_new_session=True,
+                                    preexec_fn=_end_with_parent(os.getpid()))
             running[plan.label] = (proc, time.monotonic(), log)
         for label, (proc, began, log) in list(running.items()):
             code = proc.poll()
@@ -162,6 +163,25 @@ def run_crawls(plans: list[CrawlPlan], config: Config, work_dir: Path, evidence:
         if running:
             time.sleep(0.05)
     return done
+
+
+def _end_with_parent(parent: int) -> Callable[[], None]:
+    """In a crawl process, before it starts: end (SIGTERM: Scrapy stops gracefully, the store pipeline
+    writes its batch) when the pass that started it dies, even by SIGKILL. Why: otherwise a killed pass
+    leaves its crawls running, and the next pass (which takes the dead pass's lock over) would crawl
+    the same platforms beside them. Linux's PR_SET_PDEATHSIG; elsewhere nothing is done."""
+    def arm() -> None:
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the pass died before prctl took effect
+            os._exit(1)
+
+    return arm
 
 
 def _read_stats(path: Path) -> dict[str, Any]:

@@ -187,3 +187,52 @@ def test_a_failing_pass_does_not_end_the_routine_but_a_bad_configuration_does(tm
     assert said and "failed (OSError: disk full)" in said[-1] and "tried again" in said[-1]
     with pytest.raises(ConfigError, match="schedule_platforms"):
         Scheduler(config, FakeClock(at(2, 2, 5)), run_pass, say=said.append).tick()  # no platform configured
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2:].split()[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.timeout(180)
+def test_a_sigkilled_pass_takes_its_crawls_along_and_the_next_pass_takes_over(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # connections are accepted by the kernel and never answered: the crawl hangs
+    try:
+        port = silent.getsockname()[1]
+        (tmp_path / "markwatch.toml").write_text(
+            f'data_dir = "{tmp_path / "data"}"\n[schedule_platforms.bazaar]\nspider = "html"\n'
+            f'base_url = "http://127.0.0.1:{port}"\n', encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MARKWATCH_")}
+        routine = subprocess.Popen([sys.executable, "-m", "markwatch.cli", "schedule", "--once"], cwd=tmp_path,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        crawls: list[int] = []
+        while not crawls and time.monotonic() < deadline and routine.poll() is None:
+            crawls = _children(routine.pid)
+            time.sleep(0.1)
+        assert crawls, "the pass started no crawl"
+        os.kill(routine.pid, signal.SIGKILL)
+        routine.wait(timeout=10)
+        while any(Path(f"/proc/{pid}").exists() for pid in crawls) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(Path(f"/proc/{pid}").exists() for pid in crawls), "a crawl outlived the killed pass"
+    finally:
+        silent.close()
+    data = tmp_path / "data"
+    (killed,) = RunLog(data).last()
+    assert killed.status == "running" and killed.pid == routine.pid
+    config = dataclasses.replace(quiet_config(data), data_dir=data)
+    result = run_pass(config, FakeClock(at(2, 2)), say=lambda _: None)
+    assert str(routine.pid) in result.took_over and RunLog(data).get(killed.id).status == "crashed"
