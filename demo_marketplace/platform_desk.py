@@ -135,6 +135,8 @@ class PlatformDesks:
         self.apps: dict[str, ASGIApp] = {}
         self._rebuild: Callable[[set[str]], dict[str, ASGIApp]] | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._client: Any = None
+        """One ``httpx.AsyncClient`` for every answer (a client per post costs an SSL context each)."""
 
     def wrap(self, apps: dict[str, ASGIApp],
              rebuild: Callable[[set[str]], dict[str, ASGIApp]] | None = None) -> dict[str, ASGIApp]:
@@ -285,20 +287,21 @@ class PlatformDesks:
         url = f"{desk.api_url}/api/v1/notices/{answer.notice_id}/disposition"
         body = {"disposition": answer.disposition, "reason": answer.reason, "declaration": answer.declaration}
         headers = {"Authorization": f"Bearer {desk.api_key}"}
-        async with httpx.AsyncClient(timeout=30.0, trust_env=False) as client:
-            for wait in (0.0, *POST_RETRIES):
-                await asyncio.sleep(wait)
-                try:
-                    response = await client.post(url, json=body, headers=headers)
-                except httpx.HTTPError as exc:
-                    answer.error = f"{type(exc).__name__}: {exc}"
-                    continue
-                answer.posted = response.status_code
-                answer.posted_after = round(time.time() - answer.received_at, 3)
-                if response.status_code < 500:
-                    answer.error = "" if response.status_code in (200, 409) else response.text[:300]
-                    return
-                answer.error = f"HTTP {response.status_code}"
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=30.0, trust_env=False)
+        for wait in (0.0, *POST_RETRIES):
+            await asyncio.sleep(wait)
+            try:
+                response = await self._client.post(url, json=body, headers=headers)
+            except httpx.HTTPError as exc:
+                answer.error = f"{type(exc).__name__}: {exc}"
+                continue
+            answer.posted = response.status_code
+            answer.posted_after = round(time.time() - answer.received_at, 3)
+            if response.status_code < 500:
+                answer.error = "" if response.status_code in (200, 409) else response.text[:300]
+                return
+            answer.error = f"HTTP {response.status_code}"
         log.warning("desk %s: could not post the answer to %s: %s", desk.platform, answer.notice_id, answer.error)
 
 

@@ -24,6 +24,7 @@ linkage loop's interval and the retry schedule are seconds here, not a minute an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -180,35 +181,42 @@ def review_sample(store: Any, truth: dict[str, set[str]], urls: Iterable[str] | 
     return good, bad
 
 
-def desk_states(market_urls: dict[str, str]) -> dict[str, dict[str, Any]]:
+def desk_states(market_urls: dict[str, str], client: Any = None) -> dict[str, dict[str, Any]]:
+    """What each platform's desk received and did (``GET /__platform/NAME/state``)."""
     import httpx
 
-    return {p: httpx.get(desk_url(base, p) + "/state", timeout=30, trust_env=False).json()
-            for p, base in market_urls.items()}
+    with httpx.Client(timeout=30, trust_env=False) if client is None else contextlib.nullcontext(client) as http:
+        return {p: http.get(desk_url(base, p) + "/state").json() for p, base in market_urls.items()}
 
 
 def wait_for_answers(store: Any, lead_ids: list[str], market_urls: dict[str, str], timeout: float = ANSWER_TIMEOUT,
                      clock: Callable[[], float] = time.monotonic) -> list[str]:
     """Wait until every lead in ``lead_ids`` has its platform's answer and no desk has work left
     (comebacks included). Returns what is still missing when ``timeout`` ran out (empty: all done)."""
+    import httpx
+
     deadline = clock() + timeout
     waiting: list[str] = list(lead_ids)
-    while True:
-        waiting = [i for i in waiting if (lead := store.get(i)) is not None and lead.status not in ANSWERED]
-        busy = {} if waiting else {p: s["pending"] for p, s in desk_states(market_urls).items() if s["pending"]}
-        if not waiting and not busy:
-            return []
-        if clock() > deadline:
-            problems = []
-            if waiting:
-                statuses = Counter(store.get(i).status for i in waiting)
-                problems.append(f"{len(waiting)} confirmed leads got no answer in {timeout:.0f}s ("
-                                + ", ".join(f"{k} {v}" for k, v in statuses.items())
-                                + "): see 'markwatch feed dead' and the log file")
-            if busy:
-                problems.append("platform desks still busy: " + ", ".join(f"{p} {n}" for p, n in busy.items()))
-            return problems
-        time.sleep(0.2)
+    with httpx.Client(timeout=30, trust_env=False) as http:
+        while True:
+            busy = {p: s["pending"] for p, s in desk_states(market_urls, http).items() if s["pending"]}
+            if not busy:  # the store is read only when no desk is at work (fewer reads beside their writes)
+                waiting = [i for i in waiting if (lead := store.get(i)) is not None and lead.status not in ANSWERED]
+                if not waiting:
+                    return []
+            if clock() > deadline:
+                break
+            time.sleep(0.25)
+    problems = []
+    waiting = [i for i in waiting if (lead := store.get(i)) is not None and lead.status not in ANSWERED]
+    if waiting:
+        statuses = Counter(store.get(i).status for i in waiting)
+        problems.append(f"{len(waiting)} confirmed leads got no answer in {timeout:.0f}s ("
+                        + ", ".join(f"{k} {v}" for k, v in statuses.items())
+                        + "): see 'markwatch feed dead' and the log file")
+    if busy:
+        problems.append("platform desks still busy: " + ", ".join(f"{p} {n}" for p, n in busy.items()))
+    return problems
 
 
 @dataclass
