@@ -28,9 +28,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
-from index.seasons import MID_AUTUMN, SPRING_FESTIVAL, festival_windows
+from index.seasons import festival_windows
 from markwatch.config import Config, ConfigError
 
 TWICE_A_DAY = "0 2,14 * * *"
@@ -294,12 +294,5 @@ def reports_between(store: Any, since: date, until: date, config: Config | None 
             for c in campaigns_between(since, until, config) if since <= c.start < until]
 
 
-def by_key(campaigns: Iterable[Campaign]) -> dict[str, list[Campaign]]:
-    found: dict[str, list[Campaign]] = {}
-    for c in campaigns:
-        found.setdefault(c.key, []).append(c)
-    return found
-
-
 __all__ = ["Campaign", "active_campaigns", "campaigns_between", "campaigns_for_year", "campaign_report",
-           "reports_between", "SPRING_FESTIVAL", "MID_AUTUMN"]
+           "reports_between"]
