@@ -9,7 +9,7 @@ notes the item's URL with the entry id of the request it came from.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator
 
 from itemadapter import ItemAdapter, is_item
 from scrapy import Request
@@ -28,24 +28,26 @@ class ListingOriginMiddleware:
             raise NotConfigured("listing origins are for the leased scheduler only")
         return cls(crawler)
 
-    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
-        note = getattr(scheduler, "note_origin", None)
-        entry = response.meta.get("queue_entry", "") if isinstance(response, Response) else ""
-        async for output in result:
+    def _noter(self, response: Response) -> Callable[[Any], None]:
+        note = getattr(self.crawler.engine.scheduler, "note_origin", None)
+        entry = str(response.meta.get("queue_entry", ""))
+
+        def noted(output: Any) -> None:
             if note is not None and not isinstance(output, Request) and is_item(output):
                 url = ItemAdapter(output).get("url")
                 if isinstance(url, str):
                     note(url, entry)
+
+        return noted
+
+    async def process_spider_output_async(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        noted = self._noter(response)
+        async for output in result:
+            noted(output)
             yield output
 
-    def process_spider_output(self, response: Response, result: Any) -> Any:
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
-        note = getattr(scheduler, "note_origin", None)
-        entry = response.meta.get("queue_entry", "") if isinstance(response, Response) else ""
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        noted = self._noter(response)
         for output in result:
-            if note is not None and not isinstance(output, Request) and is_item(output):
-                url = ItemAdapter(output).get("url")
-                if isinstance(url, str):
-                    note(url, entry)
+            noted(output)
             yield output
