@@ -30,7 +30,7 @@ import os
 import pickle
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
@@ -169,6 +169,12 @@ def load_with_blobs(path: Path) -> tuple[Any, list[memoryview]] | None:
         logger.warning("cache file %s is truncated; rebuilding it", path)
         return None
     return value, blobs
+
+
+def collector_paused() -> AbstractContextManager[None]:
+    """The collector paused while a burst of objects is unpickled (see :func:`_collector_paused`),
+    for modules that unpickle parts of a cache file on their own (matchers/packed.py)."""
+    return _collector_paused()
 
 
 def _write(path: Path, value: object, blobs: list[bytes] | None = None) -> None:

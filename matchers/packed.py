@@ -4,9 +4,11 @@ Why: unpickling a compiled register of 100,000 rights costs more than a second (
 near-miss index, a few hundred thousand forms), yet a run of one listing scans the automaton of
 marks judged whatever the goods and those of the listing's own Nice classes, and looks up Latin
 near misses only when the listing has an unknown Latin word. So every table that pickles to more
-than :data:`PACK_OVER` bytes is kept as its own pickle (bytes load as fast as they are read), and
-the automaton of each Nice class on its own; a table is unpickled the first time the matcher reads
-it, and is then a plain attribute (no cost per access after that).
+than :data:`PACK_OVER` bytes is kept as its own pickle after the cache file's head, and the
+automaton of each Nice class on its own; the file is mapped, not read (markwatch.cache), and a
+table is unpickled the first time the matcher reads it, then is a plain attribute (no cost per
+access after that). The forms are kept as columns (:class:`FormsTable`), the rights as pickles
+made into objects one by one (matchers/rights_table.py).
 
 A run that forks workers first unpacks everything (:func:`unpack_all`, called by
 ``matchers.batch.warm``), so the workers share one copy instead of each unpacking its own.
@@ -24,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Iterator
 
-from markwatch.cache import _collector_paused, load_with_blobs, store_with_blobs
+from markwatch.cache import collector_paused, load_with_blobs, store_with_blobs
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form
 
 PACK_OVER = 256 * 1024  # bytes of pickle above which a table is packed
@@ -120,7 +122,7 @@ class _Packed:
                 data = obj._packed.pop(self.name)
             except KeyError:
                 raise AttributeError(self.name) from None
-            with _collector_paused():
+            with collector_paused():
                 value = pickle.loads(data)  # noqa: S301 - our own cache file
             obj.__dict__[self.name] = value
             return value
@@ -149,7 +151,7 @@ class LazyClassIndex(Mapping):
     def __getitem__(self, cls: int) -> Any:
         index = self._loaded.get(cls)
         if index is None:
-            with _collector_paused():
+            with collector_paused():
                 index = self._loaded[cls] = pickle.loads(self._packed[cls])  # noqa: S301 - our own cache file
         return index
 
