@@ -238,8 +238,11 @@ def test_retry_after_is_a_delayed_entry_that_survives_a_kill(tmp_path: Path) -> 
         def delayed() -> list[tuple[float]]:
             if not (state / DB_FILE).exists():
                 return []
-            with sqlite3.connect(state / DB_FILE) as db:
-                return db.execute("SELECT due FROM entry WHERE state = 'delayed'").fetchall()
+            try:
+                with sqlite3.connect(f"file:{state / DB_FILE}?mode=ro", uri=True) as db:
+                    return db.execute("SELECT due FROM entry WHERE state = 'delayed'").fetchall()
+            except sqlite3.OperationalError:  # the crawl is still creating its tables
+                return []
 
         wait_for(lambda: bool(delayed()), proc, "a delayed entry in the queue")
         os.kill(proc.pid, signal.SIGKILL)
