@@ -26,8 +26,11 @@ from pathlib import Path
 
 import sqlean as sqlite3
 
-SCHEMA_VERSION = 2
-"""1: first layout; 2: adds ``leads_by_place`` (opening a version-1 store builds it: :data:`MIGRATIONS`)."""
+from index import sqlite_counts
+
+SCHEMA_VERSION = 3
+"""1: first layout; 2: adds ``leads_by_place``; 3: adds the facet count tables and their triggers
+(:mod:`index.sqlite_counts`). Opening an older store migrates it (:data:`MIGRATIONS`)."""
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -38,6 +41,13 @@ PRAGMAS = (
     "PRAGMA mmap_size=1073741824",
     "PRAGMA foreign_keys=OFF",
 )
+
+LINKS = """
+CREATE TABLE IF NOT EXISTS listing_links (
+    listing INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (listing, kind, value)) WITHOUT ROWID;
+"""
+"""Seller link values of each current listing (index.sellers.listing_links), written with the listing."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,11 +85,12 @@ CREATE INDEX IF NOT EXISTS transitions_by_lead ON transitions (lead);
 CREATE TABLE IF NOT EXISTS evidence (
     rowid INTEGER PRIMARY KEY, url TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS evidence_by_url ON evidence (url);
-"""
+""" + LINKS + sqlite_counts.SCHEMA
 
 
 MIGRATIONS: dict[int, str] = {
     2: "CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing)",
+    3: LINKS + sqlite_counts.SCHEMA + sqlite_counts.FILL,
 }
 """What turns a store of the version before into this version (one transaction with the rest)."""
 
@@ -107,12 +118,25 @@ def connect(path: Path) -> sqlite3.Connection:
                 s for v in range(version + 1, SCHEMA_VERSION + 1) for s in _statements(MIGRATIONS[v])]
             for statement in steps:
                 conn.execute(statement)
+            if 0 < version < 3:
+                _fill_links(conn)
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     return conn
+
+
+def _fill_links(conn: sqlite3.Connection) -> None:
+    """``listing_links`` of a store written before schema 3: read once from every listing."""
+    import orjson
+
+    from index.sellers import listing_links
+
+    rows = conn.execute("SELECT rowid, body FROM listings").fetchall()
+    conn.executemany("INSERT OR IGNORE INTO listing_links (listing, kind, value) VALUES (?, ?, ?)",
+                     [(rowid, kind, value) for rowid, body in rows for kind, value in listing_links(orjson.loads(body))])
 
 
 def _statements(script: str) -> list[str]:

@@ -43,9 +43,9 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import orjson
 import sqlean as sqlite3
 
-from index import sqlite_query as q
+from index import sqlite_counts, sqlite_query as q
 from index import sqlite_stats
-from index.sellers import COUNTED_STATUSES, link_rows
+from index.sellers import COUNTED_STATUSES
 from index.sqlite_schema import connect
 from index.sqlite_write import (ListingPlanner, PreparedLead, PreparedTuple, from_ahead, lookup, plan_leads, prepare,
                                  prepare_ahead, write_leads)
@@ -231,7 +231,13 @@ class SQLiteStore:
         result: dict[str, list[FacetValue]] = {name: [] for name in fields}
         if not fields:
             return result
-        sql, params = q.facets_sql(query, fields, size, place_first=self._place_first(query))
+        counted = self._counted_facets(query, fields)
+        rest = [name for name in fields if name not in counted]
+        # The GROUP BY part first: a WITH clause it starts with then covers the whole compound.
+        arms = [q.facets_sql(query, rest, size, place_first=self._place_first(query))] if rest else []
+        arms += [sqlite_counts.facet_arm(name, query, size) for name in counted]
+        sql = " UNION ALL ".join(arm for arm, _ in arms)
+        params = [p for _, arm_params in arms for p in arm_params]
         for name, value, count in self._read(sql, params):
             result[name].append(FacetValue(value, count))
         return result
@@ -248,7 +254,20 @@ class SQLiteStore:
                           f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
         return rows[0][0] <= q.PLACE_FIRST_MAX
 
+    @staticmethod
+    def _counted_facets(query: SearchQuery, fields: Sequence[str]) -> list[str]:
+        """The facets of ``fields`` that the count tables answer exactly for ``query``
+        (:mod:`index.sqlite_counts`): the five low-cardinality ones when ``query`` filters only on
+        those, the seller facet too when it does not filter at all."""
+        if not sqlite_counts.answers(query):
+            return []
+        everything = sqlite_counts.unfiltered(query)
+        return [name for name in fields if name in sqlite_counts.COMBO_FIELDS or (everything and name == "seller")]
+
     def count(self, query: SearchQuery) -> int:
+        if sqlite_counts.answers(query):
+            sql, params = sqlite_counts.count_sql(query)
+            return self._read(sql, params)[0][0]
         clause, params = q.where(query, place_first=self._place_first(query))
         return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
 
@@ -360,11 +379,12 @@ class SQLiteStore:
         return self._stored(rows)
 
     def seller_links(self) -> list[tuple[str, str, str, str]]:
-        """Computed from the current listings (index.sellers.link_rows), so a changed listing never
-        leaves a stale link; one pass over the listings that have leads with a seller."""
-        rows = self._read("SELECT DISTINCT l.platform, l.seller_id, s.rowid, s.body FROM leads l "
-                          "JOIN listings s ON s.rowid = l.listing WHERE l.seller_id != ''")
-        return link_rows((platform, seller_id, orjson.loads(body)) for platform, seller_id, _, body in rows)
+        """The link values of the current listing of every lead with a seller (as
+        index.sellers.link_rows gives them), kept in ``listing_links`` when a listing is written
+        or changes, so a changed listing never leaves a stale link and no listing is re-read."""
+        return self._read("SELECT DISTINCT l.platform, l.seller_id, k.kind, k.value FROM leads l "
+                          "JOIN listing_links k ON k.listing = l.listing WHERE l.seller_id != '' "
+                          "ORDER BY 1, 2, 3, 4")
 
     def seller_confirmations(self, sellers: Sequence[tuple[str, str]] | None = None
                              ) -> dict[tuple[str, str], list[str]]:

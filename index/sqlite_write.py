@@ -9,7 +9,8 @@ one ``execute`` each). New rowids for listings are handed out here, which is saf
 batch holds the one write lock (``BEGIN IMMEDIATE``).
 
 A listing whose content changed keeps its earlier version in ``listing_versions``; its full-text
-tokens are replaced. A lead keeps its status and history whatever changes.
+tokens and its seller link values (``listing_links``: phones, WeChat ids, addresses, photo hash,
+read here once so that seller networks never re-read every listing) are replaced. A lead keeps its status and history whatever changes.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Any, Iterable, Iterator, Sequence
 import orjson
 import sqlean as sqlite3
 
+from index import sqlite_counts
 from index.fulltext import index_text
 from index.lead_check import MAX_LISTING_BYTES, check_lead, unicode_problem
+from index.sellers import listing_links
 from index.store import lead_id, listing_hash
 
 _CHUNK = 10_000  # parameters per IN (...) query
@@ -46,9 +49,14 @@ class PreparedLead:
     province: str
     text: tuple[str, str, str] | None = None
     """Full-text tokens of title, description, seller name, when made ahead (:func:`prepare_ahead`)."""
+    links: tuple[tuple[str, str], ...] | None = None
+    """The listing's seller link values (:func:`index.sellers.listing_links`), when made ahead."""
 
     def fts_text(self) -> tuple[str, str, str]:
         return self.text if self.text is not None else listing_text(self.listing)
+
+    def link_values(self) -> tuple[tuple[str, str], ...]:
+        return self.links if self.links is not None else tuple(listing_links(self.listing))
 
 
 PreparedTuple = tuple
@@ -65,7 +73,7 @@ def prepare_ahead(obj: Any) -> PreparedTuple | str:
         return prepared
     x = prepared
     return (x.id, x.url, x.right_id, x.score, x.reasons, x.reason_codes, x.body, x.content_hash, x.platform,
-            x.seller_id, x.seller_name, x.province, listing_text(x.listing))
+            x.seller_id, x.seller_name, x.province, listing_text(x.listing), tuple(listing_links(x.listing)))
 
 
 def from_ahead(item: PreparedTuple | PreparedLead) -> PreparedLead:
@@ -160,6 +168,7 @@ class ListingPlanner:
     def write(self, db: sqlite3.Connection, now: str) -> list[int]:
         """Write every plan; returns the rowids of listings seen unchanged."""
         inserts, changes, versions, fts_new, fts_gone, unchanged = [], [], [], [], [], []
+        links: list[tuple[int, str, str]] = []
         for plan in self.plans.values():
             if not plan.contents:
                 unchanged.append(plan.rowid)
@@ -170,13 +179,18 @@ class ListingPlanner:
                 fts_gone.append((plan.rowid,))
             versions.extend((plan.rowid, h, b, now, now) for h, b, _ in earlier)
             inserts.append((plan.rowid, plan.url, content_hash, body, now, now, now))
-            text = source.fts_text() if isinstance(source, PreparedLead) else listing_text(source)
+            if isinstance(source, PreparedLead):
+                text, values = source.fts_text(), source.link_values()
+            else:
+                text, values = listing_text(source), listing_links(source)
             fts_new.append((plan.rowid, *text))
+            links.extend((plan.rowid, kind, value) for kind, value in dict.fromkeys(values))
         if changes:  # the stored current version joins the history before it is replaced
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "SELECT rowid, content_hash, body, version_seen, last_seen FROM listings "
                            "WHERE rowid = ?", [(rowid,) for rowid in changes])
             db.executemany("DELETE FROM listing_text WHERE rowid = ?", fts_gone)
+            db.executemany("DELETE FROM listing_links WHERE listing = ?", fts_gone)
         if versions:
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "VALUES (?, ?, ?, ?, ?)", versions)
@@ -187,6 +201,8 @@ class ListingPlanner:
                            "last_seen = excluded.last_seen, version_seen = excluded.version_seen", inserts)
             db.executemany("INSERT INTO listing_text (rowid, title, description, seller) VALUES (?, ?, ?, ?)",
                            fts_new)
+        if links:
+            db.executemany("INSERT INTO listing_links (listing, kind, value) VALUES (?, ?, ?)", links)
         if unchanged:
             db.executemany("UPDATE listings SET last_seen = ? WHERE rowid = ?", [(now, r) for r in unchanged])
         return unchanged
@@ -236,6 +252,8 @@ def write_leads(db: sqlite3.Connection, plan: LeadPlan, listings: ListingPlanner
             [(x.id, listings.plans[x.url].rowid, x.url, x.right_id, x.score, x.reasons, x.reason_codes,
               x.content_hash, kinds.get(x.right_id, ""), x.platform, x.seller_id, x.seller_name, x.province,
               now, now) for x in plan.new.values()])
+        sqlite_counts.count_new(db, ((x.right_id, kinds.get(x.right_id, ""), x.platform, x.province, x.seller_name)
+                                     for x in plan.new.values()))
     if plan.updated:
         db.executemany(
             "UPDATE leads SET score = ?, reasons = ?, reason_codes = ?, listing_hash = ?, kind = ?, "

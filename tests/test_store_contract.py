@@ -279,6 +279,42 @@ def test_facets_follow_status_changes(filled) -> None:
     assert status == {"new": len(leads) - 4, "confirmed": 4}
 
 
+FACETED = {"right": lambda x: x.right_id, "kind": lambda x: x.kind, "platform": lambda x: x.listing["platform"],
+           "seller": lambda x: x.listing["seller_name"], "province": lambda x: x.province, "status": lambda x: x.status}
+
+
+@pytest.mark.parametrize("query", [SearchQuery(), SearchQuery(platform=("openmall",)),
+                                   SearchQuery(kind=("trademark", "gi"), status=("confirmed", "new"))],
+                         ids=["all", "platform", "kind+status"])
+def test_facet_counts_and_totals_follow_adds_updates_steps_and_kind_changes(store: LeadStore,
+                                                                           query: SearchQuery) -> None:
+    leads = corpus(80, seed=5)
+    store.add_leads(leads[:50])
+    store.put_rights(RIGHTS[:2])  # sm-bingdwendwen's leads have no kind yet
+    store.add_leads(leads[50:])
+    moved = [{**x, "ship_from_province": "贵州省", "listing": {**x["listing"], "platform": "openmall",
+              "seller_name": "新店名", "title": x["listing"]["title"] + " 新款"}} for x in leads[:12]]
+    store.add_leads(moved)  # platform, province and seller change
+    chosen = [lead_id(x["url"], x["right_id"]) for x in leads[5:25]]
+    store.transition(chosen, "confirmed", actor="ana")
+    store.transition(chosen[:6], "dismissed", actor="ana")
+    store.put_rights(RIGHTS)  # the special mark's kind arrives
+    store.flush()
+    for step in ("steps", "more"):
+        matched = everything(store, query)
+        assert store.count(query) == len(matched) == store.search(query).total
+        facets = store.facets(query, size=50)
+        for name, value_of in FACETED.items():
+            counted = Counter(value_of(x) for x in matched if value_of(x))
+            expected = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+            assert [(f.value, f.count) for f in facets[name]] == expected, (step, name)
+        if step == "more":
+            break
+        store.transition(chosen[6:9], "notified", actor="office")
+        store.add_leads([make_lead(900 + i, platform="openmall", seller_name="新店名") for i in range(3)])
+        store.flush()
+
+
 def test_kind_comes_from_the_rights_even_when_they_arrive_later(store: LeadStore) -> None:
     store.add_leads([make_lead(1, right_id="gi-maotai"), make_lead(2)])
     store.put_rights(RIGHTS)

@@ -124,6 +124,11 @@ def snapshot(data: Path) -> dict[str, Any]:
         facets = store.facets(SearchQuery(), size=200)
         histories = {lead.url: len(store.listing_history(lead.url)) for lead in everything[::37]}
         found = {i: store.count(SearchQuery(text=f"w{i}x")) for i in range(0, N, 131)}
+        counted = store._read("SELECT right_id, kind, platform, province, status, n FROM lead_combos WHERE n > 0 "
+                              "ORDER BY 1, 2, 3, 4, 5")
+        grouped = store._read("SELECT right_id, kind, platform, province, status, count(*) FROM leads "
+                              "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+        assert counted == grouped, "the facet count tables disagree with the leads"
         integrity = store._read("PRAGMA integrity_check")[0][0]
         fts = store._read("INSERT INTO listing_text(listing_text) VALUES('integrity-check')") or "ok"
     return {"leads": sorted((x.id, x.score, x.listing["title"], x.province, x.kind) for x in everything),

@@ -10,6 +10,7 @@ import sqlean
 
 from index import sqlite_query as q
 from index.fulltext import match_expression, tokens
+from index.sqlite_schema import SCHEMA_VERSION
 from index.sqlite_store import SQLiteStore
 from index.store import SearchQuery, StoreError
 
@@ -149,7 +150,7 @@ def test_a_version_1_store_gains_the_place_index_and_keeps_its_leads(tmp_path: P
     db.commit()
     db.close()
     with SQLiteStore(path) as store:
-        assert store._read("PRAGMA user_version")[0][0] == 2
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
         assert store._read("SELECT name FROM sqlite_master WHERE name = 'leads_by_place'")
         assert store.search(SearchQuery(text="耐克", province=("广东省",))).total == 5
     db = sqlean.connect(str(path))
@@ -158,3 +159,55 @@ def test_a_version_1_store_gains_the_place_index_and_keeps_its_leads(tmp_path: P
     db.close()
     with pytest.raises(StoreError, match="newer"):
         SQLiteStore(path)
+
+
+COUNTED = ("SELECT 'combos', right_id, kind, platform, province, status, n FROM lead_combos WHERE n > 0 "
+           "UNION ALL SELECT 'sellers', seller_name, '', '', '', '', n FROM seller_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5, 6")
+GROUPED = ("SELECT 'combos', right_id, kind, platform, province, status, count(*) FROM leads "
+           "GROUP BY right_id, kind, platform, province, status UNION ALL "
+           "SELECT 'sellers', seller_name, '', '', '', '', count(*) FROM leads GROUP BY seller_name ORDER BY 1, 2, 3, 4, 5, 6")
+
+
+def placed_by(n: int, seller: str, province: str = "广东省", platform: str = "bazaar") -> dict:
+    item = placed(n, f"正品耐克运动鞋 {n}", province, "bazaar")
+    item["listing"].update(seller_name=seller, platform=platform)
+    return item
+
+
+def test_count_tables_agree_with_a_group_by_after_every_kind_of_write(store: SQLiteStore) -> None:
+    store.add_leads([placed_by(i, f"店{i % 3}", ("广东省", "北京市")[i % 2]) for i in range(30)])
+    store.add_leads([placed_by(i, "新店", "福建省", "openmall") for i in range(5)])  # updated leads move
+    ids = [x.id for x in store.search(SearchQuery(limit=8)).leads]
+    store.transition(ids, "confirmed", actor="ana")
+    store.transition(ids[:3], "dismissed", actor="ana")
+    store.put_rights([{"id": "tm-nike", "kind": "trademark", "name": "NIKE"}])  # every lead's kind changes
+    with pytest.raises(RuntimeError):  # a batch that fails half-way leaves the counts as they were
+        with store._write() as db:
+            db.execute("UPDATE leads SET status = 'removed', platform = 'gone'")
+            raise RuntimeError("killed")
+    assert store._read(COUNTED) == store._read(GROUPED)
+    assert store.count(SearchQuery(platform=("openmall",), status=("confirmed", "dismissed"))) == len(
+        [x for x in store.search(SearchQuery(limit=0)).leads
+         if x.listing["platform"] == "openmall" and x.status in ("confirmed", "dismissed")])
+
+
+def test_a_version_2_store_gains_counts_and_link_values(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with SQLiteStore(path) as store:
+        leads = [placed_by(i, f"店{i % 2}") for i in range(6)]
+        leads[0]["listing"]["description"] = "加微信 nike-shoes88 电话 139 1234 5678"
+        store.add_leads(leads)
+        links = store.seller_links()
+    assert ("bazaar", "店0", "phone", "13912345678") in links
+    db = sqlean.connect(str(path))  # what the version-2 code left: no count tables, no link values
+    for name in ("lead_combos", "seller_counts", "listing_links"):
+        db.execute(f"DROP TABLE {name}")
+    db.execute("PRAGMA user_version=2")
+    db.commit()
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        assert store._read(COUNTED) == store._read(GROUPED) and len(store._read(COUNTED)) == 3
+        assert store.seller_links() == links
+        store.add_leads([placed_by(9, "店0")])  # the triggers are back too
+        assert store._read(COUNTED) == store._read(GROUPED)
