@@ -1,5 +1,7 @@
 """Crawl throughput: the ``html`` and ``api`` spiders against a large demo marketplace, beside
-``scrapy bench`` run in the same invocation, plus the ``rendered`` spider through Chromium.
+``scrapy bench`` run in the same invocation, plus the ``rendered`` spider through Chromium: once with
+every detail page rendered and read from the DOM (the baseline, ``RENDERED_DATA_FROM=dom``) and once
+as configured (the storefront's detail JSON, crawler/rendering.py), in the same run.
 
 Why a script and not a timed test: speed depends on the machine and its load; what we track is
 the ratio to Scrapy's own benchmark measured at the same moment. Goal: ≥ 0.7× scrapy bench and
@@ -8,7 +10,9 @@ the ratio to Scrapy's own benchmark measured at the same moment. Goal: ≥ 0.7×
     .venv/bin/python bench/crawl.py [--listings 100000] [--pages 3000] [--rendered-pages 150]
 
 Prints one line per run: pages, seconds, pages/s, ratio to scrapy bench, peak RSS (whole
-process tree as PSS, sampled from /proc, so Chromium counts for ``rendered``).
+process tree as PSS, sampled from /proc, so Chromium counts for ``rendered``); the rendered runs also
+CPU ms per page of the whole process tree (Chromium, the Playwright driver, Python). Goal for the
+rendered spider: ≥ 3× the DOM run's pages/s with one browser.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _pss(pid: int) -> int:
@@ -43,9 +48,11 @@ def _pss(pid: int) -> int:
         return 0
 
 
-def _tree_rss(root: int) -> int:
-    """Memory (PSS, bytes) of a process and all its descendants, from /proc."""
+def _tree_rss(root: int, cpu: dict[int, float] | None = None) -> int:
+    """Memory (PSS, bytes) of a process and all its descendants, from /proc; with ``cpu``, also
+    note each one's CPU seconds so far (user + system) in it."""
     children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -53,27 +60,32 @@ def _tree_rss(root: int) -> int:
             stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
+        fields = stat.rsplit(")", 1)[1].split()
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
         total += _pss(pid)
+        if cpu is not None and pid in times:
+            cpu[pid] = times[pid]
         stack.extend(children.get(pid, []))
     return total
 
 
-def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[subprocess.CompletedProcess[str], float, int]:
-    """Run a command; return it, wall seconds and the peak RSS of its process tree."""
+def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[subprocess.CompletedProcess[str], float, int, float]:
+    """Run a command; return it, wall seconds, the peak RSS and the CPU seconds of its process tree
+    (each process's last sample: Chromium's short-lived helpers count too)."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            peak = max(peak, _tree_rss(proc.pid, cpu))
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -85,13 +97,13 @@ def run_measured(cmd: list[str], cwd: Path, timeout: float) -> tuple[subprocess.
         out, err = proc.communicate()
     done.set()
     sampler.join()
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), time.monotonic() - started, peak
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), time.monotonic() - started, peak, sum(cpu.values())
 
 
 def scrapy_bench(seconds: int) -> float:
     """pages/s of ``scrapy bench`` (vanilla Scrapy, run outside this project's settings)."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc, _, _ = run_measured([PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
+        proc, _, _, _ = run_measured([PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
                                   Path(tmp), timeout=seconds + 60)
     log = proc.stderr
     pages = re.search(r"'response_received_count': (\d+)", log)
@@ -110,19 +122,20 @@ def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str
 
     ``cap``: CLOSESPIDER_PAGECOUNT (stop after N responses) or ``--max-pages`` (request at most N
     pages; the rendered spider then also stops loading its grid once it has N cards)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     stats_file = workdir / f"{spider}-stats.json"
     limit = ["-s", f"CLOSESPIDER_PAGECOUNT={pages}"] if cap == "CLOSESPIDER_PAGECOUNT" else ["--max-pages", str(pages)]
     cmd = [PYTHON, "-m", "markwatch.cli", "crawl", spider, "--platform", platform, "--start-url", base_url + "/",
            "--output", str(workdir / f"{spider}.jsonl"), "--stats-json", str(stats_file),
            *limit, "-s", "PROGRESS_INTERVAL=0", *extra]
-    proc, wall, peak = run_measured(cmd, REPO, timeout=600)
+    proc, wall, peak, cpu = run_measured(cmd, REPO, timeout=600)
     if proc.returncode != 0 or not stats_file.is_file():
         raise SystemExit(f"{spider} crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     n = int(stats.get("response_received_count", 0))
     elapsed = float(stats.get("elapsed_time_seconds") or wall)
     return {"pages": n, "items": int(stats.get("item_scraped_count", 0)), "seconds": elapsed,
-            "pages_per_s": n / elapsed, "peak_mb": peak / 2**20}
+            "pages_per_s": n / elapsed, "peak_mb": peak / 2**20, "cpu_ms_per_page": 1000 * cpu / max(n, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,11 +168,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"{row['pages_per_s']:7.1f} pages/s  {row['pages_per_s'] / baseline:4.2f}× scrapy bench  "
                   f"peak {row['peak_mb']:5.0f} MB", flush=True)
         if args.rendered_pages and "rendered" in runs:
-            row = crawl("rendered", "storefront", market.urls["storefront"], args.rendered_pages,
-                        ["-s", "RENDERED_CONCURRENCY=4"], Path(tmp), cap="--max-pages")
-            print(f"{'rendered (4 pg)':16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
-                  f"{row['pages_per_s']:7.1f} pages/s  (one Chromium, 4 pages)  "
-                  f"peak {row['peak_mb']:5.0f} MB incl. browser", flush=True)
+            # the same crawl twice, one Chromium with 4 tabs each: every detail page rendered and read
+            # from the DOM (RENDERED_DATA_FROM=dom, the way before the JSON path), then as configured
+            # (the storefront's file says data_from: its detail JSON, fetched from a tab on the site)
+            rendered = {}
+            for mode in ("dom", "auto"):
+                rendered[mode] = row = crawl("rendered", "storefront", market.urls["storefront"], args.rendered_pages,
+                                             ["-s", "RENDERED_CONCURRENCY=4", "-s", f"RENDERED_DATA_FROM={mode}"],
+                                             Path(tmp) / mode, cap="--max-pages")
+                label = "rendered DOM" if mode == "dom" else "rendered JSON"
+                ratio = row["pages_per_s"] / rendered["dom"]["pages_per_s"]
+                print(f"{label:16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
+                      f"{row['pages_per_s']:7.1f} pages/s  {row['cpu_ms_per_page']:5.0f} ms CPU/page  "
+                      f"{ratio:4.2f}× the DOM run  (one Chromium, 4 tabs)  peak {row['peak_mb']:5.0f} MB incl. browser",
+                      flush=True)
     return 0
 
 

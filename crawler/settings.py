@@ -151,6 +151,9 @@ PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 4
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 RENDERED_CONCURRENCY = 4
 """Pages rendered at once by the ``rendered`` spider (one browser, one context)."""
+RENDERED_DATA_FROM = "auto"
+"""``auto``: detail pages of a platform whose file has ``data_from`` are read from the JSON their
+script fetches (crawler/rendering.py); ``dom``: every detail page is rendered and read from the DOM."""
 RENDERED_PAGE_TIMEOUT = 30.0
 """Seconds a detail page may take to show its ready (or error) element; then it is retried."""
 

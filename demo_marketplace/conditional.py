@@ -3,7 +3,7 @@
 Why: real platforms send validators on many pages, and markwatch's re-crawls must show that an
 unchanged page costs a 304 and nothing else (crawler/conditional.py). So every 200 answer to a GET
 gets a strong ``ETag`` (a hash of its body), a ``Last-Modified`` and ``Cache-Control: no-cache``
-(a cache may keep it but must ask again each time). A request whose ``If-None-Match`` names the
+(a cache may keep it but must ask again each time), unless the page sets its own (static assets). A request whose ``If-None-Match`` names the
 current ETag — or, without ``If-None-Match``, whose ``If-Modified-Since`` is not older than the
 page's ``Last-Modified`` — is answered ``304 Not Modified`` with no body (RFC 9110 §13.1).
 
@@ -88,8 +88,12 @@ class ConditionalGet:
         query = scope.get("query_string", b"").decode("latin-1")
         etag, modified = self._validators(scope["path"] + ("?" + query if query else ""), body)
         request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        # a page's own Cache-Control stays (static assets: the storefront's script and the images say
+        # max-age=3600, so a browser loads them once, not once per product page); the rest: no-cache
+        own_cache = [v for k, v in start.get("headers", []) if k.lower() == b"cache-control"]
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in (b"etag", b"last-modified", b"cache-control")]
-        headers += [(b"etag", etag.encode()), (b"last-modified", http_date(modified).encode()), (b"cache-control", b"no-cache")]
+        headers += [(b"etag", etag.encode()), (b"last-modified", http_date(modified).encode()),
+                    (b"cache-control", own_cache[0] if own_cache else b"no-cache")]
         if self._not_modified(request_headers, etag, modified):
             kept = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"content-type")]
             await send({"type": "http.response.start", "status": 304, "headers": kept})

@@ -31,7 +31,9 @@ def test_detail_pages_render_in_reused_cached_tabs(tmp_path: Path) -> None:
         proc = subprocess.run(
             [sys.executable, "-m", "markwatch.cli", "crawl", "rendered", "--platform", "storefront",
              "--base-url", base, "--output", str(out), "--stats-json", str(stats_file),
-             "-s", "RENDERED_CONCURRENCY=3"],
+             "-s", "RENDERED_CONCURRENCY=3",
+             # every page rendered (the DOM path); the storefront's JSON path: test_rendered_json_path.py
+             "-s", "RENDERED_DATA_FROM=dom"],
             capture_output=True, text=True, timeout=300, cwd=tmp_path,
         )
         assert proc.returncode == 0, proc.stderr[-3000:]
