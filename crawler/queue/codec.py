@@ -9,7 +9,6 @@ request still carries) are left out: they belong to the process that made them.
 from __future__ import annotations
 
 import logging
-import pickle
 from typing import Any
 
 from scrapy import Request, Spider
@@ -23,13 +22,13 @@ def encode_request(request: Request, spider: Spider) -> bytes:
     data = request.to_dict(spider=spider)
     try:
         return picklecompat.dumps(data)
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except Exception:  # noqa: BLE001 - whatever pickle raises for an object it cannot take
         meta = dict(data.get("meta") or {})
         kept: dict[str, Any] = {}
         for key, value in meta.items():
             try:
                 picklecompat.dumps(value)
-            except (pickle.PicklingError, TypeError, AttributeError):
+            except Exception:  # noqa: BLE001 - whatever pickle raises for an object it cannot take
                 logger.debug("queue: meta %r of %s is not kept in the queue (cannot be pickled)", key, request)
                 continue
             kept[key] = value
