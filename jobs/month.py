@@ -181,10 +181,14 @@ class Month:
         try:
             result.campaign_reports = [campaign_report(store, c, config=self.config, today=self.end)
                                        for c in campaigns_between(self.start, self.end + timedelta(days=1), self.config)]
-            from index.store import STATUSES, SearchQuery
+            from collections import Counter
 
-            result.totals = {s: store.count(SearchQuery(status=[s])) for s in STATUSES}
-            result.totals["leads"] = store.count(SearchQuery())
+            from index.store import STATUSES
+            from jobs.selection import stored_leads
+
+            statuses = Counter(lead.status for lead in stored_leads(store))  # the rows themselves
+            result.totals = {s: statuses.get(s, 0) for s in STATUSES}
+            result.totals["leads"] = sum(statuses.values())
         finally:
             store.close()
         return result
