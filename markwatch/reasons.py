@@ -97,11 +97,18 @@ _ENGLISH: dict[str, Renderer] = {
     # price
     "price_ratio": lambda p: (f"price {p['price']:g} is {p['price'] / p['reference']:.0%} "
                               f"of reference {p['reference']:g}"),
+    "price_converted": lambda p: (f"price {p['price']:g} {p['currency']} ≈ {p['converted']:.0f} CNY "
+                                  f"(ECB rate {p['rate']:.4f} of {p['rate_date']}) is "
+                                  f"{p['converted'] / p['reference']:.0%} of reference {p['reference']:g}"),
     # goods class
     "goods_in_classes": lambda p: _goods_en(p, "within"),
     "goods_outside_classes": _goods_outside_en,
     # referential use, names, ordinary words
     "referential_use": lambda p: f"referential use: '{p['cue']}' with {p['seen']} (lowers the score)",
+    "service_use": lambda p: f"repair or parts service: '{p['cue']}' for {p['seen']} (lowers the score)",
+    "bent_is_word": lambda p: f"{p['seen']} is itself a word or place name (lowers the score)",
+    "english_word_sense": lambda p: (f"{p['seen']} is an English word, written here among English words "
+                                     "(lowers the score)"),
     "name_use": lambda p: f"{p['seen']} used as a personal name or a date (lowers the score)",
     "ordinary_word": lambda p: f"{p['seen']} is part of the ordinary word {p['word']} (lowers the score)",
     # origin of a GI product
@@ -165,9 +172,15 @@ _CHINESE: dict[str, Renderer] = {
     "resale_wording": lambda p: "出现个人转卖用语：" + "、".join(p["words"]) + "（降低评分）",
     "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为参考价 {p['reference']:g} "
                               f"的 {p['price'] / p['reference']:.0%}"),
+    "price_converted": lambda p: (f"售价 {p['price']:g} {p['currency']} 约合人民币 {p['converted']:.0f} 元"
+                                  f"（欧洲央行 {p['rate_date']} 汇率 {p['rate']:.4f}），仅为参考价 {p['reference']:g} "
+                                  f"的 {p['converted'] / p['reference']:.0%}"),
     "goods_in_classes": lambda p: _goods_zh(p, "属于"),
     "goods_outside_classes": _goods_outside_zh,
     "referential_use": lambda p: f"指示性使用：“{p['cue']}”后接“{p['seen']}”（降低评分）",
+    "service_use": lambda p: f"维修或配件服务：“{p['cue']}”用于“{p['seen']}”（降低评分）",
+    "bent_is_word": lambda p: f"“{p['seen']}”本身是一个词语或地名（降低评分）",
+    "english_word_sense": lambda p: f"“{p['seen']}”是英文单词，此处夹在英文词句中（降低评分）",
     "name_use": lambda p: f"“{p['seen']}”用作人名或日期（降低评分）",
     "ordinary_word": lambda p: f"“{p['seen']}”是普通词语“{p['word']}”的一部分（降低评分）",
     "origin_unknown": lambda p: f"商品以地理标志“{p['gi']}”为名，但未找到产地",

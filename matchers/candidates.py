@@ -104,11 +104,14 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
     ``key_text`` is ``canon(text)``: same length, so a word's canonical form is a slice of it."""
     # Numbers (250, 2026, 36-45) are no mark's misspelling, and every distinct run of them was a
     # near-miss lookup; the automaton still finds a mark written in digits.
-    words = [(start, end, key_text[start:end]) for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))
-             if not text[start:end].isdigit()]
+    # A number still joins the word before it (SK-2, 3 M: a mark's digit split off) by dictionary lookup.
+    spans = [(start, end, key_text[start:end], text[start:end].isdigit())
+             for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))]
+    words = [(start, end, word) for start, end, word, digits in spans
+             if not digits or (start > 0 and text[start - 1] in " -." and _after_word(spans, start))]
     latin_keys, forms = compiled.latin_keys, compiled.forms
     for i, (start, end, word) in enumerate(words):
-        if len(word) >= 4 and word not in latin_keys:
+        if len(word) >= 4 and word not in latin_keys and not word.isdigit():
             for form_id in _near(compiled, word):
                 hits.append(Hit(forms[form_id], field, "fuzzy", start, end, text[start:end]))
         joined = word  # "ni ke", "adi das": pieces of one mark separated by a space or dot
@@ -120,9 +123,15 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
                 form = forms[form_id]
                 if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
                     hits.append(Hit(form, field, "joined", start, words[j][1], text[start:words[j][1]]))
-            if len(joined) >= 5 and joined not in latin_keys:  # "louis vuitotn", "new balnce"
+            if len(joined) >= 5 and joined not in latin_keys and not joined.isdigit() \
+                    and not text[words[j][0]:words[j][1]].isdigit():  # "louis vuitotn", "new balnce"
                 for form_id in _near(compiled, joined):
                     hits.append(Hit(forms[form_id], field, "fuzzy", start, words[j][1], text[start:words[j][1]]))
+
+
+def _after_word(spans: list[tuple[int, int, str, bool]], start: int) -> bool:
+    """Does the number at ``start`` follow a word of letters one separator before it (sk-2)?"""
+    return any(end == start - 1 and not digits for _, end, _, digits in spans)
 
 
 def _near(compiled: CompiledRegister, word: str) -> list[int] | tuple[int, ...]:

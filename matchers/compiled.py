@@ -24,7 +24,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import ahocorasick
 import numpy as np
@@ -81,6 +81,8 @@ class CompiledRegister:
     by_id: dict[str, int] = field(default_factory=dict)
     near_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)  # Latin word → near forms
     index_cache: dict[tuple[int, ...] | None, list[tuple[FormIndex, frozenset[int]]]] = field(default_factory=dict)
+    rebus: Any = None  # matchers.rebus.RebusTable: emoji and digits that may stand for a mark's character
+    english_forms: frozenset[str] = frozenset()  # Latin forms that are also English words (coach, dove)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -218,7 +220,8 @@ def _code_key() -> tuple[bytes, ...]:
     own = [str(p.relative_to(package)).encode() + file_fingerprint(p) for p in files]
     return (*own, *(file_fingerprint(m.__file__) for m in (contracts, register_file, cache)),
             *(library_fingerprint(lib) for lib in ("jieba", "pypinyin", "opencc", "ahocorasick", "numpy",
-                                                   "rapidfuzz", "pydantic", "pydantic_core", "yaml")))
+                                                   "rapidfuzz", "pydantic", "pydantic_core", "yaml",
+                                                   "emoji", "english_words", "confusable_homoglyphs")))
 
 
 def _compile_for_cache(rights: list[Right]) -> tuple[CompiledRegister, dict[str, tuple[str, ...]]]:
@@ -307,7 +310,28 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     for key, form_ids in _polyphone_keys(compiled).items():
         for form_idx in form_ids:
             open_keys.setdefault(key, []).append(form_idx)
+    from matchers.variants import shape_keys  # shape-alike spellings of every CJK mark (波同登)
+
+    taken = {form.key for form in compiled.forms}
+    marks = ((i, f.text, f.key, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
+             if not f.latin and f.kind in ("name", "variant"))
+    for key, form_ids in shape_keys(marks, canon, taken).items():
+        for form_idx in form_ids:
+            right = compiled.forms[form_idx].right
+            if not compiled.bound[right]:
+                open_keys.setdefault(key, []).append(form_idx)
+                continue
+            if len(key) > 2:  # a bent two-character ordinary mark needs goods of its classes anyway
+                bound_keys.setdefault(key, []).append(form_idx)
+            for cls in compiled.rights[right].nice_classes:
+                class_keys.setdefault(cls, {}).setdefault(key, []).append(form_idx)
     compiled.deletions = SortedIndex.of_deletions(near_keys, near_forms)
+    from matchers.rebus import build_table
+
+    compiled.rebus = build_table(f.text for f in compiled.forms if f.kind in ("name", "variant"))
+    from matchers.variants import english_words_among
+
+    compiled.english_forms = english_words_among(f.text for f in compiled.forms if f.latin)
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())

@@ -59,6 +59,9 @@ class Matcher:
         self.cache_dir = cache_dir
         load_tables(cache_dir)
         load_gazetteer(cache_dir)
+        from matchers import currency
+
+        currency.set_cache_dir(cache_dir)  # rates are loaded when a foreign price is met
         # A register file is compiled from its bytes (a warm cache does not parse it at all,
         # matchers/register_cache.py); a Register in hand is compiled (or found) by its content.
         self.register_path: Path | None = None if isinstance(register, Register) else Path(register)
@@ -100,6 +103,13 @@ class Matcher:
         """
         if fields is None:
             fields = listing_texts(listing)
+        rebus = self.compiled.rebus
+        if rebus is not None and not rebus.empty:  # 东方雨🌈, 9阳: a symbol standing for a mark's character
+            from matchers.rebus import substituted_listing
+
+            read = substituted_listing(rebus, listing)
+            if read is not None:
+                fields = listing_texts(read)
         texts = fields.norm
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
@@ -108,6 +118,8 @@ class Matcher:
         found = find_candidates(compiled, texts, list(votes) if votes else None, fields.canon)
         if not found:
             return []
+        if len(found) > 1:
+            found = _one_house(compiled, _not_inside_other_marks(found), votes)
         judged = [(right_idx, hits) for right_idx, hits in found.items()
                   if self._judged(listing, right_idx, hits, votes)]
         if not judged:
@@ -172,6 +184,42 @@ class Matcher:
     def match(self, listing: dict[str, Any]) -> list[dict[str, Any]]:
         """Leads for one listing (see :meth:`match_many`)."""
         return self.match_many([listing])[0]
+
+
+def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """A bent spelling that lies inside another right's mark written exactly is that mark, not an
+    evasion (进博 in 进博会 is the expo, not a shape-alike of the mascot 进宝): such hits go."""
+    exact = [(h.field, h.start, h.end, right) for right, hits in found.items() for h in hits if h.how == "exact"]
+    if not exact:
+        return found
+    out: dict[int, list[Hit]] = {}
+    for right, hits in found.items():
+        kept = [h for h in hits if h.how == "exact" or not any(
+            f == h.field and a <= h.start and h.end <= b and r != right for f, a, b, r in exact)]
+        if kept:
+            out[right] = kept
+    return out
+
+
+def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None) -> dict[int, list[Hit]]:
+    """A house nickname several well-known marks give ("B家": BURBERRY and 波司登) names one house:
+    among those whose classes fit the goods, the dearest (the fashion press's "X家" is the luxury
+    house). Rights found by other forms too are left alone."""
+    by_nick: dict[str, list[int]] = {}
+    for right_idx, hits in found.items():
+        if all(h.form.kind == "nickname" and h.how == "exact" and h.seen.endswith("家") and len(h.seen) == 2
+               for h in hits):
+            by_nick.setdefault(hits[0].seen, []).append(right_idx)
+    shared = [idxs for idxs in by_nick.values() if len(idxs) > 1]
+    if not shared:
+        return found
+    rights = compiled.rights
+    drop: set[int] = set()
+    for idxs in shared:
+        fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)] or idxs
+        best = max(fitting, key=lambda i: rights[i].reference_price or 0)
+        drop.update(i for i in idxs if i != best)
+    return {i: hits for i, hits in found.items() if i not in drop}
 
 
 @lru_cache(maxsize=4096)

@@ -34,8 +34,8 @@ _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _ASCII_BREAKS = "!\"#%&'()*+,-./:;<=>?[\\]^_`{|}~"
 
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
-# A run of single letters/digits separated by spaces: "n i k e" -> "nike".
-_SPACED = re.compile(r"(?<![0-9a-z$@])[a-z$@](?: [a-z$@](?![0-9a-z$@]))+")
+# A run of single letters/digits separated by spaces: "n i k e" -> "nike", "3 m" -> "3m".
+_SPACED = re.compile(r"(?<![0-9a-z$@])[0-9a-z$@](?: [0-9a-z$@](?![0-9a-z$@]))+")
 _SPACES = re.compile(r"\s{2,}")
 
 
@@ -67,7 +67,8 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
         from matchers import lexicon as lexicon_module
 
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
-               library_fingerprint("pypinyin"), library_fingerprint("opencc")]
+               library_fingerprint("pypinyin"), library_fingerprint("opencc"),
+               library_fingerprint("confusable_homoglyphs")]
         _LOADED = cached("normalise-tables", key, _build_tables, cache_dir)
     return _LOADED
 
@@ -129,6 +130,8 @@ def _build_light_table() -> dict[int, str | None]:
         base = unicodedata.normalize("NFKD", chr(code))[:1].lower()
         if base.isascii() and base.isalpha():
             table[code] = base
+    table.update(_compat_table())  # ③M, ３６１, SK-Ⅱ, 𝐍𝐈𝐊𝐄 → 3m, 361, sk-ii, nike
+    table.update(_confusables_table())  # Unicode's confusables: ЗM → 3m, Ꭺ → a
     for bent, latin in lexicon()["confusables"].items():  # Cyrillic/Greek drawn like Latin: АNTA → anta
         table[ord(bent)] = latin
     converter = opencc.OpenCC("t2s")
@@ -139,6 +142,55 @@ def _build_light_table() -> dict[int, str | None]:
             if len(simple) == 1 and simple != ch:
                 table[code] = simple
     return table
+
+
+# Blocks whose characters are digits or letters in another dress (circled, parenthesised, Roman
+# numerals, mathematical, enclosed, super/subscript): NFKC says which ASCII they stand for.
+_COMPAT_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x2070, 0x209F), (0x2150, 0x218F), (0x2460, 0x24FF),
+                  (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1E5))
+_DINGBAT_DIGITS = {**{0x2776 + i: str(i + 1) for i in range(9)}, 0x277F: "10",
+                   **{0x2780 + i: str(i + 1) for i in range(9)}, 0x2789: "10",
+                   **{0x278A + i: str(i + 1) for i in range(9)}, 0x2793: "10"}
+
+
+def _compat_table() -> dict[int, str]:
+    """Digits and letters in another dress → plain lower-case ASCII (③ → 3, Ⅱ → ii, ⑩ → 10): sellers
+    write a mark's digits circled or as Roman numerals so that a filter on "3M" or "SK-II" misses."""
+    out: dict[int, str] = {}
+    for lo, hi in _COMPAT_BLOCKS:
+        for code in range(lo, hi + 1):
+            plain = _DINGBAT_DIGITS.get(code) or unicodedata.normalize("NFKC", chr(code))
+            plain = plain.strip("().").lower()
+            if plain and plain.isascii() and plain.isalnum() and plain != chr(code):
+                out[code] = plain
+    return out
+
+
+_CONFUSABLE_SCRIPTS = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "LATIN", "LISU", "MODIFIER LETTER")
+
+
+def _confusables_table() -> dict[int, str]:
+    """Letters of other scripts that Unicode's confusables data (confusable-homoglyphs) draws as one
+    ASCII letter or digit: З → 3, б → 6, Ꭺ → a. Chinese platforms have no use for them inside a Latin
+    word, so they are read as what they look like."""
+    import json
+    import os
+
+    import confusable_homoglyphs
+
+    path = os.path.join(os.path.dirname(confusable_homoglyphs.__file__), "confusables.json")
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    out: dict[int, str] = {}
+    for ch, glyphs in data.items():
+        if len(ch) != 1 or ch.isascii() or not unicodedata.category(ch).startswith(("L", "N")):
+            continue
+        if not unicodedata.name(ch, "").startswith(_CONFUSABLE_SCRIPTS):
+            continue
+        plain = next((g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum()), None)
+        if plain:
+            out[ord(ch)] = plain.lower()
+    return out
 
 
 def _build_norm_table() -> dict[int, str | None]:
@@ -260,6 +312,7 @@ def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     tables = _tables()
 
     def lut(table: dict[int, str | None]) -> np.ndarray:
+        table = {k: v for k, v in table.items() if not v or len(v) == 1}  # longer ones: _expand first
         out = np.arange(_CODES, dtype=np.uint32)
         out[np.fromiter(table.keys(), dtype=np.int64, count=len(table))] = np.fromiter(
             (ord(v) if v else _DELETED for v in table.values()), dtype=np.uint32, count=len(table))
@@ -281,13 +334,28 @@ def _from_codes(codes: np.ndarray) -> str:
 _MIN_BATCH = 8  # below this many texts, numpy's fixed cost per call outweighs the per-text work
 
 
+@lru_cache(maxsize=1)
+def _expansions() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Characters that light() writes as several (Ⅱ → ii, ⑩ → 10): the arrays hold one code point
+    per character, so a batch replaces these first (already lower-case ASCII: the tables keep it)."""
+    multi = {chr(k): v for k, v in _tables().light.items() if v and len(v) > 1}
+    return (re.compile("|".join(map(re.escape, multi))) if multi else None), multi
+
+
+def _expand(joined: str) -> str:
+    pattern, multi = _expansions()
+    if pattern is None:
+        return joined
+    return pattern.sub(lambda m: multi[m.group()], joined)
+
+
 def _joined(texts: list[str]) -> str | None:
     """The texts joined by :data:`_SEP`, or None when they are better done one by one (a few texts,
     e.g. one listing judged alone; or a NUL inside a text, which would split it in two)."""
     if len(texts) < _MIN_BATCH:
         return None
     joined = _SEP.join(texts)
-    return joined if joined.count(_SEP) == len(texts) - 1 else None
+    return _expand(joined) if joined.count(_SEP) == len(texts) - 1 else None
 
 
 def norm_many(texts: list[str]) -> list[str]:

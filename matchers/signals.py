@@ -20,6 +20,8 @@ from markwatch.contracts import Right
 from matchers import goods, wording
 from matchers.candidates import Hit
 from matchers.compiled import CompiledRegister
+from matchers import ordinary
+from matchers.currency import HOME, currency_code, to_home
 from matchers.ordinary import inside_ordinary_word
 from matchers.reasons import Reason
 
@@ -33,6 +35,7 @@ FEATURES = (
     "class_share", "class_top", "class_unknown", "well_known", "all_classes",
     "referential", "accessory", "ordinary_word", "name_use", "title_start", "two_scripts",
     "origin_inside", "origin_outside", "origin_unknown", "gi_dodge", "other_rights",
+    "bent_word", "english_word_sense", "service_use",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -78,11 +81,14 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _form_signals(vec, reasons, right, hits, ctx)
     mark_use = _mark_use_signals(vec, hits, ctx)
     _wording_signals(vec, reasons, ctx)
-    _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price)
+    _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price, ctx.listing)
     _goods_signals(vec, reasons, right, hits, ctx, mark_use)
     _referential_signals(vec, reasons, right, hits, ctx)
+    _service_signals(vec, reasons, right, hits, ctx)
     _name_use_signals(vec, reasons, hits, ctx)
     _ordinary_word_signals(vec, reasons, right, hits, ctx)
+    _bent_word_signals(vec, reasons, hits, ctx)
+    _english_word_signals(vec, reasons, compiled, hits, ctx)
     if right.kind == "gi":
         _origin_signals(vec, reasons, right, origin)
         _gi_dodge_signals(vec, reasons, hits, ctx)
@@ -180,12 +186,20 @@ def _wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContex
         reasons.append({"code": "resale_wording", "words": ctx.resale[:2]})
 
 
-def _price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None) -> None:
-    """The price against the right's reference price; told when below 60 % of it."""
+def _price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None,
+                   listing: dict[str, Any] | None = None) -> None:
+    """The price against the right's reference price (CNY; another currency converted at the ECB's
+    rate of the crawl's day, matchers/currency.py); told when below 60 % of it."""
     if isinstance(price, (int, float)) and not isinstance(price, bool) and price > 0:
+        converted = None
+        currency = currency_code((listing or {}).get("currency"))
+        if currency != HOME:
+            converted = to_home(float(price), str(currency), (listing or {}).get("crawled_at"))
+            if converted is None:
+                return  # a currency the ECB does not quote: the price says nothing we can read
         vec[_INDEX["has_price"]] = 1.0
         if reference:
-            ratio = price / reference
+            ratio = (converted.amount if converted else price) / reference
             vec[_INDEX["has_reference"]] = 1.0
             vec[_INDEX["log_price_ratio"]] = max(-5.0, min(2.0, math.log(ratio)))
             if ratio < 0.4:
@@ -194,6 +208,11 @@ def _price_signals(vec: list[float], reasons: list[Reason], price: Any, referenc
                 vec[_INDEX["price_40_60"]] = 1.0
             else:
                 vec[_INDEX["price_at_least_60"]] = 1.0
+                return
+            if converted is not None:
+                reasons.append({"code": "price_converted", "price": price, "currency": converted.currency,
+                                "converted": round(converted.amount, 2), "rate": round(converted.rate, 4),
+                                "rate_date": converted.day, "reference": reference})
                 return
             reasons.append({"code": "price_ratio", "price": price, "reference": reference})
 
@@ -241,6 +260,53 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
             cue = max((c[2] for c in cues), key=len)
             reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
             return
+
+
+def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                     ctx: ListingContext) -> None:
+    """A repair, parts or after-sales service naming the brand it services (格力空调 上门维修)."""
+    if right.kind != "trademark" or "title" not in ctx.texts:
+        return
+    cues = wording.find("service", ctx.texts["title"])
+    if cues:
+        vec[_INDEX["service_use"]] = 1.0
+        reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
+
+
+def _bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """A bent spelling that is itself a word or a place (隔离 for 格力, 蜀绣 for 苏绣, 书包 for 蜀宝)."""
+    for hit in hits:
+        if hit.how in ("homophone", "shape") and not hit.form.latin:
+            word = ordinary.word_or_place_around(ctx.texts[hit.field], hit.start, hit.end)
+            if word:
+                vec[_INDEX["bent_word"]] = 1.0
+                reasons.append({"code": "bent_is_word", "seen": word})
+                return
+
+
+def _english_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, hits: list[Hit],
+                          ctx: ListingContext) -> None:
+    """A Latin mark that is an English word, written as a word rather than a brand: not all capitals,
+    and lower-case or inside the title rather than heading it (soccer coach whistle, white dove pendant)."""
+    for hit in hits:
+        if hit.how != "exact" or not hit.form.latin or hit.form.text not in compiled.english_forms:
+            continue
+        if _reads_as_word(str(ctx.listing.get(hit.field) or ""), hit.form.text):
+            vec[_INDEX["english_word_sense"]] = 1.0
+            reasons.append({"code": "english_word_sense", "seen": hit.seen})
+            return
+
+
+def _reads_as_word(raw: str, word: str) -> bool:
+    import re
+
+    found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw, re.IGNORECASE)
+    if found is None:
+        return False
+    written = found.group()
+    if written.isupper():
+        return False
+    return written.islower() or bool(raw[:found.start()].strip(" -|/,.:;【】[]()"))
 
 
 def _name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:

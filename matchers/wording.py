@@ -49,5 +49,8 @@ def find(entry: str, text: str, light_only: bool = False) -> list[tuple[int, int
 def counterfeit_words(light_text: str) -> list[str]:
     """Counterfeit wording in a ``light`` text (punctuation kept: "1:1")."""
     found = find("counterfeit", light_text, light_only=True)
+    if found:  # 英文原版: a book's original edition, not a replica's "original version"
+        innocent = find("innocent_wording", light_text, light_only=True)
+        found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b, _ in innocent)]
     longest = {w for _, _, w in found if not any(w != o and w in o for _, _, o in found)}
     return sorted(longest)

@@ -48,6 +48,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="with --from-store: weight of each analyst decision (default 10, like a "
                              "hand-written seed case)")
     parser.add_argument("--register", help="register of rights (default: config, else the bundled demo register)")
+    parser.add_argument("--other-register", nargs="+", action="append", default=[], metavar="REGISTER_THEN_LABELS",
+                        help="a second register and labelled listings judged against it (repeatable): trains on "
+                             "rights of more than one register, so that the model learns evidence, not the demo's "
+                             "rights (e.g. --other-register matchers/data/eval_general/register.yaml "
+                             "matchers/data/eval_general/train.jsonl)")
     parser.add_argument("--output", help="model file to write (default: the bundled model, matchers/data/model.npz; "
                         "with --from-store: config model, else data_dir/model.npz)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the learner")
@@ -95,11 +100,31 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     records, bad = _read_jsonl(args.labels)
     ts = build_training_set(matcher, records)
+    for other in args.other_register:
+        if len(other) < 2:
+            raise UsageError("--other-register takes a register file and then one or more labelled files")
+        try:
+            other_matcher = Matcher(load_register(other[0]), cache_dir=cache_directory(config))
+        except RegisterError as exc:
+            raise UsageError(str(exc)) from exc
+        other_records, other_bad = _read_jsonl(other[1:])
+        more = build_training_set(other_matcher, other_records)
+        ts.rows += more.rows
+        ts.labels += more.labels
+        ts.weights += more.weights
+        ts.listings += more.listings
+        ts.gold_pairs += more.gold_pairs
+        ts.candidate_misses += more.candidate_misses
+        for reason, n in more.skipped.items():
+            ts.skipped[reason] = ts.skipped.get(reason, 0) + n
+        bad += other_bad
     if bad:
         ts.skipped["not valid JSON"] = ts.skipped.get("not valid JSON", 0) + bad
     try:
         model = fit(ts.rows, ts.labels, seed=args.seed, weights=ts.weights,
-                    info={"labels": [Path(n).name for n in args.labels], "listings": ts.listings,
+                    info={"labels": [Path(n).name for n in args.labels]
+                          + [f"{Path(n).name} on {Path(o[0]).name}" for o in args.other_register for n in o[1:]],
+                          "listings": ts.listings,
                           "decisions": ts.decisions})
     except ModelError as exc:
         raise UsageError(str(exc)) from exc

@@ -1,0 +1,139 @@
+"""Rebus spellings: an emoji or a digit standing for a character of a mark (东方雨🌈, 9阳, 三六一度).
+
+Why general: the emoji's own Chinese name (Unicode CLDR annotations, shipped by the ``emoji``
+package) says which characters it can stand for (🌈 彩虹 → 虹, ☔ 雨伞 → 雨, 🫧 气泡 → 泡), and a digit
+stands for its numeral (9 ↔ 九); the register says which characters marks use. A symbol is read
+as a character only where that character and its neighbour are two adjacent characters of some
+mark of the register, so "3只装" or a 🔥 in a title cost nothing; the listing's fields are then
+normalised again with the symbol written as the character, and the hit is an obfuscated exact
+mark (the raw text does not hold it), like 爱🐴仕 through the lexicon's table.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+NUMERALS = "零一二三四五六七八九"
+_DIGIT_OF = {ch: str(i) for i, ch in enumerate(NUMERALS)} | {"〇": "0"}
+_NUMERAL_OF = {str(i): ch for i, ch in enumerate(NUMERALS)}
+_FIELDS = ("title", "brand", "description")
+_SKIP = "\ufe0f\ufe0e\u200d "  # variation selectors, joiners, a space between symbol and character
+
+
+@dataclass(frozen=True)
+class RebusTable:
+    """What the register lets symbols stand for (built with the compiled register)."""
+
+    emoji: dict[str, str]  # emoji → the mark characters its Chinese name holds
+    bigrams: frozenset[str]  # adjacent character pairs of the register's marks (norm form)
+    digit_marks: bool  # some mark holds two or more digits (361度): numeral runs may spell them
+
+    @property
+    def empty(self) -> bool:
+        return not self.bigrams
+
+
+def build_table(mark_texts: Iterable[str]) -> RebusTable:
+    """The table for marks whose ``norm`` texts are ``mark_texts``."""
+    texts = [t for t in mark_texts if len(t) >= 2]
+    bigrams = frozenset(t[i:i + 2] for t in texts for i in range(len(t) - 1) if " " not in t[i:i + 2])
+    chars = {ch for t in texts for ch in t if "\u4e00" <= ch <= "\u9fff"}
+    emoji: dict[str, str] = {}
+    if chars:
+        import emoji as emoji_data
+
+        emoji_data.config.load_language("zh")
+        for symbol, data in emoji_data.EMOJI_DATA.items():
+            name = str(data.get("zh") or "").strip(":")
+            held = "".join(dict.fromkeys(ch for ch in name if ch in chars))
+            if held:
+                emoji[symbol.replace("\ufe0f", "")] = held
+    digit_marks = any(sum(ch.isdigit() for ch in t) >= 2 for t in texts)
+    return RebusTable(emoji, bigrams, digit_marks)
+
+
+def _pattern(table: RebusTable) -> re.Pattern[str] | None:
+    """One regular expression for every symbol the register lets stand for a character: a class of
+    single code points (fast however many emoji), digits beside a Chinese character, numeral runs."""
+    parts = []
+    if table.digit_marks:
+        parts.append(f"[{NUMERALS}〇]{{2,}}")
+    single = "".join(sorted(re.escape(s) for s in table.emoji if len(s) == 1))
+    if single:
+        parts.append(f"[{single}]")
+    if any(ch in NUMERALS for pair in table.bigrams for ch in pair):
+        parts.append(r"(?<=[\u4e00-\u9fff])[0-9]|[0-9](?=[\u4e00-\u9fff])")
+    return re.compile("|".join(parts)) if parts else None
+
+
+_PATTERNS: dict[int, re.Pattern[str] | None] = {}
+
+
+def substitute(table: RebusTable, text: str) -> str | None:
+    """``text`` with each symbol that completes a mark's character pair written as that character;
+    None when none does."""
+    if table.empty or not text:
+        return None
+    if id(table) not in _PATTERNS:
+        _PATTERNS[id(table)] = _pattern(table)
+    pattern = _PATTERNS[id(table)]
+    if pattern is None:
+        return None
+    found = list(pattern.finditer(text))
+    if not found:
+        return None
+    choices = [_choices(table, m.group()) for m in found]
+    out, last, changed = [], 0, False
+    for i, m in enumerate(found):
+        left = _neighbour(text, m.start(), -1, found, choices, i)
+        right = _neighbour(text, m.end(), 1, found, choices, i)
+        pick = next((c for c in choices[i] if _pairs(table, left, c, right)), None)
+        if pick is not None:
+            out.append(text[last:m.start()])
+            out.append(pick)
+            last, changed = m.end(), True
+    if not changed:
+        return None
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _choices(table: RebusTable, symbol: str) -> list[str]:
+    if symbol.isdigit() and len(symbol) == 1:
+        return [_NUMERAL_OF[symbol]]
+    if symbol[0] in _DIGIT_OF:
+        return ["".join(_DIGIT_OF[ch] for ch in symbol)]
+    return list(table.emoji.get(symbol.replace("\ufe0f", ""), ""))
+
+
+def _neighbour(text: str, at: int, step: int, found: list[re.Match[str]], choices: list[list[str]],
+               i: int) -> list[str]:
+    """The characters next to a symbol (a neighbouring symbol counts as what it may stand for)."""
+    pos = at if step > 0 else at - 1
+    while 0 <= pos < len(text) and text[pos] in _SKIP:
+        pos += step
+    if not 0 <= pos < len(text):
+        return []
+    j = i + step
+    if 0 <= j < len(found) and found[j].start() <= pos < found[j].end():
+        return [c[0] if step > 0 else c[-1] for c in choices[j] if c]
+    return [text[pos].lower()]
+
+
+def _pairs(table: RebusTable, left: list[str], pick: str, right: list[str]) -> bool:
+    return any(l + pick[0] in table.bigrams for l in left) or any(pick[-1] + r in table.bigrams for r in right)
+
+
+def substituted_listing(table: RebusTable, listing: dict[str, Any]) -> dict[str, Any] | None:
+    """A copy of ``listing`` with its scanned fields rebus-read, or None when nothing changes."""
+    patched = None
+    for name in _FIELDS:
+        value = listing.get(name)
+        if isinstance(value, str) and value:
+            new = substitute(table, value)
+            if new is not None:
+                patched = dict(listing) if patched is None else patched
+                patched[name] = new
+    return patched
