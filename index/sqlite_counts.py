@@ -68,11 +68,9 @@ INSERT INTO seller_counts (seller_name, n) SELECT seller_name, count(*) FROM lea
 def count_new(db: Any, leads: Iterable[tuple[str, str, str, str, str]]) -> None:
     """Count newly inserted leads, given as (right_id, kind, platform, province, seller_name), all
     with status ``new`` (inside the inserting transaction)."""
-    combos: Counter[tuple[str, str, str, str]] = Counter()
-    sellers: Counter[str] = Counter()
-    for right_id, kind, platform, province, seller_name in leads:
-        combos[right_id, kind, platform, province] += 1
-        sellers[seller_name] += 1
+    rows = list(leads)
+    combos = Counter([row[:4] for row in rows])  # Counter over a list counts in C
+    sellers = Counter([row[4] for row in rows])
     db.executemany(f"INSERT INTO lead_combos ({_KEY}, n) VALUES (?, ?, ?, ?, 'new', ?) "
                    "ON CONFLICT DO UPDATE SET n = n + excluded.n", [(*key, n) for key, n in combos.items()])
     db.executemany("INSERT INTO seller_counts (seller_name, n) VALUES (?, ?) "

@@ -111,18 +111,19 @@ _FEW_VALUES = ("right", "kind", "platform", "province", "status")
 """Facets with few distinct values: counted together in one GROUP BY over their combinations."""
 
 
-def facets_sql(query: SearchQuery, fields: Sequence[str], size: int,
-               place_first: bool = False) -> tuple[str, list[Any]]:
+def facets_sql(query: SearchQuery, fields: Sequence[str], size: int, place_first: bool = False,
+               matched: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
     """One statement giving (field, value, count) rows, biggest first per field (ties by value);
     empty values (a lead with no province) are not a facet value.
 
     The matched leads are grouped once by the combination of the low-cardinality facets (a few
     hundred combinations however many leads match), and each of those facets sums the
-    combinations; the seller facet, with many values, is its own GROUP BY."""
+    combinations; the seller facet, with many values, is its own GROUP BY. ``matched``: the WHERE
+    clause and parameters to use instead of :func:`where`'s (the store's ``temp.hits``)."""
     unknown = [f for f in fields if f not in FACET_COLUMNS]
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
-    clause, params = where(query, place_first=place_first)
+    clause, params = matched if matched is not None else where(query, place_first=place_first)
     few = [f for f in _FEW_VALUES if f in fields]
     many = [f for f in fields if f not in few]
     # A full-text query matches a bounded set: find it once for every arm. Without text, reading

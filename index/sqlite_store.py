@@ -72,6 +72,7 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._wrote = False
         self._linkage: Any = None
+        self._hits_key: tuple[Any, ...] | None = None
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -181,13 +182,17 @@ class SQLiteStore:
     def search(self, query: SearchQuery) -> SearchPage:
         if query.limit < 0:
             raise ValueError("limit must be 0 (all) or more")
-        clause, params = q.where(query, place_first=self._place_first(query))
-        if query.text.strip() and query.limit and not query.after:
-            # First page of a full-text search: the page and the total from one pass over the
-            # matches (a window count), instead of a count and then the page.
-            top = (f"SELECT l.rowid, count(*) OVER () AS total FROM leads l WHERE {clause} "
+        with self._lock:  # temp.hits stays this query's until the page is read
+            return self._search(query)
+
+    def _search(self, query: SearchQuery) -> SearchPage:
+        clause, params = self._where(query)
+        if query.text.strip() and query.limit and not query.after and clause != q.NOTHING:
+            # First page of a full-text search: the total is temp.hits' size (found once for the
+            # page and the facets, see _where); walk the sort index when the matches are many.
+            total = self._read("SELECT count(*) FROM temp.hits")[0][0]
+            top = (f"SELECT l.rowid, {total} AS total FROM leads l{self._walk_hint(query, total)} WHERE {clause} "
                    f"ORDER BY {q.order_by(query)} LIMIT {query.limit + 1}")
-            total = None
         else:
             total = self.count(query)
             keyset, keyset_params = q.after(query)
@@ -200,8 +205,6 @@ class SQLiteStore:
         # The page's rows are chosen from the leads alone; only they are then joined to their listing.
         rows = self._read(f"SELECT {_LEAD_COLUMNS}, top.total FROM ({top}) AS top JOIN leads l ON l.rowid = top.rowid "
                           f"JOIN listings s ON s.rowid = l.listing ORDER BY {q.order_by(query)}", params)
-        if total is None:
-            total = rows[0][-1] if rows else 0
         more = bool(query.limit) and len(rows) > query.limit
         leads = self._stored(rows[:query.limit] if query.limit else rows)
         cursor = None
@@ -233,14 +236,34 @@ class SQLiteStore:
             return result
         counted = self._counted_facets(query, fields)
         rest = [name for name in fields if name not in counted]
-        # The GROUP BY part first: a WITH clause it starts with then covers the whole compound.
-        arms = [q.facets_sql(query, rest, size, place_first=self._place_first(query))] if rest else []
-        arms += [sqlite_counts.facet_arm(name, query, size) for name in counted]
-        sql = " UNION ALL ".join(arm for arm, _ in arms)
-        params = [p for _, arm_params in arms for p in arm_params]
-        for name, value, count in self._read(sql, params):
-            result[name].append(FacetValue(value, count))
+        with self._lock:  # temp.hits stays this query's until the counts are read
+            # The GROUP BY part first: a WITH clause it starts with then covers the whole compound.
+            arms = [q.facets_sql(query, rest, size, matched=self._where(query))] if rest else []
+            arms += [sqlite_counts.facet_arm(name, query, size) for name in counted]
+            sql = " UNION ALL ".join(arm for arm, _ in arms)
+            params = [p for _, arm_params in arms for p in arm_params]
+            for name, value, count in self._read(sql, params):
+                result[name].append(FacetValue(value, count))
         return result
+
+    def _where(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        """The WHERE clause for ``query`` (:func:`index.sqlite_query.where`); for a full-text
+        search, ``l.rowid IN temp.hits``: the rowids of the leads it matches, found once into a
+        temporary table and kept while the same query is asked again with the database unchanged
+        (the search page asks for its rows, total and facets: one pass over the matches instead
+        of three). Call with ``self._lock`` held until the clause's statement has run."""
+        clause, params = q.where(query, place_first=self._place_first(query))
+        if not query.text.strip() or clause == q.NOTHING:
+            return clause, params
+        key = (clause, tuple(params), self._read("PRAGMA data_version")[0][0], self._db.total_changes)
+        if key != self._hits_key:
+            self._db.execute("DROP TABLE IF EXISTS temp.hits")
+            self._db.execute("CREATE TEMP TABLE hits (rowid INTEGER PRIMARY KEY)")
+            self._db.execute(f"INSERT INTO temp.hits SELECT l.rowid FROM leads l WHERE {clause}", params)
+            # total_changes after the fill: it counts the temp rows too; data_version moves when
+            # another connection commits, total_changes when this one writes.
+            self._hits_key = (clause, tuple(params), self._read("PRAGMA data_version")[0][0], self._db.total_changes)
+        return "l.rowid IN (SELECT rowid FROM temp.hits)", []
 
     def _place_first(self, query: SearchQuery) -> bool:
         """Whether a full-text search should start from its province/platform filters
@@ -268,8 +291,9 @@ class SQLiteStore:
         if sqlite_counts.answers(query):
             sql, params = sqlite_counts.count_sql(query)
             return self._read(sql, params)[0][0]
-        clause, params = q.where(query, place_first=self._place_first(query))
-        return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
+        with self._lock:
+            clause, params = self._where(query)
+            return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
 
     def listing_history(self, url: str) -> list[ListingVersion]:
         rows = self._read(

@@ -211,3 +211,20 @@ def test_a_version_2_store_gains_counts_and_link_values(tmp_path: Path) -> None:
         assert store.seller_links() == links
         store.add_leads([placed_by(9, "店0")])  # the triggers are back too
         assert store._read(COUNTED) == store._read(GROUPED)
+
+
+def test_a_full_text_search_finds_its_matches_once_and_never_answers_from_stale_ones(store: SQLiteStore) -> None:
+    store.add_leads([placed_by(i, f"店{i % 3}") for i in range(12)])
+    query = SearchQuery(text="耐克", limit=5)
+    first = store.search(query)
+    key = store._hits_key
+    assert first.total == 12 and sum(f.count for f in store.facets(query)["platform"]) == 12
+    assert store._hits_key == key, "the facets reuse the page's matches"
+    store.add_leads([placed_by(20, "店0")])  # this connection writes
+    assert store.search(query).total == 13 and store.count(query) == 13
+    with SQLiteStore(store.path) as other:  # another connection writes
+        other.add_leads([placed_by(21, "店9")])
+    assert store.search(query).total == 14
+    assert {f.value: f.count for f in store.facets(query)["seller"]}["店9"] == 1
+    assert [x.id for x in store.search(SearchQuery(text="耐克", limit=0)).leads] == [
+        x.id for x in store.search(SearchQuery(limit=0)).leads]
