@@ -268,8 +268,12 @@ def main() -> None:
               for mix, path in mixes.items()}
     one = OUT / "listings-one.jsonl"
     one.write_text(mixes["catalogue"].open(encoding="utf-8").readline(), encoding="utf-8")
-    print(f"listings per mix: {args.listings:,}; cores: {cores}; figures are medians of {args.repeat} runs "
-          "with a warm cache unless said")
+    load = os.getloadavg()[0]
+    print(f"listings per mix: {args.listings:,}; cores: {cores}; load average at start {load:.1f}; figures are "
+          f"medians of {args.repeat} runs with a warm cache unless said")
+    if load > cores:
+        print("  (a busy machine: wall-clock figures stretch with the load; CPU-second figures and the ratio "
+              "per CPU-second, both measured in this run, are the ones to compare)")
     results: dict[tuple[int, str], tuple[float, float]] = {}
     for size in (int(s) for s in args.sizes.split(",")):
         registers = make_register(size)
