@@ -11,6 +11,10 @@ Takedown checks: a listing the platform said it removed is in the re-check list 
 ``removed → still_online`` through ``store.linkage.mark_still_online`` (the linkage then resends the
 notice). A 404/410 is what a takedown looks like and is counted ``gone``, not as an error.
 
+Tips: the listings reported through ``/tip`` and the tips API are crawled by the pass too (jobs/tips.py):
+in their platform's browse crawl, or by the ``schemaorg`` spider for another site, and each tip is
+marked with what came of it (its leads, no match, or unreachable).
+
 The fake clock: with ``simulated=True`` the crawl processes record what they saw at the clock's
 "now" (config ``simulated_now``), which is how ``markwatch demo --days`` fills a month in minutes.
 """
@@ -33,6 +37,7 @@ from jobs.plan import CrawlPlan, build_plans
 from jobs.platforms import Target, read_targets
 from index.runs import PlatformStats, RunLog
 from jobs.selection import Recheck, select_from_store
+from jobs.tips import finish_tips, take_tips
 from markwatch.config import Config, ConfigError, child_environment
 
 logger = logging.getLogger("markwatch.jobs")
@@ -50,6 +55,8 @@ class PassResult:
     took_over: str = ""
     """Set when the lock of a dead pass was taken over (what the note says)."""
     plans: list[CrawlPlan] = field(default_factory=list)
+    tips: dict[str, str] = field(default_factory=dict)
+    """Tip id → what its crawl found (matched | unmatched | failed), for the tips this pass crawled."""
 
 
 def _say(line: str) -> None:
@@ -107,14 +114,17 @@ def run_pass(config: Config, clock: Clock, trigger: str = "once", slot: str | No
         stats: dict[str, PlatformStats] = {t.name: PlatformStats(status="skipped", problem=f"outside its window "
                                                                   f"{t.window_text()}") for t in outside}
         status = "ok"
+        tips: dict[str, str] = {}
         try:
+            work_dir = data_dir / "runs" / f"{run_id:06d}"
+            tip_routes = take_tips(config, plans, outside, work_dir)  # reported listings ride along (jobs/tips.py)
             for plan in plans:
                 say(f"  {plan.describe()}")
             if after_plan is not None:
                 after_plan(plans)
-            work_dir = data_dir / "runs" / f"{run_id:06d}"
             results = run_crawls(plans, config, work_dir, evidence, iso(now) if simulated else "", parallel)
             stats.update(collect(plans, results, work_dir))
+            tips = finish_tips(config, tip_routes, work_dir, results, iso(now))
             verify_takedowns(config, plans, work_dir, stats, iso(now))
             if any(p.status == "failed" for p in stats.values()):
                 status = "failed"
@@ -129,7 +139,12 @@ def run_pass(config: Config, clock: Clock, trigger: str = "once", slot: str | No
         say(f"  {name:<11} {row.status:<7} {row.pages:>5} pages {row.listings:>5} listings {row.new_leads:>4} new leads "
             f"{row.errors:>3} errors {row.rechecked:>4} re-checked {row.still_online:>3} still online "
             f"{row.duration:6.1f}s" + (f"  {row.problem}" if row.problem else ""))
-    return PassResult(run_id, status, stats, names, duration, took_over, plans)
+    if tips:
+        outcome: dict[str, int] = {}
+        for value in tips.values():
+            outcome[value] = outcome.get(value, 0) + 1
+        say("  tips        " + ", ".join(f"{n} {k}" for k, n in sorted(outcome.items())))
+    return PassResult(run_id, status, stats, names, duration, took_over, plans, tips)
 
 
 def run_crawls(plans: list[CrawlPlan], config: Config, work_dir: Path, evidence: bool | None, simulated_now: str,

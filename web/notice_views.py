@@ -74,6 +74,17 @@ def lead_notices(store: LeadStore, lead: str) -> list[dict[str, Any]]:
     return rows
 
 
+
+TIPS_SCANNED = 2000
+"""Tips are few (people report listings by hand): the lead page looks through the latest ones."""
+
+
+def lead_tips(store: LeadStore, lead: str) -> list[dict[str, Any]]:
+    """The tips whose crawl found this lead (jobs/tips.py), so the analyst sees who reported it."""
+    return [{"id": t["id"], "source": t["source"], "at": t["at"], "note": t["note"]}
+            for t in store.linkage.tips("matched", limit=TIPS_SCANNED) if lead in (t.get("lead_ids") or [])]
+
+
 def printable_context(notice: Mapping[str, Any], config: Any) -> dict[str, Any]:
     right = dict(notice.get("right") or {})
     return {"n": notice, "right": right, "kind_zh": KIND_ZH.get(right.get("kind", ""), right.get("kind", "")),

@@ -18,7 +18,7 @@ from web.accounts import User
 from web.deps import get_store, require_user, safe_next
 from web.evidence import find_ref, open_evidence
 from web.i18n import request_language, translate
-from web.notice_views import lead_notices
+from web.notice_views import lead_notices, lead_tips
 from web.reasons import reason_lines
 from web.search_params import SearchParams, facet_values
 from web.templating import JSONResponse, flash, page
@@ -94,6 +94,7 @@ def lead_data(request: Request, store: LeadStore, lead: StoredLead) -> dict[str,
         "actions": [a for a, status in TRIAGE_ACTIONS.items()
                     if status in ALLOWED_TRANSITIONS.get(lead.status, frozenset())],
         "notices": lead_notices(store, lead.id),  # platform linkage (web/notice_views.py)
+        "tips": lead_tips(store, lead.id),  # who reported the listing (jobs/tips.py)
     }
 
 
