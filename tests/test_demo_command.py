@@ -69,6 +69,11 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"{len({lead['url'] for lead in leads})} entries" in verified.stdout  # one capture per flagged listing
     assert "evidence intact" in done.stdout and "try next: markwatch search" in done.stdout
+    # the summary ends with each platform's health after its crawl (markwatch/health.py)
+    health = done.stdout.rstrip().splitlines()[-1]
+    entries = health.removeprefix("health: ").split(" · ")
+    assert health.startswith("health: ") and sorted(e.split()[0] for e in entries) == ["bazaar", "openmall", "storefront"]
+    assert all(e.split()[1] in ("ok", "degraded", "walled", "blocked") for e in entries), health
 
     # the platform linkage loop (issue 9): the demo analyst confirmed a sample by the ground truth, the
     # notices went to the demo platforms' webhooks, they answered through the API, a re-crawl verified
@@ -106,3 +111,14 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     searched = markwatch("search", "--data-dir", str(data_dir), "耐克", "--format", "json", "--limit", "0")
     assert searched.returncode == 0, searched.stderr
     assert nike <= {json.loads(line)["url"] for line in searched.stdout.splitlines() if line.strip()}
+
+
+def test_demo_health_line_says_each_platforms_state_and_why() -> None:
+    from markwatch.commands.demo import health_line
+
+    line = health_line({"bazaar": {"stats": {"markwatch/health/responses": 120}},
+                        "openmall": {"stats": {"markwatch/health/responses": 40, "markwatch/health/status_429": 12,
+                                               "markwatch/health/delay": 0.5}},
+                        "storefront": {"stats": {"markwatch/health/responses": 9, "markwatch/health/wall_captcha": 3,
+                                                 "markwatch/health/pauses": 1}}})
+    assert line == "health: bazaar ok · openmall degraded (429 ×12) · storefront walled (captcha wall ×3)"

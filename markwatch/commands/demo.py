@@ -349,6 +349,7 @@ class DemoRun:
         data = shlex.quote(str(self.data_dir))
         lines.append(f"try next: markwatch search --data-dir {data} 耐克 · markwatch evidence verify --data-dir {data} · "
                      f"markwatch evidence export <id> --data-dir {data} --output lead.wacz")
+        lines.append(health_line(per_platform))
         print("\n".join(lines), flush=True)  # the summary is the command's output: stdout
 
     def wait_while_serving(self, urls: dict[str, str]) -> None:
@@ -436,6 +437,22 @@ def read_jsonl(path: Path) -> Any:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
+
+
+def health_line(per_platform: dict[str, Any]) -> str:
+    """One line, each platform's health after its crawl (markwatch/health.py), e.g.
+    ``health: bazaar ok · storefront ok · openmall degraded (429 ×12)``."""
+    from markwatch.health import health_summary
+
+    parts = []
+    for platform, row in per_platform.items():
+        health = health_summary(row.get("stats") or {}, platform)
+        why = [f"{code} ×{n}" for code, n in health["throttled"].items() if n]
+        why += [f"{kind} wall ×{n}" for kind, n in health["walls"].items() if n]
+        if health["errors"]:
+            why.append(f"{health['errors']} errors")
+        parts.append(f"{platform} {health['state']}" + (f" ({', '.join(why)})" if why and health["state"] != "ok" else ""))
+    return "health: " + " · ".join(parts)
 
 
 def say(text: str) -> None:
