@@ -107,19 +107,28 @@ def after(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
     return f"{column} <= ? AND ({column} < ? OR {alias}.id > ?)", [key, key, last_id]
 
 
+COVERING_SCAN = " INDEXED BY leads_by_listing"
+"""Counting the leads a filter-only search matches by reading all of ``leads_by_listing`` (it
+holds every filtered and faceted column, so no lead row is read) costs about half of finding them
+through a filter's index and reading each row (measured: 17 vs 30 ms at 100k leads for a province
+and a status; 45 vs 102 ms for a kind and a score range); the store uses it when the filters leave
+more than :data:`COVERING_SHARE` of the leads."""
+COVERING_SHARE = 0.05
+
 _FEW_VALUES = ("right", "kind", "platform", "province", "status")
 """Facets with few distinct values: counted together in one GROUP BY over their combinations."""
 
 
 def facets_sql(query: SearchQuery, fields: Sequence[str], size: int, place_first: bool = False,
-               matched: tuple[str, list[Any]] | None = None) -> tuple[str, list[Any]]:
+               matched: tuple[str, list[Any]] | None = None, hint: str = "") -> tuple[str, list[Any]]:
     """One statement giving (field, value, count) rows, biggest first per field (ties by value);
     empty values (a lead with no province) are not a facet value.
 
     The matched leads are grouped once by the combination of the low-cardinality facets (a few
     hundred combinations however many leads match), and each of those facets sums the
     combinations; the seller facet, with many values, is its own GROUP BY. ``matched``: the WHERE
-    clause and parameters to use instead of :func:`where`'s (the store's ``temp.hits``)."""
+    clause and parameters to use instead of :func:`where`'s (the store's ``temp.hits``); ``hint``
+    follows ``leads l`` (an ``INDEXED BY``, see :data:`COVERING_SCAN`)."""
     unknown = [f for f in fields if f not in FACET_COLUMNS]
     if unknown:
         raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
@@ -135,7 +144,7 @@ def facets_sql(query: SearchQuery, fields: Sequence[str], size: int, place_first
         ctes.append(f"matched AS MATERIALIZED (SELECT {columns} FROM leads l WHERE {clause})")
         source, all_params = "matched l", list(params)
     else:
-        source, all_params = f"leads l WHERE {clause} AND", []
+        source, all_params = f"leads l{hint} WHERE {clause} AND", []
     arms: list[str] = []
     for name in fields:
         column = FACET_COLUMNS[name]
@@ -149,7 +158,7 @@ def facets_sql(query: SearchQuery, fields: Sequence[str], size: int, place_first
                     f"GROUP BY {column} ORDER BY c DESC, {column} LIMIT {int(size)})")
     if few:
         columns = ", ".join(FACET_COLUMNS[f] for f in few)
-        combos_from = source if once else f"leads l WHERE {clause}"
+        combos_from = source if once else f"leads l{hint} WHERE {clause}"
         ctes.append(f"combos AS MATERIALIZED (SELECT {columns}, count(*) AS n FROM {combos_from} GROUP BY {columns})")
         if not once:
             all_params = list(params) + all_params

@@ -222,7 +222,7 @@ class SQLiteStore:
         cannot know how many rows a full-text match yields, so it always sorts; the exact count is
         known here (the page's ``total``), so the cheaper way is chosen: walk when
         matches² > 4 × page × leads (e.g. more than ≈14,000 matches of 1M leads for 50 a page)."""
-        if not query.text.strip() or not query.limit or not total:
+        if not query.limit or not total:  # (filters alone: SQLite may start from a filter's index and sort)
             return ""
         leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
         if total * total <= 4 * (query.limit + 1) * leads:
@@ -238,7 +238,8 @@ class SQLiteStore:
         rest = [name for name in fields if name not in counted]
         with self._lock:  # temp.hits stays this query's until the counts are read
             # The GROUP BY part first: a WITH clause it starts with then covers the whole compound.
-            arms = [q.facets_sql(query, rest, size, matched=self._where(query))] if rest else []
+            arms = [q.facets_sql(query, rest, size, matched=self._where(query), hint=self._covering(query))] \
+                if rest else []
             arms += [sqlite_counts.facet_arm(name, query, size) for name in counted]
             sql = " UNION ALL ".join(arm for arm, _ in arms)
             params = [p for _, arm_params in arms for p in arm_params]
@@ -293,7 +294,18 @@ class SQLiteStore:
             return self._read(sql, params)[0][0]
         with self._lock:
             clause, params = self._where(query)
-            return self._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
+            return self._read(f"SELECT count(*) FROM leads l{self._covering(query)} WHERE {clause}", params)[0][0]
+
+    def _covering(self, query: SearchQuery) -> str:
+        """The covering-scan hint (:data:`index.sqlite_query.COVERING_SCAN`) for a search without
+        full text whose filters on the counted facets leave many leads (read from the count tables,
+        µs), else ""."""
+        if query.text.strip():
+            return ""
+        sql, params = sqlite_counts.count_sql(query)
+        candidates = self._read(sql, params)[0][0]
+        everything = self._read(sqlite_counts.count_sql(SearchQuery())[0])[0][0]
+        return q.COVERING_SCAN if candidates > q.COVERING_SHARE * everything else ""
 
     def listing_history(self, url: str) -> list[ListingVersion]:
         rows = self._read(
