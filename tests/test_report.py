@@ -102,7 +102,8 @@ def test_report_numbers_html_and_xlsx(tmp_path):
         assert got.status_code == 200 and got.headers["content-type"].startswith("application/vnd.openxml")
         book = load_workbook(io.BytesIO(got.content))
         assert book.sheetnames == ["汇总 Summary", "权利类型 By kind", "重点商品 By key goods", "平台 By platform",
-                                   "专项与时段 By campaign", "处置结果 Outcomes", "典型案例 Typical cases"]
+                                   "专项与时段 By campaign", "专项对比 Campaigns vs normal", "处置结果 Outcomes",
+                                   "典型案例 Typical cases"]
         summary = {row[0]: row[1] for row in book["汇总 Summary"].iter_rows(min_row=2, values_only=True)}
         assert summary["报告 Report"] == H1_TITLE and summary["发现线索 Leads found"] == len(h1)
         assert summary["已下架 removed"] == 4

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Callable, Iterable
 
+from index.campaigns import reports_between
 from index.seasons import KEY_GOODS_LABELS, key_goods, windows_between
 from index.store import LeadStore, SearchQuery
 
@@ -121,8 +122,10 @@ def takedown_rates(store: LeadStore, platform: Iterable[str] = ()) -> list[dict[
              "rate": _rate(removed.get(f.value, 0), f.count)} for f in notified]
 
 
-def build_report(store: LeadStore, period: Period) -> dict[str, Any]:
-    """The period report: counts by right kind, key goods, platform, season, outcomes, typical cases."""
+def build_report(store: LeadStore, period: Period, config: Any = None) -> dict[str, Any]:
+    """The period report: counts by right kind, key goods, platform, season, outcomes, typical cases,
+    and the campaigns that started in the period against normal weeks (index/campaigns.py; ``config``
+    gives the configured campaigns, None = the shipped ones)."""
     since, until = period.bounds()
     found = SearchQuery(since=since, until=until)
     total = store.count(found)
@@ -173,6 +176,7 @@ def build_report(store: LeadStore, period: Period) -> dict[str, Any]:
         "median_hours_to_removal": round(statistics.median(hours), 2) if hours else None,
         "takedown_rates": takedown_rates(store),
         "typical_cases": typical,
+        "campaigns": reports_between(store, period.since, period.until, config),
     }
 
 

@@ -57,7 +57,7 @@ def report_pdf(html: str, browser: str = "") -> bytes:
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
     """``report`` as a workbook: summary, by kind, by key goods, by platform, by campaign/season,
-    outcomes, typical cases (with evidence hashes)."""
+    campaigns against normal weeks, outcomes, typical cases (with evidence hashes)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -97,6 +97,12 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     sheet("专项与时段 By campaign", ["时段 Season", "key", "年 Year", "起 Start", "止 End", "权利 Right", "线索 Leads"],
           [[s["label_zh"], s["key"], s["year"], s["start"], s["end"], s["right_id"], s["leads"]]
            for s in report["by_season"]])
+    sheet("专项对比 Campaigns vs normal",
+          ["专项行动 Campaign", "name", "起 Start", "止 End", "天数 Days", "权利 Rights", "线索 Leads", "确认 Confirmed",
+           "已下架 Removed", "日均线索 Leads/day", "平常日数 Normal days", "平常日均 Normal leads/day", "倍数 Ratio"],
+          [[c["label_zh"], c["campaign"], c["start"], c["end"], c["days"], ", ".join(c["rights"]), c["leads"],
+            c["confirmed"], c["removed"], c["leads_per_day"], c["normal_days"], c["normal_leads_per_day"], c["ratio"]]
+           for c in report.get("campaigns", [])])
     sheet("处置结果 Outcomes", ["结果 Outcome", "status", "次数 Steps"],
           [[STATUS_ZH[s], s, n] for s, n in outcomes.items()])
     sheet("典型案例 Typical cases", ["线索 Lead id", "商品 Listing", "链接 URL", "权利 Right", "平台 Platform",

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     try:
-        report = build_report(store, period)
+        report = build_report(store, period, config)
     finally:
         store.close()
     if suffix == ".pdf":

@@ -49,9 +49,10 @@ def _filename(period: Period, ext: str) -> str:
 @router.get("/reports", include_in_schema=False)
 @router.get("/reports.json", summary="Period report: counts by right kind, key goods, platform, season; outcomes; typical cases")
 def reports_page(request: Request, preset: str = "", year: str = "", since: str = "", until: str = "",
-                 user: User = Depends(require_user), store: LeadStore = Depends(get_store)) -> Response:
+                 user: User = Depends(require_user), store: LeadStore = Depends(get_store),
+                 config: Config = Depends(get_config)) -> Response:
     period = chosen_period(preset, year, since, until)
-    report = build_report(store, period)
+    report = build_report(store, period, config)
     this_year = datetime.now(timezone.utc).year
     return page(request, "reports.html", {"r": report, "years": [this_year, this_year - 1]}, report)
 
@@ -59,11 +60,12 @@ def reports_page(request: Request, preset: str = "", year: str = "", since: str 
 @router.get("/reports/report.xlsx", summary="Period report as an XLSX workbook",
             response_class=Response, responses={200: {"content": {XLSX_TYPE: {}}}})
 def report_xlsx_download(preset: str = "", year: str = "", since: str = "", until: str = "",
-                         user: User = Depends(require_user), store: LeadStore = Depends(get_store)) -> Response:
+                         user: User = Depends(require_user), store: LeadStore = Depends(get_store),
+                         config: Config = Depends(get_config)) -> Response:
     from web.report_files import report_xlsx
 
     period = chosen_period(preset, year, since, until)
-    body = report_xlsx(build_report(store, period))
+    body = report_xlsx(build_report(store, period, config))
     return Response(body, media_type=XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{_filename(period, "xlsx")}"'})
 
@@ -76,7 +78,7 @@ async def report_pdf_download(request: Request, preset: str = "", year: str = ""
     from web.report_files import report_html, report_pdf
 
     period = chosen_period(preset, year, since, until)
-    report = await run_in_threadpool(build_report, store, period)
+    report = await run_in_threadpool(build_report, store, period, config)
     html = report_html(report, request_language(request), request.app.state.jinja)
     # Playwright's sync API may not run on the event loop's thread: print in a worker thread.
     body = await run_in_threadpool(report_pdf, html, getattr(config, "browser", ""))
