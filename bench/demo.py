@@ -9,7 +9,7 @@ so the run is also accounted in CPU seconds per part of its process tree, sample
 - ``drivers``: the Playwright drivers (Node.js)
 - ``rendered browser``: the Chromium the rendered spider renders pages in
 - ``evidence browser``: the Chromium that takes the screenshots (the evidence pool's own one,
-  launched with ``--in-process-gpu``); when the two share one browser it is all ``rendered browser``
+  launched with ``--in-process-gpu`` and images on; the rendered one has ``imagesEnabled=false``)
 - ``other``: anything else below the demo (helpers that are not one of the above)
 
     .venv/bin/python bench/demo.py [--listings N] [-- extra demo arguments]
@@ -90,7 +90,7 @@ class PartsCpu:
         elif "demo_marketplace" in cmd:
             part = "marketplace"
         elif "chrom" in program.rsplit("/", 1)[-1]:
-            evidence = "--in-process-gpu" in cmd and "--blink-settings" not in cmd and "--markwatch-shared" not in cmd
+            evidence = "--in-process-gpu" in cmd and "imagesEnabled=false" not in cmd  # Playwright adds a --blink-settings of its own
             part = "evidence browser" if evidence else "rendered browser"
         elif "node" in program.rsplit("/", 1)[-1]:
             part = "drivers"

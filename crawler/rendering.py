@@ -106,8 +106,10 @@ _HTML_WHEN_READY_JS = """([selector, ms]) => new Promise((resolve) => {
 class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
     """scrapy-playwright's handler; requests flagged :data:`RENDER_UNTIL` are rendered in reused tabs.
 
-    The number of tabs follows the downloader's concurrency for the site (the rendered spider sets it
-    to ``RENDERED_CONCURRENCY``): a request takes a free tab or opens one, and gives it back after.
+    At most ``RENDERED_CONCURRENCY`` pages render at once, each in a tab of its own: a render takes a
+    free tab or opens one, and gives it back after. On the JSON path one tab per site serves the
+    JSON fetches, several at once; how many requests are in flight per site is the downloader's
+    ``CONCURRENT_REQUESTS_PER_DOMAIN`` (config ``concurrent_per_domain``), as for the other spiders.
     """
 
     _per_crawler: "weakref.WeakKeyDictionary[Any, PooledRenderingHandler]" = weakref.WeakKeyDictionary()
@@ -121,6 +123,12 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
         self._json_origins: set[str] = set()
         """Sites whose detail pages were seen fetching the JSON their platform file names."""
         self._json_unseen = 0
+        self._tabs = max(1, crawler.settings.getint("RENDERED_CONCURRENCY", 4))
+        self._render_slots: asyncio.Semaphore | None = None
+        """At most ``RENDERED_CONCURRENCY`` renders at once (made in the crawl's event loop)."""
+        self._site_tabs: dict[str, Page] = {}
+        """Per JSON-verified site, the tab its JSON is fetched from (several fetches at once; no render
+        ever navigates it away)."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "PooledRenderingHandler":
@@ -149,19 +157,44 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
         if not selector:
             return await super()._download_request(request, spider)
         spider = spider or self._crawler.spider
-        page = self._free_tab() or await self._new_tab(request, spider)
         json_url = json_url_of(request)
-        try:
-            if json_url and _origin(request.url) in self._json_origins and _origin(page.url) == _origin(request.url):
-                response = await self._fetch_json(page, request, json_url)
-            else:
+        origin = _origin(request.url)
+        if json_url and self._site_tab(origin) is not None:
+            return await self._json_in_site_tab(origin, request, json_url)
+        if self._render_slots is None:
+            self._render_slots = asyncio.Semaphore(self._tabs)
+        async with self._render_slots:
+            if json_url and self._site_tab(origin) is not None:  # verified while this one waited
+                return await self._json_in_site_tab(origin, request, json_url)
+            page = self._free_tab() or await self._new_tab(request, spider)
+            try:
                 response = await self._render(page, request, selector, json_url)
-        except BaseException:
-            with suppress(Exception):  # a tab in an unknown state is not reused
-                await page.close()
-            raise
-        self._free_tabs.append(page)
+            except BaseException:
+                with suppress(Exception):  # a tab in an unknown state is not reused
+                    await page.close()
+                raise
+            current = self._site_tabs.get(origin)
+            if json_url and origin in self._json_origins and _origin(page.url) == origin \
+                    and (current is None or current.is_closed()):
+                self._site_tabs[origin] = page  # from now on this site's JSON is fetched from this tab
+            else:
+                self._free_tabs.append(page)
         return response
+
+    def _site_tab(self, origin: str) -> Page | None:
+        tab = self._site_tabs.get(origin)
+        return tab if tab is not None and not tab.is_closed() else None
+
+    async def _json_in_site_tab(self, origin: str, request: Request, json_url: str) -> Response:
+        tab = self._site_tabs[origin]
+        try:
+            return await self._fetch_json(tab, request, json_url)
+        except BaseException:
+            if self._site_tabs.get(origin) is tab:  # a tab in an unknown state is not reused
+                del self._site_tabs[origin]
+                with suppress(Exception):
+                    await tab.close()
+            raise
 
     async def _new_tab(self, request: Request, spider: Spider) -> Page:
         page = await self._create_page(request=request, spider=spider)

@@ -9,7 +9,9 @@ on untouched, so the feed stays CONTRACTS §2 and the matcher never sees a body.
 What "the response" is per spider: the page the listing was read from. For ``html`` and
 ``schemaorg`` the listing's own HTML page; for ``api`` the JSON document of the listing (the
 listing's ``url`` is the platform's human page, which the screenshot shows); for ``rendered`` the
-HTML as the browser rendered it (scrapy-playwright's response).
+HTML as the browser rendered it (scrapy-playwright's response), or, for a platform whose file has
+``data_from``, the JSON document the page's script fetches, as the site answered it (its own URL,
+status and headers; crawler/rendering.py), as for ``api``.
 
 Only on when evidence is (``EVIDENCE_ENABLED``): otherwise it raises ``NotConfigured`` and costs
 nothing. Bodies are held only while their item is in the pipelines.

@@ -73,12 +73,13 @@ class RenderedSpider(MarkwatchSpider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """Route requests through the browser (only this spider starts one), a few pages at a time."""
+        """Route requests through the browser (only this spider starts one), a few pages at a time.
+
+        The handler renders at most ``RENDERED_CONCURRENCY`` pages at once; requests in flight per site
+        follow ``CONCURRENT_REQUESTS_PER_DOMAIN`` as for every spider (JSON fetches need no tab each)."""
         super().update_settings(settings)
         settings.set("DOWNLOAD_HANDLERS", {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER}, priority="spider")
         pages = settings.getint("RENDERED_CONCURRENCY", 4)
-        settings.set("CONCURRENT_REQUESTS", pages, priority="spider")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", pages, priority="spider")
         # the handler's reused tabs plus one for the grid page(s), opened and closed apart from them
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", pages + 1, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
