@@ -22,6 +22,7 @@ seller that stopped infringing drops back; the thresholds are configuration (``C
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -130,6 +131,17 @@ def extract_contacts(text: Any) -> list[Contact]:
     only, in the order found. Anything that is not text gives nothing."""
     if not isinstance(text, str) or not text:
         return []
+    if len(text) <= 200:  # seller names and shop boilerplate repeat across listings (≈9 µs a text)
+        return list(_short_contacts(text))
+    return _contacts(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _short_contacts(text: str) -> tuple[Contact, ...]:
+    return tuple(_contacts(text))
+
+
+def _contacts(text: str) -> list[Contact]:
     plain = _plain(text[:20_000])  # a listing's text is bounded; hostile megabytes are not read whole
     seen: set[tuple[str, str]] = set()
     out: list[Contact] = []
