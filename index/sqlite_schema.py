@@ -10,7 +10,8 @@ decoding on the bulk path; SQLite's json functions are not used on them.
 
 Why this shape: a lead row carries copies of what it is filtered and faceted by (right kind,
 platform, seller, province, status), so a search is one table plus the full-text table, and each
-facet is counted by ``GROUP BY`` over the matched rows. ``leads_by_listing`` covers every filtered
+facet is counted by ``GROUP BY`` over the matched rows — or, for a search without full text, score
+or date range, read from the count tables kept with every write (:mod:`index.sqlite_counts`). ``leads_by_listing`` covers every filtered
 and faceted column, so a full-text search finds, filters and counts its leads from that index
 alone, never reading the lead rows. Listing text lives once per listing (several leads share it)
 in a contentless FTS5 table keyed by the listing's rowid; ``contentless_delete`` lets a changed
