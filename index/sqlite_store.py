@@ -27,9 +27,13 @@ p95 being a word found in 9% of all listings. Cost grows with the leads the word
 each: the full-text hit is resolved to its leads through ``leads_by_listing``). Since schema 2 a
 search whose province (and platform) filters leave ≤20,000 leads starts from ``leads_by_place``
 instead (:func:`index.sqlite_query.where`): the same query, search + facets, costs p95 13.5 CPU-ms
-at 100k (was 39) and 105 CPU-ms at 1M (was 373, measured on one 1M store in one run). Unfiltered
-facets still scan every lead (≈470 ms at 100k); a counts table kept by add_leads/transition would
-make them instant. A next step for broad filters: full-text rows per lead carrying platform/province
+at 100k (was 39) and 105 CPU-ms at 1M (was 373, measured on one 1M store in one run). Since schema
+3 the facets and total of a search without full text, score or date range come from count tables
+kept in the writing transaction (:mod:`index.sqlite_counts`): the unfiltered search page costs ≈9
+CPU-ms at 100k and at 1M (was ≈420 ms at 100k: every lead scanned); a full-text search finds its
+matches once (``temp.hits``) for page, total and facets; bench/serve.py at 100k (2026-12-02, load
+≈25): all six URLs CPU p50 47 / p95 159 ms (was 190 / 441 in the same session). Full-text and
+score-range searches still cost ≈2-4 µs per matched lead (a 40%-of-1M word: over a second). A next step for broad filters: full-text rows per lead carrying platform/province
 tags, so FTS5 intersects those filters itself.
 """
 
