@@ -13,7 +13,8 @@ the comparison made at the same moment. Runs, each a fresh crawl of the bazaar p
 - ``redis ×3, one killed``: one worker SIGKILLed once its output holds a third of its share.
 
 Each run is repeated ``--rounds`` times in alternating order and the fastest round is shown (a loaded
-machine makes single runs noisy); every killed-worker round is listed with its losses.
+machine makes single runs noisy); every killed-worker round is listed with its losses. CPU ms per
+listing (all workers of a run together, start-up included) is much less sensitive to the load.
 
 Repeated requests are counted by the marketplace itself (``/__hits``: detail pages fetched more than
 once, of those a clean crawl fetches exactly once); lost listings against its ground truth.
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -89,6 +91,7 @@ def run(name: str, base: str, work: Path, workers: int, extra: list[str], once: 
     work.mkdir(parents=True)
     outputs = [work / f"w{i}.jsonl" for i in range(workers)]
     before = hits(base)
+    cpu_before = _children_cpu()
     started = time.monotonic()
     procs = [crawl(base, out, *extra) for out in outputs]
     killed = False
@@ -105,11 +108,18 @@ def run(name: str, base: str, work: Path, workers: int, extra: list[str], once: 
         if proc.returncode not in (0, -signal.SIGKILL):
             sys.exit(f"{name}: a crawl failed: {err[-2000:]}")
     elapsed = time.monotonic() - started
+    cpu = _children_cpu() - cpu_before
     after = hits(base)
     union = [i for out in outputs for i in ids(out)]
     return {"name": name, "workers": workers, "elapsed": elapsed, "listings": len(set(union)),
             "written": len(union), "repeated": sum(max(0, after[p] - before[p] - 1) for p in once),
-            "killed": killed}
+            "killed": killed, "cpu": cpu}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes reaped so far: the crawl workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -165,11 +175,13 @@ def main() -> None:
     results = [best[name] for name, *_ in plans]
     baseline = results[0]["listings"] / results[0]["elapsed"]
     print(f"bazaar: {len(expected)} listings ({args.listings}-listing demo marketplace), {os.cpu_count()} cores")
-    print(f"{'run':26} {'s':>6} {'listings/s':>10} {'× scrapy':>8} {'lost':>5} {'dup':>5} {'repeated req':>12}")
+    print(f"{'run':26} {'s':>6} {'listings/s':>10} {'× scrapy':>8} {'CPU ms/listing':>14} {'lost':>5} {'dup':>5} "
+          f"{'repeated req':>12}")
     for r in results:
         rate = r["listings"] / r["elapsed"]
         lost = len(expected) - r["listings"]
-        print(f"{r['name']:26} {r['elapsed']:6.1f} {rate:10.1f} {rate / baseline:8.2f} {lost:5d} "
+        print(f"{r['name']:26} {r['elapsed']:6.1f} {rate:10.1f} {rate / baseline:8.2f} "
+              f"{1000 * r['cpu'] / max(1, r['listings']):14.1f} {lost:5d} "
               f"{r['written'] - r['listings']:5d} {r['repeated']:12d}" + ("" if not r["killed"] and "killed" not in r["name"]
                                                                           else "  (worker SIGKILLed)"))
     for i, r in enumerate(killed_runs, 1):
