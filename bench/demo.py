@@ -70,7 +70,10 @@ class PartsCpu:
         stack = [self.root] if self.root in procs else []
         while stack:
             pid = stack.pop()
-            self.seen[pid] = procs[pid]
+            ppid, cpu, cmd = procs[pid]
+            if not cmd.strip() and pid in self.seen:  # a zombie's cmdline is empty: keep what it ran
+                cmd = self.seen[pid][2]
+            self.seen[pid] = (ppid, cpu, cmd)
             stack.extend(children.get(pid, []))
 
     def _run(self) -> None:
