@@ -62,6 +62,10 @@ class Config:
     """Size of the demo marketplace catalogue."""
     demo_seed: int = 7
     """Seed of the demo marketplace catalogue (same seed, same catalogue)."""
+    demo_linkage: bool = True
+    """Whether ``markwatch demo`` runs the platform linkage loop after the crawl (the demo analyst's
+    confirmations, notices, the demo platforms' answers, the takedown re-crawl). ``false`` leaves every
+    lead ``new`` for the analyst: the workbench's own tests use it, and it saves the loop's time."""
     demo_port: int = 8701
     """First port of ``markwatch demo``'s marketplace: bazaar on it, storefront on +1, openmall on +2,
     so the listing URLs (and so the store's dedupe) stay the same from run to run; a taken port
@@ -132,7 +136,7 @@ class Config:
     """Known listings one run re-checks per platform at most, those most at risk first (jobs/selection.py)."""
     campaigns: dict = dataclasses.field(default_factory=dict)
     """Campaigns: ``[campaigns.NAME]`` tables (``start``, ``end``, ``rights``, ``keywords``, ``cron``,
-    ``label_zh``, ``label_en``) beside the shipped ones (festivals, GI seasons, the expo: jobs/campaigns.py);
+    ``label_zh``, ``label_en``) beside the shipped ones (festivals, GI seasons, the expo: index/campaigns.py);
     a table named like a shipped one changes it, ``enabled = false`` turns it off."""
     simulated_now: str = ""
     """A fixed "now" (UTC ISO 8601) the crawl's store pipeline records listings and leads as seen at:

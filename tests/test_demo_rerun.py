@@ -46,7 +46,7 @@ def free_port_base() -> int:
 
 
 def demo(data_dir: Path, port_base: int) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MARKWATCH_DEMO_PORT": str(port_base)}
+    env = {**os.environ, "MARKWATCH_DEMO_PORT": str(port_base), "MARKWATCH_DEMO_LINKAGE": "0"}  # loop: test_demo_command
     done = subprocess.run(
         [sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", str(LISTINGS),
          "--seed", str(SEED), "--data-dir", str(data_dir)],

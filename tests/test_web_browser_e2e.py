@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import socket
 import subprocess
@@ -36,7 +37,8 @@ def wb(tmp_path_factory):
 
     data_dir = tmp_path_factory.mktemp("e2e") / "data"
     done = subprocess.run([sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", "150",
-                           "--seed", "9", "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=400)
+                           "--seed", "9", "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=400,
+                          env={**os.environ, "MARKWATCH_DEMO_LINKAGE": "0"})  # every crawled lead stays new for the analyst here
     assert done.returncode == 0, done.stderr[-3000:]
     config = load_config(data_dir=str(data_dir), environ={})
     app = create_app(config)
