@@ -140,7 +140,10 @@ class CrawlResult:
             return (f"the site's robots.txt does not allow the {self.robots_refused} page(s) asked for, and markwatch "
                     "obeys robots.txt; start from a page it allows, or ask the site for permission "
                     "(-s ROBOTSTXT_OBEY=False only with the site owner's consent)")
-        if self.pages == 0 and not self.stats.get("markwatch/queue/already_finished"):
+        # a Redis worker that joined while the others held every request fetched nothing, and that is no
+        # fault: it acknowledged nothing itself while the job's requests were acknowledged (by the others)
+        others_did_it = not self.stats.get("markwatch/queue/acked") and self.stats.get("markwatch/queue/job/acked")
+        if self.pages == 0 and not self.stats.get("markwatch/queue/already_finished") and not others_did_it:
             return "no page could be fetched; check the start URL and that the site is up"
         return ""
 
