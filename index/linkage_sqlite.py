@@ -41,7 +41,7 @@ import sqlean as sqlite3
 
 from index.linkage import (COUNTER_NOTICE_DAYS, DISPOSITIONS, PARTY_KINDS, Credentials, Delivery, DispositionError,
                            Endpoint, LinkageError, NoticeComposer, NoticeDraft, UnknownParty, default_composer)
-from index.sqlite_schema import PRAGMAS
+from index.sqlite_schema import PRAGMAS, write_transaction
 from index.store import SearchQuery, StoredLead, StoreError, TransitionError, utc_now
 
 ACTOR = "linkage"
@@ -243,18 +243,8 @@ class _NodeLeads:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        with self.lock:
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: cannot start writing ({exc}); another process may hold "
-                                 "it for longer than 30 s") from exc
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        with write_transaction(self.db, self.lock, self.path, "it") as db:
+            yield db
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self.lock:

@@ -23,7 +23,10 @@ The SQLite is sqlean.py's (3.45+; FTS5, ``contentless_delete`` needs 3.43), not 
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlean as sqlite3
 
@@ -142,3 +145,25 @@ def _fill_links(conn: sqlite3.Connection) -> None:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+@contextmanager
+def write_transaction(db: sqlite3.Connection, lock: "threading.RLock", path: Path | str,
+                      holder: str) -> Iterator[sqlite3.Connection]:
+    """One write transaction on ``db`` (all or nothing), holding ``lock`` and SQLite's write lock from
+    the start (BEGIN IMMEDIATE); ``holder`` names what another process may hold in the error. The lead
+    store and the linkage store both write this way."""
+    from index.store import StoreError
+
+    with lock:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{path}: cannot start writing ({exc}); another process may hold "
+                             f"{holder} for longer than 30 s") from exc
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

@@ -50,7 +50,7 @@ import sqlean as sqlite3
 from index import sqlite_counts, sqlite_query as q
 from index import sqlite_stats
 from index.sellers import COUNTED_STATUSES
-from index.sqlite_schema import connect
+from index.sqlite_schema import connect, write_transaction
 from index.sqlite_write import (ListingPlanner, PreparedLead, PreparedTuple, from_ahead, lookup, plan_leads, prepare,
                                  prepare_ahead, write_leads)
 from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
@@ -90,18 +90,8 @@ class SQLiteStore:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (all or nothing), holding SQLite's write lock from the start."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"{self.path}: cannot start writing ({exc}); another process may hold "
-                                 "the store for longer than 30 s") from exc
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with write_transaction(self._db, self._lock, self.path, "the store") as db:
+            yield db
             self._wrote = True
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
