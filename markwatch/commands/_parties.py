@@ -14,9 +14,7 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-
-def data_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+from markwatch.commands._store import data_dir_option, opened_store
 
 
 def add_key_actions(actions: Any, kind: str, run: Any) -> None:
@@ -47,15 +45,8 @@ def add_key_actions(actions: Any, kind: str, run: Any) -> None:
 @contextmanager
 def opened_linkage(data_dir: str | None) -> Iterator[tuple[Any, Any]]:
     """(linkage, config) of the store the configuration names; closed afterwards."""
-    from index import open_store
-    from markwatch.config import load_config
-
-    config = load_config(data_dir=data_dir)
-    store = open_store(config)
-    try:
+    with opened_store(data_dir) as (store, config):
         yield store.linkage, config
-    finally:
-        store.close()
 
 
 def print_json(row: dict[str, Any]) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 
+from markwatch.commands._store import data_dir_option, opened_store
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -26,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               description="List the dead letters, newest first: delivery id (= webhook-id), "
                                           "party, notice, attempts, the last answer.")
     dead.add_argument("--limit", type=int, default=100, help="most rows to list (default 100)")
-    dead.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(dead)
     dead.set_defaults(func=run_dead)
 
     replay = actions.add_parser("replay", help="put dead letters back in the outbox (same webhook-id)",
@@ -36,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--all", action="store_true", help="every dead letter")
     which.add_argument("ids", nargs="*", default=[], metavar="DELIVERY_ID",
                        help="delivery ids (msg_…) from 'markwatch feed dead'")
-    replay.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(replay)
     replay.set_defaults(func=run_replay)
 
     deliver = actions.add_parser("deliver", help="make due notices and push every due delivery once, then exit",
@@ -44,26 +46,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                              "linkage_interval_seconds: make the notices that are due, then push "
                                              "every outbox row that is due (retries wait for their turn).")
     deliver.add_argument("--no-notices", action="store_true", help="push only; make no new notices")
-    deliver.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(deliver)
     deliver.set_defaults(func=run_deliver)
-
-
-def _open(data_dir: str | None):
-    from index import open_store
-    from markwatch.config import load_config
-
-    config = load_config(data_dir=data_dir)
-    return open_store(config), config
 
 
 def run_dead(args: argparse.Namespace) -> int:
     import sys
 
-    store, _config = _open(args.data_dir)
-    try:
+    with opened_store(args.data_dir) as (store, _config):
         rows = store.linkage.dead_letters(limit=max(1, args.limit))
-    finally:
-        store.close()
     if not rows:
         print("markwatch feed: no dead letters", file=sys.stderr)
         return 0
@@ -84,15 +75,12 @@ def run_replay(args: argparse.Namespace) -> int:
 
     if not args.all and not args.ids:
         raise UsageError("give delivery ids (msg_…, from 'markwatch feed dead') or --all")
-    store, _config = _open(args.data_dir)
-    try:
+    with opened_store(args.data_dir) as (store, _config):
         if args.ids:
             unknown = [i for i in args.ids if store.linkage.delivery(i) is None]
             if unknown:
                 raise UsageError(f"no such delivery: {', '.join(unknown)} (see 'markwatch feed dead')")
         count = store.linkage.replay(None if args.all else list(args.ids), now=utc_now())
-    finally:
-        store.close()
     print(f"markwatch feed: {count} push(es) back in the outbox with their webhook-id; markwatch serve sends "
           "them (or run 'markwatch feed deliver')", file=sys.stderr)
     return 0
@@ -103,13 +91,10 @@ def run_deliver(args: argparse.Namespace) -> int:
 
     from feeds.service import LinkageService
 
-    store, config = _open(args.data_dir)
-    try:
+    with opened_store(args.data_dir) as (store, config):
         service = LinkageService(store, config)
         made = [] if args.no_notices else service.make_due_notices()
         tally = service.worker.deliver_due()
-    finally:
-        store.close()
     print(f"markwatch feed: {len(made)} new notice(s); {tally.attempts} push attempt(s): {tally.delivered} "
           f"delivered, {tally.retry} to retry, {tally.dead} dead, {tally.disabled} endpoint(s) disabled (410)",
           file=sys.stderr)

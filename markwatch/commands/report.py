@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from markwatch.commands._store import opened_store
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -34,10 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from index import open_store
-    from index.store import StoreError
     from markwatch.cli import UsageError
-    from markwatch.config import load_config
     from web.report_data import build_report, parse_period
     from web.report_files import report_html, report_pdf, report_xlsx
 
@@ -49,15 +48,8 @@ def run(args: argparse.Namespace) -> int:
         period = parse_period(args.since, args.until)
     except ValueError as exc:
         raise UsageError(f"--from/--to: {exc}") from exc
-    config = load_config(data_dir=args.data_dir)
-    try:
-        store = open_store(config)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
+    with opened_store(args.data_dir) as (store, config):
         report = build_report(store, period, config)
-    finally:
-        store.close()
     if suffix == ".pdf":
         body = report_pdf(report_html(report, args.lang), config.browser)
     else:

@@ -14,6 +14,8 @@ import sys
 import unicodedata
 from typing import Any, Iterator
 
+from markwatch.commands._store import opened_store
+
 PAGE = 1000  # leads fetched per store page while printing
 
 
@@ -48,10 +50,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
-    from index import open_store
-    from index.store import STATUSES, SearchQuery, StoreError
+    from index.store import STATUSES, SearchQuery
     from markwatch.cli import UsageError
-    from markwatch.config import load_config
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -61,12 +61,7 @@ def run(args: argparse.Namespace) -> int:
     query = SearchQuery(text=args.query, right=tuple(args.right), kind=tuple(args.kind),
                         platform=tuple(args.platform), seller=tuple(args.seller), status=tuple(args.status),
                         min_score=args.min_score, sort=args.sort)
-    config = load_config(data_dir=args.data_dir)
-    try:
-        store = open_store(config)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
+    with opened_store(args.data_dir) as (store, _config):
         out = sys.stdout
         if args.format == "json":
             for lead in _leads(store, query, args.limit):
@@ -75,8 +70,6 @@ def run(args: argparse.Namespace) -> int:
         leads = list(_leads(store, query, args.limit))
         total = store.count(query)
         facets = store.facets(query, fields=("right", "platform", "status"), size=5) if total else {}
-    finally:
-        store.close()
     out.write(render_table(leads, total, facets))
     return 0
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from markwatch.commands._store import opened_store
+
 ACTIONS = {"confirm": "confirmed", "dismiss": "dismissed"}
 
 
@@ -33,10 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import getpass
 
-    from index import open_store
-    from index.store import StoreError, TransitionError
+    from index.store import TransitionError
     from markwatch.cli import UsageError
-    from markwatch.config import load_config
 
     actor = args.by
     if not actor:
@@ -44,17 +44,11 @@ def run(args: argparse.Namespace) -> int:
             actor = getpass.getuser()
         except (KeyError, OSError):
             actor = "cli"
-    config = load_config(data_dir=args.data_dir)
-    try:
-        store = open_store(config)
-    except StoreError as exc:
-        raise UsageError(str(exc)) from exc
-    try:
-        steps = store.transition(args.lead_ids, ACTIONS[args.action], actor=actor, note=args.note)
-    except (TransitionError, LookupError) as exc:
-        raise UsageError(f"{exc}; no lead was changed") from exc
-    finally:
-        store.close()
+    with opened_store(args.data_dir) as (store, _config):
+        try:
+            steps = store.transition(args.lead_ids, ACTIONS[args.action], actor=actor, note=args.note)
+        except (TransitionError, LookupError) as exc:
+            raise UsageError(f"{exc}; no lead was changed") from exc
     for step in steps:
         print(f"{step.lead_id}: {step.from_status} → {step.to_status} ({step.actor}, {step.at})")
     print(f"markwatch triage: {len(steps)} lead(s) {ACTIONS[args.action]}", file=sys.stderr)

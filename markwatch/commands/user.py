@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from markwatch.commands._store import data_dir_option
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -22,17 +24,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                          "of standard input.")
     add.add_argument("name", metavar="NAME", help="login name")
     add.add_argument("--role", choices=("analyst", "admin"), default="analyst", help="analyst (default) or admin")
-    add.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(add)
     add.set_defaults(func=run_add)
     key = actions.add_parser("key", help="make an API key for a user (printed once)",
                              description="Print a new API key for NAME: scripts send it as 'Authorization: "
                                          "Bearer <key>' to the analysts' JSON API (/api/v1/leads …). Only its "
                                          "hash is kept; it is shown this once.")
     key.add_argument("name", metavar="NAME", help="login name")
-    key.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(key)
     key.set_defaults(func=run_key)
     listing = actions.add_parser("list", help="list users and their roles")
-    listing.add_argument("--data-dir", default=None, metavar="DIR", help="data dir (default: config data_dir)")
+    data_dir_option(listing)
     listing.set_defaults(func=run_list)
 
 
