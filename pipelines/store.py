@@ -9,6 +9,15 @@ one becomes current with its earlier version kept in the history), then the lead
 (with ``reason_codes`` and the ``ship_from_province`` the gazetteer reads from ``ship_from``), then
 the evidence references the evidence pipeline noted are attached to them.
 
+Why the crawl's queue waits for the batch: the request queue acknowledges a request once the engine
+is done with it (crawler/queue/scheduler.py), and an acknowledged request is never fetched again,
+even by a resumed crawl. A listing waiting here in an unwritten batch lives only in this process, so
+each one *holds* the lease of the request it came from (``scheduler.hold``) until its batch is
+committed or spooled (``scheduler.settle``): a crawl SIGKILLed at any moment and resumed with the same
+``--resume DIR`` (or another worker on Redis) fetches those requests again, and the store ends with
+every listing. A batch that can be neither stored nor spooled keeps its holds: the requests go back
+to the queue when the crawl stops.
+
 A failing store never loses the crawl: a batch the store refuses (unwritable data dir, a locked or
 damaged database, a node nobody answers on) is spooled whole to ``DATA_DIR/spool/store/`` (one
 :class:`index.spool.Spool` segment per batch, fsync'd) and counted (``markwatch/store_failed``
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -93,6 +103,8 @@ class StorePipeline:
         self.province = province or ProvinceReader()
         self.store: Any = None
         self.batch: list[dict[str, Any]] = []
+        self.batch_entries: list[str] = []
+        """Queue entries (leases) the batch holds, one per listing ("" when the origin is unknown)."""
         self.batch_leads = 0
         self.batch_started = 0.0
         self.seconds = 0.0
@@ -101,8 +113,8 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
         settings = StoreSettings.from_settings(crawler.settings)
-        cache_dir = crawler.settings.get("MATCH_CACHE_DIR") or None
-        return cls(crawler, settings, ProvinceReader(cache_dir))
+        cache_dir = crawler.settings.get("MATCH_CACHE_DIR") or None  # a path as text (crawler/addon.py)
+        return cls(crawler, settings, ProvinceReader(Path(cache_dir) if cache_dir else None))
 
     def open_spider(self) -> None:
         from twisted.internet import task
@@ -146,6 +158,7 @@ class StorePipeline:
         if not self.batch:
             self.batch_started = time.monotonic()
         self.batch.append(self.record(listing, note))
+        self.batch_entries.append(self._hold(listing.get("url")))
         self.batch_leads += len(self.batch[-1]["leads"])
         if self.batch_leads >= self.settings.batch_size or len(self.batch) >= 5 * self.settings.batch_size:
             self.flush()
@@ -168,6 +181,21 @@ class StorePipeline:
         simulated = getattr(self.settings.base_config, "simulated_now", "")  # markwatch demo --days
         return {"listing": listing, "seen_at": simulated or utc_now(), "leads": leads, "evidence": evidence}
 
+    def _scheduler(self) -> Any:
+        engine = getattr(self.crawler, "engine", None)
+        scheduler = getattr(engine, "scheduler", None) if engine is not None else None
+        return scheduler if hasattr(scheduler, "hold") and hasattr(scheduler, "settle") else None
+
+    def _hold(self, url: Any) -> str:
+        """Keep the lease of the request ``url`` came from until its batch is durable (module docstring)."""
+        scheduler = self._scheduler()
+        return scheduler.hold(url) if scheduler is not None and isinstance(url, str) else ""
+
+    def _settle(self, entries: list[str]) -> None:
+        scheduler = self._scheduler()
+        if scheduler is not None and any(entries):
+            scheduler.settle(entries)
+
     def _flush_if_due(self) -> None:
         if self.batch and time.monotonic() - self.batch_started >= self.settings.batch_seconds:
             self.flush()
@@ -177,6 +205,7 @@ class StorePipeline:
         if not self.batch:
             return
         records, self.batch, leads, self.batch_leads = self.batch, [], self.batch_leads, 0
+        entries, self.batch_entries = self.batch_entries, []
         stats = self.crawler.stats
         started = time.monotonic()
         try:
@@ -184,8 +213,10 @@ class StorePipeline:
                 raise RuntimeError("the store is not open")
             counts = write_batch(self.store, records)
         except Exception as exc:  # noqa: BLE001 - a failing store never loses the crawl: spool and count
-            self.spool(records, leads, exc)
+            if self.spool(records, leads, exc):
+                self._settle(entries)
         else:
+            self._settle(entries)
             stats.inc_value("markwatch/stored_listings", len(records))
             if counts is not None:
                 for name in ("new", "updated", "unchanged", "skipped"):
@@ -195,7 +226,8 @@ class StorePipeline:
         finally:
             self.seconds += time.monotonic() - started
 
-    def spool(self, records: list[dict[str, Any]], leads: int, exc: BaseException) -> None:
+    def spool(self, records: list[dict[str, Any]], leads: int, exc: BaseException) -> bool:
+        """Spool a batch the store refused; True when it is safely on disk."""
         stats = self.crawler.stats
         stats.inc_value("markwatch/store_failed", leads)
         stats.inc_value("markwatch/store_failed_batches")
@@ -205,7 +237,9 @@ class StorePipeline:
         except Exception as err:  # noqa: BLE001 - last resort: say exactly what is lost and where to find it
             stats.inc_value("markwatch/store_spool_failed", leads)
             logger.error("store: a batch of %d listings (%d leads) could neither be stored (%s) nor spooled to %s "
-                         "(%s); its listings are still in the crawl's feed", len(records), leads, exc, spool.path, err)
-            return
+                         "(%s); its listings are still in the crawl's feed, and their requests stay queued",
+                         len(records), leads, exc, spool.path, err)
+            return False
         logger.warning("store: a batch of %d listings (%d leads) could not be stored (%s); spooled to %s",
                        len(records), leads, exc, spool.path)
+        return True

@@ -5,8 +5,10 @@
   the listings a correct crawl finds, none twice, and no page fetched twice;
 - one of two workers SIGKILLed mid-crawl (when its output shows progress, not after a fixed time): its
   leases run out, the other does those requests, nothing is lost, only its requests in flight repeated;
-- a single-process crawl (``--resume DIR``, no Redis) SIGKILLed at three moments and resumed:
-  nothing lost, at most the requests in flight at each kill fetched again;
+- a single-process crawl (``--resume DIR``, no Redis) into a lead store, SIGKILLed at three moments
+  and resumed: nothing lost from the output nor from the store (a request is acknowledged only once
+  the store batch holding its listings is committed), at most the requests in flight (leased) at
+  each kill fetched again;
 - a ``Retry-After`` answer is a delayed entry with its due time in the queue (no sleep in the
   downloader), and it survives a kill: the resumed crawl asks again when it is due.
 
@@ -70,13 +72,14 @@ def hits(shop: Any) -> Counter[str]:
         return Counter(json.load(answer))
 
 
-def worker(shop: Any, output: Path, *extra: str) -> subprocess.Popen[str]:
+def worker(shop: Any, output: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """``markwatch crawl html --platform bazaar`` writing ``output``, with ``extra`` options."""
     return subprocess.Popen(
         [sys.executable, "-m", "markwatch.cli", "crawl", "html", "--platform", "bazaar",
          "--start-url", shop.urls["bazaar"] + "/", "--output", str(output),
          "--stats-json", str(output.with_suffix(".stats.json")), *QUIET, *extra],
-        cwd=output.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cwd=output.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **env} if env else None)
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 240) -> str:
@@ -165,27 +168,43 @@ def test_a_worker_killed_mid_crawl_loses_nothing(shop, expected, fetched_once, r
     assert repeats(before, hits(shop), fetched_once) <= in_flight  # …or fetched twice
 
 
+def stored_ids(data: Path) -> list[str]:
+    """Listing ids in the lead store of ``data`` (the embedded SQLite store, read-only)."""
+    from index import STORE_FILE
+
+    with sqlite3.connect(f"file:{data / STORE_FILE}?mode=ro", uri=True) as db:
+        return [json.loads(body)["listing_id"] for (body,) in db.execute("SELECT body FROM listings")]
+
+
 def test_single_process_crawl_killed_three_times_and_resumed_loses_nothing(shop, expected, fetched_once,
                                                                           tmp_path: Path) -> None:
     from crawler.queue.sqlite_backend import DB_FILE
 
-    state, output = tmp_path / "state", tmp_path / "bazaar.jsonl"
+    state, output, data = tmp_path / "state", tmp_path / "bazaar.jsonl", tmp_path / "data"
+    # into a store, in batches of 100 listings that wait up to a minute: every kill lands with a batch
+    # gathered and not yet written, whose requests must not have been acknowledged
+    store = {"MARKWATCH_STORE_ENABLED": "1", "MARKWATCH_DATA_DIR": str(data), "MARKWATCH_IMAGE_HASH_ENABLED": "0",
+             "MARKWATCH_CONDITIONAL_REQUESTS": "0", "MARKWATCH_STORE_BATCH_SIZE": "20",
+             "MARKWATCH_STORE_BATCH_SECONDS": "60"}
     before = hits(shop)
     in_flight = 0
     for share in (0.02, 0.35, 0.7):  # early, a third in, two thirds in
-        proc = worker(shop, output, "--resume", str(state))
+        proc = worker(shop, output, "--resume", str(state), env=store)
         target = max(1, int(len(expected) * share))
         wait_for(lambda: lines(output) >= target, proc, f"{target} listings in the output")
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         with sqlite3.connect(state / DB_FILE) as db:  # what the dead process had leased (in flight)
             in_flight += db.execute("SELECT COUNT(*) FROM entry WHERE state = 'leased'").fetchone()[0]
-    err = finish(worker(shop, output, "--resume", str(state)))
+    err = finish(worker(shop, output, "--resume", str(state), env=store))
     assert "finish reason: finished" in err
     ids = read_ids(output)
     assert set(ids) == expected, sorted(expected - set(ids))[:10]  # 0 listings lost
     assert len(ids) - len(set(ids)) <= in_flight
     assert repeats(before, hits(shop), fetched_once) <= in_flight  # only requests in flight fetched again
+    in_store = stored_ids(data)  # what an unkilled crawl stores: every listing it finds, once
+    assert set(in_store) == expected, (len(expected - set(in_store)), sorted(expected - set(in_store))[:10])
+    assert len(in_store) == len(set(in_store))
 
 
 PRODUCT_PAGE = """<!doctype html><html><head><title>茅台</title><script type="application/ld+json">

@@ -6,7 +6,11 @@ queue only if it stops gracefully (scrapy#4106). This one leases instead (crawle
 ``next_request`` takes an entry out of the queue for a while; the entry is acknowledged when the
 engine is done with the request, that is once its response (or final failure) went through the
 spider, its listings through the pipelines into the feed, and its follow-up requests into this
-queue; until then the heartbeat extends the lease. When the process dies, its leases run out and
+queue, *and* the store batch holding its listings is committed: the store pipeline writes in batches
+(pipelines/store.py), so it *holds* the entry of each listing it gathers (:meth:`LeasedScheduler.hold`)
+and lets go once the batch is durable (:meth:`LeasedScheduler.settle`); a kill before that leaves the
+request leased, and the resumed crawl fetches it again. Until the acknowledgement the heartbeat
+extends the lease. When the process dies, its leases run out and
 the others (or the resumed crawl) do those requests again. Also kept in the queue, shared by every
 worker of a crawl: the seen-set, the page budget (``spider.max_pages``), the listing claims of the
 dedupe pipeline, and delayed requests (a ``Retry-After`` wait is an entry with a due time, not a
@@ -23,7 +27,8 @@ Scrapy's ``JOBDIR`` (the local queue's directory; without it the local queue is 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections import Counter
+from typing import Any, Iterable
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -101,6 +106,8 @@ class LeasedScheduler(BaseScheduler):
         """Requests handed to the engine and not yet acknowledged → their entry."""
         self.origins: dict[str, str] = {}
         """Listing URL → entry of the request it came from (crawler/queue/origins.py), while it is in the pipelines."""
+        self.holds: Counter[str] = Counter()
+        """Entry → listings of it gathered in a store batch not yet committed (never acknowledged meanwhile)."""
         self.probe: EngineProbe | None = None
         self.heartbeat: Any = None
         self.wakeups: list[Any] = []
@@ -177,7 +184,16 @@ class LeasedScheduler(BaseScheduler):
         if not self.joined or self.backend is None:
             return False
         self._sweep()
-        return bool(self.leased) or self.backend.has_work()
+        # a request the engine is done with and only the store still holds is no work for the engine:
+        # the spider may close, and its close writes the batch (pipelines close before the scheduler)
+        stored_only = sum(1 for r, e in self.leased.items() if self.holds.get(e) and self.probe is not None
+                          and not self.probe.holds(r))
+        if len(self.leased) > stored_only:
+            return True
+        if not stored_only:
+            return self.backend.has_work()
+        counts = self.backend.counts()  # our held leases are in the queue too: only the rest is work
+        return counts.ready + counts.delayed > 0 or counts.leased > stored_only
 
     def enqueue_request(self, request: Request) -> bool:
         if not self.joined or self.backend is None or self.spider is None:
@@ -239,6 +255,23 @@ class LeasedScheduler(BaseScheduler):
     def note_origin(self, url: str, entry: str) -> None:
         self.origins[url] = entry
 
+    def hold(self, url: str) -> str:
+        """The store gathered the listing at ``url``: keep the lease of the request it came from until
+        :meth:`settle` (the batch is committed). Returns the entry held ("" when the origin is unknown)."""
+        entry = self.origins.get(url, "")
+        if entry:
+            self.holds[entry] += 1
+        return entry
+
+    def settle(self, entries: Iterable[str]) -> None:
+        """The store batch holding these entries' listings is durable: they may be acknowledged."""
+        for entry in entries:
+            if not entry:
+                continue
+            self.holds[entry] -= 1
+            if self.holds[entry] <= 0:
+                del self.holds[entry]
+
     def claim_listing(self, url: str) -> bool:
         """True when this worker may emit the listing at ``url`` (see QueueBackend.claim_listing)."""
         if self.backend is None or not self.joined:
@@ -247,10 +280,11 @@ class LeasedScheduler(BaseScheduler):
 
     # -- leases -------------------------------------------------------------------------------------
     def _sweep(self) -> None:
-        """Acknowledge the requests the engine is done with."""
+        """Acknowledge the requests the engine is done with and whose listings the store has committed."""
         if not self.leased or self.probe is None or self.backend is None:
             return
-        done = [request for request in self.leased if not self.probe.holds(request)]
+        done = [request for request, entry in self.leased.items()
+                if not self.probe.holds(request) and not self.holds.get(entry)]
         if not done:
             return
         entries = [self.leased.pop(request) for request in done]
