@@ -8,8 +8,7 @@ which gets its address blocked for good. So every answer is classified here (ok,
 captcha or login wall, recognised from the page's markup, see :func:`wall_kind`), over a sliding
 window of the platform's last answers, and the crawler backs off step by step:
 
-1. **slower**: many errors (first attempts only: a broken page failing again on retry says nothing
-   new about the platform) or 403/429 answers → the platform's download slot gets a floor delay
+1. **slower**: many errors or 403/429 answers over a whole window → the platform's download slot gets a floor delay
    (``PLATFORM_HEALTH_SLOW_DELAY`` seconds, doubled at each further step, at most
    ``AUTOTHROTTLE_MAX_DELAY``), which AutoThrottle cannot undercut;
 2. **pause**: ``PLATFORM_HEALTH_WALL_STREAK`` walls in a row (or half the window 403; a 429 only
@@ -19,8 +18,18 @@ window of the platform's last answers, and the crawler backs off step by step:
 3. **stop**: still walled after ``PLATFORM_HEALTH_MAX_PAUSES`` pauses → the crawl of that platform
    ends with finish reason ``platform_blocked`` (crawler/runner.py says what to do).
 
-A whole window of good answers at a slower pace halves the floor again, step by step, so a platform
-that recovered is not crawled slowly for the rest of the run.
+Proportionate, because a platform-wide step must rest on platform-wide evidence:
+
+- each page counts once: an error or a 429 of a page that failed before (its retries, its Retry-After
+  waits) is that page's problem, dealt with by the retry middleware's per-request back-off, and is
+  not counted again: a few deliberately broken pages answered 500 four times each are a few errors,
+  not a failing platform;
+- a step is taken on a whole window of answers (``PLATFORM_HEALTH_WINDOW``), never on the first few
+  after the last step (five answers with three broken pages among them slowed a crawl near its end,
+  where few first attempts are left, step after step down to one request every 30 s);
+- a window that is mostly healthy (errors under a quarter, 403/429 under a tenth, no wall) at a
+  slower pace halves the floor again, step by step: a platform that recovered is not crawled slowly
+  for the rest of the run because one page in the window is broken for good.
 
 Each step is one console line (logger ``markwatch.health``); the counts go to the stats
 (``markwatch/health/*``), which :func:`markwatch.health.health_summary` turns into the health record
@@ -55,6 +64,9 @@ WALL_RETRIES_META = "markwatch_wall_retries"
 _PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _CAPTCHA_MARKUP = re.compile(rb"<[a-z][^>]*\b(?:id|class|name|data-[\w-]+)\s*=\s*[\"']?[^\"'>]*captcha", re.I)
 
+
+FAILED_PAGES_KEPT = 50_000
+"""Pages remembered as failed (so their repeats are not counted again); the oldest are forgotten first."""
 
 _SCRIPT_OR_STYLE = re.compile(rb"<(script|style|noscript)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(rb"<[^>]*>")
@@ -116,6 +128,8 @@ class HealthTracker:
     pause: float = 60.0
     max_pauses: int = 3
     recent: deque = field(default_factory=deque)
+    failed: dict = field(default_factory=dict)
+    """(outcome, page) already counted as an error or a 429: that page failing again is not counted."""
     delay: float = 0.0
     pauses: int = 0
     streak: int = 0
@@ -123,10 +137,16 @@ class HealthTracker:
     probing: bool = False
     blocked: bool = False
 
-    def observe(self, outcome: str) -> Decision:
-        """Count one answer; say whether to slow down, pause or stop."""
+    def observe(self, outcome: str, page: str = "") -> Decision:
+        """Count one answer (of ``page``, its URL); say whether to slow down, pause, stop or recover."""
         if self.paused or self.blocked:  # answers of requests sent before the pause: no further step
             return Decision()
+        if page and outcome in (ERROR, THROTTLED):
+            if (outcome, page) in self.failed:  # the same page failing again: its own retries deal with it
+                return Decision()
+            self.failed[(outcome, page)] = None
+            while len(self.failed) > FAILED_PAGES_KEPT:
+                del self.failed[next(iter(self.failed))]
         self.recent.append(outcome)
         while len(self.recent) > self.window:
             self.recent.popleft()
@@ -141,9 +161,7 @@ class HealthTracker:
             self.probing = False
             return Decision(message=f"{self.platform}: the wall is down, crawling on at one request "
                                     f"every {self.delay:.1f} s")
-        if self.delay > 0 and len(self.recent) >= self.window and all(o == OK for o in self.recent):
-            return self._recover()
-        if len(self.recent) < min(5, self.window):
+        if len(self.recent) < self.window:  # every step rests on a whole window of answers
             return Decision()
         n = len(self.recent)
         forbidden = sum(o == FORBIDDEN for o in self.recent) / n
@@ -154,6 +172,8 @@ class HealthTracker:
         if throttled >= 0.25 or errors >= 0.5:
             what = (f"403/429 to {throttled:.0%}" if throttled >= 0.25 else f"errors to {errors:.0%}")
             return self._slow(f"answers {what} of the last {len(self.recent)} requests")
+        if self.delay > 0 and throttled < 0.1 and errors < 0.25 and not any(o in WALLS for o in self.recent):
+            return self._recover()
         return Decision()
 
     def _slow(self, why: str) -> Decision:
@@ -162,12 +182,14 @@ class HealthTracker:
         return Decision("slow", self.delay, f"{self.platform} {why}: slowing to one request every {self.delay:.1f} s")
 
     def _recover(self) -> Decision:
-        """A whole window of good answers at the slower pace: halve the floor (gone below a quarter of
-        the first step), so a platform that recovered is not crawled slowly for the rest of the run."""
+        """A mostly healthy window at the slower pace: halve the floor (gone below a quarter of the
+        first step), so a platform that recovered is not crawled slowly for the rest of the run."""
+        good = sum(o == OK for o in self.recent)
         self.delay = self.delay / 2 if self.delay / 2 >= self.slow_delay / 4 else 0.0
         self.recent.clear()
         pace = f"one request every {self.delay:.2f} s" if self.delay else "the usual pace"
-        return Decision("recover", self.delay, f"{self.platform}: {self.window} good answers in a row, back to {pace}")
+        return Decision("recover", self.delay, f"{self.platform}: {good} of the last {self.window} answers good, "
+                                               f"back to {pace}")
 
     def _pause(self, why: str) -> Decision:
         self.streak = 0
@@ -242,8 +264,7 @@ class PlatformHealthMiddleware:
             self.stats.inc_value(PREFIX + f"status_{response.status}")
         elif outcome in WALLS:
             self.stats.inc_value(PREFIX + f"wall_{outcome}")
-        if not (outcome == ERROR and request.meta.get("retry_times")):  # a broken page failing again says
-            self._act(self.tracker.observe(outcome), request)               # nothing new about the platform
+        self._act(self.tracker.observe(outcome, request.url), request)  # a page's repeats count once
         self._floor(request)
         if outcome in WALLS:
             return self._walled(request, outcome)
@@ -254,8 +275,7 @@ class PlatformHealthMiddleware:
             return None
         self.stats.inc_value(PREFIX + "responses")
         self.stats.inc_value(PREFIX + "errors")
-        if not request.meta.get("retry_times"):
-            self._act(self.tracker.observe(ERROR), request)
+        self._act(self.tracker.observe(ERROR, request.url), request)
         return None
 
     # ---------------------------------------------------------------- what the tracker asked for
@@ -270,9 +290,13 @@ class PlatformHealthMiddleware:
         return retry
 
     def _slot(self, request: Request) -> Any:
-        if self.crawler.engine is None:
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # not crawling yet (Scrapy raises rather than answer None)
             return None
-        downloader = self.crawler.engine.downloader
+        if engine is None:
+            return None
+        downloader = engine.downloader
         return downloader.slots.get(downloader.get_slot_key(request))
 
     def _floor(self, request: Request) -> None:

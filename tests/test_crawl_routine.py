@@ -223,7 +223,8 @@ def catalogue_small():
 
 
 def test_the_tracker_slows_pauses_recovers_and_stops() -> None:
-    """The back-off steps on their own, answer by answer (no network, no clock)."""
+    """The back-off steps on their own, answer by answer (no network, no clock); every step rests on a
+    whole window of answers (10 here), each page counted once."""
     from crawler.health import ERROR, FORBIDDEN, OK, THROTTLED, HealthTracker
 
     t = HealthTracker("p", window=10, wall_streak=3, slow_delay=1.0, max_delay=8.0, pause=5.0, max_pauses=3)
@@ -238,21 +239,104 @@ def test_the_tracker_slows_pauses_recovers_and_stops() -> None:
     for _ in range(8):
         assert t.observe(OK).action == ""
     assert t.observe(OK).action == "recover" and t.delay == 1.0  # a window of good answers: faster again
-    for outcome in [OK, OK, THROTTLED, OK, THROTTLED]:
-        decision = t.observe(outcome)
+    for outcome in [OK, OK, THROTTLED, OK, THROTTLED, OK, OK, THROTTLED, OK]:
+        assert t.observe(outcome).action == ""  # not a whole window yet
+    decision = t.observe(OK)
     assert decision.action == "slow" and t.delay == 2.0  # 403/429 to over a quarter of the window
-    for outcome in [ERROR] * 5:
-        decision = t.observe(outcome)
-    assert decision.action == "slow" and t.delay == 4.0
-    for outcome in [THROTTLED] * 5:  # 429s (their Retry-After is waited out elsewhere) slow, never pause
-        decision = t.observe(outcome)
+    for n, outcome in enumerate([ERROR] * 5 + [OK] * 5):
+        decision = t.observe(outcome, f"/broken/{n}")
+    assert decision.action == "slow" and t.delay == 4.0  # errors to half the window
+    for n in range(10):  # 429s (their Retry-After is waited out elsewhere) slow, never pause
+        decision = t.observe(THROTTLED, f"/busy/{n}")
     assert decision.action == "slow" and not t.paused and t.delay == 8.0
-    for outcome in [FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK]:  # 403 to most requests: a wall by status
+    for outcome in [FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK] * 2:  # 403 to most requests: a wall by status
         decision = t.observe(outcome)
     assert decision.action == "pause" and t.pauses == 3 and decision.seconds == 20.0
     t.resumed()
     assert t.observe("login").action == "block" and t.blocked  # still walled after the last pause: stop
     assert t.observe("login").action == ""
+
+
+def _health_middleware(window: int = 20):  # noqa: ANN202 - (middleware, its tracker, what it decided)
+    from scrapy.utils.test import get_crawler
+
+    import crawler.health as health
+
+    crawler = get_crawler(settings_dict={"PLATFORM_HEALTH_WINDOW": window, "PLATFORM_HEALTH_SLOW_DELAY": 1.0,
+                                         "AUTOTHROTTLE_MAX_DELAY": 30.0})
+    middleware = health.PlatformHealthMiddleware.from_crawler(crawler)
+    steps: list[str] = []
+    act = middleware._act
+
+    def noted(decision, request):  # noqa: ANN001, ANN202 - record every step the tracker asks for
+        if decision.action:
+            steps.append(f"{decision.action} {decision.seconds:g}")
+        return act(decision, request)
+
+    middleware._act = noted
+    return middleware, middleware.tracker, steps
+
+
+def _answer(middleware, url: str, status: int, tries: int = 0, waits: int = 0) -> None:  # noqa: ANN001
+    """One answer through the middleware, as the retry middleware's ``tries``-th retry (or ``waits``-th
+    Retry-After wait) of ``url`` would bring it."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    meta = {**({"retry_times": tries} if tries else {}), **({"retry_after_times": waits} if waits else {})}
+    request = Request(url, meta=meta)
+    body = b"<html><body><h1>ok</h1></body></html>" if status == 200 else b"error"
+    middleware.process_response(request, HtmlResponse(url, status=status, body=body, request=request))
+
+
+def test_a_few_deliberately_broken_pages_never_slow_the_platform() -> None:
+    """The demo's deliberate 500s (3 % of its pages, each failing again on its three retries) and a
+    few pages kept waiting with 429 + Retry-After: every page's repeats are its own retries' business,
+    counted once, and no step is taken on the few answers after a step (a crawl near its end)."""
+    middleware, tracker, steps = _health_middleware()
+    base = "http://shop.test/item/"
+    retries: list[tuple[int, str, int, int, int]] = []  # (due at answer n, url, status, tries, waits)
+    n = 0
+    for page in range(600):
+        url = f"{base}{page}"
+        if page in (1, 4, 97, 194, 291, 388, 485, 582):  # kept waiting: 429 four times, then the page
+            _answer(middleware, url, 429)
+            retries += [(n + k, url, 429, 0, k) for k in (1, 2, 3)] + [(n + 4, url, 200, 0, 4)]
+        elif page % 33 == 0:  # broken for good: 500 now and on each of its retries, a few answers later
+            _answer(middleware, url, 500)
+            retries += [(n + 3 * k, url, 500, k, 0) for k in (1, 2, 3)]
+        else:
+            _answer(middleware, url, 200)
+        n += 1
+        for due in sorted(r for r in retries if r[0] <= n):
+            retries.remove(due)
+            _answer(middleware, *due[1:])
+    # the end of the crawl: the last first attempts, three of them broken, then only their retries
+    for page, status in enumerate([200, 500, 200, 500, 500, 200]):
+        _answer(middleware, f"{base}tail-{page}", status)
+    for page in (1, 3, 4):
+        for tries in (1, 2, 3):
+            _answer(middleware, f"{base}tail-{page}", 500, tries=tries)
+    for _, *rest in sorted(retries):
+        _answer(middleware, *rest)
+    assert steps == [] and tracker.delay == 0.0, steps
+
+
+def test_a_slowed_platform_recovers_though_a_broken_page_stays_broken() -> None:
+    """A platform failing half its pages is slowed; once it answers again, each mostly good window
+    halves the floor, back to the usual pace, though one page in each window is broken for good."""
+    middleware, tracker, steps = _health_middleware(window=10)
+    base = "http://shop.test/p/"
+    for page in range(20):  # two windows with most pages failing: two steps down
+        _answer(middleware, f"{base}{page}", 500 if page % 3 else 200)
+    assert steps == ["slow 1", "slow 2"] and tracker.delay == 2.0
+    for page in range(20, 60):  # healthy again, but for one broken page (and its retries) per window
+        broken = page % 10 == 0
+        _answer(middleware, f"{base}{page}", 500 if broken else 200)
+        if broken:
+            _answer(middleware, f"{base}{page}", 500, tries=1)  # not counted: that page failing again
+    assert steps == ["slow 1", "slow 2", "recover 1", "recover 0.5", "recover 0.25", "recover 0"], steps
+    assert tracker.delay == 0.0
 
 
 def test_walls_are_told_from_real_shop_pages() -> None:
