@@ -69,6 +69,7 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         # conditional requests through Scrapy's HTTP cache (crawler/conditional.py), on only with the store
         "HTTPCACHE_ENABLED": config.conditional_requests and config.store_enabled,
         "HTTPCACHE_DIR": str(Path(config.data_dir).resolve() / "httpcache"),
+        "HTTPCACHE_PRUNE_DAYS": config.httpcache_max_age_days,
         # platform health (crawler/health.py)
         "PLATFORM_HEALTH_PAUSE": config.health_pause_seconds,
         "PLATFORM_HEALTH_MAX_PAUSES": config.health_max_pauses,

@@ -20,19 +20,68 @@ What monitoring needs differently from a browsing cache, and so this policy chan
 - rendered pages (``playwright`` in the request's meta) are not kept: their validators describe the
   empty shell, not what the browser rendered from the platform's API.
 
+Pruned, because a monitoring cache only grows: listings are taken down and URLs change every night,
+and Scrapy never deletes an entry. A 304 marks its entry as seen (the kept page's files are touched:
+Scrapy rewrites them only on a full answer), and when a crawl starts, the entries of its spider not
+seen for ``HTTPCACHE_PRUNE_DAYS`` days (config ``httpcache_max_age_days``, default 30; 0 = keep every
+entry) are deleted: pages the routine has stopped asking for (a listing gone or no longer re-checked).
+Such a page, asked for again, is simply fetched in full.
+
 Stats: ``markwatch/conditional/not_modified`` (304 answers), ``…/sent`` (requests that carried
-validators), with Scrapy's own ``httpcache/*`` counts beside them.
+validators), ``…/pruned`` and ``…/pruned_bytes`` (entries deleted at the start), with Scrapy's own
+``httpcache/*`` counts beside them.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
-from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+SEEN_FILES = ("pickled_meta", "meta")
+"""Files of a kept entry whose modification time says when its page was last seen (pickled_meta first)."""
+
+
+def prune_cache(spider_dir: Path | str, max_age_seconds: float, now: float | None = None) -> tuple[int, int]:
+    """Delete the entries of one spider's HTTP cache (``HTTPCACHE_DIR/SPIDER/xx/FINGERPRINT/``) last seen
+    more than ``max_age_seconds`` before ``now``; returns (entries deleted, bytes freed)."""
+    cutoff = (time.time() if now is None else now) - max_age_seconds
+    removed = freed = 0
+    if not os.path.isdir(spider_dir):
+        return 0, 0
+    for bucket in os.scandir(spider_dir):
+        if not bucket.is_dir(follow_symlinks=False):
+            continue
+        for entry in os.scandir(bucket.path):
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            try:
+                seen = os.stat(os.path.join(entry.path, SEEN_FILES[0])).st_mtime
+            except OSError:  # half written (a crawl killed while storing it): the entry's own age
+                seen = entry.stat(follow_symlinks=False).st_mtime
+            if seen >= cutoff:
+                continue
+            with os.scandir(entry.path) as files:
+                freed += sum(f.stat(follow_symlinks=False).st_size for f in files if f.is_file(follow_symlinks=False))
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += 1
+        try:
+            os.rmdir(bucket.path)  # only when it is empty now
+        except OSError:
+            pass
+    return removed, freed
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -52,7 +101,42 @@ class RevalidatePolicy(RFC2616Policy):
 
 
 class ConditionalRequestMiddleware(HttpCacheMiddleware):
-    """Scrapy's HttpCacheMiddleware with :class:`RevalidatePolicy`'s stance on errors and its own counts."""
+    """Scrapy's HttpCacheMiddleware with :class:`RevalidatePolicy`'s stance on errors, its own counts,
+    and pruning (module docstring)."""
+
+    max_age_days: float = 30.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ConditionalRequestMiddleware":
+        middleware = super().from_crawler(crawler)
+        middleware.max_age_days = crawler.settings.getfloat("HTTPCACHE_PRUNE_DAYS", 30.0)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        super().spider_opened(spider)
+        if self.max_age_days <= 0 or not isinstance(self.storage, FilesystemCacheStorage):
+            return
+        started = time.monotonic()
+        removed, freed = prune_cache(Path(self.storage.cachedir) / spider.name, self.max_age_days * 86400)
+        if removed:
+            self.stats.inc_value("markwatch/conditional/pruned", removed)
+            self.stats.inc_value("markwatch/conditional/pruned_bytes", freed)
+            logger.info("conditional requests: %d kept pages not seen for %g days deleted (%.1f MB, %.1f s)",
+                        removed, self.max_age_days, freed / 1e6, time.monotonic() - started)
+
+    def _mark_seen(self, request: Request) -> None:
+        """A 304: the kept page is current, so its entry is seen now (Scrapy rewrites it only on a 200)."""
+        if not isinstance(self.storage, FilesystemCacheStorage):
+            return
+        try:  # Scrapy's own path of the entry (a private method, the one place it is computed)
+            folder = Path(self.storage._get_request_path(self.crawler.spider, request))  # noqa: SLF001
+        except Exception:  # noqa: BLE001 - a storage without that method: the entry just ages
+            return
+        for name in SEEN_FILES:
+            try:
+                os.utime(folder / name)
+            except OSError:
+                pass
 
     def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
         result = super().process_request(request)
@@ -63,6 +147,7 @@ class ConditionalRequestMiddleware(HttpCacheMiddleware):
     def process_response(self, request: Request, response: Response) -> Response:  # type: ignore[override]
         if response.status == 304 and "cached_response" in request.meta:
             self.stats.inc_value("markwatch/conditional/not_modified")
+            self._mark_seen(request)
         return super().process_response(request, response)
 
     def process_exception(self, request: Request, exception: Exception) -> Response | None:  # type: ignore[override]

@@ -108,6 +108,9 @@ class Config:
     """While storing (store_enabled), keep each page that carries an ETag or Last-Modified (Scrapy's HTTP
     cache in ``data_dir/httpcache``) and ask for it again with If-None-Match / If-Modified-Since: a 304
     counts as unchanged (no re-match, no new evidence; its last_seen moves). crawler/conditional.py."""
+    httpcache_max_age_days: float = 30.0
+    """Kept pages (``data_dir/httpcache``) not seen for this many days (neither fetched nor answered 304)
+    are deleted when a crawl starts: listings taken down or no longer re-checked. 0 = keep them all."""
     health_pause_seconds: float = 60.0
     """A platform answering with captcha or login walls (or mostly 403/429) is paused this long, then
     probed again; each further pause is twice as long (crawler/health.py)."""
@@ -296,6 +299,8 @@ def load_config(
         raise ConfigError("evidence_browser_tabs must be at least 1 and evidence_timeout more than 0")
     if not 0 <= config.demo_port <= 65533:
         raise ConfigError("demo_port: must be 0 (free ports) or a port from 1 to 65533 (three ports from it are used)")
+    if config.httpcache_max_age_days < 0:
+        raise ConfigError("httpcache_max_age_days: must be 0 (never prune the HTTP cache) or more days")
     if config.schedule_max_recheck < 0:
         raise ConfigError("schedule_max_recheck: must be 0 (no re-checks) or more")
     if config.demo_listings < 1:

@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Iterator
@@ -160,6 +161,13 @@ def test_an_unchanged_platform_answers_304_and_nothing_is_matched_again(market, 
     seen_first = {row["url"]: store.listing_history(row["url"])[-1].last_seen for row in listings}
     getattr(store, "close", lambda: None)()
 
+    kept = [entry for entry in (data / "httpcache" / "html").glob("*/*") if (entry / "pickled_meta").is_file()]
+    assert len(kept) >= len(listings)  # every listing page (it carries validators) is kept
+    weeks_ago = time.time() - 20 * 86400  # last seen 20 days ago: kept (httpcache_max_age_days is 30)
+    for entry in kept:
+        os.utime(entry / "pickled_meta", (weeks_ago, weeks_ago))
+
+    started = time.time()
     second, again, after = crawl(tmp_path, "second", *args, env=env)
     assert second.returncode == 0, second.stderr[-2000:]
     assert {r["url"] for r in again} == set(seen_first)  # the same listings, read from the kept pages
@@ -168,10 +176,54 @@ def test_an_unchanged_platform_answers_304_and_nothing_is_matched_again(market, 
     assert not after.get("markwatch/matched_items") and not after.get("markwatch/new_listings")
     assert after["markwatch/match_skipped_unchanged"] == after["markwatch/unchanged_listings"] == len(again)
     assert "unchanged (304 Not Modified)" in second.stderr
+    assert not after.get("markwatch/conditional/pruned")
+    # a 304 is the page seen: its kept entry is as fresh as one fetched whole (so pruning spares it)
+    stale = [e.name for e in kept if (e / "pickled_meta").stat().st_mtime < started - 1]
+    assert len(stale) <= len(kept) - after["markwatch/conditional/not_modified"], stale[:5]
     store = open_store(load_config(data_dir=data))
     moved = [url for url, seen in seen_first.items() if store.listing_history(url)[-1].last_seen > seen]
     getattr(store, "close", lambda: None)()
     assert len(moved) == len(seen_first), "an unchanged listing's last_seen must move"
+
+
+def test_the_http_cache_forgets_pages_not_seen_for_days(tmp_path: Path) -> None:
+    """When a crawl starts, kept pages last seen more than ``HTTPCACHE_PRUNE_DAYS`` ago are deleted;
+    the others, and everything with pruning off (0), stay."""
+    from scrapy import Request, Spider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.conditional import ConditionalRequestMiddleware
+
+    def middleware(days: float) -> tuple[ConditionalRequestMiddleware, Spider]:
+        crawler = get_crawler(Spider, {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path / "cache"),
+                                       "HTTPCACHE_POLICY": "crawler.conditional.RevalidatePolicy",
+                                       "HTTPCACHE_GZIP": True, "HTTPCACHE_PRUNE_DAYS": days})
+        return ConditionalRequestMiddleware.from_crawler(crawler), crawler._create_spider("shop")
+
+    keeper, spider = middleware(30)
+    keeper.storage.open_spider(spider)
+    now = time.time()
+    entries = {}
+    for n, age_days in enumerate([0, 3, 29, 31, 45, 400]):
+        request = Request(f"http://shop.test/item/{n}")
+        keeper.storage.store_response(spider, request, HtmlResponse(
+            request.url, body=b"<html>x</html>", headers={"ETag": f'"{n}"'}, request=request))
+        folder = Path(keeper.storage._get_request_path(spider, request))
+        for name in ("pickled_meta", "meta"):
+            os.utime(folder / name, (now - age_days * 86400, now - age_days * 86400))
+        entries[age_days] = folder
+
+    off, spider_off = middleware(0)
+    off.spider_opened(spider_off)  # pruning off: nothing deleted
+    assert all(folder.is_dir() for folder in entries.values())
+
+    keeper.spider_opened(spider)
+    assert sorted(age for age, folder in entries.items() if folder.is_dir()) == [0, 3, 29]
+    assert keeper.stats.get_value("markwatch/conditional/pruned") == 3
+    assert keeper.stats.get_value("markwatch/conditional/pruned_bytes") > 0
+    request = Request("http://shop.test/item/0")  # a kept page is still found
+    assert keeper.storage.retrieve_response(spider, request) is not None
 
 
 # ---------------------------------------------------------------- platform health
