@@ -1,21 +1,38 @@
-"""How one batch of leads becomes rows: checked, then planned in Python, then written with a few
-``executemany`` calls inside the caller's transaction.
+"""How leads become rows: checked and serialised (:func:`prepare`, :func:`prepare_ahead`), then
+planned and written a chunk at a time with a few ``executemany`` calls (:func:`write_chunk`),
+inside transactions of many chunks (:class:`BulkWriter`).
 
-Why plan first: a million-lead ``markwatch index`` run spends its time per row, so the batch asks
-SQLite three questions up front (which URLs, lead ids and rights it already has), decides for
-every lead whether it is new, updated or unchanged — including the same lead or listing twice in
-one batch — and then writes each kind of row with one ``executemany`` (≈10× cheaper per row than
-one ``execute`` each). New rowids for listings are handed out here, which is safe because the
-batch holds the one write lock (``BEGIN IMMEDIATE``).
+Why plan first: a million-lead ``markwatch index`` run spends its time per row, so a chunk asks
+SQLite two questions up front (which of its URLs and lead ids it already has), decides for every
+lead whether it is new, updated or unchanged — including the same lead or listing twice in one
+chunk — and then writes each kind of row with one ``executemany`` (≈10× cheaper per row than one
+``execute`` each). New rowids for listings are handed out here, which is safe because the chunk
+runs inside the one write transaction (``BEGIN IMMEDIATE``).
+
+Why a prepared lead is a plain tuple (:data:`PREPARED_FIELDS`): ``markwatch index`` prepares in a
+worker process and the writer unpickles every lead on its critical path; a tuple of str/bytes
+costs ≈3.5 µs a lead to unpickle, a slotted dataclass ≈10 µs. Its first seven fields are the
+listing's (:data:`LISTING_FIELDS`), so :meth:`SQLiteStore.see_listing` plans a bare listing with
+the same code.
+
+Why transactions of many chunks: a commit writes every page the transaction dirtied, and new
+leads land all over the id, score and date indexes, so a commit costs about as much for 2,000
+leads as for 20,000 (measured at 100k leads: 30 µs a lead at 2,000 per transaction, 8 at 50,000).
+New leads are added to the count tables once per transaction (:class:`PendingCounts`): one upsert
+per distinct combination of the transaction instead of nearly one per lead of a small chunk.
 
 A listing whose content changed keeps its earlier version in ``listing_versions``; its full-text
 tokens and its seller link values (``listing_links``: phones, WeChat ids, addresses, photo hash,
-read here once so that seller networks never re-read every listing) are replaced. A lead keeps its status and history whatever changes.
+read here once so that seller networks never re-read every listing) are replaced. A lead keeps
+its status and history whatever changes.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
+from threading import RLock
 from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
@@ -25,14 +42,15 @@ from index import sqlite_counts
 from index.fulltext import index_text
 from index.lead_check import MAX_LISTING_BYTES, check_lead, unicode_problem
 from index.sellers import listing_links
-from index.store import lead_id, listing_hash
+from index.store import IndexCounts, lead_id, listing_hash
 
 _CHUNK = 10_000  # parameters per IN (...) query
 
 
 @dataclass(slots=True)
 class PreparedLead:
-    """A checked lead with everything the tables need, serialised once."""
+    """A checked lead with everything the tables need, serialised once (the search node's
+    backend writes from it too)."""
 
     id: str
     url: str
@@ -47,40 +65,20 @@ class PreparedLead:
     seller_id: str
     seller_name: str
     province: str
-    text: tuple[str, str, str] | None = None
-    """Full-text tokens of title, description, seller name, when made ahead (:func:`prepare_ahead`)."""
-    links: tuple[tuple[str, str], ...] | None = None
-    """The listing's seller link values (:func:`index.sellers.listing_links`), when made ahead."""
 
-    def fts_text(self) -> tuple[str, str, str]:
-        return self.text if self.text is not None else listing_text(self.listing)
 
-    def link_values(self) -> tuple[tuple[str, str], ...]:
-        return self.links if self.links is not None else tuple(listing_links(self.listing))
-
+PREPARED_FIELDS = ("url", "content_hash", "body", "title_tokens", "description_tokens", "seller_tokens",
+                   "links", "id", "right_id", "score", "reasons", "reason_codes", "platform", "seller_id",
+                   "seller_name", "province")
+"""The fields of a prepared lead tuple (:func:`prepare_ahead`), in order. ``links`` is a tuple of
+distinct (kind, value) pairs (:func:`index.sellers.listing_links`)."""
+LISTING_FIELDS = 7
+"""The first this-many fields of a prepared lead are its listing's: what a bare listing has."""
+(URL, HASH, BODY, TITLE, DESCRIPTION, SELLER_TEXT, LINKS, ID, RIGHT, SCORE, REASONS, CODES, PLATFORM, SELLER_ID,
+ SELLER_NAME, PROVINCE) = range(len(PREPARED_FIELDS))
 
 PreparedTuple = tuple
-"""A :class:`PreparedLead` as a plain tuple of its fields without ``listing`` (see :func:`prepare_ahead`)."""
-
-
-def prepare_ahead(obj: Any) -> PreparedTuple | str:
-    """:func:`prepare` plus the full-text tokens, keeping no listing dict: what another process can
-    do for the writer (``markwatch index`` runs it in a worker). The result is a plain tuple
-    (:func:`from_ahead` makes it a lead again), because unpickling a tuple of str/bytes costs the
-    writer ≈3.5 µs a lead and a slotted dataclass ≈10 µs, on the writer's critical path."""
-    prepared = prepare(obj)
-    if isinstance(prepared, str):
-        return prepared
-    x = prepared
-    return (x.id, x.url, x.right_id, x.score, x.reasons, x.reason_codes, x.body, x.content_hash, x.platform,
-            x.seller_id, x.seller_name, x.province, listing_text(x.listing), tuple(listing_links(x.listing)))
-
-
-def from_ahead(item: PreparedTuple | PreparedLead) -> PreparedLead:
-    """The :class:`PreparedLead` of a :func:`prepare_ahead` tuple (a lead passes through)."""
-    if isinstance(item, PreparedLead):
-        return item
-    return PreparedLead(*item[:6], {}, *item[6:])
+"""A prepared lead, :data:`PREPARED_FIELDS` as a plain tuple."""
 
 
 def prepare(obj: Any) -> PreparedLead | str:
@@ -111,9 +109,39 @@ def prepare(obj: Any) -> PreparedLead | str:
                         seller_name, province)
 
 
+def prepare_ahead(obj: Any) -> PreparedTuple | str:
+    """:func:`prepare` plus the full-text tokens and seller link values, as the plain tuple
+    :func:`write_chunk` takes (:data:`PREPARED_FIELDS`), or the reason the lead cannot be stored:
+    all the per-lead work but the writing, so another process can do it for the writer
+    (``markwatch index`` runs it in a worker)."""
+    prepared = prepare(obj)
+    return prepared if isinstance(prepared, str) else as_tuple(prepared)
+
+
+def as_tuple(x: PreparedLead) -> PreparedTuple:
+    """The tuple form (:data:`PREPARED_FIELDS`) of a prepared lead."""
+    return (x.url, x.content_hash, x.body, *listing_text(x.listing), listing_link_values(x.listing), x.id,
+            x.right_id, x.score, x.reasons, x.reason_codes, x.platform, x.seller_id, x.seller_name, x.province)
+
+
+def prepared_listing(listing: dict[str, Any]) -> PreparedTuple:
+    """A bare listing in the first :data:`LISTING_FIELDS` fields of a prepared lead (raises
+    ``ValueError`` when it cannot be stored as JSON)."""
+    try:
+        content_hash, body = listing_hash(listing), orjson.dumps(listing)
+    except orjson.JSONEncodeError as exc:
+        raise ValueError(f"listing {str(listing.get('url'))[:200]!r} cannot be stored: {exc}") from exc
+    return (listing["url"], content_hash, body, *listing_text(listing), listing_link_values(listing))
+
+
 def listing_text(listing: dict[str, Any]) -> tuple[str, str, str]:
     return (index_text(listing.get("title") or ""), index_text(listing.get("description") or ""),
             index_text(listing.get("seller_name") or ""))
+
+
+def listing_link_values(listing: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The listing's distinct seller link values, in the order found."""
+    return tuple(dict.fromkeys(listing_links(listing)))
 
 
 def chunked(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -129,68 +157,67 @@ def lookup(db: sqlite3.Connection, sql: str, keys: Sequence[Any]) -> list[tuple]
     return rows
 
 
-@dataclass(slots=True)
 class ListingPlan:
-    """What becomes of one listing URL in this batch."""
+    """What becomes of one listing URL in this chunk."""
 
-    url: str
-    rowid: int
-    known: bool
-    db_hash: str
-    contents: list[tuple[str, bytes, PreparedLead | dict[str, Any]]] = field(default_factory=list)
-    """Contents different from the stored one, in the order seen (the last becomes current)."""
+    __slots__ = ("rowid", "known", "current", "contents")
 
-    @property
-    def current_hash(self) -> str:
-        return self.contents[-1][0] if self.contents else self.db_hash
+    def __init__(self, rowid: int, known: bool, stored_hash: str):
+        self.rowid = rowid
+        self.known = known
+        self.current = stored_hash
+        """The content hash the listing has once the sightings so far are written."""
+        self.contents: list[PreparedTuple] = []
+        """Sightings with a content different from the one before, in the order seen (the last
+        becomes current, the others go to the history)."""
 
-    def see(self, content_hash: str, body: bytes, source: PreparedLead | dict[str, Any]) -> None:
-        """Another sighting; ``source`` (a prepared lead or a listing) gives the full text if needed."""
-        if content_hash != self.current_hash:
-            self.contents.append((content_hash, body, source))
+    def see(self, item: PreparedTuple) -> None:
+        """Another sighting (a prepared lead or listing)."""
+        if item[HASH] != self.current:
+            self.contents.append(item)
+            self.current = item[HASH]
 
 
 class ListingPlanner:
-    """Collects the listings of a batch, then writes them (:meth:`write`)."""
+    """Collects the listings of a chunk (``plans``, by URL), then writes them (:meth:`write`)."""
 
     def __init__(self, db: sqlite3.Connection, urls: Iterable[str]):
         unique = list(dict.fromkeys(urls))
         self.plans: dict[str, ListingPlan] = {
-            url: ListingPlan(url, rowid, True, content_hash)
+            url: ListingPlan(rowid, True, content_hash)
             for rowid, url, content_hash in lookup(db, "SELECT rowid, url, content_hash FROM listings "
                                                    "WHERE url IN ({marks})", unique)}
-        next_rowid = (db.execute("SELECT max(rowid) FROM listings").fetchone()[0] or 0) + 1
-        for url in unique:
-            if url not in self.plans:
-                self.plans[url] = ListingPlan(url, next_rowid, False, "")
-                next_rowid += 1
+        if len(self.plans) < len(unique):
+            next_rowid = (db.execute("SELECT max(rowid) FROM listings").fetchone()[0] or 0) + 1
+            for url in unique:
+                if url not in self.plans:
+                    self.plans[url] = ListingPlan(next_rowid, False, "")
+                    next_rowid += 1
 
-    def write(self, db: sqlite3.Connection, now: str) -> list[int]:
-        """Write every plan; returns the rowids of listings seen unchanged."""
-        inserts, changes, versions, fts_new, fts_gone, unchanged = [], [], [], [], [], []
-        links: list[tuple[int, str, str]] = []
-        for plan in self.plans.values():
-            if not plan.contents:
-                unchanged.append(plan.rowid)
+    def write(self, db: sqlite3.Connection, now: str) -> None:
+        """Write every plan: new and changed listings with their history, text and links; the
+        others' ``last_seen``."""
+        inserts, versions, fts, links, changed, unchanged = [], [], [], [], [], []
+        for url, plan in self.plans.items():
+            contents = plan.contents
+            if not contents:
+                unchanged.append((now, plan.rowid))
                 continue
-            *earlier, (content_hash, body, source) = plan.contents
+            rowid, last = plan.rowid, contents[-1]
             if plan.known:
-                changes.append(plan.rowid)
-                fts_gone.append((plan.rowid,))
-            versions.extend((plan.rowid, h, b, now, now) for h, b, _ in earlier)
-            inserts.append((plan.rowid, plan.url, content_hash, body, now, now, now))
-            if isinstance(source, PreparedLead):
-                text, values = source.fts_text(), source.link_values()
-            else:
-                text, values = listing_text(source), listing_links(source)
-            fts_new.append((plan.rowid, *text))
-            links.extend((plan.rowid, kind, value) for kind, value in dict.fromkeys(values))
-        if changes:  # the stored current version joins the history before it is replaced
+                changed.append((rowid,))
+            if len(contents) > 1:
+                versions.extend((rowid, x[HASH], x[BODY], now, now) for x in contents[:-1])
+            inserts.append((rowid, url, last[HASH], last[BODY], now, now, now))
+            fts.append((rowid, last[TITLE], last[DESCRIPTION], last[SELLER_TEXT]))
+            if last[LINKS]:
+                links.extend((rowid, kind, value) for kind, value in last[LINKS])
+        if changed:  # the stored current version joins the history before it is replaced
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "SELECT rowid, content_hash, body, version_seen, last_seen FROM listings "
-                           "WHERE rowid = ?", [(rowid,) for rowid in changes])
-            db.executemany("DELETE FROM listing_text WHERE rowid = ?", fts_gone)
-            db.executemany("DELETE FROM listing_links WHERE listing = ?", fts_gone)
+                           "WHERE rowid = ?", changed)
+            db.executemany("DELETE FROM listing_text WHERE rowid = ?", changed)
+            db.executemany("DELETE FROM listing_links WHERE listing = ?", changed)
         if versions:
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "VALUES (?, ?, ?, ?, ?)", versions)
@@ -199,66 +226,148 @@ class ListingPlanner:
                            "version_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rowid) DO UPDATE SET "
                            "content_hash = excluded.content_hash, body = excluded.body, "
                            "last_seen = excluded.last_seen, version_seen = excluded.version_seen", inserts)
-            db.executemany("INSERT INTO listing_text (rowid, title, description, seller) VALUES (?, ?, ?, ?)",
-                           fts_new)
+            db.executemany("INSERT INTO listing_text (rowid, title, description, seller) VALUES (?, ?, ?, ?)", fts)
         if links:
             db.executemany("INSERT INTO listing_links (listing, kind, value) VALUES (?, ?, ?)", links)
         if unchanged:
-            db.executemany("UPDATE listings SET last_seen = ? WHERE rowid = ?", [(now, r) for r in unchanged])
-        return unchanged
+            db.executemany("UPDATE listings SET last_seen = ? WHERE rowid = ?", unchanged)
 
 
-@dataclass
-class LeadPlan:
-    """New, updated and merely seen leads of a batch, with the counts."""
+class PendingCounts:
+    """Facet values of leads inserted in the open transaction, not yet in the count tables.
 
-    new: dict[str, PreparedLead] = field(default_factory=dict)
-    updated: dict[str, PreparedLead] = field(default_factory=dict)
-    touched: set[str] = field(default_factory=set)
-    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0})
+    Added before the transaction commits (:meth:`flush`), and before any statement that updates a
+    lead's counted columns: the count triggers then find the rows they decrement."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str, str]] = []
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        if self.rows:
+            sqlite_counts.count_new(db, self.rows)
+            self.rows = []
 
 
-def plan_leads(db: sqlite3.Connection, leads: list[PreparedLead], listings: ListingPlanner) -> LeadPlan:
-    known = {row[0]: tuple(row[1:]) for row in lookup(
-        db, "SELECT id, listing_hash, score, reasons, reason_codes FROM leads WHERE id IN ({marks})",
-        list(dict.fromkeys(lead.id for lead in leads)))}
-    plan = LeadPlan()
-    for lead in leads:
-        listings.plans[lead.url].see(lead.content_hash, lead.body, lead)
-        state = (lead.content_hash, lead.score, lead.reasons, lead.reason_codes)
-        before = known.get(lead.id)
-        known[lead.id] = state
+def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str,
+                pending: PendingCounts) -> dict[str, int]:
+    """Write prepared leads (inside the caller's transaction); returns the new, updated and
+    unchanged counts. New leads' facet values go to ``pending``."""
+    listings = ListingPlanner(db, [x[URL] for x in items])
+    plans = listings.plans
+    known: dict[str, tuple] = {}
+    rowids: dict[str, int] = {}
+    for rowid, i, *state in lookup(db, "SELECT rowid, id, listing_hash, score, reasons, reason_codes FROM leads "
+                                   "WHERE id IN ({marks})", list(dict.fromkeys([x[ID] for x in items]))):
+        known[i] = tuple(state)
+        rowids[i] = rowid
+    new: dict[str, PreparedTuple] = {}
+    updated: dict[str, PreparedTuple] = {}
+    touched: set[str] = set()
+    unchanged = 0
+    for x in items:
+        plans[x[URL]].see(x)
+        i = x[ID]
+        state = (x[HASH], x[SCORE], x[REASONS], x[CODES])
+        before = known.get(i)
+        known[i] = state
         if before is None:
-            plan.counts["new"] += 1
-            plan.new[lead.id] = lead
+            new[i] = x
         elif before != state:
-            plan.counts["updated"] += 1
-            (plan.new if lead.id in plan.new else plan.updated)[lead.id] = lead
+            (new if i in new else updated)[i] = x
         else:
-            plan.counts["unchanged"] += 1
-            if lead.id not in plan.new and lead.id not in plan.updated:
-                plan.touched.add(lead.id)
-    return plan
-
-
-def write_leads(db: sqlite3.Connection, plan: LeadPlan, listings: ListingPlanner, now: str) -> None:
-    rights = {lead.right_id for lead in (*plan.new.values(), *plan.updated.values())}
+            unchanged += 1
+            if i not in new and i not in updated:
+                touched.add(i)
+    listings.write(db, now)
+    rights = {x[RIGHT] for x in (*new.values(), *updated.values())}
     kinds = dict(lookup(db, "SELECT id, kind FROM rights WHERE id IN ({marks})", list(rights)))
-    if plan.new:
+    if new:
+        rows = [(i, plans[x[URL]].rowid, x[URL], x[RIGHT], x[SCORE], x[REASONS], x[CODES], x[HASH],
+                 kinds.get(x[RIGHT], ""), x[PLATFORM], x[SELLER_ID], x[SELLER_NAME], x[PROVINCE], now, now)
+                for i, x in new.items()]
         db.executemany(
             "INSERT INTO leads (id, listing, url, right_id, score, reasons, reason_codes, listing_hash, kind, "
             "platform, seller_id, seller_name, province, status, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)",
-            [(x.id, listings.plans[x.url].rowid, x.url, x.right_id, x.score, x.reasons, x.reason_codes,
-              x.content_hash, kinds.get(x.right_id, ""), x.platform, x.seller_id, x.seller_name, x.province,
-              now, now) for x in plan.new.values()])
-        sqlite_counts.count_new(db, ((x.right_id, kinds.get(x.right_id, ""), x.platform, x.province, x.seller_name)
-                                     for x in plan.new.values()))
-    if plan.updated:
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)", rows)
+        pending.rows.extend([(r[3], r[8], r[9], r[12], r[11]) for r in rows])
+    if updated:
+        pending.flush(db)  # the count triggers move these leads from the combinations they are in
         db.executemany(
             "UPDATE leads SET score = ?, reasons = ?, reason_codes = ?, listing_hash = ?, kind = ?, "
-            "platform = ?, seller_id = ?, seller_name = ?, province = ?, last_seen = ? WHERE id = ?",
-            [(x.score, x.reasons, x.reason_codes, x.content_hash, kinds.get(x.right_id, ""), x.platform,
-              x.seller_id, x.seller_name, x.province, now, x.id) for x in plan.updated.values()])
-    if plan.touched:
-        db.executemany("UPDATE leads SET last_seen = ? WHERE id = ?", [(now, i) for i in plan.touched])
+            "platform = ?, seller_id = ?, seller_name = ?, province = ?, last_seen = ? WHERE rowid = ?",
+            [(x[SCORE], x[REASONS], x[CODES], x[HASH], kinds.get(x[RIGHT], ""), x[PLATFORM], x[SELLER_ID],
+              x[SELLER_NAME], x[PROVINCE], now, rowids[i]) for i, x in updated.items()])
+    if touched:
+        db.executemany("UPDATE leads SET last_seen = ? WHERE rowid = ?", [(now, rowids[i]) for i in touched])
+    return {"new": len(new), "updated": len(items) - len(new) - unchanged, "unchanged": unchanged}
+
+
+def counted(items: Sequence[PreparedTuple | PreparedLead | str], write: Any) -> IndexCounts:
+    """The :class:`IndexCounts` of a chunk whose str items are the reasons those leads were
+    refused; ``write(prepared tuples)`` writes the others and returns their counts."""
+    prepared = [as_tuple(x) if isinstance(x, PreparedLead) else x for x in items if not isinstance(x, str)]
+    problems = tuple((position, x) for position, x in enumerate(items) if isinstance(x, str))
+    counts = write(prepared) if prepared else {"new": 0, "updated": 0, "unchanged": 0}
+    return IndexCounts(read=len(items), skipped=len(problems), problems=problems, **counts)
+
+
+class BulkWriter:
+    """Writes chunks of prepared leads in transactions of at least ``leads_per_transaction``
+    leads (the last one smaller): what ``markwatch index`` writes through
+    (:meth:`index.sqlite_store.SQLiteStore.bulk_writer`).
+
+    A transaction is all or nothing: a process killed in the middle of one leaves the store as
+    the last commit left it, and the chunks since then are written again by the next run (leads
+    are keyed by url + right_id, so nothing is doubled). The store's lock and SQLite's write lock
+    are held while a transaction is open."""
+
+    def __init__(self, db: sqlite3.Connection, lock: RLock, path: Path, leads_per_transaction: int,
+                 seen_at: str | None = None):
+        if leads_per_transaction < 1:
+            raise ValueError(f"leads_per_transaction must be at least 1, got {leads_per_transaction}")
+        self._db, self._lock, self._path = db, lock, path
+        self.leads_per_transaction = leads_per_transaction
+        self.seen_at = seen_at
+        self._transaction: ExitStack | None = None
+        self._now = ""
+        self._in_transaction = 0
+        self._pending = PendingCounts()
+        self.commits = 0
+
+    def add(self, items: Sequence[PreparedTuple | PreparedLead | str]) -> IndexCounts:
+        """Write one chunk (a str item is the reason that lead was refused); commits when the
+        open transaction has reached its size."""
+        counts = counted(items, self._write)
+        if self._in_transaction >= self.leads_per_transaction:
+            self.commit()
+        return counts
+
+    def _write(self, prepared: list[PreparedTuple]) -> dict[str, int]:
+        if self._transaction is None:
+            from index.sqlite_schema import write_transaction
+            from index.store import utc_now
+
+            stack = ExitStack()
+            stack.enter_context(write_transaction(self._db, self._lock, self._path, "the store"))
+            self._transaction, self._now, self._in_transaction = stack, self.seen_at or utc_now(), 0
+        self._in_transaction += len(prepared)
+        return write_chunk(self._db, prepared, self._now, self._pending)
+
+    def commit(self) -> None:
+        """Commit the open transaction, if any."""
+        if self._transaction is not None:
+            transaction, self._transaction = self._transaction, None
+            try:
+                self._pending.flush(self._db)
+            except BaseException as exc:
+                transaction.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            transaction.close()
+            self.commits += 1
+
+    def rollback(self, exc: BaseException) -> None:
+        """Give up the open transaction (``exc`` is why)."""
+        if self._transaction is not None:
+            transaction, self._transaction = self._transaction, None
+            self._pending = PendingCounts()
+            transaction.__exit__(type(exc), exc, exc.__traceback__)
