@@ -1,18 +1,20 @@
-"""``markwatch demo --no-serve``: the main job end to end, as a user runs it (a real subprocess)."""
+"""``markwatch demo``: the main job end to end, as a user runs it (a real subprocess). The run is the
+session's ``served_demo`` (tests/demo_fixtures.py): it crawls, matches, stores with evidence, runs the
+linkage loop and prints its summary, then serves the workbench; this file checks the summary against
+the data dir as it was when the workbench line came (``snapshot``), tests/test_demo_serve.py the
+serving and the Ctrl-C of the same process. ``--no-serve`` runs are tests/demo_fixtures.py
+``demo_data`` (exit 0 asserted there) and the second run of tests/test_demo_rerun.py."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from demo_fixtures import DEMO_LISTINGS as LISTINGS, DEMO_SEED as SEED, DEMO_TIMEOUT
 from demo_marketplace.catalogue import generate_catalogue
-
-LISTINGS = 150
-SEED = 9  # a catalogue of 150 whose counterfeits include 耐克 listings the spiders can read
 
 
 def markwatch(*args: str) -> subprocess.CompletedProcess:
@@ -21,21 +23,17 @@ def markwatch(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    done = subprocess.run(
-        [sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", str(LISTINGS),
-         "--seed", str(SEED), "--data-dir", str(data_dir)],
-        capture_output=True, text=True, timeout=400,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+@pytest.mark.timeout(DEMO_TIMEOUT)
+def test_demo_crawls_matches_stores_with_evidence_and_summarises(served_demo) -> None:
+    # the run reached its workbench line: crawl, evidence and linkage loop all completed (else exit 1 before it)
+    data_dir, summary = served_demo.snapshot, served_demo.summary
     catalogue = generate_catalogue(LISTINGS, SEED)
 
     # every platform was crawled by its spider, and exactly the listings a correct spider emits
     for platform in ("bazaar", "storefront", "openmall"):
         rows = [json.loads(line) for line in (data_dir / "listings" / f"{platform}.jsonl").read_text("utf-8").splitlines()]
         assert {row["listing_id"] for row in rows} == catalogue.expected_listing_ids(platform), platform
-        assert platform in done.stdout
+        assert platform in summary
 
     # the leads are CONTRACTS §3 lines about crawled listings, and the summary reports them
     crawled = {json.loads(line)["url"] for line in (data_dir / "listings.jsonl").read_text("utf-8").splitlines()}
@@ -44,8 +42,8 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     for lead in leads:
         assert set(lead) >= {"url", "right_id", "score", "reasons", "listing"}
         assert lead["url"] in crawled and 0.0 <= lead["score"] <= 1.0 and lead["reasons"]
-    assert f"{len(leads)} leads" in done.stdout
-    assert "accuracy vs ground truth" in done.stdout
+    assert f"{len(leads)} leads" in summary
+    assert "accuracy vs ground truth" in summary
     # ground truth stays out of what the spiders saw
     assert all("infringes" not in json.loads(line) for line in (data_dir / "listings.jsonl").read_text("utf-8").splitlines())
 
@@ -54,7 +52,7 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     assert found.returncode == 0, found.stderr
     stored = [json.loads(line) for line in found.stdout.splitlines() if line.strip()]
     assert {(row["url"], row["right_id"]) for row in stored} == {(lead["url"], lead["right_id"]) for lead in leads}
-    assert f"stored: {len(leads)} new, 0 updated" in done.stdout
+    assert f"stored: {len(leads)} new, 0 updated" in summary
     # the register's rights went into the store with the crawl: every lead has its right's kind
     from matchers.register import load_register
 
@@ -68,9 +66,9 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     verified = markwatch("evidence", "verify", "--data-dir", str(data_dir))
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert f"{len({lead['url'] for lead in leads})} entries" in verified.stdout  # one capture per flagged listing
-    assert "evidence intact" in done.stdout and "try next: markwatch search" in done.stdout
+    assert "evidence intact" in summary and "try next: markwatch search" in summary
     # the summary ends with each platform's health after its crawl (markwatch/health.py)
-    health = done.stdout.rstrip().splitlines()[-1]
+    health = summary.rstrip().splitlines()[-1]
     entries = health.removeprefix("health: ").split(" · ")
     assert health.startswith("health: ") and sorted(e.split()[0] for e in entries) == ["bazaar", "openmall", "storefront"]
     assert all(e.split()[1] in ("ok", "degraded", "walled", "blocked") for e in entries), health
@@ -83,11 +81,11 @@ def test_demo_crawls_matches_stores_with_evidence_and_summarises(tmp_path: Path)
     from index.linkage import COUNTER_NOTICE_DAYS
 
     sent = re.search(r"confirmed (\d+) leads by the ground truth \((\d+) dismissed\) → (\d+) notices sent "
-                     r"\((\d+) pushed", done.stdout)
+                     r"\((\d+) pushed", summary)
     verified = re.search(r"re-crawl of (\d+) removed listings: (\d+) removals verified .*?, (\d+) still online",
-                         done.stdout)
-    pending = re.search(r"counter-notices pending: (\d+);.*deadline (\S+ \S+) UTC \((ntc-\S+),", done.stdout)
-    assert sent and verified and pending, done.stdout[-3000:]
+                         summary)
+    pending = re.search(r"counter-notices pending: (\d+);.*deadline (\S+ \S+) UTC \((ntc-\S+),", summary)
+    assert sent and verified and pending, summary[-3000:]
     confirmed, notices = int(sent.group(1)), int(sent.group(3))
     assert confirmed > 0 and notices > 0 and int(sent.group(4)) == notices  # every notice pushed
     with SQLiteStore(data_dir / "store.sqlite") as store:

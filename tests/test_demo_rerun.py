@@ -1,16 +1,16 @@
 """A second ``markwatch demo`` on the same data dir sees the listings as unchanged (stable ports).
 
 Why: the store dedupes by URL + content hash, so the demo marketplace must serve the same URLs on
-every start (config ``demo_port``: bazaar, storefront, openmall on three fixed ports). The test
-runs the real command twice as subprocesses, on three ports it found free (MARKWATCH_DEMO_PORT), so
-parallel test runs do not clash; the marketplace alone is started with a port taken, to see the
-fallback reported.
+every start (config ``demo_port``: bazaar, storefront, openmall on three fixed ports). The first run
+is the session's ``demo_data`` (tests/demo_fixtures.py: the real command as a subprocess, on three
+ports it found free, MARKWATCH_DEMO_PORT, so parallel test runs do not clash); this test runs the
+same command again on a copy of its data dir and the same ports. The marketplace alone is started
+with a port taken, to see the fallback reported.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_demo_command import LISTINGS, SEED
+from demo_fixtures import DEMO_SEED as SEED, DEMO_TIMEOUT, DemoData, demo_environ
 
 
 def free_port_base() -> int:
@@ -45,12 +45,10 @@ def free_port_base() -> int:
     raise RuntimeError("no three consecutive free ports found on 127.0.0.1")
 
 
-def demo(data_dir: Path, port_base: int) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MARKWATCH_DEMO_PORT": str(port_base), "MARKWATCH_DEMO_LINKAGE": "0"}  # loop: test_demo_command
-    done = subprocess.run(
-        [sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", str(LISTINGS),
-         "--seed", str(SEED), "--data-dir", str(data_dir)],
-        capture_output=True, text=True, timeout=400, env=env)
+def demo(first: DemoData, data_dir: Path) -> subprocess.CompletedProcess:
+    """``first``'s command again on ``data_dir``, on the same ports (linkage loop off like ``first``)."""
+    env = demo_environ(MARKWATCH_DEMO_PORT=str(first.port_base), MARKWATCH_DEMO_LINKAGE="0")  # loop: test_demo_command
+    done = subprocess.run(first.command(data_dir), capture_output=True, text=True, timeout=400, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -71,17 +69,18 @@ def stored_counts(summary: str) -> tuple[int, int, int, int]:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_second_demo_run_sees_the_listings_unchanged_and_stores_no_second_copy(tmp_path: Path) -> None:
-    data_dir, base = tmp_path / "data", free_port_base()
-    first = demo(data_dir, base)
+@pytest.mark.timeout(DEMO_TIMEOUT)
+def test_second_demo_run_sees_the_listings_unchanged_and_stores_no_second_copy(demo_data, tmp_path: Path) -> None:
+    first, base = demo_data, demo_data.port_base
     for i, platform in enumerate(("bazaar", "storefront", "openmall")):
         assert f"{platform:<11} http://127.0.0.1:{base + i}" in first.stderr, first.stderr[-2000:]
+    data_dir = first.copy(tmp_path)
     new, _, _, _ = stored_counts(first.stdout)
     leads = stored_leads(data_dir)
     assert new == len(leads) > 0
     lead_urls = {lead["url"] for lead in leads}
 
-    second = demo(data_dir, base)
+    second = demo(first, data_dir)
     new2, updated2, _, unchanged_listings = stored_counts(second.stdout)
     assert (new2, updated2) == (0, 0), second.stdout
     assert unchanged_listings >= len(lead_urls), second.stdout  # at least every flagged listing seen as unchanged

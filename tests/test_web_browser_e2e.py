@@ -1,33 +1,33 @@
 """The analyst workbench end to end in real headless Chromium (issue 8's browser tests), against
 the workbench served by uvicorn over a store filled the way a user fills it: ``markwatch demo
 --no-serve`` crawls the demo marketplace with the real spiders, matches, stores leads with their
-evidence. One module-scoped store, server and browser; the tests run in file order on one page
-where the flow needs it (login first). The keyboard shortcuts have their own file
-(tests/test_web_browser_shortcuts.py); here they are used once over crawled leads."""
+evidence (the session's ``demo_data``, tests/demo_fixtures.py, with the hostile listings of
+tests/hostile_listings.py among the catalogue's). One module-scoped copy of its store, server and
+browser; the tests run in file order on one page where the flow needs it (login first). The
+keyboard shortcuts have their own file (tests/test_web_browser_shortcuts.py); here they are used once
+over crawled leads."""
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from demo_fixtures import DEMO_TIMEOUT
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(DEMO_TIMEOUT)]  # the first test may wait for the demo run
 PASSWORD = "correct horse battery"
 QUERY = "耐克"
 
 
 @pytest.fixture(scope="module")
-def wb(tmp_path_factory):
+def wb(tmp_path_factory, demo_data):
     import uvicorn
     from playwright.sync_api import sync_playwright
 
@@ -35,11 +35,9 @@ def wb(tmp_path_factory):
     from markwatch.config import chromium_args, find_browser, load_config
     from web.app import create_app
 
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
-    done = subprocess.run([sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", "150",
-                           "--seed", "9", "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=400,
-                          env={**os.environ, "MARKWATCH_DEMO_LINKAGE": "0"})  # every crawled lead stays new for the analyst here
-    assert done.returncode == 0, done.stderr[-3000:]
+    # the session's demo run (linkage loop off: every crawled lead is new for the analyst here), copied:
+    # the tests below triage and dismiss
+    data_dir = demo_data.copy(tmp_path_factory.mktemp("e2e"))
     config = load_config(data_dir=str(data_dir), environ={})
     app = create_app(config)
     app.state.accounts.add("ana", PASSWORD, role="analyst")

@@ -1,6 +1,7 @@
 """Scraped text is hostile (issue 8): XSS payloads planted in the demo marketplace — in titles,
 descriptions, seller names, shop addresses and image URLs, on all three platforms — are crawled by
-the real spiders (``markwatch demo --no-serve --extra-listings``), matched (耐克 in every title makes
+the real spiders (``markwatch demo --no-serve --extra-listings``: the session's ``demo_data``, tests/
+demo_fixtures.py, whose extra listings are tests/hostile_listings.py), matched (耐克 in every title makes
 them leads), stored with evidence, and then every workbench page that shows them is opened in real
 headless Chromium. Every payload sets ``window.__xss`` and calls ``alert``: the proof is that the
 marker stays undefined in every frame, no dialog opens, no element of the page carries an ``on…``
@@ -16,83 +17,31 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+from demo_fixtures import DEMO_TIMEOUT
+from hostile_listings import PAYLOADS, RLO, is_hostile
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(DEMO_TIMEOUT)]  # the first test may wait for the demo run
 PASSWORD = "correct horse battery"
-RLO = "\u202e"
-
-PAYLOADS = [
-    "<script>window.__xss=1;alert(1)</script>",
-    "<img src=x onerror=\"window.__xss=2;alert(2)\">",
-    "<a href=\"javascript:window.__xss=3;alert(3)\">点我 click</a>",
-    "</textarea><script>window.__xss=4;alert(4)</script>",
-    "\" onmouseover=\"window.__xss=5;alert(5)\" autofocus onfocus=\"window.__xss=5\" x=\"",
-    "' onmouseover='window.__xss=6;alert(6)' x='",
-    "<svg onload=\"window.__xss=7;alert(7)\"></svg>",
-    "</title></style><iframe srcdoc=\"<script>parent.__xss=8;alert(8)</script>\"></iframe>",
-    "{{7*7}}{% raw %}${7*7}#{7*7}",
-    "javascript:window.__xss=9;alert(9)",
-]
-# an image URL that tries to break out of src="…" (served as base + path, so it stays on the platform)
-IMAGE_BREAKER = "/static/img/x.png\" onerror=\"window.__xss=10;alert(10)"
-
-
-def hostile_listings() -> list[dict]:
-    rows = []
-    for platform in ("bazaar", "storefront", "openmall"):
-        for n, payload in enumerate(PAYLOADS):
-            rows.append({
-                "platform": platform, "listing_id": f"xss{platform[0]}{n}",
-                "title": f"正品耐克 Nike 运动鞋 {payload} 清仓",
-                "description": f"耐克 原单 {payload} 微信 evil_{n % 2} 电话 13800138000",
-                "price": 88.0 + n, "seller_name": f"坏店{n % 3}{payload}", "seller_id": f"xss-seller-{n % 3}",
-                "ship_from": "福建 莆田", "shop_address": f"福建省莆田市 {payload}",
-                "image_paths": [IMAGE_BREAKER], "infringes": ["tm-nike"],
-            })
-        rows.append({
-            "platform": platform, "listing_id": f"rtl{platform[0]}",
-            "title": f"耐克 运动鞋 {RLO}gpj.exe 原单", "description": f"耐克 {RLO}abc", "price": 99.0,
-            "seller_name": f"右到左{RLO}店", "seller_id": "xss-seller-rtl", "ship_from": "福建 莆田",
-            "image_paths": [], "infringes": ["tm-nike"],
-        })
-        rows.append({  # spreadsheet formulas: the exports must defuse them
-            "platform": platform, "listing_id": f"fx{platform[0]}",
-            "title": '=HYPERLINK("http://127.0.0.1:9/x","耐克 运动鞋")', "description": "+cmd|' /C calc'!A0 耐克",
-            "price": 77.0, "seller_name": "@SUM(1+1)*cmd", "seller_id": "xss-seller-fx", "ship_from": "福建 莆田",
-            "image_paths": [], "infringes": ["tm-nike"],
-        })
-    return rows
 
 
 @pytest.fixture(scope="module")
-def hostile_workbench(tmp_path_factory):
-    """The demo pipeline over the marketplace with the hostile listings, then the workbench served
-    by uvicorn on loopback and one Chromium; all stopped by their own handles at the end."""
+def hostile_workbench(tmp_path_factory, demo_data):
+    """The demo pipeline over the marketplace with the hostile listings (the session's ``demo_data``,
+    tests/demo_fixtures.py, copied), then the workbench served by uvicorn on loopback and one
+    Chromium; all stopped by their own handles at the end."""
     import uvicorn
     from playwright.sync_api import sync_playwright
 
     from markwatch.config import chromium_args, find_browser, load_config
     from web.app import create_app
 
-    root = tmp_path_factory.mktemp("xss")
-    extra = root / "hostile.jsonl"
-    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in hostile_listings()), encoding="utf-8")
-    data_dir = root / "data"
-    done = subprocess.run([sys.executable, "-m", "markwatch.cli", "demo", "--no-serve", "--listings", "40",
-                           "--seed", "9", "--data-dir", str(data_dir), "--extra-listings", str(extra)],
-                          capture_output=True, text=True, timeout=400,
-                          env={**os.environ, "MARKWATCH_DEMO_LINKAGE": "0"})  # the linkage loop is tested elsewhere
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
-
+    data_dir = demo_data.copy(tmp_path_factory.mktemp("xss"))  # the workbench writes its sessions there
     config = load_config(data_dir=str(data_dir), environ={})
     app = create_app(config)
     app.state.accounts.add("ana", PASSWORD, role="analyst")
@@ -130,7 +79,7 @@ def hostile_workbench(tmp_path_factory):
 
 
 def hostile_leads(wb) -> list[dict]:
-    return [lead for lead in wb["leads"] if any(f"/{p}" in lead["url"] for p in ("xss", "rtl", "fx"))]
+    return [lead for lead in wb["leads"] if is_hostile(lead["url"])]
 
 
 # Every attribute of every element in every frame: no event handler, no javascript: URL, and the
