@@ -1,7 +1,8 @@
 """One real ``redis-server`` for the test session (Debian's, installed by scripts/setup.sh).
 
 ``redis_server`` (session): started on a free loopback port with no persistence (no RDB, no AOF) in
-a tmp dir, by its own handle, stopped at the end. ``redis_url`` (per test): a URL to a database of
+a tmp dir, by its own handle, stopped at the end. :func:`start_redis` starts a private one too (the
+outage test stops and restarts its own, with an append-only file, on the same port). ``redis_url`` (per test): a URL to a database of
 it, emptied first, so tests do not see each other's keys. No redis-server on the machine is a
 failing error that says to run scripts/setup.sh, never a skip.
 """
@@ -40,7 +41,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_redis(directory: Path, timeout: float = 30.0) -> RedisServer:
+def start_redis(directory: Path, timeout: float = 30.0, port: int | None = None, persist: bool = False) -> RedisServer:
+    """A redis-server in ``directory``, on ``port`` (None: a free one). ``persist``: every write goes to
+    an append-only file there (fsync'd at once), so a server stopped and started again on the same
+    directory has every key back (the queue's leases included)."""
     binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
     if binary is None:
         pytest.fail("redis-server is not installed: run scripts/setup.sh (it installs Debian's redis-server)",
@@ -48,10 +52,12 @@ def start_redis(directory: Path, timeout: float = 30.0) -> RedisServer:
     import redis
 
     last = ""
-    for _ in range(5):  # a port taken between choosing and binding: try another
-        port = _free_port()
+    durability = ["--appendonly", "yes", "--appendfsync", "always"] if persist else ["--appendonly", "no"]
+    wanted = port
+    for _ in range(1 if wanted else 5):  # a port taken between choosing and binding: try another
+        port = wanted or _free_port()
         proc = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", *durability,
              "--dir", str(directory), "--databases", "16", "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + timeout
@@ -61,7 +67,8 @@ def start_redis(directory: Path, timeout: float = 30.0) -> RedisServer:
                     return RedisServer(proc, port, directory)
             except redis.exceptions.ConnectionError:
                 time.sleep(0.05)
-        proc.kill()
+        if proc.poll() is None:
+            proc.kill()
         last = proc.communicate()[0][-2000:]
     pytest.fail(f"redis-server did not start: {last}", pytrace=False)
 

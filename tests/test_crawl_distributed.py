@@ -9,6 +9,9 @@
   and resumed: nothing lost from the output nor from the store (a request is acknowledged only once
   the store batch holding its listings is committed), at most the requests in flight (leased) at
   each kill fetched again;
+- a worker whose Redis is stopped mid-crawl (a private redis-server with an append-only file) says
+  so in one console line, waits, and carries on once Redis is started again on the same port and
+  directory: nothing lost, no lease ran out, its requests in flight meanwhile not repeated;
 - a ``Retry-After`` answer is a delayed entry with its due time in the queue (no sleep in the
   downloader), and it survives a kill: the resumed crawl asks again when it is due.
 
@@ -205,6 +208,52 @@ def test_single_process_crawl_killed_three_times_and_resumed_loses_nothing(shop,
     in_store = stored_ids(data)  # what an unkilled crawl stores: every listing it finds, once
     assert set(in_store) == expected, (len(expected - set(in_store)), sorted(expected - set(in_store))[:10])
     assert len(in_store) == len(set(in_store))
+
+
+def test_a_worker_waits_out_a_redis_outage_and_loses_nothing(shop, expected, tmp_path: Path) -> None:
+    from crawler.queue.backend import job_key
+    from crawler.queue.redis_backend import RedisBackend
+    from redis_fixture import start_redis
+
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = start_redis(folder, persist=True)
+    output = tmp_path / "worker.jsonl"
+    proc = worker(shop, output, "--redis", server.url(), "-s", "QUEUE_OUTAGE_BACKOFF_MAX=1")
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    try:
+        wait_for(lambda: lines(output) >= 20, proc, "20 listings before Redis stops")  # mid-crawl
+        server.proc.terminate()  # redis-server stopped (its append-only file keeps every key)
+        server.proc.wait(timeout=30)
+        wait_for(lambda: any("cannot be reached" in line for line in said), proc, "the worker noticing")
+        server = start_redis(folder, port=server.port, persist=True)  # started again: same port, same dir
+        proc.wait(timeout=240)
+        reader.join(timeout=30)
+        assert proc.returncode == 0, "".join(said)[-4000:]
+        console = [line for line in said if "queue:" in line]
+        away = [line for line in console if "cannot be reached" in line]
+        back = [line for line in console if "answers again" in line]
+        assert len(away) == 1 and "waits and asks again" in away[0], console  # one line says so
+        assert len(back) == 1 and "ran out" not in back[0], console  # …and one that it carries on
+        ids = read_ids(output)
+        assert set(ids) == expected, sorted(expected - set(ids))[:10]  # nothing lost
+        stats = json.loads(output.with_suffix(".stats.json").read_text())
+        assert stats["markwatch/queue/outages"] == 1 and stats["markwatch/queue/outage_seconds"] > 0
+        assert len(ids) - len(set(ids)) <= stats.get("markwatch/queue/claims_unchecked", 0)
+        queue = RedisBackend(server.url(), job_key("html", "bazaar", [shop.urls["bazaar"] + "/"],
+                                                   shop.urls["bazaar"] + "/", None))
+        job = queue.stats()
+        queue.close()
+        assert job.get("requeued", 0) == 0  # every lease survived the restart: none ran out, none redone
+        assert job["acked"] == job["pushed"] and job.get("late_acks", 0) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        server.proc.terminate()
+        server.proc.wait(timeout=30)
 
 
 PRODUCT_PAGE = """<!doctype html><html><head><title>茅台</title><script type="application/ld+json">

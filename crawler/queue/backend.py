@@ -34,6 +34,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 
+class QueueUnavailable(ConnectionError):
+    """The queue's server cannot be reached right now (Redis stopped, restarting, or the network is
+    down): the scheduler waits and retries (crawler/queue/scheduler.py), the crawl is not over."""
+
+
 class Pushed(enum.Enum):
     """What became of a pushed request."""
 
@@ -143,6 +148,9 @@ class QueueBackend(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def ping(self) -> None:
+        """Raise :class:`QueueUnavailable` when the queue's server cannot be reached (local: never)."""
 
     def clock(self) -> float:
         """Now, in seconds, on the clock every worker of the job shares (Redis: the server's)."""

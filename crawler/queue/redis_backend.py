@@ -16,20 +16,44 @@ entry id), ``seen`` (set), ``listings`` (hash: listing URL → entry), ``budget`
 (counters), ``counts`` (hash of counters), ``finished``. When a crawl finishes every key is given
 ``finished_ttl`` seconds to live: a worker started in that time ends at once (it came late), and
 after it the same command starts the next crawl.
+
+A Redis that goes away (stopped, restarting, the network down) makes every call raise
+:class:`~crawler.queue.backend.QueueUnavailable` after one quick retry, never a client back-off that
+would block the crawl's event loop for seconds: the scheduler waits it out with its own back-off.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
 import uuid
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
+from redis.backoff import ConstantBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 from scrapy_redis.connection import get_redis
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from crawler.queue.backend import Counts, Pushed, QueueBackend, Taken, counters
+from crawler.queue.backend import Counts, Pushed, QueueBackend, QueueUnavailable, Taken, counters
+
+T = TypeVar("T")
+
+
+def _reachable(method: Callable[..., T]) -> Callable[..., T]:
+    """A lost connection to Redis, raised as :class:`QueueUnavailable` (the scheduler waits it out)."""
+
+    @functools.wraps(method)
+    def call(self: "RedisBackend", *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            raise QueueUnavailable(f"Redis at {self.url} cannot be reached ({exc})") from exc
+
+    return call
 
 KEY_PREFIX = "markwatch:crawl:"
 PARTS = ("ready", "delayed", "processing", "request", "priority", "owner", "seen", "listings", "budget",
@@ -187,7 +211,8 @@ class RedisBackend(QueueBackend):
         self.prefix = KEY_PREFIX + job
         self.keys = {part: f"{self.prefix}:{part}" for part in PARTS}
         self.finished_ttl = max(1, int(finished_ttl))
-        self.server = get_redis(url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+        self.server = get_redis(url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True,
+                                retry=Retry(ConstantBackoff(0.05), 1))
         try:
             seconds, micros = self.server.time()
         except Exception as exc:  # noqa: BLE001 - say what to do, whatever the client raised
@@ -210,12 +235,18 @@ class RedisBackend(QueueBackend):
     def clock(self) -> float:
         return time.time() + self.offset
 
+    @_reachable
+    def ping(self) -> None:
+        self.server.ping()
+
     def _k(self, *parts: str) -> list[str]:
         return [self.keys[p] for p in parts]
 
+    @_reachable
     def begin(self, now: float) -> bool:
         return not self.server.exists(self.keys["finished"])
 
+    @_reachable
     def push(self, fingerprint: str | None, payload: bytes, priority: int, now: float, delay: float = 0.0,
              budgeted: bool = False, budget: int | None = None) -> Pushed:
         answer = self._push(
@@ -224,6 +255,7 @@ class RedisBackend(QueueBackend):
                   "1" if budgeted else "0", -1 if budget is None else int(budget)])
         return Pushed(answer.decode() if isinstance(answer, bytes) else answer)
 
+    @_reachable
     def take(self, now: float, lease_seconds: float) -> Taken | None:
         answer = self._take(keys=self._k("ready", "delayed", "processing", "request", "priority", "owner", "counts"),
                             args=[repr(now), repr(lease_seconds), self.worker])
@@ -232,6 +264,7 @@ class RedisBackend(QueueBackend):
         entry, payload = answer
         return Taken(entry.decode() if isinstance(entry, bytes) else str(entry), bytes(payload))
 
+    @_reachable
     def ack(self, entries: Iterable[str]) -> int:
         ids = list(entries)
         if not ids:
@@ -239,6 +272,7 @@ class RedisBackend(QueueBackend):
         return int(self._ack(keys=self._k("ready", "delayed", "processing", "request", "priority", "owner", "counts"),
                              args=[self.worker, *ids]))
 
+    @_reachable
     def extend(self, entries: Iterable[str], now: float, lease_seconds: float) -> list[str]:
         ids = list(entries)
         if not ids:
@@ -246,17 +280,21 @@ class RedisBackend(QueueBackend):
         lost = self._extend(keys=self._k("processing", "owner"), args=[self.worker, repr(now + lease_seconds), *ids])
         return [x.decode() if isinstance(x, bytes) else str(x) for x in lost]
 
+    @_reachable
     def release(self, entries: Iterable[str]) -> None:
         ids = list(entries)
         if ids:
             self._release(keys=self._k("ready", "processing", "priority", "owner", "counts"), args=[self.worker, *ids])
 
+    @_reachable
     def claim_listing(self, url: str, entry: str) -> bool:
         return bool(self._claim(keys=[self.keys["listings"]], args=[url, entry]))
 
+    @_reachable
     def budget_used(self) -> int:
         return int(self.server.get(self.keys["budget"]) or 0)
 
+    @_reachable
     def counts(self) -> Counts:
         pipe = self.server.pipeline(transaction=True)
         for part in ("ready", "delayed", "processing"):
@@ -264,19 +302,23 @@ class RedisBackend(QueueBackend):
         ready, delayed, leased = pipe.execute()
         return Counts(ready=int(ready), delayed=int(delayed), leased=int(leased))
 
+    @_reachable
     def next_due(self) -> float | None:
         first = self.server.zrange(self.keys["delayed"], 0, 0, withscores=True)
         return float(first[0][1]) if first else None
 
+    @_reachable
     def stats(self) -> dict[str, int]:
         return counters(self.server.hgetall(self.keys["counts"]))
 
+    @_reachable
     def finish(self, now: float) -> bool:
         others = [self.keys[p] for p in PARTS if p != "finished"]
         return bool(self._finish(keys=[*self._k("ready", "delayed", "processing", "finished"), *others,
                                        self.keys["finished"]],
                                  args=[repr(now), self.finished_ttl]))
 
+    @_reachable
     def leases_of(self, worker: str) -> list[str]:
         """Entries leased to ``worker`` now (for tests and the benchmark: what a killed worker held)."""
         owners = self.server.hgetall(self.keys["owner"])

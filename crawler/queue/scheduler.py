@@ -19,7 +19,8 @@ sleep holding a downloader slot: ``request.meta["queue_delay"]``, set by crawler
 Settings (derived from the configuration by crawler/addon.py, or static in crawler/settings.py):
 ``QUEUE_REDIS_URL`` (config ``crawl_redis``, ``markwatch crawl --redis``; empty = local),
 ``QUEUE_LEASE_SECONDS`` (config ``crawl_lease_seconds``), ``QUEUE_POLL_INTERVAL`` (heartbeat),
-``QUEUE_FINISHED_TTL`` (how long a finished Redis crawl is remembered), ``QUEUE_KEY`` (the job's
+``QUEUE_FINISHED_TTL`` (how long a finished Redis crawl is remembered), ``QUEUE_OUTAGE_BACKOFF_MAX``
+(the longest wait between two tries while Redis is away: crawler/queue/outage.py), ``QUEUE_KEY`` (the job's
 name; default from the spider and its arguments, so workers started alike share one queue), and
 Scrapy's ``JOBDIR`` (the local queue's directory; without it the local queue is in memory).
 """
@@ -35,8 +36,9 @@ from scrapy.crawler import Crawler
 from scrapy.core.scheduler import BaseScheduler
 from scrapy.utils.asyncio import call_later, create_looping_call
 
-from crawler.queue.backend import Pushed, QueueBackend, job_key
+from crawler.queue.backend import Pushed, QueueBackend, QueueUnavailable, job_key
 from crawler.queue.codec import decode_request, encode_request
+from crawler.queue.outage import Outage, Pending
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,10 @@ class LeasedScheduler(BaseScheduler):
         self.lease_seconds = max(1.0, settings.getfloat("QUEUE_LEASE_SECONDS", 60.0))
         self.poll_interval = max(0.05, settings.getfloat("QUEUE_POLL_INTERVAL", 1.0))
         self.finished_ttl = settings.getfloat("QUEUE_FINISHED_TTL", 600.0)
+        self.outage_backoff_max = max(0.5, settings.getfloat("QUEUE_OUTAGE_BACKOFF_MAX", 30.0))
+        self.outage: Outage | None = None
+        """Set while the queue's server does not answer (crawler/queue/outage.py)."""
+        self._budget_seen = 0
         self.key_override: str = settings.get("QUEUE_KEY", "") or ""
         self.jobdir: str | None = settings.get("JOBDIR") or None
         self.fingerprinter = crawler.request_fingerprinter
@@ -166,7 +172,13 @@ class LeasedScheduler(BaseScheduler):
         if backend is None:
             return
         try:
-            if self.joined:
+            if self.joined and self.outage is not None:
+                self._come_back()  # one last try
+            if self.joined and self.outage is not None:
+                logger.warning("queue: %s still does not answer as this worker stops; its %d leases run out there "
+                               "and another worker (or the next run) does those requests again",
+                               backend.describe(), len(self.leased))
+            elif self.joined:
                 self._sweep()
                 if self.leased:  # not done: back to ready, so the resumed crawl does them at once
                     backend.release(list(self.leased.values()))
@@ -176,6 +188,9 @@ class LeasedScheduler(BaseScheduler):
                     logger.info("queue: the crawl is complete (nothing ready, delayed or leased)")
                 for name, value in backend.stats().items():
                     self.stats.set_value(f"markwatch/queue/job/{name}", value)
+        except QueueUnavailable as exc:
+            logger.warning("queue: %s as this worker stops; its leases run out there and another worker (or the "
+                           "next run) does those requests again", exc)
         finally:
             backend.close()
 
@@ -184,6 +199,16 @@ class LeasedScheduler(BaseScheduler):
         if not self.joined or self.backend is None:
             return False
         self._sweep()
+        if self.outage is not None:  # what is left in the shared queue is unknown until it answers: wait
+            return True
+        try:
+            return self._pending()
+        except QueueUnavailable as exc:
+            self._went_away(exc)
+            return True
+
+    def _pending(self) -> bool:
+        assert self.backend is not None
         # a request the engine is done with and only the store still holds is no work for the engine:
         # the spider may close, and its close writes the batch (pipelines close before the scheduler)
         stored_only = sum(1 for r, e in self.leased.items() if self.holds.get(e) and self.probe is not None
@@ -206,8 +231,25 @@ class LeasedScheduler(BaseScheduler):
             return False
         budgeted = not (request.dont_filter or "redirect_times" in request.meta
                         or request.meta.get(OUTSIDE_BUDGET_META))
-        result = self.backend.push(fingerprint, encode_request(request, self.spider), request.priority,
-                                   self.backend.clock(), delay=delay, budgeted=budgeted, budget=self.budget)
+        payload = encode_request(request, self.spider)
+        if self._available():
+            try:
+                result = self.backend.push(fingerprint, payload, request.priority, self.backend.clock(),
+                                           delay=delay, budgeted=budgeted, budget=self.budget)
+            except QueueUnavailable as exc:
+                self._went_away(exc)
+            else:
+                return self._pushed(result, fingerprint, delay)
+        assert self.outage is not None  # away: kept here, pushed when the server answers again
+        self.outage.pushes.append(Pending(fingerprint, payload, request.priority, delay, budgeted))
+        if fingerprint is not None:
+            self.known_seen.add(fingerprint)
+        self.stats.inc_value("markwatch/queue/kept_during_outage")
+        self.stats.inc_value("scheduler/enqueued")
+        return True
+
+    def _pushed(self, result: Pushed, fingerprint: str | None, delay: float) -> bool:
+        """Count what became of a push; True when it was queued."""
         if fingerprint is not None and result is not Pushed.OVER_BUDGET:
             self.known_seen.add(fingerprint)
         if result is Pushed.SEEN:
@@ -225,8 +267,14 @@ class LeasedScheduler(BaseScheduler):
     def next_request(self) -> Request | None:
         if not self.joined or self.backend is None or self.spider is None:
             return None
+        if not self._available():
+            return None
         self._sweep()
-        taken = self.backend.take(self.backend.clock(), self.lease_seconds)
+        try:
+            taken = self.backend.take(self.backend.clock(), self.lease_seconds)
+        except QueueUnavailable as exc:
+            self._went_away(exc)
+            return None
         if taken is None:
             return None
         try:
@@ -234,7 +282,7 @@ class LeasedScheduler(BaseScheduler):
         except Exception as exc:  # noqa: BLE001 - one unreadable entry must not stop the crawl
             logger.error("queue: entry %s cannot be decoded (%s); dropped", taken.entry, exc)
             self.stats.inc_value("markwatch/queue/undecodable")
-            self.backend.ack([taken.entry])
+            self._ack([taken.entry])
             return None
         request.meta[ENTRY_META] = taken.entry
         self.leased[request] = taken.entry
@@ -244,13 +292,26 @@ class LeasedScheduler(BaseScheduler):
     def __len__(self) -> int:
         if not self.joined or self.backend is None:
             return 0
-        counts = self.backend.counts()
+        if self.outage is not None:
+            return len(self.outage.pushes)
+        try:
+            counts = self.backend.counts()
+        except QueueUnavailable as exc:
+            self._went_away(exc)
+            return 0
         return counts.ready + counts.delayed
 
     # -- for the spiders and the dedupe pipeline --------------------------------------------------
     def budget_used(self) -> int:
         """New requests accepted against the page budget, by every worker of the crawl."""
-        return self.backend.budget_used() if self.backend is not None and self.joined else 0
+        if self.backend is None or not self.joined:
+            return 0
+        if self.outage is None:
+            try:
+                self._budget_seen = self.backend.budget_used()
+            except QueueUnavailable as exc:
+                self._went_away(exc)
+        return self._budget_seen  # while the server is away: the last figure it gave
 
     def note_origin(self, url: str, entry: str) -> None:
         self.origins[url] = entry
@@ -276,7 +337,16 @@ class LeasedScheduler(BaseScheduler):
         """True when this worker may emit the listing at ``url`` (see QueueBackend.claim_listing)."""
         if self.backend is None or not self.joined:
             return True
-        return self.backend.claim_listing(url, self.origins.get(url, ""))
+        entry = self.origins.get(url, "")
+        if self.outage is None:
+            try:
+                return self.backend.claim_listing(url, entry)
+            except QueueUnavailable as exc:
+                self._went_away(exc)
+        assert self.outage is not None  # away: emitted (at least once), claimed when it answers again
+        self.outage.claims.append((url, entry))
+        self.stats.inc_value("markwatch/queue/claims_unchecked")
+        return True
 
     # -- leases -------------------------------------------------------------------------------------
     def _sweep(self) -> None:
@@ -287,27 +357,103 @@ class LeasedScheduler(BaseScheduler):
                 if not self.probe.holds(request) and not self.holds.get(entry)]
         if not done:
             return
-        entries = [self.leased.pop(request) for request in done]
-        late = self.backend.ack(entries)
-        self.stats.inc_value("markwatch/queue/acked", len(entries))
-        if late:
-            self.stats.inc_value("markwatch/queue/late_acks", late)
+        self._ack([self.leased.pop(request) for request in done])
+
+    def _ack(self, entries: list[str]) -> None:
+        """Acknowledge ``entries`` now, or once the server answers again (after the pushes kept meanwhile)."""
+        if self.outage is None and self.backend is not None:
+            try:
+                late = self.backend.ack(entries)
+            except QueueUnavailable as exc:
+                self._went_away(exc)
+            else:
+                self.stats.inc_value("markwatch/queue/acked", len(entries))
+                if late:
+                    self.stats.inc_value("markwatch/queue/late_acks", late)
+                return
+        assert self.outage is not None
+        self.outage.acks.extend(entries)
 
     def _tick(self) -> None:
         """Heartbeat: acknowledge what is done, extend the other leases, look for new work."""
         if self.backend is None:
             return
+        if self.outage is not None:
+            if self.outage.due():
+                self._come_back()
+            self._wake()
+            return
         try:
             self._sweep()
-            if self.leased:
+            if self.leased and self.outage is None:
                 lost = self.backend.extend(list(self.leased.values()), self.backend.clock(), self.lease_seconds)
                 if lost:
                     self.stats.inc_value("markwatch/queue/leases_lost", len(lost))
                     logger.warning("queue: %d leases ran out before this worker extended them (was it stalled "
                                    "for %.0f s?); other workers may repeat those requests", len(lost), self.lease_seconds)
-        except Exception as exc:  # noqa: BLE001 - a lost connection: the next tick tries again
+        except QueueUnavailable as exc:
+            self._went_away(exc)
+        except Exception as exc:  # noqa: BLE001 - anything else: the next tick tries again
             logger.warning("queue: heartbeat failed (%s); leases are extended at the next one", exc)
         self._wake()
+
+    # -- the server away (crawler/queue/outage.py) ------------------------------------------------
+    def _went_away(self, exc: Exception) -> Outage:
+        """The first failed call of an outage says so, once, on the console."""
+        if self.outage is None:
+            self.outage = Outage(str(exc), max_backoff=self.outage_backoff_max)
+            self.stats.inc_value("markwatch/queue/outages")
+            logger.warning("queue: %s; this worker waits and asks again (after %.1f s, backing off to %.0f s), "
+                           "keeping its %d leases and what its requests in flight find, and carries on when it answers",
+                           exc, self.outage.next_try - self.outage.since, self.outage.max_backoff, len(self.leased))
+        return self.outage
+
+    def _available(self) -> bool:
+        """True unless the server is away (then asked again when the back-off says so)."""
+        if self.outage is None:
+            return True
+        return self.outage.due() and self._come_back()
+
+    def _come_back(self) -> bool:
+        """Ask the server again; when it answers, write what was kept (pushes first, then claims, then
+        acknowledgements) and extend the leases. False while it is still away."""
+        outage, backend = self.outage, self.backend
+        if outage is None or backend is None:
+            return True
+        try:
+            backend.ping()
+            while outage.pushes:
+                kept = outage.pushes[0]
+                result = backend.push(kept.fingerprint, kept.payload, kept.priority, backend.clock(), delay=kept.delay,
+                                      budgeted=kept.budgeted, budget=self.budget)
+                outage.pushes.pop(0)
+                if result is Pushed.SEEN:
+                    self.stats.inc_value("dupefilter/filtered")
+                elif result is Pushed.OVER_BUDGET:
+                    self.stats.inc_value("markwatch/budget_skipped")
+            while outage.claims:
+                backend.claim_listing(*outage.claims[0])
+                outage.claims.pop(0)
+            if outage.acks:
+                late = backend.ack(outage.acks)
+                self.stats.inc_value("markwatch/queue/acked", len(outage.acks))
+                if late:
+                    self.stats.inc_value("markwatch/queue/late_acks", late)
+                outage.acks = []
+            lost = backend.extend(list(self.leased.values()), backend.clock(), self.lease_seconds) if self.leased else []
+        except QueueUnavailable as exc:
+            outage.failed_again(str(exc))
+            return False
+        self.outage = None
+        seconds = outage.seconds()
+        self.stats.inc_value("markwatch/queue/outage_seconds", round(seconds, 3))
+        if lost:
+            self.stats.inc_value("markwatch/queue/leases_lost", len(lost))
+        logger.warning("queue: %s answers again after %.1f s; carrying on (%d leases kept%s)", backend.describe(),
+                       seconds, len(self.leased) - len(lost),
+                       f", {len(lost)} ran out meanwhile: another worker may do those again" if lost else "")
+        self._wake()
+        return True
 
     def _wake(self) -> None:
         if self.probe is not None:
