@@ -65,6 +65,11 @@ _PASSWORD_INPUT = re.compile(rb"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _CAPTCHA_MARKUP = re.compile(rb"<[a-z][^>]*\b(?:id|class|name|data-[\w-]+)\s*=\s*[\"']?[^\"'>]*captcha", re.I)
 
 
+WALL_SELECTOR = ("input[type=password], [id*=captcha i], [class*=captcha i], [name*=captcha i], "
+                 "[data-captcha], script[src*=captcha i]")
+"""The markup of :func:`wall_kind` as a CSS selector, for pages read in a browser (crawler/rendering.py:
+a rendered page that shows this and little text is answered as it is, then classified here)."""
+
 FAILED_PAGES_KEPT = 50_000
 """Pages remembered as failed (so their repeats are not counted again); the oldest are forgotten first."""
 
@@ -210,6 +215,19 @@ class HealthTracker:
         self.probing = True
 
 
+def _close_page(page: Any) -> None:
+    """Close a rendered page's browser tab (``playwright_include_page``) that no callback will get."""
+    close = getattr(page, "close", None)
+    if close is None:
+        return
+    import asyncio
+
+    try:
+        asyncio.ensure_future(close())
+    except Exception:  # noqa: BLE001 - no loop or a tab already gone: nothing to close
+        pass
+
+
 class PlatformHealthMiddleware:
     """Downloader middleware around :class:`HealthTracker`: counts, floors the slot delay, pauses, stops.
 
@@ -283,10 +301,12 @@ class PlatformHealthMiddleware:
         """The wall is not the page: ask again later (after the pause), a few times at most."""
         tries = int(request.meta.get(WALL_RETRIES_META, 0)) + 1
         if tries > self.wall_retries or self._blocked:
+            _close_page(request.meta.pop("playwright_page", None))
             report_bad_page(self.crawler, request.url, f"wall_{kind}", f"answered with a {kind} wall {tries - 1 or 1}×")
             raise IgnoreRequest(f"{kind} wall in place of {request.url}")
         retry = request.replace(dont_filter=True)
         retry.meta[WALL_RETRIES_META] = tries
+        _close_page(retry.meta.pop("playwright_page", None))  # a browser tab the spider would have closed
         return retry
 
     def _slot(self, request: Request) -> Any:

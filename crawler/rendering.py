@@ -57,6 +57,8 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy_playwright.handler import _SCRAPY_ASYNC_API, ScrapyPlaywrightDownloadHandler
 
+from crawler.health import WALL_MAX_TEXT, WALL_SELECTOR
+
 RENDER_UNTIL = "markwatch_render_until"
 """Request meta: render this page in a reused tab and answer once this CSS selector matches."""
 RENDER_TIMEOUT = "markwatch_render_timeout_ms"
@@ -84,23 +86,37 @@ _FETCH_JSON_JS = """async ([url, ms]) => {
   }
 }"""
 
-# Runs in the page: resolve with the rendered HTML once `selector` matches, or null after `ms`.
-_HTML_WHEN_READY_JS = """([selector, ms]) => new Promise((resolve) => {
+# Runs in the page: resolve with the rendered HTML once `selector` matches, or null after `ms`; also
+# once the page has shown a captcha or login wall (`wall` markup, at most `most` characters of text)
+# for `grace` ms without `selector` appearing: a wall served in place of the page never gets ready, and
+# crawler/health.py (which classifies the HTML) must see it now, not a timeout after `ms`.
+_HTML_WHEN_READY_JS = """([selector, ms, wall, most, grace]) => new Promise((resolve) => {
   const html = () => (document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "")
                      + document.documentElement.outerHTML;
-  let timer = null;
+  let timer = null, walled = null;
   const observer = new MutationObserver(() => check());
-  function check() {
-    if (!document.querySelector(selector)) return false;
+  const isWall = () => !!(wall && document.querySelector(wall)) &&
+    (document.body ? document.body.innerText : "").replace(/\\s+/g, " ").trim().length <= most;
+  function finish(answer) {
     observer.disconnect();
     clearTimeout(timer);
-    resolve(html());
-    return true;
+    clearTimeout(walled);
+    resolve(answer);
+  }
+  function check() {
+    if (document.querySelector(selector)) { finish(html()); return true; }
+    if (walled === null && isWall()) {
+      walled = setTimeout(() => { if (isWall()) { finish(html()); } else { walled = null; } }, grace);
+    }
+    return false;
   }
   if (check()) return;
   observer.observe(document, {subtree: true, childList: true, attributes: true});
-  timer = setTimeout(() => { observer.disconnect(); resolve(null); }, ms);
+  timer = setTimeout(() => finish(null), ms);
 })"""
+WALL_GRACE_MS = 2000
+"""How long a rendered page may show wall markup (and little else) before it is answered as a wall:
+a shop whose page shell carries a login box gets this long to render the listing."""
 
 
 class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
@@ -275,8 +291,8 @@ class PooledRenderingHandler(ScrapyPlaywrightDownloadHandler):
             html = await page.evaluate("() => document.documentElement.outerHTML")
         else:
             try:  # the page's own timer may be tampered with (scraped pages are hostile): bound it here too
-                html = await asyncio.wait_for(page.evaluate(_HTML_WHEN_READY_JS, [selector, timeout_ms]),
-                                              timeout_ms / 1000 + 1)
+                html = await asyncio.wait_for(page.evaluate(_HTML_WHEN_READY_JS, [
+                    selector, timeout_ms, WALL_SELECTOR, WALL_MAX_TEXT, WALL_GRACE_MS]), timeout_ms / 1000 + 1)
             except asyncio.TimeoutError:
                 html = None
             if not isinstance(html, str):

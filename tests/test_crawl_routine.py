@@ -267,6 +267,25 @@ def test_a_wall_that_stays_up_stops_the_crawl_after_a_few_requests(market, tmp_p
     assert "health: blocked:" in proc.stderr and "login walls" in proc.stderr
 
 
+@pytest.mark.browser
+def test_a_wall_on_a_rendered_platform_is_seen_in_the_browser(market, tmp_path: Path) -> None:
+    """A wall served in place of a JavaScript storefront's page never shows the listing: the browser
+    answers it as the wall it is (not a render timeout), so the platform is paused, then stopped."""
+    walled_before = wall(market, "storefront")["walled"]
+    wall(market, "storefront", kind="captcha", after=2)  # the grid page and its first batch, then walls
+    try:
+        proc, found, stats = crawl(tmp_path, "rendered-walled", "rendered", "--platform", "storefront",
+                                   "--base-url", market.urls["storefront"], *FAST_HEALTH,
+                                   "-s", "RENDERED_DATA_FROM=dom", "-s", "RENDERED_PAGE_TIMEOUT=20")
+    finally:
+        state = wall(market, "storefront", kind="off")
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert stats["finish_reason"] == "platform_blocked" and stats["markwatch/health/pauses"] == 2
+    assert stats["markwatch/health/wall_captcha"] >= 3 and state["walled"] > walled_before
+    assert not any("TimeoutError" in key for key in stats), sorted(k for k in stats if "Timeout" in k)
+    assert found == [] and "captcha wall" in proc.stderr
+
+
 @pytest.fixture(scope="module")
 def catalogue_small():
     from demo_marketplace.catalogue import generate_catalogue
