@@ -2,10 +2,15 @@
 log), beside a baseline measured in the same run on the same pages.
 
 Why a script and not a timed test: speed depends on the machine and its load. Goal (issue 7):
-≥ 5 leads/s with one browser. What is measured is what the evidence pipeline does per lead:
-navigate a tab of the pool to the listing page (images on), take a full-page PNG, archive the
-response + screenshot in the evidence log. The baseline is the same with Playwright's own
-``page.screenshot(full_page=True)`` instead of the pool's DevTools capture.
+≥ 5 leads/s with one browser. What is measured is what the evidence pipeline does per lead: show
+the listing page in a tab of the pool (images on), take a full-page PNG, archive the response +
+screenshot in the evidence log. Three ways, alternated round by round on the same pages:
+
+- baseline: the page loaded at its URL, Playwright's own ``page.screenshot(full_page=True)``;
+- pool, loaded: the page loaded at its URL, the pool's DevTools capture (what listings of rendered
+  and API platforms get);
+- pool, archived: the response the crawl fetched written into a tab (pipelines/archived_page.py),
+  the pool's capture (what static pages such as bazaar's get: the pipeline's path here).
 
     .venv/bin/python bench/evidence_capture.py [--listings 300] [--pages 60] [--tabs 4] [--rounds 3]
 
@@ -31,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from demo_marketplace.process import start_marketplace  # noqa: E402
 from index.evidence import Capture, EvidenceLog  # noqa: E402
 from index.store import utc_now  # noqa: E402
+from pipelines.archived_page import archived_html  # noqa: E402
 from pipelines.screenshots import ScreenshotPool  # noqa: E402
 
 
@@ -83,7 +89,16 @@ def cpu_seconds() -> tuple[float, float]:
     return own.user + own.system, total
 
 
-async def run(pool_cls: type[ScreenshotPool], urls: list[str], tabs: int, data_dir: Path) -> tuple[float, float, float, float]:
+def fetched(url: str) -> dict:
+    """The response as the crawl would have noted it (pipelines.evidence.facts_dict's fields)."""
+    with urllib.request.urlopen(url) as response:
+        return {"status": response.status, "response_headers": list(response.headers.items()),
+                "body": response.read(), "final_url": response.url}
+
+
+async def run(pool_cls: type[ScreenshotPool], pages: dict[str, dict], tabs: int, data_dir: Path,
+              archived: bool) -> tuple[float, float, float, float]:
+    urls = list(pages)
     pool = pool_cls(tabs=tabs, timeout=60)
     started = time.monotonic()
     await pool.start()
@@ -91,13 +106,14 @@ async def run(pool_cls: type[ScreenshotPool], urls: list[str], tabs: int, data_d
     log = EvidenceLog(data_dir)
     writer = ThreadPoolExecutor(1)  # one writer thread, as the pipeline has: the log is not thread-safe
     loop = asyncio.get_running_loop()
-    await pool.shoot(urls[0])  # warm: the first page opens the tabs' renderer
+    await pool.shoot(urls[0], html=archived_html(pages[urls[0]], None) if archived else None)  # warm: opens the renderer
 
     async def one(url: str) -> None:
-        shot = await pool.shoot(url)
-        body = urllib.request.urlopen(url).read()
-        capture = Capture(url=url, final_url=shot.final_url, captured_at=utc_now(), body=body,
-                          screenshot_png=shot.png, title=shot.title)
+        html = archived_html(pages[url], None) if archived else None
+        shot = await pool.shoot(url, html=html)
+        assert shot.source == ("response" if archived else "load"), shot.source
+        capture = Capture(url=url, final_url=shot.final_url, captured_at=utc_now(), body=pages[url]["body"],
+                          screenshot_png=shot.png, title=shot.title, screenshot_of=shot.source)
         await loop.run_in_executor(writer, log.append, capture)
 
     started, (own0, children0) = time.monotonic(), cpu_seconds()
@@ -122,24 +138,30 @@ def main() -> None:
             tempfile.TemporaryDirectory(prefix="mw-bench-capture-") as tmp:
         EXCLUDED.add(market.pid)
         urls = detail_urls(market.urls["bazaar"], args.pages)
+        pages = {url: fetched(url) for url in urls}  # the crawl's responses (not counted: the crawl's work)
         print(f"{len(urls)} bazaar detail pages, {args.tabs} tabs of one Chromium")
-        # alternate the two, several rounds, and keep each one's median: the machine's load drifts
-        figures: dict[type, list[tuple[float, ...]]] = {PlaywrightScreenshotPool: [], ScreenshotPool: []}
+        ways = {"baseline (loaded, page.screenshot full_page)": (PlaywrightScreenshotPool, False),
+                "evidence pool, page loaded at its URL        ": (ScreenshotPool, False),
+                "evidence pool, archived response written     ": (ScreenshotPool, True)}
+        # alternate the ways, several rounds, and keep each one's median: the machine's load drifts
+        figures: dict[str, list[tuple[float, ...]]] = {name: [] for name in ways}
         for round_ in range(args.rounds):
-            for cls in figures:
-                figures[cls].append(asyncio.run(run(cls, urls, args.tabs, Path(tmp) / f"{cls.__name__}-{round_}")))
-        base, ours = (sorted(figures[c])[len(figures[c]) // 2] for c in figures)
+            for n, (name, (cls, archived)) in enumerate(ways.items()):
+                figures[name].append(asyncio.run(run(cls, pages, args.tabs, Path(tmp) / f"{n}-{round_}", archived)))
+        medians = {name: sorted(rows, key=lambda r: r[2] + r[3])[len(rows) // 2] for name, rows in figures.items()}
         cores = os.cpu_count() or 1
         load = os.getloadavg()[0]
         print(f"load average {load:.1f} on {cores} cores; CPU per lead is what the load does not change, and "
-              f"{cores} cores / CPU per lead is the pace of an idle machine")
-        for name, (rate, launch, browser_ms, python_ms) in (("baseline (page.screenshot full_page)", base),
-                                                            ("evidence pool (DevTools capture)    ", ours)):
+              f"{cores} cores / CPU per lead is the pace of an idle machine (median of {args.rounds} rounds by CPU)")
+        for name, (rate, launch, browser_ms, python_ms) in medians.items():
             idle = cores / ((browser_ms + python_ms) / 1000)
             print(f"{name}: {rate:6.1f} leads/s here, CPU per lead {browser_ms:5.0f} ms browser + {python_ms:4.0f} ms "
                   f"Python → ≈{idle:5.1f} leads/s idle   (browser start {launch:.1f}s)")
-        print(f"pool vs baseline: ×{ours[0] / base[0]:.2f} here, CPU per lead ×{(base[2] + base[3]) / (ours[2] + ours[3]):.2f} "
-              f"less; goal ≥ 5 leads/s with one browser")
+        base = medians[next(iter(ways))]
+        for name, row in list(medians.items())[1:]:
+            print(f"{name.strip()} vs baseline: ×{row[0] / base[0]:.2f} here, CPU per lead "
+                  f"×{(base[2] + base[3]) / (row[2] + row[3]):.2f} less")
+        print("goal ≥ 5 leads/s with one browser")
 
 
 if __name__ == "__main__":

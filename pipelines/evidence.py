@@ -3,7 +3,9 @@ what a person sees — the HTTP response and a full-page Chromium screenshot —
 
 Why in the crawl: evidence is only worth something if it is taken when the listing was seen.
 The response is the one the spider parsed (noted by :mod:`pipelines.responses`); the screenshot
-is taken right away in a small pool of tabs of one browser (:mod:`pipelines.screenshots`).
+is taken right away in a small pool of tabs of one browser (:mod:`pipelines.screenshots`): of that
+very response when it is a static page (its archived HTML written into a tab, images loaded;
+:mod:`pipelines.archived_page`), otherwise of the page loaded at its URL.
 
 Why capture does not stall the crawl: ``process_item`` is a coroutine that awaits its tab, and
 Scrapy processes the items of different responses concurrently (each response's output is its
@@ -41,6 +43,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from markwatch.console import PAGE_DETAIL
+from pipelines.archived_page import archived_html
 from pipelines.notes import ListingNotes, ResponseFacts, notes_for
 from pipelines.storage import EVIDENCE_SPOOL, SPOOL_DIR, StoreSettings, acquire_store, release_store
 
@@ -273,18 +276,24 @@ class EvidencePipeline:
             raise RuntimeError("no browser or no evidence log (see the error at start-up)")
         started = time.monotonic()
         facts = request.get("facts")
-        shot = await self.pool.shoot(request["url"], request.get("ready_selector"), want_response=facts is None)
+        if facts is not None and not isinstance(facts["body"], bytes):  # a spooled request: base64
+            facts = {**facts, "body": base64.b64decode(facts["body"])}
+        html = archived_html(facts, request.get("ready_selector"))  # a static page: shot of the response itself
+        shot = await self.pool.shoot(request["url"], request.get("ready_selector"), want_response=facts is None,
+                                     html=html)
         self.seconds += shot.seconds
+        self.crawler.stats.inc_value(f"markwatch/evidence_shot_of/{shot.source}")
         if facts is None:  # no crawl response noted (another spider middleware order): the browser's
             facts = shot.response
         capture = Capture(
             url=request["url"], final_url=facts["final_url"], captured_at=facts["received_at"],
             request_method=facts["request_method"], request_headers=tuple(map(tuple, facts["request_headers"])),
             status=int(facts["status"]), response_headers=tuple(map(tuple, facts["response_headers"])),
-            body=facts["body"] if isinstance(facts["body"], bytes) else base64.b64decode(facts["body"]),
+            body=facts["body"],
             screenshot_png=shot.png, lead_ids=tuple(request["lead_ids"]), listing_hash=request["listing_hash"],
             redirects=tuple(facts.get("redirects") or ()), title=request.get("title") or shot.title,
             screenshot_at=shot.taken_at, http_version=facts.get("http_version") or "HTTP/1.1",
+            screenshot_of=shot.source,
         )
         logged = time.monotonic()
         ref = await asyncio.get_running_loop().run_in_executor(self.writer, self.log.append, capture)

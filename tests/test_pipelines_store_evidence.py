@@ -90,6 +90,7 @@ def test_unchanged_pages_are_not_redone_and_a_changed_one_is(tmp_path: Path, sho
     assert first["markwatch/stored/new"] == len(leads) == first["markwatch/leads"]
     # every lead has its evidence, the log verifies, and the archived response is the page as served
     assert first["markwatch/evidence_captured"] == len(urls)
+    assert first["markwatch/evidence_shot_of/response"] == len(urls)  # static pages: shot of what was archived
     assert all(len(lead.evidence) == 1 for lead in leads.values())
     report = verify_log(tmp_path)
     assert report.ok, report.lines()
@@ -113,9 +114,10 @@ def test_unchanged_pages_are_not_redone_and_a_changed_one_is(tmp_path: Path, sho
     shop.products["1"].price = 109.0  # one listing changes between the crawls
     page_hits = {path: n for path, n in shop.hits.items() if path.startswith("/p/")}
     second = crawl(tmp_path, shop)
-    # every page was fetched again by the crawl; only the changed one by the evidence browser too
-    assert {path: shop.hits[path] - n for path, n in page_hits.items()} == {
-        f"/p/{pid}": 2 if pid == "1" else 1 for pid in shop.products}
+    # every page was fetched again by the crawl, and only by it: the changed one's screenshot was
+    # taken of the response the crawl archived (a static page, pipelines/archived_page.py)
+    assert {path: shop.hits[path] - n for path, n in page_hits.items()} == {f"/p/{pid}": 1 for pid in shop.products}
+    assert second["markwatch/evidence_shot_of/response"] == 1
     assert second["markwatch/unchanged_listings"] == len(shop.products) - 1
     assert second["markwatch/changed_listings"] == 1
     assert second["markwatch/matched_items"] == 1  # only the changed one was matched again

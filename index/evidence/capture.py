@@ -62,6 +62,10 @@ class Capture:
     """When the screenshot was taken (UTC), when it differs from ``captured_at``."""
     http_version: str = field(default="HTTP/1.1")
     """Protocol of the status line (``HTTP/1.1``, ``HTTP/2``)."""
+    screenshot_of: str = ""
+    """What the screenshot shows: ``response`` — this capture's archived response body, rendered
+    (a static page, pipelines/archived_page.py); ``load`` — the page loaded afresh at its URL; empty
+    when not said (captures before this field)."""
 
     def __post_init__(self) -> None:
         if not self.url or not self.final_url:
@@ -75,3 +79,5 @@ class Capture:
             raise TypeError("Capture.body must be bytes (the response as received)")
         if self.screenshot_png is not None and not isinstance(self.screenshot_png, (bytes, bytearray)):
             raise TypeError("Capture.screenshot_png must be PNG bytes or None")
+        if self.screenshot_of not in ("", "response", "load"):
+            raise ValueError(f"screenshot_of {self.screenshot_of!r}: 'response', 'load' or empty")

@@ -14,7 +14,8 @@ Records of one capture, in this order:
 4. ``resource``  — the full-page screenshot, ``urn:screenshot:<final URL>``, ``image/png``
    (webrecorder's convention), when there is one;
 5. ``metadata``  — the capture facts as JSON (listing URL, redirects, lead ids, listing hash,
-   artefact hashes), ``WARC-Refers-To`` the response.
+   artefact hashes, and ``screenshot_of``: whether the screenshot renders the response's own body
+   or a fresh load of the URL), ``WARC-Refers-To`` the response.
 
 Reading checks each record's block and payload digest against a SHA-256 computed here from the
 bytes (not warcio's checker, so every failure can be named with its record number).
@@ -162,6 +163,8 @@ def build_warc(capture: Capture, software: str) -> BuiltWarc:
              "status": int(capture.status), "lead_ids": list(capture.lead_ids),
              "listing_hash": capture.listing_hash, "title": capture.title,
              "sha256": {"html": body_sha, "screenshot": shot_sha}, "software": software}
+    if capture.screenshot_of and shot is not None:
+        facts["screenshot_of"] = capture.screenshot_of  # "response": the body above, rendered; "load": a fresh load
     meta = orjson.dumps(facts, option=orjson.OPT_SORT_KEYS)
     metadata = writer.create(capture.final_url, "metadata", payload=io.BytesIO(meta),
                                          length=len(meta), warc_content_type="application/json",
