@@ -141,8 +141,30 @@ def _short_contacts(text: str) -> tuple[Contact, ...]:
     return tuple(_contacts(text))
 
 
+# What every contact needs somewhere in the text (after :func:`_plain`): a WeChat label holds v, w,
+# 微 or 薇, or is one of 威信 徽信 维信 唯信 卫星; a QQ label holds q or is 扣扣 抠抠 企鹅; an e-mail has "@"
+# or what _AT turns into one ("at" in any case, 艾特, 圈a); a phone is 11 digits. A text with none of
+# them holds no contact, and most titles have none: the full scan (≈20 µs for a title, description
+# and seller name) is skipped (tests/test_sellers_extraction.py: both ways agree, on every label).
+_CONTACT_SIGN = re.compile(r"[vVwWqQ@微薇]|威信|徽信|维信|唯信|卫星|扣扣|抠抠|企鹅|艾特|圈[aA]|[aA][tT]")
+_ELEVEN_DIGITS = re.compile(r"(?:\D*\d){11}")
+
+
+def may_hold_contacts(plain: str) -> bool:
+    """False when ``plain`` (a :func:`_plain` text) cannot hold any contact :func:`find_handles`
+    or :func:`find_phones` would find."""
+    return _CONTACT_SIGN.search(plain) is not None or _ELEVEN_DIGITS.match(plain) is not None
+
+
 def _contacts(text: str) -> list[Contact]:
     plain = _plain(text[:20_000])  # a listing's text is bounded; hostile megabytes are not read whole
+    if not may_hold_contacts(plain):
+        return []
+    return scan_contacts(plain)
+
+
+def scan_contacts(plain: str) -> list[Contact]:
+    """Every contact in ``plain`` (a :func:`_plain` text), first occurrence of each value only."""
     seen: set[tuple[str, str]] = set()
     out: list[Contact] = []
     for contact in find_handles(plain) + find_phones(plain):

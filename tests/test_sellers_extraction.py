@@ -7,8 +7,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from index.sellers import (TierThresholds, address_in_text, assess, confirmation_time, extract_contacts,
-                           listing_links, normalise_address, tier)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.sellers import (TierThresholds, _plain, address_in_text, assess, confirmation_time, extract_contacts,
+                           listing_links, may_hold_contacts, normalise_address, scan_contacts, tier)
 from index.store import Transition
 
 
@@ -95,6 +98,37 @@ def test_listing_links_take_every_text_field_the_address_and_the_photo() -> None
     assert ("image", "zz") not in listing_links(listing, image_phash="zz")
     fallback = listing_links({"description": "实体店：广东省广州市白云区人民路5号"})
     assert fallback == [("address", normalise_address("广州市白云区人民路5号"))]
+
+
+# The labels, separators and values the patterns look for (every script of digits, the e-mail
+# evasions), and ordinary listing text around them.
+LABELS = ["微信", "威信", "薇信", "徽信", "维信", "唯信", "卫星", "V信", "v❤", "VX", "wx", "WX", "WeChat", "weixin", "加V", "+v",
+          "加微", "+薇", "V", "微", "QQ", "qq", "扣扣", "抠抠", "企鹅", "q号", "Q群", "电话", "+86", "0086-", "", "shop"]
+SEPARATORS = ["", " ", "：", ":", "号", "=", "\u200b", "-"]
+VALUES = ["shop_8866", "Tq58231x", "ｓｈｏｐ１２３４", "13912345678", "139 1234 5678", "1 3 9 1 2 3 4 5 6 7 8",
+          "幺三九一二三四五六七八", "１３９１２３４５６７８", "٣٩١٢٣٤٥٦٧٨١", "123456789", "55667", "kf(at)qq.com",
+          "kf[AT]126点com", "kf艾特163.com", "kf圈A163.com", "kf at 163.com", "ｋｆ＠ｓｉｎａ．ｃｏｍ", "boss@163.cn", "2026"]
+NOISE = ["", "耐克", "正品 ", "，", "包邮", "8", "A", "元"]
+
+
+def test_texts_skipped_as_holding_no_contact_hold_none() -> None:
+    """The shortcut (most texts are never scanned) against the full scan of every text, on every
+    label × separator × value (each filter sign left out is caught here)."""
+    for label in LABELS:
+        for separator in SEPARATORS:
+            for value in VALUES:
+                text = f"{NOISE[len(label) % len(NOISE)]}{label}{separator}{value}{NOISE[len(value) % len(NOISE)]}"
+                plain = _plain(text)
+                assert extract_contacts(text) == scan_contacts(plain), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LABELS + SEPARATORS + VALUES + NOISE), max_size=12).map("".join) | st.text(max_size=60))
+def test_random_text_gives_the_same_contacts_with_the_shortcut(text: str) -> None:
+    plain = _plain(text)
+    full = scan_contacts(plain)
+    assert extract_contacts(text) == full
+    assert may_hold_contacts(plain) or full == []
 
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
