@@ -8,11 +8,18 @@ the ratio to Scrapy's own benchmark measured at the same moment. Goal: ≥ 0.7×
 < 300 MB peak memory for the html/api spiders (parsing + item validation on, API rate limit off).
 
     .venv/bin/python bench/crawl.py [--listings 100000] [--pages 3000] [--rendered-pages 150]
+    .venv/bin/python bench/crawl.py --runs rendered --listings 2000 --rendered-pages 1000 [--timeline]
+
+(the second: the whole storefront of the 2000-listing demo, 594 pages, the rendered figures quoted
+in crawler/rendering.py; ``--timeline`` also prints, per second, the requests that reached Scrapy's
+downloader, left it and were inside it: where the pages waited, bench/crawl_timeline.py).
 
 Prints one line per run: pages, seconds, pages/s, ratio to scrapy bench, peak RSS (whole
 process tree as PSS, sampled from /proc, so Chromium counts for ``rendered``); the rendered runs also
-CPU ms per page of the whole process tree (Chromium, the Playwright driver, Python). Goal for the
-rendered spider: ≥ 3× the DOM run's pages/s with one browser.
+CPU ms per page of the whole process tree (Chromium, the Playwright driver, Python), and the pages/s
+of the crawl itself (from its engine start: without the process's start-up and shutdown, which on a
+loaded machine take seconds of wall time). Goal for the rendered spider: ≥ 3× the DOM run's pages/s
+with one browser.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # bench.crawl_timeline
 PYTHON = sys.executable
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -117,7 +125,7 @@ def scrapy_bench(seconds: int) -> float:
 
 
 def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str], workdir: Path,
-          cap: str = "CLOSESPIDER_PAGECOUNT") -> dict:
+          cap: str = "CLOSESPIDER_PAGECOUNT", timeline: Path | None = None) -> dict:
     """One ``markwatch crawl`` in a subprocess capped at ``pages`` pages; its figures.
 
     ``cap``: CLOSESPIDER_PAGECOUNT (stop after N responses) or ``--max-pages`` (request at most N
@@ -128,14 +136,18 @@ def crawl(spider: str, platform: str, base_url: str, pages: int, extra: list[str
     cmd = [PYTHON, "-m", "markwatch.cli", "crawl", spider, "--platform", platform, "--start-url", base_url + "/",
            "--output", str(workdir / f"{spider}.jsonl"), "--stats-json", str(stats_file),
            *limit, "-s", "PROGRESS_INTERVAL=0", *extra]
+    if timeline is not None:
+        cmd += ["-s", 'EXTENSIONS={"bench.crawl_timeline.Timeline": 0}', "-s", f"CRAWL_TIMELINE_FILE={timeline}"]
     proc, wall, peak, cpu = run_measured(cmd, REPO, timeout=600)
     if proc.returncode != 0 or not stats_file.is_file():
         raise SystemExit(f"{spider} crawl failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     n = int(stats.get("response_received_count", 0))
     elapsed = float(stats.get("elapsed_time_seconds") or wall)
+    own = re.search(r"([\d.]+)s \(([\d.]+) pages/s\)", proc.stdout + proc.stderr)  # the crawl's summary line
     return {"pages": n, "items": int(stats.get("item_scraped_count", 0)), "seconds": elapsed,
-            "pages_per_s": n / elapsed, "peak_mb": peak / 2**20, "cpu_ms_per_page": 1000 * cpu / max(n, 1)}
+            "pages_per_s": n / elapsed, "peak_mb": peak / 2**20, "cpu_ms_per_page": 1000 * cpu / max(n, 1),
+            "crawl_pages_per_s": float(own.group(2)) if own else float("nan")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rendered-pages", type=int, default=150, help="pages for the rendered run (0 = skip)")
     parser.add_argument("--bench-seconds", type=int, default=15)
     parser.add_argument("--runs", default="html,api,rendered", help="which runs, comma-separated")
+    parser.add_argument("--timeline", action="store_true",
+                        help="rendered runs: print per second the requests reaching, leaving and inside the downloader")
     args = parser.parse_args(argv)
 
     from demo_marketplace.process import start_marketplace
@@ -173,15 +187,21 @@ def main(argv: list[str] | None = None) -> int:
             # (the storefront's file says data_from: its detail JSON, fetched from a tab on the site)
             rendered = {}
             for mode in ("dom", "auto"):
+                timeline = Path(tmp) / f"timeline-{mode}.json" if args.timeline else None
                 rendered[mode] = row = crawl("rendered", "storefront", market.urls["storefront"], args.rendered_pages,
                                              ["-s", "RENDERED_CONCURRENCY=4", "-s", f"RENDERED_DATA_FROM={mode}"],
-                                             Path(tmp) / mode, cap="--max-pages")
+                                             Path(tmp) / mode, cap="--max-pages", timeline=timeline)
                 label = "rendered DOM" if mode == "dom" else "rendered JSON"
                 ratio = row["pages_per_s"] / rendered["dom"]["pages_per_s"]
+                own_ratio = row["crawl_pages_per_s"] / rendered["dom"]["crawl_pages_per_s"]
                 print(f"{label:16} {row['pages']:6d} pages {row['items']:6d} items {row['seconds']:6.1f}s "
                       f"{row['pages_per_s']:7.1f} pages/s  {row['cpu_ms_per_page']:5.0f} ms CPU/page  "
-                      f"{ratio:4.2f}× the DOM run  (one Chromium, 4 tabs)  peak {row['peak_mb']:5.0f} MB incl. browser",
-                      flush=True)
+                      f"{ratio:4.2f}× the DOM run  (one Chromium, 4 tabs)  peak {row['peak_mb']:5.0f} MB incl. browser; "
+                      f"the crawl itself {row['crawl_pages_per_s']:5.1f} pages/s, {own_ratio:4.2f}×", flush=True)
+                if timeline is not None and timeline.is_file():
+                    from bench.crawl_timeline import print_table
+
+                    print_table(timeline, label)
     return 0
 
 

@@ -21,7 +21,7 @@ from typing import Any, AsyncIterator, Iterator
 from parsel import Selector
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from crawler.badpages import report_bad_page
 from crawler.items import ListingLoader, finish_listing, load_fields, strip_prefixes
@@ -41,13 +41,20 @@ _GRID_STATE_JS = """([done, card, links, attr, taken]) => ({
   count: document.querySelectorAll(card).length,
   links: Array.from(document.querySelectorAll(links)).slice(taken).map((a) => a.getAttribute(attr)),
 })"""
-# In the grid page: resolve true once it has more than n cards, is complete or shows its error (a
-# MutationObserver, not Playwright's polling on every animation frame), false after ms.
-_GROWN_WAIT_JS = """([card, n, done, ms]) => new Promise((resolve) => {
+# In the grid page, one round trip per batch: press "load more" (``click``; a page script's click,
+# no input events), then resolve once the grid has more than n cards or is complete (a
+# MutationObserver, not Playwright's polling on every animation frame), or after ms, with the grid's
+# state as _GRID_STATE_JS gives it and whether it grew.
+_LOAD_MORE_JS = """([button, card, n, done, ms, links, attr, taken, click]) => new Promise((resolve) => {
+  const state = (grew) => ({
+    grew, complete: !!document.querySelector(done), count: document.querySelectorAll(card).length,
+    links: Array.from(document.querySelectorAll(links)).slice(taken).map((a) => a.getAttribute(attr)),
+  });
   const grown = () => document.querySelectorAll(card).length > n || !!document.querySelector(done);
-  if (grown()) { resolve(true); return; }
-  const observer = new MutationObserver(() => { if (grown()) { observer.disconnect(); clearTimeout(timer); resolve(true); } });
-  const timer = setTimeout(() => { observer.disconnect(); resolve(false); }, ms);
+  if (click) { const pressed = document.querySelector(button); if (pressed) pressed.click(); }
+  if (grown()) { resolve(state(true)); return; }
+  const observer = new MutationObserver(() => { if (grown()) { observer.disconnect(); clearTimeout(timer); resolve(state(true)); } });
+  const timer = setTimeout(() => { observer.disconnect(); resolve(state(false)); }, ms);
   observer.observe(document, {subtree: true, childList: true, attributes: true});
 })"""
 _ATTRIBUTE_QUERY = re.compile(r"^(?P<css>[^:]+(?::(?!:)[^:]*)*)::attr\((?P<attr>[\w-]+)\)$")
@@ -58,6 +65,20 @@ def _attribute_query(query: str) -> tuple[str, str] | None:
     itself; None for anything else (read from the whole page instead)."""
     found = _ATTRIBUTE_QUERY.match(query.strip())
     return (found["css"].strip(), found["attr"]) if found else None
+
+
+def _checked_state(state: Any) -> dict[str, Any]:
+    """The grid page's answer to _GRID_STATE_JS / _LOAD_MORE_JS, checked (the page is hostile)."""
+    if not isinstance(state, dict) or not isinstance(state.get("links"), list):
+        raise ValueError(f"the grid page answered {type(state).__name__}, not its state")
+    return {"grew": bool(state.get("grew", True)), "complete": bool(state.get("complete")),
+            "count": int(state.get("count") or 0), "links": state["links"]}
+
+
+def _consume(task: "asyncio.Future[Any]") -> None:
+    """Mark a cancelled task's outcome as seen (no "exception was never retrieved" in the log)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def abort_heavy_resources(request: Any) -> bool:
@@ -83,6 +104,11 @@ class RenderedSpider(MarkwatchSpider):
         # the handler's reused tabs plus one for the grid page(s), opened and closed apart from them
         settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", pages + 1, priority="spider")
         settings.set("PLAYWRIGHT_ABORT_REQUEST", abort_heavy_resources, priority="spider")
+        # Scrapy starts CONCURRENT_ITEMS tasks (default 100) to take in each response's output, which
+        # here is one listing or a grid batch of requests: 0.8 ms of Python CPU a response, measured,
+        # in the process every page passes through; a few do as well
+        if settings.getpriority("CONCURRENT_ITEMS") <= SETTINGS_PRIORITIES["project"]:
+            settings.set("CONCURRENT_ITEMS", min(settings.getint("CONCURRENT_ITEMS", 100), 8), priority="spider")
         # The browser binary, checked here because only this spider starts one: a bad configured
         # path (MARKWATCH_BROWSER) fails this crawl before it starts, and no other.
         browser = find_browser(settings.get("RENDERED_BROWSER") or "")
@@ -114,62 +140,97 @@ class RenderedSpider(MarkwatchSpider):
         """Press "load more" until the grid is complete, following every card to its detail page.
 
         Cards are followed as each batch arrives, not once the grid is complete, so the detail pages
-        render in the other tabs while this one is still clicking (the grid of the 2000-listing demo
-        takes 24 clicks)."""
+        are fetched while this tab is still loading the grid (the 2000-listing demo's grid takes 24
+        batches). And the next batch is asked for before this one's requests are made: the page
+        loads it while Scrapy takes the requests in, and one round trip to the page presses the
+        button, waits for the batch and reads its links (was five, each waiting its turn on a busy
+        machine: ≈1.3 s a batch at load 15, which paced the whole crawl)."""
         steps = self.config.render
         page = response.meta["playwright_page"]
-        clicks = stalls = 0
         links = _attribute_query(steps.detail_links)
-        taken = 0  # links already read from the grid (it only grows at its end)
+        clicks = stalls = 0
+        trusted = False  # the page's own click until it is seen not to work here, then a user's
+        pending: asyncio.Future[dict[str, Any]] | None = None
         try:
+            state = await self._grid_state(page, links, taken=0)
+            taken = 0  # links already read from the grid (it only grows at its end)
             while True:
-                if links is None:  # a selector the page cannot answer itself: read the whole page
-                    complete = await page.query_selector(steps.list_complete) is not None
-                    for request in self._follow(await page.content(), response):
-                        yield request
-                    count = await page.locator(steps.card).count()
-                else:  # one round trip: done yet, how many cards, the links that are new
-                    state = await page.evaluate(_GRID_STATE_JS, [steps.list_complete, steps.card, *links, taken])
-                    if not isinstance(state, dict) or not isinstance(state.get("links"), list):
-                        raise ValueError(f"the grid page answered {type(state).__name__}, not its state")
-                    complete, count = bool(state["complete"]), int(state["count"])
-                    taken += len(state["links"])
-                    for request in self._follow_links(state["links"], response):
-                        yield request
-                if complete:
-                    break
-                budget = self.budget_left()
-                if budget is not None and budget <= 0:
-                    break  # every page of the budget is requested: no need to load the whole grid
-                button = page.locator(steps.load_more)
-                if await button.count():
-                    # the tab in front: the detail tabs opened after this one took the front, and a
-                    # click in a background tab waits for animation frames that barely come (1.8 s
-                    # a click, measured; 0.1 s in front), which paced the whole crawl
-                    await page.bring_to_front()
-                    await button.first.click(timeout=10_000)
+                new = state["links"]
+                taken += len(new)
+                if self._grid_wanted(state, len(new)):  # the next batch loads while these are followed
+                    pending = asyncio.ensure_future(self._load_more(page, links, state["count"], taken, trusted))
                     clicks += 1
-                try:  # the grid grew, completed, or its script reported an error (watched in the page)
-                    try:  # bounded from here too: the page's own timer may be broken (hostile pages)
-                        grown = await asyncio.wait_for(page.evaluate(_GROWN_WAIT_JS, [
-                            steps.card, count, steps.list_complete, GRID_STEP_TIMEOUT_MS]), GRID_STEP_TIMEOUT_MS / 1000 + 1)
-                    except asyncio.TimeoutError:
-                        grown = False
-                    if not grown:
-                        raise PlaywrightTimeoutError(f"the grid did not grow within {GRID_STEP_TIMEOUT_MS} ms")
+                for request in (self._follow(state["html"], response) if links is None
+                                else self._follow_links(new, response)):
+                    yield request
+                if pending is None:
+                    if not self._grid_wanted(state, 0):
+                        break  # complete, or every page of the budget is requested
+                    pending = asyncio.ensure_future(self._load_more(page, links, state["count"], taken, trusted))
+                    clicks += 1
+                state, pending = await pending, None
+                if state["grew"]:
                     stalls = 0
-                except PlaywrightTimeoutError:
-                    stalls += 1  # a click lost while a batch was loading, or a failed batch: click again
+                else:  # a click lost while a batch was loading, a failed batch, or a page that wants a
+                    stalls += 1  # user's click: press again, as a user, from now on
+                    trusted = True
                     if stalls >= GRID_MAX_STALLS:
-                        raise
+                        raise PlaywrightTimeoutError(f"the grid did not grow within {GRID_STEP_TIMEOUT_MS} ms, "
+                                                     f"{stalls} times in a row")
         except Exception as exc:  # gave up or the page broke: keep what loaded, report the page
             report_bad_page(self.crawler, response.url, "render_incomplete", f"grid not complete after {clicks} clicks: {exc}")
         finally:
+            if pending is not None:  # the crawl is closing: that batch is not waited for
+                pending.cancel()
+                pending.add_done_callback(_consume)
             html = await page.content()
             await page.close()
         self.crawler.stats.inc_value("markwatch/rendered/load_more_clicks", clicks)
         for request in self._follow(html, response):
             yield request
+
+    def _grid_wanted(self, state: dict[str, Any], following: int) -> bool:
+        """Whether to load another batch: the grid is not complete and the page budget is not spent
+        by the requests made so far plus ``following`` about to be made."""
+        if state["complete"]:
+            return False
+        budget = self.budget_left()
+        return budget is None or budget - following > 0
+
+    async def _grid_state(self, page: Any, links: tuple[str, str] | None, taken: int) -> dict[str, Any]:
+        """The grid as it is: complete yet, how many cards, the links from the ``taken``-th on (or,
+        for a link query the page cannot answer itself, its whole HTML)."""
+        steps = self.config.render
+        if links is None:
+            return {"grew": True, "complete": await page.query_selector(steps.list_complete) is not None,
+                    "count": await page.locator(steps.card).count(), "links": [], "html": await page.content()}
+        return _checked_state(await page.evaluate(_GRID_STATE_JS, [steps.list_complete, steps.card, *links, taken]))
+
+    async def _load_more(self, page: Any, links: tuple[str, str] | None, count: int, taken: int,
+                         trusted: bool) -> dict[str, Any]:
+        """Press "load more" and wait until the grid grows; its state then, ``grew`` saying whether it did.
+
+        The page's own click first (no input events, so no need for the tab to be in front); after a
+        batch that did not come, a real click as a user's, in front (a click in a background tab waits
+        for animation frames that barely come: ≈1.8 s a click, measured), for pages that ignore the
+        other kind."""
+        steps = self.config.render
+        if trusted:
+            button = page.locator(steps.load_more)
+            if await button.count():
+                await page.bring_to_front()
+                await button.first.click(timeout=GRID_STEP_TIMEOUT_MS)
+        css, attr = links if links is not None else (steps.card, "")
+        try:  # bounded from here too: the page's own timer may be broken (hostile pages)
+            state = await asyncio.wait_for(page.evaluate(_LOAD_MORE_JS, [
+                steps.load_more, steps.card, count, steps.list_complete, GRID_STEP_TIMEOUT_MS, css, attr,
+                taken if links is not None else 1 << 30, not trusted]), GRID_STEP_TIMEOUT_MS / 1000 + 1)
+        except asyncio.TimeoutError:
+            state = {"grew": False, "complete": False, "count": count, "links": []}
+        state = _checked_state(state)
+        if links is None:
+            state["html"] = await page.content()
+        return state
 
     def detail_meta(self) -> dict[str, Any]:
         """How the handler answers a detail request: rendered until ready, or from its JSON."""
