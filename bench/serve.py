@@ -6,6 +6,11 @@ Why a script and not a timed test: speed depends on the machine and its load. Go
 p95 < 300 ms at 1M leads. The difference between the two columns is what the web layer costs
 (parsing, rendering 50 rows and the facets, headers); the baseline is what the store costs.
 
+Two passes per URL: "first view", the store's counted matches dropped before each request (what an
+analyst's new search costs: every match found and counted), and "again", the same search while
+the store is unchanged (its next pages, a reload, other analysts on the same search: the store
+keeps the counted matches, :mod:`index.sqlite_search`). The goal is checked on first views.
+
     .venv/bin/python bench/serve.py [--leads 100000] [--requests 40] [--data-dir DIR] [--clients 20]
 
 The store is filled once per data dir (``--data-dir`` keeps it between runs) with synthetic leads
@@ -16,6 +21,7 @@ clients against ``markwatch serve``'s app under uvicorn on loopback.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -99,45 +105,63 @@ def main() -> None:
     app = create_app(config, store=store)
     if app.state.accounts.by_name("bench") is None:
         app.state.accounts.add("bench", PASSWORD)
-    print(f"{total:,} leads in {data_dir / 'store.sqlite'}; {args.requests} requests per URL\n")
+    print(f"{total:,} leads in {data_dir / 'store.sqlite'}; {args.requests} requests per URL and pass; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print("wall ms, then CPU ms of this process (the machine is shared: CPU time is what the work costs)")
-    print(f"{'URL':42} {'page p50':>9} {'page p95':>9} {'store p50':>10} {'store p95':>10} "
-          f"{'page CPU p50':>12} {'p95':>6} {'store CPU p50':>13} {'p95':>6}  rows")
-    every_page: list[float] = []
-    every_cpu: list[float] = []
+    every: dict[str, dict[str, list[float]]] = {}
     with TestClient(app) as client:
         token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
         client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
-        for url in URLS:
-            client.get(url)  # warm the caches once
-            pages, bases, page_cpu, base_cpu = [], [], [], []
-            for _ in range(args.requests):
-                started, cpu = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                pages.append((time.perf_counter() - started) * 1000)
-                page_cpu.append((time.process_time() - cpu) * 1000)
-                assert response.status_code == 200, response.text[:300]
-                query = SearchParams.from_query(dict(_pairs(url)))
-                started, cpu = time.perf_counter(), time.process_time()
-                store.search(query.to_query())
-                store.facets(query.to_query(after=""), size=10)
-                bases.append((time.perf_counter() - started) * 1000)
-                base_cpu.append((time.process_time() - cpu) * 1000)
-            every_page += pages
-            every_cpu += page_cpu
-            rows = response.text.count("data-lead-id")
-            print(f"{url:42} {statistics.median(pages):7.0f}ms {percentile(pages, 95):7.0f}ms "
-                  f"{statistics.median(bases):8.0f}ms {percentile(bases, 95):8.0f}ms "
-                  f"{statistics.median(page_cpu):10.0f}ms {percentile(page_cpu, 95):4.0f}ms "
-                  f"{statistics.median(base_cpu):11.0f}ms {percentile(base_cpu, 95):4.0f}ms  {rows}")
-        print(f"\nall search pages: p50 {statistics.median(every_page):.0f} ms, p95 {percentile(every_page, 95):.0f} ms "
-              f"(goal: p95 < 300 ms at 1M leads); CPU p50 {statistics.median(every_cpu):.0f} ms, "
-              f"p95 {percentile(every_cpu, 95):.0f} ms")
+        for label, first_view in (("first view", True), ("again", False)):
+            print(f"\n{label}:")
+            print(f"{'URL':42} {'page p50':>9} {'page p95':>9} {'store p50':>10} {'store p95':>10} "
+                  f"{'page CPU p50':>12} {'p95':>6} {'store CPU p50':>13} {'p95':>6}  rows")
+            totals = every.setdefault(label, {"page": [], "cpu": []})
+            for url in URLS:
+                client.get(url)  # warm the page cache once
+                pages, bases, page_cpu, base_cpu = [], [], [], []
+                for _ in range(args.requests):
+                    if first_view:
+                        forget(store)
+                    started, cpu = time.perf_counter(), time.process_time()
+                    response = client.get(url)
+                    pages.append((time.perf_counter() - started) * 1000)
+                    page_cpu.append((time.process_time() - cpu) * 1000)
+                    assert response.status_code == 200, response.text[:300]
+                    query = SearchParams.from_query(dict(_pairs(url)))
+                    if first_view:
+                        forget(store)
+                    started, cpu = time.perf_counter(), time.process_time()
+                    store.search(query.to_query())
+                    store.facets(query.to_query(after=""), size=10)
+                    bases.append((time.perf_counter() - started) * 1000)
+                    base_cpu.append((time.process_time() - cpu) * 1000)
+                totals["page"] += pages
+                totals["cpu"] += page_cpu
+                rows = response.text.count("data-lead-id")
+                print(f"{url:42} {statistics.median(pages):7.0f}ms {percentile(pages, 95):7.0f}ms "
+                      f"{statistics.median(bases):8.0f}ms {percentile(bases, 95):8.0f}ms "
+                      f"{statistics.median(page_cpu):10.0f}ms {percentile(page_cpu, 95):4.0f}ms "
+                      f"{statistics.median(base_cpu):11.0f}ms {percentile(base_cpu, 95):4.0f}ms  {rows}")
+        print()
+        for label, values in every.items():
+            print(f"all search pages, {label}: wall p50 {statistics.median(values['page']):.0f} ms, "
+                  f"p95 {percentile(values['page'], 95):.0f} ms; CPU p50 {statistics.median(values['cpu']):.0f} ms, "
+                  f"p95 {percentile(values['cpu'], 95):.0f} ms")
+        print("goal: p95 < 300 ms at 1M leads. One request runs on one core, so on an idle 2-core machine its "
+              "wall time is about its CPU time: the CPU p95 of first views is the figure to hold to it.")
     if args.clients:  # a new app: the one above was shut down with its test client
-        concurrent(create_app(config, store=store), args.clients, args.requests)
+        concurrent(create_app(config, store=store), store, args.clients, args.requests)
     store.close()
     if tmp:
         tmp.cleanup()
+
+
+def forget(store: SQLiteStore) -> None:
+    """Drop what the store keeps of earlier searches (a store without such a cache: nothing to drop)."""
+    searcher = getattr(store, "searcher", None)
+    if searcher is not None:
+        searcher.forget()
 
 
 def _pairs(url: str) -> list[tuple[str, str]]:
@@ -146,8 +170,9 @@ def _pairs(url: str) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(url).query)
 
 
-def concurrent(app, clients: int, requests: int) -> None:
-    """``clients`` threads, each logged in, each fetching the URLs in turn, against uvicorn on loopback."""
+def concurrent(app, store: SQLiteStore, clients: int, requests: int) -> None:
+    """``clients`` threads, each logged in, each fetching the URLs in turn, against uvicorn on loopback;
+    the store's counted matches are dropped before each request."""
     import socket
 
     import httpx
@@ -173,6 +198,7 @@ def concurrent(app, clients: int, requests: int) -> None:
             client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
             for i in range(requests):
                 url = URLS[(k + i) % len(URLS)]
+                forget(store)  # every request a first view (as far as 20 clients at once allow)
                 started = time.perf_counter()
                 try:
                     ok = client.get(url).status_code == 200
@@ -193,7 +219,7 @@ def concurrent(app, clients: int, requests: int) -> None:
     if not times:
         print(f"\n{clients} concurrent clients over HTTP: every request failed ({len(failures)}, 120 s timeout)")
         return
-    print(f"\n{clients} concurrent clients over HTTP: {len(times)} pages in {elapsed:.1f} s "
+    print(f"\n{clients} concurrent clients over HTTP (first views): {len(times)} pages in {elapsed:.1f} s "
           f"({len(times) / elapsed:.1f}/s), p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms"
           + (f"; {len(failures)} failed or timed out (120 s)" if failures else ""))
 

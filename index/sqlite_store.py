@@ -47,8 +47,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import orjson
 import sqlean as sqlite3
 
-from index import sqlite_counts, sqlite_query as q
 from index import sqlite_stats
+from index.sqlite_search import SQLiteSearch
 from index.sellers import COUNTED_STATUSES
 from index.sqlite_schema import connect, write_transaction
 from index.sqlite_write import (BulkWriter, ListingPlanner, PendingCounts, PreparedLead, PreparedTuple, counted, lookup,
@@ -76,7 +76,8 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._wrote = False
         self._linkage: Any = None
-        self._hits_key: tuple[Any, ...] | None = None
+        self.searcher = SQLiteSearch(self._db, self._lock, self._stored, _LEAD_COLUMNS)
+        """search, count and facets (:mod:`index.sqlite_search`)."""
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -182,132 +183,14 @@ class SQLiteStore:
         return self._stored(rows)[0] if rows else None
 
     def search(self, query: SearchQuery) -> SearchPage:
-        if query.limit < 0:
-            raise ValueError("limit must be 0 (all) or more")
-        with self._lock:  # temp.hits stays this query's until the page is read
-            return self._search(query)
-
-    def _search(self, query: SearchQuery) -> SearchPage:
-        clause, params = self._where(query)
-        if query.text.strip() and query.limit and not query.after and clause != q.NOTHING:
-            # First page of a full-text search: the total is temp.hits' size (found once for the
-            # page and the facets, see _where); walk the sort index when the matches are many.
-            total = self._read("SELECT count(*) FROM temp.hits")[0][0]
-            top = (f"SELECT l.rowid, {total} AS total FROM leads l{self._walk_hint(query, total)} WHERE {clause} "
-                   f"ORDER BY {q.order_by(query)} LIMIT {query.limit + 1}")
-        else:
-            total = self.count(query)
-            keyset, keyset_params = q.after(query)
-            if keyset:
-                clause, params = f"{clause} AND {keyset}", params + keyset_params
-            top = (f"SELECT l.rowid, {total} AS total FROM leads l{self._walk_hint(query, total)} "
-                   f"WHERE {clause} ORDER BY {q.order_by(query)}")
-            if query.limit:
-                top += f" LIMIT {query.limit + 1}"
-        # The page's rows are chosen from the leads alone; only they are then joined to their listing.
-        rows = self._read(f"SELECT {_LEAD_COLUMNS}, top.total FROM ({top}) AS top JOIN leads l ON l.rowid = top.rowid "
-                          f"JOIN listings s ON s.rowid = l.listing ORDER BY {q.order_by(query)}", params)
-        more = bool(query.limit) and len(rows) > query.limit
-        leads = self._stored(rows[:query.limit] if query.limit else rows)
-        cursor = None
-        if more:
-            last = leads[-1]
-            cursor = encode_cursor(query.sort, last.score if query.sort == "score" else last.first_seen,
-                                     last.id)
-        return SearchPage(leads=leads, next_cursor=cursor, total=total)
-
-    def _walk_hint(self, query: SearchQuery, total: int) -> str:
-        """``INDEXED BY`` the sort's index when the query matches a big share of the leads.
-
-        Two ways to a page: fetch every match and sort them (cost ∝ matches), or walk the sort index
-        from the top and keep the rows that match (cost ∝ page size × leads / matches). SQLite
-        cannot know how many rows a full-text match yields, so it always sorts; the exact count is
-        known here (the page's ``total``), so the cheaper way is chosen: walk when
-        matches² > 4 × page × leads (e.g. more than ≈14,000 matches of 1M leads for 50 a page)."""
-        if not query.limit or not total:  # (filters alone: SQLite may start from a filter's index and sort)
-            return ""
-        leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
-        if total * total <= 4 * (query.limit + 1) * leads:
-            return ""
-        return " INDEXED BY leads_by_score" if query.sort == "score" else " INDEXED BY leads_by_date"
+        return self.searcher.search(query)
 
     def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,
                size: int = 10) -> dict[str, list[FacetValue]]:
-        result: dict[str, list[FacetValue]] = {name: [] for name in fields}
-        if not fields:
-            return result
-        counted = self._counted_facets(query, fields)
-        rest = [name for name in fields if name not in counted]
-        with self._lock:  # temp.hits stays this query's until the counts are read
-            # The GROUP BY part first: a WITH clause it starts with then covers the whole compound.
-            arms = [q.facets_sql(query, rest, size, matched=self._where(query), hint=self._covering(query))] \
-                if rest else []
-            arms += [sqlite_counts.facet_arm(name, query, size) for name in counted]
-            sql = " UNION ALL ".join(arm for arm, _ in arms)
-            params = [p for _, arm_params in arms for p in arm_params]
-            for name, value, count in self._read(sql, params):
-                result[name].append(FacetValue(value, count))
-        return result
-
-    def _where(self, query: SearchQuery) -> tuple[str, list[Any]]:
-        """The WHERE clause for ``query`` (:func:`index.sqlite_query.where`); for a full-text
-        search, ``l.rowid IN temp.hits``: the rowids of the leads it matches, found once into a
-        temporary table and kept while the same query is asked again with the database unchanged
-        (the search page asks for its rows, total and facets: one pass over the matches instead
-        of three). Call with ``self._lock`` held until the clause's statement has run."""
-        clause, params = q.where(query, place_first=self._place_first(query))
-        if not query.text.strip() or clause == q.NOTHING:
-            return clause, params
-        key = (clause, tuple(params), self._read("PRAGMA data_version")[0][0], self._db.total_changes)
-        if key != self._hits_key:
-            self._db.execute("DROP TABLE IF EXISTS temp.hits")
-            self._db.execute("CREATE TEMP TABLE hits (rowid INTEGER PRIMARY KEY)")
-            self._db.execute(f"INSERT INTO temp.hits SELECT l.rowid FROM leads l WHERE {clause}", params)
-            # total_changes after the fill: it counts the temp rows too; data_version moves when
-            # another connection commits, total_changes when this one writes.
-            self._hits_key = (clause, tuple(params), self._read("PRAGMA data_version")[0][0], self._db.total_changes)
-        return "l.rowid IN (SELECT rowid FROM temp.hits)", []
-
-    def _place_first(self, query: SearchQuery) -> bool:
-        """Whether a full-text search should start from its province/platform filters
-        (:func:`index.sqlite_query.where`): when at most ``PLACE_FIRST_MAX`` leads pass them, counted
-        on the ``leads_by_place`` index alone (≈0.1 ms; bounds the cost of starting there)."""
-        place = q.place_filter(query)
-        if place is None:
-            return False
-        clause, params = place
-        rows = self._read(f"SELECT count(*) FROM (SELECT 1 FROM leads INDEXED BY leads_by_place WHERE {clause} "
-                          f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
-        return rows[0][0] <= q.PLACE_FIRST_MAX
-
-    @staticmethod
-    def _counted_facets(query: SearchQuery, fields: Sequence[str]) -> list[str]:
-        """The facets of ``fields`` that the count tables answer exactly for ``query``
-        (:mod:`index.sqlite_counts`): the five low-cardinality ones when ``query`` filters only on
-        those, the seller facet too when it does not filter at all."""
-        if not sqlite_counts.answers(query):
-            return []
-        everything = sqlite_counts.unfiltered(query)
-        return [name for name in fields if name in sqlite_counts.COMBO_FIELDS or (everything and name == "seller")]
+        return self.searcher.facets(query, fields, size)
 
     def count(self, query: SearchQuery) -> int:
-        if sqlite_counts.answers(query):
-            sql, params = sqlite_counts.count_sql(query)
-            return self._read(sql, params)[0][0]
-        with self._lock:
-            clause, params = self._where(query)
-            return self._read(f"SELECT count(*) FROM leads l{self._covering(query)} WHERE {clause}", params)[0][0]
-
-    def _covering(self, query: SearchQuery) -> str:
-        """The covering-scan hint (:data:`index.sqlite_query.COVERING_SCAN`) for a search without
-        full text whose filters on the counted facets leave many leads (read from the count tables,
-        µs), else ""."""
-        if query.text.strip():
-            return ""
-        sql, params = sqlite_counts.count_sql(query)
-        candidates = self._read(sql, params)[0][0]
-        everything = self._read(sqlite_counts.count_sql(SearchQuery())[0])[0][0]
-        return q.COVERING_SCAN if candidates > q.COVERING_SHARE * everything else ""
+        return self.searcher.count(query)
 
     def listing_history(self, url: str) -> list[ListingVersion]:
         rows = self._read(

@@ -129,6 +129,9 @@ def snapshot(data: Path) -> dict[str, Any]:
         grouped = store._read("SELECT right_id, kind, platform, province, status, count(*) FROM leads "
                               "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
         assert counted == grouped, "the facet count tables disagree with the leads"
+        assert store._read("SELECT count(*) FROM leads l LEFT JOIN lead_combos c ON c.id = l.combo "
+                           "WHERE c.id IS NULL OR c.status != l.status OR c.right_id != l.right_id "
+                           "OR c.province != l.province")[0][0] == 0, "a lead's combination key is stale"
         integrity = store._read("PRAGMA integrity_check")[0][0]
         fts = store._read("INSERT INTO listing_text(listing_text) VALUES('integrity-check')") or "ok"
     return {"leads": sorted((x.id, x.score, x.listing["title"], x.province, x.kind) for x in everything),

@@ -69,8 +69,8 @@ def test_broad_full_text_matches_walk_the_sort_index_and_page_the_same(store: SQ
                      for i in range(400)])
     broad = SearchQuery(text="耐克", limit=7)
     total = store.count(broad)
-    assert total == 360 and "INDEXED BY leads_by_score" in store._walk_hint(broad, total)
-    assert store._walk_hint(SearchQuery(text="茅台", limit=7), 40) == ""
+    assert total == 360 and "INDEXED BY leads_by_score" in store.searcher._walk(broad, total)
+    assert store.searcher._walk(SearchQuery(text="茅台", limit=7), 40) == ""
     walked, cursor = [], None
     while True:
         page = store.search(SearchQuery(text="耐克", limit=7, after=cursor))
@@ -116,7 +116,7 @@ def test_full_text_with_a_province_filter_starts_from_the_place_index_and_answer
     store.add_leads([placed(i, "正品耐克运动鞋" if i % 5 else "茅台酒", provinces[i % 3], platforms[i % 2])
                      for i in range(600)])
     query = SearchQuery(text="耐克", province=("广东省", "北京市"), platform=("bazaar",), limit=20)
-    assert store._place_first(query)
+    assert store.searcher._place_first(query)
     clause, params = q.where(query, place_first=True)
     plan = " ".join(row[3] for row in store._read(f"EXPLAIN QUERY PLAN SELECT l.rowid FROM leads l WHERE {clause}",
                                                   params))
@@ -168,6 +168,13 @@ GROUPED = ("SELECT 'combos', right_id, kind, platform, province, status, count(*
            "SELECT 'sellers', seller_name, '', '', '', '', count(*) FROM leads GROUP BY seller_name ORDER BY 1, 2, 3, 4, 5, 6")
 
 
+MISKEYED = ("SELECT count(*) FROM leads l LEFT JOIN lead_combos c ON c.id = l.combo "
+            "LEFT JOIN seller_counts s ON s.id = l.seller_key WHERE c.id IS NULL OR s.id IS NULL "
+            "OR c.right_id != l.right_id OR c.kind != l.kind OR c.platform != l.platform "
+            "OR c.province != l.province OR c.status != l.status OR s.seller_name != l.seller_name")
+"""Leads whose ``combo`` / ``seller_key`` (the keys a search counts its facets by) disagree with their columns."""
+
+
 def placed_by(n: int, seller: str, province: str = "广东省", platform: str = "bazaar") -> dict:
     item = placed(n, f"正品耐克运动鞋 {n}", province, "bazaar")
     item["listing"].update(seller_name=seller, platform=platform)
@@ -186,6 +193,7 @@ def test_count_tables_agree_with_a_group_by_after_every_kind_of_write(store: SQL
             db.execute("UPDATE leads SET status = 'removed', platform = 'gone'")
             raise RuntimeError("killed")
     assert store._read(COUNTED) == store._read(GROUPED)
+    assert store._read(MISKEYED) == [(0,)], "every lead's keys name its combination and seller"
     assert store.count(SearchQuery(platform=("openmall",), status=("confirmed", "dismissed"))) == len(
         [x for x in store.search(SearchQuery(limit=0)).leads
          if x.listing["platform"] == "openmall" and x.status in ("confirmed", "dismissed")])
@@ -217,9 +225,9 @@ def test_a_full_text_search_finds_its_matches_once_and_never_answers_from_stale_
     store.add_leads([placed_by(i, f"店{i % 3}") for i in range(12)])
     query = SearchQuery(text="耐克", limit=5)
     first = store.search(query)
-    key = store._hits_key
+    counted = store.searcher.matched(query)
     assert first.total == 12 and sum(f.count for f in store.facets(query)["platform"]) == 12
-    assert store._hits_key == key, "the facets reuse the page's matches"
+    assert store.searcher.matched(query) is counted, "the facets reuse the page's counted matches"
     store.add_leads([placed_by(20, "店0")])  # this connection writes
     assert store.search(query).total == 13 and store.count(query) == 13
     with SQLiteStore(store.path) as other:  # another connection writes
@@ -228,3 +236,90 @@ def test_a_full_text_search_finds_its_matches_once_and_never_answers_from_stale_
     assert {f.value: f.count for f in store.facets(query)["seller"]}["店9"] == 1
     assert [x.id for x in store.search(SearchQuery(text="耐克", limit=0)).leads] == [
         x.id for x in store.search(SearchQuery(limit=0)).leads]
+
+
+V3_SHAPE = """
+DROP TRIGGER leads_counted_out; DROP TRIGGER leads_recounted; DROP TRIGGER leads_seller_recounted;
+DROP TRIGGER leads_keyed; DROP INDEX seller_counts_by_n; DROP TABLE lead_combos; DROP TABLE seller_counts;
+DROP INDEX leads_by_listing; ALTER TABLE leads DROP COLUMN combo; ALTER TABLE leads DROP COLUMN seller_key;
+CREATE INDEX leads_by_listing ON leads (
+    listing, score, id, first_seen, right_id, kind, platform, province, status, seller_name);
+CREATE TABLE lead_combos (right_id TEXT NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL,
+    province TEXT NOT NULL, status TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (right_id, kind, platform, province, status)) WITHOUT ROWID;
+CREATE TABLE seller_counts (seller_name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX seller_counts_by_n ON seller_counts (n DESC, seller_name);
+INSERT INTO lead_combos SELECT right_id, kind, platform, province, status, count(*) FROM leads GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO seller_counts SELECT seller_name, count(*) FROM leads GROUP BY 1;
+PRAGMA user_version=3;
+"""
+"""What the schema 3 code left: keyless count tables, no keys on the leads, the wide listing index."""
+
+
+def test_a_version_3_store_gains_keys_and_searches_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    query = SearchQuery(text="耐克", min_score=0.2, limit=4)
+    with SQLiteStore(path) as store:
+        store.add_leads([placed_by(i, f"店{i % 4}", ("广东省", "北京市")[i % 2]) for i in range(20)])
+        store.transition([x.id for x in store.search(SearchQuery(limit=5)).leads], "confirmed", actor="ana")
+        before = ([x.id for x in store.search(query).leads], store.count(query), store.facets(query, size=3))
+    db = sqlean.connect(str(path), isolation_level=None)
+    db.executescript(V3_SHAPE)
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert store._read(COUNTED) == store._read(GROUPED) and store._read(MISKEYED) == [(0,)]
+        assert ([x.id for x in store.search(query).leads], store.count(query), store.facets(query, size=3)) == before
+        store.add_leads([placed_by(30, "新店")])
+        store.transition([store.search(SearchQuery(seller=("新店",))).leads[0].id], "dismissed", actor="ana")
+        assert store._read(COUNTED) == store._read(GROUPED) and store._read(MISKEYED) == [(0,)]
+
+
+def _truth(store: SQLiteStore, query: SearchQuery, size: int) -> tuple[int, dict, list[str]]:
+    """Total, facets and every id in order for ``query`` by plain SQL over the leads' own columns
+    (a GROUP BY per facet, no count table, no key)."""
+    clause, params = q.where(query)
+    total = store._read(f"SELECT count(*) FROM leads l WHERE {clause}", params)[0][0]
+    facets = {}
+    for name, column in q.FACET_COLUMNS.items():
+        facets[name] = [(v, c) for v, c in store._read(
+            f"SELECT {column}, count(*) AS c FROM leads l WHERE {clause} AND {column} != '' GROUP BY {column} "
+            f"ORDER BY c DESC, {column} LIMIT {size}", params)]
+    ids = [r[0] for r in store._read(f"SELECT l.id FROM leads l WHERE {clause} ORDER BY {q.order_by(query)}", params)]
+    return total, facets, ids
+
+
+def test_searches_count_and_page_as_a_group_by_over_the_leads_does(store: SQLiteStore) -> None:
+    provinces, platforms = ["广东省", "浙江省", "", "北京市"], ["bazaar", "openmall", "mall"]
+    titles = ["正品耐克运动鞋", "耐克 nike 跑步鞋", "茅台酒 礼盒", "礼盒 耐克袜子", "阿迪达斯"]
+    leads = []
+    for i in range(240):
+        item = placed(i, titles[i % 5] + f" {i % 7}号", provinces[i % 4], platforms[i % 3])
+        item["listing"]["seller_name"] = "" if i % 11 == 0 else f"店{(i * 7) % 13}"
+        item["right_id"] = ("tm-nike", "tm-adidas")[i % 2]
+        leads.append(item)
+        if i % 6 == 0:  # a second right on the same listing: two leads share its full text
+            leads.append({**item, "right_id": "tm-moutai", "score": 0.9})
+    store.add_leads(leads)
+    store.transition([x.id for x in store.search(SearchQuery(text="礼盒", limit=30)).leads], "confirmed", actor="ana")
+    queries = [SearchQuery(text="耐克"), SearchQuery(text="礼盒", platform=("mall", "bazaar")),
+               SearchQuery(text="耐克", province=("广东省",), status=("new",), sort="date"),
+               SearchQuery(text="nike 耐克", min_score=0.3, max_score=0.8), SearchQuery(text="号", seller=("店3", "店5")),
+               SearchQuery(min_score=0.5), SearchQuery(kind=("trademark",), right=("tm-moutai",), min_score=0.1),
+               SearchQuery(seller=("店1",)), SearchQuery(status=("confirmed",), since="2000-01-01"),
+               SearchQuery(text="没有这个词"), SearchQuery(text="!!!")]
+    for query in queries:
+        for size in (3, 50):
+            total, facets, ids = _truth(store, query, size)
+            got = store.facets(query, size=size)
+            assert {n: [(f.value, f.count) for f in got[n]] for n in got} == facets, (query, size)
+            assert store.count(query) == total, query
+        for limit in (7, 0):
+            walked, cursor = [], None
+            while True:
+                page = store.search(SearchQuery(**{**query.__dict__, "limit": limit, "after": cursor}))
+                assert page.total == total
+                walked += [x.id for x in page.leads]
+                if not (cursor := page.next_cursor):
+                    break
+            assert walked == ids, (query, limit)

@@ -1,0 +1,300 @@
+"""Search in the SQLite store: a page of leads, its total and its facet counts (what
+:class:`~index.sqlite_store.SQLiteStore` answers ``search``, ``count`` and ``facets`` with).
+
+Why the facets are counted this way: a search the count tables cannot answer (:mod:`index.sqlite_counts`:
+full text, a score or date range, a seller filter) must count the leads it matches. SQLite's only
+way to ``GROUP BY`` is to sort the rows first; measured at 1M leads for a word in 40% of them, the
+five text columns cost ≈1.9 s and one integer column ≈0.45 s, per facet statement. So every lead
+carries two integer keys (``combo``: its right, kind, platform, province and status together;
+``seller_key``) in the ``leads_by_listing`` index, and the matched leads' keys are read in ONE
+pass — the full-text matches joined to that index in rowid order, no lead row read — as two
+``group_concat`` strings, which numpy parses and counts (``bincount``) in C: ≈0.3 µs per matched
+lead in all (≈130 ms for 400k), against ≈7 µs before. The five facets then come from the few
+hundred combinations' counts, the seller facet from the sellers' (top values by count, ties by
+name, the names looked up for those alone). No Python loop sees a lead.
+
+Why a cache of matches: the search page asks for its rows, total and facets, and its next pages
+for the same total and facets. The counted keys of a search (:class:`Matched`) are kept, up to
+:data:`MATCHED_CACHE` searches, while the database is unchanged: ``PRAGMA data_version`` moves
+when another connection commits and ``total_changes`` when this one writes, and either drops them.
+
+The page's rows: the full-text matches joined to their leads and sorted, or — when the matches are
+many, so that walking the sort index from the top finds a page soon — the sort index walked with a
+full-text check of each lead's listing (``rowid = ?`` within the MATCH: a seek in each term's list).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import orjson
+
+from index import sqlite_counts
+from index import sqlite_query as q
+from index.fulltext import match_expression
+from index.store import FACET_FIELDS, FacetValue, SearchPage, SearchQuery, StoredLead, encode_cursor
+
+MATCHED_CACHE = 16
+"""Searches whose counted matches are kept while the store is unchanged (a few KB each, plus 8
+bytes per seller)."""
+
+_COMBO_ORDER = tuple(sqlite_counts.COMBO_FIELDS)  # right, kind, platform, province, status
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Matched:
+    """The leads a search matches, counted: ``combos[k]`` leads in combination ``k`` (a
+    ``lead_combos`` rowid), ``sellers[k]`` leads of seller key ``k``."""
+
+    total: int
+    combos: np.ndarray
+    sellers: np.ndarray
+
+
+_NONE = Matched(0, _EMPTY, _EMPTY)
+
+
+def _counts(keys: str | None) -> np.ndarray:
+    """How many times each key occurs in a ``group_concat`` of integers ("3,1,3" → [0, 1, 0, 2])."""
+    if not keys:
+        return _EMPTY
+    return np.bincount(np.fromstring(keys, dtype=np.int64, sep=","))
+
+
+def _json_ids(ids: np.ndarray) -> str:
+    return orjson.dumps(ids.astype(np.int64), option=orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+class SQLiteSearch:
+    """``search``, ``count`` and ``facets`` over the store's connection ``db`` (shared with the
+    writer; every statement runs holding ``lock``). ``stored`` turns rows of ``lead_columns``
+    (over ``leads l`` and ``listings s``) into :class:`StoredLead` objects."""
+
+    def __init__(self, db: Any, lock: "threading.RLock", stored: Callable[[list[tuple]], list[StoredLead]],
+                 lead_columns: str):
+        self._db = db
+        self._lock = lock
+        self._stored = stored
+        self._lead_columns = lead_columns
+        self._matched: OrderedDict[tuple[Any, ...], Matched] = OrderedDict()
+        self._generation: tuple[int, int] | None = None
+
+    def forget(self) -> None:
+        """Drop the counted matches (a benchmark measuring searches seen for the first time does)."""
+        with self._lock:
+            self._matched.clear()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- the matched leads, counted ----------------------------------------------------------------
+    def matched(self, query: SearchQuery) -> Matched:
+        """``query``'s matched leads counted by combination and by seller (kept, see module doc)."""
+        with self._lock:
+            generation = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+            if generation != self._generation:
+                self._matched.clear()
+                self._generation = generation
+            source, params = self._source(query)
+            key = (source, tuple(params))
+            found = self._matched.get(key)
+            if found is not None:
+                self._matched.move_to_end(key)
+                return found
+            if source is None:
+                found = _NONE
+            else:
+                combos, sellers = self._db.execute(
+                    f"SELECT group_concat(l.combo), group_concat(l.seller_key) {source}", params).fetchone()
+                counted = _counts(combos)
+                found = Matched(int(counted.sum()), counted, _counts(sellers))
+            self._matched[key] = found
+            while len(self._matched) > MATCHED_CACHE:
+                self._matched.popitem(last=False)
+            return found
+
+    def _source(self, query: SearchQuery) -> tuple[str | None, list[Any]]:
+        """``FROM … WHERE …`` over the leads ``query`` matches, as ``leads l`` (None: nothing can match).
+
+        Full text: the matches, in listing rowid order, joined to ``leads_by_listing`` (a seek each,
+        ≈0.2 µs: no lead row read), filtered on the keys it holds (:func:`index.sqlite_query.keyed_where`);
+        or, when a province filter leaves few leads, those leads checked against the matches
+        (:func:`index.sqlite_query.where`'s ``place_first``). Filters alone: ``leads_by_listing``
+        read whole when they leave many leads (a 1M-entry index: ≈60 ms), else the planner starts
+        from a filter's own index."""
+        keyed, params = q.keyed_where(query)
+        if query.text.strip():
+            expression = match_expression(query.text)
+            if expression is None:
+                return None, []
+            if self._place_first(query):
+                clause, place_params = q.where(query, place_first=True)
+                return f"FROM leads l INDEXED BY leads_by_place WHERE {clause}", place_params
+            return (f"FROM listing_text t CROSS JOIN leads l INDEXED BY leads_by_listing ON l.listing = t.rowid "
+                    f"WHERE listing_text MATCH ? AND {keyed}", [expression, *params])
+        if self._few(query):
+            clause, plain = q.where(query)
+            return f"FROM leads l WHERE {clause}", plain
+        return f"FROM leads l INDEXED BY leads_by_listing WHERE {keyed}", params
+
+    def _few(self, query: SearchQuery) -> bool:
+        """Whether ``query`` (no full text) filters on the counted facets down to at most
+        :data:`index.sqlite_query.COVERING_SHARE` of the leads (read from the count tables, µs)."""
+        if not sqlite_counts.combo_filtered(query):
+            return False
+        candidates = self._read(*sqlite_counts.count_sql(query))[0][0]
+        everything = self._read(sqlite_counts.count_sql(SearchQuery())[0])[0][0]
+        return candidates <= q.COVERING_SHARE * everything
+
+    def _place_first(self, query: SearchQuery) -> bool:
+        """Whether a full-text search should start from its province/platform filters
+        (:func:`index.sqlite_query.where`): when at most ``PLACE_FIRST_MAX`` leads pass them, counted
+        on the ``leads_by_place`` index alone (≈0.1 ms; bounds the cost of starting there)."""
+        place = q.place_filter(query)
+        if place is None:
+            return False
+        clause, params = place
+        rows = self._read(f"SELECT count(*) FROM (SELECT 1 FROM leads INDEXED BY leads_by_place WHERE {clause} "
+                          f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
+        return rows[0][0] <= q.PLACE_FIRST_MAX
+
+    # -- count, page, facets -----------------------------------------------------------------------
+    def count(self, query: SearchQuery) -> int:
+        if sqlite_counts.answers(query):
+            return self._read(*sqlite_counts.count_sql(query))[0][0]
+        return self.matched(query).total
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        if query.limit < 0:
+            raise ValueError("limit must be 0 (all) or more")
+        with self._lock:
+            total = self.count(query)
+            top, params = self._top(query, total)
+            if top is None:
+                return SearchPage(leads=[], next_cursor=None, total=total)
+            # The page's rows are chosen from the leads alone; only they are then joined to their listing.
+            rows = self._read(f"SELECT {self._lead_columns} FROM ({top}) AS top JOIN leads l ON l.rowid = top.rowid "
+                              f"JOIN listings s ON s.rowid = l.listing ORDER BY {q.order_by(query)}", params)
+            more = bool(query.limit) and len(rows) > query.limit
+            leads = self._stored(rows[:query.limit] if query.limit else rows)
+        cursor = None
+        if more:
+            last = leads[-1]
+            cursor = encode_cursor(query.sort, last.score if query.sort == "score" else last.first_seen, last.id)
+        return SearchPage(leads=leads, next_cursor=cursor, total=total)
+
+    def _top(self, query: SearchQuery, total: int) -> tuple[str | None, list[Any]]:
+        """The statement choosing the page's lead rowids (None: no row to show)."""
+        keyset, keyset_params = q.after(query)
+        limit = f" LIMIT {query.limit + 1}" if query.limit else ""
+        order = q.order_by(query)
+        walk = self._walk(query, total)
+        if query.text.strip():
+            expression = match_expression(query.text)
+            if expression is None or not total:
+                return None, []
+            if walk:
+                clause, params = q.where(replace(query, text=""))
+                clause = (f"EXISTS (SELECT 1 FROM listing_text t WHERE listing_text MATCH ? AND t.rowid = l.listing) "
+                          f"AND {clause}")
+                params = [expression, *params]
+                source = f"FROM leads l{walk} WHERE {clause}"
+            else:
+                source, params = self._source(query)
+                assert source is not None
+        else:
+            clause, params = q.where(query)
+            source = f"FROM leads l{walk} WHERE {clause}"
+        if keyset:
+            source, params = f"{source} AND {keyset}", [*params, *keyset_params]
+        return f"SELECT l.rowid {source} ORDER BY {order}{limit}", params
+
+    def _walk(self, query: SearchQuery, total: int) -> str:
+        """``INDEXED BY`` the sort's index when the query matches a big share of the leads.
+
+        Two ways to a page: fetch every match and sort them (cost ∝ matches), or walk the sort index
+        from the top and keep the rows that match (cost ∝ page size × leads / matches). SQLite
+        cannot know how many rows a full-text match yields, so it always sorts; the exact count is
+        known here (the page's ``total``), so the cheaper way is chosen: walk when
+        matches² > 4 × page × leads (e.g. more than ≈14,000 matches of 1M leads for 50 a page)."""
+        if not query.limit or not total:  # (filters alone: SQLite may start from a filter's index and sort)
+            return ""
+        leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
+        if total * total <= 4 * (query.limit + 1) * leads:
+            return ""
+        return " INDEXED BY leads_by_score" if query.sort == "score" else " INDEXED BY leads_by_date"
+
+    def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,
+               size: int = 10) -> dict[str, list[FacetValue]]:
+        unknown = [f for f in fields if f not in q.FACET_COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown facet {unknown[0]!r}; facets: {', '.join(FACET_FIELDS)}")
+        result: dict[str, list[FacetValue]] = {name: [] for name in fields}
+        if not fields or size <= 0:
+            return result
+        with self._lock:
+            counted = self._counted_facets(query, fields)
+            if counted:
+                arms = [sqlite_counts.facet_arm(name, query, size) for name in counted]
+                for name, value, count in self._read(" UNION ALL ".join(arm for arm, _ in arms),
+                                                     [p for _, arm_params in arms for p in arm_params]):
+                    result[name].append(FacetValue(value, count))
+            rest = [name for name in fields if name not in counted]
+            if rest:
+                found = self.matched(query)
+                few = [name for name in rest if name in sqlite_counts.COMBO_FIELDS]
+                if few:
+                    result.update(self._combo_facets(found.combos, few, size))
+                if "seller" in rest:
+                    result["seller"] = self._top_sellers(found.sellers, size)
+        return result
+
+    @staticmethod
+    def _counted_facets(query: SearchQuery, fields: Sequence[str]) -> list[str]:
+        """The facets of ``fields`` that the count tables answer exactly for ``query``
+        (:mod:`index.sqlite_counts`): the five low-cardinality ones when ``query`` filters only on
+        those, the seller facet too when it does not filter at all."""
+        if not sqlite_counts.answers(query):
+            return []
+        everything = sqlite_counts.unfiltered(query)
+        return [name for name in fields if name in sqlite_counts.COMBO_FIELDS or (everything and name == "seller")]
+
+    def _combo_facets(self, combos: np.ndarray, names: Sequence[str], size: int) -> dict[str, list[FacetValue]]:
+        """The facets ``names`` (of the five in a combination) from counts per combination."""
+        ids = np.flatnonzero(combos)
+        sums: dict[str, Counter[str]] = {name: Counter() for name in names}
+        if ids.size:
+            rows = self._read("SELECT id, right_id, kind, platform, province, status FROM lead_combos "
+                              "WHERE id IN (SELECT value FROM json_each(?))", [_json_ids(ids)])
+            for id_, *values in rows:  # one row per combination matched: a few hundred at most
+                n = int(combos[id_])
+                for name in names:
+                    sums[name][values[_COMBO_ORDER.index(name)]] += n
+        return {name: [FacetValue(v, c) for v, c in sorted(((v, c) for v, c in sums[name].items() if v),
+                                                           key=lambda vc: (-vc[1], vc[0]))[:size]]
+                for name in names}
+
+    def _top_sellers(self, sellers: np.ndarray, size: int) -> list[FacetValue]:
+        """The ``size`` sellers with most matched leads (ties by name; no name is not a value):
+        every seller above the size-th count, and of those at it the first by name."""
+        blank = self._read("SELECT id FROM seller_counts WHERE seller_name = ''")
+        if blank and blank[0][0] < len(sellers) and sellers[blank[0][0]]:
+            sellers = sellers.copy()
+            sellers[blank[0][0]] = 0
+        k = min(size, int(np.count_nonzero(sellers)))
+        if not k:
+            return []
+        kth = np.partition(sellers, len(sellers) - k)[len(sellers) - k]
+        above, tied = np.flatnonzero(sellers > kth), np.flatnonzero(sellers == kth)
+        named = self._read("SELECT id, seller_name FROM seller_counts WHERE id IN (SELECT value FROM json_each(?))",
+                           [_json_ids(above)]) if above.size else []
+        named += self._read("SELECT id, seller_name FROM seller_counts WHERE id IN (SELECT value FROM json_each(?)) "
+                            "ORDER BY seller_name LIMIT ?", [_json_ids(tied), k - above.size])
+        ranked = sorted(((name, int(sellers[id_])) for id_, name in named), key=lambda vc: (-vc[1], vc[0]))
+        return [FacetValue(name, count) for name, count in ranked[:size]]
