@@ -20,6 +20,8 @@ from typing import Any
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 
+_SPAN = "bench_timeline_span"
+
 
 class Timeline:
     """Records monotonic times per request; writes the per-second table when the spider closes."""
@@ -27,9 +29,8 @@ class Timeline:
     def __init__(self, path: str) -> None:
         self.path = Path(path)
         self.started = time.monotonic()
-        self.reached: dict[int, float] = {}
-        self.left: dict[int, float] = {}
-        self.first_answer: float | None = None
+        self.spans: list[tuple[float, float | None]] = []
+        """(reached, left) per request; left None while it is inside the downloader."""
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "Timeline":
@@ -50,21 +51,22 @@ class Timeline:
         self.started = time.monotonic()
 
     def request_reached(self, request: Request, spider: Any) -> None:
-        self.reached[id(request)] = self._now()
+        request.meta[_SPAN] = len(self.spans)  # (a retry reaches it again: a span of its own)
+        self.spans.append((self._now(), None))
 
     def request_left(self, request: Request, spider: Any) -> None:
-        self.left[id(request)] = now = self._now()
-        if self.first_answer is None:
-            self.first_answer = now
+        index = request.meta.get(_SPAN)
+        if isinstance(index, int) and index < len(self.spans):
+            self.spans[index] = (self.spans[index][0], self._now())
 
     def rows(self) -> list[dict[str, int]]:
         """Per second: requests that reached the downloader, left it, and were inside it."""
-        end = int(max([*self.left.values(), *self.reached.values(), 0.0])) + 1
-        reached = Counter(int(t) for t in self.reached.values())
-        left = Counter(int(t) for t in self.left.values())
+        end = int(max([t for span in self.spans for t in span if t is not None], default=0.0)) + 1
+        reached = Counter(int(start) for start, _ in self.spans)
+        left = Counter(int(stop) for _, stop in self.spans if stop is not None)
         inside: Counter[int] = Counter()
-        for key, start in self.reached.items():
-            for second in range(int(start), int(self.left.get(key, end)) + 1):
+        for start, stop in self.spans:
+            for second in range(int(start), int(end if stop is None else stop) + 1):
                 inside[second] += 1
         return [{"second": s, "reached": reached[s], "left": left[s], "inside": inside[s]} for s in range(end)]
 
@@ -75,7 +77,11 @@ class Timeline:
 def print_table(path: Path, label: str) -> None:
     """The table as bench/crawl.py prints it: one line per second."""
     rows = json.loads(path.read_text(encoding="utf-8"))
-    print(f"  timeline of {label} (seconds since the engine started; requests per second):")
+    step = max(1, -(-len(rows) // 40))  # at most 40 lines: a line per `step` seconds
+    print(f"  timeline of {label} (since the engine started; requests that reached the downloader, left it, "
+          f"and the most inside it, per {step} s):")
     print("    second  reached  left  inside")
-    for row in rows:
-        print(f"    {row['second']:6d}  {row['reached']:7d}  {row['left']:4d}  {row['inside']:6d}")
+    for i in range(0, len(rows), step):
+        part = rows[i:i + step]
+        print(f"    {part[0]['second']:6d}  {sum(r['reached'] for r in part):7d}  {sum(r['left'] for r in part):4d}  "
+              f"{max(r['inside'] for r in part):6d}")
