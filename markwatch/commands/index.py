@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     if args.workers < 0:
         raise UsageError("--workers must be 0 or more")
+    from markwatch.config import cache_directory
+    from matchers.gazetteer import load_gazetteer
+
+    load_gazetteer(cache_directory(config))  # from the cache (built once, ≈1 CPU-s), before any worker forks
     with open(args.leads, "rb") as lines, _Preparers(args.workers) as preparers:  # missing file: exit 2
         try:
             store = open_store(config)
@@ -138,9 +142,9 @@ def _index(store: Any, lines: Any, batch_size: int) -> tuple[Any, int]:
 
 
 class _Preparers:
-    """Worker processes for :func:`_index_in_parallel`, forked before the store is opened (a forked
-    child must not inherit an open SQLite connection) and after the gazetteer is loaded (each
-    worker then has it without loading it again)."""
+    """Worker processes for :func:`_index_bulk`, forked before the store is opened (a forked child
+    must not inherit an open SQLite connection) and after the gazetteer is loaded (each worker then
+    has it without loading it again)."""
 
     def __init__(self, workers: int):
         self.workers = workers
@@ -150,10 +154,7 @@ class _Preparers:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from matchers.enrich import province_of
-
         if self.workers and "fork" in multiprocessing.get_all_start_methods():
-            province_of("北京")  # load the gazetteer once, here
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_die_with_parent, initargs=(os.getpid(),))
             for ready in [self.pool.submit(int, 0) for _ in range(self.workers)]:
