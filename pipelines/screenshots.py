@@ -61,6 +61,11 @@ a new one per document (Chromium's behaviour before RenderDocument): browser + d
 page and shot 182–207 → 158–163 ms (2 rounds each, alternating, 60 bazaar pages at load 16–22), same PNG."""
 
 
+IMAGES_LOADED = "() => Array.prototype.every.call(document.images, (img) => img.complete)"
+"""True once every image of the page is loaded (or failed: ``complete`` as well); a loaded page's
+``load`` event waits for its images, a rendered page's "ready" element need not."""
+
+
 class ScreenshotError(RuntimeError):
     """No screenshot could be taken (timeout, browser crash, page error); the message says which."""
 
@@ -184,6 +189,8 @@ class ScreenshotPool:
                 response = await _exchange(navigation, utc_now()) if want_response and navigation is not None else None
             if ready_selector:
                 await page.wait_for_selector(ready_selector, state="attached", timeout=self.timeout_ms)
+                # the page's script may set its images just before it says ready: the shot shows them loaded
+                await page.wait_for_function(IMAGES_LOADED, polling=50, timeout=self.timeout_ms)
             taken_at = utc_now()
             png = await self.png(page)
             return Shot(png=png, final_url=url if kind == "write" else page.url, taken_at=taken_at,

@@ -12,6 +12,7 @@ import asyncio
 import http.server
 import io
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -23,6 +24,13 @@ PAGE = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>�
         "<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"耐克\"}</script></head>"
         "<body style='margin:0;background:#fff'><h1>耐克 Air Force 1 空军一号</h1>"
         "<img src='img/red.png' width='100' height='100' style='display:block'><p>￥89 包邮</p></body></html>")
+
+
+SCRIPTED = ("<!doctype html><html><head><meta charset='utf-8'><title>渲染</title></head><body style='margin:0'>"
+            "<div id='product'></div><script>setTimeout(function () { var img = new Image(100, 100);"
+            " img.style.display = 'block'; img.src = '/img/slow.png'; var box = document.getElementById('product');"
+            " box.appendChild(img); box.setAttribute('data-ready', 'true'); }, 50);</script></body></html>")
+"""A rendered platform's page: its script adds the image and says ready before the image has loaded."""
 
 
 def facts(body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
@@ -96,7 +104,10 @@ def shop() -> Iterator[tuple[str, dict[str, int]]]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             hits[self.path] = hits.get(self.path, 0) + 1
-            body, kind = (image, "image/png") if self.path.endswith(".png") else (PAGE.encode(), "text/html; charset=utf-8")
+            if self.path.endswith("slow.png"):  # a rendered page's image, still on its way when the page says ready
+                time.sleep(1.0)
+            page = SCRIPTED if self.path.startswith("/app/") else PAGE
+            body, kind = (image, "image/png") if self.path.endswith(".png") else (page.encode(), "text/html; charset=utf-8")
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
@@ -136,11 +147,12 @@ def test_the_archived_page_is_shot_as_a_load_shows_it_images_included_without_a_
             after_written = dict(hits)
             loaded = await pool.shoot(url)
             again = await pool.shoot(url, html=shown)  # the slot's written tab, after its loaded one was used
-            return written, after_written, loaded, again
+            rendered = await pool.shoot(f"{base}/app/p/1", ready_selector="#product[data-ready=true]")
+            return written, after_written, loaded, again, rendered
         finally:
             await pool.close()
 
-    written, after_written, loaded, again = asyncio.run(shots())
+    written, after_written, loaded, again, rendered = asyncio.run(shots())
     assert after_written == {"/shop/item/img/red.png": 1}  # the image was fetched, the page was not
     assert hits["/shop/item/1"] == 1  # only the load fetched it
     assert (written.source, loaded.source) == ("response", "load")
@@ -152,3 +164,6 @@ def test_the_archived_page_is_shot_as_a_load_shows_it_images_included_without_a_
     # the image is in the picture: a red square under the heading
     reds = [pictures[0].getpixel((x, y)) for x in range(0, 100, 10) for y in range(0, 720, 10)]
     assert reds.count((255, 0, 0)) >= 80
+    # a rendered page is shot once its "ready" element is there and its images are loaded
+    assert rendered.source == "load" and hits["/img/slow.png"] == 1
+    assert Image.open(io.BytesIO(rendered.png)).convert("RGB").getpixel((50, 50)) == (255, 0, 0)
