@@ -38,6 +38,10 @@ from index import sqlite_query as q
 from index.fulltext import match_expression
 from index.store import FACET_FIELDS, FacetValue, SearchPage, SearchQuery, StoredLead, encode_cursor
 
+LOOKUP_FACTOR = 400
+"""A walk of the sort index looks each lead's listing up in the full text when matches² ≥ this ×
+page × leads, and checks it against the matches found once otherwise (see ``SQLiteSearch._listed``)."""
+
 MATCHED_CACHE = 16
 """Searches whose counted matches are kept while the store is unchanged (a few KB each, plus 8
 bytes per seller)."""
@@ -83,11 +87,13 @@ class SQLiteSearch:
         self._lead_columns = lead_columns
         self._matched: OrderedDict[tuple[Any, ...], Matched] = OrderedDict()
         self._generation: tuple[int, int] | None = None
+        self._places: dict[tuple[Any, ...], bool] = {}  # _place_first's answers, kept like the matches
 
     def forget(self) -> None:
         """Drop the counted matches (a benchmark measuring searches seen for the first time does)."""
         with self._lock:
             self._matched.clear()
+            self._places.clear()
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._lock:
@@ -100,6 +106,7 @@ class SQLiteSearch:
             generation = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
             if generation != self._generation:
                 self._matched.clear()
+                self._places.clear()
                 self._generation = generation
             source, params = self._source(query)
             key = (source, tuple(params))
@@ -160,9 +167,12 @@ class SQLiteSearch:
         if place is None:
             return False
         clause, params = place
-        rows = self._read(f"SELECT count(*) FROM (SELECT 1 FROM leads INDEXED BY leads_by_place WHERE {clause} "
-                          f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
-        return rows[0][0] <= q.PLACE_FIRST_MAX
+        key = (clause, *params)
+        if key not in self._places:
+            rows = self._read(f"SELECT count(*) FROM (SELECT 1 FROM leads INDEXED BY leads_by_place WHERE {clause} "
+                              f"LIMIT {q.PLACE_FIRST_MAX + 1})", params)
+            self._places[key] = rows[0][0] <= q.PLACE_FIRST_MAX
+        return self._places[key]
 
     # -- count, page, facets -----------------------------------------------------------------------
     def count(self, query: SearchQuery) -> int:
@@ -201,8 +211,7 @@ class SQLiteSearch:
                 return None, []
             if walk:
                 clause, params = q.where(replace(query, text=""))
-                clause = (f"EXISTS (SELECT 1 FROM listing_text t WHERE listing_text MATCH ? AND t.rowid = l.listing) "
-                          f"AND {clause}")
+                clause = f"{self._listed(query, total)} AND {clause}"
                 params = [expression, *params]
                 source = f"FROM leads l{walk} WHERE {clause}"
             else:
@@ -214,6 +223,19 @@ class SQLiteSearch:
         if keyset:
             source, params = f"{source} AND {keyset}", [*params, *keyset_params]
         return f"SELECT l.rowid {source} ORDER BY {order}{limit}", params
+
+    def _listed(self, query: SearchQuery, total: int) -> str:
+        """How a walk of the sort index checks that a lead's listing matches the text (one ``?``).
+
+        Either the matches found once into a temporary b-tree (``IN``: ≈0.25 µs per match) or a
+        full-text lookup of each lead walked (``EXISTS`` with ``rowid =``: ≈50–200 µs each, and a
+        walk sees page × leads / matches of them): the first while matches² < 400 × page × leads
+        (measured at 100k leads, a word in 17%: 5 instead of 56 ms; at 1M the broad words walk with
+        ``EXISTS``: ≈5–20 ms)."""
+        leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
+        if total * total < LOOKUP_FACTOR * (query.limit + 1) * leads:
+            return "l.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)"
+        return "EXISTS (SELECT 1 FROM listing_text t WHERE listing_text MATCH ? AND t.rowid = l.listing)"
 
     def _walk(self, query: SearchQuery, total: int) -> str:
         """``INDEXED BY`` the sort's index when the query matches a big share of the leads.

@@ -9,6 +9,7 @@ import pytest
 import sqlean
 
 from index import sqlite_query as q
+from index import sqlite_search
 from index.fulltext import match_expression, tokens
 from index.sqlite_schema import SCHEMA_VERSION
 from index.sqlite_store import SQLiteStore
@@ -64,7 +65,10 @@ def test_a_page_after_a_cursor_seeks_in_the_score_index(store: SQLiteStore) -> N
     assert "leads_by_score" in plan and "score<?" in plan.replace(" ", "") and "TEMP B-TREE" not in plan
 
 
-def test_broad_full_text_matches_walk_the_sort_index_and_page_the_same(store: SQLiteStore) -> None:
+@pytest.mark.parametrize("lookup_factor", [400, 0], ids=["matches-found-once", "each-listing-looked-up"])
+def test_broad_full_text_matches_walk_the_sort_index_and_page_the_same(store: SQLiteStore, lookup_factor: int,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_search, "LOOKUP_FACTOR", lookup_factor)  # both ways a walk checks the text
     store.add_leads([lead(i, "正品耐克运动鞋" if i % 10 else "茅台酒", score=round((i * 37 % 11) / 11, 3))
                      for i in range(400)])
     broad = SearchQuery(text="耐克", limit=7)
