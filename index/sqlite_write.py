@@ -234,13 +234,30 @@ class ListingPlanner:
 
 
 class PendingCounts:
-    """Facet values of leads inserted in the open transaction, not yet in the count tables.
+    """Facet values of leads inserted in the open transaction, not yet in the count tables, and
+    the count tables' keys already known (:meth:`keys`).
 
-    Added before the transaction commits (:meth:`flush`), and before any statement that updates a
-    lead's counted columns: the count triggers then find the rows they decrement."""
+    The values are added before the transaction commits (:meth:`flush`), and before any statement
+    that updates a lead's counted columns: the count triggers then find the rows they decrement.
+    The keys are kept across the transactions of one writer (a key, once committed, never changes);
+    a writer that rolls back starts a new :class:`PendingCounts`, forgetting keys made since."""
 
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str]] = []
+        self.combo_ids: dict[tuple[str, str, str, str], int] = {}
+        self.seller_ids: dict[str, int] = {}
+
+    def keys(self, db: sqlite3.Connection, rows: list[tuple[str, str, str, str, str]]) -> list[tuple[int, int]]:
+        """The (combo, seller_key) of leads about to be inserted, given as (right_id, kind,
+        platform, province, seller_name) (:func:`index.sqlite_counts.keys_for`, asked only for the
+        keys not known yet)."""
+        combo_ids, seller_ids = self.combo_ids, self.seller_ids
+        missing = [row for row in rows if row[:4] not in combo_ids or row[4] not in seller_ids]
+        if missing:
+            for row, (combo, seller) in zip(missing, sqlite_counts.keys_for(db, missing)):
+                combo_ids[row[:4]] = combo
+                seller_ids[row[4]] = seller
+        return [(combo_ids[row[:4]], seller_ids[row[4]]) for row in rows]
 
     def flush(self, db: sqlite3.Connection) -> None:
         if self.rows:
@@ -282,14 +299,15 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
     rights = {x[RIGHT] for x in (*new.values(), *updated.values())}
     kinds = dict(lookup(db, "SELECT id, kind FROM rights WHERE id IN ({marks})", list(rights)))
     if new:
-        rows = [(i, plans[x[URL]].rowid, x[URL], x[RIGHT], x[SCORE], x[REASONS], x[CODES], x[HASH],
-                 kinds.get(x[RIGHT], ""), x[PLATFORM], x[SELLER_ID], x[SELLER_NAME], x[PROVINCE], now, now)
-                for i, x in new.items()]
+        facets = [(x[RIGHT], kinds.get(x[RIGHT], ""), x[PLATFORM], x[PROVINCE], x[SELLER_NAME]) for x in new.values()]
         db.executemany(
             "INSERT INTO leads (id, listing, url, right_id, score, reasons, reason_codes, listing_hash, kind, "
-            "platform, seller_id, seller_name, province, status, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?)", rows)
-        pending.rows.extend([(r[3], r[8], r[9], r[12], r[11]) for r in rows])
+            "platform, seller_id, seller_name, province, status, first_seen, last_seen, combo, seller_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)",
+            [(i, plans[x[URL]].rowid, x[URL], x[RIGHT], x[SCORE], x[REASONS], x[CODES], x[HASH], f[1], x[PLATFORM],
+              x[SELLER_ID], x[SELLER_NAME], x[PROVINCE], now, now, combo, seller)
+             for (i, x), f, (combo, seller) in zip(new.items(), facets, pending.keys(db, facets))])
+        pending.rows.extend(facets)
     if updated:
         pending.flush(db)  # the count triggers move these leads from the combinations they are in
         db.executemany(
