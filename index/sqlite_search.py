@@ -58,6 +58,8 @@ class Matched:
     total: int
     combos: np.ndarray
     sellers: np.ndarray
+    candidates: int = 0
+    """Leads whose listing the full text matches before the other filters (0: not counted)."""
 
 
 _NONE = Matched(0, _EMPTY, _EMPTY)
@@ -114,13 +116,23 @@ class SQLiteSearch:
             if found is not None:
                 self._matched.move_to_end(key)
                 return found
+            keyed, keyed_params = q.keyed_where(query)
             if source is None:
                 found = _NONE
+            elif query.text.strip() and source.endswith(f"WHERE listing_text MATCH ? AND {keyed}") and keyed != "1":
+                # The filters inside the aggregates (group_concat skips NULL): count(*) then also
+                # says how many leads the text alone matches, for the page's walk (_listed).
+                combos, sellers, candidates = self._db.execute(
+                    f"SELECT group_concat(CASE WHEN {keyed} THEN l.combo END), "
+                    f"group_concat(CASE WHEN {keyed} THEN l.seller_key END), count(*) "
+                    f"{source.removesuffix(f' AND {keyed}')}", [*keyed_params, *keyed_params, params[0]]).fetchone()
+                counted = _counts(combos)
+                found = Matched(int(counted.sum()), counted, _counts(sellers), candidates)
             else:
                 combos, sellers = self._db.execute(
                     f"SELECT group_concat(l.combo), group_concat(l.seller_key) {source}", params).fetchone()
                 counted = _counts(combos)
-                found = Matched(int(counted.sum()), counted, _counts(sellers))
+                found = Matched(int(counted.sum()), counted, _counts(sellers), int(counted.sum()))
             self._matched[key] = found
             while len(self._matched) > MATCHED_CACHE:
                 self._matched.popitem(last=False)
@@ -211,7 +223,7 @@ class SQLiteSearch:
                 return None, []
             if walk:
                 clause, params = q.where(replace(query, text=""))
-                clause = f"{self._listed(query, total)} AND {clause}"
+                clause = f"{self._listed(query, total, self.matched(query).candidates or total)} AND {clause}"
                 params = [expression, *params]
                 source = f"FROM leads l{walk} WHERE {clause}"
             else:
@@ -224,16 +236,17 @@ class SQLiteSearch:
             source, params = f"{source} AND {keyset}", [*params, *keyset_params]
         return f"SELECT l.rowid {source} ORDER BY {order}{limit}", params
 
-    def _listed(self, query: SearchQuery, total: int) -> str:
+    def _listed(self, query: SearchQuery, total: int, candidates: int) -> str:
         """How a walk of the sort index checks that a lead's listing matches the text (one ``?``).
 
-        Either the matches found once into a temporary b-tree (``IN``: ≈0.25 µs per match) or a
-        full-text lookup of each lead walked (``EXISTS`` with ``rowid =``: ≈50–200 µs each, and a
-        walk sees page × leads / matches of them): the first while matches² < 400 × page × leads
-        (measured at 100k leads, a word in 17%: 5 instead of 56 ms; at 1M the broad words walk with
-        ``EXISTS``: ≈5–20 ms)."""
+        Either the text's matches found once into a temporary b-tree (``IN``: ≈0.25 µs per lead the
+        text matches, ``candidates``, filters or not) or a full-text lookup of each lead walked
+        (``EXISTS`` with ``rowid =``: ≈50–200 µs each, and a walk sees page × leads / ``total`` of
+        them): the first while candidates × total < 400 × page × leads (measured at 100k leads, a
+        word in 17%: 5 instead of 56 ms; at 1M the broad words walk with ``EXISTS``: ≈5–20 ms, where
+        ``IN`` of a word in 400k listings, filtered to 80k leads, cost ≈90 ms)."""
         leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
-        if total * total < LOOKUP_FACTOR * (query.limit + 1) * leads:
+        if candidates * total < LOOKUP_FACTOR * (query.limit + 1) * leads:
             return "l.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)"
         return "EXISTS (SELECT 1 FROM listing_text t WHERE listing_text MATCH ? AND t.rowid = l.listing)"
 
