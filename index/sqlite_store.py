@@ -30,11 +30,14 @@ instead (:func:`index.sqlite_query.where`): the same query, search + facets, cos
 at 100k (was 39) and 105 CPU-ms at 1M (was 373, measured on one 1M store in one run). Since schema
 3 the facets and total of a search without full text, score or date range come from count tables
 kept in the writing transaction (:mod:`index.sqlite_counts`): the unfiltered search page costs ≈9
-CPU-ms at 100k and at 1M (was ≈420 ms at 100k: every lead scanned); a full-text search finds its
-matches once (``temp.hits``) for page, total and facets; bench/serve.py at 100k (2026-12-02, load
-≈25): all six URLs CPU p50 47 / p95 159 ms (was 190 / 441 in the same session). Full-text and
-score-range searches still cost ≈2-4 µs per matched lead (a 40%-of-1M word: over a second). A next step for broad filters: full-text rows per lead carrying platform/province
-tags, so FTS5 intersects those filters itself.
+CPU-ms at 100k and at 1M (was ≈420 ms at 100k: every lead scanned). Since schema 4 the searches
+the count tables cannot answer count their facets from two integer keys per lead read in one pass
+and counted in C (:mod:`index.sqlite_search`), ≈0.3–0.6 µs per matched lead instead of ≈2–7:
+bench/serve.py at 1M (2026-12-02, load ≈15–20, each search seen the first time) all six URLs CPU
+p50 122 / p95 315 ms (the code before, same session: 635 / 2,596), the same search again 24 / 113.
+What is left grows with the leads the words match before the filters (a word in 40% of 1M listings:
+≈250 ms); a next step for broad filters: full-text rows carrying platform/province tags, so FTS5
+intersects those filters itself.
 """
 
 from __future__ import annotations
