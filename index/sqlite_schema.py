@@ -35,11 +35,12 @@ import sqlean as sqlite3
 
 from index import sqlite_counts
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """1: first layout; 2: adds ``leads_by_place``; 3: adds the facet count tables and their triggers
 (:mod:`index.sqlite_counts`) and ``listing_links``; 4: the count tables' rows become keys, each lead
 carries its two (``combo``, ``seller_key``) and ``leads_by_listing`` holds those instead of the
-text columns. Opening an older store migrates it (:data:`MIGRATIONS`)."""
+text columns; 5: drops schema 4's ``leads_keyed`` insert trigger (the writer gives the keys).
+Opening an older store migrates it (:data:`MIGRATIONS`)."""
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -118,6 +119,7 @@ MIGRATIONS: dict[int, Any] = {
     2: "CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing)",
     3: LINKS,
     4: _keys,
+    5: "DROP TRIGGER IF EXISTS leads_keyed",
 }
 """What turns a store of the version before into this version (SQL, or a function of the
 connection; one transaction with the rest)."""

@@ -244,7 +244,7 @@ def test_a_full_text_search_finds_its_matches_once_and_never_answers_from_stale_
 
 V3_SHAPE = """
 DROP TRIGGER leads_counted_out; DROP TRIGGER leads_recounted; DROP TRIGGER leads_seller_recounted;
-DROP TRIGGER leads_keyed; DROP INDEX seller_counts_by_n; DROP TABLE lead_combos; DROP TABLE seller_counts;
+DROP TRIGGER IF EXISTS leads_keyed; DROP INDEX seller_counts_by_n; DROP TABLE lead_combos; DROP TABLE seller_counts;
 DROP INDEX leads_by_listing; ALTER TABLE leads DROP COLUMN combo; ALTER TABLE leads DROP COLUMN seller_key;
 CREATE INDEX leads_by_listing ON leads (
     listing, score, id, first_seen, right_id, kind, platform, province, status, seller_name);
@@ -271,7 +271,7 @@ def test_a_version_3_store_gains_keys_and_searches_the_same(tmp_path: Path) -> N
     db.executescript(V3_SHAPE)
     db.close()
     with SQLiteStore(path) as store:
-        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 4
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
         assert store._read(COUNTED) == store._read(GROUPED) and store._read(MISKEYED) == [(0,)]
         assert ([x.id for x in store.search(query).leads], store.count(query), store.facets(query, size=3)) == before
         store.add_leads([placed_by(30, "新店")])
@@ -327,3 +327,17 @@ def test_searches_count_and_page_as_a_group_by_over_the_leads_does(store: SQLite
                 if not (cursor := page.next_cursor):
                     break
             assert walked == ids, (query, limit)
+
+
+def test_a_version_4_store_loses_its_insert_trigger(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    SQLiteStore(path).close()
+    db = sqlean.connect(str(path), isolation_level=None)  # what schema 4 had: a per-row insert trigger
+    db.execute("CREATE TRIGGER leads_keyed AFTER INSERT ON leads WHEN new.combo = 0 BEGIN SELECT 1; END")
+    db.execute("PRAGMA user_version=4")
+    db.close()
+    with SQLiteStore(path) as store:
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        assert not store._read("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'leads_keyed'")
+        store.add_leads([placed_by(1, "店1")])
+        assert store._read(MISKEYED) == [(0,)]
