@@ -2,7 +2,7 @@
 
 Why: one demo run is the suite's most expensive step (≈45 CPU-seconds for 150 listings: three
 spiders, a Chromium for the rendered platform, one for the evidence, the marketplace, and with the
-linkage loop three re-crawl processes). Six tests used to run their own; they now share two runs:
+linkage loop three re-crawl processes). Seven tests used to run their own; they now share two runs:
 
 ``demo_data``
     One ``markwatch demo --no-serve`` (150 listings, seed 9, plus the hostile listings of
@@ -18,8 +18,8 @@ linkage loop three re-crawl processes). Six tests used to run their own; they no
     summary, then serves the workbench until Ctrl-C. The fixture returns once the workbench line is
     printed, with ``snapshot``: a copy of the data dir taken at that moment, so that what the
     summary said can be checked against the store even after a test used the live workbench
-    (tests/test_demo_command.py checks the snapshot, tests/test_demo_serve.py the live process and
-    its Ctrl-C). The process is stopped at the end of the session if no test stopped it.
+    (tests/test_demo_command.py checks the snapshot, tests/test_console_output.py what it put on
+    the screen, tests/test_demo_serve.py the live process and its Ctrl-C). The process is stopped at the end of the session if no test stopped it.
 
 Both run as subprocesses with this run's environment (the test cache dir of conftest.py), and
 their setup counts against the first test that asks for them: those tests carry
@@ -153,6 +153,8 @@ class ServedDemo:
     """A copy of the data dir taken when the workbench line was printed."""
     summary: str
     """Everything the run printed on stdout before the workbench line: its summary."""
+    screen: str
+    """What the process wrote on stderr until the workbench line (progress, the platforms' URLs)."""
     url: str
     port: int
     username: str
@@ -196,9 +198,10 @@ def served_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedDemo
                 break
             summary.append(line)
         stderr_file.seek(0)
-        assert found, f"no workbench line; exit {proc.poll()}; stderr ends:\n{stderr_file.read()[-3000:]}"
+        screen = stderr_file.read()
+        assert found, f"no workbench line; exit {proc.poll()}; stderr ends:\n{screen[-3000:]}"
         snapshot = copy_data_dir(data_dir, root / "snapshot")
-        yield ServedDemo(proc, data_dir, snapshot, "".join(summary), found.group(1), int(found.group(2)),
+        yield ServedDemo(proc, data_dir, snapshot, "".join(summary), screen, found.group(1), int(found.group(2)),
                          found.group(3), found.group(4), stderr_file)
     finally:
         if proc.poll() is None:  # Ctrl-C first, so the demo stops its marketplace too

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from demo_fixtures import DEMO_TIMEOUT
+
 MARKWATCH = [sys.executable, "-m", "markwatch.cli"]
-LISTINGS = 150
-SEED = 9
 PER_PAGE = re.compile(r"bad page \(|Gave up retrying|WARNING")
 
 
@@ -34,27 +34,25 @@ def log_path(screen: str) -> Path:
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_demo_keeps_the_screen_to_progress_and_summary(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    done = subprocess.run(MARKWATCH + ["demo", "--no-serve", "--listings", str(LISTINGS), "--seed", str(SEED),
-                                       "--data-dir", str(data_dir)],
-                          capture_output=True, text=True, timeout=400, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-3000:]
-    screen = done.stdout + done.stderr
+@pytest.mark.timeout(DEMO_TIMEOUT)
+def test_demo_keeps_the_screen_to_progress_and_summary(served_demo) -> None:
+    # the session's `markwatch demo` (tests/demo_fixtures.py): its screen until it served the workbench
+    data_dir = served_demo.data_dir
+    screen = served_demo.summary + served_demo.screen
 
     # the screen: progress lines and the summary, no per-page line
     assert "[rendered/storefront] done:" in screen and "[html/bazaar] done:" in screen
-    assert "markwatch demo summary" in done.stdout
+    assert "markwatch demo summary" in served_demo.summary
     noisy = [line for line in screen.splitlines() if PER_PAGE.search(line)]
     assert not noisy, noisy[:5]
     # the summary counts the bad pages by reason and names the log file, which is in the data dir
     counted: dict[str, int] = {}
-    for line in done.stdout.splitlines():
+    for line in served_demo.summary.splitlines():
         if "bad pages by reason:" in line:
             for reason, n in re.findall(r"(\w+) (\d+)", line.split("bad pages by reason:", 1)[1]):
                 counted[reason] = counted.get(reason, 0) + int(n)
-    assert counted, done.stdout
-    log = log_path(done.stdout)
+    assert counted, served_demo.summary
+    log = log_path(served_demo.summary)
     assert log.is_file() and log.parent == data_dir.resolve() / "logs"
 
     # the log: one line per bad page with its URL and reason, matching the summary's counts
