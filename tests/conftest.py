@@ -35,6 +35,7 @@ os.environ.setdefault("MARKWATCH_CACHE_DIR", _CACHE.name)
 pytest_plugins = ["store_backends"]  # the `store` fixture: one fresh store per backend
 pytest_plugins += ["search_node_fixture"]  # one OpenSearch node for the session
 pytest_plugins += ["redis_fixture"]  # one redis-server for the session (`redis_server`, `redis_url`)
+pytest_plugins += ["marketplace_crawls"]  # bazaar and openmall crawled once into a store (`session_crawls`)
 pytest_plugins += ["demo_fixtures"]  # two `markwatch demo` runs shared by the session (`demo_data`, `served_demo`)
 
 MARKETPLACE_LISTINGS = 2000

@@ -6,9 +6,6 @@ the planted networks."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,24 +19,13 @@ SPIDER_OF = {"bazaar": "html", "openmall": "api"}
 
 
 @pytest.fixture(scope="module")
-def crawled_store(marketplace, tmp_path_factory):
+def crawled_store(session_crawls):
+    """The store the session's crawls of bazaar and openmall filled (tests/marketplace_crawls.py)."""
     from index import open_store
     from markwatch.config import load_config
 
-    data_dir = tmp_path_factory.mktemp("sellers-crawl")
-    env = {**os.environ, "MARKWATCH_DATA_DIR": str(data_dir), "MARKWATCH_MATCH_ENABLED": "1",
-           "MARKWATCH_STORE_ENABLED": "1", "MARKWATCH_EVIDENCE_ENABLED": "0", "MARKWATCH_STORE_URL": ""}
-    stats = {}
-    for platform, spider in SPIDER_OF.items():
-        stats_file = data_dir / f"{platform}-stats.json"
-        proc = subprocess.run(
-            [sys.executable, "-m", "markwatch.cli", "crawl", spider, "--platform", platform,
-             "--start-url", marketplace.urls[platform] + "/", "--output", str(data_dir / f"{platform}.jsonl"),
-             "--stats-json", str(stats_file)],
-            cwd=data_dir, env=env, capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0, proc.stderr[-4000:]
-        stats[platform] = json.loads(stats_file.read_text(encoding="utf-8"))
-    store = open_store(load_config(data_dir=str(data_dir), environ={}))
+    stats = {platform: session_crawls[platform].stats for platform in SPIDER_OF}
+    store = open_store(load_config(data_dir=str(session_crawls["data_dir"]), environ={}))
     try:
         yield store, stats
     finally:

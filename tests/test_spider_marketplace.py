@@ -13,42 +13,17 @@ import subprocess
 import sys
 import urllib.request
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from marketplace_crawls import SPIDER_OF, Crawl, run_crawl
+
 REPO = Path(__file__).resolve().parents[1]
 DISALLOWED = {"bazaar": ("/admin/", "/cart"), "storefront": ("/internal/",), "openmall": ("/api/v1/private/",)}
-SPIDER_OF = {"bazaar": "html", "storefront": "rendered", "openmall": "api"}
 COMPARED = ("platform", "listing_id", "currency", "seller_name", "seller_id", "ship_from", "shop_address", "category",
             "brand", "image_urls")
-
-
-@dataclass
-class Crawl:
-    proc: subprocess.CompletedProcess[str]
-    listings: list[dict[str, Any]]
-    stats: dict[str, Any]
-
-    def bad(self, reason: str) -> int:
-        return int(self.stats.get(f"markwatch/bad_pages/{reason}", 0))
-
-
-def run_crawl(platform: str, base_url: str, workdir: Path, *extra: str, output: Path | None = None,
-              timeout: float = 240) -> Crawl:
-    workdir.mkdir(parents=True, exist_ok=True)
-    output = output or workdir / f"{platform}.jsonl"
-    stats_file = workdir / f"{platform}-stats-{len(list(workdir.glob('*-stats-*')))}.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "markwatch.cli", "crawl", SPIDER_OF[platform], "--platform", platform,
-         "--start-url", base_url + "/", "--output", str(output), "--stats-json", str(stats_file), *extra],
-        cwd=workdir, capture_output=True, text=True, timeout=timeout,
-    )
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    listings = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return Crawl(proc, listings, json.loads(stats_file.read_text(encoding="utf-8")))
 
 
 def hits(base_url: str) -> dict[str, int]:
@@ -96,8 +71,8 @@ def assert_robots_obeyed(platform: str, base_url: str) -> None:
 # ---------------------------------------------------------------- html / bazaar (session marketplace)
 
 @pytest.fixture(scope="module")
-def bazaar_crawl(marketplace, tmp_path_factory) -> Crawl:
-    return run_crawl("bazaar", marketplace.urls["bazaar"], tmp_path_factory.mktemp("bazaar"))
+def bazaar_crawl(session_crawls) -> Crawl:
+    return session_crawls["bazaar"]
 
 
 def test_html_spider_emits_exactly_the_expected_listings(bazaar_crawl: Crawl, catalogue) -> None:
@@ -131,8 +106,8 @@ def test_html_spider_obeys_robots(bazaar_crawl: Crawl, marketplace) -> None:
 # ---------------------------------------------------------------- api / openmall (session marketplace)
 
 @pytest.fixture(scope="module")
-def openmall_crawl(marketplace, tmp_path_factory) -> Crawl:
-    return run_crawl("openmall", marketplace.urls["openmall"], tmp_path_factory.mktemp("openmall"))
+def openmall_crawl(session_crawls) -> Crawl:
+    return session_crawls["openmall"]
 
 
 def test_api_spider_emits_exactly_the_expected_listings(openmall_crawl: Crawl, catalogue) -> None:
