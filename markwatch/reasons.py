@@ -111,6 +111,10 @@ _ENGLISH: dict[str, Renderer] = {
                                      "(lowers the score)"),
     "name_use": lambda p: f"{p['seen']} used as a personal name or a date (lowers the score)",
     "ordinary_word": lambda p: f"{p['seen']} is part of the ordinary word {p['word']} (lowers the score)",
+    "split_by_words": lambda p: (f"{p['seen']} is cut across by the word {p['word']}: no word of its own here "
+                                 "(lowers the score)"),
+    "publication": lambda p: f"a book or printed work ('{p['cue']}'): the mark may be a word of its title (lowers the score)",
+    "co_brand": lambda p: f"co-branded with {p['seen']} ('{p['cue']}'): both used as marks",
     # origin of a GI product
     "origin_unknown": lambda p: f"no origin found for a product named as GI {p['gi']}",
     "origin_outside": lambda p: (("ships from" if p["source"] == "ship_from" else "origin given as")
@@ -183,6 +187,9 @@ _CHINESE: dict[str, Renderer] = {
     "english_word_sense": lambda p: f"“{p['seen']}”是英文单词，此处夹在英文词句中（降低评分）",
     "name_use": lambda p: f"“{p['seen']}”用作人名或日期（降低评分）",
     "ordinary_word": lambda p: f"“{p['seen']}”是普通词语“{p['word']}”的一部分（降低评分）",
+    "split_by_words": lambda p: f"“{p['seen']}”被词语“{p['word']}”拆开，此处并非独立的词（降低评分）",
+    "publication": lambda p: f"图书或印刷品（“{p['cue']}”）：商标字样可能只是作品名称的一部分（降低评分）",
+    "co_brand": lambda p: f"与“{p['seen']}”联名（“{p['cue']}”）：两者均作为商标使用",
     "origin_unknown": lambda p: f"商品以地理标志“{p['gi']}”为名，但未找到产地",
     "origin_outside": lambda p: (("发货地" if p["source"] == "ship_from" else "标注产地")
                                  + f"为{p['where']}，不在保护区域{_regions_zh(p)}之内"),

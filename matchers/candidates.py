@@ -20,6 +20,7 @@ from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
+MAX_DODGE_GAP = 6  # 盱眙 品种 小龙虾, 祁门风格 工夫红茶: a longer wedge when it holds a dodge word (lexicon gi_dodge)
 _GI_WEDGES = ("直发", "发货", "发", "镇", "产")
 MAX_SCAN = 4000  # characters of a description that are scanned (long texts hide nothing more)
 _LATIN_WORD = re.compile(r"[0-9a-z$@]+")
@@ -299,8 +300,8 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
     for hit in places:
         text = texts[hit.field]
         for product in products:
-            pos = text.find(product, hit.end, hit.end + MAX_GI_GAP + len(product))
-            if pos >= 0:
+            pos = text.find(product, hit.end, hit.end + MAX_DODGE_GAP + len(product))
+            if pos >= 0 and (pos - hit.end <= MAX_GI_GAP or _dodge_gap(text[hit.end:pos])):
                 hit.how, hit.end = "split", pos + len(product)
                 hit.seen = text[hit.start:hit.end]
                 kept.append(hit)
@@ -315,3 +316,13 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
                     hit.seen = text[hit.start:hit.end]
                     kept.append(hit)
     return kept
+
+
+def _dodge_gap(gap: str) -> bool:
+    """Is ``gap`` (between a GI's place and its product) a dodge: Chinese characters holding one of
+    the words that bend a GI name (品种, 风味, 口味, 产区 …, lexicon ``gi_dodge``) or a wedge (发, 镇)?"""
+    if not all("\u4e00" <= ch <= "\u9fff" for ch in gap):
+        return False
+    from matchers import wording
+
+    return bool(wording.find("gi_dodge", gap)) or any(w in gap for w in _GI_WEDGES)

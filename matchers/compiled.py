@@ -113,12 +113,14 @@ def split_gi_name(name: str) -> tuple[str, str]:
     """阳澄湖大闸蟹 → (阳澄湖, 大闸蟹): the place part and the product part of a GI name.
 
     The product is the longest goods word (lexicon) ending the name and leaving ≥ 2 characters of
-    place; failing that, the last two characters.
+    place; failing that, the last two characters (the last one of a three-character name).
     """
     goods = {w for words in lexicon()["goods_classes"].values() for w in words}
     for cut in range(2, len(name) - 1):
         if name[cut:] in goods:
             return name[:cut], name[cut:]
+    if len(name) == 3 and has_cjk(name):
+        return name[:2], name[2:]  # 莱阳梨, 六堡茶: a two-character place and a one-character product
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
 
 

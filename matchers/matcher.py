@@ -125,6 +125,8 @@ class Matcher:
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods)
+        if len(judged) > 1:
+            ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals._co_brand_signals)
         out: list[Pair] = []
         origin_places = None
         rights = compiled.rights
@@ -204,7 +206,7 @@ def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]
 def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None) -> dict[int, list[Hit]]:
     """A house nickname several well-known marks give ("B家": BURBERRY and 波司登) names one house:
     among those whose classes fit the goods, the dearest (the fashion press's "X家" is the luxury
-    house). Rights found by other forms too are left alone."""
+    house); on known goods none of them fits, none. Rights found by other forms too are left alone."""
     by_nick: dict[str, list[int]] = {}
     for right_idx, hits in found.items():
         if all(h.form.kind == "nickname" and h.how == "exact" and h.seen.endswith("家") and len(h.seen) == 2
@@ -216,8 +218,11 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
     rights = compiled.rights
     drop: set[int] = set()
     for idxs in shared:
-        fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)] or idxs
-        best = max(fitting, key=lambda i: rights[i].reference_price or 0)
+        fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)]
+        if votes and not fitting:
+            drop.update(idxs)  # goods none of those houses is registered for: the nickname names none
+            continue
+        best = max(fitting or idxs, key=lambda i: rights[i].reference_price or 0)
         drop.update(i for i in idxs if i != best)
     return {i: hits for i, hits in found.items() if i not in drop}
 

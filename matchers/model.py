@@ -139,7 +139,8 @@ MONOTONE = {"counterfeit": 1, "counterfeit_count": 1, "resale_wording": -1, "pri
             "referential": -1, "ordinary_word": -1, "name_use": -1, "used_as_mark": 1, "evasive": 1,
             "origin_outside": 1, "origin_inside": -1, "origin_unknown": 1, "gi_dodge": 1, "in_brand": 1,
             "homophone": 1, "shape": 1, "lookalike": 1, "fuzzy": 1, "joined": 1, "split": 1, "nickname": 1,
-            "obfuscated": 1, "pinyin": 1}
+            "obfuscated": 1, "pinyin": 1, "split_by_words": -1, "publication": -1, "co_brand": 1,
+            "bent_word": -1, "english_word_sense": -1, "service_use": -1}
 
 
 def _learner(seed: int) -> Any:

@@ -9,6 +9,7 @@ ordinary word, so it does not count.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from functools import lru_cache
@@ -156,17 +157,87 @@ def inside_ordinary_word(text: str, start: int, end: int, form: str, right: Righ
     return ""
 
 
-_WORDS: frozenset[str] | None = None
+_WORDS: dict[str, str] | None = None
+_LOG_TOTAL = 0.0
 
 
-def _word_set() -> frozenset[str]:
-    """jieba's dictionary entries of 2–6 characters, as a set (built when first asked: a bent
-    spelling met in a listing; ≈0.3 s)."""
+def _word_set() -> dict[str, str]:
+    """jieba's dictionary entries → their frequency as written in the file (built when first asked: a
+    bent spelling or a glued short mark met in a listing; ≈0.4 s). Lexicon
+    ``ordinary_words`` count as common words. Used as a set (is it a word?) and for
+    :func:`straddling_word`'s segmentation."""
     global _WORDS
     if _WORDS is None:
-        words = (line.split(" ", 1)[0] for line in _dictionary().splitlines())
-        _WORDS = frozenset(w for w in words if 2 <= len(w) <= 6) | frozenset(norm(w) for w in lexicon()["ordinary_words"])
+        words = dict(line.split(" ", 2)[:2] for line in _dictionary()[1:].splitlines() if " " in line)
+        for word in lexicon()["ordinary_words"]:
+            words.setdefault(norm(word), "1000")
+        _WORDS = words
     return _WORDS
+
+
+def _log_total() -> float:
+    """log of the sum of the dictionary's frequencies (jieba's ``total``), computed when first needed."""
+    global _LOG_TOTAL
+    if not _LOG_TOTAL:
+        _LOG_TOTAL = math.log(sum(int(f) for f in _word_set().values() if f.isdigit()) or 1)
+    return _LOG_TOTAL
+
+
+MAX_SEGMENT = 6  # characters each side of a mark looked at when segmenting
+
+
+def straddling_word(text: str, start: int, end: int) -> str:
+    """The dictionary word that crosses an edge of text[start:end] in the likeliest segmentation of the
+    run of Chinese text around it (jieba's dictionary and its way: the path of words with the highest
+    product of frequencies), or "": 深海|宝藏 around 海宝, 新郎|酒杯 around 郎酒, 黄金|金条 around 金金.
+
+    Why: a short mark glued inside other characters is often no word of its own there; a
+    segmentation says so whether or not the longer text is one dictionary entry (inside_ordinary_word
+    only knows entries that contain the mark). A mark standing alone (spaces, punctuation, Latin
+    letters around it) is cut at its edges by the seller: nothing to segment, no cost."""
+    lo = start
+    while lo > 0 and start - lo < MAX_SEGMENT and _is_cjk(text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < MAX_SEGMENT and _is_cjk(text[hi]):
+        hi += 1
+    if lo == start and hi == end:
+        return ""
+    words, log_total = _word_set(), _log_total()
+    piece = text[lo:hi]
+    n = len(piece)
+    mark = text[start:end]
+    own = max(int(words.get(mark) or 0), _suggested_frequency(mark, words))
+    best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)  # from position i: (log probability, end of first word)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + 6) + 1):
+            freq = own if j - i == end - start and piece[i:j] == mark else words.get(piece[i:j])
+            if freq or j == i + 1:
+                options.append((math.log(int(freq or 1) or 1) - log_total + best[j][0], j))
+        best[i] = max(options)
+    i, s, e = 0, start - lo, end - lo
+    while i < n:
+        j = best[i][1]
+        if j - i >= 2 and (i < s < j < e or s < i < e < j):  # across one edge (a word holding it all is
+            return piece[i:j]                              # inside_ordinary_word's to judge)
+        i = j
+    return ""
+
+
+def _suggested_frequency(mark: str, words: dict[str, str]) -> int:
+    """The frequency jieba gives a user-dictionary word added without one (``Tokenizer.suggest_freq``):
+    just enough for the mark to beat its own characters cut apart, so a register's mark is a word, yet
+    ordinary words around it still win (深海|宝藏 around 海宝)."""
+    total = math.exp(_log_total())
+    product = 1.0
+    for ch in mark:
+        product *= int(words.get(ch) or 1) / total
+    return int(total * product) + 1
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 @lru_cache(maxsize=65536)
@@ -177,7 +248,7 @@ def word_or_place_around(text: str, start: int, end: int) -> str:
     for lo in range(max(0, start - 3), start + 1):
         for hi in range(min(len(text), end + 3), end - 1, -1):
             piece = text[lo:hi]
-            if len(piece) >= 2 and piece in words:
+            if 2 <= len(piece) <= 6 and piece in words:
                 return piece
     from matchers.origin import _gazetteer
 

@@ -36,6 +36,7 @@ FEATURES = (
     "referential", "accessory", "ordinary_word", "name_use", "title_start", "two_scripts",
     "origin_inside", "origin_outside", "origin_unknown", "gi_dodge", "other_rights",
     "bent_word", "english_word_sense", "service_use",
+    "split_by_words", "publication", "co_brand",
 )
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 
@@ -89,6 +90,9 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _ordinary_word_signals(vec, reasons, right, hits, ctx)
     _bent_word_signals(vec, reasons, hits, ctx)
     _english_word_signals(vec, reasons, compiled, hits, ctx)
+    _split_by_words_signals(vec, reasons, hits, ctx)
+    _publication_signals(vec, reasons, right, ctx)
+    _co_brand_signals(vec, reasons, right_idx, hits, ctx)
     if right.kind == "gi":
         _origin_signals(vec, reasons, right, origin)
         _gi_dodge_signals(vec, reasons, hits, ctx)
@@ -307,6 +311,87 @@ def _reads_as_word(raw: str, word: str) -> bool:
     if written.isupper():
         return False
     return written.islower() or bool(raw[:found.start()].strip(" -|/,.:;【】[]()"))
+
+
+def _split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """A short Chinese mark glued inside other characters that the likeliest segmentation cuts across
+    (深海|宝藏 for 海宝, 新郎|酒杯 for 郎酒, 黄金|金条 for 金金): no word of its own there. Cost: nothing
+    for a mark standing alone (spaces or Latin around it); else one segmentation of ≤ 15 characters
+    (≈20 µs, jieba's dictionary loaded once per process when first needed, ≈0.5 s)."""
+    for hit in hits:
+        if hit.how != "exact" or hit.form.latin or len(hit.form.text) > ordinary.MAX_FORM \
+                or hit.form.kind not in ("name", "variant"):
+            continue  # nicknames are slang, glued as a rule (小香风)
+        if _stands_alone(_light_field(ctx, hit.field), hit.seen):
+            continue  # 金金 金丝猴: the seller's own space cuts the mark out (norm joins the characters)
+        word = ordinary.straddling_word(ctx.texts[hit.field], hit.start, hit.end)
+        if word:
+            vec[_INDEX["split_by_words"]] = 1.0
+            reasons.append({"code": "split_by_words", "seen": hit.seen, "word": word})
+            return
+
+
+def _light_field(ctx: ListingContext, name: str) -> str:
+    """The field as written, only ``light``-normalised (高仿 古馳 → 高仿 古驰: its spaces kept), once per field."""
+    key = f"light:{name}"
+    if key not in ctx.extra:
+        from matchers.normalise import light
+
+        ctx.extra[key] = light(str(ctx.listing.get(name) or "")[:4000])
+    return ctx.extra[key]
+
+
+def _stands_alone(raw: str, seen: str) -> bool:
+    """Does ``seen`` occur in the raw text with no Chinese character glued to either side?"""
+    at = raw.find(seen)
+    while at >= 0:
+        end = at + len(seen)
+        if (at == 0 or not "\u4e00" <= raw[at - 1] <= "\u9fff") and (end == len(raw) or not "\u4e00" <= raw[end] <= "\u9fff"):
+            return True
+        at = raw.find(seen, at + 1)
+    return False
+
+
+def _publication_signals(vec: list[float], reasons: list[Reason], right: Right, ctx: ListingContext) -> None:
+    """A book or other printed work (绘本, 英文原版, paperback …, lexicon ``publication``) naming a trademark
+    that is not registered for printed matter (class 16): the word belongs to the work's title or
+    subject (骆驼祥子, Pandora's Box). Computed once per listing; cost one automaton pass of the title."""
+    if right.kind != "trademark" or 16 in right.nice_classes:
+        return
+    found = ctx.extra.get("publication")
+    if found is None:
+        found = ctx.extra["publication"] = wording.find("publication", ctx.texts.get("title", ""))
+    if found:
+        vec[_INDEX["publication"]] = 1.0
+        reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})
+
+
+def _co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hits: list[Hit],
+                      ctx: ListingContext) -> None:
+    """Two rights' marks in the title joined by a co-branding word (冰墩墩 x 耐克 联名): both are used as
+    marks of these goods, whatever else each pair shows. ``ctx.extra["pairs"]``: (right, hits) of every
+    candidate of the listing (set by the matcher); cost: a look at the text between two title hits."""
+    others = ctx.extra.get("pairs")
+    if not others or ctx.n_rights < 2:
+        return
+    title = ctx.texts.get("title", "")
+    own = [h for h in hits if h.field == "title"]
+    for other_idx, other_hits in others:
+        if other_idx == right_idx:
+            continue
+        for mine in own:
+            for theirs in other_hits:
+                if theirs.field != "title" or theirs.start < mine.end and mine.start < theirs.end:
+                    continue
+                first, second = (mine, theirs) if mine.start < theirs.start else (theirs, mine)
+                between = title[first.end:second.start]
+                if len(between) > 6:
+                    continue
+                cues = wording.find("co_brand", between) or wording.find("co_brand", title[second.end:second.end + 4])
+                if cues:
+                    vec[_INDEX["co_brand"]] = 1.0
+                    reasons.append({"code": "co_brand", "cue": cues[0][2], "seen": theirs.seen})
+                    return
 
 
 def _name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:

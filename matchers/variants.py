@@ -11,6 +11,7 @@ is a real spelling of another form is left to that form.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -74,11 +75,18 @@ def english_words_among(texts: Iterable[str]) -> frozenset[str]:
     """Which Latin mark forms are also ordinary English words (COACH, DOVE, PUMA, GUESS): those in
     both word lists of the english-words package (Webster's 2nd and GCIDE), so that a rare entry of
     one list (gree, anta) does not make a brand an everyday word. Read at compile time only."""
+    texts = list(texts)
+    # A mark that reads as a quantity (3M: three metres, 5L, 10KG) is an ordinary word when written in
+    # lower case among other words ("3m cable"): the same sense test applies.
+    quantities = {t for t in texts if _QUANTITY.fullmatch(t)}
     wanted = {t for t in texts if t.isascii() and t.isalpha() and len(t) >= 3}
     if not wanted:
-        return frozenset()
+        return frozenset(quantities)
     from english_words import get_english_words_set
 
     both = get_english_words_set(["web2"], lower=True, alpha=True) & get_english_words_set(["gcide"], lower=True,
                                                                                           alpha=True)
-    return frozenset(wanted & both)
+    return frozenset(wanted & both) | quantities
+
+
+_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:m|cm|mm|km|g|kg|mg|l|ml|w|kw|v|mah|gb|tb)")

@@ -93,6 +93,13 @@ def test_english_word_used_in_its_ordinary_sense(matcher: Matcher) -> None:
     assert brand["tm-coach"].features[F["english_word_sense"]] == 0 and brand["tm-coach"].score >= 0.5
 
 
+def test_a_mark_that_reads_as_a_quantity_in_lower_case(matcher: Matcher) -> None:
+    cable = pairs(matcher, title="USB-C charging cable 3m braided fast charge", price=5, currency="USD")["tm-3m"]
+    assert cable.features[F["english_word_sense"]] == 1  # three metres, not the mark
+    mask = pairs(matcher, title="3M 9501 KN95 口罩 50只", price=15)["tm-3m"]
+    assert mask.features[F["english_word_sense"]] == 0 and mask.score >= 0.5
+
+
 def test_original_edition_of_a_book_is_no_counterfeit_wording(matcher: Matcher) -> None:
     book = pairs(matcher, title="依视路 钻晶 1.60 镜片 附英文原版说明书", price=1290)
     assert book["tm-essilor"].features[F["counterfeit"]] == 0 and book["tm-essilor"].score < 0.5

@@ -43,15 +43,13 @@ def test_match_writes_contract_leads_and_a_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     leads = read_leads(out)
     pairs = {(lead["url"], lead["right_id"]) for lead in leads}
-    # ("…/3", "tm-nike") belongs here too: the model retrained on two registers scores that pair 0.42
-    # (test_cobranded_counterfeit_flags_both_rights, a strict xfail, keeps the regression in view)
     assert pairs == {("https://shop.example/1", "tm-nike"), ("https://shop.example/3", "sm-bingdwendwen"),
-                     ("https://shop.example/4", "gi-yangchenghu-crab")}
+                     ("https://shop.example/3", "tm-nike"), ("https://shop.example/4", "gi-yangchenghu-crab")}
     for lead in leads:
         Lead.model_validate(lead)
         assert lead["reasons"] and lead["score"] >= 0.5
         assert lead["listing"]["url"] == lead["url"]
-    assert "read 5 listings, skipped 0, 3 leads" in result.stderr and "listings/s" in result.stderr
+    assert "read 5 listings, skipped 0, 4 leads" in result.stderr and "listings/s" in result.stderr
 
 
 @pytest.mark.slow
@@ -105,11 +103,9 @@ def test_same_input_same_output_whatever_the_workers(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] == outputs[2]
-    assert len(read_leads(tmp_path / "leads-0.jsonl")) == 3 * 700  # 4 once 冰墩墩 × 耐克 is flagged again
+    assert len(read_leads(tmp_path / "leads-0.jsonl")) == 4 * 700
 
 
-@pytest.mark.xfail(strict=True, reason="known regression of the two-register model (issue 11): a co-branded "
-                   "counterfeit naming 冰墩墩 and 耐克 at 14% of NIKE's reference price scores 0.42 for tm-nike")
 def test_cobranded_counterfeit_flags_both_rights(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [LISTINGS[2]])
     out = tmp_path / "leads.jsonl"
