@@ -187,6 +187,20 @@ MAX_SEGMENT = 6  # characters each side of a mark looked at when segmenting
 
 
 def straddling_word(text: str, start: int, end: int) -> str:
+    """See :func:`_straddling_word` (cached on the run of text around the mark: titles recur)."""
+    lo = start
+    while lo > 0 and start - lo < MAX_SEGMENT and _is_cjk(text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < MAX_SEGMENT and _is_cjk(text[hi]):
+        hi += 1
+    if lo == start and hi == end:
+        return ""
+    return _straddling_word(text[lo:hi], start - lo, end - lo)
+
+
+@lru_cache(maxsize=65536)
+def _straddling_word(text: str, start: int, end: int) -> str:
     """The dictionary word that crosses an edge of text[start:end] in the likeliest segmentation of the
     run of Chinese text around it (jieba's dictionary and its way: the path of words with the highest
     product of frequencies), or "": 深海|宝藏 around 海宝, 新郎|酒杯 around 郎酒, 黄金|金条 around 金金.
@@ -238,6 +252,9 @@ def _suggested_frequency(mark: str, words: dict[str, str]) -> int:
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+is_cjk = _is_cjk
 
 
 @lru_cache(maxsize=65536)

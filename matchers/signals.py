@@ -322,6 +322,10 @@ def _split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[
         if hit.how != "exact" or hit.form.latin or len(hit.form.text) > ordinary.MAX_FORM \
                 or hit.form.kind not in ("name", "variant"):
             continue  # nicknames are slang, glued as a rule (小香风)
+        text = ctx.texts[hit.field]
+        if not (hit.start and ordinary.is_cjk(text[hit.start - 1])) and \
+                not (hit.end < len(text) and ordinary.is_cjk(text[hit.end])):
+            continue  # nothing Chinese glued to it even after normalising: nothing to segment
         if _stands_alone(_light_field(ctx, hit.field), hit.seen):
             continue  # 金金 金丝猴: the seller's own space cuts the mark out (norm joins the characters)
         word = ordinary.straddling_word(ctx.texts[hit.field], hit.start, hit.end)

@@ -85,10 +85,19 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
     rules as the automaton path."""
     from matchers.compiled import _polyphone_keys
 
+    from matchers.variants import shape_keys
+
     spellings: dict[int, set[str]] = {}
     for key, form_ids in _polyphone_keys(compiled).items():
         for form_id in form_ids:
             spellings.setdefault(form_id, set()).add(key)
+    # shape-alike spellings (茅台西 for 茅台酒), as compile_register indexes them for a scan of unknown goods
+    marks = ((i, f.text, f.key, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
+             if not f.latin and f.kind in ("name", "variant"))
+    for key, form_ids in shape_keys(marks, canon, {f.key for f in compiled.forms}).items():
+        for form_id in form_ids:
+            if not compiled.bound[compiled.forms[form_id].right] or len(key) > 2:
+                spellings.setdefault(form_id, set()).add(key)
     key_text = canon(text)
     out = set()
     for form_id, form in enumerate(compiled.forms):
