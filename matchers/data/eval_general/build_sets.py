@@ -7,7 +7,9 @@ its figures say how the matcher does on rights it has never seen (docs/evaluatio
 
 Each row is ``case | infringes | price | currency | seller | ship_from | brand | category | title |
 description``; this script adds only mechanical fields (url, platform, listing_id, seller_id,
-crawled_at) and checks every right id against ``register.yaml``. Run: ``python build_sets.py``.
+crawled_at) and checks every right id against ``register.yaml``. Run: ``python build_sets.py`` for this set,
+``python build_sets.py ../eval_own`` for another set laid out the same way (its own register and rows; its
+URLs name it: ``https://own.invalid/…``).
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ def rows_of(path: Path) -> list[dict]:
     return out
 
 
-def listing(part: str, row: dict, n: int) -> dict:
+def listing(part: str, row: dict, n: int, host: str) -> dict:
     platform = "aliexpress" if row["currency"] != "CNY" else PLATFORMS[n % (len(PLATFORMS) - 1)]
     digest = hashlib.sha1(f"{part}:{row['seller_name']}".encode()).hexdigest()[:8]
-    out = {"url": f"https://general.invalid/{part}/{platform}/{n}", "platform": platform,
+    out = {"url": f"https://{host}.invalid/{part}/{platform}/{n}", "platform": platform,
            "listing_id": f"{part}-{n}", "title": row["title"], "description": row["description"],
            "price": row["price"], "currency": row["currency"] or "CNY", "seller_name": row["seller_name"],
            "seller_id": f"s-{digest}", "ship_from": row["ship_from"], "category": row["category"],
@@ -54,20 +56,22 @@ def listing(part: str, row: dict, n: int) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def main() -> int:
-    register = yaml.safe_load((HERE / "register.yaml").read_text(encoding="utf-8"))
+def main(argv: list[str]) -> int:
+    set_dir = Path(argv[1]).resolve() if len(argv) > 1 else HERE
+    host = set_dir.name.removeprefix("eval_")
+    register = yaml.safe_load((set_dir / "register.yaml").read_text(encoding="utf-8"))
     ids = {r["id"] for r in register["rights"]}
     seen_rights: dict[str, str] = {}
     for part in ("train", "heldout"):
-        rows = rows_of(HERE / "rows" / f"{part}.psv")
-        with (HERE / f"{part}.jsonl").open("w", encoding="utf-8") as fh:
+        rows = rows_of(set_dir / "rows" / f"{part}.psv")
+        with (set_dir / f"{part}.jsonl").open("w", encoding="utf-8") as fh:
             for n, row in enumerate(rows, 1):
                 for right in row["infringes"]:
                     if right not in ids:
                         raise SystemExit(f"rows/{part}.psv:{row['number']}: unknown right {right}")
                     if seen_rights.setdefault(right, part) != part:
                         raise SystemExit(f"rows/{part}.psv:{row['number']}: {right} has rows in both parts")
-                out = listing(part, row, n)
+                out = listing(part, row, n, host)
                 if part == "train":
                     out["weight"] = TRAIN_WEIGHT
                 fh.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -76,4 +80,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
