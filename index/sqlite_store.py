@@ -5,7 +5,14 @@ Why SQLite, and which: one file in ``data_dir``, crash-safe transactions, and FT
 It is sqlean.py's SQLite (3.45+), because the store needs FTS5's ``contentless_delete`` (3.43);
 the system's SQLite is never used.
 
-Writes: one connection writes (a lock serialises threads, SQLite's own lock other processes);
+Connections: one connection writes (a lock serialises threads, SQLite's own lock other processes)
+and up to :data:`READERS` read (opened as they are needed, each with its own lock and its own
+:class:`~index.sqlite_search.SQLiteSearch`, see :meth:`SQLiteStore._reader`): in WAL mode readers
+never wait for the writer nor for each other, and sqlean's sqlite3 releases the GIL while a
+statement runs, so the workbench's request threads search at the same time, beside a triage write.
+A read inside this thread's own write transaction stays on the writer (it sees its own changes).
+
+Writes:
 every :meth:`add_leads` call is one ``BEGIN IMMEDIATE`` … ``COMMIT``, so a process killed in the
 middle of a batch leaves the store as it was before the batch, and re-running the same file adds
 nothing twice (leads are keyed by :func:`~index.store.lead_id`). Layout, settings and full text:
@@ -42,8 +49,10 @@ intersects those filters itself.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -60,16 +69,31 @@ from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, Listin
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
                          check_transition, encode_cursor, utc_now)
 
+READERS = 4
+"""Read connections a store opens at most. Why 4: ``markwatch serve`` runs a worker process per
+core, each answering many requests on threads; more than a few statements at once per process only
+queue for the same cores (and each connection keeps its own page cache)."""
+
 _LEAD_COLUMNS = ("l.id, l.url, l.right_id, l.score, l.reasons, l.reason_codes, s.body, l.status, "
                  "l.first_seen, l.last_seen, l.kind, l.province")
 _CONFIRMED = ("confirmed", "notified", "removed", "rejected", "counter_notice", "still_online")
 """Statuses a lead reaches only through an analyst's confirmation (a seller's confirmed count)."""
 
 
+@dataclass
+class _Reader:
+    """One read connection: its lock (held while a statement of it runs) and its search with the
+    counted matches it keeps (valid for this connection: ``PRAGMA data_version`` is per connection)."""
+
+    db: sqlite3.Connection
+    lock: threading.RLock
+    searcher: SQLiteSearch
+
+
 class SQLiteStore:
     """:class:`~index.store.LeadStore` in the SQLite file at ``path`` (created when missing)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, readers: int = READERS):
         self.path = Path(path)
         try:
             self._db = connect(self.path)
@@ -79,8 +103,52 @@ class SQLiteStore:
         self._lock = threading.RLock()
         self._wrote = False
         self._linkage: Any = None
-        self.searcher = SQLiteSearch(self._db, self._lock, self._stored, _LEAD_COLUMNS)
-        """search, count and facets (:mod:`index.sqlite_search`)."""
+        self._max_readers = max(1, readers)
+        self._readers: list[_Reader] = []
+        self._opening = threading.Lock()
+        self._turn = itertools.count()
+        self._writing = threading.local()  # .depth: this thread's open write transactions
+
+    @property
+    def searcher(self) -> SQLiteSearch:
+        """The first reader's search, count and facets (:mod:`index.sqlite_search`): the one a lone
+        caller always gets, so its counted matches are those of the caller's last searches."""
+        if not self._readers:
+            with self._reader():
+                pass
+        return self._readers[0].searcher
+
+    @contextmanager
+    def _reader(self) -> Iterator[_Reader]:
+        """A read connection for the statements of the block, held by this thread meanwhile: the
+        first free one in order (a lone caller always gets the first, and its cache), else a new
+        one while fewer than ``readers`` are open, else the next in turn, waited for."""
+        for reader in tuple(self._readers):
+            if reader.lock.acquire(blocking=False):
+                break
+        else:
+            with self._opening:
+                if len(self._readers) < self._max_readers:
+                    reader = self._open_reader()
+                    self._readers.append(reader)
+                else:
+                    reader = self._readers[next(self._turn) % len(self._readers)]
+            reader.lock.acquire()
+        try:
+            yield reader
+        finally:
+            reader.lock.release()
+
+    def _open_reader(self) -> _Reader:
+        if self._db is None:
+            raise StoreError(f"the store {self.path} is closed")
+        db = connect(self.path)
+        db.execute("PRAGMA query_only=ON")  # a reader never writes, not even by mistake
+        lock = threading.RLock()
+        return _Reader(db, lock, SQLiteSearch(db, lock, lambda rows: self._stored(rows, db), _LEAD_COLUMNS))
+
+    def _in_write(self) -> bool:
+        return getattr(self._writing, "depth", 0) > 0
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -95,12 +163,27 @@ class SQLiteStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (all or nothing), holding SQLite's write lock from the start."""
         with write_transaction(self._db, self._lock, self.path, "the store") as db:
-            yield db
+            self._writing.depth = getattr(self._writing, "depth", 0) + 1
+            try:
+                yield db
+            finally:
+                self._writing.depth -= 1
             self._wrote = True
 
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection to read on, held for the block: a reader, or the writer inside this thread's
+        own write transaction (so that the transaction sees what it wrote)."""
+        if self._in_write():
+            with self._lock:
+                yield self._db
+        else:
+            with self._reader() as reader:
+                yield reader.db
+
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        with self._connection() as db:
+            return db.execute(sql, params).fetchall()
 
     # -- rights ----------------------------------------------------------------------------------
     def put_rights(self, rights: Iterable[Mapping[str, Any]]) -> int:
@@ -181,19 +264,23 @@ class SQLiteStore:
         self._wrote = self._wrote or writer.commits > 0
 
     def get(self, lead_id: str) -> StoredLead | None:
-        rows = self._read(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
-                          "WHERE l.id = ?", (lead_id,))
-        return self._stored(rows)[0] if rows else None
+        with self._connection() as db:
+            rows = db.execute(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
+                              "WHERE l.id = ?", (lead_id,)).fetchall()
+            return self._stored(rows, db)[0] if rows else None
 
     def search(self, query: SearchQuery) -> SearchPage:
-        return self.searcher.search(query)
+        with self._reader() as reader:
+            return reader.searcher.search(query)
 
     def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,
                size: int = 10) -> dict[str, list[FacetValue]]:
-        return self.searcher.facets(query, fields, size)
+        with self._reader() as reader:
+            return reader.searcher.facets(query, fields, size)
 
     def count(self, query: SearchQuery) -> int:
-        return self.searcher.count(query)
+        with self._reader() as reader:
+            return reader.searcher.count(query)
 
     def listing_history(self, url: str) -> list[ListingVersion]:
         rows = self._read(
@@ -204,17 +291,16 @@ class SQLiteStore:
         # UNION ALL keeps the arms in order: earlier versions by rowid (the index), then the current.
         return [ListingVersion(url, h, orjson.loads(body), first, last) for h, body, first, last in rows]
 
-    def _stored(self, rows: list[tuple]) -> list[StoredLead]:
+    def _stored(self, rows: list[tuple], db: sqlite3.Connection) -> list[StoredLead]:
+        """Rows of ``_LEAD_COLUMNS`` as leads with their evidence, read on ``db`` (held by the caller)."""
         leads = [StoredLead(id=r[0], url=r[1], right_id=r[2], score=r[3], reasons=orjson.loads(r[4]),
                             reason_codes=orjson.loads(r[5]), listing=orjson.loads(r[6]), status=r[7],
                             first_seen=r[8], last_seen=r[9], kind=r[10], province=r[11]) for r in rows]
         if leads:
             urls = list({lead.url for lead in leads})
             refs: dict[str, list[dict[str, Any]]] = {}
-            with self._lock:
-                for url, ref in lookup(self._db, "SELECT url, ref FROM evidence WHERE url IN ({marks}) "
-                                       "ORDER BY rowid", urls):
-                    refs.setdefault(url, []).append(orjson.loads(ref))
+            for url, ref in lookup(db, "SELECT url, ref FROM evidence WHERE url IN ({marks}) ORDER BY rowid", urls):
+                refs.setdefault(url, []).append(orjson.loads(ref))
             for lead in leads:
                 lead.evidence = list(refs.get(lead.url, ()))
         return leads
@@ -297,10 +383,11 @@ class SQLiteStore:
         return [SellerSummary(*row) for row in rows]
 
     def seller_leads(self, platform: str, seller_id: str, limit: int = 0) -> list[StoredLead]:
-        rows = self._read(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
-                          "WHERE l.platform = ? AND l.seller_id = ? ORDER BY l.first_seen DESC, l.id"
-                          + (f" LIMIT {int(limit)}" if limit else ""), (platform, seller_id))
-        return self._stored(rows)
+        with self._connection() as db:
+            rows = db.execute(f"SELECT {_LEAD_COLUMNS} FROM leads l JOIN listings s ON s.rowid = l.listing "
+                              "WHERE l.platform = ? AND l.seller_id = ? ORDER BY l.first_seen DESC, l.id"
+                              + (f" LIMIT {int(limit)}" if limit else ""), (platform, seller_id)).fetchall()
+            return self._stored(rows, db)
 
     def seller_links(self) -> list[tuple[str, str, str, str]]:
         """The link values of the current listing of every lead with a seller (as
@@ -346,6 +433,11 @@ class SQLiteStore:
             self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
+        with self._opening:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            with reader.lock:
+                reader.db.close()
         with self._lock:
             if self._db is None:
                 return
