@@ -89,7 +89,7 @@ def create_app(config: Config, store: LeadStore | None = None) -> FastAPI:
     app.state.background = []  # objects with start()/stop() run for the app's lifetime (none unless added)
     app.state.webdb = webdb
     app.state.accounts = Accounts(webdb)
-    app.state.login_limiter = LoginLimiter()
+    app.state.login_limiter = LoginLimiter(webdb=webdb)  # shared by worker processes
     app.state.catalogues = load_catalogues()
     app.state.jinja = build_environments(app.state.catalogues)
 

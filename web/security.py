@@ -10,20 +10,23 @@ response, CSRF tokens on every state-changing request, the login rate limit, the
   authenticated by an ``Authorization`` header (platform and API keys) carry no ambient
   credentials and are exempt — the route's own key check decides.
 - Login attempts (:class:`LoginLimiter`): at most 5 failures a minute per username + client
-  address, then 429 until the minute has passed.
+  address, then 429 until the minute has passed; counted in the web database, so all worker
+  processes of one service count together.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from web.webdb import WebDatabase
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -114,41 +117,51 @@ async def csrf_protect(request: Request) -> None:
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong: reload the page and try again")
 
 
+RATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rate_events (limiter TEXT NOT NULL, name TEXT NOT NULL, address TEXT NOT NULL,
+                                        at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS rate_events_by_pair ON rate_events (limiter, name, address, at);
+CREATE INDEX IF NOT EXISTS rate_events_by_time ON rate_events (limiter, at);
+"""
+
+
 class LoginLimiter:
-    """Counts failed logins per (username, client address) over a sliding window."""
+    """Counts failed logins per (username, client address) over a sliding window.
 
-    MAX_KEYS = 10_000
-    """Above this many (username, address) pairs, pairs with no failure in the window are dropped."""
+    The failures are rows of ``rate_events`` in the web database (``webdb``, under ``limiter``'s
+    name), with wall-clock times: every worker process of one ``markwatch serve`` counts the same
+    failures, so ``--workers N`` does not give a guesser N times the attempts. Without ``webdb``
+    (a limiter of its own, e.g. in a test) they are kept in a private in-memory database."""
 
-    def __init__(self, max_failures: int = 5, window_seconds: float = 60.0) -> None:
+    def __init__(self, max_failures: int = 5, window_seconds: float = 60.0, webdb: "WebDatabase | None" = None,
+                 limiter: str = "login") -> None:
+        from web.webdb import WebDatabase
+
         self.max_failures = max_failures
         self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
+        self.name = limiter
+        self._db = webdb if webdb is not None else WebDatabase(":memory:")
+        self._db.ensure_schema(RATE_SCHEMA)
 
     def retry_after(self, username: str, address: str) -> int:
         """Seconds until another attempt is allowed (0 = allowed now)."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent((username.lower(), address), now)
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(times[0] + self.window - now + 0.999))
+        now = time.time()
+        row = self._db.query_one("SELECT count(*), min(at) FROM rate_events WHERE limiter = ? AND name = ? "
+                                 "AND address = ? AND at > ?", (self.name, username.lower(), address, now - self.window))
+        if row is None or row[0] < self.max_failures:
+            return 0
+        return max(1, int(row[1] + self.window - now + 0.999))
 
     def failed(self, username: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent((username.lower(), address), now).append(now)
-            if len(self._failures) > self.MAX_KEYS:  # many names tried: forget those whose minute is over
-                for key in [k for k, times in self._failures.items() if not times or times[-1] <= now - self.window]:
-                    del self._failures[key]
+        """Count a failure; failures whose window is over are dropped meanwhile (a spray of made-up
+        names does not grow the table without end)."""
+        now = time.time()
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM rate_events WHERE limiter = ? AND at <= ?", (self.name, now - self.window))
+            db.execute("INSERT INTO rate_events (limiter, name, address, at) VALUES (?, ?, ?, ?)",
+                       (self.name, username.lower(), address, now))
 
     def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), address), None)
+        with self._db.transaction() as db:
+            db.execute("DELETE FROM rate_events WHERE limiter = ? AND name = ? AND address = ?",
+                       (self.name, username.lower(), address))

@@ -47,8 +47,10 @@ router = APIRouter()
 
 def setup(app: FastAPI) -> None:
     # LoginLimiter is a sliding-window counter per (name, address): here every tip counts, not failures
-    app.state.tip_limiter = LoginLimiter(max_failures=TIP_LIMIT, window_seconds=TIP_WINDOW_SECONDS)
-    app.state.api_tip_limiter = LoginLimiter(max_failures=API_TIP_LIMIT, window_seconds=TIP_WINDOW_SECONDS)
+    app.state.tip_limiter = LoginLimiter(max_failures=TIP_LIMIT, window_seconds=TIP_WINDOW_SECONDS,
+                                         webdb=app.state.webdb, limiter="tip")
+    app.state.api_tip_limiter = LoginLimiter(max_failures=API_TIP_LIMIT, window_seconds=TIP_WINDOW_SECONDS,
+                                             webdb=app.state.webdb, limiter="api_tip")
 
 
 def checked_url(value: str) -> str:
