@@ -11,16 +11,16 @@ conversion and its reason, and the thresholds on the held-out set (computed here
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from matchers.evaluation import evaluate
-from matchers.matcher import Matcher, Pair
+from matchers.matcher import Matcher
 from matchers.reasons import render
 from matchers.register import load_register
 from matchers.signals import FEATURES
+
+from matcher_helpers import flagged, held_out_result, pairs
 
 GENERAL = Path(__file__).resolve().parents[1] / "matchers" / "data" / "eval_general"
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -30,18 +30,6 @@ GOAL_PRECISION, GOAL_RECALL = 0.97, 0.95  # issue 11's goal on unseen rights
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(load_register(GENERAL / "register.yaml"))
-
-
-def pairs(matcher: Matcher, **listing) -> dict[str, Pair]:
-    listing.setdefault("url", "https://shop.example/1")
-    listing.setdefault("crawled_at", "2026-11-20T02:00:00Z")
-    found = matcher.pairs(listing)
-    matcher.score_pairs([found])
-    return {p.right_id: p for p in found}
-
-
-def flagged(matcher: Matcher, **listing) -> set[str]:
-    return {r for r, p in pairs(matcher, **listing).items() if p.score >= matcher.threshold}
 
 
 def test_shape_alike_characters_from_the_general_table(matcher: Matcher) -> None:
@@ -139,8 +127,7 @@ def test_usd_price_is_converted_and_the_conversion_is_told(matcher: Matcher) -> 
 
 
 def test_held_out_set_meets_the_goal(matcher: Matcher) -> None:
-    rows = [json.loads(line) for line in (GENERAL / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
-    result = evaluate(matcher, rows)
+    result = held_out_result(matcher, GENERAL)
     assert not result.unknown_rights
     assert result.overall.precision >= GOAL_PRECISION, result.overall.line("held-out")
     assert result.overall.recall >= GOAL_RECALL, result.overall.line("held-out")

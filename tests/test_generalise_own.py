@@ -8,16 +8,16 @@ floors on the held-out part (rights never trained on).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from matchers.evaluation import evaluate
-from matchers.matcher import Matcher, Pair
+from matchers.matcher import Matcher
 from matchers.rebus import build_table, substitute
 from matchers.register import load_register
 from matchers.signals import FEATURES
+
+from matcher_helpers import flagged, held_out_result, pairs
 
 OWN = Path(__file__).resolve().parents[1] / "matchers" / "data" / "eval_own"
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -30,18 +30,6 @@ FLOOR_PRECISION, FLOOR_RECALL = 0.95, 0.94
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(load_register(OWN / "register.yaml"))
-
-
-def pairs(matcher: Matcher, **listing) -> dict[str, Pair]:
-    listing.setdefault("url", "https://shop.example/1")
-    listing.setdefault("crawled_at", "2026-11-20T02:00:00Z")
-    found = matcher.pairs(listing)
-    matcher.score_pairs([found])
-    return {p.right_id: p for p in found}
-
-
-def flagged(matcher: Matcher, **listing) -> set[str]:
-    return {r for r, p in pairs(matcher, **listing).items() if p.score >= matcher.threshold}
 
 
 def test_gi_name_split_by_a_dodge_word_between_place_and_product(matcher: Matcher) -> None:
@@ -95,8 +83,7 @@ def test_house_nickname_names_the_house_the_goods_fit_or_none(matcher: Matcher) 
 
 
 def test_own_held_out_set_stays_above_its_floor(matcher: Matcher) -> None:
-    rows = [json.loads(line) for line in (OWN / "heldout.jsonl").read_text(encoding="utf-8").splitlines()]
-    result = evaluate(matcher, rows)
+    result = held_out_result(matcher, OWN)
     assert not result.unknown_rights
     assert result.overall.precision >= FLOOR_PRECISION, result.overall.line("held-out")
     assert result.overall.recall >= FLOOR_RECALL, result.overall.line("held-out")
