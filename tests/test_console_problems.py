@@ -13,12 +13,12 @@ import re
 import socket
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from loopback_site import QuietHandler, serving
 
 MARKWATCH = [sys.executable, "-m", "markwatch.cli"]
 SCRAPY_NOISE = re.compile(r"Traceback|Scrapy \d|Versions:|Overridden settings|Enabled (extensions|downloader)")
@@ -58,29 +58,18 @@ def test_a_platform_file_at_fault_is_one_line_naming_the_field(tmp_path: Path) -
     assert str(bad) in line and "links.start.0.to" in line and "'list' or 'detail'" in line, line
 
 
-class _RobotsForbidAll(BaseHTTPRequestHandler):
+class _RobotsForbidAll(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = b"User-agent: *\nDisallow: /\n" if self.path == "/robots.txt" else b"<html><title>shop</title></html>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        if self.path == "/robots.txt":
+            self.answer(200, "text/plain", b"User-agent: *\nDisallow: /\n")
+        else:
+            self.answer(200, "text/html", b"<html><title>shop</title></html>")
 
 
 @pytest.fixture
 def forbidding_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _RobotsForbidAll)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_RobotsForbidAll) as base:
+        yield base
 
 
 def test_a_start_url_robots_txt_refuses_says_so_and_what_to_do(forbidding_site: str, tmp_path: Path) -> None:

@@ -31,11 +31,12 @@ import threading
 import time
 import urllib.request
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from loopback_site import QuietHandler, serving
 
 LISTINGS, SEED = 400, 7
 QUIET = ["-s", "PLATFORM_HEALTH_ENABLED=False", "-s", "PROGRESS_INTERVAL=0"]
@@ -262,45 +263,30 @@ PRODUCT_PAGE = """<!doctype html><html><head><title>茅台</title><script type="
 <body><h1>贵州茅台 飞天 53度</h1></body></html>"""
 
 
-class _Throttling(BaseHTTPRequestHandler):
+class _Throttling(QuietHandler):
     """``/``: 429 with ``Retry-After: 3`` the first time, then a product page."""
 
     asked: list[float]
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path != "/":
-            self._send(404, "text/plain", b"")
+            self.answer(404, "text/plain", b"")
             return
         self.asked.append(time.time())
         if len(self.asked) == 1:
-            self._send(429, "text/plain", b"slow down", {"Retry-After": "3"})
+            self.answer(429, "text/plain", b"slow down", {"Retry-After": "3"})
         else:
-            self._send(200, "text/html; charset=utf-8", PRODUCT_PAGE.encode())
-
-    def _send(self, status: int, kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+            self.answer(200, "text/html; charset=utf-8", PRODUCT_PAGE)
 
 
 def test_retry_after_is_a_delayed_entry_that_survives_a_kill(tmp_path: Path) -> None:
     from crawler.queue.sqlite_backend import DB_FILE
 
     asked: list[float] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Throttling,), {"asked": asked}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    state, output = tmp_path / "state", tmp_path / "shop.jsonl"
-    command = [sys.executable, "-m", "markwatch.cli", "crawl", "schemaorg", "--start-url", base, "--resume", str(state),
-               "--output", str(output), *QUIET, "-s", "AUTOTHROTTLE_ENABLED=False"]
-    try:
+    with serving(type("H", (_Throttling,), {"asked": asked})) as site:
+        state, output = tmp_path / "state", tmp_path / "shop.jsonl"
+        command = [sys.executable, "-m", "markwatch.cli", "crawl", "schemaorg", "--start-url", site + "/",
+                   "--resume", str(state), "--output", str(output), *QUIET, "-s", "AUTOTHROTTLE_ENABLED=False"]
         proc = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
         def entries(which: str) -> list[tuple[float]]:
@@ -325,9 +311,6 @@ def test_retry_after_is_a_delayed_entry_that_survives_a_kill(tmp_path: Path) -> 
         assert len(asked) == 1
         err = finish(subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                       text=True), timeout=120)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert len(asked) == 2 and asked[1] >= due - 0.05, (asked, due)  # asked again when due, not before
     assert [json.loads(line)["title"] for line in output.read_text(encoding="utf-8").splitlines()] == ["贵州茅台 飞天 53度"]
     assert "finish reason: finished" in err

@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from crawler.middlewares import retry_after_seconds
+
+from loopback_site import QuietHandler, serving
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,7 +37,7 @@ class Probe(scrapy.Spider):
 '''
 
 
-class _Scripted(BaseHTTPRequestHandler):
+class _Scripted(QuietHandler):
     """/throttled: 429 with Retry-After 3, then 1, then 200; /flaky: 500 once, then 200; /fast/*: 200."""
 
     log: dict[str, list[float]]
@@ -56,29 +56,14 @@ class _Scripted(BaseHTTPRequestHandler):
             self._send(200, f"page {self.path}")
 
     def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-        data = body.encode()
-        self.send_response(status)
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(status, "text/plain; charset=utf-8", body, headers)
 
 
 @pytest.fixture()
 def scripted_server() -> Iterator[tuple[str, dict[str, list[float]]]]:
     log: dict[str, list[float]] = defaultdict(list)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_Scripted,), {"log": log}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(type("H", (_Scripted,), {"log": log})) as base:
+        yield base, log
 
 
 def test_429_waits_retry_after_and_does_not_block_others(scripted_server, tmp_path: Path) -> None:

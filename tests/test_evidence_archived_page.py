@@ -9,9 +9,7 @@ HTML, or must wait for a rendered platform's element is loaded at its URL instea
 from __future__ import annotations
 
 import asyncio
-import http.server
 import io
-import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -19,6 +17,8 @@ from typing import Iterator
 import pytest
 
 from pipelines.archived_page import archived_html, is_static, with_base
+
+from loopback_site import QuietHandler, serving
 
 PAGE = ("<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>耐克 Air Force 1 高仿</title>"
         "<script type='application/ld+json'>{\"@type\": \"Product\", \"name\": \"耐克\"}</script></head>"
@@ -101,29 +101,17 @@ def shop() -> Iterator[tuple[str, dict[str, int]]]:
     hits: dict[str, int] = {}
     image = red_png()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             hits[self.path] = hits.get(self.path, 0) + 1
             if self.path.endswith("slow.png"):  # a rendered page's image, still on its way when the page says ready
                 time.sleep(1.0)
             page = SCRIPTED if self.path.startswith("/app/") else PAGE
             body, kind = (image, "image/png") if self.path.endswith(".png") else (page.encode(), "text/html; charset=utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(200, kind, body)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base, hits
 
 
 @pytest.mark.browser

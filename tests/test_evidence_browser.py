@@ -4,9 +4,7 @@ browser, archived in the log, verified, exported and verified again as a bundle.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -20,38 +18,25 @@ from index.evidence.wacz import export_bundle, verify_bundle
 from index.store import lead_id
 from markwatch.config import chromium_args, find_browser
 
+from loopback_site import QuietHandler, serving
+
 PAGE = ("<!doctype html><html><head><meta charset='utf-8'><title>耐克 Air Force 1 高仿</title></head>"
         "<body style='background:#fee'><h1>耐克 Air Force 1 空军一号</h1><p>¥89 包邮</p>"
         + "<p>line</p>" * 80 + "</body></html>").encode("utf-8")
 
 
-class _Shop(http.server.BaseHTTPRequestHandler):
+class _Shop(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         if self.path == "/old":
-            self.send_response(301)
-            self.send_header("Location", "/item/1")
-            self.end_headers()
+            self.answer(301, "text/plain", b"", {"Location": "/item/1"})
             return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(PAGE)))
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.answer(200, "text/html; charset=utf-8", PAGE)
 
 
 @pytest.fixture()
 def shop() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Shop)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_Shop) as base:
+        yield base
 
 
 @pytest.fixture()

@@ -19,6 +19,8 @@ import pytest
 from demo_marketplace.catalogue import generate_catalogue
 from demo_marketplace.process import start_marketplace
 
+from loopback_site import QuietHandler, serving
+
 LISTINGS, SEED = 120, 3
 
 
@@ -68,33 +70,18 @@ SITE = {
 
 @pytest.fixture()
 def js_site() -> Any:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     seen: list[tuple[str, str]] = []
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             seen.append((self.path, self.headers.get("User-Agent", "")))
             body = SITE.get(self.path)
-            self.send_response(200 if body is not None else 404)
-            self.send_header("Content-Type", "text/plain; charset=utf-8" if self.path.endswith(".txt")
-                             else "text/html; charset=utf-8")
-            data = (body or "not found").encode("utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.answer(200 if body is not None else 404,
+                        "text/plain; charset=utf-8" if self.path.endswith(".txt") else "text/html; charset=utf-8",
+                        body or "not found")
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base, seen
 
 
 @pytest.mark.browser

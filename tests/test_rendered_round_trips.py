@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -25,6 +23,8 @@ from crawler.rendering import JsonFetches, TabBrokenError
 from crawler.spiders import rendered
 from crawler.spiders.rendered import RenderedSpider
 from markwatch.config import chromium_args, find_browser
+
+from loopback_site import QuietHandler, serving
 
 STOREFRONT = str(Path(__file__).resolve().parents[1] / "crawler" / "platforms" / "storefront.yaml")
 
@@ -52,7 +52,7 @@ load();
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             path = self.path.split("?")[0]
             if path.startswith("/api/item/"):
@@ -61,23 +61,10 @@ def site() -> Iterator[str]:
                     (200, json.dumps({"id": key, "title": f"商品 {key}"}), "application/json")
             else:
                 status, body, kind = 200, GRID, "text/html; charset=utf-8"
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.answer(status, kind, body)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base
 
 
 def in_chromium(test: Any) -> Any:
