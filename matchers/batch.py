@@ -163,9 +163,9 @@ def warm(matcher: Matcher, everything: bool = True) -> None:
 
         unpack_all(matcher.compiled)
         warm_normalise()  # the character tables as arrays, for chunks of listings
-        from matchers.ordinary import _word_set
+        from matchers.ordinary import warm as warm_ordinary
 
-        _word_set()  # jieba's words, for bent spellings: built here once, not once in every worker
+        warm_ordinary()  # jieba's words, for bent spellings: built here once, not once in every worker
 
 
 def forks(input_path: str | Path, workers: int | None = None, chunk: int = CHUNK) -> bool:

@@ -161,6 +161,12 @@ _WORDS: dict[str, str] | None = None
 _LOG_TOTAL = 0.0
 
 
+def warm() -> None:
+    """Build jieba's word set now (:func:`_word_set`): a parent about to fork workers builds it once
+    for all of them instead of once in every worker (matchers/batch.py)."""
+    _word_set()
+
+
 def _word_set() -> dict[str, str]:
     """jieba's dictionary entries → their frequency as written in the file (built when first asked: a
     bent spelling or a glued short mark met in a listing; ≈0.4 s). Lexicon
@@ -187,7 +193,8 @@ MAX_SEGMENT = 6  # characters each side of a mark looked at when segmenting
 
 
 def straddling_word(text: str, start: int, end: int) -> str:
-    """See :func:`_straddling_word` (cached on the run of text around the mark: titles recur)."""
+    """See :func:`_straddling_word`: the run of Chinese text around the mark (≤ MAX_SEGMENT characters
+    each side) is cut here, and the segmentation is cached on that run (titles recur)."""
     lo = start
     while lo > 0 and start - lo < MAX_SEGMENT and _is_cjk(text[lo - 1]):
         lo -= 1
@@ -208,17 +215,12 @@ def _straddling_word(text: str, start: int, end: int) -> str:
     Why: a short mark glued inside other characters is often no word of its own there; a
     segmentation says so whether or not the longer text is one dictionary entry (inside_ordinary_word
     only knows entries that contain the mark). A mark standing alone (spaces, punctuation, Latin
-    letters around it) is cut at its edges by the seller: nothing to segment, no cost."""
-    lo = start
-    while lo > 0 and start - lo < MAX_SEGMENT and _is_cjk(text[lo - 1]):
-        lo -= 1
-    hi = end
-    while hi < len(text) and hi - end < MAX_SEGMENT and _is_cjk(text[hi]):
-        hi += 1
-    if lo == start and hi == end:
-        return ""
+    letters around it) is cut at its edges by the seller: nothing to segment, no cost.
+
+    ``text`` is the run :func:`straddling_word` cut (Chinese characters all, the mark and at most
+    MAX_SEGMENT characters each side, more than the mark alone): segmented whole, not cut again."""
     words, log_total = _word_set(), _log_total()
-    piece = text[lo:hi]
+    piece = text
     n = len(piece)
     mark = text[start:end]
     own = max(int(words.get(mark) or 0), _suggested_frequency(mark, words))
@@ -230,7 +232,7 @@ def _straddling_word(text: str, start: int, end: int) -> str:
             if freq or j == i + 1:
                 options.append((math.log(int(freq or 1) or 1) - log_total + best[j][0], j))
         best[i] = max(options)
-    i, s, e = 0, start - lo, end - lo
+    i, s, e = 0, start, end
     while i < n:
         j = best[i][1]
         if j - i >= 2 and (i < s < j < e or s < i < e < j):  # across one edge (a word holding it all is
