@@ -4,6 +4,8 @@ Why: a mark is protected for its Nice classes (a well-known mark beyond them, bu
 a mark), so 苹果 on fresh fruit (class 31) must not hit the Apple phone mark (class 9). The
 classifier votes with the goods words of matchers/data/lexicon.yaml found by an Aho–Corasick scan;
 words inside the matched mark itself are ignored (the 苹果 of 苹果手机 names the brand, not fruit).
+A goods word followed by 机 names the machine that makes it (咖啡机, 面包机, 酸奶机: classes 7 and 11),
+whatever the goods word's own class: no list of appliances can name every one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from matchers.lexicon import lexicon
 from matchers.normalise import canon, norm
 
 CATEGORY_WEIGHT = 2  # the platform's own category is better evidence than a title word
+MACHINE = frozenset((7, 11))  # kitchen machines and cooking or heating apparatus
+_MACHINE_CLASSES = frozenset((7, 8, 9, 10, 11, 12))  # goods words that already name an apparatus
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +43,13 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     """Every goods word of ``text`` as (start, end, classes), longest first where they start
     together. Cached: every title is classified once per listing and again per candidate right (with
     the mark masked), and categories are a few dozen strings repeated over every listing."""
-    return tuple(sorted(((end - length + 1, end + 1, classes) for end, (length, classes) in _automaton().iter(text)),
-                        key=lambda t: (t[0], t[0] - t[1])))
+    found = []
+    for end, (length, classes) in _automaton().iter(text):
+        start, end = end - length + 1, end + 1
+        if classes and end < len(text) and text[end] == "机" and not classes & _MACHINE_CLASSES:
+            start, end, classes = start, end + 1, MACHINE  # 咖啡机, 面包机: the machine, not the food
+        found.append((start, end, classes))
+    return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
 
 
 def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, frozenset[int]]]:

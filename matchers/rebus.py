@@ -13,6 +13,14 @@ of characters that are a piece of some mark are tried first. And it may stand fo
 only sounds like its name (🐔 鸡 for 吉 in 王老🐔): an emoji named by one character whose ``canon`` form
 (toneless pinyin with 模糊音) is a mark character's counts, the pair check is made on ``canon`` forms, and the
 text gets the name character, so the scan reports the honest homophone (王老鸡 of 王老吉).
+
+An emoji named by a character whose radical is a mark's character may stand for it (🕊 鸽 for 鸟 in
+太平🕊, 🦈 鲨 for 鱼): the radical of a CJK Unified Ideograph is read from the block's own order
+(Unicode sorts it by radical, then strokes; the 214 Kangxi radicals, NFKC-folded, mark where each
+radical's run starts), so no table of components is needed. A round number stands for its numeral
+(10000代 for 万代, 100 for 百), and a space or dot between a digit and a Chinese character that are a
+mark's adjacent pair is dropped (3 6 1 度 for 361度, 北.京.2.0.2.2 for 北京2022): the seller split the
+mark where its script changes.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ _DIGIT_OF = {ch: str(i) for i, ch in enumerate(NUMERALS)} | {"〇": "0"}
 _NUMERAL_OF = {str(i): ch for i, ch in enumerate(NUMERALS)}
 _FIELDS = ("title", "brand", "description")
 _SKIP = "\ufe0f\ufe0e\u200d "  # variation selectors, joiners, a space between symbol and character
+_ROUND = {"10": "十", "100": "百", "1000": "千", "10000": "万"}
+_GAP = "[ .·_-]+"  # what a seller puts where a mark's script changes (3 6 1 度, 北京.2022)
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,7 @@ class RebusTable:
     sound_bigrams: frozenset[str] = frozenset()  # canon() of the bigrams: pairs that sound like a mark's
     by_sound: frozenset[str] = frozenset()  # emoji read by the sound of their one-character name (🐔 鸡)
     short_marks: frozenset[str] = frozenset()  # marks of 2–4 characters: an emoji's run may be one whole (🐫 骆驼)
+    rewritten: frozenset[str] = frozenset()  # symbols normalisation writes as a character (lexicon emoji_rebus)
 
     @property
     def empty(self) -> bool:
@@ -69,6 +80,8 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
             if not held and len(name) == 1 and "\u4e00" <= name <= "\u9fff" and canon(name) in sounds:
                 held = name  # 🐔 鸡 for 吉: only an emoji named by one character is read by its sound
                 sound_read.add(key)
+            if not held and len(name) == 1:
+                held = "".join(ch for ch in radical_forms(name) if ch in chars)  # 🕊 鸽: 鸟
             if held:
                 emoji[key] = held
                 pieces = _mark_pieces(name, bigrams)
@@ -76,7 +89,53 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
                     runs[key] = pieces
     digit_marks = any(sum(ch.isdigit() for ch in t) >= 2 for t in texts)
     short = frozenset(t for t in texts if len(t) <= 4)
-    return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short)
+    rewritten: frozenset[str] = frozenset()
+    if bigrams:
+        from matchers.lexicon import lexicon
+
+        rewritten = frozenset(str(s).replace("\ufe0f", "") for s in lexicon()["emoji_rebus"])
+    return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten)
+
+
+_RADICAL_STARTS: list[int] = []
+_RADICAL_CHARS: list[str] = []
+
+
+def radical_forms(ch: str) -> str:
+    """The characters that are the radical of ``ch`` (鸽 → 鳥鸟, 鲨 → 魚鱼), "" when ``ch`` is a radical
+    itself or no CJK Unified Ideograph of the basic block. The block is in radical order, each
+    radical's run led by the radical (a Kangxi radical folds to it under NFKC); its simplified form is
+    the character of the run read like it (鸟 like 鳥)."""
+    import bisect
+    import unicodedata
+
+    if not "\u4e00" <= ch <= "\u9fff":
+        return ""
+    if not _RADICAL_STARTS:
+        starts = sorted({ord(unicodedata.normalize("NFKC", chr(code))) for code in range(0x2F00, 0x2FD6)})
+        _RADICAL_STARTS.extend(c for c in starts if 0x4E00 <= c <= 0x9FFF)
+        _RADICAL_CHARS.extend(chr(c) for c in _RADICAL_STARTS)
+    at = bisect.bisect_right(_RADICAL_STARTS, ord(ch)) - 1
+    if at < 0:
+        return ""
+    forms = _RADICAL_CHARS[at] + _simplified_radical(at)
+    return "" if ch in forms else forms
+
+
+_SIMPLIFIED: dict[int, str] = {}
+
+
+def _simplified_radical(at: int) -> str:
+    """The characters of radical ``at``'s run that are read like the radical (鸟 in 鳥's run), not it."""
+    if at not in _SIMPLIFIED:
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        start = _RADICAL_STARTS[at]
+        end = _RADICAL_STARTS[at + 1] if at + 1 < len(_RADICAL_STARTS) else 0xA000
+        reading = str(pinyin_dict.get(start, "")).split(",")[0]
+        _SIMPLIFIED[at] = "".join(chr(c) for c in range(start + 1, end)
+                                  if reading and str(pinyin_dict.get(c, "")).split(",")[0] == reading)
+    return _SIMPLIFIED[at]
 
 
 def _mark_pieces(name: str, bigrams: frozenset[str]) -> tuple[str, ...]:
@@ -102,9 +161,10 @@ class _Scanner(NamedTuple):
     at all). The kinds use disjoint characters and each match holds only its own kind's
     characters, so the matches of the two, merged in text order, are those of the one alternation."""
 
-    numbers: re.Pattern[str] | None  # numeral runs (三六一) and digits beside a Chinese character
+    numbers: re.Pattern[str] | None  # numeral runs (三六一), round numbers and digits beside a Chinese character
     emoji: re.Pattern[str] | None  # the emoji of one code point that the register can read
     emoji_set: frozenset[str]
+    gaps: re.Pattern[str] | None = None  # a space or dot between a digit and a Chinese character (1 度)
 
 
 def _scanner(table: RebusTable) -> _Scanner:
@@ -113,6 +173,9 @@ def _scanner(table: RebusTable) -> _Scanner:
     numeral), single code points of emoji."""
     numeral = f"[{NUMERALS}〇]"
     kinds, lead = [], ""
+    if any(ch in _ROUND.values() for pair in table.bigrams for ch in pair):  # 10000 for 万: first, so the
+        kinds.append(r"(?<![0-9]1)0{1,4}(?![0-9])")  # whole number is read, not its last digit
+        lead += "1"
     if table.digit_marks:  # a numeral followed by more numerals
         kinds.append(f"(?<={numeral}){numeral}+")
         lead += f"{NUMERALS}〇"
@@ -121,9 +184,15 @@ def _scanner(table: RebusTable) -> _Scanner:
         kinds.append(r"(?<=[0-9])(?:(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][0-9]))")
         lead += "0-9"
     numbers = re.compile(f"[{lead}](?:{'|'.join(kinds)})") if kinds else None
-    singles = frozenset(s for s in table.emoji if len(s) == 1)
+    singles = frozenset(s for s in (*table.emoji, *table.rewritten) if len(s) == 1)
     emoji = re.compile("[" + "".join(sorted(map(re.escape, singles))) + "]") if singles else None
-    return _Scanner(numbers, emoji, singles)
+    # pairs of a digit and a Chinese character: only their characters can lead or end a gap (a short class
+    # the engine skips ahead with, ≈1 µs a title)
+    mixed = [pair for pair in table.bigrams if pair[0].isdigit() != pair[1].isdigit()
+             and all(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in pair)]
+    gaps = re.compile("[" + "".join(sorted({p[0] for p in mixed})) + "]" + _GAP
+                      + "(?=[" + "".join(sorted({p[1] for p in mixed})) + "])") if mixed else None
+    return _Scanner(numbers, emoji, singles, gaps)
 
 
 def _symbols(scan: _Scanner, text: str) -> list[re.Match[str]]:
@@ -133,6 +202,32 @@ def _symbols(scan: _Scanner, text: str) -> list[re.Match[str]]:
         found.extend(scan.emoji.finditer(text))
         found.sort(key=re.Match.start)
     return found
+
+
+def _beyond(text: str, pos: int, step: int) -> str:
+    """The character at ``pos`` or, past separators, the next one in direction ``step`` ("" at an edge)."""
+    while 0 <= pos < len(text) and text[pos] in " .·_-":
+        pos += step
+    return text[pos] if 0 <= pos < len(text) else ""
+
+
+def _join_gaps(table: RebusTable, scan: _Scanner, text: str) -> str | None:
+    """``text`` without the separators a seller put between a digit and a Chinese character that
+    are adjacent characters of a mark (3 6 1 度 → 3 6 1度, 北.京.2022 → 北.京2022); None when none."""
+    if scan.gaps is None:
+        return None
+    out, last = [], 0
+    for m in scan.gaps.finditer(text):
+        left, right = m.group()[0], text[m.end()]
+        if left.isdigit() != right.isdigit() and left + right in table.bigrams and (
+                _beyond(text, m.start() - 1, -1) + left in table.bigrams
+                or right + _beyond(text, m.end() + 1, 1) in table.bigrams):  # a third character of the mark:
+            out.append(text[last:m.start() + 1])  # 柳州 2.5kg is not 杭州2022 split
+            last = m.end()
+    if not out:
+        return None
+    out.append(text[last:])
+    return "".join(out)
 
 
 _SCANNERS: dict[int, _Scanner] = {}
@@ -146,16 +241,23 @@ def substitute(table: RebusTable, text: str) -> str | None:
     scan = _SCANNERS.get(id(table))
     if scan is None:
         scan = _SCANNERS[id(table)] = _scanner(table)
+    joined = _join_gaps(table, scan, text)
+    if joined is not None:
+        text = joined
     found = _symbols(scan, text)
     if not found:
-        return None
+        return joined
     choices = [_choices(table, m.group()) for m in found]
-    out, last, changed = [], 0, False
+    out, last, changed = [], 0, joined is not None
     for i, m in enumerate(found):
         left = _neighbour(text, m.start(), -1, found, choices, i)
         right = _neighbour(text, m.end(), 1, found, choices, i)
-        if _between_pair(table, text, m, found, i):
-            continue  # 华🌸为: a symbol put between two characters of a mark is decoration (norm drops it)
+        if _between_pair(table, text, m, found, i):  # 华🌸为, 百雀🦌羚: a symbol put between two characters
+            symbol = m.group().replace("\ufe0f", "")  # of a mark is decoration, whatever it may stand for
+            if symbol in table.rewritten:  # (norm drops the other emoji itself)
+                out.append(text[last:m.start()])
+                last, changed = m.end(), True
+            continue
         sound = m.group().replace("\ufe0f", "") in table.by_sound
         pick = next((c for c in choices[i] if _pairs(table, left, c, right, sound)), None)
         if pick is not None:
@@ -171,6 +273,8 @@ def substitute(table: RebusTable, text: str) -> str | None:
 def _choices(table: RebusTable, symbol: str) -> list[str]:
     if symbol.isdigit() and len(symbol) == 1:
         return [_NUMERAL_OF[symbol]]
+    if symbol in _ROUND:
+        return [_ROUND[symbol]]
     if symbol[0] in _DIGIT_OF:
         return ["".join(_DIGIT_OF[ch] for ch in symbol)]
     key = symbol.replace("\ufe0f", "")

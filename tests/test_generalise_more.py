@@ -1,0 +1,84 @@
+"""General mechanisms of issue 11's third pass, each on rights and listings written here (in none of
+the evaluation sets): an emoji read through its name's radical (🦅 鹰 for 鸟), a round number for its
+numeral (1000 for 千), a separator where a mark's script changes (9 9 9 感冒灵), an emoji that the
+lexicon reads as a character put between a mark's pair (decoration), and a goods word + 机 read as
+the machine (咖啡机 is an appliance, not coffee).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matchers.goods import classify
+from matchers.matcher import Matcher, Pair
+from matchers.normalise import norm
+from matchers.rebus import build_table, radical_forms, substitute
+from matchers.register import load_register
+
+REGISTER = """\
+rights:
+  - {id: tm-feiniao, kind: trademark, name: 飞鸟, holder: 飞鸟服饰, nice_classes: [25], reference_price: 399}
+  - {id: tm-qianhe, kind: trademark, name: 千禾, holder: 千禾味业, nice_classes: [30], reference_price: 39}
+  - {id: tm-999, kind: trademark, name: 999感冒灵, holder: 华润三九, nice_classes: [5], reference_price: 29}
+  - {id: tm-baiyao, kind: trademark, name: 云南白药, holder: 云南白药集团, nice_classes: [3, 5], well_known: true,
+     reference_price: 59}
+  - {id: tm-kafei, kind: trademark, name: 咖乐美, holder: 咖乐美电器, nice_classes: [7, 11], reference_price: 2999}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    path = Path(tmp_path_factory.mktemp("register")) / "register.yaml"
+    path.write_text(REGISTER, encoding="utf-8")
+    return Matcher(load_register(path))
+
+
+def pairs(matcher: Matcher, **listing) -> dict[str, Pair]:
+    listing.setdefault("url", "https://shop.example/1")
+    listing.setdefault("crawled_at", "2026-11-20T02:00:00Z")
+    found = matcher.pairs(listing)
+    matcher.score_pairs([found])
+    return {p.right_id: p for p in found}
+
+
+def test_radical_read_from_the_blocks_order() -> None:
+    assert "鸟" in radical_forms("鹰") and "鸟" in radical_forms("鸽")  # simplified radical, read like 鳥
+    assert "鱼" in radical_forms("鲨") and "马" in radical_forms("驴")
+    assert radical_forms("鸟") == "" and radical_forms("a") == ""  # a radical itself, not a CJK ideograph
+
+
+def test_emoji_named_by_a_character_of_the_marks_radical() -> None:
+    table = build_table(["飞鸟", "千禾"])
+    assert substitute(table, "飞🦅 卫衣") == "飞鸟 卫衣"  # 🦅 鹰: its radical 鸟
+    assert substitute(table, "🦅 鹰 摆件 飞行") is None  # no mark's pair beside it
+
+
+def test_round_number_for_its_numeral_and_script_change_gaps() -> None:
+    table = build_table(["千禾", "999感冒灵", "云南白药"])
+    assert substitute(table, "1000禾 酱油") == "千禾 酱油"
+    assert substitute(table, "1000ml 酱油") is None  # no pair with the next character
+    assert substitute(table, "9 9 9 感冒灵 颗粒") == "9 9 9感冒灵 颗粒"  # norm joins the digits
+    assert substitute(table, "买 9 盒 感冒 颗粒") is None  # 9感 is a pair, 9 盒 is not
+    assert substitute(table, "云南白🐟药 牙膏") == "云南白药 牙膏"  # lexicon reads 🐟 as 鱼: still decoration
+
+
+def test_the_mechanisms_flag_listings(matcher: Matcher) -> None:
+    emoji = pairs(matcher, title="飞🦅 男装 卫衣 秋冬", price=59)["tm-feiniao"]
+    assert emoji.score >= 0.5 and emoji.reason_codes[0]["code"] == "hit_mark"
+    assert pairs(matcher, title="1000禾 零添加 酱油 1.8L", price=9.9)["tm-qianhe"].score >= 0.5
+    assert pairs(matcher, title="9 9 9 感冒灵 颗粒 10袋", price=5)["tm-999"].score >= 0.5
+    assert pairs(matcher, title="云南白🐟药 牙膏 高仿", price=9)["tm-baiyao"].score >= 0.5
+    assert not pairs(matcher, title="飞行 🦅 摆件 鹰 树脂", price=59)  # an eagle ornament names no mark
+
+
+def test_goods_word_and_machine() -> None:
+    votes, words = classify(norm("意式 咖啡机 半自动"), "")
+    assert set(votes) == {7, 11} and words == ["咖啡机"]
+    assert set(classify(norm("挂耳 咖啡 10g 袋装"), "")[0]) == {30}  # coffee itself
+    assert set(classify(norm("手机 壳"), "")[0]) == {9}  # an apparatus word keeps its class
+
+
+def test_machine_goods_fit_an_appliance_mark(matcher: Matcher) -> None:
+    assert pairs(matcher, title="咖乐美 咖啡机 家用 高仿", price=399)["tm-kafei"].score >= 0.5
