@@ -10,18 +10,25 @@ from pathlib import Path
 
 import pytest
 
+# One process runs the three ways in turn (one worker; two forked; two spawned, a thread running):
+# the matcher is built once for all three, and the spawned workers build their own from its register.
 SCRIPT = """
-import sys, threading
-from matchers.batch import match_file
+import json, sys, threading
+from matchers.batch import forks, match_file
 from matchers.matcher import Matcher
 if __name__ == "__main__":
-    source, out, workers, with_thread = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
-    stop = threading.Event()
-    if with_thread:
-        threading.Thread(target=stop.wait, daemon=True).start()
-    stats = match_file(Matcher.from_paths(), source, out, workers=workers, chunk=4096)
-    stop.set()
-    print(stats.leads)
+    source, out = sys.argv[1], sys.argv[2]
+    matcher, leads = Matcher.from_paths(), {}
+    for workers, with_thread in ((1, False), (2, False), (2, True)):
+        stop = threading.Event()
+        if with_thread:
+            threading.Thread(target=stop.wait, daemon=True).start()
+        assert forks(source, workers, chunk=4096) == (workers > 1)
+        way = f"{workers}-{int(with_thread)}"
+        stats = match_file(matcher, source, f"{out}-{way}.jsonl", workers=workers, chunk=4096)
+        stop.set()
+        leads[way] = stats.leads
+    print(json.dumps(leads))
 """
 
 
@@ -33,14 +40,13 @@ def test_spawned_workers_when_threads_are_running(tmp_path: Path) -> None:
                               + "\n" for i in range(400)), encoding="utf-8")
     script = tmp_path / "run.py"
     script.write_text(SCRIPT, encoding="utf-8")
-    outputs = {}
-    for workers, thread in (("1", "0"), ("2", "0"), ("2", "1")):
-        out = tmp_path / f"out-{workers}-{thread}.jsonl"
-        done = subprocess.run([sys.executable, str(script), str(source), str(out), workers, thread],
-                              capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent.parent)
-        assert done.returncode == 0, done.stderr
-        outputs[(workers, thread)] = out.read_bytes()
-        assert int(done.stdout.strip()) == 240  # 3 infringing titles of 5, 400 listings
+    done = subprocess.run([sys.executable, str(script), str(source), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    ways = ("1-0", "2-0", "2-1")
+    # 3 infringing titles of 5, 400 listings
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {way: 240 for way in ways}
+    outputs = {way: (tmp_path / f"out-{way}.jsonl").read_bytes() for way in ways}
     assert len(set(outputs.values())) == 1
 
 
