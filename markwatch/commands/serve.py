@@ -1,10 +1,21 @@
 """``markwatch serve``: the analysts' workbench and the platforms' API (CONTRACTS §11), over the
 configured lead store, with uvicorn. Prints the URL it serves on; Ctrl-C stops it.
+
+``--workers N`` (default: one per core) serves from N processes (:func:`web.server.serve_workers`);
+``--workers 1`` serves from this process alone.
 """
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from web.server import default_workers
+
+if TYPE_CHECKING:
+    from feeds.service import LinkageService
+    from index.store import LeadStore
+    from markwatch.config import Config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="where the store, evidence and the web database live (default: config data_dir)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free port)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="worker processes answering requests (default: one per core, here "
+                             f"{default_workers()}; 1 = this process alone)")
     parser.add_argument("--no-deliver", action="store_true",
                         help="do not make notices or push webhooks while serving (by default serve makes due "
                              "notices and delivers the outbox every linkage_interval_seconds)")
@@ -32,15 +46,37 @@ def run(args: argparse.Namespace) -> int:
     from web.server import serve
 
     config = load_config(data_dir=args.data_dir)
-    app = create_app(config)
-    if not args.no_deliver:  # notices and webhook pushes while serving (CONTRACTS §7)
-        from feeds.service import LinkageService
-
-        app.state.background.append(LinkageService(app.state.store, config))
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
+        print("markwatch serve: --workers must be 1 or more", file=sys.stderr)
+        return 2
 
     def announce(base_url: str) -> None:
-        print(f"markwatch serve: {base_url}/leads  (data dir {config.data_dir}; Ctrl-C stops)", flush=True)
+        print(f"markwatch serve: {base_url}/leads  (data dir {config.data_dir}"
+              + (f"; {workers} worker processes" if workers > 1 else "") + "; Ctrl-C stops)", flush=True)
 
-    serve(app, args.host, args.port, on_ready=announce)
+    if workers > 1:
+        from index import open_store
+        from web.server import serve_workers
+
+        store = open_store(config) if not args.no_deliver else None
+        try:  # the notices and webhook pushes run once, here, beside the workers (CONTRACTS §7)
+            serve_workers(config, workers, args.host, args.port, on_ready=announce,
+                          jobs=[] if store is None else [_deliverer(store, config)])
+        finally:
+            if store is not None:
+                store.close()
+    else:
+        app = create_app(config)
+        if not args.no_deliver:
+            app.state.background.append(_deliverer(app.state.store, config))
+        serve(app, args.host, args.port, on_ready=announce)
     print("markwatch serve: stopped", file=sys.stderr)
     return 0
+
+
+def _deliverer(store: "LeadStore", config: "Config") -> "LinkageService":
+    """The job that makes due notices and delivers the outbox every linkage_interval_seconds."""
+    from feeds.service import LinkageService
+
+    return LinkageService(store, config)
