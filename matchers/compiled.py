@@ -113,15 +113,45 @@ def split_gi_name(name: str) -> tuple[str, str]:
     """阳澄湖大闸蟹 → (阳澄湖, 大闸蟹): the place part and the product part of a GI name.
 
     The product is the longest goods word (lexicon) ending the name and leaving ≥ 2 characters of
-    place; failing that, the last two characters (the last one of a three-character name).
+    place, unless the name starts with a place the gazetteer names (柳州 of 柳州螺蛳粉) and the rest
+    is a product the goods words do not know, or a dictionary word ending in one (烟台 + 大樱桃, not
+    烟台大 + 樱桃; 长白山人参 stays 长白山 + 人参: 山人参 is no word); failing both, the last two
+    characters (the last one of a three-character name).
     """
     goods = {w for words in lexicon()["goods_classes"].values() for w in words}
-    for cut in range(2, len(name) - 1):
-        if name[cut:] in goods:
-            return name[:cut], name[cut:]
+    by_goods = next((cut for cut in range(2, len(name) - 1) if name[cut:] in goods), None)
+    by_place = _place_prefix(name)
+    if by_place is not None and (by_goods is None or by_place < by_goods and _is_word(name[by_place:])):
+        return name[:by_place], name[by_place:]
+    if by_goods is not None:
+        return name[:by_goods], name[by_goods:]
     if len(name) == 3 and has_cjk(name):
         return name[:2], name[2:]  # 莱阳梨, 六堡茶: a two-character place and a one-character product
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
+
+
+def _place_prefix(name: str) -> int | None:
+    """Length of the longest start of ``name`` (leaving ≥ 2 characters) that the gazetteer names as a
+    division (柳州 → 柳州市), or None."""
+    if len(name) < 4 or not has_cjk(name):
+        return None
+    from matchers.origin import _gazetteer
+
+    try:
+        gazetteer = _gazetteer()
+    except Exception:  # noqa: BLE001 - no gazetteer: split by goods words alone
+        return None
+    for cut in range(len(name) - 2, 1, -1):
+        place = gazetteer.resolve(name[:cut])
+        if place is not None and place.name.startswith(name[:cut]):
+            return cut
+    return None
+
+
+def _is_word(text: str) -> bool:
+    from matchers.ordinary import is_dictionary_word
+
+    return is_dictionary_word(text)
 
 
 def _house_nicknames(names: list[str]) -> list[str]:

@@ -20,13 +20,15 @@ An emoji named by a character whose radical is a mark's character may stand for 
 radical's run starts), so no table of components is needed. A round number stands for its numeral
 (10000代 for 万代, 100 for 百), and a space or dot between a digit and a Chinese character that are a
 mark's adjacent pair is dropped (3 6 1 度 for 361度, 北.京.2.0.2.2 for 北京2022): the seller split the
-mark where its script changes.
+mark where its script changes. Circled, full-width and dingbat digits, letters drawn like a digit
+(Cyrillic З) and Roman numerals (Ⅲ) are read as their digit first (③棵树 for 三棵树).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, NamedTuple
 
 NUMERALS = "零一二三四五六七八九"
@@ -165,6 +167,7 @@ class _Scanner(NamedTuple):
     emoji: re.Pattern[str] | None  # the emoji of one code point that the register can read
     emoji_set: frozenset[str]
     gaps: re.Pattern[str] | None = None  # a space or dot between a digit and a Chinese character (1 度)
+    digit_like: re.Pattern[str] | None = None  # ③, ３, Ⅲ, З: characters drawn as or meaning a digit
 
 
 def _scanner(table: RebusTable) -> _Scanner:
@@ -192,7 +195,32 @@ def _scanner(table: RebusTable) -> _Scanner:
              and all(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in pair)]
     gaps = re.compile("[" + "".join(sorted({p[0] for p in mixed})) + "]" + _GAP
                       + "(?=[" + "".join(sorted({p[1] for p in mixed})) + "])") if mixed else None
-    return _Scanner(numbers, emoji, singles, gaps)
+    digit_like = re.compile("[" + "".join(sorted(map(re.escape, _digit_like()))) + "]") if numbers else None
+    return _Scanner(numbers, emoji, singles, gaps, digit_like)
+
+
+@lru_cache(maxsize=1)
+def _digit_like() -> dict[str, str]:
+    """Characters that normalisation reads as one digit (circled ③, full-width ３, dingbat ❸, Cyrillic З
+    drawn like 3) and Roman numerals by their value (Ⅲ → 3, Ⅹ → 10; NFKC would make them letters, iii)."""
+    import unicodedata
+
+    from matchers.normalise import light
+
+    out: dict[str, str] = {}
+    for code in range(0x80, 0x10000):
+        ch = chr(code)
+        if unicodedata.category(ch)[0] not in "NL" or "\u4e00" <= ch <= "\u9fff":
+            continue
+        if 0x2160 <= code <= 0x217F:  # Roman numerals
+            value = unicodedata.numeric(ch, -1)
+            if value in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10):
+                out[ch] = str(int(value))
+            continue
+        plain = light(ch)
+        if len(plain) == 1 and plain.isascii() and plain.isdigit():
+            out[ch] = plain
+    return out
 
 
 def _symbols(scan: _Scanner, text: str) -> list[re.Match[str]]:
@@ -241,6 +269,8 @@ def substitute(table: RebusTable, text: str) -> str | None:
     scan = _SCANNERS.get(id(table))
     if scan is None:
         scan = _SCANNERS[id(table)] = _scanner(table)
+    if scan.digit_like is not None and scan.digit_like.search(text):  # ③棵树, Ⅲ棵树: read as 3棵树
+        text = scan.digit_like.sub(lambda m: _digit_like()[m.group()], text)
     joined = _join_gaps(table, scan, text)
     if joined is not None:
         text = joined

@@ -82,3 +82,19 @@ def test_goods_word_and_machine() -> None:
 
 def test_machine_goods_fit_an_appliance_mark(matcher: Matcher) -> None:
     assert pairs(matcher, title="咖乐美 咖啡机 家用 高仿", price=399)["tm-kafei"].score >= 0.5
+
+
+def test_digits_in_another_dress_stand_for_a_numeral() -> None:
+    table = build_table(["五棵松", "云南白药"])
+    for dressed in ("⑤棵松", "５棵松", "Ⅴ棵松", "❺棵松"):
+        assert substitute(table, f"{dressed} 乳胶漆") == "五棵松 乳胶漆", dressed
+    assert substitute(table, "Ⅲ棵松") is None  # 三 and 棵 are no mark's pair
+    assert substitute(table, "５L 白色") is None  # a full-width digit alone is left to normalisation
+
+
+def test_gi_name_split_where_the_gazetteer_names_the_place() -> None:
+    from matchers.compiled import split_gi_name
+
+    assert split_gi_name("柳州螺蛳粉") == ("柳州", "螺蛳粉")  # no goods word ends it: the place decides
+    assert split_gi_name("烟台大樱桃") == ("烟台", "大樱桃")  # 大樱桃 is a word ending in the goods word 樱桃
+    assert split_gi_name("长白山人参") == ("长白山", "人参")  # 长白 is a county too, but 山人参 is no word
