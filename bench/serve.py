@@ -12,10 +12,13 @@ the store is unchanged (its next pages, a reload, other analysts on the same sea
 keeps the counted matches, :mod:`index.sqlite_search`). The goal is checked on first views.
 
     .venv/bin/python bench/serve.py [--leads 100000] [--requests 40] [--data-dir DIR] [--clients 20]
+                                    [--workers N] [--baseline OTHER_CHECKOUT]
 
 The store is filled once per data dir (``--data-dir`` keeps it between runs) with synthetic leads
 spread over rights, platforms, sellers and provinces. ``--clients N`` also runs N concurrent
-clients against ``markwatch serve``'s app under uvicorn on loopback.
+clients against a real ``markwatch serve`` on loopback (:func:`concurrent`): with one worker
+process, then with ``--workers N`` (default: serve's, one per core), and first with the code of
+``--baseline DIR`` (another checkout, e.g. ``git worktree add DIR <commit>``) over the same store.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -89,6 +93,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="requests per URL")
     parser.add_argument("--data-dir", default=None, help="keep the filled store here between runs")
     parser.add_argument("--clients", type=int, default=0, help="also run this many concurrent clients over HTTP")
+    parser.add_argument("--workers", type=int, default=0, help="serve's worker processes for --clients "
+                        "(default: serve's own default)")
+    parser.add_argument("--baseline", default=None, metavar="DIR",
+                        help="also run --clients against the markwatch checked out in DIR, first (its serve "
+                             "run as it is, without --workers)")
     args = parser.parse_args()
     tmp = None if args.data_dir else tempfile.TemporaryDirectory(prefix="mw-bench-serve-")
     data_dir = Path(args.data_dir or tmp.name)
@@ -150,8 +159,16 @@ def main() -> None:
                   f"p95 {percentile(values['cpu'], 95):.0f} ms")
         print("goal: p95 < 300 ms at 1M leads. One request runs on one core, so on an idle 2-core machine its "
               "wall time is about its CPU time: the CPU p95 of first views is the figure to hold to it.")
-    if args.clients:  # a new app: the one above was shut down with its test client
-        concurrent(create_app(config, store=store), store, args.clients, args.requests)
+    if args.clients:
+        from web.server import default_workers
+
+        workers = args.workers or default_workers()
+        runs = ([("baseline " + args.baseline, Path(args.baseline), None)] if args.baseline else []) + \
+            [("this code, 1 worker", REPO, 1)] + ([(f"this code, {workers} workers", REPO, workers)] if workers > 1 else [])
+        print(f"\n{args.clients} concurrent clients over HTTP, markwatch serve on loopback (first views: the "
+              "store touched before each request)")
+        for label, root, n in runs:
+            concurrent(data_dir, root, n, args.clients, args.requests, label)
     store.close()
     if tmp:
         tmp.cleanup()
@@ -170,35 +187,55 @@ def _pairs(url: str) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(url).query)
 
 
-def concurrent(app, store: SQLiteStore, clients: int, requests: int) -> None:
-    """``clients`` threads, each logged in, each fetching the URLs in turn, against uvicorn on loopback;
-    the store's counted matches are dropped before each request."""
-    import socket
+def concurrent(data_dir: Path, root: Path, workers: int | None, clients: int, requests: int, label: str) -> None:
+    """``clients`` threads, each logged in, each fetching the URLs in turn, against ``markwatch serve``
+    of the checkout ``root`` (``--workers``, unless None) over ``data_dir``, started and stopped here.
+
+    First views across processes: before each request the client commits a tick to the store on a
+    connection of its own, which moves ``PRAGMA data_version`` for every reader of every worker, so
+    each drops its counted matches (as far as 20 clients at once allow: a search may still reuse
+    the counts of one that started after the tick). Timed from when every client has logged in and
+    fetched one page (all workers up). CPU: the
+    server's processes (the supervisor and its workers) while the clients run, from ``/proc``."""
+    import signal
+    import subprocess
 
     import httpx
-    import uvicorn
+    import sqlean
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(1024)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+    with sqlean.connect(data_dir / "store.sqlite") as tick:
+        tick.execute("CREATE TABLE IF NOT EXISTS bench_tick (n INTEGER)")
+        if tick.execute("SELECT count(*) FROM bench_tick").fetchone()[0] == 0:
+            tick.execute("INSERT INTO bench_tick VALUES (0)")
+    command = [sys.executable, "-c", "import sys; from markwatch.cli import main; sys.exit(main())", "serve",
+               "--data-dir", str(data_dir), "--port", "0", "--no-deliver"] + \
+        ([] if workers is None else ["--workers", str(workers)])
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONUNBUFFERED": "1"}
+    env.pop("MARKWATCH_STORE_URL", None)
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, text=True)
+    line = server.stdout.readline()
+    base = line.split()[2].removesuffix("/leads") if line.startswith("markwatch serve: http") else ""
+    if not base:
+        server.kill()
+        server.wait()
+        print(f"  {label}: serve did not start ({line.strip()!r})")
+        return
     times: list[float] = []
     failures: list[float] = []
     lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    cpu: list[float] = []
 
     def worker(k: int) -> None:
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=120) as client, \
+                sqlean.connect(data_dir / "store.sqlite", timeout=60, isolation_level=None) as own:
             token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
             client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": token})
+            client.get("/leads")  # every worker up, its templates and connections warm: then all at once
+            ready.wait()
             for i in range(requests):
                 url = URLS[(k + i) % len(URLS)]
-                forget(store)  # every request a first view (as far as 20 clients at once allow)
+                own.execute("UPDATE bench_tick SET n = n + 1")  # every reader drops its counted matches
                 started = time.perf_counter()
                 try:
                     ok = client.get(url).status_code == 200
@@ -207,21 +244,36 @@ def concurrent(app, store: SQLiteStore, clients: int, requests: int) -> None:
                 with lock:
                     (times if ok else failures).append((time.perf_counter() - started) * 1000)
 
-    started = time.perf_counter()
-    workers = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - started
-    server.should_exit = True
-    thread.join(timeout=10)
+    client_threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in client_threads:
+        t.start()
+    ready.wait()
+    started, cpu_before = time.perf_counter(), _cpu_of_tree(server.pid)
+    for t in client_threads:
+        t.join()
+    elapsed, cpu = time.perf_counter() - started, _cpu_of_tree(server.pid) - cpu_before
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=60)
     if not times:
-        print(f"\n{clients} concurrent clients over HTTP: every request failed ({len(failures)}, 120 s timeout)")
+        print(f"  {label}: every request failed ({len(failures)}, 120 s timeout)")
         return
-    print(f"\n{clients} concurrent clients over HTTP (first views): {len(times)} pages in {elapsed:.1f} s "
-          f"({len(times) / elapsed:.1f}/s), p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms"
+    print(f"  {label}: {len(times)} pages in {elapsed:.1f} s ({len(times) / elapsed:.2f}/s), "
+          f"p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms; server CPU {cpu:.1f} s "
+          f"({cpu / len(times) * 1000:.0f} ms a page); load average {os.getloadavg()[0]:.1f}"
           + (f"; {len(failures)} failed or timed out (120 s)" if failures else ""))
+
+
+def _cpu_of_tree(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its living descendants (Linux ``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total + sum(_cpu_of_tree(int(child)) for child in children)
 
 
 if __name__ == "__main__":
