@@ -7,8 +7,8 @@ the first one does. Order: score (or first_seen) descending, ties by id ascendin
 
 Two ways to write the filters: :func:`where` over the leads' own columns (the planner may start
 from a filter's index: ``leads_by_right``, ``leads_by_status``, ``leads_by_place``), and
-:func:`keyed_where` over the keys ``leads_by_listing`` holds, for the passes that count facets
-(:mod:`index.sqlite_search`).
+:func:`keyed_where` over the keys ``leads_by_listing`` and ``leads_by_combo`` hold, for the
+passes that count facets (:mod:`index.sqlite_search`).
 """
 
 from __future__ import annotations
@@ -71,44 +71,50 @@ def where(query: SearchQuery, alias: str = "l", place_first: bool = False) -> tu
             mark = "" if column in _PLACE_COLUMNS else plus
             clauses.append(f"{mark}{alias}.{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
-    for value, clause in ((query.min_score, "score >= ?"), (query.max_score, "score <= ?"),
-                          (query.since, "first_seen >= ?"), (query.until, "first_seen < ?")):
-        if value is not None:
-            clauses.append(f"{plus}{alias}.{clause}")
-            params.append(value)
+    _ranges(query, alias, plus, clauses, params)
     return (" AND ".join(clauses) or "1"), params
 
 
-def keyed_where(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
-    """``query``'s filters (not its text) over what ``leads_by_listing`` holds: the five
-    low-cardinality filters as the lead's ``combo`` among the matching rows of ``lead_combos``, the
-    seller filter as its ``seller_key``, score and date ranges as they are. A search that counts
-    its facets filters this way, so it reads the index alone (:mod:`index.sqlite_search`).
+def keyed_where(query: SearchQuery, alias: str = "l", seek: bool = False) -> tuple[str, list[Any]]:
+    """``query``'s filters (not its text) over what ``leads_by_listing`` and ``leads_by_combo``
+    hold: the five low-cardinality filters as the lead's ``combo`` among the matching rows of
+    ``lead_combos``, the seller filter as its ``seller_key``, score and date ranges as they are. A
+    search that counts its facets filters this way, so it reads an index alone
+    (:mod:`index.sqlite_search`).
 
-    Every term has a unary ``+``: joined to full-text matches by ``listing``, SQLite would
-    otherwise seek ``(listing, combo)`` once per combination in the list (measured: 4.6 s instead of
-    0.15 s for a word in 400k listings and one platform's 36 combinations)."""
+    Every term has a unary ``+`` unless ``seek``: joined to full-text matches by ``listing``,
+    SQLite would otherwise seek ``(listing, combo)`` once per combination in the list (measured:
+    4.6 s instead of 0.15 s for a word in 400k listings and one platform's 36 combinations).
+    ``seek`` (a search without full text, read ``INDEXED BY leads_by_combo``): the combinations
+    and the score range are left bare, so SQLite seeks each combination's scores in range."""
     clauses: list[str] = []
     params: list[Any] = []
     combo: list[str] = []
+    plus = "" if seek else "+"
     for attribute, column in _LIST_FILTERS:
         values = _as_list(getattr(query, attribute))
         if values and attribute != "seller":
             combo.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
     if combo:
-        clauses.append(f"+{alias}.combo IN (SELECT id FROM lead_combos WHERE {' AND '.join(combo)})")
+        clauses.append(f"{plus}{alias}.combo IN (SELECT id FROM lead_combos WHERE {' AND '.join(combo)})")
     sellers = _as_list(query.seller)
     if sellers:
         clauses.append(f"+{alias}.seller_key IN (SELECT id FROM seller_counts WHERE seller_name IN "
                        f"({','.join('?' * len(sellers))}))")
         params.extend(sellers)
+    _ranges(query, alias, plus, clauses, params)
+    return (" AND ".join(clauses) or "1"), params
+
+
+def _ranges(query: SearchQuery, alias: str, mark: str, clauses: list[str], params: list[Any]) -> None:
+    """Append ``query``'s score and date ranges to ``clauses``/``params`` (both filter writers use
+    them as they are; ``mark`` "+" keeps SQLite from choosing an index for them)."""
     for value, clause in ((query.min_score, "score >= ?"), (query.max_score, "score <= ?"),
                           (query.since, "first_seen >= ?"), (query.until, "first_seen < ?")):
         if value is not None:
-            clauses.append(f"+{alias}.{clause}")
+            clauses.append(f"{mark}{alias}.{clause}")
             params.append(value)
-    return (" AND ".join(clauses) or "1"), params
 
 
 def _as_list(values: Sequence[str] | str) -> list[str]:
@@ -137,10 +143,3 @@ def after(query: SearchQuery, alias: str = "l") -> tuple[str, list[Any]]:
     # "key <= ?" alone is what lets SQLite seek in the index; the OR then drops the ties already shown.
     return f"{column} <= ? AND ({column} < ? OR {alias}.id > ?)", [key, key, last_id]
 
-
-COVERING_SHARE = 0.05
-"""A search without full text whose filters on the counted facets leave more than this share of
-the leads reads ``leads_by_listing`` whole (every key it filters and counts by is there, so no
-lead row is read); one that leaves fewer starts from a filter's own index and reads those rows
-(:mod:`index.sqlite_search`). Measured before the keys: 17 vs 30 ms at 100k leads for a province
-and a status; 45 vs 102 ms for a kind and a score range."""

@@ -35,11 +35,12 @@ import sqlean as sqlite3
 
 from index import sqlite_counts
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """1: first layout; 2: adds ``leads_by_place``; 3: adds the facet count tables and their triggers
 (:mod:`index.sqlite_counts`) and ``listing_links``; 4: the count tables' rows become keys, each lead
 carries its two (``combo``, ``seller_key``) and ``leads_by_listing`` holds those instead of the
-text columns; 5: drops schema 4's ``leads_keyed`` insert trigger (the writer gives the keys).
+text columns; 5: drops schema 4's ``leads_keyed`` insert trigger (the writer gives the keys);
+6: adds ``leads_by_combo`` (see :data:`COMBO_INDEX`).
 Opening an older store migrates it (:data:`MIGRATIONS`)."""
 
 PRAGMAS = (
@@ -58,6 +59,14 @@ CREATE TABLE IF NOT EXISTS listing_links (
     PRIMARY KEY (listing, kind, value)) WITHOUT ROWID;
 """
 """Seller link values of each current listing (index.sellers.listing_links), written with the listing."""
+
+COMBO_INDEX = "CREATE INDEX IF NOT EXISTS leads_by_combo ON leads (combo, score, seller_key, first_seen)"
+"""Schema 6: the leads of some combinations, by score, with the keys they are counted by. A
+search without full text that filters on the five combination facets (and perhaps a score or
+date range, or a seller) reads only the entries of its combinations — and of those, only the
+scores in its range — instead of all of ``leads_by_listing`` (measured at 1M leads: kind=gi with
+min_score 0.7, 200k leads, 23 instead of 111 ms; a province and a status, 167k leads, 29 instead
+of 84 ms, for the seller facet the count tables cannot give). Built in ≈2 CPU-s at 1M leads."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,7 +103,7 @@ CREATE INDEX IF NOT EXISTS transitions_by_lead ON transitions (lead);
 CREATE TABLE IF NOT EXISTS evidence (
     rowid INTEGER PRIMARY KEY, url TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS evidence_by_url ON evidence (url);
-""" + LINKS + sqlite_counts.SCHEMA
+""" + COMBO_INDEX + ";\n" + LINKS + sqlite_counts.SCHEMA
 
 
 LISTING_INDEX = "CREATE INDEX leads_by_listing ON leads (listing, combo, seller_key, score, first_seen)"
@@ -120,6 +129,7 @@ MIGRATIONS: dict[int, Any] = {
     3: LINKS,
     4: _keys,
     5: "DROP TRIGGER IF EXISTS leads_keyed",
+    6: COMBO_INDEX,
 }
 """What turns a store of the version before into this version (SQL, or a function of the
 connection; one transaction with the rest)."""

@@ -245,7 +245,7 @@ def test_a_full_text_search_finds_its_matches_once_and_never_answers_from_stale_
 V3_SHAPE = """
 DROP TRIGGER leads_counted_out; DROP TRIGGER leads_recounted; DROP TRIGGER leads_seller_recounted;
 DROP TRIGGER IF EXISTS leads_keyed; DROP INDEX seller_counts_by_n; DROP TABLE lead_combos; DROP TABLE seller_counts;
-DROP INDEX leads_by_listing; ALTER TABLE leads DROP COLUMN combo; ALTER TABLE leads DROP COLUMN seller_key;
+DROP INDEX leads_by_listing; DROP INDEX IF EXISTS leads_by_combo; ALTER TABLE leads DROP COLUMN combo; ALTER TABLE leads DROP COLUMN seller_key;
 CREATE INDEX leads_by_listing ON leads (
     listing, score, id, first_seen, right_id, kind, platform, province, status, seller_name);
 CREATE TABLE lead_combos (right_id TEXT NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL,
@@ -341,3 +341,28 @@ def test_a_version_4_store_loses_its_insert_trigger(tmp_path: Path) -> None:
         assert not store._read("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'leads_keyed'")
         store.add_leads([placed_by(1, "店1")])
         assert store._read(MISKEYED) == [(0,)]
+
+
+def test_a_version_5_store_gains_the_combo_index_and_filters_alone_seek_it(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    provinces = ("广东省", "北京市", "浙江省")
+    with SQLiteStore(path) as store:
+        store.add_leads([{**placed_by(i, f"店{i % 5}", provinces[i % 3]), "score": 0.3 + (i % 7) / 10}
+                         for i in range(60)])
+    db = sqlean.connect(str(path), isolation_level=None)  # what schema 5 had: no leads_by_combo
+    db.execute("DROP INDEX leads_by_combo")
+    db.execute("PRAGMA user_version=5")
+    db.close()
+    queries = [SearchQuery(province=("广东省",), min_score=0.6), SearchQuery(province=("北京市", "浙江省"), status=("new",)),
+               SearchQuery(province=("浙江省",), seller=("店2",), since="2000-01-01")]
+    with SQLiteStore(path) as store:
+        assert store._read("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        for query in queries:
+            source, params = store.searcher._source(query)
+            plan = " ".join(row[-1] for row in store._read(f"EXPLAIN QUERY PLAN SELECT count(*) {source}", params))
+            # every entry read is one of the query's combinations (and scores in range): no lead row, no full scan
+            assert "COVERING INDEX leads_by_combo (combo=?" in plan, plan
+            assert ("score>?" in plan) == (query.min_score is not None), plan
+            total, facets, _ids = _truth(store, query, 10)
+            assert store.count(query) == total and total
+            assert {n: [(f.value, f.count) for f in v] for n, v in store.facets(query, size=10).items()} == facets
