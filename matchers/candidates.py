@@ -64,10 +64,17 @@ def _how(form: Form, seen: str) -> str | None:
 
 
 def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
-                    indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[tuple[Form, str, int, int, str]]:
-    """(form, how, start, end, seen) of every automaton hit in ``text``, index by index."""
-    out = []
+                    indexes: list[tuple[FormIndex, frozenset[int]]], names: list[str],
+                    starts: list[int], by_field: dict[str, list[Hit]]) -> None:
+    """Every automaton hit in ``text`` (the fields ``names`` joined, each starting at ``starts``), index
+    by index, appended as a :class:`Hit` to its field's list in ``by_field``.
+
+    Why hits are made here, field and all: a large register yields a few chance hits on every
+    listing, and an intermediate tuple per hit, then a search for its field, cost as much as the
+    hit itself. Most listings have one scanned field, or hits only in the first."""
     rights = compiled.rights
+    last = len(names) - 1
+    first_name, first_hits = names[0], by_field[names[0]]
     for index, earlier in indexes:
         judged_by_spelling = index.judged
         for end_idx, (length, form_ids) in index.automaton.iter(key_text):
@@ -78,13 +85,21 @@ def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
             judged = judged_by_spelling.get(seen)
             if judged is None:
                 judged = _judge(compiled, index, form_ids, seen)
+            if not judged:
+                continue
+            at = last
+            while starts[at] > start:
+                at -= 1
             for form, how in judged:
                 if form.latin and not _boundary_ok(text, form, start, end):
                     continue
                 if earlier and not earlier.isdisjoint(rights[form.right].nice_classes):
                     continue  # found already through an earlier class of the listing
-                out.append((form, how, start, end, seen))
-    return out
+                if at == 0:
+                    first_hits.append(Hit(form, first_name, how, start, end, seen))
+                else:
+                    offset = starts[at]
+                    by_field[names[at]].append(Hit(form, names[at], how, start - offset, end - offset, seen))
 
 
 def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ...],
@@ -106,10 +121,17 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
     # Numbers (250, 2026, 36-45) are no mark's misspelling, and every distinct run of them was a
     # near-miss lookup; the automaton still finds a mark written in digits.
     # A number still joins the word before it (SK-2, 3 M: a mark's digit split off) by dictionary lookup.
-    spans = [(start, end, key_text[start:end], text[start:end].isdigit())
-             for start, end in map(re.Match.span, _LATIN_WORD.finditer(text))]
-    words = [(start, end, word) for start, end, word, digits in spans
-             if not digits or (start > 0 and text[start - 1] in " -." and _after_word(spans, start))]
+    # One pass: a number's word of letters can only be the run just before it (runs do not overlap).
+    words: list[tuple[int, int, str]] = []
+    last_end, last_digits = -2, True
+    for found in _LATIN_WORD.finditer(text):
+        start, end = found.span()
+        digits = found.group().isdigit()
+        if not digits or (start > 0 and last_end == start - 1 and not last_digits and text[start - 1] in " -."):
+            words.append((start, end, key_text[start:end]))
+        last_end, last_digits = end, digits
+    if not words:
+        return
     latin_keys, forms = compiled.latin_keys, compiled.forms
     for i, (start, end, word) in enumerate(words):
         if len(word) >= 4 and word not in latin_keys and not word.isdigit():
@@ -128,11 +150,6 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
                     and not text[words[j][0]:words[j][1]].isdigit():  # "louis vuitotn", "new balnce"
                 for form_id in _near(compiled, joined):
                     hits.append(Hit(forms[form_id], field, "fuzzy", start, words[j][1], text[start:words[j][1]]))
-
-
-def _after_word(spans: list[tuple[int, int, str, bool]], start: int) -> bool:
-    """Does the number at ``start`` follow a word of letters one separator before it (sk-2)?"""
-    return any(end == start - 1 and not digits for _, end, _, digits in spans)
 
 
 def _near(compiled: CompiledRegister, word: str) -> list[int] | tuple[int, ...]:
@@ -214,9 +231,10 @@ def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:
     normed = norm_many(raw)
     out = [ListingTexts({}, {}, {}) for _ in listings]
     for (i, name), text, key, lit in zip(where, normed, canon_many(normed), light_many(raw)):
-        out[i].norm[name] = text
-        out[i].canon[name] = key
-        out[i].light[name] = lit
+        normed_of, canon_of, light_of = out[i]  # one unpacking, not three attribute reads a field
+        normed_of[name] = text
+        canon_of[name] = key
+        light_of[name] = lit
     return out
 
 
@@ -238,8 +256,9 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     for hit in hits:
         by_right.setdefault(hit.form.right, []).append(hit)
     out: dict[int, list[Hit]] = {}
+    gi_products = compiled.gi_products
     for right, right_hits in by_right.items():
-        kept = _resolve_gi_place(compiled, right, right_hits, texts)
+        kept = _resolve_gi_place(compiled, right, right_hits, texts) if right in gi_products else right_hits
         if kept:
             if len(kept) > 1:
                 kept.sort(key=_hit_order)
@@ -262,13 +281,12 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
         offset += len(texts[name]) + 1
     by_field: dict[str, list[Hit]] = {name: [] for name in names}
     if indexes and names:
-        joined = "\x00".join(texts[name] for name in names)
-        joined_keys = "\x00".join(keys[name] for name in names)
-        for form, how, start, end, seen in _automaton_hits(compiled, joined, joined_keys, indexes):
-            at = len(names) - 1
-            while starts[at] > start:
-                at -= 1
-            by_field[names[at]].append(Hit(form, names[at], how, start - starts[at], end - starts[at], seen))
+        if len(names) == 1:
+            joined, joined_keys = texts[names[0]], keys[names[0]]
+        else:
+            joined = "\x00".join([texts[name] for name in names])
+            joined_keys = "\x00".join([keys[name] for name in names])
+        _automaton_hits(compiled, joined, joined_keys, indexes, names, starts, by_field)
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])
