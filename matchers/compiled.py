@@ -170,13 +170,18 @@ def _house_nicknames(names: list[str]) -> list[str]:
     return out
 
 
+FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
+
+
 def _unambiguous_house_nicknames(rights: list[Right]) -> dict[int, list[str]]:
     """Right index → its house nicknames that name it alone.
 
     "X家" is how buyers name a famous house: N家 is Nike, not also New Balance. A nickname several
-    marks could give goes to the well-known marks among them (H家: Hermès or Huawei, the goods
-    decide), or to none when all are ordinary: in a register of thousands of ordinary marks, 华家
-    or 鑫家 would name a hundred marks and mostly a family or a shop, and only add chance hits.
+    marks could give goes to all of them when they are few (at most :data:`FEW_HOUSES`: B家 for
+    贝玲妃 cosmetics, 布鲁可 toys and 白云山 medicines; the goods decide at match time), else to the
+    well-known marks among them (H家: Hermès or Huawei), or to none when all are ordinary: in a
+    register of thousands of ordinary marks, 华家 or 鑫家 would name a hundred marks and mostly a
+    family or a shop, and only add chance hits.
     """
     givers: dict[str, list[int]] = {}
     for idx, right in enumerate(rights):
@@ -185,7 +190,7 @@ def _unambiguous_house_nicknames(rights: list[Right]) -> dict[int, list[str]]:
                 givers.setdefault(nick, []).append(idx)
     out: dict[int, list[str]] = {}
     for nick, idxs in givers.items():
-        owners = [i for i in idxs if rights[i].well_known] or (idxs if len(idxs) == 1 else [])
+        owners = idxs if len(idxs) <= FEW_HOUSES else [i for i in idxs if rights[i].well_known]
         for owner in owners:
             out.setdefault(owner, []).append(nick)
     return out

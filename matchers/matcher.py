@@ -119,7 +119,8 @@ class Matcher:
         if not found:
             return []
         if len(found) > 1:
-            found = _one_house(compiled, _not_inside_other_marks(found), votes)
+            found = _not_inside_other_marks(found)
+        found = _one_house(compiled, found, votes, texts.get("title", ""))
         authorised, bound = compiled.authorised, compiled.bound
         judged = [(right_idx, hits) for right_idx, hits in found.items()  # most rights: no policy to apply
                   if not (authorised[right_idx] or bound[right_idx]) or self._judged(listing, right_idx, hits, votes)]
@@ -204,28 +205,38 @@ def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]
     return out
 
 
-def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None) -> dict[int, list[Hit]]:
-    """A house nickname several well-known marks give ("B家": BURBERRY and 波司登) names one house:
-    among those whose classes fit the goods, the dearest (the fashion press's "X家" is the luxury
-    house); on known goods none of them fits, none. Rights found by other forms too are left alone."""
+def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None,
+               title: str = "") -> dict[int, list[Hit]]:
+    """A house nickname ("B家", "Y家") names one house of those that give it: on known goods, only
+    a house registered for them (none fits: the nickname names none, even a well-known house's, for
+    an initial + 家 is too weak a form to reach beyond the mark's classes); among those, the one whose
+    own name shares a character with the title (Y家 小鸭子标 羽绒服: 鸭鸭, not 雅鹿), then the dearest
+    (the fashion press's "X家" is the luxury house). Rights found by other forms too are left alone."""
     by_nick: dict[str, list[int]] = {}
     for right_idx, hits in found.items():
         if all(h.form.kind == "nickname" and h.how == "exact" and h.seen.endswith("家") and len(h.seen) == 2
                for h in hits):
             by_nick.setdefault(hits[0].seen, []).append(right_idx)
-    shared = [idxs for idxs in by_nick.values() if len(idxs) > 1]
-    if not shared:
+    if not by_nick:
         return found
     rights = compiled.rights
     drop: set[int] = set()
-    for idxs in shared:
+    for nick, idxs in by_nick.items():
         fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)]
         if votes and not fitting:
             drop.update(idxs)  # goods none of those houses is registered for: the nickname names none
             continue
-        best = max(fitting or idxs, key=lambda i: rights[i].reference_price or 0)
+        if len(idxs) == 1:
+            continue
+        rest = title.replace(nick, "")
+        best = max(fitting or idxs, key=lambda i: (_shares_character(rights[i], rest), rights[i].reference_price or 0))
         drop.update(i for i in idxs if i != best)
-    return {i: hits for i, hits in found.items() if i not in drop}
+    return {i: hits for i, hits in found.items() if i not in drop} if drop else found
+
+
+def _shares_character(right: Any, text: str) -> bool:
+    """Does a Chinese character of the right's names occur in ``text`` (its logo or name told: 鸭 of 鸭鸭)?"""
+    return any("\u4e00" <= ch <= "\u9fff" and ch in text for name in right.all_names for ch in norm(name))
 
 
 @lru_cache(maxsize=4096)

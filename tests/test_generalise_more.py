@@ -98,3 +98,37 @@ def test_gi_name_split_where_the_gazetteer_names_the_place() -> None:
     assert split_gi_name("柳州螺蛳粉") == ("柳州", "螺蛳粉")  # no goods word ends it: the place decides
     assert split_gi_name("烟台大樱桃") == ("烟台", "大樱桃")  # 大樱桃 is a word ending in the goods word 樱桃
     assert split_gi_name("长白山人参") == ("长白山", "人参")  # 长白 is a county too, but 山人参 is no word
+
+
+HOUSES = """\
+rights:
+  - {id: tm-kenzo, kind: trademark, name: KENZO, variants: [高田贤三], holder: Kenzo SA, nice_classes: [25],
+     well_known: true, reference_price: 2999}
+  - {id: tm-kohler, kind: trademark, name: KOHLER, variants: [科勒], holder: Kohler Co., nice_classes: [11],
+     reference_price: 2999}
+  - {id: tm-meters, kind: trademark, name: 美特斯邦威, variants: [METERSBONWE], holder: 美特斯邦威服饰,
+     nice_classes: [25], reference_price: 199}
+  - {id: tm-markfairwhale, kind: trademark, name: 马克华菲, variants: [MARK FAIRWHALE], holder: 马克华菲服饰,
+     nice_classes: [25], reference_price: 299}
+"""
+
+
+@pytest.fixture(scope="module")
+def houses(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    path = Path(tmp_path_factory.mktemp("houses")) / "register.yaml"
+    path.write_text(HOUSES, encoding="utf-8")
+    return Matcher(load_register(path))
+
+
+def test_house_nickname_of_few_houses_the_goods_and_the_name_decide(houses: Matcher) -> None:
+    def flagged(title: str) -> set[str]:
+        return {r for r, p in pairs(houses, title=title, price=99).items() if p.score >= 0.5}
+
+    # K家: KENZO (well-known, clothes) and KOHLER (ordinary, sanitary ware): the goods decide
+    assert flagged("K家 智能马桶 一体式 高仿") == {"tm-kohler"}
+    assert flagged("K家 老虎头 卫衣 高仿") == {"tm-kenzo"}
+    # M家: two clothing houses; the one whose name shares a character with the title (马 of 马克华菲)
+    assert flagged("M家 小马标 T恤 高仿 原单") == {"tm-markfairwhale"}
+    assert flagged("M家 美式 T恤 高仿 原单") == {"tm-meters"}
+    # goods none of them is registered for: the nickname names none, the well-known house's neither
+    assert not pairs(houses, title="K家 口红 高仿", price=99)
