@@ -22,6 +22,7 @@ from matchers.goods import classify
 from matchers.model import ScoringModel, load_model
 from matchers.normalise import norm
 from matchers.reasons import Reason, english
+from matchers.rebus import substituted_listing
 from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
 
@@ -105,8 +106,6 @@ class Matcher:
             fields = listing_texts(listing)
         rebus = self.compiled.rebus
         if rebus is not None and not rebus.empty:  # 东方雨🌈, 9阳: a symbol standing for a mark's character
-            from matchers.rebus import substituted_listing
-
             read = substituted_listing(rebus, listing)
             if read is not None:
                 fields = listing_texts(read)
