@@ -65,24 +65,45 @@ def test_a_page_after_a_cursor_seeks_in_the_score_index(store: SQLiteStore) -> N
     assert "leads_by_score" in plan and "score<?" in plan.replace(" ", "") and "TEMP B-TREE" not in plan
 
 
-@pytest.mark.parametrize("lookup_factor", [400, 0], ids=["matches-found-once", "each-listing-looked-up"])
+@pytest.mark.parametrize(("lookup_factor", "range_factor", "check"),
+                         [(400, 100, "MATCH ?)"), (0, 0, "t.rowid = l.listing"), (0, 10**9, "rowid >= ?")],
+                         ids=["matches-found-once", "each-listing-looked-up", "matches-from-the-lowest-listing-walked"])
+@pytest.mark.parametrize("sort", ["score", "date"])
 def test_broad_full_text_matches_walk_the_sort_index_and_page_the_same(store: SQLiteStore, lookup_factor: int,
+                                                                       range_factor: int, check: str, sort: str,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_search, "LOOKUP_FACTOR", lookup_factor)  # both ways a walk checks the text
-    store.add_leads([lead(i, "正品耐克运动鞋" if i % 10 else "茅台酒", score=round((i * 37 % 11) / 11, 3))
-                     for i in range(400)])
-    broad = SearchQuery(text="耐克", limit=7)
+    monkeypatch.setattr(sqlite_search, "LOOKUP_FACTOR", lookup_factor)  # every way a walk checks the text
+    monkeypatch.setattr(sqlite_search, "RANGE_FACTOR", range_factor)
+    for batch in range(4):  # four batches: four first_seen times, newer leads on newer listings
+        store.add_leads([lead(i, "正品耐克运动鞋" if i % 10 else "茅台酒", score=round((i * 37 % 11) / 11, 3))
+                         for i in range(batch * 100, batch * 100 + 100)])
+    # the newest leads also on old listings (a second right): the walk's two checks, recent and older listings
+    store.add_leads([{**lead(i, "正品耐克运动鞋", score=0.2), "right_id": "tm-adidas"} for i in range(1, 400, 40)])
+    broad = SearchQuery(text="耐克", limit=7, sort=sort)
     total = store.count(broad)
-    assert total == 360 and "INDEXED BY leads_by_score" in store.searcher._walk(broad, total)
+    assert total == 370 and f"INDEXED BY leads_by_{sort}" in store.searcher._walk(broad, total)
     assert store.searcher._walk(SearchQuery(text="茅台", limit=7), 40) == ""
+    assert check in store.searcher._top(broad, total)[0]
     walked, cursor = [], None
     while True:
-        page = store.search(SearchQuery(text="耐克", limit=7, after=cursor))
+        page = store.search(SearchQuery(text="耐克", limit=7, sort=sort, after=cursor))
         walked += [x.id for x in page.leads]
         if not (cursor := page.next_cursor):
             break
-    assert walked == [x.id for x in store.search(SearchQuery(text="耐克", limit=0)).leads]
-    assert len(set(walked)) == 360
+    assert walked == [x.id for x in store.search(SearchQuery(text="耐克", limit=0, sort=sort)).leads]
+    assert len(set(walked)) == 370
+
+
+def test_a_walk_by_date_that_passes_its_recent_listings_still_finds_the_older_ones(
+        store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_search, "LOOKUP_FACTOR", 0)  # no set of all matches: the walk checks each lead
+    store.add_leads([lead(i, "正品耐克运动鞋", score=0.5) for i in range(300)])
+    store.add_leads([lead(i, "茅台酒") for i in range(300, 400)])  # the newest leads, on the newest listings, unmatched
+    query = SearchQuery(text="耐克", limit=7, sort="date")
+    assert "rowid >= ?" in store.searcher._top(query, store.count(query))[0]  # matches from the newest listing walked
+    page = store.search(query)
+    assert [x.id for x in page.leads] == [x.id for x in store.search(SearchQuery(text="耐克", limit=0, sort="date")).leads][:7]
+    assert len(page.leads) == 7 and page.total == 300
 
 
 def test_a_cursor_of_another_sort_or_garbage_is_refused(store: SQLiteStore) -> None:
