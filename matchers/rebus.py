@@ -21,7 +21,9 @@ radical's run starts), so no table of components is needed. A round number stand
 (10000代 for 万代, 100 for 百), and a space or dot between a digit and a Chinese character that are a
 mark's adjacent pair is dropped (3 6 1 度 for 361度, 北.京.2.0.2.2 for 北京2022): the seller split the
 mark where its script changes. Circled, full-width and dingbat digits, letters drawn like a digit
-(Cyrillic З) and Roman numerals (Ⅲ) are read as their digit first (③棵树 for 三棵树).
+(Cyrillic З) and Roman numerals (Ⅲ) are read as their digit first (③棵树 for 三棵树). Any emoji may
+stand in for one character of a mark of three or more whose other characters are written around it
+and are no word by themselves (🍲臣倍健 for 汤臣倍健).
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class RebusTable:
     by_sound: frozenset[str] = frozenset()  # emoji read by the sound of their one-character name (🐔 鸡)
     short_marks: frozenset[str] = frozenset()  # marks of 2–4 characters: an emoji's run may be one whole (🐫 骆驼)
     rewritten: frozenset[str] = frozenset()  # symbols normalisation writes as a character (lexicon emoji_rebus)
+    wild: dict[str, str] = field(default_factory=dict)  # a mark of ≥ 3 characters with one as \0 → that one
+    any_emoji: frozenset[str] = frozenset()  # every emoji of one code point (any may stand in a wild slot)
+    wild_chars: frozenset[str] = frozenset()  # the characters of the marks in ``wild``
 
     @property
     def empty(self) -> bool:
@@ -79,11 +84,13 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
             name = str(data.get("zh") or "").strip(":")
             held = "".join(dict.fromkeys(ch for ch in name if ch in chars))
             key = symbol.replace("\ufe0f", "")
-            if not held and len(name) == 1 and "\u4e00" <= name <= "\u9fff" and canon(name) in sounds:
-                held = name  # 🐔 鸡 for 吉: only an emoji named by one character is read by its sound
-                sound_read.add(key)
-            if not held and len(name) == 1:
-                held = "".join(ch for ch in radical_forms(name) if ch in chars)  # 🕊 鸽: 鸟
+            short_name = len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name)
+            if not held and short_name:
+                radical = [r for ch in name for r in radical_forms(ch) if r in chars]  # 🕊 鸽: 鸟
+                heard = [ch for ch in name if canon(ch) in sounds]  # 🐔 鸡 for 吉, 🐑 母羊 for 洋: by sound
+                held = "".join(dict.fromkeys(radical + heard))
+                if heard:
+                    sound_read.add(key)
             if held:
                 emoji[key] = held
                 pieces = _mark_pieces(name, bigrams)
@@ -96,7 +103,20 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
         from matchers.lexicon import lexicon
 
         rewritten = frozenset(str(s).replace("\ufe0f", "") for s in lexicon()["emoji_rebus"])
-    return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten)
+    wild: dict[str, str] = {}
+    for text in texts:
+        if len(text) >= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
+            for i in range(len(text)):
+                key = f"{text[:i]}\0{text[i + 1:]}"
+                wild[key] = "" if wild.get(key, text[i]) != text[i] else text[i]  # two marks: neither
+    anything = frozenset()
+    if wild and chars:
+        import emoji as emoji_data
+
+        anything = frozenset(k for k in (s.replace("\ufe0f", "") for s in emoji_data.EMOJI_DATA) if len(k) == 1)
+    return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten,
+                      {k: v for k, v in wild.items() if v}, anything,
+                      frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"))
 
 
 _RADICAL_STARTS: list[int] = []
@@ -176,8 +196,9 @@ def _scanner(table: RebusTable) -> _Scanner:
     numeral), single code points of emoji."""
     numeral = f"[{NUMERALS}〇]"
     kinds, lead = [], ""
-    if any(ch in _ROUND.values() for pair in table.bigrams for ch in pair):  # 10000 for 万: first, so the
-        kinds.append(r"(?<![0-9]1)0{1,4}(?![0-9])")  # whole number is read, not its last digit
+    rounds = sorted((n for n, ch in _ROUND.items() if any(ch in pair for pair in table.bigrams)), key=len, reverse=True)
+    if rounds:  # 10000代 for 万代: first, so the whole number is read, not its last digit; before a character
+        kinds.append(r"(?<![0-9]1)(?:" + "|".join(n[1:] for n in rounds) + r")(?=[\u4e00-\u9fff])")
         lead += "1"
     if table.digit_marks:  # a numeral followed by more numerals
         kinds.append(f"(?<={numeral}){numeral}+")
@@ -187,7 +208,7 @@ def _scanner(table: RebusTable) -> _Scanner:
         kinds.append(r"(?<=[0-9])(?:(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][0-9]))")
         lead += "0-9"
     numbers = re.compile(f"[{lead}](?:{'|'.join(kinds)})") if kinds else None
-    singles = frozenset(s for s in (*table.emoji, *table.rewritten) if len(s) == 1)
+    singles = frozenset(s for s in (*table.emoji, *table.rewritten, *table.any_emoji) if len(s) == 1)
     emoji = re.compile("[" + "".join(sorted(map(re.escape, singles))) + "]") if singles else None
     # pairs of a digit and a Chinese character: only their characters can lead or end a gap (a short class
     # the engine skips ahead with, ≈1 µs a title)
@@ -290,6 +311,8 @@ def substitute(table: RebusTable, text: str) -> str | None:
             continue
         sound = m.group().replace("\ufe0f", "") in table.by_sound
         pick = next((c for c in choices[i] if _pairs(table, left, c, right, sound)), None)
+        if pick is None and table.wild and not m.group()[0].isdigit():
+            pick = _wild_pick(table, text, m.start(), m.end())
         if pick is not None:
             out.append(text[last:m.start()])
             out.append(pick)
@@ -298,6 +321,36 @@ def substitute(table: RebusTable, text: str) -> str | None:
         return None
     out.append(text[last:])
     return "".join(out)
+
+
+MAX_WILD = 6  # longest mark an emoji may stand in (one character of)
+
+
+def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None:
+    """The character an emoji stands in for when the characters written around it are all the others
+    of one mark of ≥ 3 characters (🍲臣倍健 for 汤臣倍健) and those others are no word on their own
+    (👍孩子 is not read: 孩子 is a word, the emoji may just be decoration)."""
+    while end < len(text) and text[end] in "\ufe0f\ufe0e\u200d":
+        end += 1
+    chars = table.wild_chars
+    if (end >= len(text) or text[end] not in chars) and (start == 0 or text[start - 1] not in chars):
+        return None  # no mark's character beside it: the common case (🔥 爆款)
+    for length in range(MAX_WILD, 2, -1):
+        for i in range(length):
+            left, right = text[max(0, start - i):start], text[end:end + length - 1 - i]
+            if len(left) != i or len(right) != length - 1 - i:
+                continue
+            found = table.wild.get(f"{left}\0{right}")
+            if found and not _is_word(left + right):
+                return found
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _is_word(text: str) -> bool:
+    from matchers.ordinary import is_dictionary_word
+
+    return is_dictionary_word(text)
 
 
 def _choices(table: RebusTable, symbol: str) -> list[str]:

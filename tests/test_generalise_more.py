@@ -132,3 +132,16 @@ def test_house_nickname_of_few_houses_the_goods_and_the_name_decide(houses: Matc
     assert flagged("M家 美式 T恤 高仿 原单") == {"tm-meters"}
     # goods none of them is registered for: the nickname names none, the well-known house's neither
     assert not pairs(houses, title="K家 口红 高仿", price=99)
+
+
+def test_emoji_standing_in_for_one_character_of_a_longer_mark() -> None:
+    table = build_table(["同仁堂药", "好孩子", "金鸡湖"])
+    assert substitute(table, "🍵仁堂药 礼盒") == "同仁堂药 礼盒"  # any emoji, the three others written
+    assert substitute(table, "同仁🔥药") == "同仁堂药"
+    assert substitute(table, "🔥孩子 推车") is None  # 孩子 is a word: the emoji may just be decoration
+    assert substitute(table, "🔥 爆款 仁堂") is None
+
+
+def test_emoji_with_a_two_character_name_read_by_one_characters_sound() -> None:
+    table = build_table(["洋湖"])
+    assert substitute(table, "🐑湖 大闸蟹") == "羊湖 大闸蟹"  # 🐑 母羊: 羊 sounds like 洋 (a homophone hit)
