@@ -51,8 +51,9 @@ from __future__ import annotations
 
 import itertools
 import threading
+import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -88,6 +89,8 @@ class _Reader:
     db: sqlite3.Connection
     lock: threading.RLock
     searcher: SQLiteSearch
+    key: str | None = None
+    """The search it runs now (see :meth:`SQLiteStore._reader`)."""
 
 
 class SQLiteStore:
@@ -119,25 +122,39 @@ class SQLiteStore:
         return self._readers[0].searcher
 
     @contextmanager
-    def _reader(self) -> Iterator[_Reader]:
-        """A read connection for the statements of the block, held by this thread meanwhile: the
-        first free one in order (a lone caller always gets the first, and its cache), else a new
-        one while fewer than ``readers`` are open, else the next in turn, waited for."""
-        for reader in tuple(self._readers):
-            if reader.lock.acquire(blocking=False):
-                break
-        else:
+    def _reader(self, query: SearchQuery | None = None) -> Iterator[_Reader]:
+        """A read connection for the statements of the block, held by this thread meanwhile.
+
+        A search goes to the reader its filters and words hash to when that one is free, or busy
+        with the same search (it is counting the very matches this one needs: they are waited for
+        and reused), so a page's search and facets, its next pages and other analysts' same search
+        find their counted matches kept. Otherwise, and for other reads: the first free reader in
+        order (a lone caller always gets the first, and its cache), else a new one while fewer than
+        ``readers`` are open, else the next in turn, waited for."""
+        key = repr(replace(query, sort="score", limit=0, after=None)) if query is not None else None
+        readers = tuple(self._readers)
+        chosen = None
+        if key is not None and readers:
+            preferred = readers[zlib.crc32(key.encode()) % len(readers)] if len(readers) == self._max_readers else None
+            if preferred is not None and (preferred.lock.acquire(blocking=False) or
+                                          (preferred.key == key and preferred.lock.acquire())):
+                chosen = preferred
+        if chosen is None:
+            chosen = next((r for r in readers if r.lock.acquire(blocking=False)), None)
+        if chosen is None:
             with self._opening:
                 if len(self._readers) < self._max_readers:
-                    reader = self._open_reader()
-                    self._readers.append(reader)
+                    chosen = self._open_reader()
+                    self._readers.append(chosen)
                 else:
-                    reader = self._readers[next(self._turn) % len(self._readers)]
-            reader.lock.acquire()
+                    chosen = self._readers[next(self._turn) % len(self._readers)]
+            chosen.lock.acquire()
+        chosen.key = key
         try:
-            yield reader
+            yield chosen
         finally:
-            reader.lock.release()
+            chosen.key = None
+            chosen.lock.release()
 
     def _open_reader(self) -> _Reader:
         if self._db is None:
@@ -270,16 +287,16 @@ class SQLiteStore:
             return self._stored(rows, db)[0] if rows else None
 
     def search(self, query: SearchQuery) -> SearchPage:
-        with self._reader() as reader:
+        with self._reader(query) as reader:
             return reader.searcher.search(query)
 
     def facets(self, query: SearchQuery, fields: Sequence[str] = FACET_FIELDS,
                size: int = 10) -> dict[str, list[FacetValue]]:
-        with self._reader() as reader:
+        with self._reader(query) as reader:
             return reader.searcher.facets(query, fields, size)
 
     def count(self, query: SearchQuery) -> int:
-        with self._reader() as reader:
+        with self._reader(query) as reader:
             return reader.searcher.count(query)
 
     def listing_history(self, url: str) -> list[ListingVersion]:

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -246,3 +247,30 @@ def test_the_login_limit_counts_failures_across_worker_processes(served_workers:
 
     assert [attempt("wrong") for _ in range(5)] == [401] * 5
     assert [attempt(PASSWORD) for _ in range(5)] == [429] * 5, "every worker knows of the five failures"
+
+
+def test_each_search_keeps_to_one_reader_and_searches_spread_over_them(tmp_path: Path) -> None:
+    """With every read connection open (after a busy moment), a search's page, facets, count and
+    next page all run on the reader its words and filters choose, where its counted matches are
+    kept; different searches are spread over the readers (not all on the first free one)."""
+    with SQLiteStore(tmp_path / "store.sqlite") as store:
+        store.add_leads([make_lead(n, platform=("bazaar", "mall")[n % 2]) for n in range(120)])
+        readers = _open_readers(store, 4)
+        assert len(readers) == 4
+        used = set()
+        for query in [SearchQuery(text=word, platform=platform, limit=20)
+                      for word in ("耐克", "运动鞋", "正品") for platform in ([], ["mall"], ["bazaar"])]:
+            ran = [0] * len(readers)
+            for k, reader in enumerate(readers):
+                reader.db.set_progress_handler(lambda k=k: ran.__setitem__(k, ran[k] + 1) or 0, 50)
+            try:
+                page = store.search(query)
+                store.facets(query)
+                assert store.count(query) == page.total
+                store.search(replace(query, after=page.next_cursor))
+            finally:
+                for reader in readers:
+                    reader.db.set_progress_handler(None, 0)
+            assert sum(1 for n in ran if n) == 1, (query, ran)
+            used.add(ran.index(max(ran)))
+        assert len(used) >= 2, "nine searches all ran on one reader"
