@@ -133,19 +133,19 @@ def count_new(db: Any, leads: Iterable[tuple[str, str, str, str, str]]) -> None:
 def answers(query: SearchQuery) -> bool:
     """Whether ``lead_combos`` alone gives ``query``'s total and its five low-cardinality facets:
     no full text, no score or date range, no seller filter."""
-    return (not query.text.strip() and not _values(query.seller) and query.min_score is None
+    return (not query.text.strip() and not listed(query.seller) and query.min_score is None
             and query.max_score is None and query.since is None and query.until is None)
 
 
 def unfiltered(query: SearchQuery) -> bool:
-    return answers(query) and not any(_values(getattr(query, a)) for a in COMBO_FIELDS)
+    return answers(query) and not any(listed(getattr(query, a)) for a in COMBO_FIELDS)
 
 
 def combo_where(query: SearchQuery) -> tuple[str, list[Any]]:
     """The WHERE clause over ``lead_combos`` for ``query``'s filters on the five facets it holds."""
     clauses, params = ["n > 0"], []
     for attribute, column in COMBO_FIELDS.items():
-        values = _values(getattr(query, attribute))
+        values = listed(getattr(query, attribute))
         if values:
             clauses.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
@@ -153,7 +153,7 @@ def combo_where(query: SearchQuery) -> tuple[str, list[Any]]:
 
 
 def combo_filtered(query: SearchQuery) -> bool:
-    return any(_values(getattr(query, a)) for a in COMBO_FIELDS)
+    return any(listed(getattr(query, a)) for a in COMBO_FIELDS)
 
 
 def count_sql(query: SearchQuery) -> tuple[str, list[Any]]:
@@ -172,7 +172,10 @@ def facet_arm(name: str, query: SearchQuery, size: int) -> tuple[str, list[Any]]
             f"AND {column} != '' GROUP BY {column} HAVING c > 0 ORDER BY c DESC, {column} LIMIT {int(size)})"), params
 
 
-def _values(values: Sequence[str] | str) -> list[str]:
+def listed(values: Sequence[str] | str) -> list[str]:
+    """A filter's values as a list without blanks (a single string passed where a sequence was
+    meant is that one value); the one reading of a filter for both the count tables and the SQL
+    of :mod:`index.sqlite_query`."""
     if isinstance(values, str):
         return [values] if values else []
     return [v for v in values if v]

@@ -13,9 +13,10 @@ passes that count facets (:mod:`index.sqlite_search`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from index.fulltext import match_expression
+from index.sqlite_counts import listed
 from index.store import FACET_FIELDS, SearchQuery, decode_cursor
 
 FACET_COLUMNS: dict[str, str] = {"right": "right_id", "kind": "kind", "platform": "platform",
@@ -36,11 +37,11 @@ _PLACE_COLUMNS = ("province", "platform")
 def place_filter(query: SearchQuery) -> tuple[str, list[Any]] | None:
     """The province (and platform) part of ``query`` as a WHERE clause over ``leads_by_place``, when
     ``query`` is a full-text search that could start from it (None otherwise)."""
-    if not query.text.strip() or not _as_list(query.province):
+    if not query.text.strip() or not listed(query.province):
         return None
     clauses, params = [], []
     for column in _PLACE_COLUMNS:
-        values = _as_list(getattr(query, column))
+        values = listed(getattr(query, column))
         if values:
             clauses.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
@@ -66,7 +67,7 @@ def where(query: SearchQuery, alias: str = "l", place_first: bool = False) -> tu
         clauses.append(f"{plus}{alias}.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)")
         params.append(expression)
     for attribute, column in _LIST_FILTERS:
-        values = _as_list(getattr(query, attribute))
+        values = listed(getattr(query, attribute))
         if values:
             mark = "" if column in _PLACE_COLUMNS else plus
             clauses.append(f"{mark}{alias}.{column} IN ({','.join('?' * len(values))})")
@@ -92,13 +93,13 @@ def keyed_where(query: SearchQuery, alias: str = "l", seek: bool = False) -> tup
     combo: list[str] = []
     plus = "" if seek else "+"
     for attribute, column in _LIST_FILTERS:
-        values = _as_list(getattr(query, attribute))
+        values = listed(getattr(query, attribute))
         if values and attribute != "seller":
             combo.append(f"{column} IN ({','.join('?' * len(values))})")
             params.extend(values)
     if combo:
         clauses.append(f"{plus}{alias}.combo IN (SELECT id FROM lead_combos WHERE {' AND '.join(combo)})")
-    sellers = _as_list(query.seller)
+    sellers = listed(query.seller)
     if sellers:
         clauses.append(f"+{alias}.seller_key IN (SELECT id FROM seller_counts WHERE seller_name IN "
                        f"({','.join('?' * len(sellers))}))")
@@ -115,12 +116,6 @@ def _ranges(query: SearchQuery, alias: str, mark: str, clauses: list[str], param
         if value is not None:
             clauses.append(f"{mark}{alias}.{clause}")
             params.append(value)
-
-
-def _as_list(values: Sequence[str] | str) -> list[str]:
-    if isinstance(values, str):  # a single value passed where a sequence was meant
-        return [values] if values else []
-    return [v for v in values if v]
 
 
 def order_by(query: SearchQuery, alias: str = "l") -> str:
