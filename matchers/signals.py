@@ -258,12 +258,26 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
         cues = wording.find("referential", text[max(0, hit.start - 8):hit.start])
         if not cues and accessory and hit.field == "title":
-            cues = wording.find("referential", text)
+            cues = wording.find("referential", text) or _part_of_device(text, hit, accessory)
         if cues:
             vec[_INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
             reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
             return
+
+
+MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
+
+
+def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
+    门封条): the mark, then a goods word, then an accessory word; the accessory word as the cue, or []."""
+    for start, end, word in accessory:
+        if hit.end < start <= hit.end + MAX_DEVICE_GAP:
+            between = text[hit.end:start]
+            if goods.classify(between, "")[1]:
+                return [(start, end, word)]
+    return []
 
 
 def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],

@@ -25,6 +25,7 @@ rights:
   - {id: tm-baiyao, kind: trademark, name: 云南白药, holder: 云南白药集团, nice_classes: [3, 5], well_known: true,
      reference_price: 59}
   - {id: tm-kafei, kind: trademark, name: 咖乐美, holder: 咖乐美电器, nice_classes: [7, 11], reference_price: 2999}
+  - {id: tm-meiling, kind: trademark, name: 美菱, holder: 美菱电器, nice_classes: [11], reference_price: 2599}
 """
 
 
@@ -145,3 +146,11 @@ def test_emoji_standing_in_for_one_character_of_a_longer_mark() -> None:
 def test_emoji_with_a_two_character_name_read_by_one_characters_sound() -> None:
     table = build_table(["洋湖"])
     assert substitute(table, "🐑湖 大闸蟹") == "羊湖 大闸蟹"  # 🐑 母羊: 羊 sounds like 洋 (a homophone hit)
+
+
+def test_part_named_after_the_device_of_the_mark_is_referential(matcher: Matcher) -> None:
+    part = pairs(matcher, title="美菱 冰箱 门封条 磁性 密封", price=29)["tm-meiling"]
+    assert part.score < 0.5
+    assert any(r["code"] == "referential_use" and r["cue"] == "门封条" for r in part.reason_codes)
+    fridge = pairs(matcher, title="美菱 冰箱 双开门 高仿", price=399)["tm-meiling"]
+    assert fridge.score >= 0.5 and not any(r["code"] == "referential_use" for r in fridge.reason_codes)
