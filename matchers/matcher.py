@@ -120,9 +120,10 @@ class Matcher:
         if len(found) > 1:
             found = _not_inside_other_marks(found)
         found = _one_house(compiled, found, votes, texts.get("title", ""))
-        authorised, bound = compiled.authorised, compiled.bound
+        authorised, bound, gis = compiled.authorised, compiled.bound, compiled.gi_products
         judged = [(right_idx, hits) for right_idx, hits in found.items()  # most rights: no policy to apply
-                  if not (authorised[right_idx] or bound[right_idx]) or self._judged(listing, right_idx, hits, votes)]
+                  if not (authorised[right_idx] or bound[right_idx] or right_idx in gis)
+                  or self._judged(listing, right_idx, hits, votes)]
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods)
@@ -153,6 +154,12 @@ class Matcher:
             seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")}
             if seller & authorised:
                 return False  # an authorised store is never a lead
+        place = compiled.gi_products.get(right_idx)
+        if place is not None and all(h.how in ("homophone", "shape") for h in hits):
+            from matchers.origin import bent_into_another_place
+
+            if all(bent_into_another_place(h.seen, place[0]) for h in hits):
+                return False  # 英山云雾茶: another region's product, not 庐山云雾茶 bent
         if compiled.bound[right_idx]:
             # Policy condition 2 (docs/labelling.md): an ordinary mark on goods of other classes is
             # no infringement; a bent spelling of a short mark also needs agreeing goods.

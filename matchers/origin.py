@@ -46,6 +46,20 @@ def _describe(place: Any) -> str:
     return text or getattr(place, "name", "") or str(place)
 
 
+def bent_into_another_place(seen: str, place: str) -> bool:
+    """Does a bent spelling of a GI name (``seen``, its first ``len(place)`` characters bending the
+    GI's ``place``) name another real place there (英山云雾茶 for 庐山云雾茶: 英山县)? Then it is that
+    region's product, not a dodge: the labelling policy's "another region's product"."""
+    bent = seen[:len(place)]
+    if bent == place or len(bent) < 2:
+        return False
+    try:
+        found = _gazetteer().resolve(bent)
+    except Exception:  # noqa: BLE001 - no gazetteer: judge without it
+        return False
+    return found is not None and found.name.startswith(bent)
+
+
 def origin_places(ship_from: str, texts: list[str]) -> list[tuple[Any, str]]:
     """Every place the listing gives as its origin, with where it was read."""
     gaz = _gazetteer()

@@ -26,6 +26,8 @@ rights:
      reference_price: 59}
   - {id: tm-kafei, kind: trademark, name: 咖乐美, holder: 咖乐美电器, nice_classes: [7, 11], reference_price: 2999}
   - {id: tm-meiling, kind: trademark, name: 美菱, holder: 美菱电器, nice_classes: [11], reference_price: 2599}
+  - {id: gi-lushan-shier, kind: gi, name: 庐山石耳, holder: 庐山市特产协会, nice_classes: [31],
+     regions: [江西省九江市庐山市], reference_price: 168}
 """
 
 
@@ -154,3 +156,9 @@ def test_part_named_after_the_device_of_the_mark_is_referential(matcher: Matcher
     assert any(r["code"] == "referential_use" and r["cue"] == "门封条" for r in part.reason_codes)
     fridge = pairs(matcher, title="美菱 冰箱 双开门 高仿", price=399)["tm-meiling"]
     assert fridge.score >= 0.5 and not any(r["code"] == "referential_use" for r in fridge.reason_codes)
+
+
+def test_gi_bent_into_another_real_place_is_that_places_product(matcher: Matcher) -> None:
+    assert "gi-lushan-shier" not in pairs(matcher, title="英山石耳 干货 250g", price=59)  # 英山县, Hubei
+    bent = pairs(matcher, title="庐三石耳 干货 250g", price=59, ship_from="广东 广州")  # no place: a dodge
+    assert bent["gi-lushan-shier"].score >= 0.5
