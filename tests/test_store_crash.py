@@ -133,7 +133,8 @@ def snapshot(data: Path) -> dict[str, Any]:
                            "WHERE c.id IS NULL OR c.status != l.status OR c.right_id != l.right_id "
                            "OR c.province != l.province")[0][0] == 0, "a lead's combination key is stale"
         integrity = store._read("PRAGMA integrity_check")[0][0]
-        fts = store._read("INSERT INTO listing_text(listing_text) VALUES('integrity-check')") or "ok"
+        with store._write() as db:  # FTS5's check is an INSERT: the store's readers are read-only
+            fts = db.execute("INSERT INTO listing_text(listing_text) VALUES('integrity-check')").fetchall() or "ok"
     return {"leads": sorted((x.id, x.score, x.listing["title"], x.province, x.kind) for x in everything),
             "facets": facets, "histories": histories, "found": found, "integrity": integrity, "fts": fts}
 
