@@ -426,9 +426,15 @@ def _name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], 
 
 def _ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
                            ctx: ListingContext) -> None:
-    """The mark swallowed by an everyday word (招财进宝, 小米粥)."""
+    """The mark swallowed by an everyday word (招财进宝, 小米粥), or a short mark glued into a pun on an
+    idiom that differs from it only in the mark's characters (金金计较 for 斤斤计较)."""
     for hit in hits:
-        word = inside_ordinary_word(ctx.texts[hit.field], hit.start, hit.end, hit.form.text, right)
+        text = ctx.texts[hit.field]
+        word = inside_ordinary_word(text, hit.start, hit.end, hit.form.text, right)
+        if not word and hit.how == "exact" and not hit.form.latin and len(hit.form.text) <= ordinary.MAX_FORM \
+                and ((hit.start and ordinary.is_cjk(text[hit.start - 1]))
+                     or (hit.end < len(text) and ordinary.is_cjk(text[hit.end]))):
+            word = ordinary.pun_around(text, hit.start, hit.end)  # 金金计较: a pun on 斤斤计较
         if word:
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})

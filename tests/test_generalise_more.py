@@ -162,3 +162,21 @@ def test_gi_bent_into_another_real_place_is_that_places_product(matcher: Matcher
     assert "gi-lushan-shier" not in pairs(matcher, title="英山石耳 干货 250g", price=59)  # 英山县, Hubei
     bent = pairs(matcher, title="庐三石耳 干货 250g", price=59, ship_from="广东 广州")  # no place: a dodge
     assert bent["gi-lushan-shier"].score >= 0.5
+
+
+def test_short_mark_in_a_pun_on_an_idiom_is_no_mark_use() -> None:
+    from matchers.ordinary import pun_around
+
+    assert pun_around("金金计较搞笑", 0, 2) == "金金计较"  # sounds like 斤斤计较, only the mark's characters bent
+    assert pun_around("金金玩偶", 0, 2) == ""
+    assert pun_around("欢欢喜喜", 0, 2) == ""  # the idiom itself holds the mark: inside_ordinary_word's case
+
+
+def test_pun_lowers_the_score(tmp_path: Path) -> None:
+    path = tmp_path / "register.yaml"
+    path.write_text("rights:\n  - {id: sm-jinjin, kind: special_mark, name: 金金, holder: 运动会组委会,"
+                    " reference_price: 79}\n", encoding="utf-8")
+    matcher = Matcher(load_register(path))
+    pun = pairs(matcher, title="金金计较 搞笑 表情包 贴纸", price=9)["sm-jinjin"]
+    assert pun.score < 0.5 and any(r["code"] == "ordinary_word" for r in pun.reason_codes)
+    assert pairs(matcher, title="金金 吉祥物 毛绒 公仔", price=29)["sm-jinjin"].score >= 0.5
