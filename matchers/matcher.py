@@ -63,6 +63,9 @@ class Matcher:
         from matchers import currency
 
         currency.set_cache_dir(cache_dir)  # rates are loaded when a foreign price is met
+        from matchers import ordinary
+
+        ordinary.set_cache_dir(cache_dir)  # jieba's word set, loaded when first needed
         # A register file is compiled from its bytes (a warm cache does not parse it at all,
         # matchers/register_cache.py); a Register in hand is compiled (or found) by its content.
         self.register_path: Path | None = None if isinstance(register, Register) else Path(register)

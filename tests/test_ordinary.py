@@ -31,3 +31,22 @@ def test_segmentation_is_of_the_cut_run_whatever_surrounds_it() -> None:
 def test_warm_builds_the_word_set() -> None:
     ordinary.warm()
     assert ordinary._WORDS is not None and "宝藏" in ordinary._WORDS
+
+
+def test_word_set_is_kept_in_the_cache_directory(tmp_path, monkeypatch) -> None:
+    """Built once into the cache directory, then loaded from it (the same entries, in the same order)
+    without reading jieba's dictionary again."""
+    monkeypatch.setattr(ordinary, "_WORDS", None)
+    monkeypatch.setattr(ordinary, "_CACHE_DIR", None)
+    built = ordinary._word_set()
+    monkeypatch.setattr(ordinary, "_WORDS", None)
+    ordinary.set_cache_dir(tmp_path)
+    assert list(ordinary._word_set().items()) == list(built.items())
+    assert list(tmp_path.glob("jieba-words-*.pickle"))
+
+    def no_build() -> dict[str, str]:
+        raise AssertionError("built again although the cache holds it")
+
+    monkeypatch.setattr(ordinary, "_build_word_set", no_build)
+    monkeypatch.setattr(ordinary, "_WORDS", None)
+    assert list(ordinary._word_set().items()) == list(built.items())
