@@ -257,16 +257,19 @@ class SQLiteSearch:
         word in 17%: 5 instead of 56 ms; at 1M the broad words walk with ``EXISTS``: ≈5–20 ms, where
         ``IN`` of a word in 400k listings, filtered to 80k leads, cost ≈90 ms).
 
-        Between the two, when the leads the walk will see are on recent listings (a walk by date:
-        new leads are mostly on new listings), the matches from the lowest of those listings on
-        (``MATCH … AND rowid >= ?``: FTS5 reads the word's list from there, ≈0.3 µs a match) and the
-        lookup for any lead on an older listing: the same answer, and at 1M a lookup of a recent
+        Between the two, for a walk by date whose first leads are on recent listings (new leads
+        are mostly on new listings; a walk by score is not tried: the 2 × page × leads / total
+        leads read to find the lowest listing cost ≈5 ms at 1M for nothing), the matches from the
+        lowest of those listings on (``MATCH … AND rowid >= ?``: FTS5 reads the word's list from
+        there, ≈0.3 µs a match) and the lookup for any lead on an older listing: the same answer, and at 1M a lookup of a recent
         listing costs ≈190 µs (the newest rows are spread over FTS5's small, unmerged segments)
         against ≈30 µs for an old one (measured at 1M, 礼盒 by date: the page 22 → 2 CPU-ms)."""
         leads = self._read("SELECT max(rowid) FROM leads")[0][0] or 0
         if candidates * total < LOOKUP_FACTOR * (query.limit + 1) * leads:
             return "l.listing IN (SELECT rowid FROM listing_text WHERE listing_text MATCH ?)", [expression]
         lookup = "EXISTS (SELECT 1 FROM listing_text t WHERE listing_text MATCH ? AND t.rowid = l.listing)"
+        if query.sort != "date":  # the best scores are on listings of every age: nothing to bound
+            return lookup, [expression]
         seen = (query.limit + 1) * leads // max(total, 1)  # leads the walk is expected to see
         source, params = walked
         low, listings = self._read(f"SELECT (SELECT min(listing) FROM (SELECT l.listing {source} LIMIT ?)), "
