@@ -180,3 +180,9 @@ def test_pun_lowers_the_score(tmp_path: Path) -> None:
     pun = pairs(matcher, title="金金计较 搞笑 表情包 贴纸", price=9)["sm-jinjin"]
     assert pun.score < 0.5 and any(r["code"] == "ordinary_word" for r in pun.reason_codes)
     assert pairs(matcher, title="金金 吉祥物 毛绒 公仔", price=29)["sm-jinjin"].score >= 0.5
+
+
+def test_emoji_read_by_meaning_and_still_decoration_inside_a_pair() -> None:
+    assert norm("👍孩子 推车") == norm("好孩子 推车") and norm("❤他美 奶粉") == norm("爱他美 奶粉")
+    table = build_table(["兰蔻"])
+    assert substitute(table, "兰👍蔻 精华") == "兰蔻 精华"  # between 兰 and 蔻: decoration, not 兰好蔻
