@@ -6,10 +6,13 @@ full text, a score or date range, a seller filter) must count the leads it match
 way to ``GROUP BY`` is to sort the rows first; measured at 1M leads for a word in 40% of them, the
 five text columns cost ≈1.9 s and one integer column ≈0.45 s, per facet statement. So every lead
 carries two integer keys (``combo``: its right, kind, platform, province and status together;
-``seller_key``) in the ``leads_by_listing`` index, and the matched leads' keys are read in ONE
-pass — the full-text matches joined to that index in rowid order, no lead row read — as two
-``group_concat`` strings, which numpy parses and counts (``bincount``) in C: ≈0.3 µs per matched
-lead in all (≈130 ms for 400k), against ≈7 µs before. The five facets then come from the few
+``seller_key``) in the ``leads_by_listing`` and ``leads_by_combo`` indexes, and the matched
+leads' keys are read in ONE pass — the full-text matches joined to ``leads_by_listing`` in rowid
+order, or without full text the entries of the query's combinations in ``leads_by_combo``; no
+lead row read — as one ``group_concat`` string of joint keys (:data:`_JOINT`), which numpy parses
+and counts (``bincount``) in C: ≈0.4 µs per matched lead in all (≈165 ms for 400k full-text
+matches at 1M, ≈0.28 µs of it the seek of each match in ``leads_by_listing``; ≈0.15 µs per lead
+without full text), against ≈7 µs before. The five facets then come from the few
 hundred combinations' counts, the seller facet from the sellers' (top values by count, ties by
 name, the names looked up for those alone). No Python loop sees a lead.
 
