@@ -37,6 +37,7 @@ pytest_plugins += ["search_node_fixture"]  # one OpenSearch node for the session
 pytest_plugins += ["redis_fixture"]  # one redis-server for the session (`redis_server`, `redis_url`)
 pytest_plugins += ["marketplace_crawls"]  # bazaar and openmall crawled once into a store (`session_crawls`)
 pytest_plugins += ["demo_fixtures"]  # two `markwatch demo` runs shared by the session (`demo_data`, `served_demo`)
+pytest_plugins += ["rendered_crawls"]  # the storefront crawled in Chromium once per way (`storefront_crawls`)
 
 MARKETPLACE_LISTINGS = 2000
 MARKETPLACE_SEED = 7

@@ -9,56 +9,21 @@ marketplace's own hit counter says what was requested.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from demo_marketplace.catalogue import generate_catalogue
-from demo_marketplace.process import start_marketplace
-
-LISTINGS, SEED, TABS = 60, 5, 2
-
-
-def hits(base: str) -> dict[str, int]:
-    with urllib.request.urlopen(base + "/__hits", timeout=10) as answer:
-        return json.load(answer)
-
-
-def crawl(base: str, tmp: Path, mode: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, int]]:
-    """One rendered crawl of the storefront; its listings, stats and the paths it requested."""
-    before = hits(base)
-    out, stats_file = tmp / f"{mode}.jsonl", tmp / f"{mode}-stats.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "markwatch.cli", "crawl", "rendered", "--platform", "storefront",
-         "--base-url", base, "--output", str(out), "--stats-json", str(stats_file),
-         "-s", f"RENDERED_DATA_FROM={mode}", "-s", f"RENDERED_CONCURRENCY={TABS}"],
-        capture_output=True, text=True, timeout=300, cwd=tmp,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    after = hits(base)
-    requested = {path: n - before.get(path, 0) for path, n in after.items() if n - before.get(path, 0)}
-    listings = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    return listings, json.loads(stats_file.read_text(encoding="utf-8")), requested
-
-
-def count(requested: dict[str, int], prefix: str) -> int:
-    return sum(n for path, n in requested.items() if path.startswith(prefix))
+from rendered_crawls import TABS, StorefrontCrawls
 
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_json_path_gives_the_dom_listings_without_rendering_each_page(tmp_path: Path) -> None:
-    with start_marketplace(listings=LISTINGS, seed=SEED, api_rate=0) as market:
-        base = market.urls["storefront"]
-        dom, dom_stats, dom_hits = crawl(base, tmp_path, "dom")
-        fast, fast_stats, fast_hits = crawl(base, tmp_path, "auto")
+def test_json_path_gives_the_dom_listings_without_rendering_each_page(storefront_crawls: StorefrontCrawls) -> None:
+    dom_crawl, fast_crawl = storefront_crawls.crawl("dom"), storefront_crawls.crawl("auto")
+    dom, dom_stats = dom_crawl.listings, dom_crawl.stats
+    fast, fast_stats = fast_crawl.listings, fast_crawl.stats
 
-    expected = generate_catalogue(LISTINGS, SEED).expected_listing_ids("storefront")
+    expected = storefront_crawls.expected
     assert {x["listing_id"] for x in dom} == expected and len(expected) > 8
 
     def comparable(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -73,15 +38,15 @@ def test_json_path_gives_the_dom_listings_without_rendering_each_page(tmp_path: 
     # the DOM crawl rendered every product page; the JSON crawl one (the other requests of the first
     # batch waited for what it saw, not each rendered in a tab of its own), and then fetched the JSON
     # of the others, once each, from that tab, several per round trip when they were asked together
-    assert count(dom_hits, "/p/") == dom_stats["markwatch/rendered/pooled_renders"] >= len(dom)
-    assert count(fast_hits, "/p/") == fast_stats["markwatch/rendered/pooled_renders"] == 1
+    assert dom_crawl.count("/p/") == dom_stats["markwatch/rendered/pooled_renders"] >= len(dom)
+    assert fast_crawl.count("/p/") == fast_stats["markwatch/rendered/pooled_renders"] == 1
     assert fast_stats["markwatch/rendered/json_verified"] == 1
-    assert fast_stats["markwatch/rendered/json_fetches"] + count(fast_hits, "/p/") == count(fast_hits, "/api/product/")
+    assert fast_stats["markwatch/rendered/json_fetches"] + fast_crawl.count("/p/") == fast_crawl.count("/api/product/")
     assert 1 <= fast_stats["markwatch/rendered/json_round_trips"] <= fast_stats["markwatch/rendered/json_fetches"]
-    assert count(fast_hits, "/api/product/") == count(dom_hits, "/api/product/")  # nothing fetched twice
+    assert fast_crawl.count("/api/product/") == dom_crawl.count("/api/product/")  # nothing fetched twice
 
     # what a listing does not need is never fetched: its pictures are read as URLs, not downloaded,
     # and the storefront's script comes from the browser's cache after each tab's first load
     assert any(row["image_urls"] for row in fast)
-    assert count(dom_hits, "/static/img/") == count(fast_hits, "/static/img/") == 0
-    assert fast_hits.get("/static/app.js", 0) <= TABS + 1
+    assert dom_crawl.count("/static/img/") == fast_crawl.count("/static/img/") == 0
+    assert fast_crawl.requested.get("/static/app.js", 0) <= TABS + 1
