@@ -209,8 +209,11 @@ def test_house_nicknames_name_one_house() -> None:
     twin = Right(id="tm-b", kind="trademark", name="Zentra", nice_classes=[25])
     famous = Right(id="tm-c", kind="trademark", name="Zagora", nice_classes=[3], well_known=True)
     assert nicknames(alone) == {"tm-a": {"z家"}}
-    assert nicknames(alone, twin) == {"tm-a": set(), "tm-b": set()}  # Z家 could be either: neither
-    assert nicknames(alone, twin, famous) == {"tm-a": set(), "tm-b": set(), "tm-c": {"z家"}}
+    # a few houses: each keeps Z家, the goods (and the house's own name) decide at match time
+    assert nicknames(alone, twin, famous) == {"tm-a": {"z家"}, "tm-b": {"z家"}, "tm-c": {"z家"}}
+    many = [Right(id=f"tm-{i}", kind="trademark", name=f"Z{'aeiouyw'[i]}lvex", nice_classes=[9]) for i in range(7)]
+    assert set().union(*nicknames(*many).values()) == set()  # many ordinary houses: Z家 names none
+    assert nicknames(*many, famous)["tm-c"] == {"z家"}  # ... but the well-known one among them
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
