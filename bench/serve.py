@@ -95,6 +95,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=0, help="also run this many concurrent clients over HTTP")
     parser.add_argument("--workers", type=int, default=0, help="serve's worker processes for --clients "
                         "(default: serve's own default)")
+    parser.add_argument("--repeat-views", action="store_true",
+                        help="--clients without the tick before each request: searches may reuse the counted "
+                             "matches and the page caches of earlier ones (a read-mostly day)")
     parser.add_argument("--baseline", default=None, metavar="DIR",
                         help="also run --clients against the markwatch checked out in DIR, first (its serve "
                              "run as it is, without --workers)")
@@ -165,10 +168,10 @@ def main() -> None:
         workers = args.workers or default_workers()
         runs = ([("baseline " + args.baseline, Path(args.baseline), None)] if args.baseline else []) + \
             [("this code, 1 worker", REPO, 1)] + ([(f"this code, {workers} workers", REPO, workers)] if workers > 1 else [])
-        print(f"\n{args.clients} concurrent clients over HTTP, markwatch serve on loopback (first views: the "
-              "store touched before each request)")
+        print(f"\n{args.clients} concurrent clients over HTTP, markwatch serve on loopback "
+              + ("(repeat views)" if args.repeat_views else "(first views: the store touched before each request)"))
         for label, root, n in runs:
-            concurrent(data_dir, root, n, args.clients, args.requests, label)
+            concurrent(data_dir, root, n, args.clients, args.requests, label, tick=not args.repeat_views)
     store.close()
     if tmp:
         tmp.cleanup()
@@ -187,7 +190,8 @@ def _pairs(url: str) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(url).query)
 
 
-def concurrent(data_dir: Path, root: Path, workers: int | None, clients: int, requests: int, label: str) -> None:
+def concurrent(data_dir: Path, root: Path, workers: int | None, clients: int, requests: int, label: str,
+               tick: bool = True) -> None:
     """``clients`` threads, each logged in, each fetching the URLs in turn, against ``markwatch serve``
     of the checkout ``root`` (``--workers``, unless None) over ``data_dir``, started and stopped here.
 
@@ -235,7 +239,8 @@ def concurrent(data_dir: Path, root: Path, workers: int | None, clients: int, re
             ready.wait()
             for i in range(requests):
                 url = URLS[(k + i) % len(URLS)]
-                own.execute("UPDATE bench_tick SET n = n + 1")  # every reader drops its counted matches
+                if tick:  # every reader drops its counted matches (and SQLite its page cache)
+                    own.execute("UPDATE bench_tick SET n = n + 1")
                 started = time.perf_counter()
                 try:
                     ok = client.get(url).status_code == 200
