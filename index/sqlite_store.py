@@ -75,6 +75,9 @@ READERS = 4
 core, each answering many requests on threads; more than a few statements at once per process only
 queue for the same cores (and each connection keeps its own page cache)."""
 
+PLACED = 64
+"""Searches whose reader is remembered when it is not the one they hash to (see SQLiteStore._reader)."""
+
 _LEAD_COLUMNS = ("l.id, l.url, l.right_id, l.score, l.reasons, l.reason_codes, s.body, l.status, "
                  "l.first_seen, l.last_seen, l.kind, l.province")
 _CONFIRMED = ("confirmed", "notified", "removed", "rejected", "counter_notice", "still_online")
@@ -110,6 +113,7 @@ class SQLiteStore:
         self._readers: list[_Reader] = []
         self._opening = threading.Lock()
         self._turn = itertools.count()
+        self._placed: dict[str, _Reader] = {}  # a search's reader when not the one it hashes to
         self._writing = threading.local()  # .depth: this thread's open write transactions
 
     @property
@@ -125,22 +129,40 @@ class SQLiteStore:
     def _reader(self, query: SearchQuery | None = None) -> Iterator[_Reader]:
         """A read connection for the statements of the block, held by this thread meanwhile.
 
-        A search goes to the reader its filters and words hash to when that one is free, or busy
-        with the same search (it is counting the very matches this one needs: they are waited for
-        and reused), so a page's search and facets, its next pages and other analysts' same search
-        find their counted matches kept. Otherwise, and for other reads: the first free reader in
+        A search goes to the reader its filters and words hash to (or, when that one was busy, to
+        the reader it went to instead) when that one is free, or busy with the same search (it is
+        counting the very matches this one needs: they are waited for and reused), so a page's
+        search and facets, its next pages and other analysts' same search find their counted
+        matches kept. Otherwise, and for other reads: the first free reader in
         order (a lone caller always gets the first, and its cache), else a new one while fewer than
         ``readers`` are open, else the next in turn, waited for."""
         key = repr(replace(query, sort="score", limit=0, after=None)) if query is not None else None
         readers = tuple(self._readers)
         chosen = None
         if key is not None and readers:
-            preferred = readers[zlib.crc32(key.encode()) % len(readers)] if len(readers) == self._max_readers else None
+            preferred = self._placed.get(key) or (readers[zlib.crc32(key.encode()) % len(readers)]
+                                                  if len(readers) == self._max_readers else None)
             if preferred is not None and (preferred.lock.acquire(blocking=False) or
                                           (preferred.key == key and preferred.lock.acquire())):
                 chosen = preferred
+            if chosen is None:
+                chosen = self._any_reader()
+                with self._opening:  # its counted matches will be there: the page's facets follow
+                    self._placed[key] = chosen
+                    while len(self._placed) > PLACED:
+                        del self._placed[next(iter(self._placed))]
         if chosen is None:
-            chosen = next((r for r in readers if r.lock.acquire(blocking=False)), None)
+            chosen = self._any_reader()
+        chosen.key = key
+        try:
+            yield chosen
+        finally:
+            chosen.key = None
+            chosen.lock.release()
+
+    def _any_reader(self) -> _Reader:
+        """The first free reader, else a new one (up to ``readers``), else the next in turn: held."""
+        chosen = next((r for r in tuple(self._readers) if r.lock.acquire(blocking=False)), None)
         if chosen is None:
             with self._opening:
                 if len(self._readers) < self._max_readers:
@@ -149,12 +171,7 @@ class SQLiteStore:
                 else:
                     chosen = self._readers[next(self._turn) % len(self._readers)]
             chosen.lock.acquire()
-        chosen.key = key
-        try:
-            yield chosen
-        finally:
-            chosen.key = None
-            chosen.lock.release()
+        return chosen
 
     def _open_reader(self) -> _Reader:
         if self._db is None:
@@ -452,6 +469,7 @@ class SQLiteStore:
     def close(self) -> None:
         with self._opening:
             readers, self._readers = self._readers, []
+            self._placed.clear()
         for reader in readers:
             with reader.lock:
                 reader.db.close()
