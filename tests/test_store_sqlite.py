@@ -388,3 +388,19 @@ def test_a_version_5_store_gains_the_combo_index_and_filters_alone_seek_it(tmp_p
             total, facets, _ids = _truth(store, query, 10)
             assert store.count(query) == total and total
             assert {n: [(f.value, f.count) for f in v] for n, v in store.facets(query, size=10).items()} == facets
+
+
+def test_the_bulk_writer_writes_with_its_big_cache_and_map_and_stores_every_lead(store: SQLiteStore) -> None:
+    """The bulk writer's connection gets :data:`~index.sqlite_write.BULK_PRAGMAS` (why: at 1M leads
+    a transaction of 100,000 dirties more index pages than the default cache holds), and what it
+    writes over several transactions is all there."""
+    from index.sqlite_write import BULK_PRAGMAS, prepare_ahead
+
+    with store.bulk_writer(3) as writer:
+        for start in range(0, 10, 2):
+            writer.add([prepare_ahead(lead(n, f"正品耐克 {n}")) for n in range(start, start + 2)])
+    assert writer.commits == 3
+    for pragma in BULK_PRAGMAS:
+        name, value = pragma.removeprefix("PRAGMA ").split("=")
+        assert store._db.execute(f"PRAGMA {name}").fetchone()[0] == int(value)
+    assert store.count(SearchQuery(text="耐克")) == 10
