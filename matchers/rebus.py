@@ -279,7 +279,8 @@ def _join_gaps(table: RebusTable, scan: _Scanner, text: str) -> str | None:
     return "".join(out)
 
 
-_SCANNERS: dict[int, _Scanner] = {}
+_SCANNERS: dict[int, tuple[RebusTable, _Scanner]] = {}  # by id(table), the table kept: an id is reused
+# once its object is gone, and a scanner of another table would read the wrong symbols
 
 
 def substitute(table: RebusTable, text: str) -> str | None:
@@ -287,9 +288,14 @@ def substitute(table: RebusTable, text: str) -> str | None:
     None when none does."""
     if table.empty or not text:
         return None
-    scan = _SCANNERS.get(id(table))
-    if scan is None:
-        scan = _SCANNERS[id(table)] = _scanner(table)
+    known = _SCANNERS.get(id(table))
+    if known is not None and known[0] is table:
+        scan = known[1]
+    else:
+        scan = _scanner(table)
+        if len(_SCANNERS) >= 8:
+            _SCANNERS.clear()  # a process matches against one or two registers: never hold many
+        _SCANNERS[id(table)] = (table, scan)
     if scan.digit_like is not None and scan.digit_like.search(text):  # ③棵树, Ⅲ棵树: read as 3棵树
         text = scan.digit_like.sub(lambda m: _digit_like()[m.group()], text)
     joined = _join_gaps(table, scan, text)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from matchers.goods import classify
-from matchers.matcher import Matcher, Pair
+from matcher_helpers import pairs
+from matchers.matcher import Matcher
 from matchers.normalise import norm
 from matchers.rebus import build_table, radical_forms, substitute
 from matchers.register import load_register
@@ -36,14 +37,6 @@ def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
     path = Path(tmp_path_factory.mktemp("register")) / "register.yaml"
     path.write_text(REGISTER, encoding="utf-8")
     return Matcher(load_register(path))
-
-
-def pairs(matcher: Matcher, **listing) -> dict[str, Pair]:
-    listing.setdefault("url", "https://shop.example/1")
-    listing.setdefault("crawled_at", "2026-11-20T02:00:00Z")
-    found = matcher.pairs(listing)
-    matcher.score_pairs([found])
-    return {p.right_id: p for p in found}
 
 
 def test_radical_read_from_the_blocks_order() -> None:
