@@ -179,7 +179,28 @@ class SQLiteStore:
         db = connect(self.path)
         db.execute("PRAGMA query_only=ON")  # a reader never writes, not even by mistake
         lock = threading.RLock()
-        return _Reader(db, lock, SQLiteSearch(db, lock, lambda rows: self._stored(rows, db), _LEAD_COLUMNS))
+        return _Reader(db, lock, SQLiteSearch(db, lock, lambda rows: self._stored(rows, db), _LEAD_COLUMNS,
+                                              self._spare))
+
+    @contextmanager
+    def _spare(self, busy: sqlite3.Connection) -> Iterator[sqlite3.Connection | None]:
+        """A read connection other than ``busy`` that is free now (or opened, while fewer than
+        ``readers`` are), held for the block; None when there is none: the other half of a broad
+        search's counting pass (:mod:`index.sqlite_search`), which never waits for a reader."""
+        chosen = next((r for r in tuple(self._readers) if r.db is not busy and r.lock.acquire(blocking=False)), None)
+        if chosen is None:
+            with self._opening:
+                if len(self._readers) < self._max_readers and self._db is not None:
+                    chosen = self._open_reader()
+                    chosen.lock.acquire()
+                    self._readers.append(chosen)
+        if chosen is None:
+            yield None
+            return
+        try:
+            yield chosen.db
+        finally:
+            chosen.lock.release()
 
     def _in_write(self) -> bool:
         return getattr(self._writing, "depth", 0) > 0

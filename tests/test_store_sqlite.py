@@ -351,6 +351,41 @@ def test_searches_count_and_page_as_a_group_by_over_the_leads_does(store: SQLite
             assert walked == ids, (query, limit)
 
 
+def test_a_broad_search_counts_its_halves_on_two_connections_and_answers_the_same(
+        store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    platforms, provinces = ["bazaar", "openmall", "mall"], ["广东省", "浙江省", "", "北京市"]
+    leads = []
+    for i in range(400):
+        item = placed(i, ("正品耐克运动鞋", "礼盒 耐克袜子", "阿迪达斯")[i % 3] + f" {i % 7}号", provinces[i % 4],
+                      platforms[i % 3])
+        item["listing"]["seller_name"] = f"店{(i * 7) % 13}"
+        item["right_id"] = ("tm-nike", "tm-adidas")[i % 2]
+        leads.append(item)
+        if i % 5 == 0:  # a second right on the same listing
+            leads.append({**item, "right_id": "tm-moutai", "score": 0.9})
+    store.add_leads(leads)
+    with store._reader() as reader, store._spare(reader.db) as other:  # two readers open: the first, a spare
+        assert other is not None and other is not reader.db
+    ran: list[str] = []
+    store._readers[1].db.set_trace_callback(ran.append)
+    queries = [SearchQuery(text="耐克"), SearchQuery(text="号", platform=("mall", "bazaar")),
+               SearchQuery(text="耐克", right=("tm-nike", "tm-moutai"), min_score=0.3, sort="date")]
+    for query in queries:
+        total, facets, _ = _truth(store, query, 5)
+        answers = {}
+        for split_min in (10 ** 9, 1):  # the pass whole, then split
+            monkeypatch.setattr(sqlite_search, "SPLIT_MIN", split_min)
+            store.searcher.forget()
+            ran.clear()
+            got = store.facets(query, size=5)
+            assert store.searcher.matched(query).parts == (1 if split_min > 1 else 2), query
+            halves = [sql for sql in ran if "t.rowid BETWEEN" in sql]
+            assert len(halves) == (0 if split_min > 1 else 1), ran  # the upper half ran on the other reader
+            answers[split_min] = ({n: [(f.value, f.count) for f in got[n]] for n in got}, store.count(query),
+                                  store.searcher.matched(query).candidates)
+        assert answers[1] == answers[10 ** 9] and answers[1][:2] == (facets, total), query
+
+
 def test_a_version_4_store_loses_its_insert_trigger(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     SQLiteStore(path).close()
