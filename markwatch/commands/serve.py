@@ -8,13 +8,9 @@ configured lead store, with uvicorn. Prints the URL it serves on; Ctrl-C stops i
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
-
-from web.server import default_workers
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from feeds.service import LinkageService
-    from index.store import LeadStore
     from markwatch.config import Config
 
 
@@ -30,8 +26,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free port)")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="worker processes answering requests (default: one per core, here "
-                             f"{default_workers()}; 1 = this process alone)")
+                        help="worker processes answering requests (default: one per core, at most 8; "
+                             "1 = this process alone)")
     parser.add_argument("--no-deliver", action="store_true",
                         help="do not make notices or push webhooks while serving (by default serve makes due "
                              "notices and delivers the outbox every linkage_interval_seconds)")
@@ -43,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     from markwatch.config import load_config
     from web.app import create_app
-    from web.server import serve
+    from web.server import default_workers, serve
 
     config = load_config(data_dir=args.data_dir)
     workers = default_workers() if args.workers is None else args.workers
@@ -75,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _deliverer(store: "LeadStore", config: "Config") -> "LinkageService":
-    """The job that makes due notices and delivers the outbox every linkage_interval_seconds."""
+def _deliverer(store: Any, config: "Config") -> Any:
+    """The job (a feeds.service.LinkageService over the index.store.LeadStore ``store``) that makes due
+    notices and delivers the outbox every linkage_interval_seconds. The rooms' types are not named
+    here: the ground imports no room at module level (tests/test_layout.py), not even for typing."""
     from feeds.service import LinkageService
 
     return LinkageService(store, config)
