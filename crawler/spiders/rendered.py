@@ -19,14 +19,12 @@ import re
 from typing import Any, AsyncIterator, Iterator
 
 from parsel import Selector
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from crawler.badpages import report_bad_page
 from crawler.items import ListingLoader, finish_listing, load_fields, strip_prefixes
 from crawler.platforms import RenderedPlatform
-from crawler.rendering import RENDER_JSON, RENDER_UNTIL
 from crawler.spiders.api import dig
 from crawler.spiders.base import MarkwatchSpider
 from markwatch.config import find_browser
@@ -175,6 +173,8 @@ class RenderedSpider(MarkwatchSpider):
                     stalls += 1  # user's click: press again, as a user, from now on
                     trusted = True
                     if stalls >= GRID_MAX_STALLS:
+                        from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
                         raise PlaywrightTimeoutError(f"the grid did not grow within {GRID_STEP_TIMEOUT_MS} ms, "
                                                      f"{stalls} times in a row")
         except Exception as exc:  # gave up or the page broke: keep what loaded, report the page
@@ -234,6 +234,8 @@ class RenderedSpider(MarkwatchSpider):
 
     def detail_meta(self) -> dict[str, Any]:
         """How the handler answers a detail request: rendered until ready, or from its JSON."""
+        from crawler.rendering import RENDER_JSON, RENDER_UNTIL
+
         steps = self.config.render
         meta: dict[str, Any] = {"playwright": True, RENDER_UNTIL: f"{steps.detail_ready}, {steps.detail_error}"}
         source = self.config.data_from
