@@ -120,15 +120,22 @@ def _open_readers(store: SQLiteStore, count: int) -> list:
 
 
 def test_two_analysts_searches_run_their_sql_at_the_same_time(served: tuple[str, SQLiteStore]) -> None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from web.search_params import SearchParams
+
     base, store = served
-    readers = _open_readers(store, 2)
-    assert len(readers) == 2
+    readers = _open_readers(store, 4)
     in_flight = _InFlight()
     for reader in readers:
         reader.db.set_progress_handler(in_flight, 200)
     try:
         clients = [_logged_in(base) for _ in range(2)]
-        urls = ["/leads?q=耐克&platform=bazaar", "/leads?q=运动鞋&platform=mall"]  # full text: counted, not tabled
+        candidates = [f"/leads?q={word}&platform={platform}" for word in ("耐克", "运动鞋", "正品")
+                      for platform in ("bazaar", "mall")]  # full text: counted, not read from the count tables
+        slots = {url: store._slot(SearchParams.from_query(dict(parse_qsl(urlsplit(url).query))).to_query())
+                 for url in candidates}
+        urls = [candidates[0], next(url for url in candidates if slots[url] != slots[candidates[0]])]
         with ThreadPoolExecutor(2) as pool:
             pages = list(pool.map(lambda k: clients[k].get(urls[k]), range(2)))
     finally:
@@ -249,17 +256,25 @@ def test_the_login_limit_counts_failures_across_worker_processes(served_workers:
     assert [attempt(PASSWORD) for _ in range(5)] == [429] * 5, "every worker knows of the five failures"
 
 
-def test_each_search_keeps_to_one_reader_and_searches_spread_over_them(tmp_path: Path) -> None:
-    """With every read connection open (after a busy moment), a search's page, facets, count and
-    next page all run on the reader its words and filters choose, where its counted matches are
-    kept; different searches are spread over the readers (not all on the first free one)."""
+def test_beside_other_reads_each_search_keeps_to_its_reader_and_searches_spread(tmp_path: Path) -> None:
+    """While another reader is in use, a search's page, facets, count and next page all run on the
+    reader its words and filters hash to, where its counted matches are kept; different searches
+    go to different readers. Alone, a search runs on the first reader."""
     with SQLiteStore(tmp_path / "store.sqlite") as store:
         store.add_leads([make_lead(n, platform=("bazaar", "mall")[n % 2]) for n in range(120)])
-        readers = _open_readers(store, 4)
+        queries = [SearchQuery(text=word, platform=platform, limit=20)
+                   for word in ("耐克", "运动鞋", "正品", "号") for platform in ([], ["mall"], ["bazaar"])]
+        store.search(queries[0])
+        readers = list(store._readers)
         assert len(readers) == 4
-        used = set()
-        for query in [SearchQuery(text=word, platform=platform, limit=20)
-                      for word in ("耐克", "运动鞋", "正品") for platform in ([], ["mall"], ["bazaar"])]:
+        holding, release = threading.Event(), threading.Event()
+
+        def hold() -> None:  # another analyst's read in progress (it holds the first free reader)
+            with store._reader():
+                holding.set()
+                release.wait(60)
+
+        def run(query: SearchQuery) -> list[int]:
             ran = [0] * len(readers)
             for k, reader in enumerate(readers):
                 reader.db.set_progress_handler(lambda k=k: ran.__setitem__(k, ran[k] + 1) or 0, 50)
@@ -271,6 +286,19 @@ def test_each_search_keeps_to_one_reader_and_searches_spread_over_them(tmp_path:
             finally:
                 for reader in readers:
                     reader.db.set_progress_handler(None, 0)
-            assert sum(1 for n in ran if n) == 1, (query, ran)
-            used.add(ran.index(max(ran)))
-        assert len(used) >= 2, "nine searches all ran on one reader"
+            return ran
+
+        assert [bool(n) for n in run(queries[1])] == [True, False, False, False], "alone: the first reader"
+        holder = threading.Thread(target=hold)
+        holder.start()
+        try:
+            assert holding.wait(30)
+            used = set()
+            for query in [q for q in queries if store._slot(q) != 0]:  # (slot 0 is the one held)
+                ran = run(query)
+                assert [k for k, n in enumerate(ran) if n] == [store._slot(query)], (query, ran)
+                used.add(store._slot(query))
+        finally:
+            release.set()
+            holder.join()
+        assert len(used) >= 2, "the searches all hashed to one reader"
