@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin
 
-import extruct
 import jstyleson
-from extruct.utils import parse_html
 from price_parser import Price
 
 PRODUCT_TYPES = frozenset({"Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Vehicle"})
@@ -230,7 +228,12 @@ def jsonld_blocks(tree: Any) -> list[Any]:
 def extract_product(html: str | bytes, base_url: str) -> ProductData | None:
     """The page's main product, or None when the page carries no schema.org Product.
 
-    Order: JSON-LD, then microdata, then RDFa (parsed only when the others have none: it is slow)."""
+    Order: JSON-LD, then microdata, then RDFa (parsed only when the others have none: it is slow).
+    extruct is imported here, on the first page: every crawl process loads this module (Scrapy's
+    spider loader imports every spider), and only the schemaorg spider's pages need extruct."""
+    import extruct
+    from extruct.utils import parse_html
+
     tree = parse_html(html, encoding="UTF-8")
     node = find_product(jsonld_blocks(tree))
     if node is not None:
