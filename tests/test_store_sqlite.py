@@ -3,6 +3,7 @@ index seek, the walk of the sort index for broad full-text matches), and hostile
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -387,6 +388,25 @@ def test_a_broad_search_counts_its_halves_on_two_connections_and_answers_the_sam
             answers[split_min] = ({n: [(f.value, f.count) for f in got[n]] for n in got}, store.count(query),
                                   store.searcher.matched(query).candidates)
         assert answers[1] == answers[10 ** 9] and answers[1][:2] == (facets, total), query
+
+
+def test_a_split_pass_that_a_commit_came_between_counts_again_whole(
+        store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.add_leads([placed(i, "礼盒 耐克", "广东省", "bazaar") for i in range(300)])
+    monkeypatch.setattr(sqlite_search, "SPLIT_MIN", 1)
+    with store._reader() as reader, store._spare(reader.db) as other:
+        searcher, spare = reader.searcher, other
+
+    class Committing:
+        """The other reader, but a lead is committed before its half is counted."""
+
+        def execute(self, sql: str, params: list) -> object:
+            store.add_leads([placed(1000, "礼盒 耐克", "浙江省", "mall")])
+            return spare.execute(sql, params)
+
+    monkeypatch.setattr(searcher, "_spare", lambda busy: contextlib.nullcontext(Committing()))
+    found = searcher.matched(SearchQuery(text="耐克"))
+    assert (found.parts, found.total) == (1, 301)  # two snapshots: not added up, counted again after the commit
 
 
 def test_a_version_4_store_loses_its_insert_trigger(tmp_path: Path) -> None:
