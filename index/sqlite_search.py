@@ -63,9 +63,12 @@ lookup of a walked lead ≥30 µs)."""
 
 SPLIT_MIN = 40_000
 """Full-text matches (estimated, before the other filters) from which the counting pass is split over
-two connections (see module doc). Measured at 1M leads: the split costs ≈0.5 ms more CPU (the
-sample, a thread, a second statement) and saves up to half of ≈0.45 µs a match of wall time when
-a core is free."""
+two connections (see module doc). Measured at 1M leads (load 15–19; CPU of the process / of the
+calling thread, medians): 礼盒, 398k matches, whole 181–193 CPU-ms, split 192–195 / 104–107;
+耐克, 167k: 89–90, split 94–99 / 50–53; 耐克 礼盒 正品, 25k: 45, split 50 / 27. A split costs
+≈2–8 % more CPU (the sample, a thread, a second statement) and, when a core is free, halves the
+pass's wall time. Below ≈40k matches the pass is under ≈30 ms, not what sets the page's p95, and
+on a server whose cores are all busy the split would only cost: it stays whole."""
 
 SAMPLES = 8
 """Thin rowid windows (each 1/(16 × SAMPLES) of the listings' range) whose matches estimate a word's
