@@ -21,7 +21,9 @@ radical's run starts), so no table of components is needed. A round number stand
 (10000代 for 万代, 100 for 百), and a space or dot between a digit and a Chinese character that are a
 mark's adjacent pair is dropped (3 6 1 度 for 361度, 北.京.2.0.2.2 for 北京2022): the seller split the
 mark where its script changes. Circled, full-width and dingbat digits, letters drawn like a digit
-(Cyrillic З) and Roman numerals (Ⅲ) are read as their digit first (③棵树 for 三棵树). Any emoji may
+(Cyrillic З), Roman numerals (Ⅲ), keycap emoji (3️⃣) and formal numerals (叁, unless a mark holds it:
+壹号) are read as their digit first (③棵树 for 三棵树). A digit stands for its numeral or for a mark's
+character that sounds like it (8拉8拉 for 巴拉巴拉), the pair check exact on that character. Any emoji may
 stand in for one character of a mark of three or more whose other characters are written around it
 and are no word by themselves (🍲臣倍健 for 汤臣倍健).
 """
@@ -57,6 +59,7 @@ class RebusTable:
     wild: dict[str, str] = field(default_factory=dict)  # a mark of ≥ 3 characters with one as \0 → that one
     any_emoji: frozenset[str] = frozenset()  # every emoji of one code point (any may stand in a wild slot)
     wild_chars: frozenset[str] = frozenset()  # the characters of the marks in ``wild``
+    heard: dict[str, str] = field(default_factory=dict)  # digit → mark characters read like its numeral (8: 巴)
 
     @property
     def empty(self) -> bool:
@@ -72,12 +75,18 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
     runs: dict[str, tuple[str, ...]] = {}
     sound_bigrams: frozenset[str] = frozenset()
     sound_read: set[str] = set()
+    digit_sounds: dict[str, str] = {}
     if chars:
         import emoji as emoji_data
 
         from matchers.normalise import canon
 
         sounds = {canon(ch) for ch in chars}
+        digit_heard = {canon(numeral): digit for digit, numeral in _NUMERAL_OF.items()}
+        for ch in sorted(chars):  # 8拉8拉 for 巴拉巴拉: a digit for a mark's character that sounds like it
+            digit = digit_heard.get(canon(ch))
+            if digit is not None and ch != _NUMERAL_OF[digit]:
+                digit_sounds[digit] = digit_sounds.get(digit, "") + ch
         sound_bigrams = frozenset(canon(pair) for pair in bigrams)
         emoji_data.config.load_language("zh")
         for symbol, data in emoji_data.EMOJI_DATA.items():
@@ -116,7 +125,8 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
         anything = frozenset(k for k in (s.replace("\ufe0f", "") for s in emoji_data.EMOJI_DATA) if len(k) == 1)
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
-                      frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"))
+                      frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
+                      digit_sounds)
 
 
 _RADICAL_STARTS: list[int] = []
@@ -203,7 +213,7 @@ def _scanner(table: RebusTable) -> _Scanner:
     if table.digit_marks:  # a numeral followed by more numerals
         kinds.append(f"(?<={numeral}){numeral}+")
         lead += f"{NUMERALS}〇"
-    if any(ch in NUMERALS for pair in table.bigrams for ch in pair):
+    if table.heard or any(ch in NUMERALS for pair in table.bigrams for ch in pair):
         # a digit followed by a Chinese character, or preceded by one (the look-behind covers both)
         kinds.append(r"(?<=[0-9])(?:(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][0-9]))")
         lead += "0-9"
@@ -216,14 +226,25 @@ def _scanner(table: RebusTable) -> _Scanner:
              and all(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in pair)]
     gaps = re.compile("[" + "".join(sorted({p[0] for p in mixed})) + "]" + _GAP
                       + "(?=[" + "".join(sorted({p[1] for p in mixed})) + "])") if mixed else None
-    digit_like = re.compile("[" + "".join(sorted(map(re.escape, _digit_like()))) + "]") if numbers else None
+    marked = {ch for pair in table.bigrams for ch in pair}  # a mark's own 壹 (壹号) stays a character
+    digit_like = re.compile("[" + "".join(sorted(map(re.escape, (ch for ch in _digit_like() if ch not in marked))))
+                            + "]") if numbers else None
     return _Scanner(numbers, emoji, singles, gaps, digit_like)
+
+
+# Formal (financial) numerals, written where a digit or numeral would be so that a filter misses the
+# mark (玖芝堂 for 九芝堂, 叁棵树); traditional forms too. Read like the digit, so only where the numeral
+# completes a mark's pair.
+_FORMAL = {"壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6",
+           "柒": "7", "捌": "8", "玖": "9", "拾": "10", "佰": "100", "仟": "1000"}
+_KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")  # 5️⃣: a digit, the emoji selector, the enclosing keycap
 
 
 @lru_cache(maxsize=1)
 def _digit_like() -> dict[str, str]:
     """Characters that normalisation reads as one digit (circled ③, full-width ３, dingbat ❸, Cyrillic З
-    drawn like 3) and Roman numerals by their value (Ⅲ → 3, Ⅹ → 10; NFKC would make them letters, iii)."""
+    drawn like 3), Roman numerals by their value (Ⅲ → 3, Ⅹ → 10; NFKC would make them letters, iii) and
+    formal numerals (叁 → 3, 拾 → 10)."""
     import unicodedata
 
     from matchers.normalise import light
@@ -241,6 +262,7 @@ def _digit_like() -> dict[str, str]:
         plain = light(ch)
         if len(plain) == 1 and plain.isascii() and plain.isdigit():
             out[ch] = plain
+    out.update(_FORMAL)
     return out
 
 
@@ -296,6 +318,8 @@ def substitute(table: RebusTable, text: str) -> str | None:
         if len(_SCANNERS) >= 8:
             _SCANNERS.clear()  # a process matches against one or two registers: never hold many
         _SCANNERS[id(table)] = (table, scan)
+    if scan.numbers is not None and "\u20e3" in text:  # 9️⃣芝堂: the keycap's digit
+        text = _KEYCAP.sub(r"\1", text)
     if scan.digit_like is not None and scan.digit_like.search(text):  # ③棵树, Ⅲ棵树: read as 3棵树
         text = scan.digit_like.sub(lambda m: _digit_like()[m.group()], text)
     joined = _join_gaps(table, scan, text)
@@ -316,7 +340,10 @@ def substitute(table: RebusTable, text: str) -> str | None:
                 last, changed = m.end(), True
             continue
         sound = m.group().replace("\ufe0f", "") in table.by_sound
-        pick = next((c for c in choices[i] if _pairs(table, left, c, right, sound)), None)
+        options = choices[i]
+        if len(options) > 1 and m.group().isdigit() and _in_number(text, m.start(), m.end()):
+            options = options[:1]  # a digit of a number (2022, 3.5) is its numeral, never a sound-alike
+        pick = next((c for c in options if _pairs(table, left, c, right, sound)), None)
         if pick is None and table.wild and not m.group()[0].isdigit():
             pick = _wild_pick(table, text, m.start(), m.end())
         if pick is not None:
@@ -327,6 +354,14 @@ def substitute(table: RebusTable, text: str) -> str | None:
         return None
     out.append(text[last:])
     return "".join(out)
+
+
+def _in_number(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] part of a longer number (another digit, or a decimal point before a digit, beside it)?"""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before.isdigit() or after.isdigit() or (before in ".,:" and start > 1 and text[start - 2].isdigit()) \
+        or (after in ".,:" and end + 1 < len(text) and text[end + 1].isdigit())
 
 
 MAX_WILD = 6  # longest mark an emoji may stand in (one character of)
@@ -360,8 +395,8 @@ def _is_word(text: str) -> bool:
 
 
 def _choices(table: RebusTable, symbol: str) -> list[str]:
-    if symbol.isdigit() and len(symbol) == 1:
-        return [_NUMERAL_OF[symbol]]
+    if symbol.isdigit() and len(symbol) == 1:  # its numeral, else a mark's character read like it (8: 巴)
+        return [_NUMERAL_OF[symbol], *table.heard.get(symbol, "")]
     if symbol in _ROUND:
         return [_ROUND[symbol]]
     if symbol[0] in _DIGIT_OF:

@@ -282,12 +282,16 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]]) 
 
 def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
                      ctx: ListingContext) -> None:
-    """A repair, parts or after-sales service naming the brand it services (格力空调 上门维修)."""
+    """A repair, parts or after-sales service naming the brand it services (格力空调 上门维修). Without
+    counterfeit wording it is also referential use: the seller names the goods it works on, as an
+    accessory names the device it fits (a cleaning of 始祖鸟 jackets sells no jacket)."""
     if right.kind != "trademark" or "title" not in ctx.texts:
         return
     cues = wording.find("service", ctx.texts["title"])
     if cues:
         vec[_INDEX["service_use"]] = 1.0
+        if not ctx.counterfeit:
+            vec[_INDEX["referential"]] = 1.0
         reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
 
 
