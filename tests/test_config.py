@@ -90,6 +90,7 @@ NOT_CONFIGURATION: dict[tuple[str, str], str] = {
     ("index/node_runner.py", "JAVA_HOME"): "where the JVM is, by Java's own convention: not a markwatch knob",
     ("bench/match.py", "*"): "passes the environment on to the subprocess it times, adding the cache directory",
     ("bench/index.py", "*"): "passes the environment on to the markwatch index process it times, adding the store URL",
+    ("bench/serve.py", "*"): "passes the environment on to the markwatch serve process it times, without a store URL (the bench store is SQLite)",
 }
 
 
