@@ -222,7 +222,10 @@ def test_a_worker_waits_out_a_redis_outage_and_loses_nothing(shop, expected, tmp
     folder.mkdir()
     server = start_redis(folder, persist=True)
     output = tmp_path / "worker.jsonl"
-    proc = worker(shop, output, "--redis", server.url(), "-s", "QUEUE_OUTAGE_BACKOFF_MAX=1")
+    # leases of 10 minutes: the outage plus a restart of redis-server on a loaded host must not outlast them
+    # (one ran out once in a clean-clone CI), so a requeue below can only mean a lease the worker dropped
+    proc = worker(shop, output, "--redis", server.url(), "-s", "QUEUE_OUTAGE_BACKOFF_MAX=1",
+                  env={"MARKWATCH_CRAWL_LEASE_SECONDS": "600"})
     said: list[str] = []
     reader = threading.Thread(target=lambda: said.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()
