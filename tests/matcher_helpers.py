@@ -1,9 +1,11 @@
 """Helpers of the tests that put the matcher on a register of its own (test_generalise.py on
-``matchers/data/eval_general``, test_generalise_own.py on ``matchers/data/eval_own``).
+``matchers/data/eval_general``, test_generalise_own.py on ``matchers/data/eval_own``,
+test_generalise_more.py and test_generalise_fifth.py on a few rights written in the test).
 
 Why one module: each of those files asks the same three questions of a matcher — which rights does
 a listing pair with, and with what score; which of them pass the threshold; how does the set's
-held-out part score — and two copies of the answer drift apart.
+held-out part score; and they build a matcher on a register file the same way — and two copies of
+the answer drift apart.
 """
 
 from __future__ import annotations
@@ -13,6 +15,15 @@ from pathlib import Path
 
 from matchers.evaluation import Evaluation, evaluate
 from matchers.matcher import Matcher, Pair
+from matchers.register import load_register
+
+
+def matcher_on(register_yaml: str, directory: Path) -> Matcher:
+    """A matcher on a register written out as ``register_yaml`` (CONTRACTS §1) in ``directory``:
+    a test's own few rights, loaded and checked as any register file is."""
+    path = directory / "register.yaml"
+    path.write_text(register_yaml, encoding="utf-8")
+    return Matcher(load_register(path))
 
 
 def pairs(matcher: Matcher, **listing) -> dict[str, Pair]:

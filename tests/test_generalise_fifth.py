@@ -6,15 +6,12 @@ as referential use unless counterfeit wording says otherwise, and a phone watch 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from matcher_helpers import pairs
+from matcher_helpers import matcher_on, pairs
 from matchers.goods import classify
 from matchers.matcher import Matcher
 from matchers.rebus import build_table, substitute
-from matchers.register import load_register
 from matchers.signals import FEATURES
 
 F = {name: i for i, name in enumerate(FEATURES)}
@@ -31,9 +28,7 @@ rights:
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    path = Path(tmp_path_factory.mktemp("register")) / "register.yaml"
-    path.write_text(REGISTER, encoding="utf-8")
-    return Matcher(load_register(path))
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
 
 
 def test_keycap_and_formal_numerals_read_as_the_digit() -> None:

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from matchers.goods import classify
-from matcher_helpers import pairs
+from matcher_helpers import matcher_on, pairs
 from matchers.matcher import Matcher
 from matchers.normalise import norm
 from matchers.rebus import build_table, radical_forms, substitute
-from matchers.register import load_register
 
 REGISTER = """\
 rights:
@@ -34,9 +33,7 @@ rights:
 
 @pytest.fixture(scope="module")
 def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    path = Path(tmp_path_factory.mktemp("register")) / "register.yaml"
-    path.write_text(REGISTER, encoding="utf-8")
-    return Matcher(load_register(path))
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
 
 
 def test_radical_read_from_the_blocks_order() -> None:
@@ -111,9 +108,7 @@ rights:
 
 @pytest.fixture(scope="module")
 def houses(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
-    path = Path(tmp_path_factory.mktemp("houses")) / "register.yaml"
-    path.write_text(HOUSES, encoding="utf-8")
-    return Matcher(load_register(path))
+    return matcher_on(HOUSES, tmp_path_factory.mktemp("houses"))
 
 
 def test_house_nickname_of_few_houses_the_goods_and_the_name_decide(houses: Matcher) -> None:
@@ -166,10 +161,8 @@ def test_short_mark_in_a_pun_on_an_idiom_is_no_mark_use() -> None:
 
 
 def test_pun_lowers_the_score(tmp_path: Path) -> None:
-    path = tmp_path / "register.yaml"
-    path.write_text("rights:\n  - {id: sm-jinjin, kind: special_mark, name: 金金, holder: 运动会组委会,"
-                    " reference_price: 79}\n", encoding="utf-8")
-    matcher = Matcher(load_register(path))
+    matcher = matcher_on("rights:\n  - {id: sm-jinjin, kind: special_mark, name: 金金, holder: 运动会组委会,"
+                         " reference_price: 79}\n", tmp_path)
     pun = pairs(matcher, title="金金计较 搞笑 表情包 贴纸", price=9)["sm-jinjin"]
     assert pun.score < 0.5 and any(r["code"] == "ordinary_word" for r in pun.reason_codes)
     assert pairs(matcher, title="金金 吉祥物 毛绒 公仔", price=29)["sm-jinjin"].score >= 0.5
