@@ -174,15 +174,23 @@ class SQLiteStore:
 
     def _any_reader(self) -> _Reader:
         """The first free reader, else a new one (up to ``readers``), else the next in turn: held."""
-        chosen = next((r for r in tuple(self._readers) if r.lock.acquire(blocking=False)), None)
+        chosen = self._free_reader()
+        if chosen is None:
+            with self._opening:
+                chosen = self._readers[next(self._turn) % len(self._readers)]
+            chosen.lock.acquire()
+        return chosen
+
+    def _free_reader(self, skip: sqlite3.Connection | None = None) -> _Reader | None:
+        """The first reader (other than the one on ``skip``) that is free now, else a new one while
+        fewer than ``readers`` are open: held; None when every reader is open and busy."""
+        chosen = next((r for r in tuple(self._readers) if r.db is not skip and r.lock.acquire(blocking=False)), None)
         if chosen is None:
             with self._opening:
                 if len(self._readers) < self._max_readers:
                     chosen = self._open_reader()
+                    chosen.lock.acquire()
                     self._readers.append(chosen)
-                else:
-                    chosen = self._readers[next(self._turn) % len(self._readers)]
-            chosen.lock.acquire()
         return chosen
 
     def _open_reader(self) -> _Reader:
@@ -199,13 +207,7 @@ class SQLiteStore:
         """A read connection other than ``busy`` that is free now (or opened, while fewer than
         ``readers`` are), held for the block; None when there is none: the other half of a broad
         search's counting pass (:mod:`index.sqlite_search`), which never waits for a reader."""
-        chosen = next((r for r in tuple(self._readers) if r.db is not busy and r.lock.acquire(blocking=False)), None)
-        if chosen is None:
-            with self._opening:
-                if len(self._readers) < self._max_readers and self._db is not None:
-                    chosen = self._open_reader()
-                    chosen.lock.acquire()
-                    self._readers.append(chosen)
+        chosen = self._free_reader(skip=busy) if self._db is not None else None  # (closed: no reader is left)
         if chosen is None:
             yield None
             return
