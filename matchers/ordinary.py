@@ -192,6 +192,11 @@ def _word_set() -> dict[str, str]:
     return _WORDS
 
 
+def dictionary_word_set() -> dict[str, str]:
+    """jieba's dictionary entries and lexicon ``ordinary_words`` (see :func:`_word_set`), for membership."""
+    return _word_set()
+
+
 def _build_word_set() -> dict[str, str]:
     words = dict(line.split(" ", 2)[:2] for line in _dictionary()[1:].splitlines() if " " in line)
     for word in lexicon()["ordinary_words"]:

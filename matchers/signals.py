@@ -89,6 +89,8 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _name_use_signals(vec, reasons, hits, ctx)
     _ordinary_word_signals(vec, reasons, right, hits, ctx)
     _bent_word_signals(vec, reasons, hits, ctx)
+    if right.kind == "special_mark" and not vec[_INDEX["ordinary_word"]]:
+        _mascot_word_signals(vec, reasons, compiled, right_idx, hits, ctx)
     _english_word_signals(vec, reasons, compiled, hits, ctx)
     _split_by_words_signals(vec, reasons, hits, ctx)
     _publication_signals(vec, reasons, right, ctx)
@@ -306,6 +308,72 @@ def _bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit],
                 return
 
 
+def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, right_idx: int,
+                         hits: list[Hit], ctx: ListingContext) -> None:
+    """A special mark's name read as the everyday word it bends or is (海豹 or 海报 for the mascot 海宝,
+    福猩猩 for 福星星, 青青 小草 for 青青) in a listing that says nothing of the event or a mascot: no
+    event word, mascot word or character goods (lexicon ``mascot_context``: 吉祥物, 亚运, 纪念, 公仔 …)
+    and no other right of the same holder. Why: a special mark is judged whatever the goods, so its
+    bent spellings and its everyday-word names meet ordinary text everywhere; an unlicensed mascot
+    product says whose mascot it is (all the special-mark infringements of the labelled sets do),
+    a cartoon or a seal does not. A bent spelling needs an event word (a cartoon's plush is a 公仔
+    too); an exact name only a dictionary word's. Told as an ordinary word (lowers the score)."""
+    bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
+    exact = [h for h in hits if h.how == "exact" and not h.form.latin]
+    if not bent and not exact or len(bent) + len(exact) < len(hits):
+        return
+    if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return
+    for hit in bent:
+        word = _word_over_bend(ctx.texts[hit.field], hit)
+        if word:
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
+    if bent or _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
+        return
+    for hit in exact:
+        if hit.seen in ordinary.dictionary_word_set() and _stands_alone(_light_field(ctx, hit.field), hit.seen):
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": hit.seen})
+            return
+
+
+def _word_over_bend(text: str, hit: Hit) -> str:
+    """The dictionary word or place that holds a bent spelling (海豹, 荣宝斋), or the word of two or
+    more characters inside it that holds every bent character (猩猩 in 福猩猩 for 福星星), or ""."""
+    word = ordinary.word_or_place_around(text, hit.start, hit.end)
+    if word:
+        return word
+    seen, form = text[hit.start:hit.end], hit.form.text
+    if len(seen) != len(form):
+        return ""
+    bent = [i for i, (a, b) in enumerate(zip(seen, form)) if a != b]
+    if not bent:
+        return ""
+    words = ordinary.dictionary_word_set()
+    for lo in range(0, bent[0] + 1):
+        for hi in range(len(seen), bent[-1], -1):
+            if 2 <= hi - lo < len(seen) and seen[lo:hi] in words:
+                return seen[lo:hi]
+    return ""
+
+
+def _mascot_context(compiled: CompiledRegister, right_idx: int, ctx: ListingContext, entry: str) -> bool:
+    """Does the listing name the event or a mascot (lexicon ``entry``: ``mascot_event`` words, or
+    ``mascot_goods`` words beside them), or another right of the same holder? Once per listing."""
+    key = f"context:{entry}"
+    found = ctx.extra.get(key)
+    if found is None:
+        text = " ".join(ctx.texts.get(f, "") for f in ("title", "description", "brand"))
+        found = ctx.extra[key] = bool(wording.find(entry, text))
+    if found:
+        return True
+    holder = compiled.rights[right_idx].holder
+    return bool(holder) and any(idx != right_idx and compiled.rights[idx].holder == holder
+                                for idx, _ in ctx.extra.get("pairs") or ())
+
+
 def _english_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, hits: list[Hit],
                           ctx: ListingContext) -> None:
     """A Latin mark that is an English word, written as a word rather than a brand: not all capitals,
@@ -331,13 +399,19 @@ def _reads_as_word(raw: str, word: str) -> bool:
     return written.islower() or bool(raw[:found.start()].strip(" -|/,.:;【】[]()"))
 
 
+_SEGMENTED = frozenset(("exact", "homophone", "shape"))  # hits whose run of text is segmented
+
+
 def _split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
     """A short Chinese mark glued inside other characters that the likeliest segmentation cuts across
-    (深海|宝藏 for 海宝, 新郎|酒杯 for 郎酒, 黄金|金条 for 金金): no word of its own there. Cost: nothing
+    (深海|宝藏 for 海宝, 新郎|酒杯 for 郎酒, 黄金|金条 for 金金): no word of its own there. A bent
+    spelling too (手|工纸 in 夹江手工纸 for 宣纸, 折纸|星星 for 纸星星): a homophone or shape-alike
+    that the text's own words cut across was never written as one. Cost: nothing
     for a mark standing alone (spaces or Latin around it); else one segmentation of ≤ 15 characters
     (≈20 µs, jieba's dictionary loaded once per process when first needed, ≈0.5 s)."""
+    exact = any(h.how == "exact" for h in hits)  # then the bent spellings beside it are not judged
     for hit in hits:
-        if hit.how != "exact" or hit.form.latin or len(hit.form.text) > ordinary.MAX_FORM \
+        if hit.how not in _SEGMENTED or (exact and hit.how != "exact") or hit.form.latin or len(hit.form.text) > ordinary.MAX_FORM \
                 or hit.form.kind not in ("name", "variant"):
             continue  # nicknames are slang, glued as a rule (小香风)
         text = ctx.texts[hit.field]
@@ -439,10 +513,23 @@ def _ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right
                 and ((hit.start and ordinary.is_cjk(text[hit.start - 1]))
                      or (hit.end < len(text) and ordinary.is_cjk(text[hit.end]))):
             word = ordinary.pun_around(text, hit.start, hit.end)  # 金金计较: a pun on 斤斤计较
+        if not word and right.kind == "trademark" and not ctx.counterfeit:
+            word = _motif_after(text, hit)  # 凤凰图案, 红豆色: the picture or colour the word names
         if word:
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
+
+
+def _motif_after(text: str, hit: Hit) -> str:
+    """A Chinese mark that is an everyday word followed by a word of a motif, pattern or colour (lexicon
+    ``motif``: 凤凰图案, 熊猫造型, 红豆色): the word names the picture on the goods or their colour, not
+    who made them; the phrase, or "". Only marks that are dictionary words (凤凰, 熊猫, 红豆), written
+    exactly: 耐克印花 has no ordinary sense to name."""
+    if hit.how != "exact" or hit.form.latin or hit.seen not in ordinary.dictionary_word_set():
+        return ""
+    cues = wording.find("motif", text[hit.end:hit.end + 3])
+    return text[hit.start:hit.end + max(c[1] for c in cues)] if any(c[0] == 0 for c in cues) else ""
 
 
 def _origin_signals(vec: list[float], reasons: list[Reason], right: Right, origin: Any) -> None:
