@@ -17,7 +17,7 @@ keeps the counted matches, :mod:`index.sqlite_search`). The goal is checked on f
 The store is filled once per data dir (``--data-dir`` keeps it between runs) with synthetic leads
 spread over rights, platforms, sellers and provinces. ``--clients N`` also runs N concurrent
 clients against a real ``markwatch serve`` on loopback (:func:`concurrent`): with one worker
-process, then with ``--workers N`` (default: serve's, one per core), and first with the code of
+process (serve's default), then with ``--workers N`` (default: one per core), and first with the code of
 ``--baseline DIR`` (another checkout, e.g. ``git worktree add DIR <commit>``) over the same store.
 """
 
@@ -93,8 +93,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="requests per URL")
     parser.add_argument("--data-dir", default=None, help="keep the filled store here between runs")
     parser.add_argument("--clients", type=int, default=0, help="also run this many concurrent clients over HTTP")
-    parser.add_argument("--workers", type=int, default=0, help="serve's worker processes for --clients "
-                        "(default: serve's own default)")
+    parser.add_argument("--workers", type=int, default=0, help="serve's worker processes for --clients, "
+                        "beside one (default: one per core)")
     parser.add_argument("--repeat-views", action="store_true",
                         help="--clients without the tick before each request: searches may reuse the counted "
                              "matches and the page caches of earlier ones (a read-mostly day)")
@@ -163,9 +163,7 @@ def main() -> None:
         print("goal: p95 < 300 ms at 1M leads. One request runs on one core, so on an idle 2-core machine its "
               "wall time is about its CPU time: the CPU p95 of first views is the figure to hold to it.")
     if args.clients:
-        from web.server import default_workers
-
-        workers = args.workers or default_workers()
+        workers = args.workers or len(os.sched_getaffinity(0))  # beside serve's default of one: one per core
         runs = ([("baseline " + args.baseline, Path(args.baseline), None)] if args.baseline else []) + \
             [("this code, 1 worker", REPO, 1)] + ([(f"this code, {workers} workers", REPO, workers)] if workers > 1 else [])
         print(f"\n{args.clients} concurrent clients over HTTP, markwatch serve on loopback "

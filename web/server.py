@@ -4,9 +4,11 @@ Why bind first: the socket is bound and listening before the URL is printed, so 
 URL (a user, a test, the demo) can connect at once; connections wait in the backlog until uvicorn
 accepts them. Port 0 picks a free port, and the URL says which.
 
-Why worker processes (:func:`serve_workers`, ``markwatch serve --workers N``): a request's Python
-work (parsing, the store's counting, rendering) holds one process's GIL, so one process uses one
-core however many analysts wait. N processes, started by uvicorn's supervisor (which restarts one
+Why worker processes are an option and not the default (:func:`serve_workers`, ``markwatch serve
+--workers N``): a request's Python work (parsing, rendering) holds one process's GIL, but most of a
+search's time is SQLite's, which runs without it on the store's several read connections, so one
+process already uses both cores of a 2-core machine; measured there, two workers served fewer pages
+a second than one (docs in :mod:`markwatch.commands.serve`). Where they pay, N processes, started by uvicorn's supervisor (which restarts one
 that dies), accept on the same socket, each with its own app and store connections. What must be
 the same for all of them is not in a process: sessions and CSRF tokens are in signed cookies (one
 secret file, made before the workers start), users, saved searches and the login rate limit in the
@@ -39,12 +41,6 @@ class Job(Protocol):
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
-
-
-def default_workers() -> int:
-    """One worker process per core (at most :data:`MAX_WORKERS`)."""
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
-                      MAX_WORKERS))
 
 
 def bind(host: str = "127.0.0.1", port: int = 8000) -> socket.socket:
