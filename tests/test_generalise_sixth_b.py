@@ -1,0 +1,99 @@
+"""Precision mechanisms of issue 11 (helper gen-b), each on rights and listings written here (in none
+of the evaluation sets): a special mark's name read as the everyday word it bends or is when nothing
+in the listing names its event (海豹 for the mascot 海宝, 青青 小草), a bent spelling the text's own
+words cut across, a dictionary-word mark naming a motif or colour (凤凰图案, 红豆色), parts listings
+(配件, 表扣) as referential use, and goods words the classifier lacked (洗衣液, 红酒杯, 计算器).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import matcher_on, pairs
+from matchers.goods import classify
+from matchers.matcher import Matcher
+from matchers.signals import FEATURES
+
+F = {name: i for i, name in enumerate(FEATURES)}
+
+REGISTER = """\
+rights:
+  - {id: sm-haibao, kind: special_mark, name: 海宝, variants: [Haibao], holder: 世博局, reference_price: 99}
+  - {id: sm-expo, kind: special_mark, name: 上海世博会, variants: [世博会], holder: 世博局}
+  - {id: sm-qingqing, kind: special_mark, name: 青青, holder: 青运会组委会, reference_price: 79}
+  - {id: sm-fuxingxing, kind: special_mark, name: 福星星, holder: 青运会组委会, reference_price: 79}
+  - {id: tm-fenghuang, kind: trademark, name: 凤凰, holder: 凤凰自行车, nice_classes: [12], reference_price: 899}
+  - {id: tm-hongdou, kind: trademark, name: 红豆, holder: 红豆集团, nice_classes: [25], reference_price: 399}
+  - {id: tm-omega, kind: trademark, name: OMEGA, variants: [欧米茄], holder: Omega SA, nice_classes: [14], well_known: true, reference_price: 38000}
+  - {id: tm-casio, kind: trademark, name: CASIO, variants: [卡西欧], holder: Casio, nice_classes: [9, 14], reference_price: 999}
+  - {id: tm-libai, kind: trademark, name: 立白, holder: 立白集团, nice_classes: [3], reference_price: 39}
+  - {id: tm-changcheng, kind: trademark, name: 长城, holder: 长城葡萄酒, nice_classes: [33], reference_price: 128}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+def _pair(matcher: Matcher, right: str, **listing):
+    listing.setdefault("ship_from", "浙江 义乌")
+    return pairs(matcher, **listing)[right]
+
+
+def test_a_mascots_bent_name_that_is_an_everyday_word_needs_its_event(matcher: Matcher) -> None:
+    seal = _pair(matcher, "sm-haibao", title="海豹 毛绒玩具 公仔 大号 抱枕", price=39)
+    assert seal.features[F["homophone"]] == 1 and seal.features[F["ordinary_word"]] == 1
+    assert any(r["code"] == "ordinary_word" and r["word"] == "海豹" for r in seal.reason_codes)
+    assert seal.score < 0.5
+    assert _pair(matcher, "sm-haibao", title="海报 定制 印刷 A3", price=5).score < 0.5
+    # the same spelling beside its event's words is the mascot bent
+    mascot = _pair(matcher, "sm-haibao", title="海豹 世博吉祥物 毛绒", price=19)
+    assert mascot.features[F["ordinary_word"]] == 0 and mascot.score >= 0.5
+    # the word may hold only the bent characters: 猩猩 in 福猩猩 for 福星星
+    ape = _pair(matcher, "sm-fuxingxing", title="福猩猩 毛绒 卡通 猩猩玩偶", price=45)
+    assert any(r["code"] == "ordinary_word" and r["word"] == "猩猩" for r in ape.reason_codes)
+
+
+def test_a_mascots_exact_name_that_is_an_everyday_word_needs_a_mascot_context(matcher: Matcher) -> None:
+    grass = _pair(matcher, "sm-qingqing", title="青青 小草 绿植 盆栽 办公室", price=19)
+    assert grass.features[F["ordinary_word"]] == 1 and grass.score < 0.5
+    plush = _pair(matcher, "sm-qingqing", title="青青 公仔 钥匙扣", price=19)
+    assert plush.features[F["ordinary_word"]] == 0 and plush.score >= 0.5
+    # another right of the same holder in the listing ties the name to the event as well
+    both = pairs(matcher, title="福星星 青青 一对 礼物", price=19, ship_from="山西 太原")
+    assert both["sm-qingqing"].features[F["ordinary_word"]] == 0 and both["sm-qingqing"].score >= 0.5
+
+
+def test_a_bent_spelling_cut_across_by_the_texts_own_words(matcher: Matcher) -> None:
+    glued = _pair(matcher, "sm-haibao", title="上海报业 年鉴 画册", price=99)
+    assert glued.features[F["homophone"]] == 1 and glued.features[F["split_by_words"]] == 1
+    assert any(r["code"] == "split_by_words" and r["word"] == "上海" for r in glued.reason_codes)
+
+
+def test_an_everyday_word_mark_naming_a_motif_or_colour(matcher: Matcher) -> None:
+    sticker = _pair(matcher, "tm-fenghuang", title="凤凰图案 自行车 贴纸 反光", price=9)
+    assert sticker.features[F["ordinary_word"]] == 1 and sticker.score < 0.5
+    assert any(r["code"] == "ordinary_word" and r["word"] == "凤凰图案" for r in sticker.reason_codes)
+    colour = _pair(matcher, "tm-hongdou", title="红豆色 毛衣 女 秋冬 加厚 针织衫", price=89)
+    assert colour.features[F["ordinary_word"]] == 1 and colour.score < 0.5
+    assert _pair(matcher, "tm-fenghuang", title="凤凰 自行车 26寸 山地车", price=299).score >= 0.5
+    fake = _pair(matcher, "tm-fenghuang", title="凤凰图案 自行车 高仿 原单", price=99)
+    assert fake.features[F["ordinary_word"]] == 0  # counterfeit wording: no innocent picture
+
+
+def test_parts_listings_are_referential(matcher: Matcher) -> None:
+    clasp = _pair(matcher, "tm-omega", title="欧米茄 表扣 钢带 配件 20mm", price=199, ship_from="广东 深圳")
+    assert clasp.features[F["referential"]] == 1 and clasp.score < 0.5
+    case = _pair(matcher, "tm-casio", title="卡西欧 计算器 保护套 硅胶", price=15, ship_from="广东 深圳")
+    assert case.features[F["referential"]] == 1 and case.score < 0.5
+    watch = _pair(matcher, "tm-casio", title="卡西欧 手表 G-SHOCK 高仿", price=99, ship_from="广东 深圳")
+    assert watch.features[F["referential"]] == 0 and watch.score >= 0.5
+
+
+def test_goods_words_the_classifier_lacked(matcher: Matcher) -> None:
+    assert classify("立白洗衣液2kg", "")[0] == {3: 1}  # not 衣, clothing
+    assert classify("长城纪念红酒杯", "")[0] == {21: 1}  # a glass, not wine
+    assert classify("计算器保护套", "")[0] == {9: 1}
+    assert _pair(matcher, "tm-libai", title="立白 洗衣液 2kg 超A 批发", price=9.9).score >= 0.5
+    assert "tm-changcheng" not in pairs(matcher, title="长城 纪念 红酒杯 水晶 2只", price=59)
