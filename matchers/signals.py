@@ -526,10 +526,12 @@ def _motif_after(text: str, hit: Hit) -> str:
     ``motif``: 凤凰图案, 熊猫造型, 红豆色): the word names the picture on the goods or their colour, not
     who made them; the phrase, or "". Only marks that are dictionary words (凤凰, 熊猫, 红豆), written
     exactly: 耐克印花 has no ordinary sense to name."""
-    if hit.how != "exact" or hit.form.latin or hit.seen not in ordinary.dictionary_word_set():
+    if hit.how != "exact" or hit.form.latin:
         return ""
-    cues = wording.find("motif", text[hit.end:hit.end + 3])
-    return text[hit.start:hit.end + max(c[1] for c in cues)] if any(c[0] == 0 for c in cues) else ""
+    cues = [c for c in wording.find("motif", text[hit.end:hit.end + 3]) if c[0] == 0]
+    if not cues or hit.seen not in ordinary.dictionary_word_set():  # the dictionary only behind a cue
+        return ""
+    return text[hit.start:hit.end + max(c[1] for c in cues)]
 
 
 def _origin_signals(vec: list[float], reasons: list[Reason], right: Right, origin: Any) -> None:
