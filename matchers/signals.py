@@ -452,14 +452,38 @@ def _publication_signals(vec: list[float], reasons: list[Reason], right: Right, 
     """A book or other printed work (绘本, 英文原版, paperback …, lexicon ``publication``) naming a trademark
     that is not registered for printed matter (class 16): the word belongs to the work's title or
     subject (骆驼祥子, Pandora's Box). Computed once per listing; cost one automaton pass of the title."""
+    if right.kind == "special_mark":
+        _history_work_signals(vec, reasons, ctx)
+        return
     if right.kind != "trademark" or 16 in right.nice_classes:
         return
-    found = ctx.extra.get("publication")
-    if found is None:
-        found = ctx.extra["publication"] = wording.find("publication", ctx.texts.get("title", ""))
+    found = _publication_cues(ctx)
     if found:
         vec[_INDEX["publication"]] = 1.0
         reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})
+
+
+def _publication_cues(ctx: ListingContext) -> list[tuple[int, int, str]]:
+    found = ctx.extra.get("publication")
+    if found is None:
+        found = ctx.extra["publication"] = wording.find("publication", ctx.texts.get("title", ""))
+    return found
+
+
+def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
+    """A history or record of the event (lexicon ``history_work``: 简史, 年鉴, 地方志, 纪实 …, or a book
+    about its 历史 or 回顾): the games' or expo's name tells what the work is about, the event in its
+    ordinary sense, not a mark put on goods (世博会 简史, 青运会 年鉴). A special mark is judged whatever
+    the goods, so its mascot's picture book stays a use of the mark: only works of history count.
+    Told as a publication; the feature ``ordinary_word`` is set with it, because the model learned
+    ``publication`` on trademarks alone (no labelled special mark in a book to learn it from)."""
+    title = ctx.texts.get("title", "")
+    cues = wording.find("history_work", title)
+    if not cues and _publication_cues(ctx):
+        cues = wording.find("history_topic", title)
+    if cues:
+        vec[_INDEX["publication"]] = vec[_INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "publication", "cue": max((c[2] for c in cues), key=len)})
 
 
 def _co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hits: list[Hit],

@@ -99,3 +99,14 @@ def test_goods_words_the_classifier_lacked(matcher: Matcher) -> None:
     assert classify("计算器保护套", "")[0] == {9: 1}
     assert _pair(matcher, "tm-libai", title="立白 洗衣液 2kg 超A 批发", price=9.9).score >= 0.5
     assert "tm-changcheng" not in pairs(matcher, title="长城 纪念 红酒杯 水晶 2只", price=59)
+
+
+def test_a_history_of_the_event_names_it_in_its_ordinary_sense(matcher: Matcher) -> None:
+    for title in ("世博会 简史 1851-2010 精装", "中国近代史 从世博会看中国 图书", "上海世博会 回顾 画册 图书"):
+        history = _pair(matcher, "sm-expo", title=title, price=58, ship_from="北京")
+        assert history.features[F["publication"]] == 1 and history.score < 0.5, title
+    # a book of the mascot itself is still the mark's use, and so is a souvenir of the event
+    for title in ("海宝 绘本 儿童 故事书", "上海世博会 纪念 徽章 全套"):
+        right = "sm-haibao" if title.startswith("海宝") else "sm-expo"
+        use = _pair(matcher, right, title=title, price=39, ship_from="上海")
+        assert use.features[F["publication"]] == 0 and use.score >= 0.5, title
