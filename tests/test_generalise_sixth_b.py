@@ -12,7 +12,9 @@ import pytest
 from matcher_helpers import matcher_on, pairs
 from matchers.goods import classify
 from matchers.matcher import Matcher
+from matchers.normalise import light
 from matchers.signals import FEATURES
+from matchers.wording import counterfeit_words
 
 F = {name: i for i, name in enumerate(FEATURES)}
 
@@ -28,6 +30,7 @@ rights:
   - {id: tm-casio, kind: trademark, name: CASIO, variants: [卡西欧], holder: Casio, nice_classes: [9, 14], reference_price: 999}
   - {id: tm-libai, kind: trademark, name: 立白, holder: 立白集团, nice_classes: [3], reference_price: 39}
   - {id: tm-changcheng, kind: trademark, name: 长城, holder: 长城葡萄酒, nice_classes: [33], reference_price: 128}
+  - {id: tm-converse, kind: trademark, name: CONVERSE, variants: [匡威], holder: Converse, nice_classes: [25], well_known: true, reference_price: 499}
 """
 
 
@@ -110,3 +113,14 @@ def test_a_history_of_the_event_names_it_in_its_ordinary_sense(matcher: Matcher)
         right = "sm-haibao" if title.startswith("海宝") else "sm-expo"
         use = _pair(matcher, right, title=title, price=39, ship_from="上海")
         assert use.features[F["publication"]] == 0 and use.score >= 0.5, title
+
+
+def test_counterfeit_words_innocent_in_their_phrase() -> None:
+    assert counterfeit_words(light("高仿真 绿植 盆栽 客厅")) == []  # lifelike, not a fake
+    assert counterfeit_words(light("地质博物馆同款 化石 复制品")) == []
+    assert counterfeit_words(light("高仿 绿植")) == ["高仿"]
+
+
+def test_a_course_book_is_a_publication(matcher: Matcher) -> None:
+    book = _pair(matcher, "tm-converse", title="Converse with Confidence 英语口语 书", price=39, ship_from="北京")
+    assert book.features[F["publication"]] == 1 and book.score < 0.5
