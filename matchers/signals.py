@@ -89,10 +89,10 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _name_use_signals(vec, reasons, hits, ctx)
     _ordinary_word_signals(vec, reasons, right, hits, ctx)
     _bent_word_signals(vec, reasons, hits, ctx)
-    if right.kind == "special_mark" and not vec[_INDEX["ordinary_word"]]:
-        _mascot_word_signals(vec, reasons, compiled, right_idx, hits, ctx)
     _english_word_signals(vec, reasons, compiled, hits, ctx)
     _split_by_words_signals(vec, reasons, hits, ctx)
+    if right.kind == "special_mark" and not vec[_INDEX["ordinary_word"]]:
+        _mascot_word_signals(vec, reasons, compiled, right_idx, hits, ctx)
     _publication_signals(vec, reasons, right, ctx)
     _co_brand_signals(vec, reasons, right_idx, hits, ctx)
     if right.kind == "gi":
@@ -316,13 +316,19 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
     and no other right of the same holder. Why: a special mark is judged whatever the goods, so its
     bent spellings and its everyday-word names meet ordinary text everywhere; an unlicensed mascot
     product says whose mascot it is (all the special-mark infringements of the labelled sets do),
-    a cartoon or a seal does not. A bent spelling needs an event word (a cartoon's plush is a 公仔
-    too); an exact name only a dictionary word's. Told as an ordinary word (lowers the score)."""
+    a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
+    needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
+    an event word or mascot goods. Told as an ordinary word (lowers the score)."""
     bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
     exact = [h for h in hits if h.how == "exact" and not h.form.latin]
     if not bent and not exact or len(bent) + len(exact) < len(hits):
         return
     if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return
+    if vec[_INDEX["split_by_words"]]:  # 海宝宝 for 海宝: glued into another name, as good as bent
+        word = next(r["word"] for r in reasons if r["code"] == "split_by_words")
+        vec[_INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
         return
     for hit in bent:
         word = _word_over_bend(ctx.texts[hit.field], hit)

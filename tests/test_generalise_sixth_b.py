@@ -63,6 +63,12 @@ def test_a_mascots_exact_name_that_is_an_everyday_word_needs_a_mascot_context(ma
     assert grass.features[F["ordinary_word"]] == 1 and grass.score < 0.5
     plush = _pair(matcher, "sm-qingqing", title="青青 公仔 钥匙扣", price=19)
     assert plush.features[F["ordinary_word"]] == 0 and plush.score >= 0.5
+    # a name glued into a longer one (a cartoon's 海宝宝 for 海宝) is as good as bent: it needs an event word
+    swim = _pair(matcher, "sm-haibao", title="海宝宝 儿童 泳衣 女童", price=49, ship_from="浙江 湖州")
+    assert swim.features[F["split_by_words"]] == 1 and swim.features[F["ordinary_word"]] == 1
+    assert swim.score < 0.5
+    glued = _pair(matcher, "sm-haibao", title="海宝宝 世博吉祥物 泳衣", price=49, ship_from="浙江 湖州")
+    assert glued.features[F["ordinary_word"]] == 0
     # another right of the same holder in the listing ties the name to the event as well
     both = pairs(matcher, title="福星星 青青 一对 礼物", price=19, ship_from="山西 太原")
     assert both["sm-qingqing"].features[F["ordinary_word"]] == 0 and both["sm-qingqing"].score >= 0.5
