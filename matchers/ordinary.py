@@ -201,6 +201,8 @@ def _build_word_set() -> dict[str, str]:
     words = dict(line.split(" ", 2)[:2] for line in _dictionary()[1:].splitlines() if " " in line)
     for word in lexicon()["ordinary_words"]:
         words.setdefault(norm(word), "1000")
+    for word in lexicon()["cartoon_names"]:  # names everyone knows, as words: 喜羊羊, 超级飞侠
+        words.setdefault(norm(word), "100")
     return words
 
 

@@ -336,13 +336,29 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
-    if bent or _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
+    if bent:
+        return
+    if _cartoon_context(ctx, exact):  # 萌鸡小队 乐乐 公仔: the cartoon's 乐乐, not the mascot
+        vec[_INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "ordinary_word", "seen": exact[0].seen, "word": exact[0].seen})
+        return
+    if _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
         return
     for hit in exact:
         if hit.seen in ordinary.dictionary_word_set() and _stands_alone(_light_field(ctx, hit.field), hit.seen):
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": hit.seen})
             return
+
+
+def _cartoon_context(ctx: ListingContext, hits: list[Hit]) -> bool:
+    """Does the title name a cartoon (lexicon ``cartoon_names`` other than the mark's own spelling, or
+    ``cartoon_context``: 动画, 动漫 …)? Its characters' names are then the cartoon's."""
+    title = ctx.texts.get("title", "")
+    if wording.find("cartoon_context", title):
+        return True
+    own = [(h.start, h.end) for h in hits if h.field == "title"]
+    return any(not any(s < e2 and s2 < e for s2, e2 in own) for s, e, _ in wording.find("cartoon_names", title))
 
 
 def _word_over_bend(text: str, hit: Hit) -> str:

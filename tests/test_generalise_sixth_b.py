@@ -24,6 +24,8 @@ rights:
   - {id: sm-expo, kind: special_mark, name: 上海世博会, variants: [世博会], holder: 世博局}
   - {id: sm-qingqing, kind: special_mark, name: 青青, holder: 青运会组委会, reference_price: 79}
   - {id: sm-fuxingxing, kind: special_mark, name: 福星星, holder: 青运会组委会, reference_price: 79}
+  - {id: sm-qiqi, kind: special_mark, name: 琪琪, holder: 青运会组委会, reference_price: 79}
+  - {id: sm-meiyangyang, kind: special_mark, name: 美洋洋, holder: 海运会组委会, reference_price: 79}
   - {id: tm-fenghuang, kind: trademark, name: 凤凰, holder: 凤凰自行车, nice_classes: [12], reference_price: 899}
   - {id: tm-hongdou, kind: trademark, name: 红豆, holder: 红豆集团, nice_classes: [25], reference_price: 399}
   - {id: tm-omega, kind: trademark, name: OMEGA, variants: [欧米茄], holder: Omega SA, nice_classes: [14], well_known: true, reference_price: 38000}
@@ -130,3 +132,14 @@ def test_counterfeit_words_innocent_in_their_phrase() -> None:
 def test_a_course_book_is_a_publication(matcher: Matcher) -> None:
     book = _pair(matcher, "tm-converse", title="Converse with Confidence 英语口语 书", price=39, ship_from="北京")
     assert book.features[F["publication"]] == 1 and book.score < 0.5
+
+
+def test_a_cartoons_character_is_not_the_mascot_it_sounds_like(matcher: Matcher) -> None:
+    # a cartoon everyone knows (lexicon cartoon_names) named beside the name, or the name itself
+    tiger = _pair(matcher, "sm-qiqi", title="巧虎 琪琪 毛绒公仔 正版", price=49)
+    assert tiger.features[F["ordinary_word"]] == 1 and tiger.score < 0.5
+    goat = _pair(matcher, "sm-meiyangyang", title="美羊羊 毛绒公仔 卡通 玩偶", price=39)
+    assert goat.features[F["homophone"]] == 1 and goat.features[F["ordinary_word"]] == 1
+    assert goat.score < 0.5
+    mascot = _pair(matcher, "sm-qiqi", title="琪琪 吉祥物 毛绒公仔 青运会", price=49)
+    assert mascot.features[F["ordinary_word"]] == 0 and mascot.score >= 0.5
