@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from matchers.listing_io import dump_lead, parse_line
-from matchers.matcher import Matcher
+from matchers.listing_io import parse_line
+from matchers.matcher import Matcher, lead_lines
 
 CHUNK = 512 * 1024  # bytes of listings per task: ≈800 listings, small enough to even out the end of a run
 _WORKER_MATCHER: Matcher | None = None
@@ -88,11 +88,11 @@ def match_chunk(matcher: Matcher, lines: list[bytes]) -> ChunkResult:
         else:
             listings.append(obj)  # type: ignore[arg-type]
     out: list[bytes] = []
-    for leads in matcher.match_many(listings):
-        if leads:
+    for listing, pairs in zip(listings, matcher.scored(listings)):
+        if pairs:
             result.flagged += 1
-            result.leads += len(leads)
-            out.extend(dump_lead(lead) for lead in leads)
+            result.leads += len(pairs)
+            out.extend(lead_lines(listing, pairs))
     result.data = b"\n".join(out) + b"\n" if out else b""
     return result
 

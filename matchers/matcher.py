@@ -14,11 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
+import orjson
+
 from markwatch.contracts import Lead, Register
 from matchers import wording
 from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.goods import classify
+from matchers.listing_io import dump_lead
 from matchers.model import ScoringModel, load_model
 from matchers.normalise import norm
 from matchers.reasons import Reason, english
@@ -124,9 +127,14 @@ class Matcher:
             found = _not_inside_other_marks(found)
         found = _one_house(compiled, found, votes, texts.get("title", ""))
         authorised, bound, gis = compiled.authorised, compiled.bound, compiled.gi_products
-        judged = [(right_idx, hits) for right_idx, hits in found.items()  # most rights: no policy to apply
-                  if not (authorised[right_idx] or bound[right_idx] or right_idx in gis)
-                  or self._judged(listing, right_idx, hits, votes)]
+        seller: set[str] | None = None  # the listing's seller, made once for all its rights with sellers
+        judged = []
+        for right_idx, hits in found.items():
+            if authorised[right_idx] and seller is None:
+                seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")}
+            if not (authorised[right_idx] or bound[right_idx] or right_idx in gis) \
+                    or self._judged(listing, right_idx, hits, votes, seller):  # most rights: no policy to apply
+                judged.append((right_idx, hits))
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods)
@@ -149,12 +157,15 @@ class Matcher:
             out.append(Pair(right_idx, right.id, vec, reasons))
         return out
 
-    def _judged(self, listing: dict[str, Any], right_idx: int, hits: list[Hit], votes: Counter[int] | None) -> bool:
-        """Is this candidate a pair to judge at all? Policy, before any signal is computed."""
+    def _judged(self, listing: dict[str, Any], right_idx: int, hits: list[Hit], votes: Counter[int] | None,
+                seller: set[str] | None = None) -> bool:
+        """Is this candidate a pair to judge at all? Policy, before any signal is computed.
+        ``seller``: the listing's lowered seller name and id, when the caller has made them."""
         compiled = self.compiled
         authorised = compiled.authorised[right_idx]
         if authorised:
-            seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")}
+            if seller is None:
+                seller = {str(listing.get(k) or "").strip().lower() for k in ("seller_name", "seller_id")}
             if seller & authorised:
                 return False  # an authorised store is never a lead
         place = compiled.gi_products.get(right_idx)
@@ -179,20 +190,24 @@ class Matcher:
         rows = [p.features for group in groups for p in group]
         if not rows:
             return
-        scores = self.model.score(rows)
-        i = 0
+        scores = iter(self.model.score(rows).tolist())  # Python floats: no numpy scalar per pair
         for group in groups:
             for pair in group:
-                pair.score = round(float(scores[i]), 4)
-                i += 1
+                pair.score = round(next(scores), 4)
+
+    def scored(self, listings: list[dict[str, Any]]) -> list[list[Pair]]:
+        """The pairs of each listing at or above the threshold, scored, in order ([] when none):
+        the leads of :meth:`match_many` before they are made dicts (``markwatch match`` writes
+        them as JSON lines straight from the pairs, :func:`lead_lines`)."""
+        groups = [self.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings))]
+        self.score_pairs(groups)
+        threshold = self.threshold
+        return [[p for p in group if p.score >= threshold] if group else group for group in groups]
 
     def match_many(self, listings: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         """Leads (dicts shaped as CONTRACTS §3) for each listing, in order; [] when none."""
         listings = list(listings)
-        groups = [self.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings))]
-        self.score_pairs(groups)
-        return [[lead_dict(listing, p) for p in group if p.score >= self.threshold]
-                for listing, group in zip(listings, groups)]
+        return [[lead_dict(listing, p) for p in group] for listing, group in zip(listings, self.scored(listings))]
 
     def match(self, listing: dict[str, Any]) -> list[dict[str, Any]]:
         """Leads for one listing (see :meth:`match_many`)."""
@@ -273,6 +288,21 @@ def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:
     codes = pair.reason_codes
     return {"url": listing.get("url"), "right_id": pair.right_id, "score": pair.score,
             "reasons": english(codes), "reason_codes": codes, "listing": listing}
+
+
+def lead_lines(listing: dict[str, Any], pairs: list[Pair]) -> list[bytes]:
+    """The leads of one listing as JSON lines (no newline), the bytes :func:`dump_lead` writes for
+    each :func:`lead_dict`, with the listing serialised once for all its leads rather than once a
+    lead (a lead-heavy stream has ≈1.5 leads per flagged listing, and the listing is most of a
+    lead's bytes). A value orjson refuses sends that listing's leads through :func:`dump_lead`."""
+    try:
+        tail = b',"listing":' + orjson.dumps(listing) + b"}"
+        url = listing.get("url")
+        return [orjson.dumps({"url": url, "right_id": p.right_id, "score": p.score,
+                              "reasons": english(p.reason_codes), "reason_codes": p.reason_codes})[:-1] + tail
+                for p in pairs]
+    except (orjson.JSONEncodeError, TypeError):
+        return [dump_lead(lead_dict(listing, p)) for p in pairs]
 
 
 def as_lead(lead: dict[str, Any]) -> Lead:
