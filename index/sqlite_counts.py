@@ -94,6 +94,15 @@ DROP TABLE IF EXISTS seller_counts;
 """What a schema 3 store had of the count tables (keyless), dropped before :data:`SCHEMA` and :data:`FILL`."""
 
 
+_COMBOS_PER_LOOKUP = 200  # 800 parameters a query
+_WANTED_COMBOS = ("SELECT c.id, c.right_id, c.kind, c.platform, c.province FROM wanted w JOIN lead_combos c "
+                  "ON c.right_id = w.right_id AND c.kind = w.kind AND c.platform = w.platform "
+                  "AND c.province = w.province AND c.status = 'new'")
+"""The 'new' rows of the combinations in ``wanted``, one seek each in the key's unique index. Why
+not ``right_id IN (…)``: that read every combination of those rights again for every 500 asked
+(measured: 2.1 of the writer's 10.8 CPU-s at 100k fresh leads, 10,383 combinations of 67 rights)."""
+
+
 def keys_for(db: Any, leads: Sequence[tuple[str, str, str, str, str]]) -> list[tuple[int, int]]:
     """The (combo, seller_key) of each lead about to be inserted with status ``new``, given as
     (right_id, kind, platform, province, seller_name) like :func:`count_new`'s rows; makes the
@@ -105,11 +114,11 @@ def keys_for(db: Any, leads: Sequence[tuple[str, str, str, str, str]]) -> list[t
                    [(name,) for name in sellers])
     combo_ids: dict[tuple[str, str, str, str], int] = {}
     seller_ids: dict[str, int] = {}
-    for start in range(0, len(combos), 500):
-        part = combos[start:start + 500]
-        rights = list({c[0] for c in part})
-        for id_, *key in db.execute(f"SELECT id, right_id, kind, platform, province FROM lead_combos WHERE status = 'new' "
-                                    f"AND right_id IN ({','.join('?' * len(rights))})", rights):
+    for start in range(0, len(combos), _COMBOS_PER_LOOKUP):
+        part = combos[start:start + _COMBOS_PER_LOOKUP]
+        for id_, *key in db.execute(f"WITH wanted (right_id, kind, platform, province) AS (VALUES "
+                                    f"{','.join(['(?, ?, ?, ?)'] * len(part))}) {_WANTED_COMBOS}",
+                                    [value for combo in part for value in combo]):
             combo_ids[tuple(key)] = id_  # type: ignore[index]
     for start in range(0, len(sellers), 10_000):
         part = sellers[start:start + 10_000]

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from threading import RLock
 from typing import Any, Iterable, Iterator, Sequence
@@ -244,6 +245,10 @@ class ListingPlanner:
             db.executemany("UPDATE listings SET last_seen = ? WHERE rowid = ?", unchanged)
 
 
+_COMBO_KEY, _SELLER_KEY = itemgetter(0, 1, 2, 3), itemgetter(4)
+"""A facet row's key in ``lead_combos`` (right, kind, platform, province) and in ``seller_counts``."""
+
+
 class PendingCounts:
     """Facet values of leads inserted in the open transaction, not yet in the count tables, and
     the count tables' keys already known (:meth:`keys`).
@@ -261,14 +266,19 @@ class PendingCounts:
     def keys(self, db: sqlite3.Connection, rows: list[tuple[str, str, str, str, str]]) -> list[tuple[int, int]]:
         """The (combo, seller_key) of leads about to be inserted, given as (right_id, kind,
         platform, province, seller_name) (:func:`index.sqlite_counts.keys_for`, asked only for the
-        keys not known yet)."""
+        keys not known yet). Looked up with ``map`` (in C): once every key is known, as in most of
+        a big load, this is all a chunk costs."""
         combo_ids, seller_ids = self.combo_ids, self.seller_ids
-        missing = [row for row in rows if row[:4] not in combo_ids or row[4] not in seller_ids]
-        if missing:
+        combos = list(map(combo_ids.get, map(_COMBO_KEY, rows)))
+        sellers = list(map(seller_ids.get, map(_SELLER_KEY, rows)))
+        if None in combos or None in sellers:
+            missing = [row for row, combo, seller in zip(rows, combos, sellers) if combo is None or seller is None]
             for row, (combo, seller) in zip(missing, sqlite_counts.keys_for(db, missing)):
                 combo_ids[row[:4]] = combo
                 seller_ids[row[4]] = seller
-        return [(combo_ids[row[:4]], seller_ids[row[4]]) for row in rows]
+            combos = list(map(combo_ids.__getitem__, map(_COMBO_KEY, rows)))
+            sellers = list(map(seller_ids.__getitem__, map(_SELLER_KEY, rows)))
+        return list(zip(combos, sellers))
 
     def flush(self, db: sqlite3.Connection) -> None:
         if self.rows:
@@ -284,8 +294,11 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
     plans = listings.plans
     known: dict[str, tuple] = {}
     rowids: dict[str, int] = {}
+    # Only a listing already stored can have stored leads: a lead is only ever written with its
+    # listing, and neither is deleted. A chunk of new listings (a first load) asks nothing.
+    stored = list(dict.fromkeys([x[ID] for x in items if plans[x[URL]].known]))
     for rowid, i, *state in lookup(db, "SELECT rowid, id, listing_hash, score, reasons, reason_codes FROM leads "
-                                   "WHERE id IN ({marks})", list(dict.fromkeys([x[ID] for x in items]))):
+                                   "WHERE id IN ({marks})", stored) if stored else ():
         known[i] = tuple(state)
         rowids[i] = rowid
     new: dict[str, PreparedTuple] = {}

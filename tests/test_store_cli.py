@@ -199,3 +199,30 @@ def test_index_with_and_without_worker_processes_stores_the_same(tmp_path: Path,
                  for x in markwatch("search", "--limit", "0", "--format", "json", data_dir=tmp_path / f"w{w}").stdout.splitlines()]
              for w in ("0", "1")}
     assert len(dumps["0"]) == 35 and dumps["0"] == dumps["1"]
+
+
+def test_workers_that_read_their_lines_themselves_number_and_store_them_as_one_process_does(
+        tmp_path: Path, leads) -> None:
+    """A worker reads its chunk from the file at an offset (markwatch.commands.index._prepare_span),
+    a pipe's lines are sent to it: blank lines, CRLF line ends, a bad line in a later chunk and a
+    last line without its newline are read, numbered and stored as in one process."""
+    rows = [orjson.dumps(x).decode() for x in [*leads, *[lead(200 + i, f"耐克 款{i}") for i in range(20)]]]
+    rows[3] += "\r"  # CRLF
+    rows[12:12] = ["", "{broken", "   "]
+    file = tmp_path / "leads.jsonl"
+    file.write_text("\n".join(rows), encoding="utf-8")  # no newline after the last line
+    fifo = tmp_path / "leads.fifo"
+    os.mkfifo(fifo)
+    feeder = subprocess.Popen(["sh", "-c", f"cat '{file}' > '{fifo}'"])
+    runs = {name: markwatch("index", "--leads", str(source), "--workers", workers, "--batch-size", "4",
+                            data_dir=tmp_path / name)
+            for name, source, workers in (("one", file, "0"), ("worker", file, "1"), ("pipe", fifo, "1"))}
+    feeder.wait(timeout=60)
+    assert all(run.returncode == 0 for run in runs.values()), [run.stderr for run in runs.values()]
+    assert {run.stdout.split(" in ")[0] for run in runs.values()} == {
+        "markwatch index: read 26, new 25, updated 0, unchanged 0, skipped 1"}
+    assert all("line 14: not valid JSON" in run.stderr for run in runs.values())
+    dumps = {w: [{k: v for k, v in json.loads(x).items() if k not in ("first_seen", "last_seen")}
+                 for x in markwatch("search", "--limit", "0", "--format", "json", data_dir=tmp_path / w).stdout.splitlines()]
+             for w in runs}
+    assert len(dumps["one"]) == 25 and dumps["one"] == dumps["worker"] == dumps["pipe"]

@@ -226,6 +226,30 @@ def test_count_tables_agree_with_a_group_by_after_every_kind_of_write(store: SQL
          if x.listing["platform"] == "openmall" and x.status in ("confirmed", "dismissed")])
 
 
+
+def test_new_leads_of_many_combinations_get_the_keys_of_their_own_rows(store: SQLiteStore) -> None:
+    """More combinations in one chunk than one key lookup asks for (index.sqlite_counts.keys_for,
+    200 a query), some already there under another status or known from the chunk before: each new
+    lead's keys name its own combination's 'new' row and its seller's row."""
+    from index.sqlite_counts import _COMBOS_PER_LOOKUP
+
+    provinces = ("广东省", "北京市", "福建省", "浙江省", "江苏省", "上海市", "四川省")
+    store.add_leads([placed_by(i, f"店{i}", provinces[i % 7], f"p{i % 40}") for i in range(40)])
+    first = [x.id for x in store.search(SearchQuery(limit=0)).leads]
+    store.transition(first, "confirmed", actor="ana")
+    store.transition(first, "notified", actor="ana")  # a status after 'new' in the key's index
+    # updated while notified: their new combinations have a 'notified' row and no 'new' one
+    store.add_leads([placed_by(i, f"店{i}", provinces[i % 7], f"p{40 + i}") for i in range(40)])
+    many = [placed_by(100 + i, f"店{i % 300}", provinces[i % 7], f"p{i % 80}") for i in range(2 * _COMBOS_PER_LOOKUP + 150)]
+    with store.bulk_writer(10_000) as writer:
+        from index.sqlite_write import prepare_ahead
+
+        writer.add([prepare_ahead(x) for x in many[:300]])
+        writer.add([prepare_ahead(x) for x in many[300:]])
+    assert store._read("SELECT count(DISTINCT combo) FROM leads WHERE status = 'new'")[0][0] > _COMBOS_PER_LOOKUP
+    assert store._read(MISKEYED) == [(0,)]
+    assert store._read(COUNTED) == store._read(GROUPED)
+
 def test_a_version_2_store_gains_counts_and_link_values(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     with SQLiteStore(path) as store:

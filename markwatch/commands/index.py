@@ -18,6 +18,8 @@ line number and skipped; they never stop the run.
 from __future__ import annotations
 
 import argparse
+import gc
+import itertools
 import os
 import sys
 import time
@@ -80,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
     from matchers.gazetteer import load_gazetteer
 
     load_gazetteer(cache_directory(config))  # from the cache (built once, ≈1 CPU-s), before any worker forks
+    # What is loaded so far lives for the whole run: the collector need not walk it again in every
+    # full collection that the leads' tuples set off (the writer's critical path; see bench/index.py).
+    gc.freeze()
     with open(args.leads, "rb") as lines, _Preparers(args.workers) as preparers:  # missing file: exit 2
         try:
             store = open_store(config)
@@ -201,6 +206,26 @@ def _prepare_chunk(preparer: Any, chunk: list[tuple[int, bytes]]) -> tuple[list[
     return items, numbers, unreadable
 
 
+def _prepare_span(preparer: Any, span: tuple[int, int, int, int]) -> tuple[list[Any], list[int], list[tuple[int, str]]]:
+    """In a worker: :func:`_prepare_chunk` of the lines in ``span`` = (file descriptor, offset,
+    length, number of its first line) of the leads file, read here with ``pread`` from the
+    descriptor inherited at fork. Why not the lines themselves: pickling them and writing them
+    through the task pipe was the writer's CPU (≈670 MB at 1M leads), and it is on the critical
+    path; the worker has time to spare."""
+    fd, offset, length, first = span
+    parts: list[bytes] = []
+    while length > 0:
+        part = os.pread(fd, length, offset)
+        if not part:
+            break
+        parts.append(part)
+        offset += len(part)
+        length -= len(part)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    # split at \n only, as iterating the file does (splitlines would also split at \r)
+    return _prepare_chunk(preparer, list(enumerate(data.split(b"\n"), first)))
+
+
 def _index_bulk(store: Any, lines: Any, transaction: int, pool: Any) -> tuple[Any, int]:
     """Like :func:`_index`, through the store's bulk writer: chunks of lines are parsed, enriched
     and prepared (by worker processes while this one writes, when ``pool`` is given), then written
@@ -240,6 +265,19 @@ def _index_bulk(store: Any, lines: Any, transaction: int, pool: Any) -> tuple[An
         if chunk:
             yield chunk
 
+    def spans() -> Iterator[tuple[int, int, int, int]]:
+        """(descriptor, offset, length, first line number) of each chunk: the lines are read
+        here only to find where chunks end (in C), the workers read them (:func:`_prepare_span`)."""
+        fd, offset, first = lines.fileno(), lines.tell(), 1
+        while True:
+            block = list(itertools.islice(lines, chunk_size))
+            if not block:
+                return
+            length = sum(map(len, block))
+            yield fd, offset, length, first
+            offset += length
+            first += len(block)
+
     with store.bulk_writer(transaction) as writer:
         if pool is None:
             for chunk in chunks():
@@ -247,13 +285,27 @@ def _index_bulk(store: Any, lines: Any, transaction: int, pool: Any) -> tuple[An
             return totals, reported
         pending: deque[Any] = deque()
         ahead = 2 * max(1, getattr(pool, "_max_workers", 1))
-        for chunk in chunks():
-            pending.append(pool.submit(_prepare_chunk, store.lead_preparer, chunk))
+        if _seekable(lines):
+            tasks = (pool.submit(_prepare_span, store.lead_preparer, span) for span in spans())
+        else:  # a pipe: the workers cannot read it, they are sent the lines
+            tasks = (pool.submit(_prepare_chunk, store.lead_preparer, chunk) for chunk in chunks())
+        for task in tasks:
+            pending.append(task)
             if len(pending) >= ahead:
                 write(pending.popleft().result())
         while pending:
             write(pending.popleft().result())
     return totals, reported
+
+
+def _seekable(lines: Any) -> bool:
+    """Whether the workers can read ``lines`` (a regular file) at an offset themselves."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(lines.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _report(lineno: int, reason: str, reported: int) -> int:
