@@ -100,6 +100,8 @@ def test_parts_listings_are_referential(matcher: Matcher) -> None:
     assert case.features[F["referential"]] == 1 and case.score < 0.5
     rack = _pair(matcher, "tm-casio", title="卡西欧手表 收纳袋 防尘 适配", price=19, ship_from="广东 深圳")
     assert rack.features[F["referential"]] == 1 and rack.score < 0.5  # 收纳袋: an accessory word now
+    mail_in = _pair(matcher, "tm-casio", title="卡西欧 手表 寄修 换表镜", price=80, ship_from="广东 深圳")
+    assert mail_in.features[F["service_use"]] == 1 and mail_in.score < 0.5  # 寄修: a mail-in repair
     watch = _pair(matcher, "tm-casio", title="卡西欧 手表 G-SHOCK 高仿", price=99, ship_from="广东 深圳")
     assert watch.features[F["referential"]] == 0 and watch.score >= 0.5
 
