@@ -170,6 +170,7 @@ def _house_nicknames(names: list[str]) -> list[str]:
     return out
 
 
+MIN_PINYIN = 5  # letters of a mark's pinyin that make a form by themselves (four when no English word)
 FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
 
 
@@ -288,6 +289,12 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         compiled.forms.append(Form(right_idx, text, canon(text), kind, latin,
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
+    from matchers.variants import english_words_among
+
+    # A four-letter pinyin (yuze for 玉泽) is a form too unless it is an English word (mama, tang, dong …).
+    short_english = english_words_among(
+        spelled for right in rights for raw in right.all_names
+        if len(spelled := pinyin_of(norm(raw))) == MIN_PINYIN - 1 and spelled.isascii())
     for idx, right in enumerate(compiled.rights):
         compiled.by_id[right.id] = idx
         compiled.authorised.append(frozenset(s.strip().lower() for s in right.authorized_sellers if s.strip()))
@@ -308,7 +315,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             text = norm(raw)
             if has_cjk(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text):
                 spelled = pinyin_of(text)
-                if len(spelled) >= 5:
+                if len(spelled) >= MIN_PINYIN or (len(spelled) == MIN_PINYIN - 1 and spelled not in short_english):
                     add(idx, spelled, "pinyin")
         if right.kind == "gi":
             place, product = split_gi_name(norm(right.name))
@@ -352,7 +359,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     taken = {form.key for form in compiled.forms}
     marks = ((i, f.text, f.key, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
              if not f.latin and f.kind in ("name", "variant"))
-    for key, form_ids in shape_keys(marks, canon, taken).items():
+    bent_keys = shape_keys(marks, canon, taken)
+    for key, form_ids in _sound_keys(compiled, taken).items():
+        bent_keys.setdefault(key, []).extend(form_ids)
+    for key, form_ids in bent_keys.items():
         for form_idx in form_ids:
             right = compiled.forms[form_idx].right
             if not compiled.bound[right]:
@@ -395,6 +405,22 @@ def _polyphone_keys(compiled: CompiledRegister) -> dict[str, list[int]]:
                 key = form.key[:i] + alt + form.key[i + 1:]
                 if key not in taken:
                     keys.setdefault(key, []).append(form_idx)
+    return keys
+
+
+def _sound_keys(compiled: CompiledRegister, taken: set[str]) -> dict[str, list[int]]:
+    """Extra automaton keys for marks holding a rare character that ``canon`` reads by its shape
+    (珀 as 拍, 孑 as 子: matchers/variants.drawn_as): the key with that character folded by its sound
+    instead, so that the mark's homophones (泊莱雅 for 珀莱雅) still meet it. Few marks hold one."""
+    from matchers.normalise import sound_key
+
+    keys: dict[str, list[int]] = {}
+    for form_idx, form in enumerate(compiled.forms):
+        if form.latin or form.kind not in ("name", "variant") or len(form.text) < 2:
+            continue
+        key = sound_key(form.text)
+        if key != form.key and key not in taken:
+            keys.setdefault(key, []).append(form_idx)
     return keys
 
 

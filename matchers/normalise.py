@@ -51,6 +51,7 @@ class Tables(NamedTuple):
     canon: dict[int, str]
     readings: dict[int, str]  # CJK character → its first toneless pinyin reading
     sounds: dict[int, frozenset[str]]  # CJK character → every reading, toneless with 模糊音 folded
+    drawn_sound: dict[int, str]  # a rare character canon reads as the common one it is drawn as → its sound's fold
 
 
 _LOADED: Tables | None = None
@@ -66,8 +67,10 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
 
         from matchers import lexicon as lexicon_module
 
+        from matchers.variants import SHAPE_ALIKE
+
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
-               library_fingerprint("pypinyin"), library_fingerprint("opencc"),
+               file_fingerprint(SHAPE_ALIKE), library_fingerprint("pypinyin"), library_fingerprint("opencc"),
                library_fingerprint("confusable_homoglyphs")]
         _LOADED = cached("normalise-tables", key, _build_tables, cache_dir)
     return _LOADED
@@ -80,8 +83,9 @@ def _tables() -> Tables:
 
 def _build_tables() -> Tables:
     light = _build_light_table()
-    return Tables(light, _merge(light, _build_norm_table()), _build_canon_table(), _build_readings(),
-                  _build_sounds())
+    canon_table, drawn_sound = _build_canon_table()
+    return Tables(light, _merge(light, _build_norm_table()), canon_table, _build_readings(), _build_sounds(),
+                  drawn_sound)
 
 
 def _light_table() -> dict[int, str | None]:
@@ -216,9 +220,13 @@ def _build_norm_table() -> dict[int, str | None]:
     return table
 
 
-def _build_canon_table() -> dict[int, str]:
-    """Homophones (first toneless reading) and shape-alikes fold to one representative character."""
+def _build_canon_table() -> tuple[dict[int, str], dict[int, str]]:
+    """Homophones (first toneless reading) and shape-alikes fold to one representative character;
+    also, for each rare character read as the common one it is drawn as, the fold of its own sound
+    (see :func:`sound_key`)."""
     from pypinyin.pinyin_dict import pinyin_dict
+
+    from matchers.variants import drawn_as
 
     rep_of_syllable: dict[str, str] = {}
     canon_of: dict[str, str] = {}
@@ -230,11 +238,31 @@ def _build_canon_table() -> dict[int, str]:
         syllable = fuzzy_syllable(toneless(pinyin_dict[code].split(",")[0]))
         canon_of[ch] = rep_of_syllable.setdefault(syllable, ch)
     table: dict[int, str] = {ord(k): v for k, v in canon_of.items() if k != v}
-    for bent, real in lexicon()["shape_alike"].items():
+    hand = lexicon()["shape_alike"]
+    for bent, real in hand.items():
         table[ord(bent)] = canon_of.get(real, real)
     for bent, real in lexicon()["latin_alike"].items():
         table[ord(bent)] = real
-    return table
+    # A rare character (孑, 袓, 態) is read as the common one it is drawn as (子, 祖, 熊): sellers type it
+    # beside a mark's other characters so that a filter misses the mark (好孩孑, 始袓鸟). Its own sound
+    # is kept for the register's side (a mark holding 珀 is also met by its homophones: compiled.py).
+    drawn_sound: dict[int, str] = {}
+    for bent, real in drawn_as().items():
+        if bent in hand or not _is_cjk(bent):
+            continue
+        drawn_sound[ord(bent)] = table.get(ord(bent), bent)
+        table[ord(bent)] = table.get(ord(real), real)
+    return table, drawn_sound
+
+
+def sound_key(normed: str) -> str:
+    """:func:`canon` of a :func:`norm` text, but each rare character canon reads by its shape (孑 as 子)
+    folded by its sound instead: the key under which the text's homophones meet it (珀莱雅 by 泊莱雅)."""
+    drawn = _tables().drawn_sound
+    key = canon(normed)
+    if not drawn or not any(ord(ch) in drawn for ch in normed):
+        return key
+    return "".join(drawn.get(ord(ch), k) for ch, k in zip(normed, key))
 
 
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")

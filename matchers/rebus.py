@@ -263,7 +263,31 @@ def _digit_like() -> dict[str, str]:
         if len(plain) == 1 and plain.isascii() and plain.isdigit():
             out[ch] = plain
     out.update(_FORMAL)
+    out.update(_rare_numerals())
     return out
+
+
+def _rare_numerals() -> dict[str, str]:
+    """Rare ideographs that Unicode gives a digit's value (弌 弍 弎, 亖, 㭍): old or variant numerals outside
+    GB 2312, which no one types but to write a mark's numeral unread (弎棵树). A GB 2312 character with a
+    numeric value (漆 7, 参 3, 仨 3, 幺 1) has a meaning of its own and is left alone."""
+    import unicodedata
+
+    out: dict[str, str] = {}
+    for code in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)):
+        ch = chr(code)
+        value = unicodedata.numeric(ch, None)
+        if value in (1, 2, 3, 4, 5, 6, 7, 8, 9) and not _in_gb2312(ch):
+            out[ch] = str(int(value))
+    return out
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _symbols(scan: _Scanner, text: str) -> list[re.Match[str]]:

@@ -22,15 +22,43 @@ MIN_FORM = 2  # a one-character mark has no shape to bend
 
 @lru_cache(maxsize=1)
 def shape_alike() -> dict[str, str]:
-    """Character → the characters drawn like it (both ways, not transitive)."""
-    out: dict[str, str] = {}
+    """Character → the characters drawn like it (both ways, not transitive), most alike first."""
+    return _read_table()[0]
+
+
+@lru_cache(maxsize=1)
+def strong_alike() -> dict[str, str]:
+    """Character → the characters drawn most like it (the first of :func:`shape_alike`'s, above the
+    table's ``MIN_OPEN``): all that a mark judged whatever the goods gets, since it gets all of them."""
+    return _read_table()[2]
+
+
+@lru_cache(maxsize=1)
+def drawn_as() -> dict[str, str]:
+    """A rare character (outside GB 2312's common level) → the common character it is drawn as
+    (袓 → 祖, 孑 → 子, 態 → 熊): read as that character by ``canon``, since a seller who types one
+    next to a mark's other characters means the mark (scripts/build_shape_alike.py says how alike)."""
+    return _read_table()[1]
+
+
+@lru_cache(maxsize=1)
+def _read_table() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    alike: dict[str, str] = {}
+    drawn: dict[str, str] = {}
+    strong: dict[str, str] = {}
     with SHAPE_ALIKE.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
                 continue
-            ch, others = line.rstrip("\n").split("\t", 1)
-            out[ch] = others
-    return out
+            ch, others, *rest = line.rstrip("\n").split("\t")
+            best, _, rest_alike = others.partition(" ")  # the most alike, then the others
+            if best or rest_alike:
+                alike[ch] = best + rest_alike
+            if best:
+                strong[ch] = best
+            if rest and rest[0]:
+                drawn[ch] = rest[0]
+    return alike, drawn, strong
 
 
 BOUND_ALIKES = 2
@@ -51,19 +79,22 @@ def _common(ch: str) -> bool:
 
 def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[str]) -> dict[str, list[int]]:
     """Extra automaton keys: for each (form id, norm text, canon key, class-bound?) of a CJK mark,
-    the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
-    :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
-    table = shape_alike()
+    the canon key with one character swapped for a shape-alike one: its :data:`BOUND_ALIKES` most
+    alike common ones, and for a mark judged whatever the goods also every strong alike
+    (:func:`strong_alike`; the weaker ones past it were the table's noise on such marks).
+    ``taken``: keys of real forms (skipped)."""
+    table, strong = shape_alike(), strong_alike()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
             continue
         for i, ch in enumerate(text):
-            others = table.get(ch)
-            if not others:
+            ranked = table.get(ch)
+            if not ranked:
                 continue
-            if bound:
-                others = [x for x in others if _common(x)][:BOUND_ALIKES]
+            others = [x for x in ranked if _common(x)][:BOUND_ALIKES]  # what an ordinary mark gets
+            if not bound:  # a mark judged whatever the goods: also every alike above the table's MIN_OPEN
+                others += strong.get(ch, "")
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:
