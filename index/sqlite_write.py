@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from threading import RLock
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, TypeVar
 
 import orjson
 import sqlean as sqlite3
@@ -131,9 +131,29 @@ def prepare_ahead(obj: Any) -> PreparedTuple | str:
 
 
 def as_tuple(x: PreparedLead) -> PreparedTuple:
-    """The tuple form (:data:`PREPARED_FIELDS`) of a prepared lead."""
+    """The tuple form (:data:`PREPARED_FIELDS`) of a prepared lead; its few-valued fields are
+    :func:`shared`."""
     return (x.url, x.content_hash, x.body, *listing_text(x.listing), listing_link_values(x.listing), x.id,
-            x.right_id, x.score, x.reasons, x.reason_codes, x.platform, x.seller_id, x.seller_name, x.province)
+            shared(x.right_id), x.score, x.reasons, shared(x.reason_codes), shared(x.platform), shared(x.seller_id),
+            shared(x.seller_name), shared(x.province))
+
+
+_SHARED: dict[Any, Any] = {}
+_Shared = TypeVar("_Shared", str, bytes)
+_SHARED_MAX = 100_000
+
+
+def shared(value: _Shared) -> _Shared:
+    """One object for equal values (right, platform, province, seller, reason codes) within a
+    process. Why: pickle writes an object it has already written in a chunk as a reference, so the
+    writer unpickles one str for a platform instead of one per lead, and that one str keeps its
+    hash and its UTF-8 form (SQLite's binding) for every lead that has it."""
+    kept = _SHARED.get(value)
+    if kept is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        kept = _SHARED[value] = value
+    return kept
 
 
 def prepared_listing(listing: dict[str, Any]) -> PreparedTuple:
