@@ -48,6 +48,7 @@ TOP_K = 8
 MIN_SCORE = 0.85
 MIN_OPEN = 0.95  # the alikes a mark judged whatever the goods gets (all of them): written before a space
 MAX_STROKE_EDITS = 4
+MIN_STROKES = 4  # one stroke of a character of three (干/千, 土/士) counts as one of four: short ones are all alike
 W_CORNERS, W_STRUCT, W_CODE, W_CORRECTOR = 0.1, 0.2, 0.1, 0.2
 MIN_CORRECTOR = 0.7  # a pair of the corrector's sets stays in the list beyond TOP_K down to this score
 MIN_DRAWN = 1.0
@@ -121,7 +122,7 @@ def scored_pairs(data: dict[str, dict], corrector: set[tuple[str, str]]) -> dict
             if c == q:
                 continue
             code_c = corners.get(c, "!!!!!")
-            score = 1 - int(edits[i, j]) / max(len(order[q]), len(order[c]))
+            score = 1 - int(edits[i, j]) / max(len(order[q]), len(order[c]), MIN_STROKES)
             score += W_CORNERS * sum(x == y for x, y in zip(code_q[:4], code_c[:4])) / 4
             score += W_STRUCT * (struct.get(q) == struct.get(c))
             score += W_CODE * (code_q == code_c)
