@@ -60,27 +60,7 @@ def _how(form: Form, seen: str) -> str | None:
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
         return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
-    if not _each_bent_alike(seen, form.text):
-        return None  # a homophone of a look-alike (进口 for 进宝 through 寇): two bends, chance more than intent
     return "shape"
-
-
-def _each_bent_alike(seen: str, text: str) -> bool:
-    """Is every character of ``seen`` that differs from the mark's ``text`` drawn like it (the shape table,
-    either way) or read like it (``canon``: homophones, rare characters drawn as common ones), or
-    one reading of it?"""
-    from matchers.normalise import sounds_of
-    from matchers.variants import drawn_as, shape_alike
-
-    table, drawn = shape_alike(), drawn_as()
-    for got, want in zip(seen, text):
-        got = drawn.get(got, got)  # 卬 is read as 卯, which is drawn like 印
-        if got == want or canon(got) == canon(want) or got in table.get(want, "") or want in table.get(got, ""):
-            continue
-        if sounds_of(got) & sounds_of(want):
-            continue
-        return False
-    return len(seen) == len(text)
 
 
 def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,

@@ -27,13 +27,6 @@ def shape_alike() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def strong_alike() -> dict[str, str]:
-    """Character → the characters drawn most like it (the first of :func:`shape_alike`'s, above the
-    table's ``MIN_OPEN``): all that a mark judged whatever the goods gets, since it gets all of them."""
-    return _read_table()[2]
-
-
-@lru_cache(maxsize=1)
 def drawn_as() -> dict[str, str]:
     """A rare character (outside GB 2312's common level) → the common character it is drawn as
     (袓 → 祖, 孑 → 子, 態 → 熊): read as that character by ``canon``, since a seller who types one
@@ -42,23 +35,19 @@ def drawn_as() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _read_table() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _read_table() -> tuple[dict[str, str], dict[str, str]]:
     alike: dict[str, str] = {}
     drawn: dict[str, str] = {}
-    strong: dict[str, str] = {}
     with SHAPE_ALIKE.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
                 continue
             ch, others, *rest = line.rstrip("\n").split("\t")
-            best, _, rest_alike = others.partition(" ")  # the most alike, then the others
-            if best or rest_alike:
-                alike[ch] = best + rest_alike
-            if best:
-                strong[ch] = best
+            if others:
+                alike[ch] = others
             if rest and rest[0]:
                 drawn[ch] = rest[0]
-    return alike, drawn, strong
+    return alike, drawn
 
 
 BOUND_ALIKES = 2
@@ -79,22 +68,19 @@ def _common(ch: str) -> bool:
 
 def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[str]) -> dict[str, list[int]]:
     """Extra automaton keys: for each (form id, norm text, canon key, class-bound?) of a CJK mark,
-    the canon key with one character swapped for a shape-alike one: its :data:`BOUND_ALIKES` most
-    alike common ones, and for a mark judged whatever the goods also every strong alike
-    (:func:`strong_alike`; the weaker ones past it were the table's noise on such marks).
-    ``taken``: keys of real forms (skipped)."""
-    table, strong = shape_alike(), strong_alike()
+    the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
+    :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
+    table = shape_alike()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
             continue
         for i, ch in enumerate(text):
-            ranked = table.get(ch)
-            if not ranked:
+            others = table.get(ch)
+            if not others:
                 continue
-            others = [x for x in ranked if _common(x)][:BOUND_ALIKES]  # what an ordinary mark gets
-            if not bound:  # a mark judged whatever the goods: also every alike above the table's MIN_OPEN
-                others += strong.get(ch, "")
+            if bound:
+                others = [x for x in others if _common(x)][:BOUND_ALIKES]
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:

@@ -46,9 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # matchers.normali
 
 TOP_K = 8
 MIN_SCORE = 0.85
-MIN_OPEN = 0.95  # the alikes a mark judged whatever the goods gets (all of them): written before a space
 MAX_STROKE_EDITS = 4
-MIN_STROKES = 4  # one stroke of a character of three (干/千, 土/士) counts as one of four: short ones are all alike
 W_CORNERS, W_STRUCT, W_CODE, W_CORRECTOR = 0.1, 0.2, 0.1, 0.2
 MIN_CORRECTOR = 0.7  # a pair of the corrector's sets stays in the list beyond TOP_K down to this score
 MIN_DRAWN = 1.0
@@ -122,7 +120,7 @@ def scored_pairs(data: dict[str, dict], corrector: set[tuple[str, str]]) -> dict
             if c == q:
                 continue
             code_c = corners.get(c, "!!!!!")
-            score = 1 - int(edits[i, j]) / max(len(order[q]), len(order[c]), MIN_STROKES)
+            score = 1 - int(edits[i, j]) / max(len(order[q]), len(order[c]))
             score += W_CORNERS * sum(x == y for x, y in zip(code_q[:4], code_c[:4])) / 4
             score += W_STRUCT * (struct.get(q) == struct.get(c))
             score += W_CODE * (code_q == code_c)
@@ -167,13 +165,10 @@ def main(folder: str) -> int:
     drawn = {c: found for c, found in drawn.items() if found[0] >= heard.get(c, 0.0) + MARGIN_OVER_SOUND}
     lines = ["# Chinese characters drawn alike (scripts/build_shape_alike.py: char-similar 0.0.2, MIT; "
              "pycorrector 1.1.4 same_stroke.txt, Apache-2.0). char<TAB>alike characters, most alike "
-             "first, those below MIN_OPEN after a space[<TAB>the common character a rare one is drawn as]"]
+             "first[<TAB>the common character a rare one is drawn as]"]
     for ch in sorted(set(alike) | set(drawn)):
         others = alike.get(ch, {})
-        ranked = sorted(others, key=lambda o: (-others[o], o))
-        strong = "".join(o for o in ranked if others[o] >= MIN_OPEN)
-        weak = "".join(o for o in ranked if others[o] < MIN_OPEN)
-        row = f"{ch}\t{strong}{' ' + weak if weak else ''}"
+        row = f"{ch}\t{''.join(sorted(others, key=lambda o: (-others[o], o)))}"
         lines.append(row + (f"\t{drawn[ch][1]}" if ch in drawn else ""))
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(alike)} characters, {sum(map(len, alike.values()))} alike pairs (both ways), "

@@ -4,7 +4,7 @@ the two characters' stroke sequences (王 for 玉, 乌 for 鸟 among an ordinary
 character read as the common one it is drawn as (袓 as 祖) while a mark holding a rare character is still
 met by its homophones, a rare character that sounds like its look-alike kept as a homophone (尓 for 尔),
 old numerals outside GB 2312 read as digits (弎), a four-letter pinyin as a form unless it is an
-English word, and no shape-alike hit through a homophone of a look-alike (口 sounds like 寇, drawn like 宝).
+English word.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ rights:
   - {id: tm-zelu, kind: trademark, name: 泽露, holder: 泽露化妆品, nice_classes: [3], reference_price: 159}
   - {id: tm-kale, kind: trademark, name: 卡乐, holder: 卡乐食品, nice_classes: [29], reference_price: 29}
   - {id: tm-sanye, kind: trademark, name: 三叶舟, holder: 三叶舟食品, nice_classes: [30], reference_price: 49}
-  - {id: sm-lebao, kind: special_mark, name: 乐宝, holder: 运动会组委会, reference_price: 99}
 """
 
 
@@ -87,9 +86,3 @@ def test_a_four_letter_pinyin_is_a_form_unless_an_english_word(matcher: Matcher)
     assert "hit_pinyin" in _hows(matcher, "tm-zelu", title="zelu 修护精华乳 50ml 敏感肌", price=39)
     assert not _hows(matcher, "tm-kale", title="kale chips 羽衣甘蓝脆片 100g", price=19)
 
-
-def test_a_homophone_of_a_look_alike_is_no_shape_alike(matcher: Matcher) -> None:
-    assert "寇" in shape_alike()["宝"] and "口" not in shape_alike()["宝"]
-    assert canon(norm("乐口")) == canon(norm("乐寇"))  # so the key of 乐宝 bent to 乐寇 meets 乐口
-    assert not _hows(matcher, "sm-lebao", title="可乐口味 气泡水 330ml 24罐", price=39)
-    assert "hit_shape" in _hows(matcher, "sm-lebao", title="乐寇 毛绒公仔 吉祥物", price=29)
