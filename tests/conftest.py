@@ -16,6 +16,7 @@ Fixtures (session scope, so the 2000-listing marketplace starts once per test ru
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from typing import Iterator
@@ -63,3 +64,109 @@ def catalogue():
     from demo_marketplace.catalogue import generate_catalogue
 
     return generate_catalogue(MARKETPLACE_LISTINGS, MARKETPLACE_SEED)
+
+
+# -- two workers, opt-in: `pytest -n 2 --dist loadfile --no-loadscope-reorder` ------------------------
+
+SHARED_SETUPS: dict[str, float] = {
+    "served_demo": 66.0,
+    "session_crawls": 65.0,
+    "demo_data": 39.0,
+    "search_node": 22.0,
+    "storefront_crawls": 20.0,
+}
+"""Session fixtures too costly to make twice → their setup's seconds (the first test's setup in a
+serial run, load ≈6). Under xdist every worker makes the session fixtures its own tests ask for, so
+the test files that share one of these go to one worker together; the other files are each a unit of
+their own (a file's module fixtures are made once). The cheap ones (the marketplace, ≈3 s;
+redis-server, 0.1 s) are made by each worker that needs them: grouping by them would put nearly every
+file in one unit."""
+
+_GROUPS_FILE = "MARKWATCH_TEST_WORKER_GROUPS"
+"""Environment variable: the file where a worker writes :func:`worker_groups` for the controller. Set
+by the controller when it loads this file, before it starts the workers, which inherit it."""
+os.environ.setdefault(_GROUPS_FILE, os.path.join(_CACHE.name, "worker-groups.json"))
+
+
+def _file_of(item_or_nodeid: "pytest.Item | str") -> str:
+    nodeid = item_or_nodeid if isinstance(item_or_nodeid, str) else item_or_nodeid.nodeid
+    return nodeid.split("::", 1)[0]
+
+
+def _shared_setups(item: pytest.Item) -> set[str]:
+    """The costly session fixtures ``item`` uses, including the search node that the ``store``
+    fixture's opensearch parameter asks for at run time (tests/store_backends.py)."""
+    used = set(getattr(item, "fixturenames", ())) & SHARED_SETUPS.keys()
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("store") == "opensearch":
+        used.add("search_node")
+    return used
+
+
+def worker_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """Test file → the unit of work it runs in: files linked by a costly session fixture (directly or
+    through another file) share one unit, named after its first file; every other file is its own."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for item in items:
+        for fixture in _shared_setups(item):
+            a, b = root(_file_of(item)), root("fixture:" + fixture)
+            if a != b:
+                parent[b] = a
+    first_file: dict[str, str] = {}
+    for item in items:
+        first_file.setdefault(root(_file_of(item)), _file_of(item))
+    return {file: first_file[root(file)] for file in map(_file_of, items)}
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: the units of the items that will run
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker: the units of work that make a costly session fixture first, costliest first
+    (the controller hands units out in collection order with ``--no-loadscope-reorder``), so the long ones start at once and the many short files even out the
+    end; the rest keep their order. The file → unit map goes to the controller through the file
+    named by ``MARKWATCH_TEST_WORKER_GROUPS`` (see :func:`pytest_xdist_make_scheduler`)."""
+    if not hasattr(config, "workerinput"):
+        return
+    group_of = worker_groups(items)
+    setups: dict[str, set[str]] = {}
+    for item in items:
+        setups.setdefault(group_of[_file_of(item)], set()).update(_shared_setups(item))
+    cost = {group: sum(SHARED_SETUPS[f] for f in used) for group, used in setups.items()}
+    position = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (-cost[group_of[_file_of(item)]], position[id(item)]))
+    target = os.environ[_GROUPS_FILE]
+    partial = f"{target}.{os.getpid()}"
+    with open(partial, "w", encoding="utf-8") as out:
+        json.dump(group_of, out)
+    os.replace(partial, target)  # the other worker writes the same map: either whole file will do
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown when pytest-xdist is not installed
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN201 - an xdist Scheduling
+    """``--dist loadfile``, with the files that share a costly session fixture as one unit (read from
+    the workers' map once they have all collected; a file missing from it is a unit of its own).
+    Why not ``--dist loadgroup`` with marks: xdist 3.8 groups by rewriting each item's node id, which
+    pytest 9.2 no longer lets it do (pytest-xdist issue 1386): the marks are silently ignored."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedSetupScheduling(LoadFileScheduling):
+        _groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._groups is None:  # first called once every worker's collection is in
+                try:
+                    with open(os.environ[_GROUPS_FILE], encoding="utf-8") as source:
+                        self._groups = json.load(source)
+                except (OSError, ValueError):
+                    self._groups = {}
+            file = _file_of(nodeid)
+            return self._groups.get(file, file)
+
+    return SharedSetupScheduling(config, log)
