@@ -198,6 +198,11 @@ class _Scanner(NamedTuple):
     emoji_set: frozenset[str]
     gaps: re.Pattern[str] | None = None  # a space or dot between a digit and a Chinese character (1 度)
     digit_like: re.Pattern[str] | None = None  # ③, ３, Ⅲ, З: characters drawn as or meaning a digit
+    # digit → the characters that make a mark's pair with what it may stand for, written before it
+    # (left) or after it (right): a digit with neither beside it changes nothing (200粒, 2026新款)
+    digit_left: dict[str, frozenset[str]] = {}
+    digit_right: dict[str, frozenset[str]] = {}
+    exotic: re.Pattern[str] | None = None  # a character outside :data:`_PLAIN` or one of the table's emoji
 
 
 def _scanner(table: RebusTable) -> _Scanner:
@@ -219,7 +224,7 @@ def _scanner(table: RebusTable) -> _Scanner:
         lead += "0-9"
     numbers = re.compile(f"[{lead}](?:{'|'.join(kinds)})") if kinds else None
     singles = frozenset(s for s in (*table.emoji, *table.rewritten, *table.any_emoji) if len(s) == 1)
-    emoji = re.compile("[" + "".join(sorted(map(re.escape, singles))) + "]") if singles else None
+    emoji = re.compile(_char_class(singles)) if singles else None
     # pairs of a digit and a Chinese character: only their characters can lead or end a gap (a short class
     # the engine skips ahead with, ≈1 µs a title)
     mixed = [pair for pair in table.bigrams if pair[0].isdigit() != pair[1].isdigit()
@@ -227,9 +232,49 @@ def _scanner(table: RebusTable) -> _Scanner:
     gaps = re.compile("[" + "".join(sorted({p[0] for p in mixed})) + "]" + _GAP
                       + "(?=[" + "".join(sorted({p[1] for p in mixed})) + "])") if mixed else None
     marked = {ch for pair in table.bigrams for ch in pair}  # a mark's own 壹 (壹号) stays a character
-    digit_like = re.compile("[" + "".join(sorted(map(re.escape, (ch for ch in _digit_like() if ch not in marked))))
-                            + "]") if numbers else None
-    return _Scanner(numbers, emoji, singles, gaps, digit_like)
+    digit_like = re.compile(_char_class(ch for ch in _digit_like() if ch not in marked)) if numbers else None
+    left, right = _digit_neighbours(table)
+    plain = {chr(c) for lo, hi in _PLAIN for c in range(lo, hi + 1)} - singles
+    return _Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
+                    re.compile(_char_class(plain, negated=True)) if singles else None)
+
+
+# Where listings' characters almost all are (ASCII, Latin-1, CJK punctuation and ideographs, full width):
+# the emoji of the table outside these are looked for only in a text that has a character outside them
+_PLAIN = ((0x00, 0xFF), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+
+
+def _char_class(chars: Iterable[str], negated: bool = False) -> str:
+    """A regex character class of ``chars`` with each run of consecutive code points written as a
+    range. Why: the engine tests a class's characters above U+FFFF one by one, so a class of
+    ≈1,400 single emoji cost ≈90 µs a title; as ranges it is a few dozen tests."""
+    codes = sorted({ord(ch) for ch in chars})
+    parts, start = [], 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[i - 1] + 1:
+            lo, hi = codes[start], codes[i - 1]
+            parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+            start = i
+    return "[" + ("^" if negated else "") + "".join(parts) + "]"
+
+
+def _digit_neighbours(table: RebusTable) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """For each digit read only by its pairs (not a symbol normalisation rewrites, not read by sound):
+    the characters before and after it that make one of the register's pairs with its numeral or a
+    character read like it (:func:`_choices`). Why: almost every listing has a digit beside a Chinese
+    character (200粒, 2026新款) and only a few such digits complete a mark's pair, so testing the
+    neighbours against these sets first skips the per-symbol reading for the rest."""
+    left: dict[str, frozenset[str]] = {}
+    right: dict[str, frozenset[str]] = {}
+    for digit in "0123456789":
+        if digit in table.rewritten or digit in table.by_sound:
+            continue
+        picks = set(_choices(table, digit))
+        if any(pick in table.short_marks or len(pick) != 1 for pick in picks):
+            continue
+        left[digit] = frozenset(pair[0] for pair in table.bigrams if pair[1] in picks)
+        right[digit] = frozenset(pair[1] for pair in table.bigrams if pair[0] in picks)
+    return left, right
 
 
 # Formal (financial) numerals, written where a digit or numeral would be so that a filter misses the
@@ -293,7 +338,7 @@ def _in_gb2312(ch: str) -> bool:
 def _symbols(scan: _Scanner, text: str) -> list[re.Match[str]]:
     """The symbols of ``text`` that may stand for a character, in text order."""
     found = list(scan.numbers.finditer(text)) if scan.numbers is not None else []
-    if scan.emoji is not None and not scan.emoji_set.isdisjoint(text):
+    if scan.emoji is not None and scan.exotic.search(text) and not scan.emoji_set.isdisjoint(text):
         found.extend(scan.emoji.finditer(text))
         found.sort(key=re.Match.start)
     return found
@@ -350,7 +395,7 @@ def substitute(table: RebusTable, text: str) -> str | None:
     if joined is not None:
         text = joined
     found = _symbols(scan, text)
-    if not found:
+    if not found or all(_idle_digit(table, scan, text, found, i) for i in range(len(found))):
         return joined
     choices = [_choices(table, m.group()) for m in found]
     out, last, changed = [], 0, joined is not None
@@ -378,6 +423,32 @@ def substitute(table: RebusTable, text: str) -> str | None:
         return None
     out.append(text[last:])
     return "".join(out)
+
+
+def _idle_digit(table: RebusTable, scan: _Scanner, text: str, found: list[re.Match[str]], i: int) -> bool:
+    """Would the reading loop of :func:`substitute` leave ``found[i]``, a symbol led by a digit, as it is?
+
+    True for a lone digit whose neighbours (as :func:`_neighbour` finds them: past :data:`_SKIP`, a
+    neighbouring symbol as what it may stand for) make no pair with anything it may stand for, and
+    for a number that stands for nothing (the 200 of 200粒, read by the round-number kind). Such a
+    symbol is never decoration between a pair (no digit is a symbol normalisation rewrites) and
+    never stands in a wild slot (digits do not). Anything else: False, and the loop decides."""
+    symbol = found[i].group()
+    lefts = scan.digit_left.get(symbol)
+    if lefts is None:
+        return symbol[0].isdigit() and symbol not in table.rewritten and not _choices(table, symbol)
+    for at, step, chars in ((found[i].start() - 1, -1, lefts), (found[i].end(), 1, scan.digit_right[symbol])):
+        while 0 <= at < len(text) and text[at] in _SKIP:
+            at += step
+        if not 0 <= at < len(text):
+            continue
+        j = i + step
+        if 0 <= j < len(found) and found[j].start() <= at < found[j].end():
+            if any((c[0] if step > 0 else c[-1]) in chars for c in _choices(table, found[j].group()) if c):
+                return False
+        elif text[at].lower() in chars:
+            return False
+    return True
 
 
 def _in_number(text: str, start: int, end: int) -> bool:

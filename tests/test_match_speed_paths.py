@@ -57,3 +57,56 @@ def test_threshold_filters_the_scored_pairs() -> None:
     assert sum(map(len, strict.scored(list(LISTINGS)))) < sum(map(len, loose.scored(list(LISTINGS))))
     for pairs in strict.scored(list(LISTINGS)):
         assert all(p.score >= 0.999999 for p in pairs)
+
+
+# ---------------------------------------------------------------- rebus screens (matchers/rebus.py)
+REBUS_MARKS = ["九阳", "三六一度", "361度", "东方雨虹", "北京2022", "巴拉巴拉", "万代", "汤臣倍健", "百雀羚"]
+REBUS_TEXTS = [
+    "9阳 豆浆机", "200粒 2026新款", "保质期24个月 好评返现5元", "3 6 1 度 跑鞋", "北.京.2.0.2.2 纪念",
+    "8拉8拉 童装", "10000代 高达", "🍲臣倍健 鱼油", "东方雨🌈 防水涂料", "百雀🦌羚 面霜", "99阳 破壁机",
+    "九9阳", "三六1度", "2022北京", "手机 幺三七六三九六四八四三", "文山三七 粉", "③六一度", "1️⃣00雀羚",
+    "🔥 爆款 ✨ 戴✨森", "〰 ㊗ 新年", "", "plain ascii 12 34",
+]
+
+
+def _rebus_table():
+    from matchers.normalise import norm
+    from matchers.rebus import build_table
+
+    return build_table(norm(mark) for mark in REBUS_MARKS)
+
+
+def test_rebus_screens_read_what_the_full_loop_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle-digit screen only skips symbols the reading loop would leave: with it switched off,
+    every text reads the same; and the digits that complete a pair are still read."""
+    from matchers import rebus
+
+    table = _rebus_table()
+    fast = [rebus.substitute(table, text) for text in REBUS_TEXTS]
+    monkeypatch.setattr(rebus, "_idle_digit", lambda *args: False)
+    assert fast == [rebus.substitute(table, text) for text in REBUS_TEXTS]
+    assert fast[REBUS_TEXTS.index("9阳 豆浆机")] == "九阳 豆浆机"
+    assert fast[REBUS_TEXTS.index("东方雨🌈 防水涂料")] == "东方雨虹 防水涂料"
+    assert fast[REBUS_TEXTS.index("200粒 2026新款")] is None
+
+
+def test_rebus_digit_neighbours_are_the_pairs_of_its_choices() -> None:
+    from matchers import rebus
+
+    table = _rebus_table()
+    left, right = rebus._digit_neighbours(table)
+    assert "阳" in right["9"] and "阳" not in left["9"]  # 九阳: a 9 before 阳
+    assert "拉" in right["8"]  # 8 is heard as 巴 of 巴拉巴拉
+    assert not left["5"] and not right["5"]  # no mark holds 五 or a character read like it
+
+
+def test_char_class_matches_exactly_its_characters() -> None:
+    import re
+
+    from matchers.rebus import _char_class
+
+    chars = {"a", "b", "c", "x", "-", "]", "^", "\\", "🌈", "🌉", "🌊", "🦌", "〰"}
+    sample = "abcdxyz-]^\\🌈🌉🌊🌋🦌🦍〰〱 中"
+    assert re.findall(_char_class(chars), sample) == [ch for ch in sample if ch in chars]
+    assert re.findall(_char_class(chars, negated=True), sample) == [ch for ch in sample if ch not in chars]
+
