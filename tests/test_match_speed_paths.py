@@ -110,3 +110,27 @@ def test_char_class_matches_exactly_its_characters() -> None:
     assert re.findall(_char_class(chars), sample) == [ch for ch in sample if ch in chars]
     assert re.findall(_char_class(chars, negated=True), sample) == [ch for ch in sample if ch not in chars]
 
+
+# ---------------------------------------------------------------- word tables (matchers/ordinary.py)
+def test_pun_index_and_total_come_with_the_cached_word_set(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pun index and the frequencies' total are cached with the word set: a run that loads the
+    entry has them as they would be built from the words it loaded, without rebuilding them."""
+    from matchers import ordinary
+
+    for name, value in (("_WORDS", None), ("_LOG_TOTAL", 0.0), ("_PUNS", {})):
+        monkeypatch.setattr(ordinary, name, value)
+    monkeypatch.setattr(ordinary, "_CACHE_DIR", tmp_path)
+    words = ordinary._word_set()
+    assert ordinary._pun_index() == ordinary._puns_of(words) and ordinary._pun_index()
+    assert ordinary._log_total() == ordinary._log_of_total(words) > 0
+
+    def no_rebuild(_: dict[str, str]) -> dict[str, str]:
+        raise AssertionError("rebuilt although the cache holds it")
+
+    monkeypatch.setattr(ordinary, "_puns_of", no_rebuild)
+    monkeypatch.setattr(ordinary, "_log_of_total", no_rebuild)
+    for name, value in (("_WORDS", None), ("_LOG_TOTAL", 0.0), ("_PUNS", {})):
+        monkeypatch.setattr(ordinary, name, value)
+    ordinary.pun_around.cache_clear()
+    assert ordinary.pun_around("金金计较", 0, 2) == "金金计较"  # a pun on 斤斤计较, read from the loaded index
+    assert ordinary._log_total() > 0
