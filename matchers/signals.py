@@ -82,7 +82,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _form_signals(vec, reasons, right, hits, ctx)
     mark_use = _mark_use_signals(vec, hits, ctx)
     _wording_signals(vec, reasons, ctx)
-    _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price, ctx.listing)
+    _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price, ctx.listing, ctx.extra)
     _goods_signals(vec, reasons, right, hits, ctx, mark_use)
     _referential_signals(vec, reasons, right, hits, ctx)
     _service_signals(vec, reasons, right, hits, ctx)
@@ -193,16 +193,14 @@ def _wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContex
 
 
 def _price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None,
-                   listing: dict[str, Any] | None = None) -> None:
+                   listing: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> None:
     """The price against the right's reference price (CNY; another currency converted at the ECB's
-    rate of the crawl's day, matchers/currency.py); told when below 60 % of it."""
+    rate of the crawl's day, matchers/currency.py); told when below 60 % of it. ``extra``: the
+    listing context's, where the conversion is kept for the listing's other pairs."""
     if isinstance(price, (int, float)) and not isinstance(price, bool) and price > 0:
-        converted = None
-        currency = currency_code((listing or {}).get("currency"))
-        if currency != HOME:
-            converted = to_home(float(price), str(currency), (listing or {}).get("crawled_at"))
-            if converted is None:
-                return  # a currency the ECB does not quote: the price says nothing we can read
+        converted = _conversion(price, listing, extra)
+        if converted is _UNQUOTED:
+            return  # a currency the ECB does not quote: the price says nothing we can read
         vec[_INDEX["has_price"]] = 1.0
         if reference:
             ratio = (converted.amount if converted else price) / reference
@@ -223,12 +221,32 @@ def _price_signals(vec: list[float], reasons: list[Reason], price: Any, referenc
             reasons.append({"code": "price_ratio", "price": price, "reference": reference})
 
 
+_UNQUOTED = object()  # a price in a currency the ECB does not quote
+
+
+def _conversion(price: float, listing: dict[str, Any] | None, extra: dict[str, Any] | None) -> Any:
+    """The listing's price converted to CNY (a :class:`matchers.currency.Conversion`), None when it is
+    in CNY, :data:`_UNQUOTED` when it cannot be read; once per listing when ``extra`` keeps it."""
+    if extra is not None and "price:converted" in extra:
+        return extra["price:converted"]
+    converted: Any = None
+    currency = currency_code((listing or {}).get("currency"))
+    if currency != HOME:
+        converted = to_home(float(price), str(currency), (listing or {}).get("crawled_at"))
+        if converted is None:
+            converted = _UNQUOTED
+    if extra is not None:
+        extra["price:converted"] = converted
+    return converted
+
+
 def _goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
                    ctx: ListingContext, mark_use: dict[str, Any] | None) -> None:
     """The goods classes of the listing against the right's Nice classes."""
     title_spans = [(h.start, h.end) for h in hits if h.field == "title"]
     title = ctx.texts.get("title", "")
-    if ctx.goods is not None and not (title_spans and goods.masks_goods_word(title, title_spans)):
+    own = ctx.goods is not None and not (title_spans and goods.masks_goods_word(title, title_spans))
+    if own:
         votes, words = ctx.goods  # the mark covers no goods word: the listing's own classification
     else:
         votes, words = goods.classify(title, ctx.category, title_spans)
@@ -237,8 +255,12 @@ def _goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: 
     vec[_INDEX["well_known"]] = float(right.well_known)
     vec[_INDEX["all_classes"]] = float(not right.nice_classes)
     if right.nice_classes and votes:
-        # the two most voted classes, ties in voting order: Counter.most_common(2), without its heap
-        listed = [c for c, _ in sorted(votes.items(), key=itemgetter(1), reverse=True)[:2]]
+        top = ctx.extra.get("goods:top") if own else None
+        if top is None:
+            top = _top_two(votes)
+            if own:
+                ctx.extra["goods:top"] = top  # the listing's own votes: the same for all its pairs
+        listed = list(top)  # each reason its own list
         if share > 0:
             reasons.append({"code": "goods_in_classes", "words": words[:2], "classes": listed,
                             "right_classes": list(right.nice_classes)})
@@ -248,6 +270,21 @@ def _goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: 
             if right.well_known and mark_use is not None:
                 reason.update(mark_use)  # a well-known mark counts on any goods when used as a mark
             reasons.append(reason)
+
+
+def _top_two(votes: Counter[int]) -> tuple[int, ...]:
+    """The two most voted classes, ties in voting order: Counter.most_common(2), without its heap."""
+    return tuple(c for c, _ in sorted(votes.items(), key=itemgetter(1), reverse=True)[:2])
+
+
+def _title_cues(ctx: ListingContext, entry: str) -> list[tuple[int, int, str]]:
+    """``wording.find(entry)`` over the normalised title, once per listing: the cues of the whole title
+    are the same for every candidate right (read-only: the list is shared by the listing's pairs)."""
+    key = f"title:{entry}"
+    found = ctx.extra.get(key)
+    if found is None:
+        found = ctx.extra[key] = wording.find(entry, ctx.texts.get("title", ""))
+    return found
 
 
 def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
@@ -260,7 +297,7 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
         cues = wording.find("referential", text[max(0, hit.start - 8):hit.start])
         if not cues and accessory and hit.field == "title":
-            cues = wording.find("referential", text) or _part_of_device(text, hit, accessory)
+            cues = _title_cues(ctx, "referential") or _part_of_device(text, hit, accessory)
         if cues:
             vec[_INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
@@ -289,7 +326,7 @@ def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits
     accessory names the device it fits (a cleaning of 始祖鸟 jackets sells no jacket)."""
     if right.kind != "trademark" or "title" not in ctx.texts:
         return
-    cues = wording.find("service", ctx.texts["title"])
+    cues = _title_cues(ctx, "service")
     if cues:
         vec[_INDEX["service_use"]] = 1.0
         if not ctx.counterfeit:
@@ -354,11 +391,10 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
 def _cartoon_context(ctx: ListingContext, hits: list[Hit]) -> bool:
     """Does the title name a cartoon (lexicon ``cartoon_names`` other than the mark's own spelling, or
     ``cartoon_context``: 动画, 动漫 …)? Its characters' names are then the cartoon's."""
-    title = ctx.texts.get("title", "")
-    if wording.find("cartoon_context", title):
+    if _title_cues(ctx, "cartoon_context"):
         return True
     own = [(h.start, h.end) for h in hits if h.field == "title"]
-    return any(not any(s < e2 and s2 < e for s2, e2 in own) for s, e, _ in wording.find("cartoon_names", title))
+    return any(not any(s < e2 and s2 < e for s2, e2 in own) for s, e, _ in _title_cues(ctx, "cartoon_names"))
 
 
 def _word_over_bend(text: str, hit: Hit) -> str:
@@ -486,10 +522,7 @@ def _publication_signals(vec: list[float], reasons: list[Reason], right: Right, 
 
 
 def _publication_cues(ctx: ListingContext) -> list[tuple[int, int, str]]:
-    found = ctx.extra.get("publication")
-    if found is None:
-        found = ctx.extra["publication"] = wording.find("publication", ctx.texts.get("title", ""))
-    return found
+    return _title_cues(ctx, "publication")
 
 
 def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
@@ -499,10 +532,9 @@ def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingC
     the goods, so its mascot's picture book stays a use of the mark: only works of history count.
     Told as a publication; the feature ``ordinary_word`` is set with it, because the model learned
     ``publication`` on trademarks alone (no labelled special mark in a book to learn it from)."""
-    title = ctx.texts.get("title", "")
-    cues = wording.find("history_work", title)
+    cues = _title_cues(ctx, "history_work")
     if not cues and _publication_cues(ctx):
-        cues = wording.find("history_topic", title)
+        cues = _title_cues(ctx, "history_topic")
     if cues:
         vec[_INDEX["publication"]] = vec[_INDEX["ordinary_word"]] = 1.0
         reasons.append({"code": "publication", "cue": max((c[2] for c in cues), key=len)})

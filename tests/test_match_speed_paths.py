@@ -134,3 +134,30 @@ def test_pun_index_and_total_come_with_the_cached_word_set(tmp_path, monkeypatch
     ordinary.pun_around.cache_clear()
     assert ordinary.pun_around("金金计较", 0, 2) == "金金计较"  # a pun on 斤斤计较, read from the loaded index
     assert ordinary._log_total() > 0
+
+
+# ---------------------------------------------------------------- listing-once signals (matchers/signals.py)
+SIGNAL_LISTINGS = [
+    {"url": "s1", "title": "耐克 阿迪达斯 球鞋 上门维修 清洗", "price": 12.0, "currency": "USD",
+     "crawled_at": "2026-03-02T10:00:00Z"},  # two rights, a service cue, a converted price
+    {"url": "s2", "title": "适用 耐克 阿迪达斯 鞋带 鞋垫 配件", "price": 5.0, "seller_name": "x"},  # accessory title
+    {"url": "s3", "title": "耐克 阿迪达斯 运动鞋 高仿 绘本", "price": 30, "currency": "XYZ"},  # unquoted currency
+    {"url": "s4", "title": "冰墩墩 耐克 联名 公仔 动画", "price": 99.0},
+]
+
+
+def test_listing_once_signals_equal_the_per_pair_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What signals keep once per listing (the title's cues, the converted price, the listing's top
+    classes) gives every pair the features and reasons it gets computed for that pair alone."""
+    from matchers import signals, wording
+
+    matcher = Matcher.from_paths(threshold=0.0)
+    fast = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(dict(row))] for row in SIGNAL_LISTINGS]
+    assert sum(len(pairs) >= 2 for pairs in fast) >= 3  # the once-per-listing values are shared by pairs
+    conversion = signals._conversion
+    monkeypatch.setattr(signals, "_title_cues", lambda ctx, entry: wording.find(entry, ctx.texts.get("title", "")))
+    monkeypatch.setattr(signals, "_conversion", lambda price, listing, extra: conversion(price, listing, None))
+    slow = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(dict(row))] for row in SIGNAL_LISTINGS]
+    assert fast == slow
+    codes = [[r["code"] for r in reasons] for _, _, reasons in fast[0]]
+    assert all("price_converted" in c and "service_use" in c for c in codes)  # both pairs: kept values used
