@@ -66,7 +66,7 @@ def catalogue():
     return generate_catalogue(MARKETPLACE_LISTINGS, MARKETPLACE_SEED)
 
 
-# -- two workers, opt-in: `pytest -n 2 --dist loadfile --no-loadscope-reorder` ------------------------
+# -- two workers: scripts/test.sh runs `pytest -n 2 --dist loadfile --no-loadscope-reorder` -----------
 
 SHARED_SETUPS: dict[str, float] = {
     "served_demo": 66.0,
