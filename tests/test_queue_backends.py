@@ -137,3 +137,38 @@ def test_sqlite_a_finished_crawl_run_again_starts_anew(tmp_path: Path) -> None:
     assert again.begin(3.0)
     assert again.push("a", b"a", 0, now=3.0) is Pushed.QUEUED  # the next crawl fetches it again
     again.close()
+
+
+def test_a_take_whose_answer_was_lost_in_an_outage_is_put_back_when_redis_answers(redis_url: str) -> None:
+    """Redis carried out a take as the connection broke and its answer never came: the entry is leased
+    to this worker, which does not know of it. When the server answers again the scheduler puts it
+    back, so it is crawled now instead of after its whole lease (the crawl looked finished meanwhile)."""
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.queue.backend import QueueUnavailable
+    from crawler.queue.scheduler import LeasedScheduler
+
+    crawler = get_crawler(Spider, {"QUEUE_LEASE_SECONDS": 600})
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    # joined as open() joins, without an engine (there is no crawl running here to ask what is in flight)
+    scheduler.spider = Spider(name="lost-take")
+    scheduler.backend = RedisBackend(redis_url, "test:lost-take")
+    scheduler.joined = scheduler.backend.begin(scheduler.backend.clock())
+    try:
+        assert scheduler.enqueue_request(Request("http://127.0.0.1:9/a"))
+        backend = scheduler.backend
+        # the take that reached the server, under this worker's name, whose answer was lost …
+        lost = RedisBackend(redis_url, "test:lost-take", worker=backend.worker)
+        taken = lost.take(lost.clock(), 600)
+        lost.close()
+        assert taken is not None and backend.counts().ready == 0
+        scheduler._went_away(QueueUnavailable("Redis cannot be reached (connection reset)"))  # … as it saw it
+        scheduler.outage.next_try = 0.0  # due: ask again now
+        request = scheduler.next_request()
+        assert request is not None and request.url == "http://127.0.0.1:9/a"  # put back and taken again
+        assert scheduler.outage is None
+        assert crawler.stats.get_value("markwatch/queue/unanswered_takes") == 1
+        assert backend.stats().get("requeued", 0) == 0  # not by the lease running out
+    finally:
+        scheduler.close("shutdown")

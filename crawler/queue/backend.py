@@ -152,6 +152,12 @@ class QueueBackend(ABC):
     def ping(self) -> None:
         """Raise :class:`QueueUnavailable` when the queue's server cannot be reached (local: never)."""
 
+    def leases_of(self, worker: str) -> list[str]:
+        """Entries leased to ``worker`` now. After an outage the scheduler puts back those of its own it
+        never heard of: a take the server carried out whose answer was lost with the connection (the
+        local backend has no outages, so nothing is ever leased behind its worker's back)."""
+        return []
+
     def clock(self) -> float:
         """Now, in seconds, on the clock every worker of the job shares (Redis: the server's)."""
         return time.time()

@@ -320,7 +320,8 @@ class RedisBackend(QueueBackend):
 
     @_reachable
     def leases_of(self, worker: str) -> list[str]:
-        """Entries leased to ``worker`` now (for tests and the benchmark: what a killed worker held)."""
+        """Entries leased to ``worker`` now (what a killed worker held; after an outage, what a take whose
+        answer was lost leased to this one)."""
         owners = self.server.hgetall(self.keys["owner"])
         return sorted(k.decode() for k, v in owners.items() if v.decode() == worker)
 

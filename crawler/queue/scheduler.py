@@ -416,7 +416,10 @@ class LeasedScheduler(BaseScheduler):
 
     def _come_back(self) -> bool:
         """Ask the server again; when it answers, write what was kept (pushes first, then claims, then
-        acknowledgements) and extend the leases. False while it is still away."""
+        acknowledgements), put back entries leased to this worker that it does not know of (a take the
+        server carried out as the connection broke: its answer never came, and the entry would wait out
+        its whole lease while the crawl looks finished to everyone else), and extend the leases. False
+        while it is still away."""
         outage, backend = self.outage, self.backend
         if outage is None or backend is None:
             return True
@@ -440,6 +443,11 @@ class LeasedScheduler(BaseScheduler):
                 if late:
                     self.stats.inc_value("markwatch/queue/late_acks", late)
                 outage.acks = []
+            known = set(self.leased.values())
+            unknown = [entry for entry in backend.leases_of(backend.worker) if entry not in known]
+            if unknown:  # taken for us as the connection broke, the answer lost: back to ready, not 10 min idle
+                backend.release(unknown)
+                self.stats.inc_value("markwatch/queue/unanswered_takes", len(unknown))
             lost = backend.extend(list(self.leased.values()), backend.clock(), self.lease_seconds) if self.leased else []
         except QueueUnavailable as exc:
             outage.failed_again(str(exc))
