@@ -190,13 +190,16 @@ def test_a_failing_pass_does_not_end_the_routine_but_a_bad_configuration_does(tm
 
 
 def _children(pid: int) -> list[int]:
+    """The ``markwatch crawl`` processes ``pid`` started (not any child: an import may run a short-lived
+    helper such as ``ldconfig -p`` before the pass has written its run record)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if int(text[text.rindex(")") + 2:].split()[1]) == pid:
+        if int(text[text.rindex(")") + 2:].split()[1]) == pid and b"markwatch.cli" in command and b"crawl" in command:
             found.append(int(stat.parent.name))
     return found
 
