@@ -66,11 +66,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"markwatch search-node: error: {exc}", file=sys.stderr)
         return 1
     try:
-        print(node.url, flush=True)
+        # the hint first, then the URL: whoever waits for the URL (a script, a test) may stop the node at
+        # once, and a Ctrl-C between the two lines would otherwise cut the hint off
         print(f"markwatch search-node: ready at {node.url} (节点已就绪). Use it with:\n"
               f"  MARKWATCH_STORE_URL={node.url} markwatch index --leads LEADS.jsonl\n"
               f"  MARKWATCH_STORE_URL={node.url} markwatch search 耐克\n"
               "Ctrl-C stops the node (Ctrl-C 停止).", file=sys.stderr, flush=True)
+        print(node.url, flush=True)
         while not stop.is_set():
             if not node.running:
                 print(f"markwatch search-node: error: the node exited; its log: {node.log_path}", file=sys.stderr)
