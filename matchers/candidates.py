@@ -17,6 +17,9 @@ from rapidfuzz.distance import OSA
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
 from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light_many, norm_many
+from matchers.ordinary import is_dictionary_word
+from matchers.variants import drawn_as, shape_alike
+from matchers.lexicon import lexicon
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
@@ -60,7 +63,24 @@ def _how(form: Form, seen: str) -> str | None:
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
         return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
+    if _bent_twice(seen, form.text) and is_dictionary_word(seen):
+        return None  # 进口 for 进宝 (口 sounds like 寇, drawn like 宝), 小时 for 小米: an everyday word, twice removed
     return "shape"
+
+
+def _bent_twice(seen: str, mark: str) -> bool:
+    """Does some character of ``seen`` differ from the mark's by two bends at once — a homophone of a
+    look-alike (口 for 宝 through 寇), which canon lets meet — rather than by one (a homophone, a
+    character drawn like it, a rare character drawn as it)?"""
+    if len(seen) != len(mark):
+        return False
+    alike, drawn, hand = shape_alike(), drawn_as(), lexicon()["shape_alike"]
+    for a, b in zip(seen, mark):
+        if a == b or b in alike.get(a, "") or a in alike.get(b, "") or drawn.get(a) == b or hand.get(a) == b:
+            continue
+        if fuzzy_pinyin_of(a) != fuzzy_pinyin_of(b) and not can_sound_alike(a, b):
+            return True
+    return False
 
 
 def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
