@@ -65,6 +65,8 @@ def test_a_mascots_exact_name_that_is_an_everyday_word_needs_a_mascot_context(ma
     assert grass.features[F["ordinary_word"]] == 1 and grass.score < 0.5
     plush = _pair(matcher, "sm-qingqing", title="青青 公仔 钥匙扣", price=19)
     assert plush.features[F["ordinary_word"]] == 0 and plush.score >= 0.5
+    shirt = _pair(matcher, "sm-qingqing", title="限量 青青 T恤 学生", price=39)  # printed apparel is mascot goods
+    assert shirt.features[F["ordinary_word"]] == 0 and shirt.score >= 0.5
     # a name glued into a longer one (a cartoon's 海宝宝 for 海宝) is as good as bent: it needs an event word
     swim = _pair(matcher, "sm-haibao", title="海宝宝 儿童 泳衣 女童", price=49, ship_from="浙江 湖州")
     assert swim.features[F["split_by_words"]] == 1 and swim.features[F["ordinary_word"]] == 1
