@@ -17,9 +17,9 @@ from rapidfuzz.distance import OSA
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
 from matchers.goods import classify
 from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light_many, norm_many
+from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
 from matchers.variants import drawn_as, shape_alike
-from matchers.lexicon import lexicon
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge

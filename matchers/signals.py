@@ -349,13 +349,13 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
                          hits: list[Hit], ctx: ListingContext) -> None:
     """A special mark's name read as the everyday word it bends or is (海豹 or 海报 for the mascot 海宝,
     福猩猩 for 福星星, 青青 小草 for 青青) in a listing that says nothing of the event or a mascot: no
-    event word, mascot word or character goods (lexicon ``mascot_context``: 吉祥物, 亚运, 纪念, 公仔 …)
-    and no other right of the same holder. Why: a special mark is judged whatever the goods, so its
+    event word (lexicon ``mascot_event``: 吉祥物, 亚运, 纪念 …), no mascot goods (``mascot_goods``: 公仔,
+    T恤 …) and no other right of the same holder. Why: a special mark is judged whatever the goods, so its
     bent spellings and its everyday-word names meet ordinary text everywhere; an unlicensed mascot
     product says whose mascot it is (all the special-mark infringements of the labelled sets do),
     a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
     needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
-    an event word or mascot goods. Told as an ordinary word (lowers the score)."""
+    needs an event word or mascot goods. Told as an ordinary word (lowers the score)."""
     bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
     exact = [h for h in hits if h.how == "exact" and not h.form.latin]
     if not bent and not exact or len(bent) + len(exact) < len(hits):
