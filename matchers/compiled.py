@@ -30,7 +30,7 @@ import ahocorasick
 import numpy as np
 
 from markwatch.contracts import Register, Right
-from matchers.lexicon import lexicon
+from matchers.lexicon import Brand, brand_table, lexicon
 from matchers.normalise import canon, has_cjk, norm, pinyin_of
 
 # Form kinds, in order of authority (a lower rank wins when two forms of one right overlap).
@@ -83,6 +83,12 @@ class CompiledRegister:
     index_cache: dict[tuple[int, ...] | None, list[tuple[FormIndex, frozenset[int]]]] = field(default_factory=dict)
     rebus: Any = None  # matchers.rebus.RebusTable: emoji and digits that may stand for a mark's character
     english_forms: frozenset[str] = frozenset()  # Latin forms that are also English words (coach, dove)
+    famous: frozenset[int] = frozenset()  # rights a famous brand of brand_names.yaml attached to
+    house_lines: dict[int, tuple[str, ...]] = field(default_factory=dict)  # right → its brand's product lines
+    brand_of: dict[int, str] = field(default_factory=dict)  # right → the key of the famous brand it is
+    # a piece of a famous brand's name (a Latin word, a run of ≥ 2 Chinese characters) → (the whole
+    # name, its brand's key) for every name longer than the piece: Lowe Alpine holds "lowe" (LOEWE)
+    brand_pieces: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -174,15 +180,15 @@ MIN_PINYIN = 5  # letters of a mark's pinyin that make a form by themselves (fou
 FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
 
 
-def _unambiguous_house_nicknames(rights: list[Right]) -> dict[int, list[str]]:
+def _unambiguous_house_nicknames(rights: list[Right], famous: frozenset[int] = frozenset()) -> dict[int, list[str]]:
     """Right index → its house nicknames that name it alone.
 
     "X家" is how buyers name a famous house: N家 is Nike, not also New Balance. A nickname several
     marks could give goes to all of them when they are few (at most :data:`FEW_HOUSES`: B家 for
     贝玲妃 cosmetics, 布鲁可 toys and 白云山 medicines; the goods decide at match time), else to the
-    well-known marks among them (H家: Hermès or Huawei), or to none when all are ordinary: in a
-    register of thousands of ordinary marks, 华家 or 鑫家 would name a hundred marks and mostly a
-    family or a shop, and only add chance hits.
+    well-known marks among them and those ``famous`` (a brand of brand_names.yaml: H家, Hermès or
+    Huawei), or to none when all are ordinary: in a register of thousands of ordinary marks, 华家 or
+    鑫家 would name a hundred marks and mostly a family or a shop, and only add chance hits.
     """
     givers: dict[str, list[int]] = {}
     for idx, right in enumerate(rights):
@@ -191,10 +197,58 @@ def _unambiguous_house_nicknames(rights: list[Right]) -> dict[int, list[str]]:
                 givers.setdefault(nick, []).append(idx)
     out: dict[int, list[str]] = {}
     for nick, idxs in givers.items():
-        owners = idxs if len(idxs) <= FEW_HOUSES else [i for i in idxs if rights[i].well_known]
+        owners = idxs if len(idxs) <= FEW_HOUSES else [i for i in idxs if rights[i].well_known or i in famous]
         for owner in owners:
             out.setdefault(owner, []).append(nick)
     return out
+
+
+def famous_brands(rights: Sequence[Right]) -> dict[int, Brand]:
+    """Right index → the famous brand of matchers/data/brand_names.yaml it is: a trademark whose name
+    or an official variant is one of the brand's names, registered for goods the brand trades in (a
+    right with no classes: any). The goods guard keeps a namesake apart (冠军 seeds are no Champion)."""
+    table = brand_table()
+    out: dict[int, Brand] = {}
+    for idx, right in enumerate(rights):
+        if right.kind != "trademark":
+            continue
+        for raw in right.all_names:
+            brand = table.get(norm(raw).strip())
+            if brand is not None and (not right.nice_classes or not brand.classes.isdisjoint(right.nice_classes)):
+                out[idx] = brand
+                break
+    return out
+
+
+def brand_pieces() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Every piece of every famous brand's name → (the name, the brand's key), for names longer than
+    the piece: its Latin words (lowe of lowe alpine, tiger of onitsuka tiger) and its runs of two or
+    more Chinese characters (雪花 of 雪花啤酒). A mark found only as such a piece of another brand's
+    name written in the listing is that brand (matchers/matcher.py)."""
+    pieces: dict[str, dict[tuple[str, str], None]] = {}
+    for name, brand in brand_table().items():
+        if has_cjk(name):
+            runs = [name[i:j] for i in range(len(name)) for j in range(i + 2, len(name) + 1)]
+        else:
+            runs = [w for w in name.split() if len(w) >= 2] if " " in name else []
+        for piece in runs:
+            if piece != name:
+                pieces.setdefault(piece, {})[(name, brand.key)] = None
+    return {piece: tuple(names) for piece, names in pieces.items()}
+
+
+def house_line_in(compiled: CompiledRegister, right_idx: int, text: str) -> str:
+    """The first product line of the right's famous brand (brand_names.yaml) written in ``text``
+    (a Latin line as a whole word), or ""."""
+    for line in compiled.house_lines.get(right_idx, ()):
+        at = text.find(line)
+        while at >= 0:
+            end = at + len(line)
+            if not (line[0].isascii() and at and text[at - 1].isascii() and text[at - 1].isalnum()) and \
+                    not (line[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum()):
+                return line
+            at = text.find(line, at + 1)
+    return ""
 
 
 def _deletes(word: str) -> set[str]:
@@ -276,9 +330,13 @@ def _compile_for_cache(rights: list[Right]) -> tuple[CompiledRegister, dict[str,
 
 def _compile(rights: list[Right]) -> CompiledRegister:
     compiled = CompiledRegister(rights=rights)
-    nick_table = lexicon()["nicknames"]
     seen: set[tuple[int, str]] = set()
-    houses = _unambiguous_house_nicknames(compiled.rights)
+    famous = famous_brands(compiled.rights)
+    compiled.famous = frozenset(famous)
+    compiled.brand_of = {idx: brand.key for idx, brand in famous.items()}
+    compiled.house_lines = {idx: brand.lines for idx, brand in famous.items() if brand.lines}
+    compiled.brand_pieces = brand_pieces()
+    houses = _unambiguous_house_nicknames(compiled.rights, compiled.famous)
 
     def add(right_idx: int, raw: str, kind: str) -> None:
         text = norm(raw).strip()
@@ -309,8 +367,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         for nick in houses.get(idx, ()):
             add(idx, nick, "nickname")
         extra = getattr(right, "nicknames", None) or []
-        for nick in [*nick_table.get(norm(right.name), []), *(extra if isinstance(extra, list) else [])]:
-            add(idx, str(nick), "nickname")
+        brand = famous.get(idx)
+        known = (*brand.all_names, *brand.nicknames) if brand is not None else ()
+        for nick in [*known, *(extra if isinstance(extra, list) else [])]:
+            add(idx, str(nick), "nickname")  # a form the right has already (its name, a variant) is skipped
         for raw in names:
             text = norm(raw)
             if has_cjk(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text):

@@ -6,6 +6,7 @@ touching the matcher, and the lists stay reviewable for "no catalogue templates"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,3 +35,46 @@ def lexicon() -> dict[str, Any]:
     data["latin_alike"] = {str(k): str(v) for k, v in data["latin_alike"].items()}
     data["confusables"] = {str(k): str(v) for k, v in data["confusables"].items()}
     return data
+
+
+BRANDS_PATH = Path(__file__).parent / "data" / "brand_names.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    """A famous brand of matchers/data/brand_names.yaml, its texts normalised (``norm``)."""
+
+    key: str  # the brand's own name
+    names: tuple[str, ...]  # other renderings: Chinese names, transliterations
+    nicknames: tuple[str, ...]  # buyers' slang
+    lines: tuple[str, ...]  # product lines and model names
+    classes: frozenset[int]  # the Nice classes it trades in
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """The brand's own name followed by its other renderings."""
+        return (self.key, *self.names)
+
+
+@lru_cache(maxsize=1)
+def brand_table() -> dict[str, Brand]:
+    """Every normalised name of every famous brand (its key and its ``names``) → the brand.
+
+    Why by every name: a register writes a brand its own way (NIKE, 耐克, LI-NING, 李宁), and the entry
+    must attach to the right whichever of them the register chose. A name two entries share goes to
+    the first one (the file's order)."""
+    from matchers.normalise import norm
+
+    data = load_yaml(BRANDS_PATH.read_text(encoding="utf-8"))
+    table: dict[str, Brand] = {}
+    for key, entry in data["brands"].items():
+        entry = entry or {}
+
+        def texts(field: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(t for raw in entry.get(field) or [] if (t := norm(str(raw)).strip())))
+
+        brand = Brand(norm(str(key)).strip(), texts("names"), texts("nicknames"), texts("lines"),
+                      frozenset(int(c) for c in entry.get("classes") or []))
+        for name in brand.all_names:
+            table.setdefault(name, brand)
+    return table

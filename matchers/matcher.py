@@ -17,9 +17,9 @@ from typing import Any, Iterable
 import orjson
 
 from markwatch.contracts import Lead, Register
-from matchers import wording
+from matchers import ordinary, wording
 from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
-from matchers.compiled import CompiledRegister, compile_register
+from matchers.compiled import CompiledRegister, compile_register, house_line_in
 from matchers.goods import classify
 from matchers.listing_io import dump_lead
 from matchers.model import ScoringModel, load_model
@@ -127,6 +127,10 @@ class Matcher:
         if len(found) > 1:
             found = _not_inside_other_marks(found)
         found = _one_house(compiled, found, votes, texts.get("title", ""))
+        found = _not_other_brands(compiled, found, texts)
+        if not found:
+            return []
+        found = _nicknames_inside_marks(found)
         authorised, bound, gis = compiled.authorised, compiled.bound, compiled.gi_products
         seller: set[str] | None = None  # the listing's seller, made once for all its rights with sellers
         judged = []
@@ -240,18 +244,23 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
                title: str = "") -> dict[int, list[Hit]]:
     """A house nickname ("B家", "Y家") names one house of those that give it: on known goods, only
     a house registered for them (none fits: the nickname names none, even a well-known house's, for
-    an initial + 家 is too weak a form to reach beyond the mark's classes); among those, the one whose
-    own name shares a character with the title (Y家 小鸭子标 羽绒服: 鸭鸭, not 雅鹿), then the dearest
-    (the fashion press's "X家" is the luxury house). Rights found by other forms too are left alone."""
+    an initial + 家 is too weak a form to reach beyond the mark's classes); among those, the house
+    the title tells (:func:`_house_told`), else none: a guess between houses is a false alarm half
+    the time. A nickname that is an everyday word (大鹅, 小香) is as weak: it names the house only
+    on goods of the house's classes (or unknown goods). Rights found by other forms too are left alone."""
     by_nick: dict[str, list[int]] = {}
+    weak: list[int] = []
     for right_idx, hits in found.items():
-        if all(h.form.kind == "nickname" and h.how == "exact" and h.seen.endswith("家") and len(h.seen) == 2
-               for h in hits):
+        if not all(h.form.kind == "nickname" and h.how == "exact" for h in hits):
+            continue
+        if all(h.seen.endswith("家") and len(h.seen) == 2 for h in hits):
             by_nick.setdefault(hits[0].seen, []).append(right_idx)
-    if not by_nick:
+        elif votes and all(ordinary.is_dictionary_word(h.seen) for h in hits):
+            weak.append(right_idx)
+    if not by_nick and not weak:
         return found
     rights = compiled.rights
-    drop: set[int] = set()
+    drop = {i for i in weak if not any(c in votes for c in rights[i].nice_classes)} if votes else set()
     for nick, idxs in by_nick.items():
         fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)]
         if votes and not fitting:
@@ -259,10 +268,82 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
             continue
         if len(idxs) == 1:
             continue
-        rest = title.replace(nick, "")
-        best = max(fitting or idxs, key=lambda i: (_shares_character(rights[i], rest), rights[i].reference_price or 0))
+        best = _house_told(compiled, fitting or idxs, title.replace(nick, ""))
         drop.update(i for i in idxs if i != best)
     return {i: hits for i, hits in found.items() if i not in drop} if drop else found
+
+
+def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int | None:
+    """Which of ``houses`` (rights sharing an "X家" nickname) the rest of the title names, or None:
+    the one whose product line it names (S家 Kinvara: Saucony, not Salomon; brand_names.yaml), else
+    the one whose own name shares a character with it (Y家 小鸭子标 羽绒服: 鸭鸭, not 雅鹿), else the
+    only famous one (a brand of brand_names.yaml, or well-known: "X家" is how buyers name a famous
+    house), else one dearer than :data:`DEARER` times every other (the fashion press's "X家" is the
+    luxury house: P家 is Prada, not Puma), else None."""
+    pool = houses
+    for told in (lambda i: bool(house_line_in(compiled, i, rest)),
+                 lambda i: _shares_character(compiled.rights[i], rest),
+                 lambda i: i in compiled.famous or compiled.rights[i].well_known):
+        named = [i for i in pool if told(i)]
+        if len(named) == 1:
+            return named[0]
+        pool = named or pool
+    if len(pool) == 1:
+        return pool[0]
+    prices = sorted(((compiled.rights[i].reference_price or 0, i) for i in pool), reverse=True)
+    return prices[0][1] if prices[0][0] >= DEARER * prices[1][0] > 0 else None
+
+
+DEARER = 3.0  # times the next house's reference price that makes "X家" the luxury house
+
+
+def _nicknames_inside_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """A nickname written inside a longer form of the same right (隆平 in 隆平高科, 大鹅 in 加拿大鹅) is
+    that form, not a second, evasive naming: such hits go (only rights with several hits look)."""
+    changed: dict[int, list[Hit]] = {}
+    for right_idx, hits in found.items():
+        if len(hits) < 2 or all(h.form.kind != "nickname" for h in hits):
+            continue
+        kept = [h for h in hits if h.form.kind != "nickname" or not any(
+            o is not h and o.field == h.field and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
+            for o in hits)]
+        if len(kept) < len(hits):
+            changed[right_idx] = kept
+    return {**found, **changed} if changed else found
+
+
+def _not_other_brands(compiled: CompiledRegister, found: dict[int, list[Hit]],
+                      texts: dict[str, str]) -> dict[int, list[Hit]]:
+    """A hit that is only a piece of ANOTHER famous brand's name written around it (lowe of Lowe
+    Alpine for LOEWE, tiger of Onitsuka Tiger, 雪花 of 雪花啤酒) is that brand, not the right's mark
+    or an evasion of it: such hits go (brand_names.yaml; the right's own brand's names stay)."""
+    pieces = compiled.brand_pieces
+    if not pieces:
+        return found
+    out: dict[int, list[Hit]] = {}
+    changed = False
+    for right_idx, hits in found.items():
+        own = compiled.brand_of.get(right_idx)
+        kept = [h for h in hits if not _inside_brand_name(pieces.get(h.seen), own, texts.get(h.field, ""), h)]
+        changed |= len(kept) < len(hits)
+        if kept:
+            out[right_idx] = kept
+    return out if changed else found
+
+
+def _inside_brand_name(names: tuple[tuple[str, str], ...] | None, own: str | None, text: str, hit: Hit) -> bool:
+    """Is ``hit`` inside one of ``names`` (a famous brand's name holding the hit's text, with its
+    brand's key) of a brand other than ``own``, written in ``text`` over the hit?"""
+    for name, key in names or ():
+        if key == own:
+            continue
+        lo = max(0, hit.end - len(name))
+        at = text.find(name, lo, hit.start + len(name))
+        while 0 <= at <= hit.start:
+            if at + len(name) >= hit.end:
+                return True
+            at = text.find(name, at + 1, hit.start + len(name))
+    return False
 
 
 def _shares_character(right: Any, text: str) -> bool:

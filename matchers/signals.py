@@ -19,7 +19,7 @@ from typing import Any
 from markwatch.contracts import Right
 from matchers import goods, wording
 from matchers.candidates import Hit
-from matchers.compiled import CompiledRegister
+from matchers.compiled import CompiledRegister, house_line_in
 from matchers import ordinary
 from matchers.currency import HOME, currency_code, to_home
 from matchers.ordinary import inside_ordinary_word
@@ -80,6 +80,10 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     reasons: list[Reason] = []
     vec[_INDEX[_RIGHT_KIND_FEATURE[right.kind]]] = 1.0
     _form_signals(vec, reasons, right, hits, ctx)
+    if right_idx in compiled.house_lines and _is_house_nickname(hits[0]):
+        line = house_line_in(compiled, right_idx, ctx.texts.get("title", "").replace(hits[0].seen, ""))
+        if line:
+            reasons[0]["line"] = line  # the product line that told which house "X家" names
     mark_use = _mark_use_signals(vec, hits, ctx)
     _wording_signals(vec, reasons, ctx)
     _price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price, ctx.listing, ctx.extra)
@@ -100,6 +104,11 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
         _gi_dodge_signals(vec, reasons, hits, ctx)
     vec[_INDEX["other_rights"]] = float(min(ctx.n_rights - 1, 3))
     return vec, reasons
+
+
+def _is_house_nickname(hit: Hit) -> bool:
+    """Is the hit an "X家" house nickname (N家, 鸟家)?"""
+    return hit.form.kind == "nickname" and hit.how == "exact" and len(hit.seen) == 2 and hit.seen.endswith("家")
 
 
 def _hit_reason(hit: Hit, right: Right) -> Reason:
