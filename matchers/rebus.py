@@ -26,6 +26,13 @@ mark where its script changes. Circled, full-width and dingbat digits, letters d
 character that sounds like it (8拉8拉 for 巴拉巴拉), the pair check exact on that character. Any emoji may
 stand in for one character of a mark of three or more whose other characters are written around it
 and are no word by themselves (🍲臣倍健 for 汤臣倍健).
+
+An emoji is also read by what its CLDR keywords mean, not only by its name (matchers/data/emoji_zh.tsv,
+scripts/build_emoji_zh.py: 🌊 浪花 read as 海 by 海洋, ⚡ 高压 as 电 by 闪电, 🌻 as the pair 葵花 its keywords
+向日葵 and 太阳花 hold), but only where that reading and the written text around it make three or more
+characters of marks, or a whole short mark that is no word with the next character (🌊韵 for 海韵, not
+🌊韵律). A flag, two code points, reads as its country (🇨🇭莲 for 瑞士莲). An emoji read as two characters
+one of which the seller wrote beside it writes only the other (公🐂 with 🐂 公牛 is 公牛, not 公公牛).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 NUMERALS = "零一二三四五六七八九"
@@ -60,6 +68,7 @@ class RebusTable:
     any_emoji: frozenset[str] = frozenset()  # every emoji of one code point (any may stand in a wild slot)
     wild_chars: frozenset[str] = frozenset()  # the characters of the marks in ``wild``
     heard: dict[str, str] = field(default_factory=dict)  # digit → mark characters read like its numeral (8: 巴)
+    meant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → what only its meaning holds (🌊 海)
 
     @property
     def empty(self) -> bool:
@@ -76,6 +85,7 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
     sound_bigrams: frozenset[str] = frozenset()
     sound_read: set[str] = set()
     digit_sounds: dict[str, str] = {}
+    meant: dict[str, tuple[str, ...]] = {}
     if chars:
         import emoji as emoji_data
 
@@ -105,6 +115,7 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
                 pieces = _mark_pieces(name, bigrams)
                 if pieces:
                     runs[key] = pieces
+        meant = _meanings(chars, bigrams, emoji, runs)
     digit_marks = any(sum(ch.isdigit() for ch in t) >= 2 for t in texts)
     short = frozenset(t for t in texts if len(t) <= 4)
     rewritten: frozenset[str] = frozenset()
@@ -126,7 +137,43 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
-                      digit_sounds)
+                      digit_sounds, meant)
+
+
+EMOJI_MEANINGS = Path(__file__).parent / "data" / "emoji_zh.tsv"
+
+
+@lru_cache(maxsize=1)
+def emoji_meanings() -> dict[str, tuple[str, ...]]:
+    """Emoji (variation selectors dropped) → its Chinese name and keywords by the CLDR annotations
+    (matchers/data/emoji_zh.tsv, built by scripts/build_emoji_zh.py): what buyers read in it beyond
+    the one name the ``emoji`` package gives (🌊 浪花, read as 海洋)."""
+    out: dict[str, tuple[str, ...]] = {}
+    with EMOJI_MEANINGS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                symbol, words = line.rstrip("\n").split("\t", 1)
+                out[symbol] = tuple(words.split())
+    return out
+
+
+def _meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
+              runs: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Emoji → the mark characters and pieces its keywords hold and its name does not (🌊: 海 of 海洋;
+    🏆: 冠 of 冠军; 🌻: 葵花, a mark's pair whose two characters its keywords 向日葵 and 太阳花 hold),
+    pieces first. Read only where the reading is firm (:func:`_firm`): a keyword is looser than a name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for symbol, words in emoji_meanings().items():
+        known = set(named.get(symbol, "")) | set(runs.get(symbol, ()))
+        text = "".join(words)
+        held = [ch for ch in dict.fromkeys(text) if ch in chars and ch not in known]
+        present = set(text) & chars
+        pieces = {p for w in words for p in _mark_pieces(w, bigrams)}
+        pieces |= {a + b for a in present for b in present if a != b and a + b in bigrams}
+        pieces -= known
+        if held or pieces:
+            out[symbol] = (*sorted(pieces, key=lambda p: (-len(p), p)), *held)
+    return out
 
 
 _RADICAL_STARTS: list[int] = []
@@ -223,8 +270,11 @@ def _scanner(table: RebusTable) -> _Scanner:
         kinds.append(r"(?<=[0-9])(?:(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][0-9]))")
         lead += "0-9"
     numbers = re.compile(f"[{lead}](?:{'|'.join(kinds)})") if kinds else None
-    singles = frozenset(s for s in (*table.emoji, *table.rewritten, *table.any_emoji) if len(s) == 1)
+    singles = frozenset(s for s in (*table.emoji, *table.meant, *table.rewritten, *table.any_emoji) if len(s) == 1)
     emoji = re.compile(_char_class(singles)) if singles else None
+    if emoji is not None and any(_is_flag(s) for s in (*table.emoji, *table.meant)):  # 🇨🇭莲: two code points
+        emoji = re.compile(f"{_FLAG}|{emoji.pattern}")
+        singles |= frozenset(chr(c) for c in _REGIONAL)
     # pairs of a digit and a Chinese character: only their characters can lead or end a gap (a short class
     # the engine skips ahead with, ≈1 µs a title)
     mixed = [pair for pair in table.bigrams if pair[0].isdigit() != pair[1].isdigit()
@@ -237,6 +287,14 @@ def _scanner(table: RebusTable) -> _Scanner:
     plain = {chr(c) for lo, hi in _PLAIN for c in range(lo, hi + 1)} - singles
     return _Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
                     re.compile(_char_class(plain, negated=True)) if singles else None)
+
+
+_REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters: two of them are a country's flag
+_FLAG = "[\U0001F1E6-\U0001F1FF]{2}"
+
+
+def _is_flag(symbol: str) -> bool:
+    return len(symbol) == 2 and all(ord(ch) in _REGIONAL for ch in symbol)
 
 
 # Where listings' characters almost all are (ASCII, Latin-1, CJK punctuation and ideographs, full width):
@@ -412,12 +470,17 @@ def substitute(table: RebusTable, text: str) -> str | None:
         options = choices[i]
         if len(options) > 1 and m.group().isdigit() and _in_number(text, m.start(), m.end()):
             options = options[:1]  # a digit of a number (2022, 3.5) is its numeral, never a sound-alike
-        pick = next((c for c in options if _pairs(table, left, c, right, sound)), None)
+        meant = table.meant.get(m.group().replace("\ufe0f", ""), ()) if table.meant else ()
+        pick = next((c for c in meant if len(c) > 1 and _firm(table, text, m, c, left, right)), None)  # 红🌻: 葵花
+        if pick is None:
+            pick = next((c for c in options if _pairs(table, left, c, right, sound)), None)
+        if pick is None and meant:
+            pick = next((c for c in meant if len(c) == 1 and _firm(table, text, m, c, left, right)), None)
         if pick is None and table.wild and not m.group()[0].isdigit():
             pick = _wild_pick(table, text, m.start(), m.end())
         if pick is not None:
             out.append(text[last:m.start()])
-            out.append(pick)
+            out.append(_without_overlap(text, m, pick))
             last, changed = m.end(), True
     if not changed:
         return None
@@ -449,6 +512,59 @@ def _idle_digit(table: RebusTable, scan: _Scanner, text: str, found: list[re.Mat
         elif text[at].lower() in chars:
             return False
     return True
+
+
+def _written(text: str, at: int, step: int) -> str:
+    """The character at ``at`` or, past :data:`_SKIP`, the next one in direction ``step`` ("" at an edge)."""
+    while 0 <= at < len(text) and text[at] in _SKIP:
+        at += step
+    return text[at] if 0 <= at < len(text) else ""
+
+
+def _without_overlap(text: str, m: re.Match[str], pick: str) -> str:
+    """What to write for the symbol ``m`` read as ``pick``: without the characters of ``pick`` that the
+    seller wrote beside it (公🐂 with 🐂 公牛 is 公牛, not 公公牛, whose word 公公 would cut the mark)."""
+    if len(pick) < 2:
+        return pick
+    if _written(text, m.start() - 1, -1) == pick[0]:
+        return pick[1:]
+    if _written(text, m.end(), 1) == pick[-1]:
+        return pick[:-1]
+    return pick
+
+
+def _firm(table: RebusTable, text: str, m: re.Match[str], pick: str, left: list[str], right: list[str]) -> bool:
+    """May an emoji be read as ``pick``, what only its keywords hold (:attr:`RebusTable.meant`)? A keyword
+    is looser than a name (🍎's keywords hold 红 and 健康), so only where the reading and the written text
+    beside it make three or more consecutive characters of the register's marks (⚡小二 as 电小二, 红🌻 as
+    红葵花), or make a whole short mark with its neighbour that is no word with the character beyond it
+    (🌊韵 as 海韵, but not 🏆芳香: 芳香 is a word, the 🏆 decoration)."""
+    bigrams = table.bigrams
+    before = next((l for l in left if l + pick[0] in bigrams), "")
+    after = next((r for r in right if pick[-1] + r in bigrams), "")
+    if not before and not after:
+        return False
+    if before and after:
+        return True
+    far_left = _written(text, _skip_back(text, m.start() - 1) - 1, -1) if before else ""
+    far_right = _written(text, _skip_on(text, m.end()) + 1, 1) if after else ""
+    if len(pick) >= 2 or (before and far_left + before in bigrams) or (after and after + far_right in bigrams):
+        return True
+    whole = before + pick + after
+    return whole in table.short_marks and not (far_left and _is_word(far_left + before)) \
+        and not (far_right and _is_word(after + far_right))
+
+
+def _skip_back(text: str, at: int) -> int:
+    while 0 <= at < len(text) and text[at] in _SKIP:
+        at -= 1
+    return at
+
+
+def _skip_on(text: str, at: int) -> int:
+    while 0 <= at < len(text) and text[at] in _SKIP:
+        at += 1
+    return at
 
 
 def _in_number(text: str, start: int, end: int) -> bool:

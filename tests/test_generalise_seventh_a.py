@@ -1,0 +1,66 @@
+"""General mechanisms of issue 11's seventh pass (gen-a: evasions built from general resources), each on
+rights and listings written here (in none of the evaluation sets' registers): an emoji read by what its
+CLDR keywords mean, not only by its name (🌊 浪花 for 海 of 海洋, ⚡ 高压 for 电, 🌻 for 葵花), a flag for its
+country's name (🇨🇭 瑞士), an emoji whose name is a whole short mark written beside one of its characters
+(海🐬 is 海豚, not 海海豚), and none of these beside words that make no mark.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import flagged, matcher_on
+from matchers.matcher import Matcher
+from matchers.rebus import build_table, emoji_meanings, substitute
+
+REGISTER = """\
+rights:
+  - {id: tm-ruishilian, kind: trademark, name: 瑞士莲, holder: 瑞士莲巧克力, nice_classes: [30], reference_price: 89}
+  - {id: tm-haiyun, kind: trademark, name: 海韵, holder: 海韵日化, nice_classes: [3], reference_price: 69}
+  - {id: tm-guanfang, kind: trademark, name: 冠芳, holder: 冠芳饮料, nice_classes: [32], reference_price: 39}
+  - {id: tm-dianxiaoer, kind: trademark, name: 电小二, holder: 电小二科技, nice_classes: [9], reference_price: 1999}
+  - {id: tm-hongkuihua, kind: trademark, name: 红葵花, holder: 红葵花粮油, nice_classes: [29], reference_price: 99}
+  - {id: tm-haitun, kind: trademark, name: 海豚, holder: 海豚泳具, nice_classes: [28], reference_price: 89}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+@pytest.mark.parametrize("right, title, price", [
+    ("tm-haiyun", "🌊韵 洗发水 500ml 去屑", 15),         # 🌊 named 浪花; its keyword 海洋 holds 海
+    ("tm-guanfang", "🏆芳 山楂汁 1L 整箱", 9),           # 🏆 named 奖杯; its keyword 冠军 holds 冠
+    ("tm-dianxiaoer", "⚡小二 户外移动电源 大容量", 399),  # ⚡ named 高压; its keywords 有电, 闪电 hold 电
+    ("tm-hongkuihua", "红🌻 食用油 5L", 29),              # 🌻 向日葵 + 太阳花: the mark's pair 葵花
+    ("tm-ruishilian", "🇨🇭莲 黑巧克力 排块 100g", 19),     # a flag: two code points, its country's name
+    ("tm-haitun", "海🐬 儿童泳镜 防雾", 19),              # 🐬 海豚 beside its 海: 海豚, not 海海豚
+])
+def test_an_emoji_read_by_its_meaning_is_a_lead(matcher: Matcher, right: str, title: str, price: float) -> None:
+    assert right in flagged(matcher, title=title, price=price)
+
+
+@pytest.mark.parametrize("title", [
+    "🌊韵律 瑜伽服 女",     # 海韵 only by a keyword, and 韵律 is a word: the wave is decoration
+    "🏆芳香 精油 礼盒",     # 芳香 is a word
+    "🌊 海边 度假 沙滩裙",
+    "🏆 奖杯 定制 金属",
+    "⚡ 快充 小米 充电器",
+])
+def test_an_emoji_beside_words_that_make_no_mark_is_no_lead(matcher: Matcher, title: str) -> None:
+    assert flagged(matcher, title=title, price=99) == set()
+
+
+def test_the_keywords_are_emoji_only_and_hold_more_than_the_name() -> None:
+    meanings = emoji_meanings()
+    assert "。" not in meanings and "≠" not in meanings  # CLDR annotates punctuation too
+    assert "海洋" in meanings["🌊"] and "冠军" in meanings["🏆"]
+    assert meanings["🇨🇭"] == ("瑞士",)
+
+
+def test_a_keyword_reading_needs_the_text_beside_it() -> None:
+    table = build_table(["海韵", "电小二"])
+    assert substitute(table, "🌊韵 洗发水") == "海韵 洗发水"
+    assert substitute(table, "🌊 度假 韵") is None
+    assert substitute(table, "⚡ 二手 小") is None
