@@ -255,7 +255,7 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
             continue
         if all(h.seen.endswith("家") and len(h.seen) == 2 for h in hits):
             by_nick.setdefault(hits[0].seen, []).append(right_idx)
-        elif votes and all(ordinary.is_dictionary_word(h.seen) for h in hits):
+        elif votes and all(h.seen in ordinary.dictionary_word_set() for h in hits):
             weak.append(right_idx)
     if not by_nick and not weak:
         return found
