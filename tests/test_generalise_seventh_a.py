@@ -2,7 +2,8 @@
 rights and listings written here (in none of the evaluation sets' registers): an emoji read by what its
 CLDR keywords mean, not only by its name (🌊 浪花 for 海 of 海洋, ⚡ 高压 for 电, 🌻 for 葵花), a flag for its
 country's name (🇨🇭 瑞士), an emoji whose name is a whole short mark written beside one of its characters
-(海🐬 is 海豚, not 海海豚), and none of these beside words that make no mark.
+(海🐬 is 海豚, not 海海豚), a mark's character written as its two parts (古月 for 胡), and none of these
+beside words that make no mark.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from matcher_helpers import flagged, matcher_on
 from matchers.matcher import Matcher
 from matchers.rebus import build_table, emoji_meanings, substitute
+from matchers.variants import char_parts
 
 REGISTER = """\
 rights:
@@ -64,3 +66,44 @@ def test_a_keyword_reading_needs_the_text_beside_it() -> None:
     assert substitute(table, "🌊韵 洗发水") == "海韵 洗发水"
     assert substitute(table, "🌊 度假 韵") is None
     assert substitute(table, "⚡ 二手 小") is None
+
+
+SPLIT_REGISTER = """\
+rights:
+  - {id: tm-hujihua, kind: trademark, name: 胡姬花, holder: 胡姬花粮油, nice_classes: [29], reference_price: 159}
+  - {id: tm-wuyutai, kind: trademark, name: 吴裕泰, holder: 吴裕泰茶业, nice_classes: [30], reference_price: 120}
+  - {id: tm-linjiapuzi, kind: trademark, name: 林家铺子, holder: 林家铺子食品, nice_classes: [29], reference_price: 29}
+  - {id: tm-mingguang, kind: trademark, name: 明光, holder: 明光电子, nice_classes: [9], reference_price: 59}
+"""
+
+
+@pytest.fixture(scope="module")
+def split_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(SPLIT_REGISTER, tmp_path_factory.mktemp("split"))
+
+
+@pytest.mark.parametrize("right, title, price", [
+    ("tm-hujihua", "古月姬花 古法花生油 5L", 59),    # 胡 as 古月
+    ("tm-wuyutai", "口天裕泰 茉莉花茶 250g", 29),    # 吴 as 口天
+    ("tm-linjiapuzi", "木木家铺子 黄桃罐头 整箱", 19),  # 林 as 木木
+])
+def test_a_character_written_as_its_two_parts_is_read_whole(split_matcher: Matcher, right: str, title: str,
+                                                            price: float) -> None:
+    assert right in flagged(split_matcher, title=title, price=price)
+
+
+@pytest.mark.parametrize("title", [
+    "日月光 手机壳 防摔",          # 日月 is a common word, not 明 written apart
+    "红木家具 口天 古月 木木 茶叶",  # parts beside no other character of a mark
+])
+def test_parts_that_make_no_mark_are_left_alone(split_matcher: Matcher, title: str) -> None:
+    assert flagged(split_matcher, title=title, price=99) == set()
+
+
+def test_the_parts_table_writes_characters_as_typable_pairs() -> None:
+    written, every = char_parts()
+    assert written["胡"] == "古月" and written["张"] == "弓长"
+    assert "氵" in every["汪"] and "三" not in written and "丝" not in written  # 一 is a stroke; 丝 is no 丝丝
+    table = build_table(["胡姬花"])
+    assert substitute(table, "古月姬花 花生油") == "胡姬花 花生油"
+    assert substitute(table, "古月姬花 花生油", split=False) is None  # descriptions are not scanned for parts

