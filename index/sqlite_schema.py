@@ -26,6 +26,7 @@ The SQLite is sqlean.py's (3.45+; FTS5, ``contentless_delete`` needs 3.43), not 
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,6 +69,23 @@ scores in its range — instead of all of ``leads_by_listing`` (measured at 1M l
 min_score 0.7, 200k leads, 23 instead of 111 ms; a province and a status, 167k leads, 29 instead
 of 84 ms, for the seller facet the count tables cannot give). Built in ≈2 CPU-s at 1M leads."""
 
+LEAD_INDEXES: dict[str, str] = {
+    "leads_by_score": "CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC, id)",
+    "leads_by_date": "CREATE INDEX IF NOT EXISTS leads_by_date ON leads (first_seen DESC, id)",
+    "leads_by_listing": "CREATE INDEX IF NOT EXISTS leads_by_listing ON leads (listing, combo, seller_key, score, "
+                        "first_seen)",
+    "leads_by_right": "CREATE INDEX IF NOT EXISTS leads_by_right ON leads (right_id)",
+    "leads_by_seller": "CREATE INDEX IF NOT EXISTS leads_by_seller ON leads (platform, seller_id)",
+    "leads_by_status": "CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status)",
+    "leads_by_place": "CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing)",
+    "leads_by_combo": COMBO_INDEX,
+}
+"""The secondary indexes of ``leads``, by name: what a bulk load into a store small beside it
+drops in its first transaction and builds again in its last (:func:`drop_lead_indexes`,
+:func:`build_lead_indexes`), and what opening a store builds when a killed load left them missing
+(:func:`connect`). Not among them: the UNIQUE index on ``leads.id`` (a constraint, and the writer
+looks leads up by it)."""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rights (
@@ -87,13 +105,7 @@ CREATE TABLE IF NOT EXISTS leads (
     platform TEXT NOT NULL, seller_id TEXT NOT NULL, seller_name TEXT NOT NULL,
     province TEXT NOT NULL, status TEXT NOT NULL, first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL, combo INTEGER NOT NULL DEFAULT 0, seller_key INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC, id);
-CREATE INDEX IF NOT EXISTS leads_by_date ON leads (first_seen DESC, id);
-CREATE INDEX IF NOT EXISTS leads_by_listing ON leads (listing, combo, seller_key, score, first_seen);
-CREATE INDEX IF NOT EXISTS leads_by_right ON leads (right_id);
-CREATE INDEX IF NOT EXISTS leads_by_seller ON leads (platform, seller_id);
-CREATE INDEX IF NOT EXISTS leads_by_status ON leads (status);
-CREATE INDEX IF NOT EXISTS leads_by_place ON leads (province, platform, listing);
+""" + ";\n".join(LEAD_INDEXES[name] for name in LEAD_INDEXES if name != "leads_by_combo") + """;
 CREATE VIRTUAL TABLE IF NOT EXISTS listing_text USING fts5 (
     title, description, seller, content='', contentless_delete=1, tokenize='ascii');
 CREATE TABLE IF NOT EXISTS transitions (
@@ -170,7 +182,85 @@ def connect(path: Path) -> sqlite3.Connection:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    restore_lead_indexes(conn, path)
     return conn
+
+
+def missing_lead_indexes(conn: sqlite3.Connection) -> list[str]:
+    """The :data:`LEAD_INDEXES` the store has not got (a bulk load's, running or killed)."""
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                               "AND tbl_name = 'leads'")}
+    return [name for name in LEAD_INDEXES if name not in present]
+
+
+def restore_lead_indexes(conn: sqlite3.Connection, path: Path) -> bool:
+    """Build the :data:`LEAD_INDEXES` a bulk load killed before its last transaction left missing
+    (whether it was killed is what its :class:`LoadLock` says: the kernel drops the lock of a dead
+    process); a load still running is left alone, it builds them when it ends, and readers meanwhile
+    plan without them. Returns whether it built any. Costs one query when nothing is missing."""
+    if not missing_lead_indexes(conn):
+        return False
+    lock = LoadLock(path)
+    if not lock.acquire():
+        return False
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            build_lead_indexes(conn)  # IF NOT EXISTS: another process may have built them meanwhile
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        lock.release()
+    return True
+
+
+def drop_lead_indexes(conn: sqlite3.Connection) -> None:
+    """Drop the :data:`LEAD_INDEXES` (inside the caller's transaction, holding a :class:`LoadLock`)."""
+    for name in LEAD_INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def build_lead_indexes(conn: sqlite3.Connection) -> None:
+    """Create the :data:`LEAD_INDEXES` that are missing (inside the caller's transaction)."""
+    for statement in LEAD_INDEXES.values():
+        conn.execute(statement)
+
+
+class LoadLock:
+    """An exclusive ``flock`` on ``<store>-loading``, held by a bulk load while the store's lead
+    indexes are dropped, and by whoever builds them again.
+
+    Why a lock file and not a row of the store: a row says a load began, not whether it is still
+    running; the kernel releases the lock of a process however it ends (SIGKILL included), so an
+    opener that gets the lock knows the indexes' absence is a dead load's, and one that does not
+    knows a load is running. Where ``fcntl`` is missing (Windows) the lock is never had: no load
+    defers its indexes there, and nothing rebuilds."""
+
+    def __init__(self, store_path: Path | str):
+        self.path = Path(f"{store_path}-loading")
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock without waiting; False when another holder has it (or no flock here)."""
+        try:
+            import fcntl
+        except ImportError:
+            return False
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the only descriptor of the lock releases it
 
 
 def _fill_links(conn: sqlite3.Connection) -> None:

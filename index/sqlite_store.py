@@ -63,7 +63,7 @@ import sqlean as sqlite3
 from index import sqlite_stats
 from index.sqlite_search import SQLiteSearch
 from index.sellers import COUNTED_STATUSES
-from index.sqlite_schema import connect, write_transaction
+from index.sqlite_schema import LoadLock, connect, write_transaction
 from index.sqlite_write import (BulkWriter, ListingPlanner, PendingCounts, PreparedLead, PreparedTuple, counted, lookup,
                                  prepare, prepare_ahead, prepared_listing, write_chunk)
 from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
@@ -75,10 +75,65 @@ READERS = 4
 core, each answering many requests on threads; more than a few statements at once per process only
 queue for the same cores (and each connection keeps its own page cache)."""
 
+DEFER_MIN_LEADS = 5_000
+"""The fewest leads a load must bring for it to defer the lead indexes (:func:`defers_indexes`):
+below that, maintaining them costs well under a second and readers keep their indexes."""
+
+
+def defers_indexes(stored: int, expected: int | None) -> bool:
+    """Whether a bulk load of ``expected`` leads into a store of ``stored`` defers the lead
+    indexes (drops them first, builds them at the end): when it brings at least
+    :data:`DEFER_MIN_LEADS` and more leads than the store holds (never when it does not know).
+
+    Why that rule (measured at 1M leads, issue 7): keeping the eight indexes up row by row costs
+    ≈34 µs a new lead, building them afresh ≈12 µs a lead of the store after the load; so deferring
+    pays once the new leads are more than about half the store. "More than the store holds" leaves
+    room for a file whose leads are partly stored already (a re-run, which costs the indexes
+    nothing), and the worst it can cost (every lead of the file already stored) is ≈24 µs a lead."""
+    return expected is not None and expected >= DEFER_MIN_LEADS and expected > stored
+
+
 _LEAD_COLUMNS = ("l.id, l.url, l.right_id, l.score, l.reasons, l.reason_codes, s.body, l.status, "
                  "l.first_seen, l.last_seen, l.kind, l.province")
 _CONFIRMED = ("confirmed", "notified", "removed", "rejected", "counter_notice", "still_online")
 """Statuses a lead reaches only through an analyst's confirmation (a seller's confirmed count)."""
+
+
+class _ReadConnection:
+    """A reader's connection, as the searches get it. Why not the connection itself: their SQL
+    names lead indexes (``INDEXED BY``), and a bulk load drops those while it runs
+    (:func:`defers_indexes`); a statement naming one that is missing fails in SQLite, so it runs
+    again without the hint, planned with what is there: the same answer, slower. Costs nothing
+    while the indexes are there."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            unhinted = _without_missing_index(sql, str(exc))
+            if unhinted is None:
+                raise
+            return self.execute(unhinted, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+
+def _without_missing_index(sql: str, error: str) -> str | None:
+    """``sql`` without its ``INDEXED BY`` the missing index that ``error`` names; None when the
+    error is another one."""
+    import re
+
+    missing = re.fullmatch(r"no such index: (\w+)", error)
+    if missing is None:
+        return None
+    unhinted = re.sub(rf"\s+INDEXED BY {missing.group(1)}\b", "", sql)
+    return unhinted if unhinted != sql else None
 
 
 @dataclass
@@ -86,7 +141,7 @@ class _Reader:
     """One read connection: its lock (held while a statement of it runs) and its search with the
     counted matches it keeps (valid for this connection: ``PRAGMA data_version`` is per connection)."""
 
-    db: sqlite3.Connection
+    db: _ReadConnection
     lock: threading.RLock
     searcher: SQLiteSearch
 
@@ -198,6 +253,7 @@ class SQLiteStore:
             raise StoreError(f"the store {self.path} is closed")
         db = connect(self.path)
         db.execute("PRAGMA query_only=ON")  # a reader never writes, not even by mistake
+        db = _ReadConnection(db)
         lock = threading.RLock()
         return _Reader(db, lock, SQLiteSearch(db, lock, lambda rows: self._stored(rows, db), _LEAD_COLUMNS,
                                               self._spare))
@@ -318,19 +374,38 @@ class SQLiteStore:
         return counted(items, write)
 
     @contextmanager
-    def bulk_writer(self, leads_per_transaction: int, seen_at: str | None = None) -> Iterator[BulkWriter]:
+    def bulk_writer(self, leads_per_transaction: int, seen_at: str | None = None,
+                    expected_leads: int | None = None) -> Iterator[BulkWriter]:
         """Optional capability: a :class:`~index.sqlite_write.BulkWriter` that adds chunks of
         prepared leads in transactions of ``leads_per_transaction`` leads (``markwatch index``:
         one commit per 20,000 leads costs a third of one per 2,000). Committed on leaving the
-        block; an error rolls back only the open transaction."""
-        writer = BulkWriter(self._db, self._lock, self.path, leads_per_transaction, seen_at)
+        block; an error rolls back only the open transaction.
+
+        ``expected_leads``, the leads the caller is about to write (an estimate; None: unknown),
+        decides whether the load defers the lead indexes (:func:`defers_indexes`): dropped in its
+        first transaction, built in its last, under the store's
+        :class:`~index.sqlite_schema.LoadLock`. A load ended by an error builds them before
+        returning; a killed one leaves them to the next opening of the store."""
+        lock = LoadLock(self.path)
+        defer = defers_indexes(self._stored_leads(), expected_leads) and lock.acquire()
+        writer = BulkWriter(self._db, self._lock, self.path, leads_per_transaction, seen_at, defer_indexes=defer)
         try:
-            yield writer
-        except BaseException as exc:
-            writer.rollback(exc)
-            raise
-        writer.commit()
-        self._wrote = self._wrote or writer.commits > 0
+            try:
+                yield writer
+            except BaseException as exc:
+                writer.rollback(exc)
+                if writer.indexes_dropped and isinstance(exc, Exception):
+                    writer.finish()  # the store whole again before the error goes on
+                raise
+            writer.finish()
+        finally:
+            lock.release()
+            self._wrote = self._wrote or writer.commits > 0
+
+    def _stored_leads(self) -> int:
+        """How many leads the store holds (their rowids are never reused: the largest is the count)."""
+        with self._lock:
+            return self._db.execute("SELECT max(rowid) FROM leads").fetchone()[0] or 0
 
     def get(self, lead_id: str) -> StoredLead | None:
         with self._connection() as db:

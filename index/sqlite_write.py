@@ -29,6 +29,15 @@ WAL mid-transaction and reads them back. Measured on the leads table alone, 100k
 100,000 a transaction with 128 MiB 51.3 (commit 5.9), 100,000 with 512 MiB 42.3 (commit 7.4);
 sorting a chunk by id before inserting it did not pay (56.2). The map covers a store beyond 1 GiB.
 
+Why a big load defers the lead indexes (:class:`BulkWriter` ``defer_indexes``, decided by
+:func:`index.sqlite_store.defers_indexes`): the eight secondary indexes of ``leads``, most of them
+keyed at random (score, date, combination), cost ≈34 µs a new lead kept up row by row and ≈12 µs a
+lead built afresh with ``CREATE INDEX`` (measured at 1M leads). A load bigger than the store drops
+them in its first transaction and builds them in its last; a load killed between leaves them
+missing, and the next opening of the store builds them (:func:`index.sqlite_schema.restore_lead_indexes`).
+Measured, ``markwatch index`` into an empty store, base and new alternated in one session (load
+≈3): writer 100k 7.2–8.8 -> 5.8–6.3 CPU-s (3 runs each), 1M 91.7 -> 76.7.
+
 A listing whose content changed keeps its earlier version in ``listing_versions``; its full-text
 tokens and its seller link values (``listing_links``: phones, WeChat ids, addresses, photo hash,
 read here once so that seller networks never re-read every listing) are replaced. A lead keeps
@@ -384,7 +393,7 @@ class BulkWriter:
     are held while a transaction is open."""
 
     def __init__(self, db: sqlite3.Connection, lock: RLock, path: Path, leads_per_transaction: int,
-                 seen_at: str | None = None):
+                 seen_at: str | None = None, defer_indexes: bool = False):
         if leads_per_transaction < 1:
             raise ValueError(f"leads_per_transaction must be at least 1, got {leads_per_transaction}")
         self._db, self._lock, self._path = db, lock, path
@@ -395,6 +404,11 @@ class BulkWriter:
         self._in_transaction = 0
         self._pending = PendingCounts()
         self.commits = 0
+        self.defer_indexes = defer_indexes
+        """Whether the first transaction drops the lead indexes and :meth:`finish` builds them
+        (the caller holds the store's :class:`~index.sqlite_schema.LoadLock` meanwhile)."""
+        self.indexes_dropped = False
+        """Whether an open or committed transaction of this writer dropped them."""
 
     def add(self, items: Sequence[PreparedTuple | PreparedLead | str]) -> IndexCounts:
         """Write one chunk (a str item is the reason that lead was refused); commits when the
@@ -416,6 +430,11 @@ class BulkWriter:
             stack = ExitStack()
             stack.enter_context(write_transaction(self._db, self._lock, self._path, "the store"))
             self._transaction, self._now, self._in_transaction = stack, self.seen_at or utc_now(), 0
+            if self.defer_indexes and not self.indexes_dropped:
+                from index.sqlite_schema import drop_lead_indexes
+
+                drop_lead_indexes(self._db)
+                self.indexes_dropped = True
         self._in_transaction += len(prepared)
         return write_chunk(self._db, prepared, self._now, self._pending)
 
@@ -431,9 +450,31 @@ class BulkWriter:
             transaction.close()
             self.commits += 1
 
+    def finish(self) -> None:
+        """Build the lead indexes this writer dropped, in its last transaction (opened for them
+        when none is), and commit it: the load's end."""
+        if self.indexes_dropped:
+            from index.sqlite_schema import build_lead_indexes, write_transaction
+
+            if self._transaction is None:
+                stack = ExitStack()
+                stack.enter_context(write_transaction(self._db, self._lock, self._path, "the store"))
+                self._transaction = stack
+            try:
+                build_lead_indexes(self._db)
+            except BaseException as exc:
+                self.rollback(exc)
+                raise
+            self.indexes_dropped = False
+        self.commit()
+
     def rollback(self, exc: BaseException) -> None:
-        """Give up the open transaction (``exc`` is why)."""
+        """Give up the open transaction (``exc`` is why). Indexes dropped by a transaction rolled
+        back are there again; by a committed one, still missing (:meth:`finish` or the next
+        opening of the store builds them)."""
         if self._transaction is not None:
             transaction, self._transaction = self._transaction, None
             self._pending = PendingCounts()
             transaction.__exit__(type(exc), exc, exc.__traceback__)
+            if not self.commits:
+                self.indexes_dropped = False

@@ -16,6 +16,10 @@ other savings of the same pass (issue 7, 2026-12-02, base and new alternated in 
 leads, quiet machine, writer 82.0 -> 70.3 CPU-s, worker 62.9 -> 54.5; 100k (3 runs each) writer
 median 6.84 -> 5.72 CPU-s.
 
+Why the command estimates the file's leads (:func:`_expected_leads`): the store decides from it
+whether this is a bulk load, which the embedded store writes without its lead indexes and builds
+them at the end (:func:`index.sqlite_store.defers_indexes`).
+
 Before storing, each lead gets the province its listing ships from (the matcher's gazetteer,
 :mod:`matchers.enrich`), and the store gets the register's rights, so the right kind and the
 province can be searched and counted. Bad lines (not JSON, not a lead) are reported with their
@@ -285,7 +289,7 @@ def _index_bulk(store: Any, lines: Any, transaction: int, pool: Any) -> tuple[An
             offset += length
             first += len(block)
 
-    with store.bulk_writer(transaction) as writer:
+    with store.bulk_writer(transaction, expected_leads=_expected_leads(lines)) as writer:
         if pool is None:
             for chunk in chunks():
                 write(_prepare_chunk(store.lead_preparer, chunk))
@@ -303,6 +307,20 @@ def _index_bulk(store: Any, lines: Any, transaction: int, pool: Any) -> tuple[An
         while pending:
             write(pending.popleft().result())
     return totals, reported
+
+
+def _expected_leads(lines: Any) -> int | None:
+    """About how many leads are left in ``lines`` (its bytes from here over the mean line of its
+    first MiB), so the store can tell a bulk load from a top-up (the SQLite store defers its lead
+    indexes for a load bigger than itself); None when it cannot tell (a pipe)."""
+    if not _seekable(lines):
+        return None
+    fd, offset = lines.fileno(), lines.tell()
+    left = os.fstat(fd).st_size - offset
+    sample = os.pread(fd, min(left, 1 << 20), offset)
+    if not sample:
+        return 0
+    return round(left * max(1, sample.count(b"\n")) / len(sample))
 
 
 def _seekable(lines: Any) -> bool:
