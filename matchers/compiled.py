@@ -89,6 +89,10 @@ class CompiledRegister:
     # a piece of a famous brand's name (a Latin word, a run of ≥ 2 Chinese characters) → (the whole
     # name, its brand's key) for every name longer than the piece: Lowe Alpine holds "lowe" (LOEWE)
     brand_pieces: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # right → the Nice classes of OTHER famous brands named like it (Champion spark plugs for the
+    # CHAMPION of clothing, 盼盼 bread for the mascot 盼盼): on those goods the word is theirs
+    namesakes: dict[int, frozenset[int]] = field(default_factory=dict)
+    near_english: frozenset[str] = frozenset()  # English words one edit from a Latin form (basics: asics)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -251,6 +255,56 @@ def house_line_in(compiled: CompiledRegister, right_idx: int, text: str) -> str:
     return ""
 
 
+def namesakes_of(rights: Sequence[Right], famous: dict[int, Brand]) -> dict[int, frozenset[int]]:
+    """Right index → the Nice classes of the famous brands (brand_names.yaml) other than its own
+    whose name is one of the right's names or starts with one (a word of it: champion spark plugs;
+    Chinese: 盼盼食品, 冠军火花塞). Trademarks and special marks; few rights have any."""
+    by_start: dict[str, set[int]] = {}
+    for name, brand in brand_table().items():
+        heads = {name} | ({" ".join(name.split()[:n]) for n in range(1, len(name.split()))} if not has_cjk(name)
+                          else {name[:n] for n in range(2, len(name))})
+        for head in heads:
+            by_start.setdefault(head, set()).add(id(brand))
+    brands = {id(b): b for b in brand_table().values()}
+    out: dict[int, frozenset[int]] = {}
+    for idx, right in enumerate(rights):
+        if right.kind == "gi":
+            continue
+        own = famous.get(idx)
+        classes = {c for raw in right.all_names for b in by_start.get(norm(raw).strip(), ())
+                   if brands[b] is not own for c in brands[b].classes}
+        if classes:
+            out[idx] = frozenset(classes)
+    return out
+
+
+def english_near_misses(keys: Iterable[str]) -> frozenset[str]:
+    """The English words (matchers.variants.english_words_among's lists) one edit from one of the
+    Latin ``keys`` (a deletion, an insertion or a substitution: basics and asics, file and fila): a
+    near miss that is such a word is the word written, not the mark bent. Made once per register."""
+    from english_words import get_english_words_set
+
+    keys = [k for k in keys if k.isascii() and k.isalpha()]
+    if not keys:
+        return frozenset()
+    gone: set[str] = set(keys)
+    for key in keys:
+        gone.update(_deletes(key))
+    lengths = {len(k) for k in keys}
+    both = get_english_words_set(["web2"], lower=True, alpha=True) & get_english_words_set(["gcide"], lower=True,
+                                                                                          alpha=True)
+    near = set()
+    whole = set(keys)
+    for word in both:
+        if (len(word) - 1 in lengths or len(word) in lengths or len(word) + 1 in lengths) \
+                and (word in gone or not _deletes(word).isdisjoint(gone)):
+            near.add(word)
+        plural = word + "s"  # the lists hold base forms: a plural one letter longer or shorter than a key
+        if len(plural) - 1 in lengths and not _deletes(plural).isdisjoint(whole) or plural in gone:
+            near.add(plural)  # (basics: asics), not one letter swapped (hernes: hermes is a bent mark)
+    return frozenset(near - whole)
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -336,6 +390,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     compiled.brand_of = {idx: brand.key for idx, brand in famous.items()}
     compiled.house_lines = {idx: brand.lines for idx, brand in famous.items() if brand.lines}
     compiled.brand_pieces = brand_pieces()
+    compiled.namesakes = namesakes_of(compiled.rights, famous)
     houses = _unambiguous_house_nicknames(compiled.rights, compiled.famous)
 
     def add(right_idx: int, raw: str, kind: str) -> None:
@@ -433,17 +488,28 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             for cls in compiled.rights[right].nice_classes:
                 class_keys.setdefault(cls, {}).setdefault(key, []).append(form_idx)
     compiled.deletions = SortedIndex.of_deletions(near_keys, near_forms)
+    compiled.near_english = english_near_misses(compiled.forms[i].text for i in near_forms)  # as written, not canon
     from matchers.rebus import build_table
 
     compiled.rebus = build_table(f.text for f in compiled.forms if f.kind in ("name", "variant"))
     from matchers.variants import english_words_among
 
-    compiled.english_forms = english_words_among(f.text for f in compiled.forms if f.latin)
+    compiled.english_forms = english_words_among(f.text for f in compiled.forms if f.latin) | _english_phrases(
+        [f.text for f in compiled.forms if f.latin and " " in f.text])
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
                             if (index := _form_index(keys)) is not None}
     return compiled
+
+
+def _english_phrases(texts: list[str]) -> frozenset[str]:
+    """The Latin forms of several words that are each an English word (canada goose, snow peak): an
+    ordinary phrase in an English listing about other goods (a goose decoy), see signals.py."""
+    from matchers.variants import english_words_among
+
+    words = english_words_among({w for text in texts for w in text.split()})
+    return frozenset(t for t in texts if all(w in words for w in t.split()))
 
 
 def _polyphone_keys(compiled: CompiledRegister) -> dict[str, list[int]]:

@@ -131,6 +131,9 @@ class Matcher:
         if not found:
             return []
         found = _nicknames_inside_marks(found)
+        found = _ordinary_senses(compiled, found, votes, texts, category)
+        if not found:
+            return []
         authorised, bound, gis = compiled.authorised, compiled.bound, compiled.gi_products
         seller: set[str] | None = None  # the listing's seller, made once for all its rights with sellers
         judged = []
@@ -295,6 +298,40 @@ def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int
 
 
 DEARER = 3.0  # times the next house's reference price that makes "X家" the luxury house
+
+
+def _ordinary_senses(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None,
+                     texts: dict[str, str], category: str = "") -> dict[int, list[Hit]]:
+    """Policy for words that only look like a right here (the pair goes):
+
+    - a Latin near miss that is an English word (basics for ASICS, file for FILA) is the word;
+    - a mark on the goods of another famous brand of its name (brand_names.yaml: Champion spark
+      plugs for the CHAMPION of clothing, 盼盼 bread or doors for the mascot 盼盼) is that brand's:
+      a trademark judged beyond its classes when none of its classes is among the goods, a
+      special mark when the listing names no event (lexicon ``mascot_event``). ``votes``: the
+      listing's goods classes when the caller classified them (a register of no ordinary trademark
+      does not), else they are classified here for a right with namesakes."""
+    drop: set[int] = set()
+    english = compiled.near_english
+    for right_idx, hits in found.items():
+        if english and all(h.how in ("fuzzy", "lookalike") and h.seen in english for h in hits):
+            drop.add(right_idx)
+        elif right_idx in compiled.namesakes:
+            if votes is None:
+                votes = classify(texts.get("title", ""), category)[0]
+            if votes and _namesakes_goods(compiled, right_idx, votes, texts):
+                drop.add(right_idx)
+    return {i: hits for i, hits in found.items() if i not in drop} if drop else found
+
+
+def _namesakes_goods(compiled: CompiledRegister, right_idx: int, votes: Counter[int], texts: dict[str, str]) -> bool:
+    """Are the listing's goods those of another famous brand named like the right (and not the right's)?"""
+    if votes.keys().isdisjoint(compiled.namesakes[right_idx]):
+        return False
+    right = compiled.rights[right_idx]
+    if right.kind == "special_mark":
+        return not wording.find("mascot_event", " ".join(texts.values()))
+    return bool(right.nice_classes) and votes.keys().isdisjoint(right.nice_classes)
 
 
 def _nicknames_inside_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]:

@@ -11,6 +11,7 @@ One function per group of features fills its part of the vector and appends its 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -384,6 +385,12 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             return
     if bent:
         return
+    for hit in exact:
+        word = _reduplicated_word(ctx.texts[hit.field], hit)
+        if word:  # 圆圆脸, 圆圆框: a doubled adjective before its noun, not the mascot 圆圆
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
     if _cartoon_context(ctx, exact):  # 萌鸡小队 乐乐 公仔: the cartoon's 乐乐, not the mascot
         vec[_INDEX["ordinary_word"]] = 1.0
         reasons.append({"code": "ordinary_word", "seen": exact[0].seen, "word": exact[0].seen})
@@ -395,6 +402,31 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": hit.seen})
             return
+
+
+@lru_cache(maxsize=1)
+def _reduplicated_nouns() -> frozenset[str]:
+    from matchers.lexicon import lexicon
+
+    return frozenset(lexicon().get("reduplicated_nouns", ()))
+
+
+def _reduplicated_word(text: str, hit: Hit) -> str:
+    """A doubled character (圆圆, 甜甜) glued to the next character where the single one and that
+    character make a word (圆脸, 圆框: 圆圆脸 is a round face), or after a character that makes a word
+    of the whole (亮晶晶); the phrase, or "". Chinese doubles an adjective before its noun, so a
+    mascot named by a doubled everyday word meets it inside such phrases; lexicon ``reduplicated_nouns``
+    names the nouns such phrases end in that are no word with the single character (圆框)."""
+    seen = hit.seen
+    if len(seen) != 2 or seen[0] != seen[1] or not ordinary.is_cjk(seen[0]):
+        return ""
+    words = ordinary.dictionary_word_set()
+    after = text[hit.end] if hit.end < len(text) else ""
+    if after and ordinary.is_cjk(after) and (seen[0] + after in words or after in _reduplicated_nouns()):
+        return text[hit.start:hit.end + 1]
+    if hit.start and ordinary.is_cjk(text[hit.start - 1]) and text[hit.start - 1] + seen in words:
+        return text[hit.start - 1:hit.end]
+    return ""
 
 
 def _cartoon_context(ctx: ListingContext, hits: list[Hit]) -> bool:
@@ -444,14 +476,27 @@ def _mascot_context(compiled: CompiledRegister, right_idx: int, ctx: ListingCont
 def _english_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, hits: list[Hit],
                           ctx: ListingContext) -> None:
     """A Latin mark that is an English word, written as a word rather than a brand: not all capitals,
-    and lower-case or inside the title rather than heading it (soccer coach whistle, white dove pendant)."""
+    and lower-case or inside the title rather than heading it (soccer coach whistle, white dove pendant);
+    or, on goods outside the right's classes, an English word or phrase of words (canada goose) not
+    written in capitals (Canada goose decoy: the bird, on hunting goods)."""
+    other_goods = not vec[_INDEX["class_unknown"]] and not vec[_INDEX["class_share"]] and not vec[_INDEX["all_classes"]]
     for hit in hits:
         if hit.how != "exact" or not hit.form.latin or hit.form.text not in compiled.english_forms:
             continue
-        if _reads_as_word(str(ctx.listing.get(hit.field) or ""), hit.form.text):
+        raw = str(ctx.listing.get(hit.field) or "")
+        if (" " not in hit.form.text and _reads_as_word(raw, hit.form.text)) or (other_goods and _not_capitals(raw, hit.form.text)):
             vec[_INDEX["english_word_sense"]] = 1.0
             reasons.append({"code": "english_word_sense", "seen": hit.seen})
             return
+
+
+def _not_capitals(raw: str, phrase: str) -> bool:
+    """Is ``phrase`` written in ``raw`` other than in capitals (Canada goose, not CANADA GOOSE)? On
+    goods outside the right's classes an English word or phrase so written is read in its sense."""
+    import re
+
+    found = re.search(rf"(?<![A-Za-z]){re.escape(phrase)}(?![A-Za-z])", raw, re.IGNORECASE)
+    return found is not None and not found.group().isupper()
 
 
 def _reads_as_word(raw: str, word: str) -> bool:

@@ -65,3 +65,56 @@ def test_a_mark_inside_another_famous_brands_name_is_that_brand(matcher: Matcher
     assert "tm-xuehua" not in _pairs(matcher, title="雪花啤酒 勇闯天涯 500ml 整箱", price=59)
     # the mark on its own is still found
     assert "tm-alpine" in _flagged(matcher, title="ALPINE 登山包 35L 高仿 原单", price=59)
+
+
+# ---------------------------------------------------------------- 2. a special mark in its ordinary sense
+SPECIAL = """\
+rights:
+  - {id: sm-fangfang, kind: special_mark, name: 方方, holder: 某运会组委会, reference_price: 99}
+  - {id: sm-xufuji, kind: special_mark, name: 徐福记, holder: 某运会组委会, reference_price: 99}
+  - {id: tm-sorel, kind: trademark, name: SOREL, holder: Columbia Sportswear, nice_classes: [25], reference_price: 1299}
+  - {id: tm-greygoose, kind: trademark, name: GREY GOOSE, variants: [灰雁], holder: Bacardi, nice_classes: [33], well_known: true, reference_price: 399}
+  - {id: tm-snowflake, kind: trademark, name: 雪花, holder: 雪花化妆品, nice_classes: [3], well_known: true, reference_price: 59}
+"""
+
+
+@pytest.fixture(scope="module")
+def special(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(SPECIAL, tmp_path_factory.mktemp("special"))
+
+
+def test_a_doubled_everyday_word_before_its_noun_is_no_mascot(special: Matcher) -> None:
+    """方方脸 is a square face, 方方框 square frames: not the mascot 方方, whose plush stays a lead."""
+    face = _pairs(special, title="方方脸 男士 眼镜框 显瘦", price=59)["sm-fangfang"]
+    assert any(r["code"] == "ordinary_word" and r["word"] == "方方脸" for r in face.reason_codes)
+    assert face.score < special.threshold
+    assert _pairs(special, title="方方框 复古 眼镜 女", price=59)["sm-fangfang"].score < special.threshold
+    assert "sm-fangfang" in _flagged(special, title="方方 毛绒 公仔 摆件", price=59)
+
+
+def test_a_mascot_named_like_a_famous_brand_is_that_brand_on_its_goods(special: Matcher) -> None:
+    """徐福记 is a sweets maker: its sweets name no mascot, unless the listing names the games."""
+    assert "sm-xufuji" not in _pairs(special, title="徐福记 糖果 500g 喜糖 散装", price=59)
+    assert "sm-xufuji" in _flagged(special, title="徐福记 吉祥物 糖果 礼盒 运动会 纪念", price=59)
+    assert "sm-xufuji" in _flagged(special, title="徐福记 毛绒 公仔 吉祥物", price=59)
+
+
+# ---------------------------------------------------------------- 3. English marks in their ordinary sense
+def test_an_english_word_one_letter_from_a_mark_is_the_word(special: Matcher) -> None:
+    """Sorrel (the plant; also a boot colour) is not SOREL bent; SORELL still is."""
+    assert "tm-sorel" not in _pairs(special, title="Sorrel 短靴 女 雪地靴", price=199)
+    assert "tm-sorel" in _flagged(special, title="SORELL 雪地靴 女 高仿", price=199)
+
+
+def test_an_english_phrase_on_other_goods_is_the_phrase(special: Matcher) -> None:
+    """A grey goose decoy is hunting gear: the bird, not the vodka, however well-known the vodka."""
+    decoy = _pairs(special, title="Grey goose decoy 仿真 诱子 狩猎", price=59)["tm-greygoose"]
+    assert any(r["code"] == "english_word_sense" for r in decoy.reason_codes)
+    assert decoy.score < special.threshold
+    assert "tm-greygoose" in _flagged(special, title="GREY GOOSE 伏特加 700ml 高仿", price=59)
+
+
+def test_a_mark_on_the_goods_of_a_famous_namesake_is_the_namesake(special: Matcher) -> None:
+    """雪花 beer (Snow Beer) is not the well-known 雪花 cosmetics on other goods."""
+    assert "tm-snowflake" not in _pairs(special, title="雪花 啤酒 勇闯天涯 500ml 整箱", price=59)
+    assert "tm-snowflake" in _flagged(special, title="雪花 面霜 补水 高仿", price=19)
