@@ -126,7 +126,8 @@ def split_gi_name(name: str) -> tuple[str, str]:
     place, unless the name starts with a place the gazetteer names (柳州 of 柳州螺蛳粉) and the rest
     is a product the goods words do not know, or a dictionary word ending in one (烟台 + 大樱桃, not
     烟台大 + 樱桃; 长白山人参 stays 长白山 + 人参: 山人参 is no word); failing both, the last two
-    characters (the last one of a three-character name).
+    characters (the last one of a three-character name). Between those, the longest dictionary word
+    ending the name (镜泊湖 + 鲤鱼).
     """
     goods = {w for words in lexicon()["goods_classes"].values() for w in words}
     by_goods = next((cut for cut in range(2, len(name) - 1) if name[cut:] in goods), None)
@@ -135,6 +136,9 @@ def split_gi_name(name: str) -> tuple[str, str]:
         return name[:by_place], name[by_place:]
     if by_goods is not None:
         return name[:by_goods], name[by_goods:]
+    by_word = next((cut for cut in range(2, len(name) - 1) if has_cjk(name[cut:]) and _is_word(name[cut:])), None)
+    if by_word is not None:  # 镜泊湖 + 鲤鱼: a product the goods words lack, but a word (not 镜泊湖鲤 + 鱼)
+        return name[:by_word], name[by_word:]
     if len(name) == 3 and has_cjk(name):
         return name[:2], name[2:]  # 莱阳梨, 六堡茶: a two-character place and a one-character product
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
@@ -153,8 +157,8 @@ def _place_prefix(name: str) -> int | None:
         return None
     for cut in range(len(name) - 2, 1, -1):
         place = gazetteer.resolve(name[:cut])
-        if place is not None and place.name.startswith(name[:cut]):
-            return cut
+        if place is not None and (place.name.startswith(name[:cut]) or name[:cut] in gazetteer.names_of(place)):
+            return cut  # 柳州 of 柳州市, or an old name of the division (中甸 of 香格里拉市)
     return None
 
 
@@ -162,6 +166,32 @@ def _is_word(text: str) -> bool:
     from matchers.ordinary import is_dictionary_word
 
     return is_dictionary_word(text)
+
+
+def _other_place_names(place: str) -> list[str]:
+    """The other names of the division a GI's place names (matchers.gazetteer.Gazetteer.names_of:
+    郫都区 and 郫都 for 郫县, 锡盟 for 锡林郭勒), when the place is one of its names; else []."""
+    from matchers.origin import _gazetteer
+
+    try:
+        gazetteer = _gazetteer()
+    except Exception:  # noqa: BLE001 - no gazetteer: the GI's own place only
+        return []
+    found = gazetteer.resolve(place)
+    if found is None:
+        return []
+    names = gazetteer.names_of(found)
+    return [n for n in names if n != place and len(n) >= 2] if place in names else []
+
+
+def _latin_gi_names(place: str, products: tuple[str, ...]) -> list[str]:
+    """A GI written for a cross-border listing: its place in pinyin and its product in English
+    (lexicon ``product_english``: 温县铁棍山药 → wenxian iron stick yam, wenxian yam)."""
+    english = lexicon().get("product_english") or {}
+    spelled = pinyin_of(place) if all("\u4e00" <= ch <= "\u9fff" for ch in place) else ""
+    if len(spelled) < 4:
+        return []
+    return [f"{spelled} {word}" for product in products for word in english.get(product, ())]
 
 
 def _house_nicknames(names: list[str]) -> list[str]:
@@ -436,9 +466,17 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             place, product = split_gi_name(norm(right.name))
             if product and len(place) >= 2:
                 goods = {w for words in lexicon()["goods_classes"].values() for w in words}
-                shorter = [product[i:] for i in range(1, len(product) - 1) if product[i:] in goods]
+                plain = product in goods or _is_word(product)  # else a place inside it: 宾川 of 宾川柑橘
+                shorter = [product[i:] for i in range(1, len(product) - 1)
+                           if product[i:] in goods or not plain and _is_word(product[i:])]
                 compiled.gi_products[idx] = (place, (product, *shorter))
                 add(idx, place, "gi_place")
+                division = _place_prefix(place)  # 平和 of 平和琯溪: the county alone (平和蜜柚)
+                for other in ([place[:division], *_other_place_names(place[:division])] if division else []) \
+                        + _other_place_names(place):  # 郫都 for 郫县: the place renamed
+                    add(idx, other, "gi_place")
+                for spelled in _latin_gi_names(place, (product, *shorter)):
+                    add(idx, spelled, "pinyin")  # wenxian iron stick yam
 
     from matchers.ordinary import dictionary_words_among
 

@@ -133,6 +133,16 @@ class Gazetteer:
                              "the official path, e.g. 江苏省苏州市 or 上海市浦东新区")
         return place
 
+    def names_of(self, place: Place) -> list[str]:
+        """The Chinese names people write for ``place``: its official name, its short form (郫都 for
+        郫都区) and the aliases.yaml names pointing at it (郫县, its name before 2016; 锡盟). For a GI
+        named with one of them, the others name the same place (a renamed county's GI: 郫县豆瓣)."""
+        ethnic = sorted(self._aliases["ethnic_groups"], key=len, reverse=True)
+        suffixes = {"province": _PROVINCE_SUFFIXES, "city": _CITY_SUFFIXES, "county": _COUNTY_SUFFIXES}[place.level]
+        names = [place.name, _short_form(place.name, suffixes, ethnic)]
+        names += [e["text"] for e in self._aliases["chinese"] if e["place"].replace("/", "") == place.full_name]
+        return [n for n in dict.fromkeys(names) if n]
+
     # ------------------------------------------------------------------ matching
     def _resolve(self, text: str) -> Place | None:
         mentions, place_like = self._mentions(text)

@@ -118,3 +118,49 @@ def test_a_mark_on_the_goods_of_a_famous_namesake_is_the_namesake(special: Match
     """雪花 beer (Snow Beer) is not the well-known 雪花 cosmetics on other goods."""
     assert "tm-snowflake" not in _pairs(special, title="雪花 啤酒 勇闯天涯 500ml 整箱", price=59)
     assert "tm-snowflake" in _flagged(special, title="雪花 面霜 补水 高仿", price=19)
+
+
+# ---------------------------------------------------------------- 4. GI dodges
+GIS = """\
+rights:
+  - {id: gi-binchuan-citrus, kind: gi, name: 大理宾川柑橘, holder: 宾川县, nice_classes: [31], regions: [云南省大理白族自治州宾川县], reference_price: 69}
+  - {id: gi-jingpohu-fish, kind: gi, name: 镜泊湖大头鱼, holder: 宁安市, nice_classes: [31], regions: [黑龙江省牡丹江市宁安市], reference_price: 89}
+  - {id: gi-zhongdian-yak, kind: gi, name: 中甸牦牛肉, holder: 香格里拉市, nice_classes: [29], regions: [云南省迪庆藏族自治州香格里拉市], reference_price: 169}
+"""
+
+
+@pytest.fixture(scope="module")
+def gis(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(GIS, tmp_path_factory.mktemp("gis"))
+
+
+def _gi_lead(matcher: Matcher, right: str, title: str, ship_from: str = "山东 临沂"):
+    found = _pairs(matcher, title=title, price=39, ship_from=ship_from)
+    assert right in found, title
+    return found[right]
+
+
+def test_a_gi_named_without_its_middle_place(gis: Matcher) -> None:
+    """大理柑橘 for 大理宾川柑橘: the prefecture and the product, the county left out."""
+    lead = _gi_lead(gis, "gi-binchuan-citrus", "大理柑橘 新鲜 5斤 当季")
+    assert lead.score >= gis.threshold and lead.reason_codes[0]["code"] == "hit_gi_split"
+
+
+def test_a_gi_split_by_an_event_word_around_an_unknown_product(gis: Matcher) -> None:
+    """大头鱼 is no goods word of the lexicon: the GI's name is cut at the dictionary word, so
+    镜泊湖 + 冬捕同款 + 大头鱼 is the GI with its place and product apart."""
+    assert _gi_lead(gis, "gi-jingpohu-fish", "镜泊湖冬捕同款大头鱼 鲜活 5斤").score >= gis.threshold
+
+
+def test_a_gi_under_its_places_new_name(gis: Matcher) -> None:
+    """中甸 is 香格里拉 since 2001 (gazetteer aliases): the GI's product under the new name, and a
+    seller in the renamed county is inside the area."""
+    assert _gi_lead(gis, "gi-zhongdian-yak", "香格里拉牦牛肉 风干 500g").score >= gis.threshold
+    inside = _gi_lead(gis, "gi-zhongdian-yak", "中甸牦牛肉 风干 500g", ship_from="云南 中甸")
+    assert any(r["code"] == "origin_inside" for r in inside.reason_codes)
+
+
+def test_a_gi_in_pinyin_and_english(gis: Matcher) -> None:
+    """A cross-border listing: the place in pinyin, the product in English (lexicon product_english)."""
+    lead = _gi_lead(gis, "gi-zhongdian-yak", "Zhongdian Yak Meat jerky 500g", ship_from="Guangdong, China")
+    assert lead.score >= gis.threshold
