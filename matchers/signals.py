@@ -307,7 +307,7 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
         cues = wording.find("referential", text[max(0, hit.start - 8):hit.start])
         if not cues and accessory and hit.field == "title":
-            cues = _title_cues(ctx, "referential") or _part_of_device(text, hit, accessory)
+            cues = _title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits))
         if cues:
             vec[_INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
@@ -318,10 +318,20 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
 MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
 
 
-def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:
+    """Where the listing's other candidate rights are named in the title (their hits' starts)."""
+    return [h.start for _, other in ctx.extra.get("pairs") or () if other is not hits for h in other
+            if h.field == "title"]
+
+
+def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
+                    others: list[int] = ()) -> list[tuple[int, int, str]]:  # type: ignore[assignment]
     """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
-    门封条): the mark, then a goods word, then an accessory word; the accessory word as the cue, or []."""
+    门封条): the mark, then a goods word, then an accessory word; the accessory word as the cue, or [].
+    Another right named between them (公牛插座 + 安克充电头, a bundle) owns the part instead."""
     for start, end, word in accessory:
+        if any(hit.end <= at < start for at in others):
+            continue
         if hit.end < start <= hit.end + MAX_DEVICE_GAP:
             between = text[hit.end:start]
             if goods.classify(between, "")[1]:

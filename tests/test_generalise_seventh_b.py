@@ -164,3 +164,29 @@ def test_a_gi_in_pinyin_and_english(gis: Matcher) -> None:
     """A cross-border listing: the place in pinyin, the product in English (lexicon product_english)."""
     lead = _gi_lead(gis, "gi-zhongdian-yak", "Zhongdian Yak Meat jerky 500g", ship_from="Guangdong, China")
     assert lead.score >= gis.threshold
+
+
+# ---------------------------------------------------------------- 5. bundles of two rights
+BUNDLE = """\
+rights:
+  - {id: tm-anker, kind: trademark, name: ANKER, variants: [安克], holder: Anker Innovations, nice_classes: [9], reference_price: 129}
+  - {id: tm-baseus, kind: trademark, name: 倍思, variants: [BASEUS], holder: 倍思科技, nice_classes: [9], reference_price: 79}
+  - {id: tm-uniqlo, kind: trademark, name: 优衣库, variants: [UNIQLO], holder: Fast Retailing, nice_classes: [25], reference_price: 199}
+"""
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(BUNDLE, tmp_path_factory.mktemp("bundle"))
+
+
+def test_both_brands_of_a_bundle_are_leads(bundle: Matcher) -> None:
+    """倍思插座 + 安克快充头 套装: 套装 is a bundle here, not clothing, and the brand after "+" counts."""
+    assert {"tm-baseus", "tm-anker"} <= _flagged(bundle, title="倍思插座 + 安克快充头 套装 高仿", price=59)
+    assert "tm-uniqlo" in _flagged(bundle, title="优衣库 运动套装 男 原单", price=59)  # a clothing set stays clothing
+
+
+def test_a_part_named_after_another_brand_is_not_this_brands_part(bundle: Matcher) -> None:
+    """The charger head of 倍思插座 安克充电头 is Anker's: no referential use for 倍思's socket."""
+    found = _pairs(bundle, title="倍思插座 安克充电头 组合套装 原单", price=59)
+    assert not any(r["code"] == "referential_use" for r in found["tm-baseus"].reason_codes)
