@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
+import ahocorasick
 from rapidfuzz.distance import OSA
 
-from matchers.compiled import FORM_KINDS, CompiledRegister, Form, FormIndex, _deletes
+from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
 from matchers.goods import classify
 from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light_many, norm, norm_many
 from matchers.lexicon import lexicon
@@ -116,55 +117,181 @@ def _is_dictionary_word_slow(word: str) -> bool:
     return is_dictionary_word(word)
 
 
-def _automaton_hits(compiled: CompiledRegister, text: str, key_text: str,
-                    indexes: list[tuple[FormIndex, frozenset[int]]], names: list[str],
-                    starts: list[int], by_field: dict[str, list[Hit]]) -> None:
-    """Every automaton hit in ``text`` (the fields ``names`` joined, each starting at ``starts``), index
-    by index, appended as a :class:`Hit` to its field's list in ``by_field``.
+class ScanIndex:
+    """Every automaton key of the register in ONE automaton, with each key's forms as the separate
+    automata hold them: (length, forms in the open automaton, the class automata's lists of forms
+    — each distinct list once, with the Nice classes whose automaton holds it —, forms in the
+    automaton of every ordinary mark, every class whose automaton holds the key).
+
+    Why: a listing was walked once by the open automaton and once per goods class it has (2.2 walks
+    a listing on the lead-heavy mix at 10k rights), and a walk in the middle of the hot path runs on
+    cold caches (≈17 µs a walk there, ≈8 µs in a loop of walks): one walk serves every key kind,
+    and the listing's classes then pick the hits, as each class automaton would have found them.
+    Built once per register (kept in the compiled cache by matchers/packed.py, or made when first
+    needed for a register compiled in memory)."""
+
+    def __init__(self, automaton: ahocorasick.Automaton | None) -> None:
+        self.automaton = automaton
+        self.judged: dict[str, tuple[tuple, tuple, tuple]] = {}  # spelling → judged forms, per automaton
+        self.orders: dict[tuple[int, ...] | None, ScanOrder] = {}  # goods classes → how to pick hits
+
+    def __getstate__(self) -> tuple[ahocorasick.Automaton | None]:
+        return (self.automaton,)  # the caches are per process
+
+    def __setstate__(self, state: tuple[ahocorasick.Automaton | None]) -> None:
+        self.__init__(state[0])  # type: ignore[misc]
+
+
+def build_scan_index(compiled: CompiledRegister) -> ScanIndex:
+    """The :class:`ScanIndex` of ``compiled``, from its automata (so it holds exactly what they do)."""
+    open_ids: dict[str, tuple[int, ...]] = {}
+    if compiled.open_index is not None:
+        open_ids = {key: ids for key, (_, ids) in compiled.open_index.automaton.items()}
+    bound_ids: dict[str, tuple[int, ...]] = {}
+    if compiled.bound_index is not None:
+        bound_ids = {key: ids for key, (_, ids) in compiled.bound_index.automaton.items()}
+    by_class: dict[str, dict[tuple[int, ...], list[int]]] = {}
+    for cls in sorted(compiled.class_index):
+        for key, (_, ids) in compiled.class_index[cls].automaton.items():
+            by_class.setdefault(key, {}).setdefault(ids, []).append(cls)
+    shared: dict[object, object] = {}  # equal class sets and form lists as one object each
+    automaton = ahocorasick.Automaton()
+    for key in {**open_ids, **bound_ids, **by_class}:
+        lists = tuple((shared.setdefault(classes, classes), shared.setdefault(ids, ids))
+                      for ids, owners in by_class.get(key, {}).items() for classes in [frozenset(owners)])
+        every_class = frozenset(cls for classes, _ in lists for cls in classes)
+        automaton.add_word(key, (len(key), open_ids.get(key, ()), lists, bound_ids.get(key, ()),
+                                 shared.setdefault(every_class, every_class)))
+    if not len(automaton):
+        return ScanIndex(None)
+    automaton.make_automaton()
+    return ScanIndex(automaton)
+
+
+def scan_index(compiled: CompiledRegister) -> ScanIndex:
+    """``compiled``'s :class:`ScanIndex`: the cached one (matchers/packed.py), else built now and kept."""
+    found = getattr(compiled, "scan_index", None)
+    if found is None:
+        found = build_scan_index(compiled)
+        compiled.scan_index = found  # type: ignore[attr-defined]
+    return found
+
+
+class ScanOrder(NamedTuple):
+    """Which ordinary marks a listing's hits are kept for, from its goods classes."""
+
+    classes: tuple[tuple[int, frozenset[int]], ...] | None  # each class with those before it; None: goods unknown
+    scanned: frozenset[int]  # the classes of ``classes``
+
+
+def _scan_order(compiled: CompiledRegister, goods_classes: Iterable[int] | None) -> ScanOrder:
+    """The listing's goods classes that have an automaton, each with the classes before it, in the
+    order :meth:`CompiledRegister.indexes` scans them; None: goods unknown, every ordinary mark is
+    looked for. Cached per class list: listings share a few hundred of them."""
+    scan = scan_index(compiled)
+    key = None if goods_classes is None else tuple(goods_classes)
+    found = scan.orders.get(key)
+    if found is None:
+        indexed = [] if key is None else list(dict.fromkeys(c for c in key if c in compiled.class_index))
+        order = None if key is None else tuple((cls, frozenset(indexed[:rank])) for rank, cls in enumerate(indexed))
+        found = scan.orders[key] = ScanOrder(order, frozenset(indexed))
+    return found
+
+
+def _automaton_hits(compiled: CompiledRegister, scan: ScanIndex, text: str, key_text: str, scan_order: ScanOrder,
+                    names: list[str], starts: list[int], by_field: dict[str, list[Hit]]) -> None:
+    """Every automaton hit in ``text`` (the fields ``names`` joined, each starting at ``starts``),
+    appended as a :class:`Hit` to its field's list in ``by_field`` in the order the separate automata
+    gave them: those of rights judged whatever the goods, then those of ordinary marks class by class
+    in ``scan_order`` (a right only from the first of the listing's classes it is registered for),
+    text order within each; goods unknown: those of the automaton of every ordinary mark.
 
     Why hits are made here, field and all: a large register yields a few chance hits on every
     listing, and an intermediate tuple per hit, then a search for its field, cost as much as the
     hit itself. Most listings have one scanned field, or hits only in the first."""
+    if scan.automaton is None:
+        return
     rights = compiled.rights
     last = len(names) - 1
     first_name, first_hits = names[0], by_field[names[0]]
-    for index, earlier in indexes:
-        judged_by_spelling = index.judged
-        for end_idx, (length, form_ids) in index.automaton.iter(key_text):
-            start, end = end_idx - length + 1, end_idx + 1
-            seen = text[start:end]
-            # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
-            # judge once per distinct spelling (a large register yields chance hits on every listing).
-            judged = judged_by_spelling.get(seen)
-            if judged is None:
-                judged = _judge(compiled, index, form_ids, seen)
-            if not judged:
+    judged_by_spelling = scan.judged
+    later: list[tuple[int, int, Hit]] = []  # (class rank, field, hit) of ordinary marks
+    order, classes_scanned = scan_order
+    for end_idx, value in scan.automaton.iter(key_text):
+        if not value[1] and (not value[3] if order is None else classes_scanned.isdisjoint(value[4])):
+            continue  # only ordinary marks of other goods have this key
+        start = end_idx - value[0] + 1
+        end = end_idx + 1
+        seen = text[start:end]
+        # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
+        # judge once per distinct spelling (a large register yields chance hits on every listing).
+        judged = judged_by_spelling.get(seen)
+        if judged is None:
+            judged = _judge(compiled, scan, value, seen)
+        opened, classed, bounded = judged
+        if not (opened or (bounded if order is None else classed and order)):
+            continue
+        at = last
+        while starts[at] > start:
+            at -= 1
+        offset = starts[at]
+        for form, how in opened:
+            if form.latin and not _boundary_ok(text, form, start, end):
                 continue
-            at = last
-            while starts[at] > start:
-                at -= 1
-            for form, how in judged:
+            if at == 0:
+                first_hits.append(Hit(form, first_name, how, start, end, seen))
+            else:
+                by_field[names[at]].append(Hit(form, names[at], how, start - offset, end - offset, seen))
+        if order is None:
+            for form, how in bounded:
+                if not form.latin or _boundary_ok(text, form, start, end):
+                    later.append((0, at, Hit(form, names[at], how, start - offset, end - offset, seen)))
+            continue
+        for rank, (cls, earlier) in enumerate(order):
+            for classes, forms in classed:
+                if cls in classes:
+                    break
+            else:
+                continue  # the key is no mark of this class
+            for form, how in forms:
                 if form.latin and not _boundary_ok(text, form, start, end):
                     continue
                 if earlier and not earlier.isdisjoint(rights[form.right].nice_classes):
                     continue  # found already through an earlier class of the listing
-                if at == 0:
-                    first_hits.append(Hit(form, first_name, how, start, end, seen))
-                else:
-                    offset = starts[at]
-                    by_field[names[at]].append(Hit(form, names[at], how, start - offset, end - offset, seen))
+                later.append((rank, at, Hit(form, names[at], how, start - offset, end - offset, seen)))
+    if later:
+        if len(later) > 1:
+            later.sort(key=_rank_of)  # stable: text order within a class
+        for _, at, hit in later:
+            by_field[names[at]].append(hit)
 
 
-def _judge(compiled: CompiledRegister, index: FormIndex, form_ids: tuple[int, ...],
-           seen: str) -> tuple[tuple[Form, str], ...]:
-    """(form, how) for each form under the automaton key of ``seen`` that ``seen`` matches (cached)."""
-    cache = index.judged
+def _rank_of(entry: tuple[int, int, Hit]) -> int:
+    return entry[0]
+
+
+def _judge(compiled: CompiledRegister, scan: ScanIndex, value: tuple, seen: str) -> tuple[tuple, tuple, tuple]:
+    """(form, how) for each form under the automaton key of ``seen`` that ``seen`` matches, per
+    automaton that holds it (cached per spelling: ``how`` depends on the form and the spelling only)."""
+    cache = scan.judged
     if len(cache) > 200_000:
         cache.clear()
     forms = compiled.forms
-    judged = tuple((forms[i], how) for i in form_ids if (how := _how(forms[i], seen)) is not None)
-    cache[seen] = judged
-    return judged
+    _, open_ids, class_lists, bound_ids, _ = value
+    hows: dict[int, str | None] = {}
+
+    def judged(ids: tuple[int, ...]) -> tuple[tuple[Form, str], ...]:
+        out = []
+        for i in ids:
+            how = hows[i] if i in hows else hows.setdefault(i, _how(forms[i], seen))
+            if how is not None:
+                out.append((forms[i], how))
+        return tuple(out)
+
+    classed = tuple((classes, found) for classes, ids in class_lists if (found := judged(ids)))
+    result = (judged(open_ids), classed, judged(bound_ids))
+    cache[seen] = result
+    return result
 
 
 def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, field: str,
@@ -302,7 +429,7 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     ``keys``: the ``canon`` form of each text when already computed.
     """
     hits = _scan_fields(compiled, texts, keys or {name: canon(text) for name, text in texts.items()},
-                        compiled.indexes(goods_classes))
+                        _scan_order(compiled, goods_classes))
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}
@@ -320,11 +447,11 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
 
 
 def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[str, str],
-                 indexes: list[tuple[FormIndex, frozenset[int]]]) -> list[Hit]:
+                 order: ScanOrder) -> list[Hit]:
     """Every hit in the fields of one listing, field by field (automaton hits, then near misses).
 
     The fields are scanned as one text (joined by NUL, which no form contains and which bounds a
-    Latin word like the end of a text), so each automaton is walked once per listing, not once per
+    Latin word like the end of a text), so the automaton is walked once per listing, not once per
     field; the hits are then handed back to their fields.
     """
     names = [name for name, text in texts.items() if text]
@@ -333,13 +460,13 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
         starts.append(offset)
         offset += len(texts[name]) + 1
     by_field: dict[str, list[Hit]] = {name: [] for name in names}
-    if indexes and names:
+    if names:
         if len(names) == 1:
             joined, joined_keys = texts[names[0]], keys[names[0]]
         else:
             joined = "\x00".join([texts[name] for name in names])
             joined_keys = "\x00".join([keys[name] for name in names])
-        _automaton_hits(compiled, joined, joined_keys, indexes, names, starts, by_field)
+        _automaton_hits(compiled, scan_index(compiled), joined, joined_keys, order, names, starts, by_field)
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])

@@ -30,6 +30,7 @@ from markwatch.cache import collector_paused, load_with_blobs, store_with_blobs
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form
 
 PACK_OVER = 256 * 1024  # bytes of pickle above which a table is packed
+SCAN_INDEX = "scan_index"  # matchers.candidates.ScanIndex: every automaton key in one automaton
 _DUMP = pickle.HIGHEST_PROTOCOL
 _UNPACKING = threading.Lock()
 
@@ -79,6 +80,9 @@ def pack(compiled: CompiledRegister) -> PackedRegister:
         else:
             fields[f.name] = value
     classes = {cls: pickle.dumps(index, protocol=_DUMP) for cls, index in compiled.class_index.items()}
+    from matchers.candidates import scan_index
+
+    packed[SCAN_INDEX] = pickle.dumps(scan_index(compiled), protocol=_DUMP)  # built from the automata above
     return PackedRegister(fields, packed, classes)
 
 
@@ -93,14 +97,17 @@ def unpack(entry: PackedRegister) -> CompiledRegister:
 
 
 def unpack_all(compiled: CompiledRegister) -> None:
-    """Unpickle every packed table now (before forking: workers then share them)."""
+    """Unpickle every packed table now (before forking: workers then share them). The automata of
+    the Nice classes stay packed when the scan index is there: it holds their keys, and candidates
+    are found with it alone (matchers/candidates.py)."""
     packed = getattr(compiled, "_packed", None)
     if packed is None:
         return
+    scanned_as_one = SCAN_INDEX in packed or SCAN_INDEX in compiled.__dict__
     for name in list(packed):
         getattr(compiled, name)
     index = compiled.class_index
-    if isinstance(index, LazyClassIndex):
+    if isinstance(index, LazyClassIndex) and not scanned_as_one:
         for cls in index:
             index[cls]
 
@@ -134,11 +141,10 @@ class _Unpacking(CompiledRegister):
     _packed: dict[str, bytes]
 
 
-for _field in dataclasses.fields(CompiledRegister):
-    if _field.name != "class_index":
-        _descriptor = _Packed()
-        _descriptor.__set_name__(_Unpacking, _field.name)
-        setattr(_Unpacking, _field.name, _descriptor)
+for _name in [f.name for f in dataclasses.fields(CompiledRegister) if f.name != "class_index"] + [SCAN_INDEX]:
+    _descriptor = _Packed()
+    _descriptor.__set_name__(_Unpacking, _name)
+    setattr(_Unpacking, _name, _descriptor)
 
 
 class LazyClassIndex(Mapping):

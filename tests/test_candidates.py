@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
-from matchers.candidates import _boundary_ok, _how, _near, _scan_fields, field_texts, find_candidates
+from matchers.candidates import _boundary_ok, _how, _near, _scan_fields, _scan_order, field_texts, find_candidates
 from matchers.compiled import CompiledRegister, compile_register
 from matchers.normalise import canon, norm
 from matchers.register import load_register
@@ -115,7 +115,7 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
 
 def scan_one(compiled: CompiledRegister, text: str, field: str = "title") -> list:
     """The hits of one field scanned alone (all rights looked for)."""
-    return _scan_fields(compiled, {field: text}, {field: canon(text)}, compiled.indexes(None)) if text else []
+    return _scan_fields(compiled, {field: text}, {field: canon(text)}, _scan_order(compiled, None)) if text else []
 
 
 def automaton_hits(compiled: CompiledRegister, text: str) -> set[tuple[int, int, int, str]]:

@@ -146,10 +146,10 @@ def test_a_run_from_the_cache_unpacks_only_what_it_reads(tmp_path: Path, monkeyp
     loaded = Matcher(path, cache_dir=cache)
     compiled = loaded.compiled
     warm(loaded, everything=False)  # one process: nothing loaded ahead
-    assert {"forms", "deletions", "latin_keys", "open_index"} <= set(compiled._packed)  # type: ignore[attr-defined]
+    assert {"forms", "deletions", "latin_keys", "scan_index"} <= set(compiled._packed)  # type: ignore[attr-defined]
     assert [lead["right_id"] for lead in loaded.match(LISTINGS[1])] == ["sm-qilin"]
     still = set(compiled._packed)  # type: ignore[attr-defined]
-    assert "open_index" not in still and "deletions" in still  # no Latin word: no near-miss lookup
+    assert "scan_index" not in still and "deletions" in still  # no Latin word: no near-miss lookup
     warm(loaded, everything=True)  # before forking: every table, so workers share them
     assert not compiled._packed and all(compiled.class_index[c] for c in compiled.class_index)  # type: ignore[attr-defined]
     assert leads(loaded) == fresh

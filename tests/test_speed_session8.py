@@ -37,3 +37,72 @@ def test_everyday_word_does_not_scan_the_dictionary_file(monkeypatch: pytest.Mon
     entry = next(w for w in dictionary_word_set() if len(w) == 2 and w not in candidates._added_words())
     assert candidates._is_everyday_word(entry)
     assert not candidates._is_everyday_word("\u9fa5\u9fa4")
+
+
+# ------------------------------------------------------------ one walk for every automaton
+def _per_automaton_hits(compiled, text: str, key_text: str, classes) -> list[tuple]:
+    """The hits as the separate automata give them (open, then each of the listing's classes, a
+    right only from the first of them): the reference the single scan must reproduce, in order."""
+    out = []
+    for index, earlier in compiled.indexes(classes):
+        for end_idx, (length, form_ids) in index.automaton.iter(key_text):
+            start, end = end_idx - length + 1, end_idx + 1
+            seen = text[start:end]
+            for i in form_ids:
+                form = compiled.forms[i]
+                how = candidates._how(form, seen)
+                if how is None or (form.latin and not candidates._boundary_ok(text, form, start, end)):
+                    continue
+                if earlier and not earlier.isdisjoint(compiled.rights[form.right].nice_classes):
+                    continue
+                out.append((form.right, form.text, how, start, end))
+    return out
+
+
+def _crowded_register():
+    """Ordinary marks of a few shared characters over overlapping classes (keys shared by rights of
+    different classes, bent spellings of one another), well-known marks and a GI."""
+    from markwatch.contracts import Register, Right
+    from matchers.compiled import compile_register
+
+    rng = random.Random(11)
+    pool = "晶朗鼎旭华泰金龙凤祥瑞康宁"
+    rights, names = [], set()
+    while len(rights) < 70:
+        name = "".join(rng.choice(pool) for _ in range(rng.choice((2, 2, 3))))
+        if name in names:
+            continue
+        names.add(name)
+        rights.append(Right(id=f"tm-s8-{len(rights)}", kind="trademark", name=name,
+                            nice_classes=sorted(rng.sample([3, 9, 25, 30, 33], rng.choice((1, 2, 3)))),
+                            well_known=len(rights) % 9 == 0))
+    rights.append(Right(id="tm-s8-latin", kind="trademark", name="Zolvex", nice_classes=[9, 25]))
+    rights.append(Right(id="gi-s8", kind="gi", name="泰宁金橘", regions=["福建省三明市"]))
+    return compile_register(Register(rights=rights)), pool
+
+
+def test_one_walk_gives_the_hits_of_every_automaton_in_their_order() -> None:
+    compiled, pool = _crowded_register()
+    rng = random.Random(5)
+    marks = [f.text for f in compiled.forms]
+    for _ in range(150):
+        title = " ".join(rng.choice(marks + [pool[rng.randrange(len(pool))] * 2, "zolvex", "zo1vex"])
+                         for _ in range(rng.randint(1, 5)))
+        text = norm(title)
+        key_text = candidates.canon(text)
+        for classes in (None, [25], [9, 25], [25, 9], [30, 3, 9, 33], [99], []):
+            by_field: dict[str, list] = {"title": []}
+            candidates._automaton_hits(compiled, candidates.scan_index(compiled), text, key_text,
+                                       candidates._scan_order(compiled, classes), ["title"], [0], by_field)
+            got = [(h.form.right, h.form.text, h.how, h.start, h.end) for h in by_field["title"]]
+            assert got == _per_automaton_hits(compiled, text, key_text, classes), (title, classes)
+
+
+def test_the_scan_index_survives_the_cache() -> None:
+    """The index kept in the compiled cache (matchers/packed.py) is the one built in memory."""
+    import pickle
+
+    compiled, _ = _crowded_register()
+    built = candidates.build_scan_index(compiled)
+    kept = pickle.loads(pickle.dumps(built))
+    assert sorted(kept.automaton.items()) == sorted(built.automaton.items())
