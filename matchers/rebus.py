@@ -52,8 +52,9 @@ NUMERALS = "零一二三四五六七八九"
 _DIGIT_OF = {ch: str(i) for i, ch in enumerate(NUMERALS)} | {"〇": "0"}
 _NUMERAL_OF = {str(i): ch for i, ch in enumerate(NUMERALS)}
 _FIELDS = ("title", "brand", "description")
-_SPLIT_FIELDS = ("title", "brand")  # where a seller types a mark's character as its parts (a description's
-# long text would cost a scan of its own, ≈1.5 µs a listing, for what sellers put in the title)
+_TITLE_FIELDS = ("title", "brand")  # where a seller types a mark's character as its parts or its number in the
+# other script (a description's long text would cost a scan of its own, ≈1 µs a listing each, for what sellers
+# put in the title)
 _SKIP = "\ufe0f\ufe0e\u200d "  # variation selectors, joiners, a space between symbol and character
 _ROUND = {"10": "十", "100": "百", "1000": "千", "10000": "万"}
 _GAP = "[ .·_-]+"  # what a seller puts where a mark's script changes (3 6 1 度, 北京.2022)
@@ -77,6 +78,7 @@ class RebusTable:
     heard: dict[str, str] = field(default_factory=dict)  # digit → mark characters read like its numeral (8: 巴)
     meant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → what only its meaning holds (🌊 海)
     split: dict[str, str] = field(default_factory=dict)  # a mark character's two parts side by side → it (古月: 胡)
+    counted: dict[str, str] = field(default_factory=dict)  # a number in the other script → a mark's (13: 十三)
 
     @property
     def empty(self) -> bool:
@@ -145,7 +147,59 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, frozenset(sound_read), short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
-                      digit_sounds, meant, _split_forms(chars, bigrams))
+                      digit_sounds, meant, _split_forms(chars, bigrams), _counted_forms(texts))
+
+
+_UNITS = ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"))
+_NUMBER_CHARS = NUMERALS + "〇两十百千万"
+
+
+def chinese_number(value: int) -> str:
+    """``value`` (0 < value < 100,000) as it is read in Chinese: 13 → 十三, 361 → 三百六十一, 1573 → 一千五百七十三,
+    305 → 三百零五."""
+    out, gap = "", False
+    for unit, name in _UNITS:
+        digit, value = divmod(value, unit)
+        if digit:
+            bare_ten = unit == 10 and digit == 1 and not out  # 十三, not 一十三 (but 一百一十)
+            out += ("零" if gap else "") + ("" if bare_ten else NUMERALS[digit]) + name
+            gap = False
+        elif out:
+            gap = True
+    return out + (("零" if gap else "") + NUMERALS[value] if value else "")
+
+
+def numeral_value(text: str) -> int | None:
+    """The value of a Chinese number written with units (十三 → 13, 二十四 → 24, 两百 → 200), None when
+    ``text`` is no well-formed one (as :func:`chinese_number` writes it, 两 for 二 allowed)."""
+    total = current = 0
+    units = dict((name, unit) for unit, name in _UNITS)
+    for ch in text.replace("两", "二"):
+        if ch in units:
+            total += (current or 1) * units[ch]
+            current = 0
+        elif ch in NUMERALS:
+            current = NUMERALS.index(ch)
+        else:
+            return None
+    value = total + current
+    return value if 0 < value < 100000 and chinese_number(value) == text.replace("两", "二") else None
+
+
+def _counted_forms(texts: list[str]) -> dict[str, str]:
+    """A number as the other script writes it → as a mark writes it: a mark's Chinese number with units
+    (十三 of 王守义十三香) by its digits (13), a mark's number of two or more digits (1573 of 国窖1573) by its
+    Chinese reading (一千五百七十三); digit by digit (一五七三) the numeral runs read already."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in re.finditer(r"[1-9][0-9]+", text):
+            if int(m.group()) < 100000:
+                out.setdefault(chinese_number(int(m.group())), m.group())
+        for m in re.finditer(f"[{_NUMBER_CHARS}]{{2,}}", text):
+            value = numeral_value(m.group()) if any(u in m.group() for u in "十百千万") else None
+            if value is not None:
+                out.setdefault(str(value), m.group())
+    return out
 
 
 def _split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
@@ -268,6 +322,8 @@ class _Scanner(NamedTuple):
     digit_right: dict[str, frozenset[str]] = {}
     exotic: re.Pattern[str] | None = None  # a character outside :data:`_PLAIN` or one of the table's emoji
     split: re.Pattern[str] | None = None  # a first part followed by a second part of a split character (古月)
+    counted: re.Pattern[str] | None = None  # the numbers of :attr:`RebusTable.counted`, longest first
+    formal: re.Pattern[str] | None = None  # two or more formal numerals (拾叁, 壹伍柒叁)
 
 
 def _scanner(table: RebusTable) -> _Scanner:
@@ -305,8 +361,11 @@ def _scanner(table: RebusTable) -> _Scanner:
     plain = {chr(c) for lo, hi in _PLAIN for c in range(lo, hi + 1)} - singles
     split = re.compile(_char_class(p[0] for p in table.split) + "(?=" + _char_class(p[1] for p in table.split) + ")") \
         if table.split else None
+    counted = re.compile("|".join(map(re.escape, sorted(table.counted, key=len, reverse=True)))) \
+        if table.counted else None
+    formal = re.compile(_char_class(_FORMAL_NUMERAL) + "{2,}") if numbers is not None or counted is not None else None
     return _Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
-                    re.compile(_char_class(plain, negated=True)) if singles else None, split)
+                    re.compile(_char_class(plain, negated=True)) if singles else None, split, counted, formal)
 
 
 _REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters: two of them are a country's flag
@@ -360,6 +419,7 @@ def _digit_neighbours(table: RebusTable) -> tuple[dict[str, frozenset[str]], dic
 # completes a mark's pair.
 _FORMAL = {"壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6",
            "柒": "7", "捌": "8", "玖": "9", "拾": "10", "佰": "100", "仟": "1000"}
+_FORMAL_NUMERAL = dict(zip("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千"))  # 大写 → 小写
 _KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")  # 5️⃣: a digit, the emoji selector, the enclosing keycap
 
 
@@ -383,7 +443,7 @@ def _digit_like() -> dict[str, str]:
                 out[ch] = str(int(value))
             continue
         plain = light(ch)
-        if len(plain) == 1 and plain.isascii() and plain.isdigit():
+        if 1 <= len(plain) <= 2 and plain.isascii() and plain.isdigit():  # ⑬ and ⒀ too
             out[ch] = plain
     out.update(_FORMAL)
     out.update(_rare_numerals())
@@ -448,6 +508,64 @@ def _join_gaps(table: RebusTable, scan: _Scanner, text: str) -> str | None:
     return "".join(out)
 
 
+def _read_numbers(table: RebusTable, scan: _Scanner, text: str, title: bool) -> tuple[str, bool] | None:
+    """``text`` with its numbers written as plain digits or numerals: a keycap as its digit (9️⃣芝堂), two or
+    more formal numerals as the plain ones (拾叁 → 十三, 壹伍柒叁 → 一五七三), a lone formal numeral, a circled,
+    full-width or Roman digit as the digit (玖芝堂, ③棵树, ⑬), and a number in the script a mark does not
+    write it in as the mark's where it makes the mark's pair with a neighbour (王守义13香 → 王守义十三香, 国窖一千五百七十三
+    → 国窖1573); with whether a number read so makes a mark's pair with a neighbour. None when nothing is read."""
+    before = original = text
+    if scan.numbers is not None and "\u20e3" in text:  # 9️⃣芝堂: the keycap's digit
+        text = _KEYCAP.sub(r"\1", text)
+    if scan.digit_like is not None and scan.digit_like.search(text):  # ③棵树, Ⅲ棵树: read as 3棵树
+        if scan.formal is not None and scan.formal.search(text):  # (the digit-like class holds the formal numerals)
+            text = scan.formal.sub(lambda m: "".join(_FORMAL_NUMERAL[ch] for ch in m.group()), text)
+        folded = _folded_by_norm()
+        before = scan.digit_like.sub(lambda m: _digit_like()[m.group()] if m.group() in folded else m.group(), before)
+        text = scan.digit_like.sub(lambda m: _digit_like()[m.group()], text)
+    if title and scan.counted is not None and scan.counted.search(text):
+        text = _recount(table, scan, text)
+    if text == original:
+        return None
+    return text, text != before and _completes(table, before, text)
+
+
+@lru_cache(maxsize=1)
+def _folded_by_norm() -> frozenset[str]:
+    """The digit-like characters that normalisation folds to the same digit itself (３, ③, ⑬): reading them
+    tells the matcher nothing new (a phone number in full-width digits is no reason to normalise again)."""
+    from matchers.normalise import light
+
+    return frozenset(ch for ch, digit in _digit_like().items() if light(ch) == digit)
+
+
+def _recount(table: RebusTable, scan: _Scanner, text: str) -> str:
+    """``text`` with each whole number of :attr:`RebusTable.counted` that makes a mark's pair with a
+    neighbour written as the mark writes it (13 → 十三 in 王守义13香; 13 in 13cm stays)."""
+    out, last = [], 0
+    for m in scan.counted.finditer(text):
+        number, start, end = m.group(), m.start(), m.end()
+        kin = "0123456789." if number[0].isdigit() else _NUMBER_CHARS
+        if (start and text[start - 1] in kin) or (end < len(text) and text[end] in kin):
+            continue  # a piece of a longer number
+        written = table.counted[number]
+        if text[start - 1:start] + written[0] in table.bigrams or written[-1] + text[end:end + 1] in table.bigrams:
+            out.append(text[last:start])
+            out.append(written)
+            last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _completes(table: RebusTable, before: str, after: str) -> bool:
+    """Does ``after`` hold a mark's pair beside a character that reading numbers changed, which ``before``
+    did not hold? (Cheap: the texts are short and this runs only when a number was read.)"""
+    old = {before[i:i + 2] for i in range(len(before) - 1)}
+    return any(after[i:i + 2] in table.bigrams and after[i:i + 2] not in old for i in range(len(after) - 1))
+
+
 COMMON_WORD = 1000  # jieba frequency from which two parts side by side are a word, not a split character
 NEIGHBOUR_WORD = 100  # … and from which a part and the character beyond it are a word (周日 337; 天裕 2 is none)
 
@@ -492,9 +610,10 @@ _SCANNERS: dict[int, tuple[RebusTable, _Scanner]] = {}  # by id(table), the tabl
 # once its object is gone, and a scanner of another table would read the wrong symbols
 
 
-def substitute(table: RebusTable, text: str, split: bool = True) -> str | None:
+def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     """``text`` with each symbol that completes a mark's character pair written as that character;
-    None when none does. ``split``: also join characters written as their two parts (古月 for 胡)."""
+    None when none does. ``title``: ``text`` is a title or brand (short, where sellers write the mark), so
+    also join characters written as their two parts (古月 for 胡) and read numbers across scripts (13 for 十三)."""
     if table.empty or not text:
         return None
     known = _SCANNERS.get(id(table))
@@ -505,14 +624,18 @@ def substitute(table: RebusTable, text: str, split: bool = True) -> str | None:
         if len(_SCANNERS) >= 8:
             _SCANNERS.clear()  # a process matches against one or two registers: never hold many
         _SCANNERS[id(table)] = (table, scan)
-    if scan.numbers is not None and "\u20e3" in text:  # 9️⃣芝堂: the keycap's digit
-        text = _KEYCAP.sub(r"\1", text)
-    if scan.digit_like is not None and scan.digit_like.search(text):  # ③棵树, Ⅲ棵树: read as 3棵树
-        text = scan.digit_like.sub(lambda m: _digit_like()[m.group()], text)
+    read = None  # 5️⃣2️⃣, 拾叁, ③, 13 for 十三: what a mark's number is written as (looked for first: rarely any)
+    if (scan.numbers is not None and "\u20e3" in text) or (scan.digit_like is not None and scan.digit_like.search(text)) \
+            or (title and scan.counted is not None and scan.counted.search(text)):
+        read = _read_numbers(table, scan, text, title)
+    if read is not None:
+        text = read[0]
     joined = _join_gaps(table, scan, text)
+    if joined is None and read is not None and read[1]:
+        joined = text  # the number, read, completes a mark's pair (国窖壹伍柒叁 → 国窖1573)
     if joined is not None:
         text = joined
-    whole = _join_parts(table, scan, text) if split and scan.split is not None else None
+    whole = _join_parts(table, scan, text) if title and scan.split is not None else None
     if whole is not None:  # 古月姬花 → 胡姬花
         text = joined = whole
     found = _symbols(scan, text)
@@ -725,7 +848,7 @@ def substituted_listing(table: RebusTable, listing: dict[str, Any]) -> dict[str,
     for name in _FIELDS:
         value = listing.get(name)
         if isinstance(value, str) and value:
-            new = substitute(table, value, name in _SPLIT_FIELDS)
+            new = substitute(table, value, name in _TITLE_FIELDS)
             if new is not None:
                 patched = dict(listing) if patched is None else patched
                 patched[name] = new

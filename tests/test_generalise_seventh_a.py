@@ -2,8 +2,9 @@
 rights and listings written here (in none of the evaluation sets' registers): an emoji read by what its
 CLDR keywords mean, not only by its name (🌊 浪花 for 海 of 海洋, ⚡ 高压 for 电, 🌻 for 葵花), a flag for its
 country's name (🇨🇭 瑞士), an emoji whose name is a whole short mark written beside one of its characters
-(海🐬 is 海豚, not 海海豚), a mark's character written as its two parts (古月 for 胡), and none of these
-beside words that make no mark.
+(海🐬 is 海豚, not 海海豚), a mark's character written as its two parts (古月 for 胡), a mark's number
+written in the other script, as keycaps or as formal numerals (13 or 拾叁 for 十三, 1️⃣5️⃣7️⃣3️⃣ or
+一千五百七十三 for 1573), and none of these beside words that make no mark.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 
 from matcher_helpers import flagged, matcher_on
 from matchers.matcher import Matcher
-from matchers.rebus import build_table, emoji_meanings, substitute
+from matchers.rebus import build_table, chinese_number, emoji_meanings, numeral_value, substitute
 from matchers.variants import char_parts
 
 REGISTER = """\
@@ -106,4 +107,44 @@ def test_the_parts_table_writes_characters_as_typable_pairs() -> None:
     assert "氵" in every["汪"] and "三" not in written and "丝" not in written  # 一 is a stroke; 丝 is no 丝丝
     table = build_table(["胡姬花"])
     assert substitute(table, "古月姬花 花生油") == "胡姬花 花生油"
-    assert substitute(table, "古月姬花 花生油", split=False) is None  # descriptions are not scanned for parts
+    assert substitute(table, "古月姬花 花生油", title=False) is None  # descriptions are not scanned for parts
+
+
+NUMBER_REGISTER = """\
+rights:
+  - {id: tm-wangshouyi, kind: trademark, name: 王守义十三香, holder: 王守义调味品, nice_classes: [30], reference_price: 12}
+  - {id: tm-guojiao, kind: trademark, name: 国窖1573, holder: 泸州老窖, nice_classes: [33], reference_price: 1299}
+"""
+
+
+@pytest.fixture(scope="module")
+def number_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(NUMBER_REGISTER, tmp_path_factory.mktemp("numbers"))
+
+
+@pytest.mark.parametrize("right, title, price", [
+    ("tm-wangshouyi", "王守义13香 调味料 家用", 3),          # 十三 in digits
+    ("tm-wangshouyi", "王守义⑬香 调味料 家用", 3),          # a circled number of two digits
+    ("tm-wangshouyi", "王守义拾叁香 调味料 家用", 3),        # formal numerals with a unit
+    ("tm-guojiao", "国窖1️⃣5️⃣7️⃣3️⃣ 白酒 52度", 299),        # keycaps
+    ("tm-guojiao", "国窖壹伍柒叁 白酒 52度", 299),           # formal numerals digit by digit
+    ("tm-guojiao", "国窖一千五百七十三 浓香型 白酒", 299),    # the digits of a mark read out in Chinese
+])
+def test_a_marks_number_in_another_script_is_read(number_matcher: Matcher, right: str, title: str,
+                                                  price: float) -> None:
+    assert right in flagged(number_matcher, title=title, price=price)
+
+
+@pytest.mark.parametrize("title", [
+    "13香型 香薰蜡烛 13cm",       # 13 beside no other character of the mark
+    "收拾 队伍 大陆 国窖 酒柜",     # lone formal numerals in words
+    "国窖15730 酒具 套装",         # 1573 inside a longer number
+])
+def test_numbers_that_make_no_mark_are_no_lead(number_matcher: Matcher, title: str) -> None:
+    assert flagged(number_matcher, title=title, price=99) == set()
+
+
+def test_chinese_numbers_are_read_both_ways() -> None:
+    for value in (13, 20, 24, 101, 110, 305, 361, 1573, 2008, 10010):
+        assert numeral_value(chinese_number(value)) == value
+    assert numeral_value("两百") == 200 and numeral_value("十三五") is None and numeral_value("一三") is None
