@@ -55,13 +55,12 @@ import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 import sqlean as sqlite3
 
 from index import sqlite_stats
-from index.sqlite_search import SQLiteSearch
 from index.sellers import COUNTED_STATUSES
 from index.sqlite_schema import LoadLock, connect, write_transaction
 from index.sqlite_write import (BulkWriter, ListingPlanner, PendingCounts, PreparedLead, PreparedTuple, counted, lookup,
@@ -69,6 +68,9 @@ from index.sqlite_write import (BulkWriter, ListingPlanner, PendingCounts, Prepa
 from index.store import (FACET_FIELDS, DayCount, FacetValue, IndexCounts, ListingSeen, ListingVersion, SearchPage,
                          SearchQuery, SellerSummary, StoredLead, StoreError, Transition, TransitionError,
                          check_transition, encode_cursor, utc_now)
+
+if TYPE_CHECKING:
+    from index.sqlite_search import SQLiteSearch
 
 READERS = 4
 """Read connections a store opens at most. Why 4: ``markwatch serve`` runs a worker process per
@@ -254,6 +256,9 @@ class SQLiteStore:
         db = connect(self.path)
         db.execute("PRAGMA query_only=ON")  # a reader never writes, not even by mistake
         db = _ReadConnection(db)
+        # imported here: it brings numpy (≈0.15 CPU-s), which a writer such as markwatch index never needs
+        from index.sqlite_search import SQLiteSearch
+
         lock = threading.RLock()
         return _Reader(db, lock, SQLiteSearch(db, lock, lambda rows: self._stored(rows, db), _LEAD_COLUMNS,
                                               self._spare))

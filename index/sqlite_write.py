@@ -376,8 +376,11 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
 def counted(items: Sequence[PreparedTuple | PreparedLead | str], write: Any) -> IndexCounts:
     """The :class:`IndexCounts` of a chunk whose str items are the reasons those leads were
     refused; ``write(prepared tuples)`` writes the others and returns their counts."""
-    prepared = [as_tuple(x) if isinstance(x, PreparedLead) else x for x in items if not isinstance(x, str)]
-    problems = tuple((position, x) for position, x in enumerate(items) if isinstance(x, str))
+    if set(map(type, items)) <= {tuple}:  # a worker's chunk without refusals: no per-item Python loop
+        prepared, problems = items, ()
+    else:
+        prepared = [as_tuple(x) if isinstance(x, PreparedLead) else x for x in items if not isinstance(x, str)]
+        problems = tuple((position, x) for position, x in enumerate(items) if isinstance(x, str))
     counts = write(prepared) if prepared else {"new": 0, "updated": 0, "unchanged": 0}
     return IndexCounts(read=len(items), skipped=len(problems), problems=problems, **counts)
 
