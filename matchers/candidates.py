@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
 from matchers.goods import classify
-from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, light_many, norm, norm_many
+from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm, norm_and_light_many
 from matchers.lexicon import lexicon
 from matchers.ordinary import dictionary_word_set, is_dictionary_word
 from matchers.variants import drawn_as, shape_alike
@@ -408,9 +408,9 @@ def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:
             if isinstance(value, str) and value:
                 where.append((i, name))
                 raw.append(value[:MAX_SCAN])
-    normed = norm_many(raw)
+    normed, lights = norm_and_light_many(raw)
     out = [ListingTexts({}, {}, {}) for _ in listings]
-    for (i, name), text, key, lit in zip(where, normed, canon_many(normed), light_many(raw)):
+    for (i, name), text, key, lit in zip(where, normed, canon_many(normed), lights):
         normed_of, canon_of, light_of = out[i]  # one unpacking, not three attribute reads a field
         normed_of[name] = text
         canon_of[name] = key
