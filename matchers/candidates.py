@@ -17,7 +17,7 @@ import ahocorasick
 from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
-from matchers.goods import classify
+from matchers.goods import classify, find_goods_words_of
 from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm, norm_and_light_many
 from matchers.lexicon import lexicon
 from matchers.ordinary import dictionary_word_set, is_dictionary_word
@@ -399,7 +399,8 @@ def listing_texts(listing: dict) -> ListingTexts:
 
 def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:
     """:func:`listing_texts` of every listing, normalised for the whole batch at once
-    (:func:`matchers.normalise.norm_many`: a third of the per-listing cost otherwise)."""
+    (:func:`matchers.normalise.norm_many`: a third of the per-listing cost otherwise), and the goods
+    words of every title found in one loop (:func:`matchers.goods.find_goods_words_of`)."""
     where: list[tuple[int, str]] = []
     raw: list[str] = []
     for i, listing in enumerate(listings):
@@ -409,6 +410,7 @@ def listing_texts_many(listings: list[dict]) -> list[ListingTexts]:
                 where.append((i, name))
                 raw.append(value[:MAX_SCAN])
     normed, lights = norm_and_light_many(raw)
+    find_goods_words_of([text for (_, name), text in zip(where, normed) if name == "title"])  # classify's, in a loop
     out = [ListingTexts({}, {}, {}) for _ in listings]
     for (i, name), text, key, lit in zip(where, normed, canon_many(normed), lights):
         normed_of, canon_of, light_of = out[i]  # one unpacking, not three attribute reads a field

@@ -52,6 +52,14 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
 
 
+def find_goods_words_of(titles: list[str]) -> None:
+    """Find the goods words of every title of a batch now, one after the other (kept by
+    :func:`_found`'s cache for :func:`classify`). Why: walked listing by listing between the other
+    work of the hot path, the automaton runs on cold caches, at twice the cost of a loop of walks."""
+    for title in titles:
+        _found(title)
+
+
 def _pick(text: str, masked: list[tuple[int, int]] | None) -> list[tuple[str, frozenset[int]]]:
     """The goods words of ``text`` that vote, with their classes: outside the ``masked`` spans, and
     the longest where words overlap (运动鞋 over 鞋 is the same class anyway, but 手机壳 over 手机
