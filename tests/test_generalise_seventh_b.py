@@ -190,3 +190,33 @@ def test_a_part_named_after_another_brand_is_not_this_brands_part(bundle: Matche
     """The charger head of 倍思插座 安克充电头 is Anker's: no referential use for 倍思's socket."""
     found = _pairs(bundle, title="倍思插座 安克充电头 组合套装 原单", price=59)
     assert not any(r["code"] == "referential_use" for r in found["tm-baseus"].reason_codes)
+
+
+# ---------------------------------------------------------------- words of ordinary senses
+WORDS = """\
+rights:
+  - {id: tm-powerdekor, kind: trademark, name: 圣象, variants: [POWER DEKOR], holder: 圣象集团, nice_classes: [19, 27], reference_price: 199}
+  - {id: tm-sanyechong, kind: trademark, name: 三叶虫, holder: 三叶虫户外, nice_classes: [18, 25], reference_price: 899}
+  - {id: sm-banli, kind: special_mark, name: 板栗, holder: 某运会组委会, reference_price: 99}
+"""
+
+
+@pytest.fixture(scope="module")
+def words(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(WORDS, tmp_path_factory.mktemp("words"))
+
+
+def test_a_scratch_repair_is_a_service(words: Matcher) -> None:
+    repair = _pairs(words, title="圣象地板 划痕修复 上门 补漆", price=59)["tm-powerdekor"]
+    assert any(r["code"] == "service_use" for r in repair.reason_codes) and repair.score < words.threshold
+
+
+def test_a_fossil_specimen_is_teaching_goods(words: Matcher) -> None:
+    """A trilobite fossil replica is a specimen (class 16), not 三叶虫 outdoor clothing."""
+    assert "tm-sanyechong" not in _pairs(words, title="三叶虫 化石标本 复制品 教学用", price=59)
+    assert "tm-sanyechong" in _flagged(words, title="三叶虫 冲锋衣 男 原单", price=59)
+
+
+def test_a_produce_variety_holds_no_mascot(words: Matcher) -> None:
+    """板栗南瓜 (chestnut pumpkin) is a variety of pumpkin: lexicon ordinary_words."""
+    assert _pairs(words, title="板栗南瓜 新鲜 5斤", price=29)["sm-banli"].score < words.threshold
