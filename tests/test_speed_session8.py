@@ -106,3 +106,26 @@ def test_the_scan_index_survives_the_cache() -> None:
     built = candidates.build_scan_index(compiled)
     kept = pickle.loads(pickle.dumps(built))
     assert sorted(kept.automaton.items()) == sorted(built.automaton.items())
+
+
+def test_walking_a_batch_ahead_changes_no_candidate() -> None:
+    """The automaton walked over a batch ahead (listing_texts_many with the register) gives each
+    listing the candidates of a walk made when it is scanned, and every walk kept is used."""
+    compiled, pool = _crowded_register()
+    rng = random.Random(3)
+    marks = [f.text for f in compiled.forms]
+    listings = [{"title": " ".join(rng.choice(marks) for _ in range(rng.randint(1, 3))),
+                 "description": rng.choice(["", "正品 " + rng.choice(marks), "★"]),
+                 "brand": rng.choice(["", rng.choice(marks)])} for _ in range(60)]
+    listings.append(dict(listings[0]))  # the same texts twice in one batch
+
+    def found(batch: list) -> list:
+        return [{r: [(h.field, h.form.text, h.how, h.start, h.end) for h in hits]
+                 for r, hits in candidates.find_candidates(compiled, texts.norm, [25, 9], texts.canon).items()}
+                for texts in batch]
+
+    alone = found(candidates.listing_texts_many(listings))
+    ahead = candidates.listing_texts_many(listings, compiled)
+    assert candidates.scan_index(compiled).walked
+    assert found(ahead) == alone
+    assert not candidates.scan_index(compiled).walked
