@@ -219,17 +219,30 @@ class ListingPlan:
             self.current = item[HASH]
 
 
+STORED_LISTINGS = "SELECT rowid, url, content_hash FROM listings WHERE url IN ({marks})"
+INSERT_LISTING = ("INSERT INTO listings (rowid, url, content_hash, body, first_seen, last_seen, version_seen) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rowid) DO UPDATE SET "
+                  "content_hash = excluded.content_hash, body = excluded.body, "
+                  "last_seen = excluded.last_seen, version_seen = excluded.version_seen")
+INSERT_TEXT = "INSERT INTO listing_text (rowid, title, description, seller) VALUES (?, ?, ?, ?)"
+INSERT_LINK = "INSERT INTO listing_links (listing, kind, value) VALUES (?, ?, ?)"
+
+
+def next_listing_rowid(db: sqlite3.Connection) -> int:
+    return (db.execute("SELECT max(rowid) FROM listings").fetchone()[0] or 0) + 1
+
+
 class ListingPlanner:
     """Collects the listings of a chunk (``plans``, by URL), then writes them (:meth:`write`)."""
 
-    def __init__(self, db: sqlite3.Connection, urls: Iterable[str]):
+    def __init__(self, db: sqlite3.Connection, urls: Iterable[str], stored: list[tuple] | None = None):
+        """``stored``: the rows of :data:`STORED_LISTINGS` for these URLs, when already asked."""
         unique = list(dict.fromkeys(urls))
         self.plans: dict[str, ListingPlan] = {
             url: ListingPlan(rowid, True, content_hash)
-            for rowid, url, content_hash in lookup(db, "SELECT rowid, url, content_hash FROM listings "
-                                                   "WHERE url IN ({marks})", unique)}
+            for rowid, url, content_hash in (lookup(db, STORED_LISTINGS, unique) if stored is None else stored)}
         if len(self.plans) < len(unique):
-            next_rowid = (db.execute("SELECT max(rowid) FROM listings").fetchone()[0] or 0) + 1
+            next_rowid = next_listing_rowid(db)
             for url in unique:
                 if url not in self.plans:
                     self.plans[url] = ListingPlan(next_rowid, False, "")
@@ -263,13 +276,10 @@ class ListingPlanner:
             db.executemany("INSERT INTO listing_versions (listing, content_hash, body, first_seen, last_seen) "
                            "VALUES (?, ?, ?, ?, ?)", versions)
         if inserts:
-            db.executemany("INSERT INTO listings (rowid, url, content_hash, body, first_seen, last_seen, "
-                           "version_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rowid) DO UPDATE SET "
-                           "content_hash = excluded.content_hash, body = excluded.body, "
-                           "last_seen = excluded.last_seen, version_seen = excluded.version_seen", inserts)
-            db.executemany("INSERT INTO listing_text (rowid, title, description, seller) VALUES (?, ?, ?, ?)", fts)
+            db.executemany(INSERT_LISTING, inserts)
+            db.executemany(INSERT_TEXT, fts)
         if links:
-            db.executemany("INSERT INTO listing_links (listing, kind, value) VALUES (?, ?, ?)", links)
+            db.executemany(INSERT_LINK, links)
         if unchanged:
             db.executemany("UPDATE listings SET last_seen = ? WHERE rowid = ?", unchanged)
 
@@ -319,7 +329,12 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
                 pending: PendingCounts) -> dict[str, int]:
     """Write prepared leads (inside the caller's transaction); returns the new, updated and
     unchanged counts. New leads' facet values go to ``pending``."""
-    listings = ListingPlanner(db, [x[URL] for x in items])
+    urls = [x[URL] for x in items]
+    unique = list(dict.fromkeys(urls))
+    stored_listings = lookup(db, STORED_LISTINGS, unique)
+    if FRESH_PATH and not stored_listings and len(unique) == len(urls):
+        return write_fresh(db, items, now, pending)
+    listings = ListingPlanner(db, unique, stored_listings)
     plans = listings.plans
     known: dict[str, tuple] = {}
     rowids: dict[str, int] = {}
@@ -349,18 +364,9 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
             if i not in new and i not in updated:
                 touched.add(i)
     listings.write(db, now)
-    rights = {x[RIGHT] for x in (*new.values(), *updated.values())}
-    kinds = dict(lookup(db, "SELECT id, kind FROM rights WHERE id IN ({marks})", list(rights)))
+    kinds = right_kinds(db, (*new.values(), *updated.values()))
     if new:
-        facets = [(x[RIGHT], kinds.get(x[RIGHT], ""), x[PLATFORM], x[PROVINCE], x[SELLER_NAME]) for x in new.values()]
-        db.executemany(
-            "INSERT INTO leads (id, listing, url, right_id, score, reasons, reason_codes, listing_hash, kind, "
-            "platform, seller_id, seller_name, province, status, first_seen, last_seen, combo, seller_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)",
-            [(i, plans[x[URL]].rowid, x[URL], x[RIGHT], x[SCORE], x[REASONS], x[CODES], x[HASH], f[1], x[PLATFORM],
-              x[SELLER_ID], x[SELLER_NAME], x[PROVINCE], now, now, combo, seller)
-             for (i, x), f, (combo, seller) in zip(new.items(), facets, pending.keys(db, facets))])
-        pending.rows.extend(facets)
+        insert_leads(db, new.values(), [plans[x[URL]].rowid for x in new.values()], kinds, now, pending)
     if updated:
         pending.flush(db)  # the count triggers move these leads from the combinations they are in
         db.executemany(
@@ -371,6 +377,49 @@ def write_chunk(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str
     if touched:
         db.executemany("UPDATE leads SET last_seen = ? WHERE rowid = ?", [(now, rowids[i]) for i in touched])
     return {"new": len(new), "updated": len(items) - len(new) - unchanged, "unchanged": unchanged}
+
+
+FRESH_PATH = True
+"""Whether :func:`write_chunk` writes a chunk of new listings each seen once through
+:func:`write_fresh` (the differential test turns it off to compare with the planned path)."""
+
+
+def write_fresh(db: sqlite3.Connection, items: Sequence[PreparedTuple], now: str,
+                pending: PendingCounts) -> dict[str, int]:
+    """:func:`write_chunk` of a chunk none of whose listings is stored and none seen twice (a
+    first load's): every listing and lead is new, so the rows are made straight from the items,
+    without a plan for each listing (≈5 of the writer's ≈9 µs of Python a lead, measured at 100k).
+    The rows, rowids and order are the planned path's (tests/test_index_bulk_load.py compares them)."""
+    first = next_listing_rowid(db)
+    rowids = range(first, first + len(items))
+    db.executemany(INSERT_LISTING, [(rowid, x[URL], x[HASH], x[BODY], now, now, now) for rowid, x in zip(rowids, items)])
+    db.executemany(INSERT_TEXT, [(rowid, x[TITLE], x[DESCRIPTION], x[SELLER_TEXT]) for rowid, x in zip(rowids, items)])
+    links = [(rowid, kind, value) for rowid, x in zip(rowids, items) if x[LINKS] for kind, value in x[LINKS]]
+    if links:
+        db.executemany(INSERT_LINK, links)
+    insert_leads(db, items, rowids, right_kinds(db, items), now, pending)
+    return {"new": len(items), "updated": 0, "unchanged": 0}
+
+
+def right_kinds(db: sqlite3.Connection, items: Iterable[PreparedTuple]) -> dict[str, str]:
+    """The kind of each right the items name (a right not in the store has none)."""
+    return dict(lookup(db, "SELECT id, kind FROM rights WHERE id IN ({marks})", list({x[RIGHT] for x in items})))
+
+
+def insert_leads(db: sqlite3.Connection, new: Iterable[PreparedTuple], listings: Iterable[int], kinds: dict[str, str],
+                 now: str, pending: PendingCounts) -> None:
+    """Insert new leads, each with its listing's rowid, with their count keys; their facet values
+    go to ``pending``."""
+    new = list(new)
+    facets = [(x[RIGHT], kinds.get(x[RIGHT], ""), x[PLATFORM], x[PROVINCE], x[SELLER_NAME]) for x in new]
+    db.executemany(
+        "INSERT INTO leads (id, listing, url, right_id, score, reasons, reason_codes, listing_hash, kind, "
+        "platform, seller_id, seller_name, province, status, first_seen, last_seen, combo, seller_key) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?)",
+        [(x[ID], listing, x[URL], x[RIGHT], x[SCORE], x[REASONS], x[CODES], x[HASH], f[1], x[PLATFORM],
+          x[SELLER_ID], x[SELLER_NAME], x[PROVINCE], now, now, combo, seller)
+         for x, listing, f, (combo, seller) in zip(new, listings, facets, pending.keys(db, facets))])
+    pending.rows.extend(facets)
 
 
 def counted(items: Sequence[PreparedTuple | PreparedLead | str], write: Any) -> IndexCounts:
