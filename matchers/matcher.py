@@ -228,16 +228,23 @@ class Matcher:
         return self.match_many([listing])[0]
 
 
+_BENT_CHARACTERS = frozenset(("homophone", "shape"))  # hits bent character by character
+
+
 def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
     """A bent spelling that lies inside another right's mark written exactly is that mark, not an
-    evasion (进博 in 进博会 is the expo, not a shape-alike of the mascot 进宝): such hits go."""
+    evasion (进博 in 进博会 is the expo, not a shape-alike of the mascot 进宝), and so is one that
+    shares two or more characters with it (进宝徽 of 进宝 徽章 is the mascot 进宝, not 进博会 bent):
+    such hits go."""
     exact = [(h.field, h.start, h.end, right) for right, hits in found.items() for h in hits if h.how == "exact"]
     if not exact:
         return found
     out: dict[int, list[Hit]] = {}
     for right, hits in found.items():
         kept = [h for h in hits if h.how == "exact" or not any(
-            f == h.field and a <= h.start and h.end <= b and r != right for f, a, b, r in exact)]
+            f == h.field and r != right and (a <= h.start and h.end <= b or h.how in _BENT_CHARACTERS
+                                              and min(b, h.end) - max(a, h.start) >= 2)
+            for f, a, b, r in exact)]
         if kept:
             out[right] = kept
     return out

@@ -6,6 +6,8 @@ brand's name, a special mark in its ordinary sense, GI dodges, and multi-right b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from matcher_helpers import matcher_on, pairs
@@ -220,3 +222,13 @@ def test_a_fossil_specimen_is_teaching_goods(words: Matcher) -> None:
 def test_a_produce_variety_holds_no_mascot(words: Matcher) -> None:
     """板栗南瓜 (chestnut pumpkin) is a variety of pumpkin: lexicon ordinary_words."""
     assert _pairs(words, title="板栗南瓜 新鲜 5斤", price=29)["sm-banli"].score < words.threshold
+
+
+def test_a_bent_spelling_over_another_rights_exact_mark_is_that_mark(tmp_path: Path) -> None:
+    """正版 吉宝 徽章: 吉宝 is the mascot written exactly; 吉宝徽 is no shape-alike of the expo 吉博会."""
+    matcher = matcher_on("""\
+rights:
+  - {id: sm-jibao, kind: special_mark, name: 吉宝, holder: 吉林博览会组委会, reference_price: 99}
+  - {id: sm-jiexpo, kind: special_mark, name: 吉博会, variants: [吉林国际博览会], holder: 吉林博览会组委会}
+""", tmp_path)
+    assert set(_pairs(matcher, title="正版 吉宝 徽章", price=59)) == {"sm-jibao"}
