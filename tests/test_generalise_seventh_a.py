@@ -4,7 +4,8 @@ CLDR keywords mean, not only by its name (🌊 浪花 for 海 of 海洋, ⚡ 高
 country's name (🇨🇭 瑞士), an emoji whose name is a whole short mark written beside one of its characters
 (海🐬 is 海豚, not 海海豚), a mark's character written as its two parts (古月 for 胡), a mark's number
 written in the other script, as keycaps or as formal numerals (13 or 拾叁 for 十三, 1️⃣5️⃣7️⃣3️⃣ or
-一千五百七十三 for 1573), and none of these beside words that make no mark.
+一千五百七十三 for 1573), a character sharing all but one part with a mark's (牧 for 枚), and none of these
+beside words that make no mark.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from matcher_helpers import flagged, matcher_on
 from matchers.matcher import Matcher
 from matchers.rebus import build_table, chinese_number, emoji_meanings, numeral_value, substitute
-from matchers.variants import char_parts
+from matchers.variants import char_parts, part_alike, shape_alike
 
 REGISTER = """\
 rights:
@@ -148,3 +149,32 @@ def test_chinese_numbers_are_read_both_ways() -> None:
     for value in (13, 20, 24, 101, 110, 305, 361, 1573, 2008, 10010):
         assert numeral_value(chinese_number(value)) == value
     assert numeral_value("两百") == 200 and numeral_value("十三五") is None and numeral_value("一三") is None
+
+
+PART_REGISTER = """\
+rights:
+  - {id: tm-meiqing, kind: trademark, name: 枚青, holder: 枚青茶业, nice_classes: [30], reference_price: 99}
+"""
+
+
+@pytest.fixture(scope="module")
+def part_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(PART_REGISTER, tmp_path_factory.mktemp("parts"))
+
+
+def test_a_character_sharing_all_but_one_part_is_a_bend_of_an_ordinary_mark(part_matcher: Matcher) -> None:
+    # 牧 is 枚 with its radical 木 changed for 牛 (the phonetic 攵 kept): beyond its two most alike by strokes
+    assert "tm-meiqing" in flagged(part_matcher, title="牧青 绿茶 250g 明前", price=29)
+    assert flagged(part_matcher, title="牧场 绿茶 250g", price=29) == set()
+
+
+def test_part_alikes_share_all_but_one_part() -> None:
+    _, every = char_parts()
+    parted = part_alike()
+    assert "囤" in parted["屯"] and "牧" in parted["枚"]
+    for ch, others in list(parted.items())[::50]:
+        for other in others:
+            shared = set(every.get(ch, "")) & set(every.get(other, ""))
+            assert shared or ch in every.get(other, "") or other in every.get(ch, ""), (ch, other)
+    alike = shape_alike()
+    assert all(o in alike[ch] for ch, others in list(parted.items())[::50] for o in others)  # counted as alike
