@@ -307,6 +307,9 @@ def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int
 DEARER = 3.0  # times the next house's reference price that makes "X家" the luxury house
 
 
+_NEAR_MISSES = frozenset(("fuzzy", "lookalike"))  # Latin hits one letter off a form
+
+
 def _ordinary_senses(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: Counter[int] | None,
                      texts: dict[str, str], category: str = "") -> dict[int, list[Hit]]:
     """Policy for words that only look like a right here (the pair goes):
@@ -320,10 +323,13 @@ def _ordinary_senses(compiled: CompiledRegister, found: dict[int, list[Hit]], vo
       does not), else they are classified here for a right with namesakes."""
     drop: set[int] = set()
     english = compiled.near_english
+    namesakes = compiled.namesakes
     for right_idx, hits in found.items():
-        if english and all(h.how in ("fuzzy", "lookalike") and h.seen in english for h in hits):
+        if right_idx not in namesakes and hits[0].how not in _NEAR_MISSES:
+            continue  # the usual pair: a form written as it is
+        if english and all(h.how in _NEAR_MISSES and h.seen in english for h in hits):
             drop.add(right_idx)
-        elif right_idx in compiled.namesakes:
+        elif right_idx in namesakes:
             if votes is None:
                 votes = classify(texts.get("title", ""), category)[0]
             if votes and _namesakes_goods(compiled, right_idx, votes, texts):
@@ -346,7 +352,7 @@ def _nicknames_inside_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]
     that form, not a second, evasive naming: such hits go (only rights with several hits look)."""
     changed: dict[int, list[Hit]] = {}
     for right_idx, hits in found.items():
-        if len(hits) < 2 or all(h.form.kind != "nickname" for h in hits):
+        if len(hits) < 2 or not any(h.form.kind == "nickname" for h in hits):
             continue
         kept = [h for h in hits if h.form.kind != "nickname" or not any(
             o is not h and o.field == h.field and o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start
@@ -362,8 +368,8 @@ def _not_other_brands(compiled: CompiledRegister, found: dict[int, list[Hit]],
     Alpine for LOEWE, tiger of Onitsuka Tiger, 雪花 of 雪花啤酒) is that brand, not the right's mark
     or an evasion of it: such hits go (brand_names.yaml; the right's own brand's names stay)."""
     pieces = compiled.brand_pieces
-    if not pieces:
-        return found
+    if not any(h.seen in pieces for hits in found.values() for h in hits):
+        return found  # most listings: no hit is a piece of a famous name
     out: dict[int, list[Hit]] = {}
     changed = False
     for right_idx, hits in found.items():
