@@ -154,15 +154,35 @@ def build_scan_index(compiled: CompiledRegister) -> ScanIndex:
     by_class: dict[str, dict[tuple[int, ...], list[int]]] = {}
     for cls in sorted(compiled.class_index):
         for key, (_, ids) in compiled.class_index[cls].automaton.items():
-            by_class.setdefault(key, {}).setdefault(ids, []).append(cls)
-    shared: dict[object, object] = {}  # equal class sets and form lists as one object each
+            lists = by_class.get(key)
+            if lists is None:
+                by_class[key] = {ids: [cls]}
+            elif ids in lists:
+                lists[ids].append(cls)
+            else:
+                lists[ids] = [cls]
+    frozen: dict[tuple[int, ...], frozenset[int]] = {}  # equal class sets as one object (cache size)
+
+    def classes_of(owners: list[int] | set[int]) -> frozenset[int]:
+        found = frozen.get(owned := tuple(sorted(owners)))
+        if found is None:
+            found = frozen[owned] = frozenset(owned)
+        return found
+
+    none: frozenset[int] = frozenset()
     automaton = ahocorasick.Automaton()
     for key in {**open_ids, **bound_ids, **by_class}:
-        lists = tuple((shared.setdefault(classes, classes), shared.setdefault(ids, ids))
-                      for ids, owners in by_class.get(key, {}).items() for classes in [frozenset(owners)])
-        every_class = frozenset(cls for classes, _ in lists for cls in classes)
-        automaton.add_word(key, (len(key), open_ids.get(key, ()), lists, bound_ids.get(key, ()),
-                                 shared.setdefault(every_class, every_class)))
+        groups = by_class.get(key)
+        if groups is None:
+            lists, every_class = (), none
+        elif len(groups) == 1:
+            ((ids, owners),) = groups.items()
+            every_class = classes_of(owners)
+            lists = ((every_class, ids),)
+        else:
+            lists = tuple((classes_of(owners), ids) for ids, owners in groups.items())
+            every_class = classes_of({cls for owners in groups.values() for cls in owners})
+        automaton.add_word(key, (len(key), open_ids.get(key, ()), lists, bound_ids.get(key, ()), every_class))
     if not len(automaton):
         return ScanIndex(None)
     automaton.make_automaton()
