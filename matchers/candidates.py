@@ -9,6 +9,7 @@ Latin word); everything expensive runs later and only for listings that have a c
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
@@ -128,19 +129,66 @@ class ScanIndex:
     cold caches (≈17 µs a walk there, ≈8 µs in a loop of walks): one walk serves every key kind,
     and the listing's classes then pick the hits, as each class automaton would have found them.
     Built once per register (kept in the compiled cache by matchers/packed.py, or made when first
-    needed for a register compiled in memory)."""
+    needed for a register compiled in memory).
 
-    def __init__(self, automaton: ahocorasick.Automaton | None) -> None:
-        self.automaton = automaton
+    Why numbered keys and flat arrays: the automaton stores each key's number (no Python object per
+    key to unpickle: a run of one listing loads the index whole), and a key's forms are made into
+    tuples the first time a listing meets the key (:meth:`entry`)."""
+
+    def __init__(self, automaton: ahocorasick.Automaton | None, data: array, offsets: array) -> None:
+        self.automaton = automaton  # canon key → its number
+        self.data = data  # key number k's forms, flat: data[offsets[k]:offsets[k + 1]] (:func:`_flat_entry`)
+        self.offsets = offsets
+        self.entries: dict[int, tuple] = {}  # key number → (length, open, class lists, bound, every class)
         self.judged: dict[str, tuple[tuple, tuple, tuple]] = {}  # spelling → judged forms, per automaton
         self.orders: dict[tuple[int, ...] | None, ScanOrder] = {}  # goods classes → how to pick hits
         self.walked: dict[str, list] = {}  # joined key text → the automaton's hits, walked ahead for a batch
+        self._classes: dict[tuple[int, ...], frozenset[int]] = {}
 
-    def __getstate__(self) -> tuple[ahocorasick.Automaton | None]:
-        return (self.automaton,)  # the caches are per process
+    def __getstate__(self) -> tuple[ahocorasick.Automaton | None, array, array]:
+        return self.automaton, self.data, self.offsets  # the caches are per process
 
-    def __setstate__(self, state: tuple[ahocorasick.Automaton | None]) -> None:
-        self.__init__(state[0])  # type: ignore[misc]
+    def __setstate__(self, state: tuple[ahocorasick.Automaton | None, array, array]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
+    def entry(self, number: int) -> tuple:
+        """(length, open ids, ((classes, ids), …), bound ids, every class) of key ``number``."""
+        found = self.entries.get(number)
+        if found is None:
+            found = self.entries[number] = self._decode(self.data[self.offsets[number]:self.offsets[number + 1]].tolist())
+        return found
+
+    def _decode(self, flat: list[int]) -> tuple:
+        length, n = flat[0], flat[1]
+        open_ids, at = tuple(flat[2:2 + n]), 2 + n
+        n = flat[at]
+        bound_ids, at = tuple(flat[at + 1:at + 1 + n]), at + 1 + n
+        lists = []
+        every: set[int] = set()
+        for _ in range(flat[at]):
+            n = flat[at + 1]
+            classes = self._frozen(tuple(flat[at + 2:at + 2 + n]))
+            at += 2 + n
+            n = flat[at]
+            lists.append((classes, tuple(flat[at + 1:at + 1 + n])))
+            at += n
+            every.update(classes)
+        return length, open_ids, tuple(lists), bound_ids, self._frozen(tuple(sorted(every)))
+
+    def _frozen(self, classes: tuple[int, ...]) -> frozenset[int]:
+        found = self._classes.get(classes)
+        if found is None:
+            found = self._classes[classes] = frozenset(classes)
+        return found
+
+
+def _flat_entry(key: str, open_ids: tuple[int, ...], lists: dict[tuple[int, ...], list[int]],
+                bound_ids: tuple[int, ...]) -> list[int]:
+    """[length, n, open ids…, n, bound ids…, number of lists, then per list: n, classes…, n, ids…]."""
+    flat = [len(key), len(open_ids), *open_ids, len(bound_ids), *bound_ids, len(lists)]
+    for ids, owners in lists.items():
+        flat += [len(owners), *sorted(owners), len(ids), *ids]
+    return flat
 
 
 def build_scan_index(compiled: CompiledRegister) -> ScanIndex:
@@ -161,32 +209,16 @@ def build_scan_index(compiled: CompiledRegister) -> ScanIndex:
                 lists[ids].append(cls)
             else:
                 lists[ids] = [cls]
-    frozen: dict[tuple[int, ...], frozenset[int]] = {}  # equal class sets as one object (cache size)
-
-    def classes_of(owners: list[int] | set[int]) -> frozenset[int]:
-        found = frozen.get(owned := tuple(sorted(owners)))
-        if found is None:
-            found = frozen[owned] = frozenset(owned)
-        return found
-
-    none: frozenset[int] = frozenset()
-    automaton = ahocorasick.Automaton()
-    for key in {**open_ids, **bound_ids, **by_class}:
-        groups = by_class.get(key)
-        if groups is None:
-            lists, every_class = (), none
-        elif len(groups) == 1:
-            ((ids, owners),) = groups.items()
-            every_class = classes_of(owners)
-            lists = ((every_class, ids),)
-        else:
-            lists = tuple((classes_of(owners), ids) for ids, owners in groups.items())
-            every_class = classes_of({cls for owners in groups.values() for cls in owners})
-        automaton.add_word(key, (len(key), open_ids.get(key, ()), lists, bound_ids.get(key, ()), every_class))
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    data, offsets = array("i"), array("q", [0])
+    for number, key in enumerate({**open_ids, **bound_ids, **by_class}):
+        automaton.add_word(key, number)
+        data.extend(_flat_entry(key, open_ids.get(key, ()), by_class.get(key, {}), bound_ids.get(key, ())))
+        offsets.append(len(data))
     if not len(automaton):
-        return ScanIndex(None)
+        return ScanIndex(None, data, offsets)
     automaton.make_automaton()
-    return ScanIndex(automaton)
+    return ScanIndex(automaton, data, offsets)
 
 
 def scan_index(compiled: CompiledRegister) -> ScanIndex:
@@ -239,7 +271,9 @@ def _automaton_hits(compiled: CompiledRegister, scan: ScanIndex, text: str, key_
     later: list[tuple[int, int, Hit]] = []  # (class rank, field, hit) of ordinary marks
     order, classes_scanned = scan_order
     walked = scan.walked.pop(key_text, None) if scan.walked else None  # listing_texts_many's walk ahead
-    for end_idx, value in walked if walked is not None else scan.automaton.iter(key_text):
+    entries = scan.entries
+    for end_idx, number in walked if walked is not None else scan.automaton.iter(key_text):
+        value = entries.get(number) or scan.entry(number)
         if not value[1] and (not value[3] if order is None else classes_scanned.isdisjoint(value[4])):
             continue  # only ordinary marks of other goods have this key
         start = end_idx - value[0] + 1

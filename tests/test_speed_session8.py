@@ -106,6 +106,7 @@ def test_the_scan_index_survives_the_cache() -> None:
     built = candidates.build_scan_index(compiled)
     kept = pickle.loads(pickle.dumps(built))
     assert sorted(kept.automaton.items()) == sorted(built.automaton.items())
+    assert [kept.entry(n) for _, n in kept.automaton.items()] == [built.entry(n) for _, n in built.automaton.items()]
 
 
 def test_walking_a_batch_ahead_changes_no_candidate() -> None:
