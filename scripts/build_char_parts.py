@@ -11,7 +11,8 @@ Rows, for each character of GB 2312 (what a seller's IME offers) that has a deco
 
 - column 2: its first decomposition into exactly two parts that are both GB 2312 level-1 characters
   (古月, 弓长; not 氵王: 氵 is no character a seller types beside others; not 一二 for 三: a part of
-  one stroke is a stroke), "" when there is none;
+  one stroke is a stroke), and into three of one such character (木林 木木木 for 森), space-separated, ""
+  when there is none;
 - column 3: all its decompositions, radicals included, space-separated, each written as its parts
   (汪: 水王 氵王), for the alikes by a shared part (scripts/build_shape_alike.py reads this file).
 
@@ -48,11 +49,13 @@ ONE_STROKE = "一乙丨丿丶亅乚"  # a part of one stroke is a stroke, not a 
 
 
 def written_parts(ch: str, ways: list[list[str]]) -> str:
-    """The first way of writing ``ch`` as two typable characters side by side (neither ``ch`` itself)."""
-    for parts in ways:
-        if len(parts) == 2 and all(level_of(p) == 1 and p not in ONE_STROKE and p != ch for p in parts):
-            return "".join(parts)
-    return ""
+    """The ways of writing ``ch`` as typable characters side by side, space-separated: the first as two (neither
+    ``ch`` itself), and as three of one character (森 as 木林 and 木木木, 鑫 as 金金金)."""
+    found = [next(("".join(parts) for parts in ways if len(parts) == 2
+                   and all(level_of(p) == 1 and p not in ONE_STROKE and p != ch for p in parts)), "")]
+    found += ["".join(parts) for parts in ways
+              if len(parts) == 3 and len(set(parts)) == 1 and level_of(parts[0]) == 1 and parts[0] not in ONE_STROKE]
+    return " ".join(dict.fromkeys(f for f in found if f))
 
 
 def main(folder: str) -> int:
