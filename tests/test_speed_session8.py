@@ -130,3 +130,17 @@ def test_walking_a_batch_ahead_changes_no_candidate() -> None:
     assert candidates.scan_index(compiled).walked
     assert found(ahead) == alone
     assert not candidates.scan_index(compiled).walked
+
+
+def test_spaced_letters_rule_matches_its_plain_reading() -> None:
+    """normalise._SPACED (letter first, look-behind after it, for speed) joins exactly what the plain
+    pattern with a leading look-behind joins, on random texts of letters, digits, spaces and CJK."""
+    import re
+
+    from matchers import normalise
+
+    plain = re.compile(r"(?<![0-9a-z$@])[0-9a-z$@](?: [0-9a-z$@](?![0-9a-z$@]))+")
+    rng = random.Random(2)
+    for _ in range(20_000):
+        text = "".join(rng.choice("ab1$@ 中x  -.Z") for _ in range(rng.randint(0, 14)))
+        assert normalise._SPACED.sub(normalise._join_spaced, text) == plain.sub(normalise._join_spaced, text), text
