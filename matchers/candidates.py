@@ -368,24 +368,34 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
         last_end, last_digits = end, digits
     if not words:
         return
-    latin_keys, forms = compiled.latin_keys, compiled.forms
+    latin_keys, forms, near_cache = compiled.latin_keys, compiled.forms, compiled.near_cache
+    n_words = len(words)
     for i, (start, end, word) in enumerate(words):
         if len(word) >= 4 and word not in latin_keys and not word.isdigit():
-            for form_id in _near(compiled, word):
+            near = near_cache.get(word)
+            for form_id in near if near is not None else _near(compiled, word):
                 hits.append(Hit(forms[form_id], field, "fuzzy", start, end, text[start:end]))
+        if i + 1 == n_words:
+            break
         joined = word  # "ni ke", "adi das": pieces of one mark separated by a space or dot
-        for j in range(i + 1, min(i + 4, len(words))):
-            if words[j][0] - words[j - 1][1] > 1:
+        last_end = end
+        for j in range(i + 1, min(i + 4, n_words)):
+            next_start, next_end, next_word = words[j]
+            if next_start - last_end > 1:
                 break
-            joined += words[j][2]
-            for form_id in latin_keys.get(joined, ()):
-                form = forms[form_id]
-                if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
-                    hits.append(Hit(form, field, "joined", start, words[j][1], text[start:words[j][1]]))
-            if len(joined) >= 5 and joined not in latin_keys and not joined.isdigit() \
-                    and not text[words[j][0]:words[j][1]].isdigit():  # "louis vuitotn", "new balnce"
-                for form_id in _near(compiled, joined):
-                    hits.append(Hit(forms[form_id], field, "fuzzy", start, words[j][1], text[start:words[j][1]]))
+            last_end = next_end
+            joined += next_word
+            found = latin_keys.get(joined)
+            if found is not None:
+                for form_id in found:
+                    form = forms[form_id]
+                    if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
+                        hits.append(Hit(form, field, "joined", start, next_end, text[start:next_end]))
+            elif len(joined) >= 5 and not joined.isdigit() \
+                    and not text[next_start:next_end].isdigit():  # "louis vuitotn", "new balnce"
+                near = near_cache.get(joined)
+                for form_id in near if near is not None else _near(compiled, joined):
+                    hits.append(Hit(forms[form_id], field, "fuzzy", start, next_end, text[start:next_end]))
 
 
 def _near(compiled: CompiledRegister, word: str) -> list[int] | tuple[int, ...]:
