@@ -213,7 +213,7 @@ class Matcher:
         """The pairs of each listing at or above the threshold, scored, in order ([] when none):
         the leads of :meth:`match_many` before they are made dicts (``markwatch match`` writes
         them as JSON lines straight from the pairs, :func:`lead_lines`)."""
-        groups = [self.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings))]
+        groups = [self.pairs(listing, fields) for listing, fields in zip(listings, listing_texts_many(listings, self.compiled))]
         self.score_pairs(groups)
         threshold = self.threshold
         return [[p for p in group if p.score >= threshold] if group else group for group in groups]
