@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 import ahocorasick
@@ -19,9 +18,9 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
 from matchers.goods import classify, find_goods_words_of
-from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm, norm_and_light_many
+from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm_and_light_many
 from matchers.lexicon import lexicon
-from matchers.ordinary import dictionary_word_set, is_dictionary_word
+from matchers.ordinary import is_dictionary_word
 from matchers.variants import drawn_as, shape_alike
 
 FIELDS = ("title", "brand", "description")
@@ -66,7 +65,7 @@ def _how(form: Form, seen: str) -> str | None:
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
         return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
-    if _bent_twice(seen, form.text) and _is_everyday_word(seen):
+    if _bent_twice(seen, form.text) and is_dictionary_word(seen):
         return None  # 进口 for 进宝 (口 sounds like 寇, drawn like 宝), 小时 for 小米: an everyday word, twice removed
     return "shape"
 
@@ -84,38 +83,6 @@ def _bent_twice(seen: str, mark: str) -> bool:
         if fuzzy_pinyin_of(a) != fuzzy_pinyin_of(b) and not can_sound_alike(a, b):
             return True
     return False
-
-
-def _is_everyday_word(word: str) -> bool:
-    """:func:`matchers.ordinary.is_dictionary_word`, answered from jieba's word set already loaded.
-
-    Why: ``is_dictionary_word`` scans the 5 MB dictionary file (≈13 ms) for each word, and a new
-    spelling of a large register meets a fresh one every hundred listings or so (a sixth of the
-    lead-heavy mix's CPU). The word set holds the dictionary's entries plus the normalised lexicon
-    ``ordinary_words`` and ``cartoon_names``; only for those few added words can the two answers
-    differ, so they alone are asked the slow way."""
-    if word in _ordinary_words():
-        return True
-    if word not in dictionary_word_set():
-        return False
-    return word not in _added_words() or _is_dictionary_word_slow(word)
-
-
-@lru_cache(maxsize=1)
-def _ordinary_words() -> frozenset[str]:
-    """Lexicon ``ordinary_words`` as written (what ``is_dictionary_word`` counts besides the dictionary)."""
-    return frozenset(lexicon()["ordinary_words"])
-
-
-@lru_cache(maxsize=1)
-def _added_words() -> frozenset[str]:
-    """The word set's entries that need not be dictionary entries (ordinary.py ``_build_word_set``)."""
-    return frozenset(norm(w) for w in (*lexicon()["ordinary_words"], *lexicon()["cartoon_names"]))
-
-
-@lru_cache(maxsize=1024)
-def _is_dictionary_word_slow(word: str) -> bool:
-    return is_dictionary_word(word)
 
 
 class ScanIndex:

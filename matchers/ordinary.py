@@ -56,7 +56,43 @@ def dictionary_words_among(words: Iterable[str]) -> set[str]:
 
 
 def is_dictionary_word(word: str) -> bool:
-    """Is ``word`` an entry of jieba's dictionary (or of lexicon ``ordinary_words``)?"""
+    """Is ``word`` an entry of jieba's dictionary (or of lexicon ``ordinary_words``)?
+
+    Answered from jieba's word set when this process has loaded it (:func:`_word_set`: a run that
+    matches many listings does, at :func:`warm`), else by one scan of the 5 MB dictionary file
+    (≈13 ms): a new bent spelling of a large register is asked every hundred listings or so, and
+    the scans were a sixth of the lead-heavy mix's CPU. A process that never loads the set (a
+    compile, a run of one listing) keeps the scan, cheaper than building the set."""
+    if _WORDS is not None:
+        return _in_loaded_word_set(word)
+    return bool(dictionary_words_among([word]))
+
+
+def _in_loaded_word_set(word: str) -> bool:
+    """:func:`is_dictionary_word` from the loaded word set. The set holds the dictionary's entries
+    plus the normalised lexicon ``ordinary_words`` and ``cartoon_names`` (:func:`_build_word_set`);
+    only for those added words can the two answers differ, so they alone are asked the slow way."""
+    if word in _ordinary_words():
+        return True
+    if _WORDS is None or word not in _WORDS:
+        return False
+    return word not in _added_words() or _scanned(word)
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """Lexicon ``ordinary_words`` as written (what :func:`is_dictionary_word` counts besides the dictionary)."""
+    return frozenset(lexicon()["ordinary_words"])
+
+
+@lru_cache(maxsize=1)
+def _added_words() -> frozenset[str]:
+    """The word set's entries that need not be dictionary entries (:func:`_build_word_set`)."""
+    return frozenset(norm(w) for w in (*lexicon()["ordinary_words"], *lexicon()["cartoon_names"]))
+
+
+@lru_cache(maxsize=1024)
+def _scanned(word: str) -> bool:
     return bool(dictionary_words_among([word]))
 
 
