@@ -105,7 +105,7 @@ CREATE TABLE IF NOT EXISTS leads (
     platform TEXT NOT NULL, seller_id TEXT NOT NULL, seller_name TEXT NOT NULL,
     province TEXT NOT NULL, status TEXT NOT NULL, first_seen TEXT NOT NULL,
     last_seen TEXT NOT NULL, combo INTEGER NOT NULL DEFAULT 0, seller_key INTEGER NOT NULL DEFAULT 0);
-""" + ";\n".join(LEAD_INDEXES[name] for name in LEAD_INDEXES if name != "leads_by_combo") + """;
+""" + ";\n".join(LEAD_INDEXES.values()) + """;
 CREATE VIRTUAL TABLE IF NOT EXISTS listing_text USING fts5 (
     title, description, seller, content='', contentless_delete=1, tokenize='ascii');
 CREATE TABLE IF NOT EXISTS transitions (
@@ -115,7 +115,7 @@ CREATE INDEX IF NOT EXISTS transitions_by_lead ON transitions (lead);
 CREATE TABLE IF NOT EXISTS evidence (
     rowid INTEGER PRIMARY KEY, url TEXT NOT NULL, ref TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS evidence_by_url ON evidence (url);
-""" + COMBO_INDEX + ";\n" + LINKS + sqlite_counts.SCHEMA
+""" + LINKS + sqlite_counts.SCHEMA
 
 
 LISTING_INDEX = "CREATE INDEX leads_by_listing ON leads (listing, combo, seller_key, score, first_seen)"
