@@ -312,7 +312,7 @@ def english_near_misses(keys: Iterable[str]) -> frozenset[str]:
     """The English words (matchers.variants.english_words_among's lists) one edit from one of the
     Latin ``keys`` (a deletion, an insertion or a substitution: basics and asics, file and fila): a
     near miss that is such a word is the word written, not the mark bent. Made once per register."""
-    from english_words import get_english_words_set
+    from matchers.variants import common_english_words
 
     keys = [k for k in keys if k.isascii() and k.isalpha()]
     if not keys:
@@ -321,8 +321,7 @@ def english_near_misses(keys: Iterable[str]) -> frozenset[str]:
     for key in keys:
         gone.update(_deletes(key))
     lengths = {len(k) for k in keys}
-    both = get_english_words_set(["web2"], lower=True, alpha=True) & get_english_words_set(["gcide"], lower=True,
-                                                                                          alpha=True)
+    both = common_english_words()
     near = set()
     whole = set(keys)
     for word in both:

@@ -142,11 +142,17 @@ def english_words_among(texts: Iterable[str]) -> frozenset[str]:
     wanted = {t for t in texts if t.isascii() and t.isalpha() and len(t) >= 3}
     if not wanted:
         return frozenset(quantities)
+    return frozenset(wanted & common_english_words()) | quantities
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """The words in both lists of the english-words package (Webster's 2nd and GCIDE), lower case,
+    letters only: read once per process (a compile asks for them several times)."""
     from english_words import get_english_words_set
 
-    both = get_english_words_set(["web2"], lower=True, alpha=True) & get_english_words_set(["gcide"], lower=True,
-                                                                                          alpha=True)
-    return frozenset(wanted & both) | quantities
+    return frozenset(get_english_words_set(["web2"], lower=True, alpha=True)
+                     & get_english_words_set(["gcide"], lower=True, alpha=True))
 
 
 _QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:m|cm|mm|km|g|kg|mg|l|ml|w|kw|v|mah|gb|tb)")
