@@ -420,7 +420,7 @@ def _digit_neighbours(table: RebusTable) -> tuple[dict[str, frozenset[str]], dic
 # completes a mark's pair.
 _FORMAL = {"壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6",
            "柒": "7", "捌": "8", "玖": "9", "拾": "10", "佰": "100", "仟": "1000"}
-_FORMAL_NUMERAL = dict(zip("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟", "一二二三三四五六六七八九十百千"))  # 大写 → 小写
+_FORMAL_NUMERAL = {ch: _NUMERAL_OF.get(value) or _ROUND[value] for ch, value in _FORMAL.items()}  # 大写 → 小写
 _KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")  # 5️⃣: a digit, the emoji selector, the enclosing keycap
 
 
