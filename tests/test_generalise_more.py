@@ -15,7 +15,8 @@ from matchers.goods import classify
 from matcher_helpers import matcher_on, pairs
 from matchers.matcher import Matcher
 from matchers.normalise import norm
-from matchers.rebus import build_table, radical_forms, substitute
+from matchers.rebus import build_table, substitute
+from matchers.rebus_emoji import radical_forms
 
 REGISTER = """\
 rights:

@@ -14,7 +14,9 @@ import pytest
 
 from matcher_helpers import flagged, matcher_on
 from matchers.matcher import Matcher
-from matchers.rebus import build_table, chinese_number, emoji_meanings, numeral_value, substitute
+from matchers.rebus import build_table, substitute
+from matchers.rebus_emoji import emoji_meanings
+from matchers.rebus_numbers import chinese_number, numeral_value
 from matchers.variants import char_parts, part_alike, shape_alike
 
 REGISTER = """\

@@ -59,7 +59,7 @@ def test_threshold_filters_the_scored_pairs() -> None:
         assert all(p.score >= 0.999999 for p in pairs)
 
 
-# ---------------------------------------------------------------- rebus screens (matchers/rebus.py)
+# ---------------------------------------------------------------- rebus screens (matchers/rebus.py, rebus_scan.py)
 REBUS_MARKS = ["九阳", "三六一度", "361度", "东方雨虹", "北京2022", "巴拉巴拉", "万代", "汤臣倍健", "百雀羚"]
 REBUS_TEXTS = [
     "9阳 豆浆机", "200粒 2026新款", "保质期24个月 好评返现5元", "3 6 1 度 跑鞋", "北.京.2.0.2.2 纪念",
@@ -91,10 +91,10 @@ def test_rebus_screens_read_what_the_full_loop_reads(monkeypatch: pytest.MonkeyP
 
 
 def test_rebus_digit_neighbours_are_the_pairs_of_its_choices() -> None:
-    from matchers import rebus
+    from matchers.rebus_scan import digit_neighbours
 
     table = _rebus_table()
-    left, right = rebus._digit_neighbours(table)
+    left, right = digit_neighbours(table)
     assert "阳" in right["9"] and "阳" not in left["9"]  # 九阳: a 9 before 阳
     assert "拉" in right["8"]  # 8 is heard as 巴 of 巴拉巴拉
     assert not left["5"] and not right["5"]  # no mark holds 五 or a character read like it
@@ -103,12 +103,12 @@ def test_rebus_digit_neighbours_are_the_pairs_of_its_choices() -> None:
 def test_char_class_matches_exactly_its_characters() -> None:
     import re
 
-    from matchers.rebus import _char_class
+    from matchers.rebus_scan import char_class
 
     chars = {"a", "b", "c", "x", "-", "]", "^", "\\", "🌈", "🌉", "🌊", "🦌", "〰"}
     sample = "abcdxyz-]^\\🌈🌉🌊🌋🦌🦍〰〱 中"
-    assert re.findall(_char_class(chars), sample) == [ch for ch in sample if ch in chars]
-    assert re.findall(_char_class(chars, negated=True), sample) == [ch for ch in sample if ch not in chars]
+    assert re.findall(char_class(chars), sample) == [ch for ch in sample if ch in chars]
+    assert re.findall(char_class(chars, negated=True), sample) == [ch for ch in sample if ch not in chars]
 
 
 # ---------------------------------------------------------------- word tables (matchers/ordinary.py)

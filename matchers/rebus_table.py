@@ -1,0 +1,95 @@
+"""The rebus table: what the register lets symbols stand for, built with the compiled register.
+
+Why general: each entry comes from a general resource joined with the register's own marks (emoji names and
+keywords: matchers/rebus_emoji.py; numbers: matchers/rebus_numbers.py; characters' parts:
+matchers/rebus_parts.py), never from a table of marks; the reading (matchers/rebus.py) checks a symbol
+against the marks' adjacent character pairs (``bigrams``) kept here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from matchers.rebus_emoji import meanings, named_emoji, single_emoji
+from matchers.rebus_numbers import DIGIT_OF, NUMERAL_OF, ROUND, counted_forms
+from matchers.rebus_parts import split_forms
+
+
+@dataclass(frozen=True)
+class RebusTable:
+    """What the register lets symbols stand for (built with the compiled register)."""
+
+    emoji: dict[str, str]  # emoji → the mark characters its Chinese name holds (or sounds like)
+    bigrams: frozenset[str]  # adjacent character pairs of the register's marks (norm form)
+    digit_marks: bool  # some mark holds two or more digits (361度): numeral runs may spell them
+    runs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → pieces of marks its name holds (天鹅)
+    sound_bigrams: frozenset[str] = frozenset()  # canon() of the bigrams: pairs that sound like a mark's
+    by_sound: frozenset[str] = frozenset()  # emoji read by the sound of their one-character name (🐔 鸡)
+    short_marks: frozenset[str] = frozenset()  # marks of 2–4 characters: an emoji's run may be one whole (🐫 骆驼)
+    rewritten: frozenset[str] = frozenset()  # symbols normalisation writes as a character (lexicon emoji_rebus)
+    wild: dict[str, str] = field(default_factory=dict)  # a mark of ≥ 3 characters with one as \0 → that one
+    any_emoji: frozenset[str] = frozenset()  # every emoji of one code point (any may stand in a wild slot)
+    wild_chars: frozenset[str] = frozenset()  # the characters of the marks in ``wild``
+    heard: dict[str, str] = field(default_factory=dict)  # digit → mark characters read like its numeral (8: 巴)
+    meant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → what only its meaning holds (🌊 海)
+    split: dict[str, str] = field(default_factory=dict)  # a mark character's two parts side by side → it (古月: 胡)
+    counted: dict[str, str] = field(default_factory=dict)  # a number in the other script → a mark's (13: 十三)
+
+    @property
+    def empty(self) -> bool:
+        return not self.bigrams
+
+
+def build_table(mark_texts: Iterable[str]) -> RebusTable:
+    """The table for marks whose ``norm`` texts are ``mark_texts``."""
+    texts = [t for t in mark_texts if len(t) >= 2]
+    bigrams = frozenset(t[i:i + 2] for t in texts for i in range(len(t) - 1) if " " not in t[i:i + 2])
+    chars = {ch for t in texts for ch in t if "\u4e00" <= ch <= "\u9fff"}
+    emoji: dict[str, str] = {}
+    runs: dict[str, tuple[str, ...]] = {}
+    sound_bigrams: frozenset[str] = frozenset()
+    sound_read: frozenset[str] = frozenset()
+    digit_sounds: dict[str, str] = {}
+    meant: dict[str, tuple[str, ...]] = {}
+    if chars:
+        from matchers.normalise import canon
+
+        digit_heard = {canon(numeral): digit for digit, numeral in NUMERAL_OF.items()}
+        for ch in sorted(chars):  # 8拉8拉 for 巴拉巴拉: a digit for a mark's character that sounds like it
+            digit = digit_heard.get(canon(ch))
+            if digit is not None and ch != NUMERAL_OF[digit]:
+                digit_sounds[digit] = digit_sounds.get(digit, "") + ch
+        sound_bigrams = frozenset(canon(pair) for pair in bigrams)
+        emoji, runs, sound_read = named_emoji(chars, bigrams)
+        meant = meanings(chars, bigrams, emoji, runs)
+    digit_marks = any(sum(ch.isdigit() for ch in t) >= 2 for t in texts)
+    short = frozenset(t for t in texts if len(t) <= 4)
+    rewritten: frozenset[str] = frozenset()
+    if bigrams:
+        from matchers.lexicon import lexicon
+
+        rewritten = frozenset(str(s).replace("\ufe0f", "") for s in lexicon()["emoji_rebus"])
+    wild: dict[str, str] = {}
+    for text in texts:
+        if len(text) >= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
+            for i in range(len(text)):
+                key = f"{text[:i]}\0{text[i + 1:]}"
+                wild[key] = "" if wild.get(key, text[i]) != text[i] else text[i]  # two marks: neither
+    anything = single_emoji() if wild and chars else frozenset()
+    return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, sound_read, short, rewritten,
+                      {k: v for k, v in wild.items() if v}, anything,
+                      frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
+                      digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts))
+
+
+def symbol_choices(table: RebusTable, symbol: str) -> list[str]:
+    """What ``symbol`` (a digit, a number, a numeral run, an emoji) may stand for, most likely first."""
+    if symbol.isdigit() and len(symbol) == 1:  # its numeral, else a mark's character read like it (8: 巴)
+        return [NUMERAL_OF[symbol], *table.heard.get(symbol, "")]
+    if symbol in ROUND:
+        return [ROUND[symbol]]
+    if symbol[0] in DIGIT_OF:
+        return ["".join(DIGIT_OF[ch] for ch in symbol)]
+    key = symbol.replace("\ufe0f", "")
+    return [*table.runs.get(key, ()), *table.emoji.get(key, "")]
