@@ -68,6 +68,21 @@ def is_dictionary_word(word: str) -> bool:
     return bool(dictionary_words_among([word]))
 
 
+@lru_cache(maxsize=4096)
+def dictionary_tag(word: str) -> str:
+    """jieba's part-of-speech tag of the dictionary entry ``word`` (``n`` a common noun, ``nr`` a
+    person's name, ``nz`` another proper name …), or "". Read from the file as written (one search of
+    the 5 MB text, ≈2 ms, cached per word): asked only of a mark that is a word, on goods outside its
+    right's classes, where a common noun (啄木鸟) may mean the thing and a name (海尔) cannot."""
+    text = _dictionary()
+    at = text.find(f"\n{word} ")
+    if at < 0:
+        return ""
+    line = text[at + 1:text.find("\n", at + 1)]
+    parts = line.split(" ")
+    return parts[2] if len(parts) > 2 else ""
+
+
 def _in_loaded_word_set(word: str) -> bool:
     """:func:`is_dictionary_word` from the loaded word set. The set holds the dictionary's entries
     plus the normalised lexicon ``ordinary_words`` and ``cartoon_names`` (:func:`_build_word_set`);

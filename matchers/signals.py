@@ -92,7 +92,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _referential_signals(vec, reasons, right, hits, ctx)
     _service_signals(vec, reasons, right, hits, ctx)
     _name_use_signals(vec, reasons, hits, ctx)
-    _ordinary_word_signals(vec, reasons, right, hits, ctx)
+    _ordinary_word_signals(vec, reasons, right, hits, ctx, mark_use, compiled.english_forms)
     _bent_word_signals(vec, reasons, hits, ctx)
     _english_word_signals(vec, reasons, compiled, hits, ctx)
     _split_by_words_signals(vec, reasons, hits, ctx)
@@ -193,13 +193,38 @@ def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None
 
 def _wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
     """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing."""
-    if ctx.counterfeit:
+    words = _counterfeit_of(ctx)
+    if words:
         vec[_INDEX["counterfeit"]] = 1.0
-        vec[_INDEX["counterfeit_count"]] = float(min(len(ctx.counterfeit), 3))
-        reasons.append({"code": "counterfeit_wording", "words": ctx.counterfeit[:3]})
+        vec[_INDEX["counterfeit_count"]] = float(min(len(words), 3))
+        reasons.append({"code": "counterfeit_wording", "words": words[:3]})
     if ctx.resale:
         vec[_INDEX["resale_wording"]] = 1.0
         reasons.append({"code": "resale_wording", "words": ctx.resale[:2]})
+
+
+def _counterfeit_of(ctx: ListingContext) -> list[str]:
+    """The listing's counterfeit words, less an edition word (lexicon ``edition_words``: 原版) in a
+    listing that sells a work (a book's or a film's cue: 变形金刚 原版 蓝光 电影): there it is the
+    work's original release, as 英文原版 is a book's original edition. Once per listing."""
+    words = ctx.counterfeit
+    if not words:
+        return words
+    kept = ctx.extra.get("counterfeit:kept")
+    if kept is None:
+        edition = _edition_words()
+        kept = words
+        if any(w in edition for w in words) and (_publication_cues(ctx) or _title_cues(ctx, "film_work")):
+            kept = [w for w in words if w not in edition]
+        ctx.extra["counterfeit:kept"] = kept
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _edition_words() -> frozenset[str]:
+    from matchers.lexicon import lexicon
+
+    return frozenset(lexicon().get("edition_words", ()))
 
 
 def _price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None,
@@ -315,6 +340,7 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
             return
 
 
+_COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a count right before a part word
 MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
 
 
@@ -332,6 +358,8 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
     for start, end, word in accessory:
         if any(hit.end <= at < start for at in others):
             continue
+        if start and text[start - 1] in _COUNTS:
+            continue  # 三刀头, 双滤网: how many the device has (its build), not a part sold for it
         if hit.end < start <= hit.end + MAX_DEVICE_GAP:
             between = text[hit.end:start]
             if goods.classify(between, "")[1]:
@@ -394,6 +422,10 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
     if bent:
+        if not exact and not _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
+            # 荣宝 毛笔: a bent spelling with neither the event nor a mascot's goods names nothing of it
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": bent[0].seen, "word": bent[0].seen})
         return
     for hit in exact:
         word = _reduplicated_word(ctx.texts[hit.field], hit)
@@ -580,6 +612,8 @@ def _publication_signals(vec: list[float], reasons: list[Reason], right: Right, 
     if right.kind != "trademark" or 16 in right.nice_classes:
         return
     found = _publication_cues(ctx)
+    if not found and 9 not in right.nice_classes:
+        found = _title_cues(ctx, "film_work")  # a film on a disc: recorded media are class 9
     if found:
         vec[_INDEX["publication"]] = 1.0
         reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})
@@ -645,9 +679,18 @@ def _name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], 
 
 
 def _ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
-                           ctx: ListingContext) -> None:
+                           ctx: ListingContext, mark_use: dict[str, Any] | None = None,
+                           english: frozenset[str] = frozenset()) -> None:
     """The mark swallowed by an everyday word (招财进宝, 小米粥), or a short mark glued into a pun on an
-    idiom that differs from it only in the mark's characters (金金计较 for 斤斤计较)."""
+    idiom that differs from it only in the mark's characters (金金计较 for 斤斤计较); on goods outside
+    the right's classes also a style named after the maker (包豪斯风格 台灯) and a mark that is an
+    everyday word not used as a mark (啄木鸟 标本: the bird)."""
+    if right.kind == "trademark" and _on_other_goods(vec):
+        word = _other_goods_sense(right, hits, ctx, mark_use, english)
+        if word:
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
+            return
     for hit in hits:
         text = ctx.texts[hit.field]
         word = inside_ordinary_word(text, hit.start, hit.end, hit.form.text, right)
@@ -661,6 +704,73 @@ def _ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
+
+
+def _on_other_goods(vec: list[float]) -> bool:
+    """Are the listing's goods known and none of them in the right's classes (the goods signals' verdict)?"""
+    return not vec[_INDEX["class_unknown"]] and not vec[_INDEX["class_share"]] and not vec[_INDEX["all_classes"]]
+
+
+def _other_goods_sense(right: Right, hits: list[Hit], ctx: ListingContext, mark_use: dict[str, Any] | None,
+                       english: frozenset[str]) -> str:
+    """On goods outside the right's classes, the phrase that reads the mark in its ordinary sense, or "":
+    a style word right after it (lexicon ``style``: 包豪斯风格, bauhaus style — how the goods look, the
+    way a Tiffany lamp is no Tiffany jewel), or a Chinese mark that is itself a dictionary word (啄木鸟,
+    大自然, 红蜻蜓) and means what it says (:func:`_word_mark`) with nothing that makes it a mark: no
+    brand field, no 牌/品牌 cue, no Latin name beside it, no counterfeit wording (heading the title is
+    how a word is written too). Why: a well-known mark reaches beyond its classes only when it is used
+    as a mark; an animal's, a thing's or a style's name on a specimen, a carving or a lamp is the word.
+    Costs nothing unless the goods are of other classes."""
+    if ctx.counterfeit:
+        return ""
+    for hit in hits:
+        if hit.how != "exact" or hit.form.kind not in ("name", "variant", "compact"):
+            continue
+        text = ctx.texts[hit.field]
+        style = _style_after(text, hit)
+        if style:
+            return style
+        if not hit.form.latin and hit.field == "title" and (mark_use is None or mark_use["mark_use"] == "title_start") \
+                and _word_mark(right, hit.seen, english):
+            return hit.seen
+    return ""
+
+
+def _word_mark(right: Right, seen: str, english: frozenset[str]) -> bool:
+    """Is the Chinese mark ``seen`` a word that means something (啄木鸟, 大自然) rather than a name
+    (劳力士, 华为, 阿迪达斯, all of them in jieba's dictionary too)? A dictionary word whose right's Latin
+    names are all English words (WOODPECKER, NATURE: the mark translates a word), or, for a right with
+    no Latin name, a word jieba tags a common noun (``n``)."""
+    if seen not in ordinary.dictionary_word_set():
+        return False
+    latin = _latin_names(right.name, tuple(right.variants))
+    if latin:
+        return all(name in english for name in latin)
+    return ordinary.dictionary_tag(seen) == "n"
+
+
+@lru_cache(maxsize=65536)
+def _latin_names(name: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+    """A right's name and variants written in Latin letters, normalised as the register's forms are."""
+    from matchers.normalise import norm
+
+    names = (norm(n) for n in (name, *variants))
+    return tuple(n for n in names if n and n.isascii() and any(c.isalpha() for c in n))
+
+
+def _style_after(text: str, hit: Hit) -> str:
+    """A style word (lexicon ``style``) right after the mark and not the start of a goods word (风 of
+    风衣, 式 of 式样 is a style word itself): the phrase, or ""."""
+    rest = text[hit.end:hit.end + 8]
+    skip = 1 if rest[:1] == " " else 0
+    cues = [c for c in wording.find("style", rest) if c[0] == skip]
+    if not cues:
+        return ""
+    end = max(c[1] for c in cues)
+    at = hit.end + skip
+    if any(start <= at < stop for start, stop, _ in goods._found(text)):
+        return ""  # 飞鹤风衣: a trench coat, no style
+    return text[hit.start:hit.end + end]
 
 
 def _motif_after(text: str, hit: Hit) -> str:
