@@ -38,6 +38,12 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
+@lru_cache(maxsize=1)
+def _not_machine() -> tuple[str, ...]:
+    """Lexicon ``not_machine``: words of 机 that do not make the goods word before them a machine (机能, 机洗)."""
+    return tuple(norm(str(w)) for w in lexicon().get("not_machine", ()))
+
+
 @lru_cache(maxsize=8192)
 def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     """Every goods word of ``text`` as (start, end, classes), longest first where they start
@@ -46,7 +52,8 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     found = []
     for end, (length, classes) in _automaton().iter(text):
         start, end = end - length + 1, end + 1
-        if classes and end < len(text) and text[end] == "机" and not classes & _MACHINE_CLASSES:
+        if classes and end < len(text) and text[end] == "机" and not classes & _MACHINE_CLASSES \
+                and not text.startswith(_not_machine(), end):
             start, end, classes = start, end + 1, MACHINE  # 咖啡机, 面包机: the machine, not the food
         found.append((start, end, classes))
     return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
