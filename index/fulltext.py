@@ -54,10 +54,18 @@ CACHE_TEXT_MAX = 2_000
 """Texts up to this length are cached: seller names and shop boilerplate repeat across listings."""
 
 
+@functools.lru_cache(maxsize=64)
+def nfkc(text: str) -> str:
+    """``text`` in NFKC (itself when it already is). Why a few are kept: ``markwatch index``'s
+    worker reads each listing text in turn for its tokens, its contacts and its address
+    (:mod:`index.sellers`), and normalising a description costs ≈1.7 µs each time."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def _fold(text: str) -> str:
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return text.lower()
+    return nfkc(text).lower()
 
 
 def tokens(text: str) -> list[str]:
@@ -65,15 +73,39 @@ def tokens(text: str) -> list[str]:
     return index_text(text).split()
 
 
+def _run_tokens(run: str) -> str:
+    """The tokens of one CJK run: its overlapping bigrams and its last character alone."""
+    if len(run) == 1:
+        return run
+    return " ".join(map(operator.add, run, run[1:])) + " " + run[-1]
+
+
+_RUN_TOKENS: dict[str, str] = {}
+RUN_CACHE_MAX = 1 << 17
+"""CJK runs whose tokens are kept (:func:`_index_text`; the cache starts afresh when full)."""
+RUN_CACHE_CHARS = 64
+"""Only runs up to this length are kept (a long run rarely comes back)."""
+
+
 def _index_text(text: str) -> str:
+    """Why runs are cached and not only whole texts: titles and descriptions are mostly unique,
+    but made of the same runs (正品耐克运动鞋 in many titles); looking a run's tokens up costs
+    less than joining its bigrams again (measured on the bench's titles and descriptions, 4.0 ->
+    3.1 µs a text)."""
     out: list[str] = []
+    known = _RUN_TOKENS.get
     for run, word in _RUNS.findall(_fold(text[:MAX_FIELD_CHARS])):
-        if run:
-            if len(run) > 1:
-                out.append(" ".join(map(operator.add, run, run[1:])))  # overlapping bigrams
-            out.append(run[-1])
-        else:
+        if not run:
             out.append(word)
+            continue
+        tokens = known(run)
+        if tokens is None:
+            tokens = _run_tokens(run)
+            if len(run) <= RUN_CACHE_CHARS:
+                if len(_RUN_TOKENS) >= RUN_CACHE_MAX:
+                    _RUN_TOKENS.clear()
+                _RUN_TOKENS[run] = tokens
+        out.append(tokens)
     return " ".join(out)
 
 
