@@ -25,6 +25,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from matchers.rebus_emoji import read_latin_emoji
 from matchers.rebus_numbers import in_number, join_gaps, read_numbers
 from matchers.rebus_parts import join_parts
 from matchers.rebus_scan import Scanner, find_symbols, scanner_for
@@ -46,6 +47,12 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     if table.empty or not text:
         return None
     scan = scanner_for(table)
+    if scan.latin is not None and not scan.latin_set.isdisjoint(text):  # ONITSUKA 🐯 → ONITSUKA tiger
+        worded = read_latin_emoji(table.latin, table.latin_pairs, scan.latin, text)
+        if worded is not None:
+            text = worded
+    else:
+        worded = None
     read = None  # 5️⃣2️⃣, 拾叁, ③, 13 for 十三: what a mark's number is written as (looked for first: rarely any)
     if (scan.numbers is not None and "\u20e3" in text) or (scan.digit_like is not None and scan.digit_like.search(text)) \
             or (title and scan.counted is not None and scan.counted.search(text)):
@@ -60,6 +67,8 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     whole = join_parts(table, scan, text) if title and scan.split is not None else None
     if whole is not None:  # 古月姬花 → 胡姬花
         text = joined = whole
+    if joined is None and worded is not None:
+        joined = text
     found = find_symbols(scan, text)
     if not found or all(_idle_digit(table, scan, text, found, i) for i in range(len(found))):
         return joined

@@ -17,10 +17,15 @@ An emoji is also read by what its CLDR keywords mean, not only by its name (matc
 scripts/build_emoji_zh.py: 🌊 浪花 read as 海 by 海洋, ⚡ 高压 as 电 by 闪电, 🌻 as the pair 葵花 its keywords
 向日葵 and 太阳花 hold); the reading (matchers/rebus.py) takes such a keyword only where it is firm. A flag, two
 code points, reads as its country (🇨🇭莲 for 瑞士莲).
+
+An emoji stands for a word of a Latin mark of two or more words that its English name holds, where the seller
+wrote the mark's neighbouring word beside it (ONITSUKA 🐯 for ONITSUKA TIGER: 🐯 is ``tiger_face``); a word that
+many emoji names hold (face, hand, button) names no emoji in particular and is not read.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -100,6 +105,8 @@ def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
         if held or pieces:
             out[symbol] = (*sorted(pieces, key=lambda p: (-len(p), p)), *held)
     return out
+
+
 _RADICAL_STARTS: list[int] = []
 _RADICAL_CHARS: list[str] = []
 
@@ -123,6 +130,8 @@ def radical_forms(ch: str) -> str:
         return ""
     forms = _RADICAL_CHARS[at] + _simplified_radical(at)
     return "" if ch in forms else forms
+
+
 _SIMPLIFIED: dict[int, str] = {}
 
 
@@ -149,9 +158,73 @@ def mark_pieces(name: str, bigrams: frozenset[str]) -> tuple[str, ...]:
             j += 1
             found.add(name[i:j + 1])
     return tuple(sorted(found, key=len, reverse=True))
+
+
 REGIONAL = range(0x1F1E6, 0x1F200)  # regional indicator letters: two of them are a country's flag
 FLAG = "[\U0001F1E6-\U0001F1FF]{2}"
 
 
 def is_flag(symbol: str) -> bool:
     return len(symbol) == 2 and all(ord(ch) in REGIONAL for ch in symbol)
+
+
+GENERIC_NAME_WORD = 12  # an English name word held by this many emoji names or more names no emoji in particular
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def latin_pairs(texts: list[str]) -> frozenset[str]:
+    """The adjacent word pairs (``"onitsuka tiger"``) of the Latin marks of two or more words among the ``norm``
+    mark texts ``texts``."""
+    out = set()
+    for text in texts:
+        words = text.split(" ")
+        if len(words) >= 2 and text.isascii() and all(_LATIN_WORD.fullmatch(w) for w in words):
+            out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return frozenset(out)
+
+
+def latin_emoji(pairs: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Emoji (variation selectors dropped) → the words of the Latin marks of ``pairs`` that its English name or
+    alias holds (🐯 ``tiger_face`` / ``tiger`` → tiger), words many names hold (:data:`GENERIC_NAME_WORD`) left
+    out."""
+    if not pairs:
+        return {}
+    import emoji as emoji_data
+
+    wanted = {w for pair in pairs for w in pair.split(" ") if len(w) >= 3}
+    names: dict[str, set[str]] = {}
+    held: dict[str, int] = {}
+    for symbol, data in emoji_data.EMOJI_DATA.items():
+        words = {w for name in (data.get("en", ""), *data.get("alias", ())) for w in name.strip(":").lower().split("_")}
+        for word in words:
+            held[word] = held.get(word, 0) + 1
+        names[symbol.replace("\ufe0f", "")] = words & wanted
+    return {symbol: tuple(sorted(w for w in words if held[w] < GENERIC_NAME_WORD))
+            for symbol, words in names.items() if any(held[w] < GENERIC_NAME_WORD for w in words)}
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z0-9]+)[\s\ufe0f\ufe0e\u200d]*$")
+_WORD_AFTER = re.compile(r"^[\s\ufe0f\ufe0e\u200d]*([A-Za-z0-9]+)")
+
+
+def read_latin_emoji(latin: dict[str, tuple[str, ...]], pairs: frozenset[str], found: re.Pattern[str],
+                     text: str) -> str | None:
+    """``text`` with each emoji of ``latin`` that makes a pair of ``pairs`` with the Latin word written before or
+    after it written as that word, spaced from its neighbours (ONITSUKA 🐯 → ONITSUKA tiger); None when none is."""
+    out, last = [], 0
+    for m in found.finditer(text):
+        words = latin.get(m.group().replace("\ufe0f", ""), ())
+        before = _WORD_BEFORE.search(text, 0, m.start())
+        after = _WORD_AFTER.search(text[m.end():])
+        left = before.group(1).lower() if before else ""
+        right = after.group(1).lower() if after else ""
+        pick = next((w for w in words if (left and f"{left} {w}" in pairs) or (right and f"{w} {right}" in pairs)),
+                    None)
+        if pick is not None:
+            out.append(text[last:m.start()])
+            out.append(f" {pick} ")
+            last = m.end()
+    if not out:
+        return None
+    out.append(text[last:])
+    return "".join(out)

@@ -84,7 +84,7 @@ def counted_forms(texts: list[str]) -> dict[str, str]:
 # mark (玖芝堂 for 九芝堂, 叁棵树); traditional forms too. Read like the digit, so only where the numeral
 # completes a mark's pair.
 FORMAL = {"壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6",
-           "柒": "7", "捌": "8", "玖": "9", "拾": "10", "佰": "100", "仟": "1000"}
+          "柒": "7", "捌": "8", "玖": "9", "拾": "10", "佰": "100", "仟": "1000"}
 FORMAL_NUMERAL = {ch: NUMERAL_OF.get(value) or ROUND[value] for ch, value in FORMAL.items()}  # 大写 → 小写
 _KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")  # 5️⃣: a digit, the emoji selector, the enclosing keycap
 

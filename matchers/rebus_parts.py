@@ -23,6 +23,8 @@ def split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
 
     written = char_parts()[0]
     return {parts: ch for ch in sorted(chars) for parts in written.get(ch, ()) if parts[:2] not in bigrams}
+
+
 COMMON_WORD = 1000  # jieba frequency from which two parts side by side are a word, not a split character
 NEIGHBOUR_WORD = 100  # … and from which a part and the character beyond it are a word (周日 337; 天裕 2 is none)
 
@@ -30,8 +32,9 @@ NEIGHBOUR_WORD = 100  # … and from which a part and the character beyond it ar
 def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
     """``text`` with each character a seller wrote as its two parts side by side written whole (古月姬花 →
     胡姬花, 口天裕泰 → 吴裕泰), where the whole character makes a pair of some mark with a written neighbour;
-    None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) or where a
-    part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
+    None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) unless the whole
+    character begins, ends or sits inside three consecutive characters of a mark (女子视力 → 好视力: 好视 and 视力
+    are a mark's pairs), nor where a part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
     out, last = [], 0
     for m in scan.split.finditer(text):
         at = m.start()
@@ -42,8 +45,10 @@ def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
         before, after = text[at - 1:at], text[at + size:at + size + 1]
         if before + whole not in table.bigrams and whole + after not in table.bigrams:
             continue
-        if _word_frequency(text[at:at + size]) >= COMMON_WORD or _word_frequency(before + text[at]) >= NEIGHBOUR_WORD \
-                or _word_frequency(text[at + size - 1] + after) >= NEIGHBOUR_WORD:
+        if _word_frequency(before + text[at]) >= NEIGHBOUR_WORD or _word_frequency(text[at + size - 1] + after) \
+                >= NEIGHBOUR_WORD:
+            continue
+        if _word_frequency(text[at:at + size]) >= COMMON_WORD and not _in_three(table, text, at, size, whole):
             continue
         out.append(text[last:at])
         out.append(whole)
@@ -52,6 +57,16 @@ def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
         return None
     out.append(text[last:])
     return "".join(out)
+
+
+def _in_three(table: RebusTable, text: str, at: int, size: int, whole: str) -> bool:
+    """Is ``whole``, written for the parts at ``text[at:at + size]``, one of three consecutive characters of the
+    register's marks with the written characters around it (a seller who splits a character of a longer mark
+    means the mark, even where the parts are a word of their own)?"""
+    run = text[max(0, at - 2):at] + whole + text[at + size:at + size + 2]
+    i = min(2, at)
+    pairs = [run[j:j + 2] in table.bigrams for j in range(len(run) - 1)]
+    return any(all(pairs[j:j + 2]) and len(pairs[j:j + 2]) == 2 for j in range(max(0, i - 2), i + 1))
 
 
 def _word_frequency(text: str) -> int:

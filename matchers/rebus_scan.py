@@ -39,6 +39,8 @@ class Scanner(NamedTuple):
     split: re.Pattern[str] | None = None  # a first part followed by a second part of a split character (古月)
     counted: re.Pattern[str] | None = None  # the numbers of :attr:`RebusTable.counted`, longest first
     formal: re.Pattern[str] | None = None  # two or more formal numerals (拾叁, 壹伍柒叁)
+    latin: re.Pattern[str] | None = None  # the emoji of one code point that stand for a Latin mark's word (🐯)
+    latin_set: frozenset[str] = frozenset()
 
 
 def make_scanner(table: RebusTable) -> Scanner:
@@ -79,8 +81,10 @@ def make_scanner(table: RebusTable) -> Scanner:
     counted = re.compile("|".join(map(re.escape, sorted(table.counted, key=len, reverse=True)))) \
         if table.counted else None
     formal = re.compile(char_class(FORMAL_NUMERAL) + "{2,}") if numbers is not None or counted is not None else None
+    latin_set = frozenset(s for s in table.latin if len(s) == 1)
     return Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
-                    re.compile(char_class(plain, negated=True)) if singles else None, split, counted, formal)
+                   re.compile(char_class(plain, negated=True)) if singles else None, split, counted, formal,
+                   re.compile(char_class(latin_set)) if latin_set else None, latin_set)
 
 
 # Where listings' characters almost all are (ASCII, Latin-1, CJK punctuation and ideographs, full width):

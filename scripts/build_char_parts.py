@@ -12,7 +12,7 @@ Rows, for each character of GB 2312 (what a seller's IME offers) that has a deco
 - column 2: its first decomposition into exactly two parts that are both GB 2312 level-1 characters
   (古月, 弓长; not 氵王: 氵 is no character a seller types beside others; not 一二 for 三: a part of
   one stroke is a stroke), and into three of one such character (木林 木木木 for 森), space-separated, ""
-  when there is none;
+  when there is none; then that pair with one part in its side form (亻二 for 仁 beside 人二, 阝东 for 陈);
 - column 3: all its decompositions, radicals included, space-separated, each written as its parts
   (汪: 水王 氵王), for the alikes by a shared part (scripts/build_shape_alike.py reads this file).
 
@@ -50,12 +50,32 @@ ONE_STROKE = "一乙丨丿丶亅乚"  # a part of one stroke is a stroke, not a 
 
 def written_parts(ch: str, ways: list[list[str]]) -> str:
     """The ways of writing ``ch`` as typable characters side by side, space-separated: the first as two (neither
-    ``ch`` itself), and as three of one character (森 as 木林 and 木木木, 鑫 as 金金金)."""
-    found = [next(("".join(parts) for parts in ways if len(parts) == 2
-                   and all(level_of(p) == 1 and p not in ONE_STROKE and p != ch for p in parts)), "")]
+    ``ch`` itself), as three of one character (森 as 木林 and 木木木, 鑫 as 金金金), and that first pair with a part
+    in its side form (:func:`side_forms`: 亻二 beside 人二 for 仁, 阝东 beside 阜东 for 陈)."""
+    first = next(("".join(parts) for parts in ways if len(parts) == 2
+                  and all(level_of(p) == 1 and p not in ONE_STROKE and p != ch for p in parts)), "")
+    found = [first]
     found += ["".join(parts) for parts in ways
               if len(parts) == 3 and len(set(parts)) == 1 and level_of(parts[0]) == 1 and parts[0] not in ONE_STROKE]
+    if first:
+        found += side_forms(first, ways)
     return " ".join(dict.fromkeys(f for f in found if f))
+
+
+def side_forms(pair: str, ways: list[list[str]]) -> list[str]:
+    """The two-part ways of writing a character that are ``pair`` (two common characters) with one part in
+    its side form (偏旁): a decomposition of the same character that differs from ``pair`` in one part only,
+    that part a GB 2312 character of level 2 (亻 for 人, 阝 for 阜, 氵 for 水, 冫 for 冰). Sellers type the side
+    forms (the IME offers them: 达亻二堂 for 达仁堂, 阝东李济 for 陈李济); no table of radicals is needed, the
+    decomposition itself says which part the side form stands for."""
+    out = []
+    for parts in ways:
+        if len(parts) != 2 or "".join(parts) == pair:
+            continue
+        differ = [i for i in range(2) if parts[i] != pair[i]]
+        if len(differ) == 1 and level_of(parts[differ[0]]) == 2 and len(parts[differ[0]]) == 1:
+            out.append("".join(parts))
+    return out
 
 
 def main(folder: str) -> int:
