@@ -759,8 +759,8 @@ def _latin_names(name: str, variants: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _style_after(text: str, hit: Hit) -> str:
-    """A style word (lexicon ``style``) right after the mark and not the start of a goods word (风 of
-    风衣, 式 of 式样 is a style word itself): the phrase, or ""."""
+    """A style, colour or print word (lexicon ``style``) right after the mark and not the start of a
+    goods word (风 of 风衣) or of another word (蓝 of 蓝牙): the phrase, or ""."""
     rest = text[hit.end:hit.end + 8]
     skip = 1 if rest[:1] == " " else 0
     cues = [c for c in wording.find("style", rest) if c[0] == skip]
@@ -770,6 +770,9 @@ def _style_after(text: str, hit: Hit) -> str:
     at = hit.end + skip
     if any(start <= at < stop for start, stop, _ in goods._found(text)):
         return ""  # 飞鹤风衣: a trench coat, no style
+    if end - skip == 1 and ordinary.is_cjk(text[at]) and at + 2 <= len(text) and text[at + 1] != "色" \
+            and text[at:at + 2] in ordinary.dictionary_word_set():
+        return ""  # 蓝牙 (Bluetooth), 风景: a word that starts with the cue's character
     return text[hit.start:hit.end + end]
 
 

@@ -1,0 +1,152 @@
+"""Context, false alarms, nicknames and GI dodges (issue 11, helper gen-b, session 9), each on rights and
+listings written here (in none of the evaluation sets' registers): a style, colour or print named after
+a maker, a mark that is a word used in its sense on other goods, a film on a disc, a count before a part
+word, a bent special-mark spelling with nothing of its event, goods words that start with 机, famous
+houses' lines telling which "X家" a title means; and the kinds of issue 11's list that already hold
+(GI dodges shipped from outside the area, USD prices, the mark only in the brand field or description).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matcher_helpers import matcher_on, pairs
+from matchers.goods import classify
+from matchers.matcher import Matcher
+from matchers.normalise import norm
+
+REGISTER = """\
+rights:
+  - {id: tm-bauhaus, kind: trademark, name: BAUHAUS, variants: [包豪斯], holder: Bauhaus GmbH, nice_classes: [14, 18], well_known: true, reference_price: 3000}
+  - {id: tm-jaguar, kind: trademark, name: JAGUAR, variants: [捷豹], holder: Jaguar Land Rover, nice_classes: [12], well_known: true, reference_price: 400000}
+  - {id: tm-woodpecker, kind: trademark, name: 啄木鸟, variants: [WOODPECKER], holder: 啄木鸟集团, nice_classes: [25, 18], well_known: true, reference_price: 599}
+  - {id: tm-transformers, kind: trademark, name: 变形金刚, variants: [TRANSFORMERS], holder: Hasbro, nice_classes: [28], well_known: true, reference_price: 399}
+  - {id: tm-panasonic, kind: trademark, name: PANASONIC, variants: [松下], holder: Panasonic Holdings, nice_classes: [7, 8, 9, 11], well_known: true, reference_price: 899}
+  - {id: tm-bally, kind: trademark, name: BALLY, variants: [巴利], holder: Bally Schuhfabriken, nice_classes: [18, 25], reference_price: 5500}
+  - {id: tm-balmain, kind: trademark, name: BALMAIN, variants: [巴尔曼], holder: Balmain SA, nice_classes: [18, 25, 3], reference_price: 9000}
+  - {id: tm-boucheron, kind: trademark, name: BOUCHERON, variants: [宝诗龙], holder: Boucheron SAS, nice_classes: [14], well_known: true, reference_price: 30000}
+  - {id: gi-rizhao-tea, kind: gi, name: 日照绿茶, variants: [Rizhao green tea], holder: 日照市茶叶协会, nice_classes: [30], regions: [山东省日照市], reference_price: 200}
+  - {id: gi-laiyang-pear, kind: gi, name: 莱阳梨, holder: 莱阳市果业协会, nice_classes: [31], regions: [山东省烟台市莱阳市], reference_price: 60}
+  - {id: sm-chengdu-udg, kind: special_mark, name: 成都大运会, variants: [Chengdu 2021], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
+  - {id: sm-rongbao, kind: special_mark, name: 蓉宝, variants: [Rong Bao], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+def _flagged(matcher: Matcher, **listing) -> set[str]:
+    listing.setdefault("ship_from", "福建 莆田")
+    return {r for r, p in pairs(matcher, **listing).items() if p.score >= matcher.threshold}
+
+
+# ---------------------------------------------------------------- 1. a style, colour or print named after a maker
+@pytest.mark.parametrize("title, price, currency", [
+    ("包豪斯风格 台灯 北欧 卧室 床头灯", 129, "CNY"),   # a lamp in the Bauhaus style (as a Tiffany lamp)
+    ("Bauhaus style table lamp mid century", 39, "USD"),
+    ("包豪斯蓝 手机壳 硅胶", 19, "CNY"),               # a colour named after the house
+    ("Jaguar print silk scarf women", 9, "USD"),       # the animal's print, not the car maker's scarf
+])
+def test_a_style_colour_or_print_on_other_goods_names_no_maker(matcher: Matcher, title: str, price: float,
+                                                               currency: str) -> None:
+    assert not _flagged(matcher, title=title, price=price, currency=currency)
+
+
+def test_the_mark_on_other_goods_is_still_a_mark_without_a_style_word(matcher: Matcher) -> None:
+    """蓝 of 蓝牙 (Bluetooth) is no colour; a car maker's badge key ring uses the mark."""
+    assert _flagged(matcher, title="包豪斯 蓝牙 音箱 高仿", price=59) == {"tm-bauhaus"}
+    assert _flagged(matcher, title="JAGUAR 钥匙扣 车标 金属", price=19) == {"tm-jaguar"}
+
+
+# ---------------------------------------------------------------- 2. a word in its sense on other goods
+@pytest.mark.parametrize("title", ["啄木鸟 标本 鸟类 教学", "啄木鸟 木雕 摆件 客厅"])
+def test_a_mark_that_means_a_thing_names_the_thing_on_other_goods(matcher: Matcher, title: str) -> None:
+    """WOODPECKER translates 啄木鸟: on a specimen or a carving the word is the bird (a shoe brand named
+    after an insect, used for the insect)."""
+    assert not _flagged(matcher, title=title, price=45)
+
+
+def test_the_word_mark_on_its_own_goods_or_used_as_a_mark_stays_a_lead(matcher: Matcher) -> None:
+    assert _flagged(matcher, title="啄木鸟 男士 真皮 商务 皮鞋 高仿", price=99) == {"tm-woodpecker"}
+    assert _flagged(matcher, title="男士 真皮 商务 皮鞋 透气", brand="啄木鸟", price=69) == {"tm-woodpecker"}
+
+
+# ---------------------------------------------------------------- 3. works, parts and services
+def test_a_film_on_a_disc_is_a_work_and_its_original_release_no_replica(matcher: Matcher) -> None:
+    assert not _flagged(matcher, title="变形金刚 原版 蓝光 电影 4K", price=69)
+    assert _flagged(matcher, title="变形金刚 擎天柱 原版 手办 玩具 高仿", price=59) == {"tm-transformers"}
+
+
+def test_a_count_before_a_part_word_is_the_devices_build(matcher: Matcher) -> None:
+    """三刀头 is a three-head shaver, 替换刀头 a spare head that fits one."""
+    assert _flagged(matcher, title="Panasonic 电动剃须刀 三刀头 水洗", price=59) == {"tm-panasonic"}
+    assert _flagged(matcher, title="松下 电动剃须刀 三刀头 充电 高仿", price=59) == {"tm-panasonic"}
+    assert not _flagged(matcher, title="剃须刀头 适用 松下 ES-LV9 替换刀头", price=39)
+    assert not _flagged(matcher, title="剃须刀 刀网 适配松下 ES-LV9", price=19)
+    assert not _flagged(matcher, title="Replacement blade for Panasonic shaver", price=9.9, currency="USD")
+
+
+def test_goods_words_before_a_word_of_ji_are_no_machine() -> None:
+    """夹克 机能风 is a jacket in the functional style (咖啡机 stays a coffee machine)."""
+    assert set(classify(norm("夹克 机能风"), "")[0]) == {25}
+    assert set(classify(norm("T恤 机洗 纯棉"), "")[0]) == {25}
+    assert set(classify(norm("咖啡机 家用"), "")[0]) == {7, 11}
+
+
+def test_a_mark_beside_a_goods_word_of_ji_is_looked_for(matcher: Matcher) -> None:
+    assert _flagged(matcher, title="啄木鸟 夹克 机能风 原单", price=99) == {"tm-woodpecker"}
+
+
+# ---------------------------------------------------------------- 4. special marks
+def test_a_bent_mascot_spelling_with_nothing_of_its_event_names_nothing(matcher: Matcher) -> None:
+    assert not _flagged(matcher, title="荣宝 毛笔 书法 狼毫", price=20)
+    assert "sm-rongbao" in _flagged(matcher, title="荣宝 吉祥物 公仔 大运会", price=29)
+
+
+def test_the_events_name_on_souvenirs_infringes_the_events_mark(matcher: Matcher) -> None:
+    assert _flagged(matcher, title="成都大运会 纪念品 冰箱贴", price=9) == {"sm-chengdu-udg"}
+    assert _flagged(matcher, title="成都大运会 吉祥物 蓉宝 钥匙扣", price=19) == {"sm-chengdu-udg", "sm-rongbao"}
+    assert _flagged(matcher, title="Rong Bao mascot keychain Chengdu panda", price=3.5, currency="USD") == {"sm-rongbao"}
+
+
+# ---------------------------------------------------------------- 5. "X家" of houses sharing an initial
+@pytest.mark.parametrize("title, house", [
+    ("B家 Pennant 男士 板鞋 原单", "tm-bally"),
+    ("B家 1945 高跟鞋 原单", "tm-balmain"),
+    ("B家 Serpent Bohème 项链 复刻", "tm-boucheron"),
+])
+def test_a_houses_line_tells_which_b_house_is_meant(matcher: Matcher, title: str, house: str) -> None:
+    assert _flagged(matcher, title=title, price=399) == {house}
+
+
+# ---------------------------------------------------------------- 6. issue 11's other kinds, held
+@pytest.mark.parametrize("title, ship_from", [
+    ("日照绿茶同款 绿茶 2024新茶 500g", "贵州 遵义"),
+    ("日照绿茶风味 茶叶 散装", "浙江 杭州"),
+    ("日照绿茶品种 新茶 一级", "安徽 黄山"),
+    ("莱阳镇 梨 新鲜 5斤", "河北 石家庄"),
+])
+def test_gi_dodges_shipped_from_outside_the_area(matcher: Matcher, title: str, ship_from: str) -> None:
+    assert len(_flagged(matcher, title=title, price=29, ship_from=ship_from)) == 1
+
+
+def test_a_gi_from_its_area_at_its_price_is_no_lead(matcher: Matcher) -> None:
+    assert not _flagged(matcher, title="日照绿茶 新茶 一级 500g", price=160, ship_from="山东 日照")
+
+
+def test_usd_prices_are_converted_before_the_reference(matcher: Matcher) -> None:
+    cheap = pairs(matcher, title="Panasonic ES-LV9 shaver 5-blade", price=19.99, currency="USD", ship_from="Shenzhen")
+    reason = next(r for r in cheap["tm-panasonic"].reason_codes if r["code"] == "price_converted")
+    assert reason["currency"] == "USD" and reason["converted"] > 19.99 * 5
+    assert _flagged(matcher, title="Rizhao green tea 250g spring", price=6, currency="USD",
+                    ship_from="云南 昆明") == {"gi-rizhao-tea"}
+
+
+def test_the_mark_only_in_the_brand_field_or_description_with_a_far_lower_price(matcher: Matcher) -> None:
+    assert _flagged(matcher, title="男士 真皮 商务 皮鞋 透气", brand="啄木鸟", price=69) == {"tm-woodpecker"}
+    assert _flagged(matcher, title="男士 真皮 商务 皮鞋 透气", description="啄木鸟 同厂 原单 尾货",
+                    price=69) == {"tm-woodpecker"}
