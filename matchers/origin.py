@@ -37,7 +37,10 @@ def _cue_pattern() -> re.Pattern[str]:
     labels = [c for c in lexicon()["origin_cues"] if c.endswith("地")]
     verbs = [c for c in lexicon()["origin_cues"] if not c.endswith("地")]
     alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
-    return re.compile(rf"(?:(?:{alt(labels)})\s*[:：]|(?:{alt(verbs)}))\s*([^，,。;；|/\n]{{2,16}})")
+    # A Latin address keeps its commas (产地：Xinfeng, Ganzhou, Jiangxi: county first, then its city
+    # and province); a Chinese one ends at the first comma.
+    return re.compile(rf"(?:(?:{alt(labels)})\s*[:：]|(?:{alt(verbs)}))\s*"
+                      rf"([A-Za-z][A-Za-z .'-]*(?:,\s*[A-Za-z][A-Za-z .'-]*){{0,3}}|[^，,。;；|/\n]{{2,16}})")
 
 
 def _describe(place: Any) -> str:
@@ -77,7 +80,10 @@ def origin_places(ship_from: str, texts: list[str]) -> list[tuple[Any, str]]:
 
 
 def _resolve_phrase(gaz: Any, phrase: str) -> Any:
-    """"辽宁 大连" is one place; "安徽宣城 苏州仓发货" is a place and then other words."""
+    """"辽宁 大连" is one place; "安徽宣城 苏州仓发货" is a place and then other words; a Latin address
+    ("wuzhong, suzhou, jiangsu") is read whole, its city and province telling which Wuzhong it is."""
+    if "," in phrase:
+        return gaz.resolve(phrase)
     words = phrase.split()
     if not words:
         return None

@@ -150,3 +150,23 @@ def test_the_mark_only_in_the_brand_field_or_description_with_a_far_lower_price(
     assert _flagged(matcher, title="男士 真皮 商务 皮鞋 透气", brand="啄木鸟", price=69) == {"tm-woodpecker"}
     assert _flagged(matcher, title="男士 真皮 商务 皮鞋 透气", description="啄木鸟 同厂 原单 尾货",
                     price=69) == {"tm-woodpecker"}
+
+
+def test_a_latin_address_after_an_origin_cue_is_read_whole() -> None:
+    """产地：Wuzhong, Suzhou, Jiangsu is Suzhou's 吴中区, not Ningxia's 吴忠市; Xinfeng alone resolves to
+    nothing, Xinfeng, Ganzhou, Jiangxi to 信丰县. A Chinese phrase still ends at its comma."""
+    from matchers.origin import origin_places
+
+    def county(text: str) -> str:
+        return "/".join(p.name for p, _ in origin_places("", [text]))
+
+    assert county("产地:wuzhong, suzhou, jiangsu。源头好货") == "吴中区"
+    assert county("产地:xinfeng, ganzhou, jiangxi。当季") == "信丰县"
+    assert county("产自 辽宁 大连，好货") == "大连市"
+
+
+def test_a_gi_from_its_area_written_in_pinyin_is_no_lead(matcher: Matcher) -> None:
+    assert not _flagged(matcher, title="日照绿茶 新茶 一级 500g", price=160, ship_from="",
+                        description="产地:Donggang, Rizhao, Shandong。明前采摘")
+    assert _flagged(matcher, title="日照绿茶 新茶 一级 500g", price=39, ship_from="",
+                    description="产地:Meitan, Zunyi, Guizhou。明前采摘") == {"gi-rizhao-tea"}
