@@ -358,13 +358,21 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
     for start, end, word in accessory:
         if any(hit.end <= at < start for at in others):
             continue
-        if start and text[start - 1] in _COUNTS:
-            continue  # 三刀头, 双滤网: how many the device has (its build), not a part sold for it
+        if start and text[start - 1] in _COUNTS or text.endswith(_build_materials(), 0, start):
+            continue  # 三刀头, 陶瓷内胆: how many or of what the device's own part is, not a part sold for it
         if hit.end < start <= hit.end + MAX_DEVICE_GAP:
             between = text[hit.end:start]
             if goods.classify(between, "")[1]:
                 return [(start, end, word)]
     return []
+
+
+@lru_cache(maxsize=1)
+def _build_materials() -> tuple[str, ...]:
+    from matchers.lexicon import lexicon
+    from matchers.normalise import norm
+
+    return tuple(norm(str(w)) for w in lexicon().get("build_materials", ()))
 
 
 def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],

@@ -90,6 +90,12 @@ def test_a_count_before_a_part_word_is_the_devices_build(matcher: Matcher) -> No
     assert not _flagged(matcher, title="Replacement blade for Panasonic shaver", price=9.9, currency="USD")
 
 
+def test_a_material_before_a_part_word_is_the_devices_build(matcher: Matcher) -> None:
+    """陶瓷内胆 is the cooker's own ceramic pot; 内胆 适用 松下 is a spare pot for one."""
+    assert _flagged(matcher, title="松下 电饭煲 陶瓷内胆 3L 家用", price=99) == {"tm-panasonic"}
+    assert not _flagged(matcher, title="电饭煲 内胆 适用 松下 3L 替换", price=49)
+
+
 def test_goods_words_before_a_word_of_ji_are_no_machine() -> None:
     """夹克 机能风 is a jacket in the functional style (咖啡机 stays a coffee machine)."""
     assert set(classify(norm("夹克 机能风"), "")[0]) == {25}
