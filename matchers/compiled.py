@@ -73,6 +73,10 @@ class CompiledRegister:
     open_index: FormIndex | None = None  # rights judged whatever the goods
     class_index: dict[int, FormIndex] = field(default_factory=dict)  # Nice class → its ordinary trademarks
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
+    # bound_index is not None: a listing's goods are classified only then. Kept beside it so that the
+    # hot path asks this flag, not the automaton (90 ms to unpickle at 10k rights, and the scan
+    # index holds its keys: matchers/candidates.py)
+    ordinary_marks: bool = False
     bound: list[bool] = field(default_factory=list)  # right → class_bound(right)
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
     deletions: "SortedIndex" = field(default_factory=lambda: SortedIndex.of_deletions([], []))  # one-deletion → forms
@@ -535,6 +539,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         [f.text for f in compiled.forms if f.latin and " " in f.text])
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
+    compiled.ordinary_marks = compiled.bound_index is not None
     compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
                             if (index := _form_index(keys)) is not None}
     return compiled

@@ -119,7 +119,7 @@ class Matcher:
         texts = fields.norm
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
-        goods = classify(texts.get("title", ""), category) if compiled.bound_index is not None else None
+        goods = classify(texts.get("title", ""), category) if compiled.ordinary_marks else None
         votes = goods[0] if goods is not None else None
         found = find_candidates(compiled, texts, list(votes) if votes else None, fields.canon)
         if not found:
