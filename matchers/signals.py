@@ -93,7 +93,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     _service_signals(vec, reasons, right, hits, ctx)
     _name_use_signals(vec, reasons, hits, ctx)
     _ordinary_word_signals(vec, reasons, right, hits, ctx, mark_use, compiled.english_forms)
-    _bent_word_signals(vec, reasons, hits, ctx)
+    _bent_word_signals(vec, reasons, hits, ctx, compiled, right_idx)
     _english_word_signals(vec, reasons, compiled, hits, ctx)
     _split_by_words_signals(vec, reasons, hits, ctx)
     if right.kind == "special_mark" and not vec[_INDEX["ordinary_word"]]:
@@ -390,11 +390,17 @@ def _service_signals(vec: list[float], reasons: list[Reason], right: Right, hits
         reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
 
 
-def _bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
-    """A bent spelling that is itself a word or a place (隔离 for 格力, 蜀绣 for 苏绣, 书包 for 蜀宝)."""
+def _bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext,
+                       compiled: CompiledRegister | None = None, right_idx: int = -1) -> None:
+    """A bent spelling that is itself a word or a place (隔离 for 格力, 蜀绣 for 苏绣, 书包 for 蜀宝) — unless
+    the title names a product line of the right's famous brand (brand_names.yaml: 大江 Mini 4 Pro 无人机
+    is 大疆's drone, whatever else 大江 means): the line tells which maker the seller means."""
     for hit in hits:
         if hit.how in ("homophone", "shape") and not hit.form.latin:
             word = ordinary.word_or_place_around(ctx.texts[hit.field], hit.start, hit.end)
+            if word and compiled is not None and right_idx in compiled.house_lines and \
+                    house_line_in(compiled, right_idx, ctx.texts.get("title", "").replace(hit.seen, " ")):
+                return
             if word:
                 vec[_INDEX["bent_word"]] = 1.0
                 reasons.append({"code": "bent_is_word", "seen": word})

@@ -30,6 +30,7 @@ rights:
   - {id: gi-rizhao-tea, kind: gi, name: 日照绿茶, variants: [Rizhao green tea], holder: 日照市茶叶协会, nice_classes: [30], regions: [山东省日照市], reference_price: 200}
   - {id: gi-laiyang-pear, kind: gi, name: 莱阳梨, holder: 莱阳市果业协会, nice_classes: [31], regions: [山东省烟台市莱阳市], reference_price: 60}
   - {id: sm-chengdu-udg, kind: special_mark, name: 成都大运会, variants: [Chengdu 2021], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
+  - {id: tm-insta360, kind: trademark, name: INSTA360, variants: [影石], holder: 影石创新科技, nice_classes: [9], reference_price: 2999}
   - {id: sm-rongbao, kind: special_mark, name: 蓉宝, variants: [Rong Bao], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
 """
 
@@ -50,6 +51,7 @@ def _flagged(matcher: Matcher, **listing) -> set[str]:
     ("Bauhaus style table lamp mid century", 39, "USD"),
     ("包豪斯蓝 手机壳 硅胶", 19, "CNY"),               # a colour named after the house
     ("Jaguar print silk scarf women", 9, "USD"),       # the animal's print, not the car maker's scarf
+    ("包豪斯 同色 抓夹 发夹 大号", 19, "CNY"),          # a hair clip in the colour of the house's goods
 ])
 def test_a_style_colour_or_print_on_other_goods_names_no_maker(matcher: Matcher, title: str, price: float,
                                                                currency: str) -> None:
@@ -94,6 +96,16 @@ def test_a_material_before_a_part_word_is_the_devices_build(matcher: Matcher) ->
     """陶瓷内胆 is the cooker's own ceramic pot; 内胆 适用 松下 is a spare pot for one."""
     assert _flagged(matcher, title="松下 电饭煲 陶瓷内胆 3L 家用", price=99) == {"tm-panasonic"}
     assert not _flagged(matcher, title="电饭煲 内胆 适用 松下 3L 替换", price=49)
+
+
+def test_a_bent_spelling_that_is_a_word_beside_the_brands_product_line_is_the_brand(matcher: Matcher) -> None:
+    """影视 (film and TV) sounds as 影石 (Insta360): beside its X4 camera line it is the maker bent."""
+    def codes(title: str) -> list[str]:
+        return [r["code"] for r in pairs(matcher, title=title, price=299)["tm-insta360"].reason_codes]
+
+    assert "bent_is_word" in codes("影视 全景运动相机 防抖")
+    assert "bent_is_word" not in codes("影视 X4 全景运动相机 防抖")
+    assert _flagged(matcher, title="影视 X4 全景运动相机 防抖", price=299) == {"tm-insta360"}
 
 
 def test_goods_words_before_a_word_of_ji_are_no_machine() -> None:
