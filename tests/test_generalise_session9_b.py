@@ -188,3 +188,13 @@ def test_a_gi_from_its_area_written_in_pinyin_is_no_lead(matcher: Matcher) -> No
                         description="产地:Donggang, Rizhao, Shandong。明前采摘")
     assert _flagged(matcher, title="日照绿茶 新茶 一级 500g", price=39, ship_from="",
                     description="产地:Meitan, Zunyi, Guizhou。明前采摘") == {"gi-rizhao-tea"}
+
+
+def test_an_english_origin_phrase_tells_where_a_gi_comes_from(matcher: Matcher) -> None:
+    """Cross-border listings say "Origin: …" or "Made in …" (lexicon origin_cues)."""
+    outside = pairs(matcher, title="Rizhao green tea 250g spring", price=25, currency="USD", ship_from="",
+                    description="Origin: Meitan, Zunyi, Guizhou. Hand picked")["gi-rizhao-tea"]
+    assert next(r for r in outside.reason_codes if r["code"].startswith("origin_"))["code"] == "origin_outside"
+    inside = pairs(matcher, title="Rizhao green tea 250g spring", price=25, currency="USD", ship_from="",
+                   description="Product of Donggang, Rizhao, Shandong")["gi-rizhao-tea"]
+    assert next(r for r in inside.reason_codes if r["code"].startswith("origin_"))["code"] == "origin_inside"
