@@ -90,6 +90,7 @@ def test_a_count_before_a_part_word_is_the_devices_build(matcher: Matcher) -> No
     assert not _flagged(matcher, title="剃须刀头 适用 松下 ES-LV9 替换刀头", price=39)
     assert not _flagged(matcher, title="剃须刀 刀网 适配松下 ES-LV9", price=19)
     assert not _flagged(matcher, title="Replacement blade for Panasonic shaver", price=9.9, currency="USD")
+    assert not _flagged(matcher, title="Panasonic compatible shaver foil replacement", price=9.9, currency="USD")
 
 
 def test_a_material_before_a_part_word_is_the_devices_build(matcher: Matcher) -> None:
