@@ -31,6 +31,7 @@ rights:
   - {id: gi-laiyang-pear, kind: gi, name: 莱阳梨, holder: 莱阳市果业协会, nice_classes: [31], regions: [山东省烟台市莱阳市], reference_price: 60}
   - {id: sm-chengdu-udg, kind: special_mark, name: 成都大运会, variants: [Chengdu 2021], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
   - {id: tm-insta360, kind: trademark, name: INSTA360, variants: [影石], holder: 影石创新科技, nice_classes: [9], reference_price: 2999}
+  - {id: tm-marni, kind: trademark, name: MARNI, variants: [玛尼], holder: Marni Group, nice_classes: [18, 25], reference_price: 9000}
   - {id: sm-rongbao, kind: special_mark, name: 蓉宝, variants: [Rong Bao], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
 """
 
@@ -137,9 +138,14 @@ def test_the_events_name_on_souvenirs_infringes_the_events_mark(matcher: Matcher
     ("B家 Pennant 男士 板鞋 原单", "tm-bally"),
     ("B家 1945 高跟鞋 原单", "tm-balmain"),
     ("B家 Serpent Bohème 项链 复刻", "tm-boucheron"),
+    ("M家 风琴包 原单", "tm-marni"),
 ])
-def test_a_houses_line_tells_which_b_house_is_meant(matcher: Matcher, title: str, house: str) -> None:
+def test_a_houses_line_tells_which_house_of_an_initial_is_meant(matcher: Matcher, title: str, house: str) -> None:
     assert _flagged(matcher, title=title, price=399) == {house}
+
+
+def test_an_initial_with_nothing_telling_the_houses_apart_names_none(matcher: Matcher) -> None:
+    assert not _flagged(matcher, title="M家 托特包 大容量 原单", price=399)
 
 
 # ---------------------------------------------------------------- 6. issue 11's other kinds, held
