@@ -57,10 +57,11 @@ PRAGMAS = (
 PAGE_SIZE = "PRAGMA page_size=16384"
 """The page size a new store is made with (before its first table; a store made with another keeps
 its own, SQLite changes it only by VACUUM). Why 16 KiB, not SQLite's 4 KiB: a lead and its listing
-are ≈1.3 KiB over six tables and eight indexes; bigger pages mean fewer page splits, B-tree levels
-and page headers per row written. Measured (issue 7), the bulk writer alone, 100k prepared leads
-into a new store, the two alternated three times on the shared machine: 6.00/5.62/4.52 -> 4.62/3.30/
-3.67 CPU-s; 8, 32 and 64 KiB were not better than 16 within this machine's noise."""
+are ≈1.6 KiB over six tables and eight indexes, written to the WAL and then to the store a page at
+a time; bigger pages mean a quarter of the writes and fewer page splits. Measured (issue 7), the
+bulk writer alone, 100k prepared leads into a new store, alternated twice: 5.45/5.40 -> 5.20/5.22
+CPU-s (system time 0.92/0.90 -> 0.71/0.66); its instructions (valgrind, 20k leads) 253k -> 249k a
+lead. 8, 32 and 64 KiB were not better than 16 within this machine's noise."""
 
 LINKS = """
 CREATE TABLE IF NOT EXISTS listing_links (

@@ -101,3 +101,19 @@ def test_nfkc_is_unicodedata_nfkc() -> None:
     for text in ("ＮＩＫＥ，耐克", "plain", "\uf900\u2f00", ""):
         assert fulltext.nfkc(text) == unicodedata.normalize("NFKC", text)
         assert fulltext.nfkc(text) == unicodedata.normalize("NFKC", text)  # kept
+
+
+def test_prepare_ahead_is_as_tuple_of_prepare() -> None:
+    """The worker's tuple, made directly, is the one made through PreparedLead (and refusals agree)."""
+    from index.sqlite_write import as_tuple, prepare, prepare_ahead
+
+    listing = {"url": "https://shop.example/1", "platform": "bazaar", "title": "正品耐克运动鞋 微信 nike_shop88",
+               "description": "店铺地址：苏州市相城区湖滨路18号", "seller_name": "耐克小铺", "crawled_at": "2026-11-26T02:00:00Z"}
+    lead = {"url": listing["url"], "right_id": "tm-nike", "score": 1, "reasons": ["mark in title"],
+            "reason_codes": [{"code": "mark_in_title"}], "ship_from_province": "江苏省", "listing": listing}
+    assert prepare_ahead(lead) == as_tuple(prepare(lead))
+    assert prepare_ahead({**lead, "listing": {**listing, "seller_id": "s-1"}}) == \
+        as_tuple(prepare({**lead, "listing": {**listing, "seller_id": "s-1"}}))
+    for broken in ({**lead, "score": 2}, {**lead, "reasons": "x"}, {**lead, "url": "\ud800"}, [], {**lead, "listing": None}):
+        assert isinstance(prepare_ahead(broken), str)
+        assert prepare_ahead(broken) == prepare(broken)
