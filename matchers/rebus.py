@@ -16,7 +16,8 @@ two characters one of which the seller wrote beside it writes only the other (�
 
 The module's parts: matchers/rebus_table.py (the table), rebus_scan.py (finding symbols fast),
 rebus_numbers.py (numbers in other dress), rebus_emoji.py (what an emoji stands for), rebus_parts.py
-(characters written as their parts); here, the reading of a text and of a listing.
+(characters written as their parts), rebus_pinyin.py (characters written as their pinyin beside the rest);
+here, the reading of a text and of a listing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from matchers.rebus_emoji import read_latin_emoji
 from matchers.rebus_numbers import in_number, join_gaps, read_numbers
 from matchers.rebus_parts import join_parts
+from matchers.rebus_pinyin import read_spelled
 from matchers.rebus_scan import Scanner, find_symbols, scanner_for
 from matchers.rebus_table import RebusTable, build_table, symbol_choices
 
@@ -47,12 +49,13 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     if table.empty or not text:
         return None
     scan = scanner_for(table)
-    if scan.latin is not None and not scan.latin_set.isdisjoint(text):  # ONITSUKA 🐯 → ONITSUKA tiger
+    odd = scan.exotic is None or scan.exotic.search(text) is not None  # a character outside the plain ones (rare):
+    # readings only make plain characters, so a text without one has none after them either
+    worded = None
+    if odd and scan.latin is not None and scan.latin.search(text):  # ONITSUKA 🐯 → ONITSUKA tiger
         worded = read_latin_emoji(table.latin, table.latin_pairs, scan.latin, text)
         if worded is not None:
             text = worded
-    else:
-        worded = None
     read = None  # 5️⃣2️⃣, 拾叁, ③, 13 for 十三: what a mark's number is written as (looked for first: rarely any)
     if (scan.numbers is not None and "\u20e3" in text) or (scan.digit_like is not None and scan.digit_like.search(text)) \
             or (title and scan.counted is not None and scan.counted.search(text)):
@@ -67,9 +70,13 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     whole = join_parts(table, scan, text) if title and scan.split is not None else None
     if whole is not None:  # 古月姬花 → 胡姬花
         text = joined = whole
+    spelled = read_spelled(table.spelled_before, table.spelled_after, text) if title and table.spelled_before \
+        else None
+    if spelled is not None:  # sj沐歌, 四季mg → 四季沐歌
+        text = joined = spelled
     if joined is None and worded is not None:
         joined = text
-    found = find_symbols(scan, text)
+    found = find_symbols(scan, text, odd)
     if not found or all(_idle_digit(table, scan, text, found, i) for i in range(len(found))):
         return joined
     choices = [symbol_choices(table, m.group()) for m in found]

@@ -40,7 +40,6 @@ class Scanner(NamedTuple):
     counted: re.Pattern[str] | None = None  # the numbers of :attr:`RebusTable.counted`, longest first
     formal: re.Pattern[str] | None = None  # two or more formal numerals (拾叁, 壹伍柒叁)
     latin: re.Pattern[str] | None = None  # the emoji of one code point that stand for a Latin mark's word (🐯)
-    latin_set: frozenset[str] = frozenset()
 
 
 def make_scanner(table: RebusTable) -> Scanner:
@@ -81,10 +80,10 @@ def make_scanner(table: RebusTable) -> Scanner:
     counted = re.compile("|".join(map(re.escape, sorted(table.counted, key=len, reverse=True)))) \
         if table.counted else None
     formal = re.compile(char_class(FORMAL_NUMERAL) + "{2,}") if numbers is not None or counted is not None else None
-    latin_set = frozenset(s for s in table.latin if len(s) == 1)
+    latin = [s for s in table.latin if len(s) == 1]
     return Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
                    re.compile(char_class(plain, negated=True)) if singles else None, split, counted, formal,
-                   re.compile(char_class(latin_set)) if latin_set else None, latin_set)
+                   re.compile(char_class(latin)) if latin else None)
 
 
 # Where listings' characters almost all are (ASCII, Latin-1, CJK punctuation and ideographs, full width):
@@ -125,10 +124,11 @@ def digit_neighbours(table: RebusTable) -> tuple[dict[str, frozenset[str]], dict
     return left, right
 
 
-def find_symbols(scan: Scanner, text: str) -> list[re.Match[str]]:
-    """The symbols of ``text`` that may stand for a character, in text order."""
+def find_symbols(scan: Scanner, text: str, odd: bool = True) -> list[re.Match[str]]:
+    """The symbols of ``text`` that may stand for a character, in text order. ``odd``: False when the caller
+    knows that ``text`` has no character outside the plain ones (its own ``exotic`` search said so)."""
     found = list(scan.numbers.finditer(text)) if scan.numbers is not None else []
-    if scan.emoji is not None and scan.exotic.search(text) and not scan.emoji_set.isdisjoint(text):
+    if scan.emoji is not None and odd and scan.exotic.search(text) and not scan.emoji_set.isdisjoint(text):
         found.extend(scan.emoji.finditer(text))
         found.sort(key=re.Match.start)
     return found

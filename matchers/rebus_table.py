@@ -14,6 +14,7 @@ from typing import Iterable
 from matchers.rebus_emoji import latin_emoji, latin_pairs, meanings, named_emoji, single_emoji
 from matchers.rebus_numbers import DIGIT_OF, NUMERAL_OF, ROUND, counted_forms
 from matchers.rebus_parts import split_forms
+from matchers.rebus_pinyin import Spelled, spelled_forms
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class RebusTable:
     counted: dict[str, str] = field(default_factory=dict)  # a number in the other script → a mark's (13: 十三)
     latin: dict[str, tuple[str, ...]] = field(default_factory=dict)  # emoji → Latin mark words its English name holds
     latin_pairs: frozenset[str] = frozenset()  # adjacent words of Latin marks of two or more words ("onitsuka tiger")
+    spelled_before: Spelled = field(default_factory=dict)  # pinyin of a mark's first characters → (the rest, mark)
+    spelled_after: Spelled = field(default_factory=dict)  # pinyin of a mark's last characters → (the rest, mark)
 
     @property
     def empty(self) -> bool:
@@ -84,7 +87,7 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
                       digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts), latin_emoji(words),
-                      words)
+                      words, *spelled_forms(texts))
 
 
 def symbol_choices(table: RebusTable, symbol: str) -> list[str]:
