@@ -429,6 +429,13 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
         vec[_INDEX["ordinary_word"]] = 1.0
         reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
         return
+    if exact and _title_cues(ctx, "written_work"):
+        for hit in exact:  # 一日看尽长安花 书法: the verse's words, written out on a scroll
+            raw = _light_field(ctx, hit.field)
+            if hit.field == "title" and not _stands_alone(raw, hit.seen):
+                vec[_INDEX["ordinary_word"]] = 1.0
+                reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": _glued_run(raw, hit.seen)})
+                return
     for hit in bent:
         word = _word_over_bend(ctx.texts[hit.field], hit)
         if word:
@@ -603,6 +610,19 @@ def _light_field(ctx: ListingContext, name: str) -> str:
 
         ctx.extra[key] = light(str(ctx.listing.get(name) or "")[:4000])
     return ctx.extra[key]
+
+
+def _glued_run(raw: str, seen: str) -> str:
+    """The run of Chinese characters of ``raw`` that holds ``seen`` (一日看尽长安花 for 长安花), or ``seen``."""
+    at = raw.find(seen)
+    if at < 0:
+        return seen
+    start, end = at, at + len(seen)
+    while start and "\u4e00" <= raw[start - 1] <= "\u9fff":
+        start -= 1
+    while end < len(raw) and "\u4e00" <= raw[end] <= "\u9fff":
+        end += 1
+    return raw[start:end]
 
 
 def _stands_alone(raw: str, seen: str) -> bool:

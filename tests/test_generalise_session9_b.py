@@ -32,6 +32,7 @@ rights:
   - {id: sm-chengdu-udg, kind: special_mark, name: 成都大运会, variants: [Chengdu 2021], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
   - {id: tm-insta360, kind: trademark, name: INSTA360, variants: [影石], holder: 影石创新科技, nice_classes: [9], reference_price: 2999}
   - {id: tm-marni, kind: trademark, name: MARNI, variants: [玛尼], holder: Marni Group, nice_classes: [18, 25], reference_price: 9000}
+  - {id: sm-jiangnanchun, kind: special_mark, name: 江南春, holder: 某博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-rongbao, kind: special_mark, name: 蓉宝, variants: [Rong Bao], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
 """
 
@@ -125,6 +126,14 @@ def test_a_mark_beside_a_goods_word_of_ji_is_looked_for(matcher: Matcher) -> Non
 def test_a_bent_mascot_spelling_with_nothing_of_its_event_names_nothing(matcher: Matcher) -> None:
     assert not _flagged(matcher, title="荣宝 毛笔 书法 狼毫", price=20)
     assert "sm-rongbao" in _flagged(matcher, title="荣宝 吉祥物 公仔 大运会", price=29)
+
+
+def test_a_special_marks_name_inside_a_verse_on_a_scroll_is_the_verse(matcher: Matcher) -> None:
+    """人间四月江南春 书法: the scroll's line of verse holds the words; standing alone, or beside the
+    event's words, the name is the mark."""
+    assert not _flagged(matcher, title="人间四月江南春 书法作品 装裱 客厅", price=99)
+    assert _flagged(matcher, title="江南春 书法 徽章", price=99) == {"sm-jiangnanchun"}
+    assert _flagged(matcher, title="人间四月江南春 博览会 纪念 书法", price=99) == {"sm-jiangnanchun"}
 
 
 def test_the_events_name_on_souvenirs_infringes_the_events_mark(matcher: Matcher) -> None:
