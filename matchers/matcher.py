@@ -413,9 +413,9 @@ def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rig
     texts = fields.norm
     raw = {f: listing[f][:MAX_SCAN].lower() for f in texts}
     lit = " | ".join(fields.light.get(f, "") for f in FIELDS)
+    counterfeit, resale = wording.counterfeit_and_resale(lit)  # one walk of the light text
     return ListingContext(
-        listing=listing, texts=texts, raw_lower=raw, counterfeit=wording.counterfeit_words(lit),
-        resale=sorted({w for _, _, w in wording.find("resale", lit, light_only=True)}),
+        listing=listing, texts=texts, raw_lower=raw, counterfeit=counterfeit, resale=resale,
         category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")),
         goods=goods)
 

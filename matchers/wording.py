@@ -64,11 +64,60 @@ def _find(entry: str, text: str, light_only: bool) -> list[tuple[int, int, str]]
     return out
 
 
+@lru_cache(maxsize=None)
+def _merged_automaton(entries: tuple[str, ...], light_only: bool) -> ahocorasick.Automaton:
+    """One automaton of the cues of several lexicon entries, each key with the bits of its entries."""
+    prepare = light if light_only else norm
+    bits: dict[str, int] = {}
+    for bit, entry in enumerate(entries):
+        for word in lexicon()[entry]:
+            key = prepare(str(word)).strip()
+            if key:
+                bits[key] = bits.get(key, 0) | 1 << bit
+    automaton = ahocorasick.Automaton()
+    for key, mask in bits.items():
+        automaton.add_word(key, (key, mask))
+    automaton.make_automaton()
+    return automaton
+
+
+def find_each(entries: tuple[str, ...], text: str, light_only: bool = False) -> list[list[tuple[int, int, str]]]:
+    """``[find(entry, text, light_only) for entry in entries]`` from one walk of ``text``.
+
+    Why: a listing's long texts were walked once per entry asked of them (its light text for
+    counterfeit, resale and innocent wording). The walk reports every cue ending at a place,
+    longest first, so each entry's cues come in the order its own automaton gives them."""
+    out: list[list[tuple[int, int, str]]] = [[] for _ in entries]
+    if not text:
+        return out
+    for end_idx, (word, mask) in _merged_automaton(entries, light_only).iter(text):
+        start, end = end_idx - len(word) + 1, end_idx + 1
+        if _latin_bounded(text, start, end, word):
+            for bit, found in enumerate(out):
+                if mask >> bit & 1:
+                    found.append((start, end, word))
+    return out
+
+
+_LIGHT_CUES = ("counterfeit", "innocent_wording", "resale")  # the entries asked of a listing's light text
+
+
+def counterfeit_and_resale(light_text: str) -> tuple[list[str], list[str]]:
+    """(:func:`counterfeit_words`, the resale words sorted) of a ``light`` text, from one walk."""
+    counterfeit, innocent, resale = find_each(_LIGHT_CUES, light_text, light_only=True)
+    return _counterfeit_words(counterfeit, innocent), sorted({w for _, _, w in resale})
+
+
 def counterfeit_words(light_text: str) -> list[str]:
     """Counterfeit wording in a ``light`` text (punctuation kept: "1:1")."""
     found = find("counterfeit", light_text, light_only=True)
-    if found:  # 英文原版: a book's original edition, not a replica's "original version"
-        innocent = find("innocent_wording", light_text, light_only=True)
+    return _counterfeit_words(found, find("innocent_wording", light_text, light_only=True) if found else [])
+
+
+def _counterfeit_words(found: list[tuple[int, int, str]], innocent: list[tuple[int, int, str]]) -> list[str]:
+    """The longest counterfeit cues of ``found`` that no innocent phrase holds (英文原版: a book's
+    original edition, not a replica's "original version")."""
+    if found and innocent:
         found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b, _ in innocent)]
     longest = {w for _, _, w in found if not any(w != o and w in o for _, _, o in found)}
     return sorted(longest)

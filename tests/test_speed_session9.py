@@ -87,3 +87,36 @@ def test_a_register_without_ordinary_marks_classifies_no_goods() -> None:
 
     compiled = compile_register(Register(rights=[Right(id="sm-s9", kind="special_mark", name="璟宝宝")]))
     assert compiled.bound_index is None and not compiled.ordinary_marks
+
+
+# ------------------------------------------------------------ one walk for several cue lists
+def _cue_texts(entries: tuple[str, ...], prepare, n: int = 300) -> list[str]:
+    """Random texts of the entries' own cues (overlapping, glued, in Latin and Chinese) and filler."""
+    from matchers.lexicon import lexicon
+
+    rng = random.Random(len(entries))
+    words = [str(w) for e in entries for w in lexicon()[e]] + ["外套", "abc", "for", "1:1", " ", "正品", "x"]
+    return [prepare("".join(rng.choice(words) + rng.choice(["", "", " ", "|"]) for _ in range(rng.randint(1, 9))))
+            for _ in range(n)]
+
+
+def test_one_walk_finds_the_cues_of_each_entry_in_their_order() -> None:
+    from matchers import wording
+    from matchers.normalise import light, norm
+
+    for entries, light_only, prepare in ((("counterfeit", "innocent_wording", "resale"), True, light),
+                                         (("accessory", "referential", "service", "publication"), False, norm)):
+        for text in _cue_texts(entries, prepare) + [""]:
+            assert wording.find_each(entries, text, light_only) == [
+                wording.find(e, text, light_only) for e in entries], text
+
+
+def test_counterfeit_and_resale_words_of_one_walk() -> None:
+    from matchers import wording
+    from matchers.normalise import light, norm
+
+    texts = _cue_texts(("counterfeit", "innocent_wording", "resale"), light)
+    assert any(wording.counterfeit_words(t) for t in texts)
+    for text in texts:
+        assert wording.counterfeit_and_resale(text) == (
+            wording.counterfeit_words(text), sorted({w for _, _, w in wording.find("resale", text, light_only=True)}))
