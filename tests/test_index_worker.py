@@ -117,3 +117,17 @@ def test_prepare_ahead_is_as_tuple_of_prepare() -> None:
     for broken in ({**lead, "score": 2}, {**lead, "reasons": "x"}, {**lead, "url": "\ud800"}, [], {**lead, "listing": None}):
         assert isinstance(prepare_ahead(broken), str)
         assert prepare_ahead(broken) == prepare(broken)
+
+
+def test_bytes_bind_through_a_registered_adapter() -> None:
+    """index.sqlite_schema registers bytes with the sqlite3 module (a bytes value would otherwise
+    cost an AttributeError each time it is bound) and a bytes value still comes back as bytes."""
+    import sqlean as sqlite3
+
+    import index.sqlite_schema  # noqa: F401  (registers it)
+
+    assert sqlite3.adapters.get((bytes, sqlite3.PrepareProtocol)) is bytes
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (body TEXT NOT NULL)")
+    db.executemany("INSERT INTO t VALUES (?)", [(b'{"a":1}',), (b"\xe8\x80\x90",)])
+    assert db.execute("SELECT body, typeof(body) FROM t").fetchall() == [(b'{"a":1}', "blob"), (b"\xe8\x80\x90", "blob")]
