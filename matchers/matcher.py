@@ -111,11 +111,13 @@ class Matcher:
         """
         if fields is None:
             fields = listing_texts(listing)
+        own_light: dict[str, str] | None = fields.light  # the listing's own fields, light (not rebus-read)
         rebus = self.compiled.rebus
         if rebus is not None and not rebus.empty:  # 东方雨🌈, 9阳: a symbol standing for a mark's character
             read = substituted_listing(rebus, listing)
             if read is not None:
                 fields = listing_texts(read)
+                own_light = None
         texts = fields.norm
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
@@ -146,6 +148,7 @@ class Matcher:
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods)
+        ctx.light = own_light
         if len(judged) > 1:
             ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals._co_brand_signals)
         out: list[Pair] = []

@@ -19,7 +19,7 @@ from typing import Any
 
 from markwatch.contracts import Right
 from matchers import goods, wording
-from matchers.candidates import Hit
+from matchers.candidates import MAX_SCAN, Hit
 from matchers.compiled import CompiledRegister, house_line_in
 from matchers import ordinary
 from matchers.currency import HOME, currency_code, to_home
@@ -56,6 +56,7 @@ class ListingContext:
     accessory: list[tuple[int, int, str]] = field(default_factory=list)  # accessory words of the title
     goods: tuple[Counter[int], list[str]] | None = None  # goods.classify of title and category, unmasked
     origin_places: list[Any] | None = None
+    light: dict[str, str] | None = None  # the listing's own fields light-normalised, when the caller has them
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -606,9 +607,12 @@ def _light_field(ctx: ListingContext, name: str) -> str:
     """The field as written, only ``light``-normalised (高仿 古馳 → 高仿 古驰: its spaces kept), once per field."""
     key = f"light:{name}"
     if key not in ctx.extra:
-        from matchers.normalise import light
+        known = ctx.light.get(name) if ctx.light is not None else None  # listing_texts made it with the batch
+        if known is None:
+            from matchers.normalise import light
 
-        ctx.extra[key] = light(str(ctx.listing.get(name) or "")[:4000])
+            known = light(str(ctx.listing.get(name) or "")[:MAX_SCAN])
+        ctx.extra[key] = known
     return ctx.extra[key]
 
 

@@ -120,3 +120,25 @@ def test_counterfeit_and_resale_words_of_one_walk() -> None:
     for text in texts:
         assert wording.counterfeit_and_resale(text) == (
             wording.counterfeit_words(text), sorted({w for _, _, w in wording.find("resale", text, light_only=True)}))
+
+
+# ------------------------------------------------------------ the light fields made with the batch
+def test_signals_read_the_light_fields_made_with_the_batch(monkeypatch) -> None:
+    """A mark glued into Chinese text is checked against the field as written (light-normalised):
+    that text comes from the batch's normalisation, not from a light() call per pair, and the
+    pairs are those of a listing judged alone."""
+    from matchers import normalise
+    from matchers.candidates import listing_texts_many
+    from matchers.matcher import Matcher
+
+    matcher = Matcher(_small_register(), cache_dir=None)
+    listings = [{"url": "a", "title": "新款璟澜外套 男", "price": 99}, {"url": "b", "title": "璟朗 精华液 高仿"}]
+    alone = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(x)] for x in listings]
+    batch = listing_texts_many(listings, matcher.compiled)
+    calls: list[str] = []
+    real = normalise.light
+    monkeypatch.setattr(normalise, "light", lambda text: calls.append(text) or real(text))
+    together = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(x, f)]
+                for x, f in zip(listings, batch)]
+    assert together == alone and alone[0]
+    assert calls == []
