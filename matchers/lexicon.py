@@ -78,3 +78,28 @@ def brand_table() -> dict[str, Brand]:
         for name in brand.all_names:
             table.setdefault(name, brand)
     return table
+
+
+@lru_cache(maxsize=64)
+def houses_of_initial(initial: str) -> tuple[Brand, ...]:
+    """The famous brands (brand_names.yaml) whose name starts with ``initial`` and that have product
+    lines: the houses an "X家" may mean, whether the register holds them or not. Why: "C家 Woody" names
+    Chloé by its line; a register without Chloé must not read it as Cartier (matchers/matcher.py)."""
+    found: dict[str, Brand] = {}
+    for brand in brand_table().values():
+        if brand.key[:1] == initial and brand.lines:
+            found.setdefault(brand.key, brand)
+    return tuple(found.values())
+
+
+def line_in(lines: tuple[str, ...], text: str) -> str:
+    """The first of ``lines`` written in ``text`` (a Latin line as a whole word: ace is not in race), or ""."""
+    for line in lines:
+        at = text.find(line)
+        while at >= 0:
+            end = at + len(line)
+            if not (line[0].isascii() and at and text[at - 1].isascii() and text[at - 1].isalnum()) and \
+                    not (line[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum()):
+                return line
+            at = text.find(line, at + 1)
+    return ""

@@ -211,3 +211,14 @@ def test_an_english_origin_phrase_tells_where_a_gi_comes_from(matcher: Matcher) 
     inside = pairs(matcher, title="Rizhao green tea 250g spring", price=25, currency="USD", ship_from="",
                    description="Product of Donggang, Rizhao, Shandong")["gi-rizhao-tea"]
     assert next(r for r in inside.reason_codes if r["code"].startswith("origin_"))["code"] == "origin_inside"
+
+
+def test_the_houses_of_an_initial_and_their_lines_are_found_in_a_title() -> None:
+    """lexicon.houses_of_initial: every famous house an "X家" may mean, held by the register or not."""
+    from matchers.lexicon import houses_of_initial, line_in
+
+    houses = {b.key: b for b in houses_of_initial("b")}
+    assert {"balenciaga", "bally", "boucheron", "burberry"} <= set(houses)
+    assert all(key.startswith("b") and b.lines for key, b in houses.items())
+    assert line_in(houses["balenciaga"].lines, norm("B家 沙漏包 小号")) == "沙漏包"
+    assert line_in(("ace",), "race 跑鞋") == "" and line_in(("ace",), "g家 ace 小白鞋") == "ace"
