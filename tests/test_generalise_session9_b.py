@@ -222,3 +222,12 @@ def test_the_houses_of_an_initial_and_their_lines_are_found_in_a_title() -> None
     assert all(key.startswith("b") and b.lines for key, b in houses.items())
     assert line_in(houses["balenciaga"].lines, norm("B家 沙漏包 小号")) == "沙漏包"
     assert line_in(("ace",), "race 跑鞋") == "" and line_in(("ace",), "g家 ace 小白鞋") == "ace"
+
+
+def test_english_resale_wording_is_read(matcher: Matcher) -> None:
+    """Pre-owned, second-hand, receipt included: a private resale of genuine goods, as 闲置 and 附小票 are."""
+    pair = pairs(matcher, title="Bally Men's Leather Belt black", price=600, currency="USD", ship_from="Hong Kong",
+                 description="Pre-owned, receipt included")["tm-bally"]
+    resale = next(r for r in pair.reason_codes if r["code"] == "resale_wording")
+    assert set(resale["words"]) == {"pre-owned", "receipt included"}
+    assert pair.score < 0.5
