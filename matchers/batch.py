@@ -129,18 +129,25 @@ def read_span(path: str, start: int, end: int) -> list[bytes]:
     return lines
 
 
-def spans(path: Path, size: int) -> Iterator[tuple[str, int, int]]:
+def spans(path: Path, size: int, workers: int = 1) -> Iterator[tuple[str, int, int]]:
     """(path, start, end) byte ranges of about ``size`` bytes, each starting at a line start.
 
     Why byte ranges: workers read their own part of the file, so the parent does not read, pickle
     and pipe every line to them (≈0.3 CPU-seconds per 100k listings on a 2-core machine, taken from
     the workers). Line numbers are counted back in the parent, in order (:func:`match_file`).
+
+    ``workers`` > 1: the last ranges get smaller (guided scheduling): once fewer than two ranges a
+    worker are left, each is the rest shared out two per worker, down to an eighth of ``size``.
+    Why: whole ranges to the end left the other workers idle while one matched the last range,
+    half a range's time on average (≈0.1 s of a 30k-listing run on two cores).
     """
     total = path.stat().st_size
+    smallest = max(1, size // 8)
     with path.open("rb") as fh:
         start = 0
         while start < total:
-            fh.seek(min(start + size, total))
+            step = size if workers <= 1 else max(smallest, min(size, (total - start) // (2 * workers)))
+            fh.seek(min(start + step, total))
             if fh.tell() < total:
                 fh.readline()  # on to the start of the next line
             end = fh.tell()
@@ -218,7 +225,7 @@ def _match_into(matcher: Matcher, source: Path, output_path: str | Path, workers
                               else matcher.register)  # the file: 100k rights need not be pickled
                     initargs = (rights, matcher.model, matcher.threshold, matcher.cache_dir)
                 with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
-                    for part in pool.imap(_worker, spans(source, chunk), chunksize=1):
+                    for part in pool.imap(_worker, spans(source, chunk, workers), chunksize=1):
                         out.write(part.data)
                         stats.add(part)
             finally:

@@ -142,3 +142,28 @@ def test_signals_read_the_light_fields_made_with_the_batch(monkeypatch) -> None:
                 for x, f in zip(listings, batch)]
     assert together == alone and alone[0]
     assert calls == []
+
+
+# ------------------------------------------------------------ smaller ranges at the end of a file
+def test_ranges_shrink_towards_the_end_for_several_workers(tmp_path) -> None:
+    """Several workers get ranges that cover the file in order, each from a line start, the last
+    ones smaller than a chunk (none left whole to one worker while the others wait); one worker
+    gets whole chunks as before."""
+    from matchers.batch import read_span, spans
+
+    rng = random.Random(4)
+    path = tmp_path / "listings.jsonl"
+    lines = [("x" * rng.randint(20, 400)).encode() for _ in range(3000)]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    size = 32 * 1024
+    for workers in (1, 2, 4):
+        found = list(spans(path, size, workers))
+        assert found[0][1] == 0 and found[-1][2] == path.stat().st_size
+        assert all(a[2] == b[1] for a, b in zip(found, found[1:]))
+        assert [line for span in found for line in read_span(*span)] == lines
+        widths = [end - start for _, start, end in found]
+        if workers == 1:
+            assert all(w >= size for w in widths[:-1])
+        else:
+            assert max(widths[-2 * workers:]) < size // 2 and min(widths[:-1]) >= size // 8
+            assert widths[:3] == [w for w in widths[:3] if w >= size]
