@@ -30,7 +30,7 @@ import ahocorasick
 import numpy as np
 
 from markwatch.contracts import Register, Right
-from matchers.lexicon import Brand, brand_table, lexicon
+from matchers.lexicon import Brand, brand_table, lexicon, line_in
 from matchers.normalise import canon, has_cjk, norm, pinyin_of
 
 # Form kinds, in order of authority (a lower rank wins when two forms of one right overlap).
@@ -278,15 +278,7 @@ def brand_pieces() -> dict[str, tuple[tuple[str, str], ...]]:
 def house_line_in(compiled: CompiledRegister, right_idx: int, text: str) -> str:
     """The first product line of the right's famous brand (brand_names.yaml) written in ``text``
     (a Latin line as a whole word), or ""."""
-    for line in compiled.house_lines.get(right_idx, ()):
-        at = text.find(line)
-        while at >= 0:
-            end = at + len(line)
-            if not (line[0].isascii() and at and text[at - 1].isascii() and text[at - 1].isalnum()) and \
-                    not (line[-1].isascii() and end < len(text) and text[end].isascii() and text[end].isalnum()):
-                return line
-            at = text.find(line, at + 1)
-    return ""
+    return line_in(compiled.house_lines.get(right_idx, ()), text)
 
 
 def namesakes_of(rights: Sequence[Right], famous: dict[int, Brand]) -> dict[int, frozenset[int]]:

@@ -20,6 +20,7 @@ from markwatch.contracts import Lead, Register
 from matchers import ordinary, wording
 from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
 from matchers.compiled import CompiledRegister, compile_register, house_line_in
+from matchers.lexicon import houses_of_initial, line_in
 from matchers.goods import classify
 from matchers.listing_io import dump_lead
 from matchers.model import ScoringModel, load_model
@@ -279,11 +280,25 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
         if votes and not fitting:
             drop.update(idxs)  # goods none of those houses is registered for: the nickname names none
             continue
+        rest = title.replace(nick, "")
+        if _other_house_told(compiled, idxs, nick, rest):
+            drop.update(idxs)  # C家 Woody: Chloé's line, whether or not the register holds Chloé
+            continue
         if len(idxs) == 1:
             continue
-        best = _house_told(compiled, fitting or idxs, title.replace(nick, ""))
+        best = _house_told(compiled, fitting or idxs, rest)
         drop.update(i for i in idxs if i != best)
     return {i: hits for i, hits in found.items() if i not in drop} if drop else found
+
+
+def _other_house_told(compiled: CompiledRegister, houses: list[int], nick: str, rest: str) -> bool:
+    """Does the rest of the title name a product line of a famous house of the nickname's initial
+    (brand_names.yaml) that is none of ``houses``, and no line of theirs? Then "X家" names that house,
+    not one of the register's (C家 Woody is Chloé, not Cartier, in a register without Chloé)."""
+    if not nick[:1].isascii() or any(house_line_in(compiled, i, rest) for i in houses):
+        return False
+    own = {compiled.brand_of.get(i) for i in houses}
+    return any(brand.key not in own and line_in(brand.lines, rest) for brand in houses_of_initial(nick[0]))
 
 
 def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int | None:
