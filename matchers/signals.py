@@ -419,6 +419,12 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
     a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
     needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
     needs an event word or mascot goods. Told as an ordinary word (lowers the score)."""
+    if all(h.form.latin for h in hits):
+        word = _latin_mascot_word(compiled, right_idx, hits, ctx)
+        if word:
+            vec[_INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": word, "word": word})
+        return
     bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
     exact = [h for h in hits if h.how == "exact" and not h.form.latin]
     if not bent and not exact or len(bent) + len(exact) < len(hits):
@@ -466,6 +472,24 @@ def _mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             vec[_INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": hit.seen})
             return
+
+
+_LATIN_NEAR = frozenset(("fuzzy", "lookalike"))  # Latin hits one letter off a form
+
+
+def _latin_mascot_word(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: ListingContext) -> str:
+    """A special mark's Latin name read as something else, or "": one letter off its pinyin with no event
+    word (Hong Bao, a red envelope, for the mascot Rong Bao: pinyin one letter off is mostly another
+    word, so a near miss needs the event's words as a bent Chinese spelling does), or written exactly in a
+    cartoon's listing (Ledi of Super Wings). Why: cross-border listings write mascots in pinyin."""
+    if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return ""
+    if all(h.how in _LATIN_NEAR for h in hits):
+        return hits[0].seen
+    exact = [h for h in hits if h.how == "exact"]
+    if exact and len(exact) == len(hits) and _cartoon_context(ctx, exact):
+        return exact[0].seen
+    return ""
 
 
 @lru_cache(maxsize=1)

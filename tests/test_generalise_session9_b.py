@@ -34,6 +34,7 @@ rights:
   - {id: tm-marni, kind: trademark, name: MARNI, variants: [玛尼], holder: Marni Group, nice_classes: [18, 25], reference_price: 9000}
   - {id: sm-jiangnanchun, kind: special_mark, name: 江南春, holder: 某博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-rongbao, kind: special_mark, name: 蓉宝, variants: [Rong Bao], holder: 成都大运会执委会, nice_classes: [], reference_price: 99}
+  - {id: sm-ledi, kind: special_mark, name: 乐笛, variants: [Ledi], holder: 某运动会组委会, nice_classes: [], reference_price: 99}
 """
 
 
@@ -134,6 +135,22 @@ def test_a_special_marks_name_inside_a_verse_on_a_scroll_is_the_verse(matcher: M
     assert not _flagged(matcher, title="人间四月江南春 书法作品 装裱 客厅", price=99)
     assert _flagged(matcher, title="江南春 书法 徽章", price=99) == {"sm-jiangnanchun"}
     assert _flagged(matcher, title="人间四月江南春 博览会 纪念 书法", price=99) == {"sm-jiangnanchun"}
+
+
+def test_a_mascots_pinyin_one_letter_off_or_in_a_cartoons_listing_is_not_the_mascot(matcher: Matcher) -> None:
+    """Hong Bao (红包) is one letter off Rong Bao; Ledi beside Super Wings is the cartoon's. With the event's
+    words (mascot, Universiade) the near miss stays a lead, and the exact pinyin on a keyring is the mascot."""
+    usd = {"currency": "USD", "ship_from": "Yiwu, Zhejiang"}
+    assert not _flagged(matcher, title="Hong Bao red envelope keychain", price=3.99, **usd)
+    assert not _flagged(matcher, title="Ledi Super Wings keychain plush", price=3.99, **usd)
+    assert _flagged(matcher, title="Long Bao keychain Chengdu Universiade mascot", price=3.99, **usd) == {"sm-rongbao"}
+    assert _flagged(matcher, title="Rong Bao panda keychain", price=3.99, **usd) == {"sm-rongbao"}
+
+
+def test_a_cartoon_one_character_off_a_mascot_is_the_cartoon(matcher: Matcher) -> None:
+    """乐迪 of 超级飞侠 sounds as the mascot 乐笛; with the event's words 乐笛 is the mascot."""
+    assert not _flagged(matcher, title="超级飞侠 乐迪 公仔 毛绒", price=39)
+    assert _flagged(matcher, title="乐笛 吉祥物 公仔 运动会", price=39) == {"sm-ledi"}
 
 
 def test_the_events_name_on_souvenirs_infringes_the_events_mark(matcher: Matcher) -> None:
