@@ -331,7 +331,7 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
-        cues = wording.find("referential", text[max(0, hit.start - 8):hit.start])
+        cues = wording.find("referential", text[max(0, hit.start - 8):hit.start]) or _cue_after_model(text, hit)
         if not cues and accessory and hit.field == "title":
             cues = _title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits))
         if cues:
@@ -342,6 +342,19 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
 
 
 _COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a count right before a part word
+MAX_MODEL = 12  # characters of a model name (find x7, es lv9) between a mark and a cue after it
+
+
+def _cue_after_model(text: str, hit: Hit) -> list[tuple[int, int, str]]:
+    """A referential cue right after the mark or after its model name in Latin letters and digits (OPPO
+    Find X7 适用 镜头膜: the film fits that phone, "X7-compatible"); [] when a Chinese word comes between."""
+    after = text[hit.end:hit.end + MAX_MODEL + 4]
+    for start, end, cue in wording.find("referential", after):
+        if start <= MAX_MODEL and not any(ordinary.is_cjk(c) for c in after[:start]) and not cue.isascii():
+            return [(start, end, cue)]
+    return []
+
+
 MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
 
 
@@ -354,13 +367,18 @@ def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:
 def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
                     others: list[int] = ()) -> list[tuple[int, int, str]]:  # type: ignore[assignment]
     """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
-    门封条): the mark, then a goods word, then an accessory word; the accessory word as the cue, or [].
+    门封条): the mark, then a goods word or a model name of Latin letters with a digit (OPPO Reno11
+    手机膜), then an accessory word; the accessory word as the cue, or [].
     Another right named between them (公牛插座 + 安克充电头, a bundle) owns the part instead."""
     for start, end, word in accessory:
         if any(hit.end <= at < start for at in others):
             continue
         if start and text[start - 1] in _COUNTS or text.endswith(_build_materials(), 0, start):
             continue  # 三刀头, 陶瓷内胆: how many or of what the device's own part is, not a part sold for it
+        if hit.end < start <= hit.end + MAX_MODEL:
+            between = text[hit.end:start]
+            if any(c.isdigit() for c in between) and not any(ordinary.is_cjk(c) for c in between):
+                return [(start, end, word)]  # OPPO Reno11 手机膜: the model it fits, then the part
         if hit.end < start <= hit.end + MAX_DEVICE_GAP:
             between = text[hit.end:start]
             if goods.classify(between, "")[1]:

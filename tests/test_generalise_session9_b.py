@@ -96,6 +96,18 @@ def test_a_count_before_a_part_word_is_the_devices_build(matcher: Matcher) -> No
     assert not _flagged(matcher, title="Panasonic compatible shaver foil replacement", price=9.9, currency="USD")
 
 
+def test_a_part_after_a_model_name_or_a_cue_after_it_fits_that_model(matcher: Matcher) -> None:
+    """松下 ES-LV9 适用 刀网 and 松下 ES-LV9 刀网: the foil fits that shaver (a cue or a part word right after
+    the model name); the shaver itself, with counterfeit wording, stays a lead."""
+    def codes(title: str) -> list[str]:
+        return [r["code"] for r in pairs(matcher, title=title, price=39)["tm-panasonic"].reason_codes]
+
+    assert "referential_use" in codes("松下 ES-LV9 适用 旅行盒")  # no part word of the lexicon: the cue tells
+    assert "referential_use" in codes("松下 ES-LV9 网罩 黑色")  # no cue: the model name then the part word
+    assert not _flagged(matcher, title="松下 ES-LV9 适用 刀网 网罩", price=39)
+    assert _flagged(matcher, title="松下 ES-LV9 电动剃须刀 五刀头 高仿", price=99) == {"tm-panasonic"}
+
+
 def test_a_material_before_a_part_word_is_the_devices_build(matcher: Matcher) -> None:
     """陶瓷内胆 is the cooker's own ceramic pot; 内胆 适用 松下 is a spare pot for one."""
     assert _flagged(matcher, title="松下 电饭煲 陶瓷内胆 3L 家用", price=99) == {"tm-panasonic"}
