@@ -342,15 +342,15 @@ def _referential_signals(vec: list[float], reasons: list[Reason], right: Right, 
 
 
 _COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a count right before a part word
-MAX_MODEL = 12  # characters of a model name (find x7, es lv9) between a mark and a cue after it
+MAX_MODEL = 12  # characters of a model name (find x7, es lv9) between a mark and the part word after it
 
 
 def _cue_after_model(text: str, hit: Hit) -> list[tuple[int, int, str]]:
     """A referential cue right after the mark or after its model name in Latin letters and digits (OPPO
     Find X7 适用 镜头膜: the film fits that phone, "X7-compatible"); [] when a Chinese word comes between."""
-    after = text[hit.end:hit.end + MAX_MODEL + 4]
+    after = text[hit.end:hit.end + wording.SHORT]  # a short window: answered from wording's cache
     for start, end, cue in wording.find("referential", after):
-        if start <= MAX_MODEL and not any(ordinary.is_cjk(c) for c in after[:start]) and not cue.isascii():
+        if not any(ordinary.is_cjk(c) for c in after[:start]) and not cue.isascii():
             return [(start, end, cue)]
     return []
 
