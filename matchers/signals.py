@@ -821,7 +821,7 @@ def _word_mark(right: Right, seen: str, english: frozenset[str]) -> bool:
     (劳力士, 华为, 阿迪达斯, all of them in jieba's dictionary too)? A dictionary word whose right's Latin
     names are all English words (WOODPECKER, NATURE: the mark translates a word), or, for a right with
     no Latin name, a word jieba tags a common noun (``n``)."""
-    if seen not in ordinary.dictionary_word_set():
+    if not ordinary.is_dictionary_word(seen):
         return False
     latin = _latin_names(right.name, tuple(right.variants))
     if latin:
@@ -851,7 +851,7 @@ def _style_after(text: str, hit: Hit) -> str:
     if any(start <= at < stop for start, stop, _ in goods._found(text)):
         return ""  # 飞鹤风衣: a trench coat, no style
     if end - skip == 1 and ordinary.is_cjk(text[at]) and at + 2 <= len(text) and text[at + 1] != "色" \
-            and text[at:at + 2] in ordinary.dictionary_word_set():
+            and ordinary.is_dictionary_word(text[at:at + 2]):
         return ""  # 蓝牙 (Bluetooth), 风景: a word that starts with the cue's character
     return text[hit.start:hit.end + end]
 
