@@ -26,6 +26,7 @@ many emoji names hold (face, hand, button) names no emoji in particular and is n
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +34,8 @@ from pathlib import Path
 def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str], dict[str, tuple[str, ...]],
                                                                   frozenset[str]]:
     """For marks of the characters ``chars`` and pairs ``bigrams``: emoji (variation selectors dropped) → the
-    mark characters its Chinese name holds (else, for a short name, its radical or a character it sounds like);
+    mark characters its Chinese name holds (else, for a short name, its radical or a character it sounds like; an
+    enclosed ideograph: the character it encloses);
     emoji → the pieces of marks its name holds (🦢 天鹅), longest first; and the emoji read by sound (🐔 鸡)."""
     import emoji as emoji_data
 
@@ -60,7 +62,25 @@ def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str
             pieces = mark_pieces(name, bigrams)
             if pieces:
                 runs[key] = pieces
+    for symbol, ch in enclosed_ideographs().items():  # ㊆ for 七
+        if ch in chars:
+            emoji.setdefault(symbol, ch)
     return emoji, runs, frozenset(sound_read)
+
+
+@lru_cache(maxsize=1)
+def enclosed_ideographs() -> dict[str, str]:
+    """Enclosed and parenthesised ideographs (U+3200–U+33FF, U+1F200–U+1F2FF: ㊆, ㈦, ㊥, 🈚) → the character
+    NFKC reads in them, simplified (🈚 無 → 无): a seller writes a mark's character so (㊆彩虹 for 七彩虹), and
+    normalisation, which keeps the symbol, would not see it."""
+    from matchers.normalise import light
+
+    out: dict[str, str] = {}
+    for code in (*range(0x3200, 0x3400), *range(0x1F200, 0x1F300)):
+        inner = unicodedata.normalize("NFKC", chr(code)).strip("()")
+        if len(inner) == 1 and "\u4e00" <= inner <= "\u9fff":
+            out[chr(code)] = light(inner)
+    return out
 
 
 @lru_cache(maxsize=1)

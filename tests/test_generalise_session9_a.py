@@ -72,6 +72,10 @@ KNOWN_KINDS = [
     ("tm-baixiaosheng", "佰晓生 笔记本", 5),
     ("tm-wuyang", "五🐑 摩托车", 2999),
     ("tm-wuyang", "⑤羊 摩托车", 2999),
+    ("tm-wuyang", "5 羊 摩托车 125", 2999),             # a space between the digit and the character
+    ("tm-wuyang", "㈤羊 摩托车", 2999),                  # an enclosed ideograph
+    ("tm-qicaihong", "㊆彩虹 显卡", 1999),
+    ("tm-qicaihong", "7 彩 虹 显卡", 1999),
     ("tm-zebra", "ΖΕΒRΑ 中性笔 0.5", 5),                  # Greek capitals
     ("tm-zebra", "ZЕВRА 中性笔", 5),                      # Cyrillic capitals
     ("tm-zebra", "Z E B R A 中性笔", 5),                  # spaced out
@@ -95,7 +99,8 @@ def test_an_evasion_of_a_new_right_is_a_lead(matcher: Matcher, right: str, title
     "女子 帮手 家务 书",          # parts apart: no character written as its parts
     "女子运动鞋 跑步",            # 女子 a word beside no mark's pair
     "golden 🦅 老鹰 摆件",        # 🦅 beside golden, but on a figurine: no class-25 goods
-    "7 彩虹 糖 儿童",
+    "5 羊毛 围巾",               # 五羊 only inside the word 羊毛
+    "规格 7 彩色 马克笔",          # 七彩 a pair of the mark, not the mark
     "四季 沐浴露 家庭装",
     "sj 热水器 配件",             # initials beside no written character of the mark
     "🦓 斑马 玩偶",
