@@ -81,9 +81,10 @@ def _run_tokens(run: str) -> str:
 
 
 _RUN_TOKENS: dict[str, str] = {}
-RUN_CACHE_MAX = 1 << 17
-"""CJK runs whose tokens are kept (:func:`_index_text`; the cache starts afresh when full)."""
-RUN_CACHE_CHARS = 64
+RUN_CACHE_MAX = 1 << 15
+"""CJK runs whose tokens are kept (:func:`_index_text`; the cache starts afresh when full). At
+most ≈15 MB: a kept run has at most :data:`RUN_CACHE_CHARS` characters, its tokens three times that."""
+RUN_CACHE_CHARS = 32
 """Only runs up to this length are kept (a long run rarely comes back)."""
 
 
