@@ -167,3 +167,32 @@ def test_ranges_shrink_towards_the_end_for_several_workers(tmp_path) -> None:
         else:
             assert max(widths[-2 * workers:]) < size // 2 and min(widths[:-1]) >= size // 8
             assert widths[:3] == [w for w in widths[:3] if w >= size]
+
+
+# ------------------------------------------------------------ the rebus reading of a whole batch first
+def test_a_batch_read_for_rebus_first_gives_the_pairs_of_each_listing_alone(monkeypatch) -> None:
+    """Matcher.scored reads every listing's rebus symbols in one loop before matching any (warm
+    tables), normalises the readings with the batch, and scores what each listing judged alone
+    gets; pairs() reads nothing again when given the reading."""
+    from markwatch.contracts import Register, Right
+    from matchers import matcher as matcher_module
+    from matchers.matcher import Matcher
+
+    matcher = Matcher(Register(rights=[
+        Right(id="tm-s9-j", kind="trademark", name="九鼎轩", nice_classes=[30]),
+        Right(id="tm-s9-h", kind="trademark", name="雨虹坊", nice_classes=[19], well_known=True)]))
+    listings = [{"url": f"u{i}", "title": t, "price": 20} for i, t in enumerate(
+        ["9鼎轩 月饼 礼盒", "雨🌈坊 防水涂料 高仿", "九鼎轩 月饼", "普通 月饼", "雨虹坊 9鼎轩 联名"])]
+    alone = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(x)] for x in listings]
+    assert matcher.rebus_read(listings[0]) is not None and alone[0] and alone[1]
+    calls: list[str] = []
+    real = matcher_module.substituted_listing
+    monkeypatch.setattr(matcher_module, "substituted_listing",
+                        lambda table, listing: calls.append(listing["url"]) or real(table, listing))
+    find = matcher_module.find_candidates
+    monkeypatch.setattr(matcher_module, "find_candidates", lambda *a, **k: calls.append("scan") or find(*a, **k))
+    scored = matcher.scored(listings)
+    assert calls == [x["url"] for x in listings] + ["scan"] * len(listings)  # each read once, all before any scan
+    assert [[(p.right_id, p.features, p.reason_codes) for p in group] for group in scored] == \
+        [[pair for pair, score in zip(group, matcher.model.score([f for _, f, _ in group]).tolist())
+          if round(score, 4) >= matcher.threshold] if group else [] for group in alone]
