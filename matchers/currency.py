@@ -22,7 +22,12 @@ import numpy as np
 
 HOME = "CNY"
 _HOME_SPELLINGS = frozenset(("", "CNY", "RMB", "CNH", "¥", "￥", "元", "人民币"))
-_ALIASES = {"US$": "USD", "$": "USD", "HK$": "HKD", "€": "EUR", "£": "GBP", "JP¥": "JPY", "円": "JPY"}
+_ALIASES = {"US$": "USD", "$": "USD", "HK$": "HKD", "€": "EUR", "£": "GBP", "JP¥": "JPY", "円": "JPY",
+            "₩": "KRW", "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "S$": "SGD", "SG$": "SGD",
+            "NZ$": "NZD", "₹": "INR", "₽": "RUB", "฿": "THB", "RM": "MYR",
+            # the currency written in Chinese (a listing's own 币种 field)
+            "美元": "USD", "美金": "USD", "港币": "HKD", "港元": "HKD", "日元": "JPY", "欧元": "EUR",
+            "英镑": "GBP", "韩元": "KRW", "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD"}
 
 
 class Conversion(NamedTuple):

@@ -260,3 +260,13 @@ def test_english_resale_wording_is_read(matcher: Matcher) -> None:
     resale = next(r for r in pair.reason_codes if r["code"] == "resale_wording")
     assert set(resale["words"]) == {"pre-owned", "receipt included"}
     assert pair.score < 0.5
+
+
+def test_currencies_written_as_symbols_or_in_chinese_are_converted(matcher: Matcher) -> None:
+    """A listing's currency field says 美元, 港币, ₩ or A$ as often as USD: each is read as its ISO code."""
+    from matchers.currency import currency_code
+
+    assert [currency_code(c) for c in ("美元", "港币", "日元", "₩", "A$", "S$", "usd", "¥")] == \
+        ["USD", "HKD", "JPY", "KRW", "AUD", "SGD", "USD", "CNY"]
+    pair = pairs(matcher, title="Panasonic ES-LV9 shaver", price=19.99, currency="美元", ship_from="Shenzhen")["tm-panasonic"]
+    assert next(r for r in pair.reason_codes if r["code"] == "price_converted")["currency"] == "USD"
