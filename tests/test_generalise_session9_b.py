@@ -270,3 +270,9 @@ def test_currencies_written_as_symbols_or_in_chinese_are_converted(matcher: Matc
         ["USD", "HKD", "JPY", "KRW", "AUD", "SGD", "USD", "CNY"]
     pair = pairs(matcher, title="Panasonic ES-LV9 shaver", price=19.99, currency="美元", ship_from="Shenzhen")["tm-panasonic"]
     assert next(r for r in pair.reason_codes if r["code"] == "price_converted")["currency"] == "USD"
+
+
+def test_english_goods_words_of_cross_border_listings_are_classified() -> None:
+    assert set(classify(norm("Electric shaver 3 blade wet dry"), "")[0]) == {8}
+    assert set(classify(norm("Wireless earbuds bluetooth 5.3"), "")[0]) == {9}
+    assert set(classify(norm("Vitamin C serum 30ml"), "")[0]) == {3}
