@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import orjson
 
@@ -48,6 +48,16 @@ class Pair:
 
 
 _UNREAD = object()  # Matcher.pairs: the caller has not read the listing's rebus symbols
+
+
+class _Scanned(NamedTuple):
+    """What :meth:`Matcher._scan` found of one listing, for :meth:`Matcher._judge`."""
+
+    fields: ListingTexts  # of the rebus reading when there is one
+    own_light: dict[str, str] | None  # the listing's own fields, light-normalised (None: a reading)
+    category: str
+    goods: tuple[Counter[int], list[str]] | None
+    found: dict[int, list[Hit]]
 
 
 class Matcher:
@@ -115,21 +125,31 @@ class Matcher:
         then the texts of the reading.
         Pairs with an authorised seller are dropped here: an authorised store is never a lead.
         """
+        return self._judge(listing, self._scan(listing, fields, read))
+
+    def _scan(self, listing: dict[str, Any], fields: ListingTexts | None = None, read: Any = _UNREAD) -> "_Scanned":
+        """The first half of :meth:`pairs`: the listing's texts, goods classes and candidates."""
         if read is _UNREAD:
             read = self.rebus_read(listing)
             if read is not None:
                 fields = None  # those given are of the listing as written
         if fields is None:
             fields = listing_texts(listing if read is None else read)
-        own_light = fields.light if read is None else None  # the listing's own fields, light
-        texts = fields.norm
         category = _norm_category(str(listing.get("category") or ""))
         compiled = self.compiled
-        goods = classify(texts.get("title", ""), category) if compiled.ordinary_marks else None
+        goods = classify(fields.norm.get("title", ""), category) if compiled.ordinary_marks else None
         votes = goods[0] if goods is not None else None
-        found = find_candidates(compiled, texts, list(votes) if votes else None, fields.canon)
+        found = find_candidates(compiled, fields.norm, list(votes) if votes else None, fields.canon)
+        return _Scanned(fields, fields.light if read is None else None, category, goods, found)
+
+    def _judge(self, listing: dict[str, Any], scanned: "_Scanned") -> list[Pair]:
+        """The second half of :meth:`pairs`: policy, then the signals of each pair judged."""
+        fields, own_light, category, goods, found = scanned  # own_light: the listing's own fields, light
         if not found:
             return []
+        texts = fields.norm
+        compiled = self.compiled
+        votes = goods[0] if goods is not None else None
         if len(found) > 1:
             found = _not_inside_other_marks(found)
         found = _one_house(compiled, found, votes, texts.get("title", ""))
@@ -231,7 +251,8 @@ class Matcher:
         reads = [self.rebus_read(listing) for listing in listings]
         batch = listing_texts_many([listing if read is None else read for listing, read in zip(listings, reads)],
                                    self.compiled)
-        groups = [self.pairs(listing, fields, read) for listing, fields, read in zip(listings, batch, reads)]
+        scanned = [self._scan(listing, fields, read) for listing, fields, read in zip(listings, batch, reads)]
+        groups = [self._judge(listing, found) for listing, found in zip(listings, scanned)]
         self.score_pairs(groups)
         threshold = self.threshold
         return [[p for p in group if p.score >= threshold] if group else group for group in groups]

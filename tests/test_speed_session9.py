@@ -171,9 +171,9 @@ def test_ranges_shrink_towards_the_end_for_several_workers(tmp_path) -> None:
 
 # ------------------------------------------------------------ the rebus reading of a whole batch first
 def test_a_batch_read_for_rebus_first_gives_the_pairs_of_each_listing_alone(monkeypatch) -> None:
-    """Matcher.scored reads every listing's rebus symbols in one loop before matching any (warm
-    tables), normalises the readings with the batch, and scores what each listing judged alone
-    gets; pairs() reads nothing again when given the reading."""
+    """Matcher.scored runs each stage over the whole batch in one loop (warm tables): every
+    listing's rebus symbols read, then every listing scanned for candidates, then the signals of
+    the pairs judged; it scores what each listing judged alone gets."""
     from markwatch.contracts import Register, Right
     from matchers import matcher as matcher_module
     from matchers.matcher import Matcher
@@ -191,8 +191,12 @@ def test_a_batch_read_for_rebus_first_gives_the_pairs_of_each_listing_alone(monk
                         lambda table, listing: calls.append(listing["url"]) or real(table, listing))
     find = matcher_module.find_candidates
     monkeypatch.setattr(matcher_module, "find_candidates", lambda *a, **k: calls.append("scan") or find(*a, **k))
+    sign = matcher_module.signals
+    monkeypatch.setattr(matcher_module, "signals", lambda *a, **k: calls.append("signals") or sign(*a, **k))
     scored = matcher.scored(listings)
-    assert calls == [x["url"] for x in listings] + ["scan"] * len(listings)  # each read once, all before any scan
+    # each listing read once, all before any scan, and every listing scanned before any pair's signals
+    assert calls[:2 * len(listings)] == [x["url"] for x in listings] + ["scan"] * len(listings)
+    assert set(calls[2 * len(listings):]) == {"signals"}
     assert [[(p.right_id, p.features, p.reason_codes) for p in group] for group in scored] == \
         [[pair for pair, score in zip(group, matcher.model.score([f for _, f, _ in group]).tolist())
           if round(score, 4) >= matcher.threshold] if group else [] for group in alone]
