@@ -58,10 +58,11 @@ def make_scanner(table: RebusTable) -> Scanner:
     if table.heard or any(ch in NUMERALS for pair in table.bigrams for ch in pair):
         # a digit followed by a Chinese character, or preceded by one (the look-behind covers both), or a lone digit
         # a space apart from one (5 羊 for 五羊: the reading looks past the space, normalisation drops it once both
-        # are Chinese), not a digit of a number or of a spaced-out run (电话 1 5 6 … 4 1 威信)
+        # are Chinese); "lone": only spaces, Chinese characters or an edge beside it, so never a digit of a number
+        # (1.5m, 1:1), a model (GT4 智能手表) or a spaced-out run (电话 1 5 6 … 4 1 威信)
         kinds.append(r"(?<=[0-9])(?:(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff][0-9])"
-                     r"|(?<![0-9] [0-9])(?<![0-9]{2})(?= [\u4e00-\u9fff])"
-                     r"|(?<=[\u4e00-\u9fff] [0-9])(?![0-9]| [0-9]))")
+                     r"|(?<![^\s\u4e00-\u9fff][0-9])(?<![0-9] [0-9])(?= [\u4e00-\u9fff])"
+                     r"|(?<=[\u4e00-\u9fff] [0-9])(?=$|[\s\u4e00-\u9fff])(?! [0-9]))")
         lead += "0-9"
     numbers = re.compile(f"[{lead}](?:{'|'.join(kinds)})") if kinds else None
     singles = frozenset(s for s in (*table.emoji, *table.meant, *table.rewritten, *table.any_emoji) if len(s) == 1)

@@ -101,6 +101,8 @@ def test_an_evasion_of_a_new_right_is_a_lead(matcher: Matcher, right: str, title
     "golden 🦅 老鹰 摆件",        # 🦅 beside golden, but on a figurine: no class-25 goods
     "5 羊毛 围巾",               # 五羊 only inside the word 羊毛
     "规格 7 彩色 马克笔",          # 七彩 a pair of the mark, not the mark
+    "GT7 彩虹 表带 硅胶",          # the 7 of a model name is no numeral
+    "收纳箱 1:7 彩虹 款",          # nor the 7 of a ratio
     "四季 沐浴露 家庭装",
     "sj 热水器 配件",             # initials beside no written character of the mark
     "🦓 斑马 玩偶",
