@@ -149,14 +149,21 @@ SIGNAL_LISTINGS = [
 def test_listing_once_signals_equal_the_per_pair_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """What signals keep once per listing (the title's cues, the converted price, the listing's top
     classes) gives every pair the features and reasons it gets computed for that pair alone."""
-    from matchers import signals, wording
+    import sys
+
+    from matchers import signals_context, signals_price, wording
 
     matcher = Matcher.from_paths(threshold=0.0)
     fast = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(dict(row))] for row in SIGNAL_LISTINGS]
     assert sum(len(pairs) >= 2 for pairs in fast) >= 3  # the once-per-listing values are shared by pairs
-    conversion = signals._conversion
-    monkeypatch.setattr(signals, "_title_cues", lambda ctx, entry: wording.find(entry, ctx.texts.get("title", "")))
-    monkeypatch.setattr(signals, "_conversion", lambda price, listing, extra: conversion(price, listing, None))
+    conversion = signals_price._conversion
+    cached = signals_context.title_cues
+    users = [module for name, module in sys.modules.items()
+             if name.startswith("matchers.signals") and vars(module).get("title_cues") is cached]
+    assert len(users) >= 5  # signals_context and each group that imports title_cues (referential, marks, works, wording)
+    for module in users:
+        monkeypatch.setattr(module, "title_cues", lambda ctx, entry: wording.find(entry, ctx.texts.get("title", "")))
+    monkeypatch.setattr(signals_price, "_conversion", lambda price, listing, extra: conversion(price, listing, None))
     slow = [[(p.right_id, p.features, p.reason_codes) for p in matcher.pairs(dict(row))] for row in SIGNAL_LISTINGS]
     assert fast == slow
     codes = [[r["code"] for r in reasons] for _, _, reasons in fast[0]]

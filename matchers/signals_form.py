@@ -1,0 +1,145 @@
+"""Signals of the hits themselves: which form of the right matched and how (exact, bent, obfuscated),
+in which fields, whether the word is used as a mark (brand field, 牌 after it, heading the title, two
+scripts), and co-branding with another right of the listing (冰墩墩 x 耐克 联名).
+
+Why together: they read only the hits and the text right around them, and the mark-use verdict
+is what the goods signals tell beside goods of other classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markwatch.contracts import Right
+from matchers import wording
+from matchers.candidates import Hit
+from matchers.reasons import Reason
+from matchers.signals_context import INDEX, ListingContext
+
+
+# Which reason code names a hit: exact forms by their kind, bent forms by how they were bent.
+_EXACT_CODE = {"name": "hit_mark", "compact": "hit_mark", "variant": "hit_variant", "pinyin": "hit_pinyin",
+               "nickname": "hit_nickname", "gi_place": "hit_gi_place"}
+
+
+_BENT_CODE = {"homophone": "hit_homophone", "shape": "hit_shape", "lookalike": "hit_lookalike",
+              "fuzzy": "hit_near_miss", "joined": "hit_split_spelling", "split": "hit_gi_split"}
+
+
+_NAMED_AS_RIGHT = frozenset(("name", "compact", "nickname", "gi_place"))  # forms reported as the right's name
+
+
+_EXACT_FEATURE = {"name": "exact_name", "compact": "exact_name", "variant": "exact_variant", "pinyin": "pinyin",
+                  "nickname": "nickname"}
+
+
+def is_house_nickname(hit: Hit) -> bool:
+    """Is the hit an "X家" house nickname (N家, 鸟家)?"""
+    return hit.form.kind == "nickname" and hit.how == "exact" and len(hit.seen) == 2 and hit.seen.endswith("家")
+
+
+def _hit_reason(hit: Hit, right: Right) -> Reason:
+    """Which form of the right was seen, how, and in which field."""
+    kind = hit.form.kind
+    if hit.how == "exact":
+        code = _EXACT_CODE[kind]
+        if kind in ("pinyin", "nickname"):
+            return {"code": code, "seen": hit.seen, "target": right.name, "field": hit.field}
+        return {"code": code, "seen": hit.seen, "field": hit.field}
+    target = right.name if kind in _NAMED_AS_RIGHT else hit.form.text
+    return {"code": _BENT_CODE[hit.how], "seen": hit.seen, "target": target, "field": hit.field}
+
+
+def form_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                 ctx: ListingContext) -> None:
+    """Which form matched and how (exact, bent, obfuscated), in which fields; the best hit first."""
+    best = hits[0]
+    reasons.append(_hit_reason(best, right))
+    evasive = False
+    for hit in hits:
+        if hit.how == "exact":
+            name = _EXACT_FEATURE.get(hit.form.kind)
+            if name:
+                vec[INDEX[name]] = 1.0
+            evasive |= hit.form.kind in ("pinyin", "nickname")
+            raw = ctx.raw_lower.get(hit.field, "")
+            if hit.form.text not in raw and hit.form.text.replace(" ", "") not in raw:
+                vec[INDEX["obfuscated"]] = 1.0
+                evasive = True
+        else:
+            vec[INDEX[hit.how]] = 1.0
+            evasive = True
+    if vec[INDEX["obfuscated"]] and best.how == "exact":
+        reasons.append({"code": "obfuscated"})
+    for other in hits[1:]:
+        if other.field != best.field and len(reasons) < 3:
+            reasons.append(_hit_reason(other, right))
+    vec[INDEX["evasive"]] = float(evasive)
+    fields = {h.field for h in hits}
+    vec[INDEX["in_title"]] = float("title" in fields)
+    vec[INDEX["in_brand"]] = float("brand" in fields)
+    vec[INDEX["in_description_only"]] = float(fields == {"description"})
+    vec[INDEX["latin_form"]] = float(best.form.latin)
+    vec[INDEX["form_length"]] = float(min(len(best.form.text), 12))
+
+
+def mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> dict[str, Any] | None:
+    """Whether the word is used as a mark. How it is (``mark_use`` and its parameters, see
+    matchers/reasons.py) is only told beside goods of other classes, where it is what makes a
+    well-known mark count."""
+    use = _used_as_mark(ctx, hits)
+    if use is not None:
+        vec[INDEX["used_as_mark"]] = 1.0
+    title_hits = [h for h in hits if h.field == "title"]
+    if any(h.start == 0 for h in title_hits):
+        vec[INDEX["title_start"]] = 1.0
+    if len({h.form.latin for h in title_hits}) == 2:
+        vec[INDEX["two_scripts"]] = 1.0
+    return use
+
+
+def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None:
+    """Why the word reads as a mark, not its ordinary meaning (None when it does not)."""
+    for hit in hits:
+        if hit.field == "brand":
+            return {"mark_use": "brand_field", "seen": hit.seen}
+        text = ctx.texts[hit.field]
+        for start, _, cue in wording.find("mark_use", text[hit.end:hit.end + 4]):
+            if start <= 1:
+                return {"mark_use": "brand_cue", "seen": hit.seen, "cue": cue}
+        if hit.form.latin and hit.how == "exact" and hit.field == "title":
+            return {"mark_use": "latin_brand_name", "seen": hit.seen}
+    title_hits = [h for h in hits if h.field == "title"]
+    if len({h.form.latin for h in title_hits}) == 2:
+        return {"mark_use": "two_scripts"}
+    if any(h.start == 0 for h in title_hits):
+        return {"mark_use": "title_start", "seen": title_hits[0].seen}
+    return None
+
+
+def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hits: list[Hit],
+                     ctx: ListingContext) -> None:
+    """Two rights' marks in the title joined by a co-branding word (冰墩墩 x 耐克 联名): both are used as
+    marks of these goods, whatever else each pair shows. ``ctx.extra["pairs"]``: (right, hits) of every
+    candidate of the listing (set by the matcher); cost: a look at the text between two title hits."""
+    others = ctx.extra.get("pairs")
+    if not others or ctx.n_rights < 2:
+        return
+    title = ctx.texts.get("title", "")
+    own = [h for h in hits if h.field == "title"]
+    for other_idx, other_hits in others:
+        if other_idx == right_idx:
+            continue
+        for mine in own:
+            for theirs in other_hits:
+                if theirs.field != "title" or theirs.start < mine.end and mine.start < theirs.end:
+                    continue
+                first, second = (mine, theirs) if mine.start < theirs.start else (theirs, mine)
+                between = title[first.end:second.start]
+                if len(between) > 6:
+                    continue
+                cues = wording.find("co_brand", between) or wording.find("co_brand", title[second.end:second.end + 4])
+                if cues:
+                    vec[INDEX["co_brand"]] = 1.0
+                    reasons.append({"code": "co_brand", "cue": cues[0][2], "seen": theirs.seen})
+                    return

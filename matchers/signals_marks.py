@@ -1,0 +1,182 @@
+"""Special marks (mascots, event emblems) read as the everyday word, verse or cartoon their names are,
+in a listing that says nothing of the event (海豹 for 海宝, 圆圆脸, 萌鸡小队 乐乐 公仔, Hong Bao).
+
+Why apart: a special mark is judged whatever the goods, so its own rules look for the event's and
+the mascot goods' words (lexicon ``mascot_event``, ``mascot_goods``) and for cartoons.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matchers import ordinary, wording
+from matchers.candidates import Hit
+from matchers.compiled import CompiledRegister
+from matchers.reasons import Reason
+from matchers.signals_context import INDEX, ListingContext, light_field, stands_alone, title_cues
+
+
+def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, right_idx: int,
+                        hits: list[Hit], ctx: ListingContext) -> None:
+    """A special mark's name read as the everyday word it bends or is (海豹 or 海报 for the mascot 海宝,
+    福猩猩 for 福星星, 青青 小草 for 青青) in a listing that says nothing of the event or a mascot: no
+    event word (lexicon ``mascot_event``: 吉祥物, 亚运, 纪念 …), no mascot goods (``mascot_goods``: 公仔,
+    T恤 …) and no other right of the same holder. Why: a special mark is judged whatever the goods, so its
+    bent spellings and its everyday-word names meet ordinary text everywhere; an unlicensed mascot
+    product says whose mascot it is (all the special-mark infringements of the labelled sets do),
+    a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
+    needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
+    needs an event word or mascot goods. Told as an ordinary word (lowers the score)."""
+    if all(h.form.latin for h in hits):
+        word = _latin_mascot_word(compiled, right_idx, hits, ctx)
+        if word:
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": word, "word": word})
+        return
+    bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
+    exact = [h for h in hits if h.how == "exact" and not h.form.latin]
+    if not bent and not exact or len(bent) + len(exact) < len(hits):
+        return
+    if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return
+    if vec[INDEX["split_by_words"]]:  # 海宝宝 for 海宝: glued into another name, as good as bent
+        word = next(r["word"] for r in reasons if r["code"] == "split_by_words")
+        vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
+        return
+    if exact and title_cues(ctx, "written_work"):
+        for hit in exact:  # 一日看尽长安花 书法: the verse's words, written out on a scroll
+            raw = light_field(ctx, hit.field)
+            if hit.field == "title" and not stands_alone(raw, hit.seen):
+                vec[INDEX["ordinary_word"]] = 1.0
+                reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": _glued_run(raw, hit.seen)})
+                return
+    for hit in bent:
+        word = _word_over_bend(ctx.texts[hit.field], hit)
+        if word:
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
+    if bent:
+        if not exact and not _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
+            # 荣宝 毛笔: a bent spelling with neither the event nor a mascot's goods names nothing of it
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": bent[0].seen, "word": bent[0].seen})
+        return
+    for hit in exact:
+        word = _reduplicated_word(ctx.texts[hit.field], hit)
+        if word:  # 圆圆脸, 圆圆框: a doubled adjective before its noun, not the mascot 圆圆
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
+    if _cartoon_context(ctx, exact):  # 萌鸡小队 乐乐 公仔: the cartoon's 乐乐, not the mascot
+        vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "ordinary_word", "seen": exact[0].seen, "word": exact[0].seen})
+        return
+    if _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
+        return
+    for hit in exact:
+        if hit.seen in ordinary.dictionary_word_set() and stands_alone(light_field(ctx, hit.field), hit.seen):
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": hit.seen})
+            return
+
+
+_LATIN_NEAR = frozenset(("fuzzy", "lookalike"))  # Latin hits one letter off a form
+
+
+def _latin_mascot_word(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: ListingContext) -> str:
+    """A special mark's Latin name read as something else, or "": one letter off its pinyin with no event
+    word (Hong Bao, a red envelope, for the mascot Rong Bao: pinyin one letter off is mostly another
+    word, so a near miss needs the event's words as a bent Chinese spelling does), or written exactly in a
+    cartoon's listing (Ledi of Super Wings). Why: cross-border listings write mascots in pinyin."""
+    if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return ""
+    if all(h.how in _LATIN_NEAR for h in hits):
+        return hits[0].seen
+    exact = [h for h in hits if h.how == "exact"]
+    if exact and len(exact) == len(hits) and _cartoon_context(ctx, exact):
+        return exact[0].seen
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _reduplicated_nouns() -> frozenset[str]:
+    from matchers.lexicon import lexicon
+
+    return frozenset(lexicon().get("reduplicated_nouns", ()))
+
+
+def _reduplicated_word(text: str, hit: Hit) -> str:
+    """A doubled character (圆圆, 甜甜) glued to the next character where the single one and that
+    character make a word (圆脸, 圆框: 圆圆脸 is a round face), or after a character that makes a word
+    of the whole (亮晶晶); the phrase, or "". Chinese doubles an adjective before its noun, so a
+    mascot named by a doubled everyday word meets it inside such phrases; lexicon ``reduplicated_nouns``
+    names the nouns such phrases end in that are no word with the single character (圆框)."""
+    seen = hit.seen
+    if len(seen) != 2 or seen[0] != seen[1] or not ordinary.is_cjk(seen[0]):
+        return ""
+    words = ordinary.dictionary_word_set()
+    after = text[hit.end] if hit.end < len(text) else ""
+    if after and ordinary.is_cjk(after) and (seen[0] + after in words or after in _reduplicated_nouns()):
+        return text[hit.start:hit.end + 1]
+    if hit.start and ordinary.is_cjk(text[hit.start - 1]) and text[hit.start - 1] + seen in words:
+        return text[hit.start - 1:hit.end]
+    return ""
+
+
+def _cartoon_context(ctx: ListingContext, hits: list[Hit]) -> bool:
+    """Does the title name a cartoon (lexicon ``cartoon_names`` other than the mark's own spelling, or
+    ``cartoon_context``: 动画, 动漫 …)? Its characters' names are then the cartoon's."""
+    if title_cues(ctx, "cartoon_context"):
+        return True
+    own = [(h.start, h.end) for h in hits if h.field == "title"]
+    return any(not any(s < e2 and s2 < e for s2, e2 in own) for s, e, _ in title_cues(ctx, "cartoon_names"))
+
+
+def _word_over_bend(text: str, hit: Hit) -> str:
+    """The dictionary word or place that holds a bent spelling (海豹, 荣宝斋), or the word of two or
+    more characters inside it that holds every bent character (猩猩 in 福猩猩 for 福星星), or ""."""
+    word = ordinary.word_or_place_around(text, hit.start, hit.end)
+    if word:
+        return word
+    seen, form = text[hit.start:hit.end], hit.form.text
+    if len(seen) != len(form):
+        return ""
+    bent = [i for i, (a, b) in enumerate(zip(seen, form)) if a != b]
+    if not bent:
+        return ""
+    words = ordinary.dictionary_word_set()
+    for lo in range(0, bent[0] + 1):
+        for hi in range(len(seen), bent[-1], -1):
+            if 2 <= hi - lo < len(seen) and seen[lo:hi] in words:
+                return seen[lo:hi]
+    return ""
+
+
+def _mascot_context(compiled: CompiledRegister, right_idx: int, ctx: ListingContext, entry: str) -> bool:
+    """Does the listing name the event or a mascot (lexicon ``entry``: ``mascot_event`` words, or
+    ``mascot_goods`` words beside them), or another right of the same holder? Once per listing."""
+    key = f"context:{entry}"
+    found = ctx.extra.get(key)
+    if found is None:
+        text = " ".join(ctx.texts.get(f, "") for f in ("title", "description", "brand"))
+        found = ctx.extra[key] = bool(wording.find(entry, text))
+    if found:
+        return True
+    holder = compiled.rights[right_idx].holder
+    return bool(holder) and any(idx != right_idx and compiled.rights[idx].holder == holder
+                                for idx, _ in ctx.extra.get("pairs") or ())
+
+
+def _glued_run(raw: str, seen: str) -> str:
+    """The run of Chinese characters of ``raw`` that holds ``seen`` (一日看尽长安花 for 长安花), or ``seen``."""
+    at = raw.find(seen)
+    if at < 0:
+        return seen
+    start, end = at, at + len(seen)
+    while start and "\u4e00" <= raw[start - 1] <= "\u9fff":
+        start -= 1
+    while end < len(raw) and "\u4e00" <= raw[end] <= "\u9fff":
+        end += 1
+    return raw[start:end]

@@ -1,0 +1,102 @@
+"""Referential and service use of a trademark: a fitting cue (适用于 iPhone, OPPO Find X7 适用), a part
+named after the device it fits (戴森 吸尘器 滤网), an accessory's title, and a repair or after-sales
+service naming the brand (格力空调 上门维修). Told as lowering the score.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markwatch.contracts import Right
+from matchers import goods, ordinary, wording
+from matchers.candidates import Hit
+from matchers.reasons import Reason
+from matchers.signals_context import INDEX, ListingContext, title_cues
+
+
+def referential_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                        ctx: ListingContext) -> None:
+    """Referential use of a trademark (适用于 iPhone, an accessory's title): told as lowering the score."""
+    accessory = ctx.accessory
+    vec[INDEX["accessory"]] = float(bool(accessory))
+    for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
+        text = ctx.texts[hit.field]
+        # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
+        cues = wording.find("referential", text[max(0, hit.start - 8):hit.start]) or _cue_after_model(text, hit)
+        if not cues and accessory and hit.field == "title":
+            cues = title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits))
+        if cues:
+            vec[INDEX["referential"]] = 1.0
+            cue = max((c[2] for c in cues), key=len)
+            reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
+            return
+
+
+_COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a count right before a part word
+
+
+MAX_MODEL = 12  # characters of a model name (find x7, es lv9) between a mark and the part word after it
+
+
+def _cue_after_model(text: str, hit: Hit) -> list[tuple[int, int, str]]:
+    """A referential cue right after the mark or after its model name in Latin letters and digits (OPPO
+    Find X7 适用 镜头膜: the film fits that phone, "X7-compatible"); [] when a Chinese word comes between."""
+    after = text[hit.end:hit.end + wording.SHORT]  # a short window: answered from wording's cache
+    for start, end, cue in wording.find("referential", after):
+        if not any(ordinary.is_cjk(c) for c in after[:start]) and not cue.isascii():
+            return [(start, end, cue)]
+    return []
+
+
+MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
+
+
+def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:
+    """Where the listing's other candidate rights are named in the title (their hits' starts)."""
+    return [h.start for _, other in ctx.extra.get("pairs") or () if other is not hits for h in other
+            if h.field == "title"]
+
+
+def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
+                    others: list[int] = ()) -> list[tuple[int, int, str]]:  # type: ignore[assignment]
+    """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
+    门封条): the mark, then a goods word or a model name of Latin letters with a digit (OPPO Reno11
+    手机膜), then an accessory word; the accessory word as the cue, or [].
+    Another right named between them (公牛插座 + 安克充电头, a bundle) owns the part instead."""
+    for start, end, word in accessory:
+        if any(hit.end <= at < start for at in others):
+            continue
+        if start and text[start - 1] in _COUNTS or text.endswith(_build_materials(), 0, start):
+            continue  # 三刀头, 陶瓷内胆: how many or of what the device's own part is, not a part sold for it
+        if hit.end < start <= hit.end + MAX_MODEL:
+            between = text[hit.end:start]
+            if any(c.isdigit() for c in between) and not any(ordinary.is_cjk(c) for c in between):
+                return [(start, end, word)]  # OPPO Reno11 手机膜: the model it fits, then the part
+        if hit.end < start <= hit.end + MAX_DEVICE_GAP:
+            between = text[hit.end:start]
+            if goods.classify(between, "")[1]:
+                return [(start, end, word)]
+    return []
+
+
+@lru_cache(maxsize=1)
+def _build_materials() -> tuple[str, ...]:
+    from matchers.lexicon import lexicon
+    from matchers.normalise import norm
+
+    return tuple(norm(str(w)) for w in lexicon().get("build_materials", ()))
+
+
+def service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                    ctx: ListingContext) -> None:
+    """A repair, parts or after-sales service naming the brand it services (格力空调 上门维修). Without
+    counterfeit wording it is also referential use: the seller names the goods it works on, as an
+    accessory names the device it fits (a cleaning of 始祖鸟 jackets sells no jacket)."""
+    if right.kind != "trademark" or "title" not in ctx.texts:
+        return
+    cues = title_cues(ctx, "service")
+    if cues:
+        vec[INDEX["service_use"]] = 1.0
+        if not ctx.counterfeit:
+            vec[INDEX["referential"]] = 1.0
+        reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})

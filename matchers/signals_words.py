@@ -1,0 +1,227 @@
+"""The mark read as a word rather than a mark: swallowed by an everyday word or a pun (招财进宝, 金金计较),
+a style, motif or colour after it (包豪斯风格, 凤凰图案), a Chinese word mark on other goods (啄木鸟 标本),
+a bent spelling that is itself a word (隔离 for 格力), a Latin mark that is an English word (coach
+whistle), a short mark the segmentation cuts across (深海|宝藏 for 海宝), or a personal name or year.
+
+Why together: all read the words around a hit (jieba's dictionary through matchers/ordinary.py,
+the lexicon's cues through matchers/wording.py) and lower the score.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from markwatch.contracts import Right
+from matchers import goods, ordinary, wording
+from matchers.candidates import Hit
+from matchers.compiled import CompiledRegister, house_line_in
+from matchers.ordinary import inside_ordinary_word
+from matchers.reasons import Reason
+from matchers.signals_context import INDEX, ListingContext, light_field, stands_alone
+
+
+def bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext,
+                      compiled: CompiledRegister | None = None, right_idx: int = -1) -> None:
+    """A bent spelling that is itself a word or a place (隔离 for 格力, 蜀绣 for 苏绣, 书包 for 蜀宝) — unless
+    the title names a product line of the right's famous brand (brand_names.yaml: 大江 Mini 4 Pro 无人机
+    is 大疆's drone, whatever else 大江 means): the line tells which maker the seller means."""
+    for hit in hits:
+        if hit.how in ("homophone", "shape") and not hit.form.latin:
+            word = ordinary.word_or_place_around(ctx.texts[hit.field], hit.start, hit.end)
+            if word and compiled is not None and right_idx in compiled.house_lines and \
+                    house_line_in(compiled, right_idx, ctx.texts.get("title", "").replace(hit.seen, " ")):
+                return
+            if word:
+                vec[INDEX["bent_word"]] = 1.0
+                reasons.append({"code": "bent_is_word", "seen": word})
+                return
+
+
+def english_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, hits: list[Hit],
+                         ctx: ListingContext) -> None:
+    """A Latin mark that is an English word, written as a word rather than a brand: not all capitals,
+    and lower-case or inside the title rather than heading it (soccer coach whistle, white dove pendant);
+    or, on goods outside the right's classes, an English word or phrase of words (canada goose) not
+    written in capitals (Canada goose decoy: the bird, on hunting goods)."""
+    other_goods = not vec[INDEX["class_unknown"]] and not vec[INDEX["class_share"]] and not vec[INDEX["all_classes"]]
+    for hit in hits:
+        if hit.how != "exact" or not hit.form.latin or hit.form.text not in compiled.english_forms:
+            continue
+        raw = str(ctx.listing.get(hit.field) or "")
+        if (" " not in hit.form.text and _reads_as_word(raw, hit.form.text)) or (other_goods and _not_capitals(raw, hit.form.text)):
+            vec[INDEX["english_word_sense"]] = 1.0
+            reasons.append({"code": "english_word_sense", "seen": hit.seen})
+            return
+
+
+def _not_capitals(raw: str, phrase: str) -> bool:
+    """Is ``phrase`` written in ``raw`` other than in capitals (Canada goose, not CANADA GOOSE)? On
+    goods outside the right's classes an English word or phrase so written is read in its sense."""
+    import re
+
+    found = re.search(rf"(?<![A-Za-z]){re.escape(phrase)}(?![A-Za-z])", raw, re.IGNORECASE)
+    return found is not None and not found.group().isupper()
+
+
+def _reads_as_word(raw: str, word: str) -> bool:
+    import re
+
+    found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw, re.IGNORECASE)
+    if found is None:
+        return False
+    written = found.group()
+    if written.isupper():
+        return False
+    return written.islower() or bool(raw[:found.start()].strip(" -|/,.:;【】[]()"))
+
+
+_SEGMENTED = frozenset(("exact", "homophone", "shape"))  # hits whose run of text is segmented
+
+
+def split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """A short Chinese mark glued inside other characters that the likeliest segmentation cuts across
+    (深海|宝藏 for 海宝, 新郎|酒杯 for 郎酒, 黄金|金条 for 金金): no word of its own there. A bent
+    spelling too (手|工纸 in 夹江手工纸 for 宣纸, 折纸|星星 for 纸星星): a homophone or shape-alike
+    that the text's own words cut across was never written as one. Cost: nothing
+    for a mark standing alone (spaces or Latin around it); else one segmentation of ≤ 15 characters
+    (≈20 µs, jieba's dictionary loaded once per process when first needed, ≈0.5 s)."""
+    exact = any(h.how == "exact" for h in hits)  # then the bent spellings beside it are not judged
+    for hit in hits:
+        if hit.how not in _SEGMENTED or (exact and hit.how != "exact") or hit.form.latin or len(hit.form.text) > ordinary.MAX_FORM \
+                or hit.form.kind not in ("name", "variant"):
+            continue  # nicknames are slang, glued as a rule (小香风)
+        text = ctx.texts[hit.field]
+        if not (hit.start and ordinary.is_cjk(text[hit.start - 1])) and \
+                not (hit.end < len(text) and ordinary.is_cjk(text[hit.end])):
+            continue  # nothing Chinese glued to it even after normalising: nothing to segment
+        if stands_alone(light_field(ctx, hit.field), hit.seen):
+            continue  # 金金 金丝猴: the seller's own space cuts the mark out (norm joins the characters)
+        word = ordinary.straddling_word(ctx.texts[hit.field], hit.start, hit.end)
+        if word:
+            vec[INDEX["split_by_words"]] = 1.0
+            reasons.append({"code": "split_by_words", "seen": hit.seen, "word": word})
+            return
+
+
+def name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """The mark used as a personal name or a year (宸宸 名字贴, 北京2022年)."""
+    for hit in hits:
+        after = ctx.texts[hit.field][hit.end:hit.end + 6]
+        before = ctx.texts[hit.field][max(0, hit.start - 4):hit.start]
+        cues = wording.find("name_use", after) + wording.find("name_use", before)
+        if any(c[2] != "年" or (c[0] == 0 and hit.form.text[-1].isdigit()) for c in cues):
+            vec[INDEX["name_use"]] = 1.0
+            reasons.append({"code": "name_use", "seen": hit.seen})
+            return
+
+
+def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
+                          ctx: ListingContext, mark_use: dict[str, Any] | None = None,
+                          english: frozenset[str] = frozenset()) -> None:
+    """The mark swallowed by an everyday word (招财进宝, 小米粥), or a short mark glued into a pun on an
+    idiom that differs from it only in the mark's characters (金金计较 for 斤斤计较); on goods outside
+    the right's classes also a style named after the maker (包豪斯风格 台灯) and a mark that is an
+    everyday word not used as a mark (啄木鸟 标本: the bird)."""
+    if right.kind == "trademark" and _on_other_goods(vec):
+        word = _other_goods_sense(right, hits, ctx, mark_use, english)
+        if word:
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
+            return
+    for hit in hits:
+        text = ctx.texts[hit.field]
+        word = inside_ordinary_word(text, hit.start, hit.end, hit.form.text, right)
+        if not word and hit.how == "exact" and not hit.form.latin and len(hit.form.text) <= ordinary.MAX_FORM \
+                and ((hit.start and ordinary.is_cjk(text[hit.start - 1]))
+                     or (hit.end < len(text) and ordinary.is_cjk(text[hit.end]))):
+            word = ordinary.pun_around(text, hit.start, hit.end)  # 金金计较: a pun on 斤斤计较
+        if not word and right.kind == "trademark" and not ctx.counterfeit:
+            word = _motif_after(text, hit)  # 凤凰图案, 红豆色: the picture or colour the word names
+        if word:
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+            return
+
+
+def _on_other_goods(vec: list[float]) -> bool:
+    """Are the listing's goods known and none of them in the right's classes (the goods signals' verdict)?"""
+    return not vec[INDEX["class_unknown"]] and not vec[INDEX["class_share"]] and not vec[INDEX["all_classes"]]
+
+
+def _other_goods_sense(right: Right, hits: list[Hit], ctx: ListingContext, mark_use: dict[str, Any] | None,
+                       english: frozenset[str]) -> str:
+    """On goods outside the right's classes, the phrase that reads the mark in its ordinary sense, or "":
+    a style word right after it (lexicon ``style``: 包豪斯风格, bauhaus style — how the goods look, the
+    way a Tiffany lamp is no Tiffany jewel), or a Chinese mark that is itself a dictionary word (啄木鸟,
+    大自然, 红蜻蜓) and means what it says (:func:`_word_mark`) with nothing that makes it a mark: no
+    brand field, no 牌/品牌 cue, no Latin name beside it, no counterfeit wording (heading the title is
+    how a word is written too). Why: a well-known mark reaches beyond its classes only when it is used
+    as a mark; an animal's, a thing's or a style's name on a specimen, a carving or a lamp is the word.
+    Costs nothing unless the goods are of other classes."""
+    if ctx.counterfeit:
+        return ""
+    for hit in hits:
+        if hit.how != "exact" or hit.form.kind not in ("name", "variant", "compact"):
+            continue
+        text = ctx.texts[hit.field]
+        style = _style_after(text, hit)
+        if style:
+            return style
+        if not hit.form.latin and hit.field == "title" and (mark_use is None or mark_use["mark_use"] == "title_start") \
+                and _word_mark(right, hit.seen, english):
+            return hit.seen
+    return ""
+
+
+def _word_mark(right: Right, seen: str, english: frozenset[str]) -> bool:
+    """Is the Chinese mark ``seen`` a word that means something (啄木鸟, 大自然) rather than a name
+    (劳力士, 华为, 阿迪达斯, all of them in jieba's dictionary too)? A dictionary word whose right's Latin
+    names are all English words (WOODPECKER, NATURE: the mark translates a word), or, for a right with
+    no Latin name, a word jieba tags a common noun (``n``)."""
+    if not ordinary.is_dictionary_word(seen):
+        return False
+    latin = _latin_names(right.name, tuple(right.variants))
+    if latin:
+        return all(name in english for name in latin)
+    return ordinary.dictionary_tag(seen) == "n"
+
+
+@lru_cache(maxsize=65536)
+def _latin_names(name: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+    """A right's name and variants written in Latin letters, normalised as the register's forms are."""
+    from matchers.normalise import norm
+
+    names = (norm(n) for n in (name, *variants))
+    return tuple(n for n in names if n and n.isascii() and any(c.isalpha() for c in n))
+
+
+def _style_after(text: str, hit: Hit) -> str:
+    """A style, colour or print word (lexicon ``style``) right after the mark and not the start of a
+    goods word (风 of 风衣) or of another word (蓝 of 蓝牙): the phrase, or ""."""
+    rest = text[hit.end:hit.end + 8]
+    skip = 1 if rest[:1] == " " else 0
+    cues = [c for c in wording.find("style", rest) if c[0] == skip]
+    if not cues:
+        return ""
+    end = max(c[1] for c in cues)
+    at = hit.end + skip
+    if any(start <= at < stop for start, stop, _ in goods._found(text)):
+        return ""  # 飞鹤风衣: a trench coat, no style
+    if end - skip == 1 and ordinary.is_cjk(text[at]) and at + 2 <= len(text) and text[at + 1] != "色" \
+            and ordinary.is_dictionary_word(text[at:at + 2]):
+        return ""  # 蓝牙 (Bluetooth), 风景: a word that starts with the cue's character
+    return text[hit.start:hit.end + end]
+
+
+def _motif_after(text: str, hit: Hit) -> str:
+    """A Chinese mark that is an everyday word followed by a word of a motif, pattern or colour (lexicon
+    ``motif``: 凤凰图案, 熊猫造型, 红豆色): the word names the picture on the goods or their colour, not
+    who made them; the phrase, or "". Only marks that are dictionary words (凤凰, 熊猫, 红豆), written
+    exactly: 耐克印花 has no ordinary sense to name."""
+    if hit.how != "exact" or hit.form.latin:
+        return ""
+    cues = [c for c in wording.find("motif", text[hit.end:hit.end + 3]) if c[0] == 0]
+    if not cues or hit.seen not in ordinary.dictionary_word_set():  # the dictionary only behind a cue
+        return ""
+    return text[hit.start:hit.end + max(c[1] for c in cues)]

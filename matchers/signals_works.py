@@ -1,0 +1,48 @@
+"""Publications and works: a book, printed work or film naming a trademark not registered for them
+(骆驼祥子, Pandora's Box), and for a special mark a work of history or record of its event (世博会 简史).
+
+Why apart: the cues (lexicon ``publication``, ``film_work``, ``history_work``) are also what tells an
+edition word (原版) from counterfeit wording, so signals_wording reads :func:`publication_cues`.
+"""
+
+from __future__ import annotations
+
+from markwatch.contracts import Right
+from matchers.reasons import Reason
+from matchers.signals_context import INDEX, ListingContext, title_cues
+
+
+def publication_signals(vec: list[float], reasons: list[Reason], right: Right, ctx: ListingContext) -> None:
+    """A book or other printed work (绘本, 英文原版, paperback …, lexicon ``publication``) naming a trademark
+    that is not registered for printed matter (class 16): the word belongs to the work's title or
+    subject (骆驼祥子, Pandora's Box). Computed once per listing; cost one automaton pass of the title."""
+    if right.kind == "special_mark":
+        _history_work_signals(vec, reasons, ctx)
+        return
+    if right.kind != "trademark" or 16 in right.nice_classes:
+        return
+    found = publication_cues(ctx)
+    if not found and 9 not in right.nice_classes:
+        found = title_cues(ctx, "film_work")  # a film on a disc: recorded media are class 9
+    if found:
+        vec[INDEX["publication"]] = 1.0
+        reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})
+
+
+def publication_cues(ctx: ListingContext) -> list[tuple[int, int, str]]:
+    return title_cues(ctx, "publication")
+
+
+def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
+    """A history or record of the event (lexicon ``history_work``: 简史, 年鉴, 地方志, 纪实 …, or a book
+    about its 历史 or 回顾): the games' or expo's name tells what the work is about, the event in its
+    ordinary sense, not a mark put on goods (世博会 简史, 青运会 年鉴). A special mark is judged whatever
+    the goods, so its mascot's picture book stays a use of the mark: only works of history count.
+    Told as a publication; the feature ``ordinary_word`` is set with it, because the model learned
+    ``publication`` on trademarks alone (no labelled special mark in a book to learn it from)."""
+    cues = title_cues(ctx, "history_work")
+    if not cues and publication_cues(ctx):
+        cues = title_cues(ctx, "history_topic")
+    if cues:
+        vec[INDEX["publication"]] = vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "publication", "cue": max((c[2] for c in cues), key=len)})
