@@ -170,13 +170,26 @@ def _firm(table: RebusTable, text: str, m: re.Match[str], pick: str, left: list[
         return False
     if before and after:
         return True
-    far_left = _written(text, _skip_back(text, m.start() - 1) - 1, -1) if before else ""
-    far_right = _written(text, _skip_on(text, m.end()) + 1, 1) if after else ""
+    far_left = _far(text, m, _skip_back(text, m.start() - 1) - 1, -1, pick) if before else ""
+    far_right = _far(text, m, _skip_on(text, m.end()) + 1, 1, pick) if after else ""
     if len(pick) >= 2 or (before and far_left + before in bigrams) or (after and after + far_right in bigrams):
         return True
     whole = before + pick + after
     return whole in table.short_marks and not (far_left and _is_word(far_left + before)) \
         and not (far_right and _is_word(after + far_right))
+
+
+def _far(text: str, m: re.Match[str], at: int, step: int, pick: str) -> str:
+    """The character past the emoji ``m``'s written neighbour (from ``at`` in direction ``step``), where the
+    same emoji written again there is read as ``pick`` too: a seller who writes one character of a mark as
+    an emoji writes it so wherever it recurs (❤️大❤️ for 爱大爱), so the repeat is that character, not a gap."""
+    at = _skip_on(text, at) if step > 0 else _skip_back(text, at)
+    if not 0 <= at < len(text):
+        return ""
+    symbol = m.group().replace("\ufe0f", "")
+    if text.startswith(symbol, at) if step > 0 else text.endswith(symbol, 0, at + 1):
+        return pick[0] if step > 0 else pick[-1]
+    return text[at]
 
 
 def _skip_back(text: str, at: int) -> int:

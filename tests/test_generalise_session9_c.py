@@ -1,0 +1,42 @@
+"""General mechanisms of issue 11's ninth pass (gen-c: errors of the eighth register's train part), each on
+rights and listings written here (in none of the evaluation sets' registers): an "X家" house nickname told
+apart by the product lines brand_names.yaml holds for the houses of that initial, and an emoji that stands
+for one character of a mark wherever that character recurs (❤️大❤️ for a mark 爱大爱).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import flagged, matcher_on
+from matchers.matcher import Matcher
+from matchers.rebus import build_table, substitute
+
+REGISTER = """\
+rights:
+  - {id: tm-mcm, kind: trademark, name: MCM, holder: MCM Holding, nice_classes: [18], reference_price: 6500,
+     well_known: true}
+  - {id: tm-michaelkors, kind: trademark, name: MICHAEL KORS, holder: Michael Kors, nice_classes: [18],
+     reference_price: 2800, well_known: true}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+@pytest.mark.parametrize("title, right", [
+    ("M家 Visetos 双肩包 老花", "tm-mcm"),          # Visetos: MCM's monogram line
+    ("M家 Mercer 托特包 皮质", "tm-michaelkors"),    # Mercer: a Michael Kors line
+])
+def test_house_nickname_told_by_line(matcher: Matcher, title: str, right: str) -> None:
+    assert flagged(matcher, title=title, price=399) == {right}
+
+
+def test_emoji_for_a_recurring_character() -> None:
+    table = build_table(["乐多乐", "福满福"])
+    assert substitute(table, "😄多😄 儿童 积木") is None  # 😄 is no 乐 by name; guard of the case below
+    heart = build_table(["爱大爱"])
+    assert substitute(heart, "❤大❤ 护眼贴") == "爱大爱 护眼贴"
+    assert substitute(heart, "❤️大 护眼贴") is None  # once only: 爱大 is no whole mark
