@@ -174,7 +174,7 @@ class Matcher:
         ctx = _context(listing, fields, category, len(judged), goods)
         ctx.light = own_light
         if len(judged) > 1:
-            ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals._co_brand_signals)
+            ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals_form.co_brand_signals)
         out: list[Pair] = []
         origin_places = None
         rights = compiled.rights
