@@ -48,12 +48,13 @@ def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str
     emoji_data.config.load_language("zh")
     for symbol, data in emoji_data.EMOJI_DATA.items():
         name = str(data.get("zh") or "").strip(":")
-        held = "".join(dict.fromkeys(ch for ch in name if ch in chars))
+        meant = "".join(ch for ch in name if not _only_suffix(ch, (name,)))  # 稻子: 稻
+        held = "".join(dict.fromkeys(ch for ch in meant if ch in chars))
         key = symbol.replace("\ufe0f", "")
         short_name = len(name) <= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in name)
         if not held and short_name:
-            radical = [r for ch in name for r in radical_forms(ch) if r in chars]  # 🕊 鸽: 鸟
-            heard = [ch for ch in name if canon(ch) in sounds]  # 🐔 鸡 for 吉, 🐑 母羊 for 洋: by sound
+            radical = [r for ch in meant for r in radical_forms(ch) if r in chars]  # 🕊 鸽: 鸟
+            heard = [ch for ch in meant if canon(ch) in sounds]  # 🐔 鸡 for 吉, 🐑 母羊 for 洋: by sound
             held = "".join(dict.fromkeys(radical + heard))
             if heard:
                 sound_read.add(key)
@@ -117,7 +118,8 @@ def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
     for symbol, words in emoji_meanings().items():
         known = set(named.get(symbol, "")) | set(runs.get(symbol, ()))
         text = "".join(words)
-        held = [ch for ch in dict.fromkeys(text) if ch in chars and ch not in known]
+        held = [ch for ch in dict.fromkeys(text) if ch in chars and ch not in known
+                and not _only_suffix(ch, words)]
         present = set(text) & chars
         pieces = {p for w in words for p in mark_pieces(w, bigrams)}
         pieces |= {a + b for a in present for b in present if a != b and a + b in bigrams}
@@ -125,6 +127,17 @@ def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
         if held or pieces:
             out[symbol] = (*sorted(pieces, key=lambda p: (-len(p), p)), *held)
     return out
+
+
+NOUN_SUFFIXES = frozenset("子儿")
+"""Characters that end a Chinese noun without meaning of their own (稻子 is 稻, 鸟儿 is 鸟)."""
+
+
+def _only_suffix(ch: str, words: tuple[str, ...]) -> bool:
+    """Is ``ch`` in the keywords ``words`` only as the meaningless ending of a longer noun (🌾 稻子: 子)?
+    Then the emoji does not mean it: a reading of 🌾 as 子 would be a chance bend of any mark with 子."""
+    return ch in NOUN_SUFFIXES and all(not w.startswith(ch) and (ch not in w or w.endswith(ch) and len(w) > 1
+                                                                 and w.count(ch) == 1) for w in words)
 
 
 _RADICAL_STARTS: list[int] = []

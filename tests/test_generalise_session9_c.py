@@ -40,3 +40,12 @@ def test_emoji_for_a_recurring_character() -> None:
     heart = build_table(["爱大爱"])
     assert substitute(heart, "❤大❤ 护眼贴") == "爱大爱 护眼贴"
     assert substitute(heart, "❤️大 护眼贴") is None  # once only: 爱大 is no whole mark
+
+
+def test_emoji_not_read_as_a_noun_suffix() -> None:
+    """🌾 is named 稻子: its 子 is the noun's ending, no meaning of the emoji (nor a sound of 之)."""
+    from matchers.rebus_emoji import NOUN_SUFFIXES, _only_suffix
+
+    assert "子" in NOUN_SUFFIXES and _only_suffix("子", ("稻子",)) and not _only_suffix("子", ("种子", "子弹"))
+    table = build_table(["春之舞", "金穗舞"])
+    assert substitute(table, "金🌾舞 大米") == "金穗舞 大米"  # the other characters of one mark: not 金子舞
