@@ -222,9 +222,18 @@ def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None
             if len(left) != i or len(right) != length - 1 - i:
                 continue
             found = table.wild.get(f"{left}\0{right}")
-            if found and not _is_word(left + right):
+            if found and (not _is_word(left + right) or _depicts(text[start:end], found)):
                 return found
     return None
+
+
+def _depicts(symbol: str, ch: str) -> bool:
+    """Does the emoji ``symbol`` picture the thing ``ch`` names, by its CLDR name or a keyword ``k`` with which
+    ``ch`` makes a dictionary word (🌼 开花, 花: 桂花 is a flower)? Then it stands in a mark's slot even beside
+    written characters that are a word (🌼发祥: 发祥 is a word, but 🌼 is 桂 of 桂发祥, not decoration)."""
+    from matchers.rebus_emoji import emoji_meanings
+
+    return any(len(k) == 1 and _is_word(ch + k) for k in emoji_meanings().get(symbol.replace("\ufe0f", ""), ()))
 
 
 @lru_cache(maxsize=4096)

@@ -49,3 +49,10 @@ def test_emoji_not_read_as_a_noun_suffix() -> None:
     assert "子" in NOUN_SUFFIXES and _only_suffix("子", ("稻子",)) and not _only_suffix("子", ("种子", "子弹"))
     table = build_table(["春之舞", "金穗舞"])
     assert substitute(table, "金🌾舞 大米") == "金穗舞 大米"  # the other characters of one mark: not 金子舞
+
+
+def test_emoji_pictures_a_mark_character_beside_a_word() -> None:
+    """🌼 (开花, 花) pictures a 荷花: it stands for 荷 in 荷满堂 though 满堂 is a word; a face pictures nothing."""
+    table = build_table(["荷满堂"])
+    assert substitute(table, "🌼满堂 茶具") == "荷满堂 茶具"
+    assert substitute(table, "😀满堂 茶具") is None
