@@ -18,6 +18,8 @@ rights:
      well_known: true}
   - {id: tm-michaelkors, kind: trademark, name: MICHAEL KORS, holder: Michael Kors, nice_classes: [18],
      reference_price: 2800, well_known: true}
+  - {id: tm-crockett, kind: trademark, name: CROCKETT, holder: Crockett Shoemakers, nice_classes: [25],
+     reference_price: 4200, well_known: true}
 """
 
 
@@ -56,3 +58,12 @@ def test_emoji_pictures_a_mark_character_beside_a_word() -> None:
     table = build_table(["荷满堂"])
     assert substitute(table, "🌼满堂 茶具") == "荷满堂 茶具"
     assert substitute(table, "😀满堂 茶具") is None
+
+
+@pytest.mark.parametrize("title", [
+    "CROCKETT 鞋撑 适用 雪松木",     # a shoe tree said to fit its shoes: an accessory word, then 适用
+    "CROCKETT 皮鞋护理 上门取送",    # a care service for its shoes
+])
+def test_care_and_accessory_for_the_marks_goods(matcher: Matcher, title: str) -> None:
+    assert flagged(matcher, title=title, price=60) == set()
+    assert flagged(matcher, title="CROCKETT 牛津鞋 男 正装", price=600) == {"tm-crockett"}  # guard
