@@ -125,6 +125,11 @@ PART_ALIKES = 1
 """Characters sharing all but one part (:func:`part_alike`) an ordinary mark's character gets besides its
 :data:`BOUND_ALIKES` (the best common one): a bend the stroke measure ranks low (屯 → 囤, 英 → 央)."""
 
+MUTUAL_ALIKES = 5
+"""How near in each other's stroke-alike lists two common characters must be for an ordinary mark to get the
+bend beyond its :data:`BOUND_ALIKES`: 常 is 堂's fourth and 堂 常's fifth, 沽 洁's third and 洁 沽's fourth. A
+pair each ranks so high is drawn alike whichever way one looks, not a one-sided near miss of a busy list."""
+
 BOUND_ALIKES = 2
 """Alike characters per character of an ordinary (class-bound) mark: a register of 100k rights is
 mostly such marks, and each alike multiplies its automaton keys (measured on the bench's 10k-right
@@ -160,6 +165,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                            and canon(x) != key[i]][:PART_ALIKES]  # (one read like it has the homophone key)
                 others += [x for x in glyph.get(ch, "") if x not in others  # (GB 2312, both levels: 夭 is of the
                            and canon(x) != key[i]][:GLYPH_ALIKES]  # second, and a seller's IME offers it)
+                others += [x for x in drawn.get(ch, "")[:MUTUAL_ALIKES] if x not in others and _common(x)
+                           and ch in drawn.get(x, "")[:MUTUAL_ALIKES]]  # 堂/常, 洁/沽: each among the other's best
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:

@@ -18,6 +18,8 @@ rights:
      well_known: true}
   - {id: tm-michaelkors, kind: trademark, name: MICHAEL KORS, holder: Michael Kors, nice_classes: [18],
      reference_price: 2800, well_known: true}
+  - {id: tm-kangshoutang, kind: trademark, name: 康寿堂, holder: 康寿堂药业, nice_classes: [5], reference_price: 68}
+  - {id: tm-meijie, kind: trademark, name: 美洁, holder: 美洁卫浴, nice_classes: [11], reference_price: 2999}
   - {id: tm-crockett, kind: trademark, name: CROCKETT, holder: Crockett Shoemakers, nice_classes: [25],
      reference_price: 4200, well_known: true}
 """
@@ -67,3 +69,15 @@ def test_emoji_pictures_a_mark_character_beside_a_word() -> None:
 def test_care_and_accessory_for_the_marks_goods(matcher: Matcher, title: str) -> None:
     assert flagged(matcher, title=title, price=60) == set()
     assert flagged(matcher, title="CROCKETT 牛津鞋 男 正装", price=600) == {"tm-crockett"}  # guard
+
+
+@pytest.mark.parametrize("title, right", [
+    ("康寿常 膏药 贴", "tm-kangshoutang"),    # 常 is 堂's 4th stroke-alike, 堂 常's 5th: beyond an ordinary mark's two
+    ("美沽 智能马桶 即热", "tm-meijie"),        # 沽 is 洁's 3rd, 洁 沽's 4th
+])
+def test_mutual_shape_alike_of_an_ordinary_mark(matcher: Matcher, title: str, right: str) -> None:
+    from matchers.variants import MUTUAL_ALIKES, _stroke_and_part_alike
+
+    drawn = _stroke_and_part_alike()
+    assert "常" in drawn["堂"][:MUTUAL_ALIKES] and "堂" in drawn["常"][:MUTUAL_ALIKES]
+    assert right in flagged(matcher, title=title, price=39)
