@@ -97,13 +97,25 @@ def classify(title_norm: str, category_norm: str, masked: list[tuple[int, int]] 
     The platform's own category is better evidence than a title word: its words weigh more."""
     votes: Counter[int] = Counter()
     words: list[str] = []
-    for part, weight in ((_pick(title_norm, masked), 1),
+    title_words = _pick(title_norm, masked)
+    books = _publications()
+    if len(title_words) > 1 and any(word in books for word, _ in title_words):
+        title_words = [(word, classes) for word, classes in title_words if word in books]
+    for part, weight in ((title_words, 1),
                          (_pick(category_norm, None) if category_norm else (), CATEGORY_WEIGHT)):
         for word, classes in part:
             words.append(word)
             for cls in classes:
                 votes[cls] = votes.get(cls, 0) + weight
     return votes, words
+
+
+@lru_cache(maxsize=1)
+def _publications() -> frozenset[str]:
+    """Goods words that name a printed work (lexicon ``publication`` ∩ goods: 画册, 绘本, 小说, 图书): where
+    the title sells one, its other goods words are the work's subject (鞋履艺术 画册: a book about shoes,
+    no shoe), so only the work votes."""
+    return frozenset(norm(str(w)) for w in lexicon().get("publication", ()))
 
 
 def agreement(votes: Counter[int], nice_classes: list[int]) -> tuple[float, float, float]:

@@ -81,3 +81,13 @@ def test_mutual_shape_alike_of_an_ordinary_mark(matcher: Matcher, title: str, ri
     drawn = _stroke_and_part_alike()
     assert "常" in drawn["堂"][:MUTUAL_ALIKES] and "堂" in drawn["常"][:MUTUAL_ALIKES]
     assert right in flagged(matcher, title=title, price=39)
+
+
+def test_a_book_about_the_goods_sells_a_book(matcher: Matcher) -> None:
+    """画册 names a printed work: the shoes of 鞋履设计 are its subject, so only class 16 votes."""
+    from matchers.goods import classify
+
+    votes, _ = classify("鞋履设计 画册", "")
+    assert set(votes) == {16}
+    assert set(classify("牛津鞋 男", "")[0]) == {25}  # guard: no book, the shoe votes
+    assert flagged(matcher, title="CROCKETT 英文原版 鞋履设计 画册", price=68) == set()
