@@ -20,6 +20,7 @@ rights:
      reference_price: 2800, well_known: true}
   - {id: tm-kangshoutang, kind: trademark, name: 康寿堂, holder: 康寿堂药业, nice_classes: [5], reference_price: 68}
   - {id: tm-meijie, kind: trademark, name: 美洁, holder: 美洁卫浴, nice_classes: [11], reference_price: 2999}
+  - {id: tm-anhu, kind: trademark, name: 安护, holder: 安护医疗, nice_classes: [10], reference_price: 45}
   - {id: tm-crockett, kind: trademark, name: CROCKETT, holder: Crockett Shoemakers, nice_classes: [25],
      reference_price: 4200, well_known: true}
 """
@@ -91,3 +92,12 @@ def test_a_book_about_the_goods_sells_a_book(matcher: Matcher) -> None:
     assert set(votes) == {16}
     assert set(classify("牛津鞋 男", "")[0]) == {25}  # guard: no book, the shoe votes
     assert flagged(matcher, title="CROCKETT 英文原版 鞋履设计 画册", price=68) == set()
+
+
+def test_medical_gloves_are_of_class_10(matcher: Matcher) -> None:
+    """丁腈手套 (nitrile examination gloves) are medical goods: a homophone of a class-10 ordinary mark on them
+    is met (an ordinary two-character mark's bend needs goods of its classes)."""
+    from matchers.goods import classify
+
+    assert 10 in classify("丁腈手套 100只", "")[0]
+    assert "tm-anhu" in flagged(matcher, title="按护 丁腈手套 100只", price=19)
