@@ -1,0 +1,41 @@
+"""General mechanisms of issue 11's ninth pass (gen-d: kinds of error of the eighth register's held-out
+part), each on rights and listings written here (in none of the evaluation sets' registers): a mascot
+whose Latin name is a given name (Webster's proper nouns) on a name sticker, pet tag or poster.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import flagged, matcher_on
+from matchers.matcher import Matcher
+
+REGISTER = """\
+rights:
+  - {id: sm-felix, kind: special_mark, name: 飞飞, variants: [Felix], holder: 某城运会组委会, nice_classes: [],
+     reference_price: 99}
+  - {id: sm-jasper, kind: special_mark, name: 佳宝, variants: [Jasper], holder: 某博览会组委会, nice_classes: [],
+     reference_price: 99}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+@pytest.mark.parametrize("title", [
+    "Felix 宠物名牌 狗牌 刻字",
+    "Jasper 英文名 手链 定制",
+    "Felix 巡演 复古 海报",
+])
+def test_mascot_given_name_without_event_or_goods_is_a_name(matcher: Matcher, title: str) -> None:
+    assert flagged(matcher, title=title, price=19) == set()
+
+
+@pytest.mark.parametrize("title, right", [
+    ("Felix 公仔 毛绒 玩偶", "sm-felix"),          # mascot goods: the mascot
+    ("Jasper 吉祥物 钥匙扣", "sm-jasper"),         # the event's word
+])
+def test_mascot_given_name_with_mascot_goods_stays(matcher: Matcher, title: str, right: str) -> None:
+    assert flagged(matcher, title=title, price=19) == {right}
