@@ -97,6 +97,9 @@ class CompiledRegister:
     # CHAMPION of clothing, 盼盼 bread for the mascot 盼盼): on those goods the word is theirs
     namesakes: dict[int, frozenset[int]] = field(default_factory=dict)
     near_english: frozenset[str] = frozenset()  # English words one edit from a Latin form (basics: asics)
+    # right → the names of OTHER famous brands with a product line named like it (Nestlé, 雀巢 for a
+    # mascot Milo: Milo is a Nestlé drink): a listing that names such a brand sells its product
+    line_owners: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -407,6 +410,25 @@ def _compile_for_cache(rights: list[Right]) -> tuple[CompiledRegister, dict[str,
     return dataclasses.replace(compiled, rights=RightsTable.of(rights)), containing
 
 
+def line_owners_of(rights: Sequence[Right], famous: dict[int, Brand]) -> dict[int, tuple[str, ...]]:
+    """Right index → the names of the famous brands (brand_names.yaml) other than its own one of whose
+    product lines is one of the right's names (美禄, milo: a Nestlé line). Few rights have any."""
+    by_line: dict[str, dict[int, Brand]] = {}
+    for brand in brand_table().values():
+        for line in brand.lines:
+            by_line.setdefault(line, {})[id(brand)] = brand
+    out: dict[int, tuple[str, ...]] = {}
+    for idx, right in enumerate(rights):
+        if right.kind == "gi":
+            continue
+        own = famous.get(idx)
+        names = {name: None for raw in right.all_names for brand in by_line.get(norm(raw).strip(), {}).values()
+                 if brand is not own for name in brand.all_names}
+        if names:
+            out[idx] = tuple(names)
+    return out
+
+
 def _compile(rights: list[Right]) -> CompiledRegister:
     compiled = CompiledRegister(rights=rights)
     seen: set[tuple[int, str]] = set()
@@ -416,6 +438,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     compiled.house_lines = {idx: brand.lines for idx, brand in famous.items() if brand.lines}
     compiled.brand_pieces = brand_pieces()
     compiled.namesakes = namesakes_of(compiled.rights, famous)
+    compiled.line_owners = line_owners_of(compiled.rights, famous)
     houses = _unambiguous_house_nicknames(compiled.rights, compiled.famous)
 
     def add(right_idx: int, raw: str, kind: str) -> None:

@@ -154,6 +154,8 @@ class Matcher:
             found = _not_inside_other_marks(found)
         found = _one_house(compiled, found, votes, texts.get("title", ""))
         found = _not_other_brands(compiled, found, texts)
+        if compiled.line_owners:
+            found = _not_other_brands_lines(compiled, found, texts)
         if not found:
             return []
         found = _nicknames_inside_marks(found)
@@ -432,6 +434,17 @@ def _not_other_brands(compiled: CompiledRegister, found: dict[int, list[Hit]],
         if kept:
             out[right_idx] = kept
     return out if changed else found
+
+
+def _not_other_brands_lines(compiled: CompiledRegister, found: dict[int, list[Hit]],
+                            texts: dict[str, str]) -> dict[int, list[Hit]]:
+    """A right named like a product line of ANOTHER famous brand (brand_names.yaml: Milo, 美禄 of Nestlé
+    for a mascot Milo) goes when the listing names that brand (Nestlé Milo 美禄 罐装): the word names the
+    brand's product, not the right. Only rights with such a namesake look."""
+    owners = compiled.line_owners
+    drop = [idx for idx in found if idx in owners
+            and any(line_in(owners[idx], texts.get(f, "")) for f in ("title", "brand"))]
+    return {i: hits for i, hits in found.items() if i not in drop} if drop else found
 
 
 def _inside_brand_name(names: tuple[tuple[str, str], ...] | None, own: str | None, text: str, hit: Hit) -> bool:

@@ -1,6 +1,7 @@
 """General mechanisms of issue 11's ninth pass (gen-d: kinds of error of the eighth register's held-out
 part), each on rights and listings written here (in none of the evaluation sets' registers): a mascot
-whose Latin name is a given name (Webster's proper nouns) on a name sticker, pet tag or poster.
+whose Latin name is a given name (Webster's proper nouns) on a name sticker, pet tag or poster; a right
+named like another famous brand's product line in a listing that names that brand.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from matchers.matcher import Matcher
 REGISTER = """\
 rights:
   - {id: sm-felix, kind: special_mark, name: 飞飞, variants: [Felix], holder: 某城运会组委会, nice_classes: [],
+     reference_price: 99}
+  - {id: sm-kitkat, kind: special_mark, name: 奇奇, variants: [KitKat], holder: 某运动会组委会, nice_classes: [],
      reference_price: 99}
   - {id: sm-jasper, kind: special_mark, name: 佳宝, variants: [Jasper], holder: 某博览会组委会, nice_classes: [],
      reference_price: 99}
@@ -39,3 +42,20 @@ def test_mascot_given_name_without_event_or_goods_is_a_name(matcher: Matcher, ti
 ])
 def test_mascot_given_name_with_mascot_goods_stays(matcher: Matcher, title: str, right: str) -> None:
     assert flagged(matcher, title=title, price=19) == {right}
+
+
+def test_another_famous_brands_line_named_like_the_right(matcher: Matcher) -> None:
+    """KitKat is a Nestlé line (brand_names.yaml): the right named like it knows Nestlé's names."""
+    compiled = matcher.compiled
+    idx = next(i for i, r in enumerate(compiled.rights) if r.id == "sm-kitkat")
+    assert {"nestle", "雀巢"} <= set(compiled.line_owners[idx])
+    assert not any(compiled.rights[i].id == "sm-felix" for i in compiled.line_owners)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Nestlé KitKat 威化 巧克力 盒装", set()),
+    ("雀巢 KitKat 威化 巧克力", set()),
+    ("KitKat 吉祥物 公仔 毛绒", {"sm-kitkat"}),       # no other brand named: the mascot
+])
+def test_line_of_another_brand_named_beside_it(matcher: Matcher, title: str, expected: set[str]) -> None:
+    assert flagged(matcher, title=title, price=19) == expected
