@@ -24,7 +24,8 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
         cues = wording.find("referential", text[max(0, hit.start - 8):hit.start]) or _cue_after_model(text, hit)
         if not cues and accessory and hit.field == "title":
-            cues = title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits))
+            cues = title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits),
+                                                                     right.nice_classes)
         if cues:
             vec[INDEX["referential"]] = 1.0
             cue = max((c[2] for c in cues), key=len)
@@ -38,13 +39,22 @@ _COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a
 MAX_MODEL = 12  # characters of a model name (find x7, es lv9) between a mark and the part word after it
 
 
+DEDICATED = "专用"  # "made for": after the mark's goods word it says the product is for that device (通用 may
+# say "fits it as well", as a rival's bottle says of the mark's teats: not enough)
+
+
 def _cue_after_model(text: str, hit: Hit) -> list[tuple[int, int, str]]:
     """A referential cue right after the mark or after its model name in Latin letters and digits (OPPO
-    Find X7 适用 镜头膜: the film fits that phone, "X7-compatible"); [] when a Chinese word comes between."""
+    Find X7 适用 镜头膜: the film fits that phone, "X7-compatible"), or 专用 after the mark's goods word
+    (海尔冰箱 专用 除味剂); [] when another Chinese word comes between."""
     after = text[hit.end:hit.end + wording.SHORT]  # a short window: answered from wording's cache
     for start, end, cue in wording.find("referential", after):
-        if not any(ordinary.is_cjk(c) for c in after[:start]) and not cue.isascii():
+        if cue.isascii():
+            continue
+        if not any(ordinary.is_cjk(c) for c in after[:start]):
             return [(start, end, cue)]
+        if cue == DEDICATED and start <= MAX_DEVICE_GAP and goods.classify(after[:start], "")[1]:
+            return [(start, end, cue)]  # 海尔冰箱 专用 除味剂: the mark's device, then "made for it"
     return []
 
 
@@ -58,10 +68,13 @@ def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:
 
 
 def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
-                    others: list[int] = ()) -> list[tuple[int, int, str]]:  # type: ignore[assignment]
+                    others: list[int] = (),  # type: ignore[assignment]
+                    classes: frozenset[int] | tuple[int, ...] = ()) -> list[tuple[int, int, str]]:
     """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
     门封条): the mark, then a goods word or a model name of Latin letters with a digit (OPPO Reno11
-    手机膜), then an accessory word; the accessory word as the cue, or [].
+    手机膜), then an accessory word; the accessory word as the cue, or []. A model name of Latin letters
+    alone (Bose Soundlink 保护套) counts when the accessory's goods lie outside the right's ``classes``:
+    a case for a speaker, not a speaker maker's case.
     Another right named between them (公牛插座 + 安克充电头, a bundle) owns the part instead."""
     for start, end, word in accessory:
         if any(hit.end <= at < start for at in others):
@@ -72,6 +85,10 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
             between = text[hit.end:start]
             if any(c.isdigit() for c in between) and not any(ordinary.is_cjk(c) for c in between):
                 return [(start, end, word)]  # OPPO Reno11 手机膜: the model it fits, then the part
+            if classes and between.strip().isascii() and between.strip().isalpha() and len(between.strip()) >= 3:
+                parts = goods.classify(word, "")[0]
+                if parts and parts.keys().isdisjoint(classes):
+                    return [(start, end, word)]  # Bose Soundlink 收纳包: a bag for the speaker
         if hit.end < start <= hit.end + MAX_DEVICE_GAP:
             between = text[hit.end:start]
             if goods.classify(between, "")[1]:

@@ -110,10 +110,34 @@ def name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], c
         after = ctx.texts[hit.field][hit.end:hit.end + 6]
         before = ctx.texts[hit.field][max(0, hit.start - 4):hit.start]
         cues = wording.find("name_use", after) + wording.find("name_use", before)
-        if any(c[2] != "年" or (c[0] == 0 and hit.form.text[-1].isdigit()) for c in cues):
+        if any(c[2] != "年" or (c[0] == 0 and hit.form.text[-1].isdigit()) for c in cues) or \
+                hit.form.latin and _in_band_name(ctx.texts[hit.field], hit):
             vec[INDEX["name_use"]] = 1.0
             reasons.append({"code": "name_use", "seen": hit.seen})
             return
+
+
+MAX_BAND_WORDS = 3  # Latin words between a mark and the band word that ends the act's name
+
+
+@lru_cache(maxsize=1)
+def _band_words() -> frozenset[str]:
+    from matchers.lexicon import lexicon
+
+    return frozenset(lexicon().get("band_words", ()))
+
+
+def _in_band_name(text: str, hit: Hit) -> bool:
+    """Is the Latin mark the start of a band's name: one to three more Latin words, then a band word
+    (lexicon ``band_words``: Marshall Tucker Band)? Why: an act's name holds surnames and given names
+    that are marks elsewhere; the listing sells the act's record or poster, not the brand."""
+    words = text[hit.end:hit.end + 48].split()
+    for n, word in enumerate(words[:MAX_BAND_WORDS + 1]):
+        if word in _band_words():
+            return n >= 1
+        if not (word.isascii() and word.isalpha()):
+            return False
+    return False
 
 
 def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],

@@ -1,7 +1,9 @@
 """General mechanisms of issue 11's ninth pass (gen-d: kinds of error of the eighth register's held-out
 part), each on rights and listings written here (in none of the evaluation sets' registers): a mascot
 whose Latin name is a given name (Webster's proper nouns) on a name sticker, pet tag or poster; a right
-named like another famous brand's product line in a listing that names that brand.
+named like another famous brand's product line in a listing that names that brand; an accessory after
+a mark and its model (letters only) or after the mark, its goods word and 专用; a Latin mark that starts
+a band's name (… Band).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ rights:
      reference_price: 99}
   - {id: sm-kitkat, kind: special_mark, name: 奇奇, variants: [KitKat], holder: 某运动会组委会, nice_classes: [],
      reference_price: 99}
+  - {id: tm-sonora, kind: trademark, name: SONORA, holder: Sonora Audio, nice_classes: [9], reference_price: 1999,
+     well_known: true}
+  - {id: tm-meiling, kind: trademark, name: 美凌, holder: 美凌电器, nice_classes: [11], reference_price: 2999}
   - {id: sm-jasper, kind: special_mark, name: 佳宝, variants: [Jasper], holder: 某博览会组委会, nice_classes: [],
      reference_price: 99}
 """
@@ -59,3 +64,21 @@ def test_another_famous_brands_line_named_like_the_right(matcher: Matcher) -> No
 ])
 def test_line_of_another_brand_named_beside_it(matcher: Matcher, title: str, expected: set[str]) -> None:
     assert flagged(matcher, title=title, price=19) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("SONORA Pulse 收纳包 保护套", set()),             # a bag for the speaker model
+    ("SONORA Pulse 蓝牙音箱 便携", {"tm-sonora"}),     # the speaker itself
+    ("美凌冰箱 专用 除味剂", set()),                   # a deodoriser for the fridge
+    ("美凌冰箱 双开门 家用", {"tm-meiling"}),          # the fridge itself
+])
+def test_accessory_for_the_marks_device(matcher: Matcher, title: str, expected: set[str]) -> None:
+    assert flagged(matcher, title=title, price=29) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("SONORA Hill Band 黑胶 LP 唱片", set()),            # the act's name on its record
+    ("SONORA Band 蓝牙音箱", {"tm-sonora"}),             # a band word right after the mark: no act's name
+])
+def test_mark_starting_a_bands_name(matcher: Matcher, title: str, expected: set[str]) -> None:
+    assert flagged(matcher, title=title, price=88) == expected
