@@ -87,6 +87,7 @@ class CompiledRegister:
     index_cache: dict[tuple[int, ...] | None, list[tuple[FormIndex, frozenset[int]]]] = field(default_factory=dict)
     rebus: Any = None  # matchers.rebus.RebusTable: emoji and digits that may stand for a mark's character
     english_forms: frozenset[str] = frozenset()  # Latin forms that are also English words (coach, dove)
+    name_forms: frozenset[str] = frozenset()  # Latin forms that are proper nouns of Webster's 2nd (tina, milo)
     famous: frozenset[int] = frozenset()  # rights a famous brand of brand_names.yaml attached to
     house_lines: dict[int, tuple[str, ...]] = field(default_factory=dict)  # right → its brand's product lines
     brand_of: dict[int, str] = field(default_factory=dict)  # right → the key of the famous brand it is
@@ -552,6 +553,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
 
     compiled.english_forms = english_words_among(f.text for f in compiled.forms if f.latin) | _english_phrases(
         [f.text for f in compiled.forms if f.latin and " " in f.text])
+    from matchers.variants import proper_nouns
+
+    names = proper_nouns()
+    compiled.name_forms = frozenset(f.text for f in compiled.forms if f.latin and f.text in names)
     compiled.open_index = _form_index(open_keys)
     compiled.bound_index = _form_index(bound_keys)
     compiled.ordinary_marks = compiled.bound_index is not None

@@ -14,7 +14,6 @@ from matchers.candidates import Hit
 from matchers.compiled import CompiledRegister
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext, light_field, stands_alone, title_cues
-from matchers.variants import proper_nouns
 
 
 def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, right_idx: int,
@@ -98,7 +97,7 @@ def _latin_mascot_word(compiled: CompiledRegister, right_idx: int, hits: list[Hi
     exact = [h for h in hits if h.how == "exact"]
     if exact and len(exact) == len(hits) and _cartoon_context(ctx, exact):
         return exact[0].seen
-    if exact and len(exact) == len(hits) and all(h.seen.lower() in proper_nouns() for h in exact) \
+    if exact and len(exact) == len(hits) and all(h.form.text in compiled.name_forms for h in exact) \
             and not _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
         return exact[0].seen  # Tina 名字贴, Milo 狗牌: a given name with neither the event nor mascot goods
     return ""
