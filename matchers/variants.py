@@ -110,36 +110,10 @@ def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
             if line.startswith("#") or "\t" not in line:
                 continue
             ch, pair, every = line.rstrip("\n").split("\t")
-            if not pair:
-                pair = _rare_part_pair(ch, every)
             if pair:
                 written[ch] = tuple(pair.split())
             parts[ch] = "".join(dict.fromkeys(every.replace(" ", "")))
     return written, parts
-
-
-_ONE_STROKE = "一乙丨丿丶亅乚"  # a part of one stroke is a stroke, not a character written beside another
-
-
-def _in_gb2312(ch: str) -> bool:
-    """Is ``ch`` a character of GB 2312 (rows 16 on: the characters, not its symbols and radicals' rows)?"""
-    try:
-        code = ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(code) == 2 and code[0] >= 0xB0
-
-
-def _rare_part_pair(ch: str, every: str) -> str:
-    """For a character the table writes with no two typable parts, the first two-part decomposition of one
-    GB 2312 character and one ideograph outside it (宏 as 宀厷, 仰 as 人卬), or "". Why: a seller who splits a
-    mark's character types the rare part all the same (a Unicode IME offers it), and text holds such a
-    rare character almost never, so the pair reads as the whole character only where a mark needs it."""
-    for way in every.split():
-        if len(way) == 2 and ch not in way and not any(c in _ONE_STROKE or not "\u4e00" <= c <= "\u9fff" for c in way) \
-                and _in_gb2312(way[0]) != _in_gb2312(way[1]):
-            return way
-    return ""
 
 
 GLYPH_ALIKES = 1

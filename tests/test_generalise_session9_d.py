@@ -3,7 +3,7 @@ part), each on rights and listings written here (in none of the evaluation sets'
 whose Latin name is a given name (Webster's proper nouns) on a name sticker, pet tag or poster; a right
 named like another famous brand's product line in a listing that names that brand; an accessory after
 a mark and its model (letters only) or after the mark, its goods word and 专用; a Latin mark that starts
-a band's name (… Band); a character split into a common and a rare part (仰 as 人卬).
+a band's name (… Band).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ rights:
   - {id: tm-sonora, kind: trademark, name: SONORA, holder: Sonora Audio, nice_classes: [9], reference_price: 1999,
      well_known: true}
   - {id: tm-meiling, kind: trademark, name: 美凌, holder: 美凌电器, nice_classes: [11], reference_price: 2999}
-  - {id: tm-yangshan, kind: trademark, name: 仰山堂, holder: 仰山堂药业, nice_classes: [5], reference_price: 88}
   - {id: sm-jasper, kind: special_mark, name: 佳宝, variants: [Jasper], holder: 某博览会组委会, nice_classes: [],
      reference_price: 99}
 """
@@ -84,10 +83,3 @@ def test_accessory_for_the_marks_device(matcher: Matcher, title: str, expected: 
 def test_mark_starting_a_bands_name(matcher: Matcher, title: str, expected: set[str]) -> None:
     assert flagged(matcher, title=title, price=88) == expected
 
-
-def test_character_split_into_a_rare_part(matcher: Matcher) -> None:
-    """卬 is outside GB 2312: 人卬 still writes 仰 for a mark that holds it."""
-    from matchers.variants import char_parts
-
-    assert "人卬" in char_parts()[0]["仰"]
-    assert flagged(matcher, title="人卬山堂 阿胶 礼盒", price=58) == {"tm-yangshan"}
