@@ -83,3 +83,17 @@ def test_accessory_for_the_marks_device(matcher: Matcher, title: str, expected: 
 def test_mark_starting_a_bands_name(matcher: Matcher, title: str, expected: set[str]) -> None:
     assert flagged(matcher, title=title, price=88) == expected
 
+
+
+def test_a_line_held_by_the_rights_own_holder_stays(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """KitKat registered by Nestlé itself (its holder or an authorised seller bears the brand's name) is
+    no other owner's product: "Nestlé KitKat 高仿" is a lead for it (LABUBU of 泡泡玛特, 星趣控 of Essilor)."""
+    own = matcher_on("""\
+rights:
+  - {id: tm-kitkat-by-holder, kind: trademark, name: KITKAT, variants: [奇巧], holder: Société des Produits Nestlé S.A.,
+     nice_classes: [30], reference_price: 99}
+  - {id: tm-kitkat-by-seller, kind: trademark, name: KITKAT, variants: [奇巧], holder: Some Confectioner Ltd,
+     authorized_sellers: [雀巢官方旗舰店], nice_classes: [30], reference_price: 99}
+""", tmp_path_factory.mktemp("own-line"))
+    assert flagged(own, title="Nestlé KitKat 威化 巧克力 高仿 原单", price=9.9, ship_from="广东 广州") == {
+        "tm-kitkat-by-holder", "tm-kitkat-by-seller"}
