@@ -173,8 +173,7 @@ class Matcher:
                 judged.append((right_idx, hits))
         if not judged:
             return []
-        ctx = _context(listing, fields, category, len(judged), goods)
-        ctx.light = own_light
+        ctx = _context(listing, fields, category, len(judged), goods, own_light)
         if len(judged) > 1:
             ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals_form.co_brand_signals)
         out: list[Pair] = []
@@ -474,7 +473,7 @@ def _norm_category(category: str) -> str:
 
 
 def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rights: int,
-             goods: tuple[Counter[int], list[str]] | None) -> ListingContext:
+             goods: tuple[Counter[int], list[str]] | None, light: dict[str, str] | None = None) -> ListingContext:
     """What every candidate of the listing shares: raw lowered fields, counterfeit and resale wording."""
     texts = fields.norm
     raw = {f: listing[f][:MAX_SCAN].lower() for f in texts}
@@ -483,7 +482,7 @@ def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rig
     return ListingContext(
         listing=listing, texts=texts, raw_lower=raw, counterfeit=counterfeit, resale=resale,
         category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")),
-        goods=goods)
+        goods=goods, light=light)
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:
