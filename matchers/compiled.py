@@ -423,18 +423,19 @@ def line_owners_of(rights: Sequence[Right], famous: dict[int, Brand]) -> dict[in
         if right.kind == "gi":
             continue
         own = famous.get(idx)
+        holders = norm(" ".join([right.holder, *right.authorized_sellers]))
         names = {name: None for raw in right.all_names for brand in by_line.get(norm(raw).strip(), {}).values()
-                 if brand is not own and not _held_by(right, brand) for name in brand.all_names}
+                 if brand is not own and not _held_by(holders, brand) for name in brand.all_names}
         if names:
             out[idx] = tuple(names)
     return out
 
 
-def _held_by(right: Right, brand: Brand) -> bool:
-    """Is the line the right's own — its holder or an authorised seller bears the brand's name
-    (LABUBU of 北京泡泡玛特…, 星趣控 of Essilor International)? Then the brand beside it is no other owner."""
-    owners = norm(" ".join([right.holder, *right.authorized_sellers]))
-    return any(len(name) >= 2 and name in owners for name in brand.all_names)
+def _held_by(holders: str, brand: Brand) -> bool:
+    """Is the line the right's own — its holder or an authorised seller (``holders``, their names
+    normalised) bears the brand's name (LABUBU of 北京泡泡玛特…, 星趣控 of Essilor International)? Then
+    the brand beside it is no other owner."""
+    return any(len(name) >= 2 and name in holders for name in brand.all_names)
 
 
 def _compile(rights: list[Right]) -> CompiledRegister:
