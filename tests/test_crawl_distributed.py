@@ -155,8 +155,11 @@ def test_a_worker_killed_mid_crawl_loses_nothing(shop, expected, fetched_once, r
 
     outputs = [tmp_path / f"worker-{i}.jsonl" for i in range(2)]
     lease = ["--redis", redis_url, "-s", "QUEUE_LEASE_SECONDS=3"]
-    procs = [worker(shop, out, *lease) for out in outputs]
-    victim, victim_out = procs[0], outputs[0]
+    victim, victim_out = worker(shop, outputs[0], *lease), outputs[0]
+    # the second worker starts once the victim is crawling: started together, a slow start of the
+    # victim's interpreter could leave the whole queue to the other before it wrote 15 listings
+    wait_for(lambda: lines(victim_out) >= 1, victim, "a first listing from the first worker")
+    procs = [victim, worker(shop, outputs[1], *lease)]
     wait_for(lambda: lines(victim_out) >= 15, victim, "15 listings from the first worker")  # mid-crawl
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
