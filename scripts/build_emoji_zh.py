@@ -28,12 +28,27 @@ OUT = Path(__file__).resolve().parents[1] / "matchers" / "data" / "emoji_zh.tsv"
 _REGIONAL = range(0x1F1E6, 0x1F200)
 
 
-def _annotations(archive: Path, member: str, top: str) -> dict[str, dict]:
-    """The zh annotations of one CLDR npm archive."""
+LOCALES = ("zh", "zh-Hant", "zh-Hant-HK")
+"""The Chinese locales whose keywords are read, Simplified first. Why the traditional ones too (converted to
+simplified): their annotators chose other words for the same emoji, and a buyer reads what any of them saw
+(👶 is 小宝贝 宝宝 孩子 in zh, 婴儿 儿童 幼儿 in zh-Hant-HK: the 儿 of a mark such as 乐儿). Only their words
+of two or more Chinese characters are taken: their one-character keywords (女, 生, 仔 for 👶) are too loose."""
+
+
+def _annotations(archive: Path, member: str, top: str, locale: str = "zh") -> dict[str, dict]:
+    """The ``locale`` annotations of one CLDR npm archive ({} when it holds none)."""
     with tarfile.open(archive) as tar:
-        raw = tar.extractfile(f"package/{member}/zh/annotations.json")
-        assert raw is not None, f"{archive} holds no {member}/zh"
+        try:
+            raw = tar.extractfile(f"package/{member}/{locale}/annotations.json")
+        except KeyError:
+            return {}
+        assert raw is not None, f"{archive} holds no {member}/{locale}"
         return json.load(raw)[top]["annotations"]
+
+
+def _simplified(entry: dict, converter) -> dict:
+    """A traditional locale's entry with its words in simplified characters."""
+    return {key: [converter.convert(str(w)) for w in words] for key, words in entry.items() if isinstance(words, list)}
 
 
 def _is_flag(sequence: str) -> bool:
@@ -58,18 +73,26 @@ def main(folder: str) -> int:
     import emoji  # a runtime dependency: which annotated symbols are emoji (CLDR annotates 。 and ≠ too)
 
     emoji_keys = {symbol.replace("\ufe0f", "") for symbol in emoji.EMOJI_DATA}
+    import opencc  # a runtime dependency: the traditional locales' words in simplified characters
+
+    converter = opencc.OpenCC("t2s")
     rows: dict[str, list[str]] = {}
-    for symbol, entry in _annotations(found["cldr-annotations-full"], "annotations", "annotations").items():
-        words = _words(entry, flag=False)
-        if words and symbol.replace("\ufe0f", "") in emoji_keys:
-            rows[symbol.replace("\ufe0f", "")] = words
+    for locale in LOCALES:
+        for symbol, entry in _annotations(found["cldr-annotations-full"], "annotations", "annotations", locale).items():
+            words = _words(entry if locale == "zh" else _simplified(entry, converter), flag=False)
+            if locale != "zh":  # another locale's one-character keywords (女, 生, 仔 for 👶) are too loose
+                words = [w for w in words if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+            key = symbol.replace("\ufe0f", "")
+            if words and key in emoji_keys:
+                rows[key] = list(dict.fromkeys([*rows.get(key, []), *words]))
     derived = _annotations(found["cldr-annotations-derived-full"], "annotationsDerived", "annotationsDerived")
     for symbol, entry in derived.items():
         if _is_flag(symbol) and symbol in emoji_keys:
             rows[symbol] = _words(entry, flag=True)
     version = found["cldr-annotations-full"].name.removeprefix("cldr-annotations-full-").removesuffix(".tgz")
     lines = [f"# What each emoji means in Chinese (scripts/build_emoji_zh.py: CLDR annotations {version}, "
-             "npm cldr-annotations-full and -derived-full, Unicode licence). emoji<TAB>name and keywords"]
+             f"locales {', '.join(LOCALES)} in simplified characters, npm cldr-annotations-full and -derived-full, "
+             "Unicode licence). emoji<TAB>name and keywords"]
     lines += [f"{symbol}\t{' '.join(words)}" for symbol, words in sorted(rows.items())]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(rows)} emoji ({sum(_is_flag(s) for s in rows)} flags)")
