@@ -155,7 +155,9 @@ def _build_light_table() -> dict[int, str | None]:
 # Blocks whose characters are digits or letters in another dress (circled, parenthesised, Roman
 # numerals, mathematical, enclosed, super/subscript): NFKC says which ASCII they stand for.
 _COMPAT_BLOCKS = ((0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x2070, 0x209F), (0x2150, 0x218F), (0x2460, 0x24FF),
-                  (0x2776, 0x2793), (0x3251, 0x325F), (0x32B1, 0x32BF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1E5))
+                  (0x2776, 0x2793), (0x3021, 0x3029), (0x3038, 0x303A), (0x3220, 0x3229), (0x3248, 0x325F),
+                  (0x3280, 0x3289), (0x32B1, 0x32BF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1E5))
+_NUMERALS = "一二三四五六七八九十"
 _DINGBAT_DIGITS = {**{0x2776 + i: str(i + 1) for i in range(9)}, 0x277F: "10",
                    **{0x2780 + i: str(i + 1) for i in range(9)}, 0x2789: "10",
                    **{0x278A + i: str(i + 1) for i in range(9)}, 0x2793: "10"}
@@ -163,14 +165,22 @@ _DINGBAT_DIGITS = {**{0x2776 + i: str(i + 1) for i in range(9)}, 0x277F: "10",
 
 def _compat_table() -> dict[int, str]:
     """Digits and letters in another dress → plain lower-case ASCII (③ → 3, Ⅱ → ii, ⑩ → 10): sellers
-    write a mark's digits circled or as Roman numerals so that a filter on "3M" or "SK-II" misses."""
+    write a mark's digits circled or as Roman numerals so that a filter on "3M" or "SK-II" misses.
+
+    Those NFKC leaves as they are (double-circled ⓽, negative-circled ⓫ and ⓿, Hangzhou numerals 〩) are read
+    by their Unicode numeric value, and a circled or parenthesised numeral (㊈, ㈨) as the numeral it holds
+    (九): otherwise norm drops them as symbols and the mark's digit or numeral is gone (⓽阳 for 九阳)."""
     out: dict[int, str] = {}
     for lo, hi in _COMPAT_BLOCKS:
         for code in range(lo, hi + 1):
             plain = _DINGBAT_DIGITS.get(code) or unicodedata.normalize("NFKC", chr(code))
-            plain = plain.strip("().").lower()
-            if plain and plain.isascii() and plain.isalnum() and plain != chr(code):
+            plain = plain.strip("().,").lower()
+            if plain in _NUMERALS:
                 out[code] = plain
+            elif plain and plain.isascii() and plain.isalnum() and plain != chr(code):
+                out[code] = plain
+            elif (value := unicodedata.numeric(chr(code), -1.0)) >= 0 and value == int(value):
+                out[code] = str(int(value))
     return out
 
 
