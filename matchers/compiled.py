@@ -459,8 +459,9 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         compiled.forms.append(Form(right_idx, text, canon(text), kind, latin,
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
-    from matchers.variants import english_words_among
+    from matchers.variants import english_words_among, mascot_names
 
+    events = tuple(norm(str(w)) for w in lexicon().get("mascot_event", ()))
     # A four-letter pinyin (yuze for 玉泽) is a form too unless it is an English word (mama, tang, dong …).
     short_english = english_words_among(
         spelled for right in rights for raw in right.all_names
@@ -483,6 +484,11 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         known = (*brand.all_names, *brand.nicknames) if brand is not None else ()
         for nick in [*known, *(extra if isinstance(extra, list) else [])]:
             add(idx, str(nick), "nickname")  # a form the right has already (its name, a variant) is skipped
+        if right.kind == "special_mark":  # 十运会吉祥物贝贝: the mascot's own name (贝贝, and its pinyin below)
+            mascots = [m for raw in names for m in mascot_names(norm(raw).strip(), events)]
+            for mascot in mascots:
+                add(idx, mascot, "variant")
+            names = [*names, *mascots]
         for raw in names:
             text = norm(raw)
             if has_cjk(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text):

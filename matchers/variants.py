@@ -174,6 +174,61 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     return keys
 
 
+MASCOT_WORD = "吉祥物"
+_DOUBLED_CJK = re.compile(r"([\u4e00-\u9fff])\1")
+_DOUBLED_LATIN = re.compile(r"\b(?:([a-z]{2,})\1|([a-z]{2,}) \2)\b")
+
+
+def mascot_names(text: str, event_words: Iterable[str]) -> list[str]:
+    """The mascot's doubled name held by a special mark's longer name or variant (十运会吉祥物贝贝, 龙龙吉祥物,
+    "Longlong mascot" → 贝贝, 龙龙, longlong): ``text`` a norm() form, ``event_words`` the lexicon's words of an
+    event or its mascots (吉祥物, 运会, mascot …). A register often writes a games' mascot so, and buyers name the
+    mascot alone (龙龙 公仔, Longlong plush): without its own form the listing has no candidate.
+
+    A doubled character counts where it stands apart from the rest of the name: at an end or beside a space,
+    a Latin letter, a digit or an event word; inside a name of its own it is part of that name (冰墩墩 holds
+    墩墩, which is no mascot of its own). A Latin word made of one half twice (longlong, or "long long")
+    counts among other words; and so does a name of two or three characters that ends the text after 吉祥物
+    (十四冬吉祥物安达: 安达)."""
+    out: list[str] = []
+    events = tuple(w for w in event_words if w)
+    for found in _DOUBLED_CJK.finditer(text):
+        start, end = found.span()
+        if len(text) == 2 or (start > 0 and text[start - 1] == text[start]) or text[end:end + 1] == text[start]:
+            continue
+        before, after = text[:start], text[end:]
+        if _apart(before, events, True) and _apart(after, events, False):
+            out.append(found.group())
+    head, word, tail = text.rpartition(MASCOT_WORD)  # 十四冬吉祥物安达: the name after the word for a mascot
+    if word and head and 2 <= len(tail) <= 3 and all(_is_cjk(ch) for ch in tail) and not tail.startswith(events):
+        out.append(tail)
+    words = text.split()
+    if len(words) > 1:
+        for found in _DOUBLED_LATIN.finditer(text):
+            rest = (text[:found.start()] + " " + text[found.end():]).split()
+            if all(w.isdigit() or w in events for w in rest):  # Longlong mascot; not bing dwen dwen
+                out.append(found.group().replace(" ", ""))
+    return list(dict.fromkeys(out))
+
+
+def _apart(side: str, events: tuple[str, ...], before: bool) -> bool:
+    """Does a doubled character stand apart from ``side`` of its name (the text before or after it)? Nothing
+    there, no Chinese character next to it, an event word next to it, or a run of Chinese characters that is a
+    word of two or more by itself (熊猫 of 熊猫盼盼), not one character of the same name (冰 of 冰墩墩)."""
+    if not side or not _is_cjk(side[-1] if before else side[0]):
+        return True
+    if side.endswith(events) if before else side.startswith(events):
+        return True
+    from matchers.ordinary import is_dictionary_word
+
+    run = re.split(r"[^\u4e00-\u9fff]", side)[-1 if before else 0]
+    return len(run) >= 2 and is_dictionary_word(run)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def english_words_among(texts: Iterable[str]) -> frozenset[str]:
     """Which Latin mark forms are also ordinary English words (COACH, DOVE, PUMA, GUESS): those in
     both word lists of the english-words package (Webster's 2nd and GCIDE), so that a rare entry of
