@@ -318,9 +318,24 @@ def light(text: str) -> str:
     return text.translate(_light_table())
 
 
+ITERATION_MARK = "\u3005"
+"""々: the character before it, written again (龙々 for 龙龙). Sellers write a doubled mark so (a mascot's name)."""
+
+
+def _iterated(text: str) -> str:
+    """``text`` with each 々 written as the Chinese character before it (one after anything else stays)."""
+    out = list(text)
+    for i in range(1, len(out)):
+        if out[i] == ITERATION_MARK and _is_cjk(out[i - 1]):
+            out[i] = out[i - 1]
+    return "".join(out)
+
+
 def norm(text: str) -> str:
     """The matching form: ``light`` plus symbols removed and spacing inside marks collapsed."""
     text = text.translate(_light_norm_table())
+    if ITERATION_MARK in text:
+        text = _iterated(text)
     if " " not in text:
         return text
     text = _CJK_GAP.sub("", text)
@@ -426,6 +441,10 @@ def _norm_codes(codes: np.ndarray) -> list[str]:
     norm_lut, _, cjk, _ = _arrays()
     codes = norm_lut[codes]
     codes = codes[codes != _DELETED]
+    marks = np.flatnonzero(codes[1:] == ord(ITERATION_MARK))
+    for at in marks:  # 龙々: rare, so one by one (a run 龙々々 copies the copy; one after no Chinese character stays)
+        if cjk[codes[at]]:
+            codes[at + 1] = codes[at]
     space = codes == 32
     if space.any():  # _CJK_GAP: drop each whole run of spaces between two CJK characters
         n = len(codes)
