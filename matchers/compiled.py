@@ -459,7 +459,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         compiled.forms.append(Form(right_idx, text, canon(text), kind, latin,
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
-    from matchers.variants import english_words_among, mascot_names
+    from matchers.variants import english_words_among, first_name_rendering, mascot_names
 
     events = tuple(norm(str(w)) for w in lexicon().get("mascot_event", ()))
     # A four-letter pinyin (yuze for 玉泽) is a form too unless it is an English word (mama, tang, dong …).
@@ -479,6 +479,13 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                 add(idx, text.replace(" ", ""), "compact")
         for nick in houses.get(idx, ()):
             add(idx, nick, "nickname")
+        if right.kind == "trademark":  # 吉尔 of JIL SANDER / 吉尔桑达: the designer's first name, as the register writes it
+            texts = [norm(raw).strip() for raw in names]
+            for latin in (t for t in texts if " " in t and not has_cjk(t)):
+                for rendering in (t for t in texts if has_cjk(t)):
+                    first = first_name_rendering(latin, rendering)
+                    if first:
+                        add(idx, first, "nickname")
         extra = getattr(right, "nicknames", None) or []
         brand = famous.get(idx)
         known = (*brand.all_names, *brand.nicknames) if brand is not None else ()

@@ -225,6 +225,47 @@ def _apart(side: str, events: tuple[str, ...], before: bool) -> bool:
     return len(run) >= 2 and is_dictionary_word(run)
 
 
+MIN_SOUND_LIKENESS = 0.5
+"""How alike (rapidfuzz's normalised Indel likeness) the pinyin of a piece of a Chinese rendering and the Latin
+word it renders must be for the piece to count as that word's transliteration (吉尔 jier / jil 0.57, 桑达 sangda /
+sander 0.67)."""
+
+
+PINYIN_LIKENESS = 0.75
+"""A Latin mark this like the pinyin of its Chinese one is that pinyin, no rendering of a person's name
+(yunnan baiyao 1.0, dong e ejiao 0.8; jil sander 0.63, hugo boss 0.71)."""
+
+
+def first_name_rendering(latin: str, rendering: str) -> str:
+    """The piece of ``rendering`` (a mark's Chinese transliteration, all CJK) that renders the first word of the
+    Latin mark ``latin`` (norm forms) when the mark is a person's name of two or more words (吉尔桑达 of JIL
+    SANDER → 吉尔), or "". Why: buyers call a designer's house by the designer's first name in Chinese (吉尔 同款),
+    and the register's own variant says how that name is written; no table of names is needed.
+
+    The rendering is cut where the pinyin of each side is most like its Latin side (each at least
+    :data:`MIN_SOUND_LIKENESS`); the first name needs two characters or more, and so does the rest. A first
+    word that is an everyday English word (max, snow) is no given name."""
+    from rapidfuzz.distance import Indel
+
+    from matchers.normalise import pinyin_of
+
+    words = latin.split()
+    if len(words) < 2 or not words[0].isalpha() or len(rendering) < 4 or not all(_is_cjk(ch) for ch in rendering):
+        return ""
+    if words[0] in common_english_words():
+        return ""  # MAX MARA, SNOW PEAK: a first word that is an everyday word names no person
+    first, rest = words[0], "".join(words[1:])
+    if Indel.normalized_similarity(pinyin_of(rendering), first + rest) >= PINYIN_LIKENESS:
+        return ""  # YUNNAN BAIYAO of 云南白药: the Latin is the Chinese name's pinyin, no person's name rendered
+    best, best_cut = 0.0, 0
+    for cut in range(2, len(rendering) - 1):
+        head = Indel.normalized_similarity(pinyin_of(rendering[:cut]), first)
+        tail = Indel.normalized_similarity(pinyin_of(rendering[cut:]), rest)
+        if head >= MIN_SOUND_LIKENESS and tail >= MIN_SOUND_LIKENESS and head + tail > best:
+            best, best_cut = head + tail, cut
+    return rendering[:best_cut] if best_cut else ""
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
