@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
@@ -519,8 +520,12 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}
+    houses = False
     for hit in hits:
         by_right.setdefault(hit.form.right, []).append(hit)
+        houses = houses or hit.form.kind == "nickname"
+    if houses and compiled.house_givers:
+        by_right = _ambiguous_houses(compiled, by_right, texts, goods_classes)
     out: dict[int, list[Hit]] = {}
     gi_products = compiled.gi_products
     for right, right_hits in by_right.items():
@@ -530,6 +535,88 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
                 kept.sort(key=_hit_order)
             out[right] = kept
     return out
+
+
+def _ambiguous_houses(compiled: CompiledRegister, by_right: dict[int, list[Hit]], texts: dict[str, str],
+                      goods_classes: Iterable[int] | None) -> dict[int, list[Hit]]:
+    """Rights found only by a Latin "X家" (B家) that several trademarks of the register could be named by on the
+    listing's goods, where the listing does not pick that one (a product line of its house or its holder named,
+    :func:`_house_picked`): dropped when another mark of that initial is named in it (then B家 is that mark), or
+    when it names a model of a house the matcher does not know (:func:`_unknown_model`). Why: "B家" among three
+    B houses of clothing is a guess, and a guess by fame or price scored as the mark is a false alarm when the
+    listing itself points elsewhere; the matcher's own choice between the rest follows (matchers/matcher.py)."""
+    goods = None if goods_classes is None else frozenset(goods_classes)
+    rights = compiled.rights
+    drop: list[int] = []
+    for right, hits in by_right.items():
+        nick = hits[0].form.text
+        if not all(h.form.kind == "nickname" and h.form.text == nick for h in hits):
+            continue
+        givers = compiled.house_givers.get(nick)
+        if not givers:
+            continue
+        fitting = [g for g in givers if goods is None or not rights[g].nice_classes
+                   or not goods.isdisjoint(rights[g].nice_classes)]
+        if len(fitting) < 2:
+            continue
+        if _house_picked(compiled, right, texts):
+            continue
+        named = any(g in by_right and any(h.form.kind != "nickname" for h in by_right[g]) for g in fitting if g != right)
+        if named or _unknown_model(texts.get("title", "")):
+            drop.append(right)
+    return {r: hits for r, hits in by_right.items() if r not in drop} if drop else by_right
+
+
+def _unknown_model(title: str) -> bool:
+    """Does the title name a model no house of brand_names.yaml has as a line (B家 … Trialmaster 款): a Latin
+    word of four letters or more that is no English word? Then the listing tells its house, only not one the
+    matcher knows, and a guess by fame or price between the houses of the initial is no reading of it."""
+    from matchers.variants import common_english_words
+
+    words = [w for w in _LATIN_WORD.findall(title) if len(w) >= 4 and w.isalpha()]
+    return bool(words) and any(w not in common_english_words() and w not in _all_lines() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _all_lines() -> frozenset[str]:
+    """Every Latin word of every famous house's product lines (brand_names.yaml)."""
+    from matchers.lexicon import brand_table
+
+    return frozenset(w for brand in brand_table().values() for line in brand.lines for w in line.split())
+
+
+def _house_picked(compiled: CompiledRegister, right: int, texts: dict[str, str]) -> bool:
+    """Does the listing name a product line of the right's house (brand_names.yaml) or its holder (the first
+    word of a Latin holder's name, or a Chinese holder's name up to its company words)?"""
+    from matchers.compiled import house_line_in
+
+    text = " ".join(texts.values())
+    if house_line_in(compiled, right, text):
+        return True
+    holder = norm_holder(compiled.rights[right].holder)
+    if not holder:
+        return False
+    if holder.isascii():
+        return re.search(rf"(?<![0-9a-z]){re.escape(holder)}(?![0-9a-z])", text) is not None
+    return holder in text
+
+
+_COMPANY = re.compile(r"(?:股份)?(?:有限)?(?:责任)?(?:公司|集团)$")
+
+
+def norm_holder(holder: str) -> str:
+    """The part of a holder's name a listing would write: a Latin name's first word of four letters or more
+    (Burberry of Burberry Limited), a Chinese one without its company words (有限公司, 集团), or ""."""
+    from matchers.normalise import norm
+
+    text = norm(holder).strip()
+    if not text:
+        return ""
+    if text.isascii():
+        first = text.split()[0]
+        return first if len(first) >= 4 and first.isalpha() else ""
+    text = _COMPANY.sub("", text)
+    return text if len(text) >= 2 else ""
 
 
 def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[str, str],

@@ -101,6 +101,9 @@ class CompiledRegister:
     # right → the names of OTHER famous brands with a product line named like it (Nestlé, 雀巢 for a
     # mascot Milo: Milo is a Nestlé drink): a listing that names such a brand sells its product
     line_owners: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # a Latin "X家" nickname some right has as a form → every trademark of that initial (however many): an
+    # X家 is ambiguous among those of the listing's goods (matchers/candidates.py)
+    house_givers: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -220,6 +223,19 @@ def _house_nicknames(names: list[str]) -> list[str]:
 
 MIN_PINYIN = 5  # letters of a mark's pinyin that make a form by themselves (four when no English word)
 FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
+
+
+def house_givers_of(rights: Sequence[Right], given: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Each Latin "X家" of ``given`` (nicknames some right has) → every trademark whose name or a variant gives
+    it, however many (:func:`_unambiguous_house_nicknames` gives it to a few of them only)."""
+    wanted = {nick for nick in given if nick[:1].isascii()}
+    out: dict[str, list[int]] = {}
+    for idx, right in enumerate(rights):
+        if right.kind == "trademark":
+            for nick in dict.fromkeys(_house_nicknames(right.all_names)):
+                if nick in wanted:
+                    out.setdefault(nick, []).append(idx)
+    return {nick: tuple(idxs) for nick, idxs in out.items()}
 
 
 def _unambiguous_house_nicknames(rights: list[Right], famous: frozenset[int] = frozenset()) -> dict[int, list[str]]:
@@ -526,6 +542,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     ordinary = dictionary_words_among(f.text for f in compiled.forms
                                       if f.kind == "nickname" and f.text in houses_given and has_cjk(f.text))
     compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
+    compiled.house_givers = house_givers_of(compiled.rights, houses_given)
     compiled.bound = [class_bound(right) for right in compiled.rights]
     near_keys: list[str] = []  # Latin keys of the near-miss index, and their forms
     near_forms: list[int] = []
