@@ -68,12 +68,23 @@ def part_alike() -> dict[str, str]:
     return _read_table()[2]
 
 
+CHAR_REARRANGED = Path(__file__).parent / "data" / "char_rearranged.tsv"
+
+
 @lru_cache(maxsize=1)
 def drawn_as() -> dict[str, str]:
     """A rare character (outside GB 2312's common level) → the common character it is drawn as
     (袓 → 祖, 孑 → 子, 態 → 熊): read as that character by ``canon``, since a seller who types one
-    next to a mark's other characters means the mark (scripts/build_shape_alike.py says how alike)."""
-    return _read_table()[1]
+    next to a mark's other characters means the mark (scripts/build_shape_alike.py says how alike).
+    Also a character outside GB 2312 written with a common one's two parts in the other order (朖 → 朗:
+    ``char_rearranged.tsv``, scripts/build_char_rearranged.py), where the stroke table has none."""
+    out = dict(_read_table()[1])
+    with CHAR_REARRANGED.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                rare, common = line.rstrip("\n").split("\t")
+                out.setdefault(rare, common)
+    return out
 
 
 @lru_cache(maxsize=1)
