@@ -29,6 +29,7 @@ from matchers.reasons import Reason, english
 from matchers.rebus import substituted_listing
 from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
+from matchers.signals_form import bent_beyond_classes
 
 
 @dataclass(slots=True)
@@ -174,6 +175,11 @@ class Matcher:
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods, own_light)
+        if votes and any(hits[0].how != "exact" for _, hits in judged):  # bent hits sort after exact ones
+            judged = [(i, hits) for i, hits in judged if not bent_beyond_classes(compiled.rights[i], hits, votes, ctx)]
+            if not judged:
+                return []
+            ctx.n_rights = len(judged)
         if len(judged) > 1:
             ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals_form.co_brand_signals)
         out: list[Pair] = []

@@ -27,7 +27,7 @@ from matchers.signals_form import co_brand_signals, form_signals, is_house_nickn
 from matchers.signals_goods import goods_signals
 from matchers.signals_marks import mascot_word_signals
 from matchers.signals_origin import gi_dodge_signals, origin_signals
-from matchers.signals_price import price_signals
+from matchers.signals_price import bundle_reference, price_signals
 from matchers.signals_referential import referential_signals, service_signals
 from matchers.signals_wording import wording_signals
 from matchers.signals_words import (bent_word_signals, english_word_signals, name_use_signals, ordinary_word_signals,
@@ -56,8 +56,11 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
         if line:
             reasons[0]["line"] = line  # the product line that told which house "X家" names
     mark_use = mark_use_signals(vec, hits, ctx)
-    wording_signals(vec, reasons, ctx)
-    price_signals(vec, reasons, ctx.listing.get("price"), right.reference_price, ctx.listing, ctx.extra)
+    wording_signals(vec, reasons, ctx, right)
+    reference, bundle = bundle_reference(compiled.rights, right_idx, hits, ctx)
+    price_signals(vec, reasons, ctx.listing.get("price"), reference, ctx.listing, ctx.extra)
+    if bundle and reasons[-1].get("reference") == reference:
+        reasons[-1]["bundle"] = bundle  # the marks whose references were summed
     goods_signals(vec, reasons, right, hits, ctx, mark_use)
     referential_signals(vec, reasons, right, hits, ctx)
     service_signals(vec, reasons, right, hits, ctx)

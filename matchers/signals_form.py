@@ -143,3 +143,25 @@ def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hi
                     vec[INDEX["co_brand"]] = 1.0
                     reasons.append({"code": "co_brand", "cue": cues[0][2], "seen": theirs.seen})
                     return
+
+
+_TOLD_AS_MARK = frozenset(("brand_field", "brand_cue"))  # the seller says the word is a brand (牌, 品牌, brand field)
+
+
+def bent_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingContext) -> bool:
+    """Is this a bent spelling (homophone, shape-alike, near miss) of a well-known trademark on goods known
+    to lie outside the right's classes, with nothing else that says it is the mark (no counterfeit
+    wording, no 牌 or brand field)? Then the pair goes (matchers/matcher.py).
+
+    Why: a well-known mark reaches beyond its classes only when it is used as a mark (docs/labelling.md,
+    condition 2); the bent word on far goods (长鸿 on a guzheng for a TV maker's 长虹) is mostly a
+    name or a word of its own, and a title that starts with it says no more than that. An exact mark
+    keeps its pair (苹果牌 电饭煲 is the model's to judge), as do goods of unknown class."""
+    if right.kind != "trademark" or not right.well_known or not right.nice_classes or not votes:
+        return False
+    if any(h.how == "exact" for h in hits) or not votes.keys().isdisjoint(right.nice_classes):
+        return False
+    if ctx.counterfeit:
+        return False
+    use = _used_as_mark(ctx, hits)
+    return use is None or use.get("mark_use") not in _TOLD_AS_MARK

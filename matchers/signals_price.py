@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from matchers import goods, wording
+from matchers.candidates import Hit
 from matchers.currency import HOME, currency_code, to_home
 from matchers.reasons import Reason
-from matchers.signals_context import INDEX
+from matchers.signals_context import INDEX, ListingContext, light_field
 
 
 def price_signals(vec: list[float], reasons: list[Reason], price: Any, reference: float | None,
@@ -42,6 +44,51 @@ def price_signals(vec: list[float], reasons: list[Reason], price: Any, reference
                                 "rate_date": converted.day, "reference": reference})
                 return
             reasons.append({"code": "price_ratio", "price": price, "reference": reference})
+
+
+def bundle_reference(rights: Any, right_idx: int, hits: list[Hit], ctx: ListingContext) -> tuple[float | None, list[str]]:
+    """The reference price to read the listing's price against, and the marks of the bundle when it is one.
+
+    A listing that sells the goods of several rights together (甜芯坊 奶糖 + 三鲜居 水饺 年货礼盒 组合) asks
+    one price for all of them: read against one right's reference it looks like a genuine price when
+    it is a third of what the goods cost. So when the title says it is a bundle (lexicon ``bundle``:
+    组合, 套装, 礼盒, a + …) and each of this right's mark and another right's names goods of its own
+    (:func:`_goods_between`), the reference is the sum of their references. ``rights``: the compiled register's rights; ``ctx.extra["pairs"]`` the listing's other
+    candidates (set by the matcher when it has several)."""
+    own = rights[right_idx].reference_price
+    others = ctx.extra.get("pairs")
+    if not own or not others or ctx.n_rights < 2:
+        return own, []
+    mine = [h for h in hits if h.field == "title"]
+    if not mine or not _bundle_cue(ctx):
+        return own, []
+    title = ctx.texts.get("title", "")
+    total, names = own, [rights[right_idx].name]
+    for other_idx, other_hits in others:
+        other = rights[other_idx]
+        if other_idx == right_idx or not other.reference_price:
+            continue
+        if any(_goods_between(title, a, b) for a in mine for b in other_hits if b.field == "title"):
+            total += other.reference_price
+            names.append(other.name)
+    return (total, names) if len(names) > 1 else (own, [])
+
+
+def _bundle_cue(ctx: ListingContext) -> bool:
+    """Does the title say it sells several things together (lexicon ``bundle``)? Once per listing."""
+    found = ctx.extra.get("bundle:cue")
+    if found is None:
+        found = ctx.extra["bundle:cue"] = bool(wording.find("bundle", light_field(ctx, "title"), light_only=True))
+    return found
+
+
+def _goods_between(title: str, a: Hit, b: Hit) -> bool:
+    """Does each of two marks of the title name goods of its own: a goods word between them and another
+    after the second (奶糖 and 水饺 in 甜芯坊奶糖三鲜居水饺)? Two products, not one named twice (飞天茅台),
+    nor goods with some other mark written after them (X 奶粉 礼盒装 Y)."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return first.end < second.start and bool(goods.classify(title[first.end:second.start], "")[1]) \
+        and bool(goods.classify(title[second.end:], "")[1])
 
 
 _UNQUOTED = object()  # a price in a currency the ECB does not quote

@@ -22,7 +22,7 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
-        cues = wording.find("referential", text[max(0, hit.start - 8):hit.start]) or _cue_after_model(text, hit)
+        cues = _cue_before(text, hit, ctx, hits) or _cue_after_model(text, hit)
         if not cues and accessory and hit.field == "title":
             cues = title_cues(ctx, "referential") or _part_of_device(text, hit, accessory, _other_title_hits(ctx, hits),
                                                                      right.nice_classes)
@@ -31,6 +31,38 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
             cue = max((c[2] for c in cues), key=len)
             reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
             return
+
+
+MAX_BEFORE = 8  # characters before a mark where a "fits" cue is looked for (适用于 iPhone)
+
+
+_JOINERS = frozenset("和与及或、/,，&")  # between two devices a cue names (适用于 小米 和 华为)
+
+
+def _cue_before(text: str, hit: Hit, ctx: ListingContext, hits: list[Hit]) -> list[tuple[int, int, str]]:
+    """A referential cue in the few characters before the mark whose object is the mark: between them
+    only Latin letters, digits, marks of other candidate rights and joiners (适用于 iPhone, 兼容 小米 和
+    华为). Not a cue that names other goods first (适用于 平开窗 固美达: the handle fits casement windows,
+    固美达 makes it), nor a part noun (lexicon ``part_nouns``: 门窗配件 固美达 is the goods' kind, then
+    their maker; 固美达 配件 after the mark still reads "parts for it")."""
+    lo = max(0, hit.start - MAX_BEFORE)
+    found = wording.find("referential", text[lo:hit.start])
+    if not found:
+        return found
+    nouns = _lexicon_words("part_nouns")
+    others = [(h.start - lo, h.end - lo) for _, other in ctx.extra.get("pairs") or () if other is not hits
+              for h in other if h.field == hit.field and lo <= h.start and h.end <= hit.start]
+    window = text[lo:hit.start]
+    kept = []
+    for start, end, cue in found:
+        if cue in nouns:
+            continue
+        between = [c for i, c in enumerate(window[end:], end) if not any(a <= i < b for a, b in others)]
+        if not any(ordinary.is_cjk(c) and c not in _JOINERS for c in between):
+            kept.append((start, end, cue))
+    return kept
+
+
 
 
 _COUNTS = frozenset("一二两三四五六七八九十双单多0123456789")  # a count right before a part word
@@ -96,12 +128,17 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
     return []
 
 
-@lru_cache(maxsize=1)
-def _build_materials() -> tuple[str, ...]:
+@lru_cache(maxsize=8)
+def _lexicon_words(entry: str) -> tuple[str, ...]:
+    """Lexicon ``entry``'s words, normalised as the texts they are looked for in (``norm``)."""
     from matchers.lexicon import lexicon
     from matchers.normalise import norm
 
-    return tuple(norm(str(w)) for w in lexicon().get("build_materials", ()))
+    return tuple(w for w in (norm(str(w)).strip() for w in lexicon().get(entry, ())) if w)
+
+
+def _build_materials() -> tuple[str, ...]:
+    return _lexicon_words("build_materials")
 
 
 def service_signals(vec: list[float], reasons: list[Reason], right: Right, hits: list[Hit],
@@ -111,9 +148,16 @@ def service_signals(vec: list[float], reasons: list[Reason], right: Right, hits:
     accessory names the device it fits (a cleaning of 始祖鸟 jackets sells no jacket)."""
     if right.kind != "trademark" or "title" not in ctx.texts:
         return
-    cues = title_cues(ctx, "service")
+    cues = [c for c in title_cues(ctx, "service") if not _offered_with_goods(ctx.texts["title"], c[0])]
     if cues:
         vec[INDEX["service_use"]] = 1.0
         if not ctx.counterfeit:
             vec[INDEX["referential"]] = 1.0
         reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
+
+
+def _offered_with_goods(title: str, start: int) -> bool:
+    """Is the service word at ``start`` an offer that comes with the goods sold (西裤 免费改短, 空调 包安装,
+    可修改): one of lexicon ``service_offer`` right before it? Then the listing sells the goods, and
+    the service names no brand it works on."""
+    return any(title.endswith(word, max(0, start - len(word)), start) for word in _lexicon_words("service_offer"))

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from markwatch.contracts import Right
+from matchers import goods, wording
 from matchers.reasons import Reason
-from matchers.signals_context import INDEX, ListingContext, title_cues
+from matchers.signals_context import INDEX, ListingContext, light_field, title_cues
 from matchers.signals_works import publication_cues
 
 
-def wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
-    """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing."""
+def wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext, right: Right | None = None) -> None:
+    """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing;
+    for a right on medicines, a medicine sold loose too (:func:`loose_drug_words`)."""
     words = _counterfeit_of(ctx)
+    if right is not None:
+        loose = loose_drug_words(right, ctx)
+        if loose:
+            words = [*words, *loose]
     if words:
         vec[INDEX["counterfeit"]] = 1.0
         vec[INDEX["counterfeit_count"]] = float(min(len(words), 3))
@@ -47,3 +54,27 @@ def _edition_words() -> frozenset[str]:
     from matchers.lexicon import lexicon
 
     return frozenset(lexicon().get("edition_words", ()))
+
+
+def loose_drug_words(right: Right, ctx: ListingContext) -> list[str]:
+    """Lexicon ``loose_drug`` words (散装, 拆零) in the listing's light text when the right covers medicines
+    (lexicon ``drug_classes``) and the title's goods are medicines or unknown: a drug under a mark sold
+    out of its box has no approval number on it, as a seller of the genuine article never offers it.
+    Once per listing for the words; the classes per right."""
+    if _drug_classes().isdisjoint(right.nice_classes):
+        return []
+    found = ctx.extra.get("loose_drug")
+    if found is None:
+        text = " ".join(light_field(ctx, f) for f in ("title", "description"))
+        found = ctx.extra["loose_drug"] = sorted({w for _, _, w in wording.find("loose_drug", text, light_only=True)})
+    if not found:
+        return []
+    votes = ctx.goods[0] if ctx.goods is not None else goods.classify(ctx.texts.get("title", ""), ctx.category)[0]
+    return found if not votes or not _drug_classes().isdisjoint(votes) else []
+
+
+@lru_cache(maxsize=1)
+def _drug_classes() -> frozenset[int]:
+    from matchers.lexicon import lexicon
+
+    return frozenset(int(c) for c in lexicon().get("drug_classes", ()))
