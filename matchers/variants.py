@@ -272,12 +272,30 @@ def _apart(side: str, events: tuple[str, ...], before: bool) -> bool:
 MIN_SOUND_LIKENESS = 0.5
 """How alike (rapidfuzz's normalised Indel likeness) the pinyin of a piece of a Chinese rendering and the Latin
 word it renders must be for the piece to count as that word's transliteration (吉尔 jier / jil 0.57, 桑达 sangda /
-sander 0.67)."""
+sander 0.67).
+The rest of the rendering need only be somewhat like the rest of the name (:data:`MIN_REST_LIKENESS`: 科维利 keweili
+/ corvelli 0.4): it only says where the first name ends."""
+MIN_REST_LIKENESS = 0.3
 
 
-PINYIN_LIKENESS = 0.75
-"""A Latin mark this like the pinyin of its Chinese one is that pinyin, no rendering of a person's name
-(yunnan baiyao 1.0, dong e ejiao 0.8; jil sander 0.63, hugo boss 0.71)."""
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (pypinyin's readings of single characters)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from matchers.normalise import toneless
+
+    return frozenset(toneless(r) for readings in pinyin_dict.values() for r in readings.split(","))
+
+
+def _spelled_in_pinyin(word: str) -> bool:
+    """Can ``word`` be read as pinyin syllables one after the other (yunnan, baiyao, ejiao; not jil, tessa)?"""
+    syllables = _pinyin_syllables()
+    ends = {0}
+    for end in range(1, len(word) + 1):
+        if any(start in ends and word[start:end] in syllables for start in range(max(0, end - 6), end)):
+            ends.add(end)
+    return len(word) in ends
 
 
 def first_name_rendering(latin: str, rendering: str) -> str:
@@ -286,8 +304,9 @@ def first_name_rendering(latin: str, rendering: str) -> str:
     SANDER → 吉尔), or "". Why: buyers call a designer's house by the designer's first name in Chinese (吉尔 同款),
     and the register's own variant says how that name is written; no table of names is needed.
 
-    The rendering is cut where the pinyin of each side is most like its Latin side (each at least
-    :data:`MIN_SOUND_LIKENESS`); the first name needs two characters or more, and so does the rest. A first
+    The rendering is cut where the pinyin of each side is most like its Latin side (the first name's at least
+    :data:`MIN_SOUND_LIKENESS`, the rest's :data:`MIN_REST_LIKENESS`); none when every Latin word reads as pinyin
+    (the Latin is the Chinese name spelled, YUNNAN BAIYAO of 云南白药); the first name needs two characters or more, and so does the rest. A first
     word that is an everyday English word (max, snow) is no given name."""
     from rapidfuzz.distance import Indel
 
@@ -299,13 +318,13 @@ def first_name_rendering(latin: str, rendering: str) -> str:
     if words[0] in common_english_words():
         return ""  # MAX MARA, SNOW PEAK: a first word that is an everyday word names no person
     first, rest = words[0], "".join(words[1:])
-    if Indel.normalized_similarity(pinyin_of(rendering), first + rest) >= PINYIN_LIKENESS:
+    if all(_spelled_in_pinyin(w) for w in words):
         return ""  # YUNNAN BAIYAO of 云南白药: the Latin is the Chinese name's pinyin, no person's name rendered
     best, best_cut = 0.0, 0
     for cut in range(2, len(rendering) - 1):
         head = Indel.normalized_similarity(pinyin_of(rendering[:cut]), first)
         tail = Indel.normalized_similarity(pinyin_of(rendering[cut:]), rest)
-        if head >= MIN_SOUND_LIKENESS and tail >= MIN_SOUND_LIKENESS and head + tail > best:
+        if head >= MIN_SOUND_LIKENESS and tail >= MIN_REST_LIKENESS and head + tail > best:
             best, best_cut = head + tail, cut
     return rendering[:best_cut] if best_cut else ""
 
