@@ -33,6 +33,7 @@ rights:
   - {id: tm-jinhuanyu, kind: trademark, name: 锦欢宇, holder: 锦欢宇电器, nice_classes: [9, 11], reference_price: 1999}
   - {id: tm-luolanshen, kind: trademark, name: 罗兰绅, holder: 罗兰绅服饰, nice_classes: [25], reference_price: 8999}
   - {id: tm-aurelio, kind: trademark, name: AURELIO, holder: Aurelio SpA, nice_classes: [25], reference_price: 12000}
+  - {id: tm-xianglaoer, kind: trademark, name: 湘老二, holder: 湘老二食品, nice_classes: [29], reference_price: 65}
   - {id: tm-muyijia, kind: trademark, name: 木艺家, holder: 木艺家家居, nice_classes: [20], reference_price: 899}
 """
 
@@ -126,3 +127,8 @@ def test_an_alteration_offered_with_the_goods_is_no_service(matcher: Matcher) ->
 def test_furniture_words_are_furniture(matcher: Matcher, title: str) -> None:
     """衣柜 is a wardrobe (class 20), not clothing for its 衣: the furniture mark is a candidate there."""
     assert flagged(matcher, title=title, price=199) == {"tm-muyijia"}
+
+
+def test_braised_duck_snacks_are_meat_products(matcher: Matcher) -> None:
+    """鸭脖 is a meat product (class 29): a homophone of a class-29 mark on it is read beside agreeing goods."""
+    assert flagged(matcher, title="网红 香老二 鸭脖 香辣", price=12) == {"tm-xianglaoer"}  # not heading the title
