@@ -175,7 +175,7 @@ class Matcher:
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods, own_light)
-        if votes and any(hits[0].how != "exact" for _, hits in judged):  # bent hits sort after exact ones
+        if any(hits[0].how != "exact" for _, hits in judged):  # bent hits sort after exact ones
             judged = [(i, hits) for i, hits in judged if not bent_beyond_classes(compiled.rights[i], hits, votes, ctx)]
             if not judged:
                 return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from markwatch.contracts import Right
-from matchers import wording
+from matchers import goods, wording
 from matchers.candidates import Hit
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext
@@ -145,21 +145,30 @@ def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hi
                     return
 
 
+_BENT_ALIKE = frozenset(("homophone", "shape"))  # Chinese spellings that may be words or names of their own (a
+# Latin look-alike, VEL0RA, or a mark split by spaces is written so to dodge a filter: no word of its own)
 _TOLD_AS_MARK = frozenset(("brand_field", "brand_cue"))  # the seller says the word is a brand (牌, 品牌, brand field)
 
 
 def bent_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingContext) -> bool:
-    """Is this a bent spelling (homophone, shape-alike, near miss) of a well-known trademark on goods known
+    """Is this a bent Chinese spelling (homophone, shape-alike) of a well-known trademark on goods known
     to lie outside the right's classes, with nothing else that says it is the mark (no counterfeit
     wording, no 牌 or brand field)? Then the pair goes (matchers/matcher.py).
 
     Why: a well-known mark reaches beyond its classes only when it is used as a mark (docs/labelling.md,
     condition 2); the bent word on far goods (长鸿 on a guzheng for a TV maker's 长虹) is mostly a
     name or a word of its own, and a title that starts with it says no more than that. An exact mark
-    keeps its pair (苹果牌 电饭煲 is the model's to judge), as do goods of unknown class."""
-    if right.kind != "trademark" or not right.well_known or not right.nice_classes or not votes:
+    keeps its pair (苹果牌 电饭煲 is the model's to judge), as do a Latin look-alike (VEL0RA), a mark split
+    and goods of unknown class."""
+    if right.kind != "trademark" or not right.well_known or not right.nice_classes:
         return False
-    if any(h.how == "exact" for h in hits) or not votes.keys().isdisjoint(right.nice_classes):
+    if any(h.how not in _BENT_ALIKE for h in hits):
+        return False
+    if votes is None:  # a register of no ordinary trademark: the matcher did not classify the goods
+        votes = ctx.extra.get("goods:votes")
+        if votes is None:
+            votes = ctx.extra["goods:votes"] = goods.classify(ctx.texts.get("title", ""), ctx.category)[0]
+    if not votes or not votes.keys().isdisjoint(right.nice_classes):
         return False
     if ctx.counterfeit:
         return False

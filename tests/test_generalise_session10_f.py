@@ -34,7 +34,16 @@ rights:
   - {id: tm-luolanshen, kind: trademark, name: 罗兰绅, holder: 罗兰绅服饰, nice_classes: [25], reference_price: 8999}
   - {id: tm-aurelio, kind: trademark, name: AURELIO, holder: Aurelio SpA, nice_classes: [25], reference_price: 12000}
   - {id: tm-xianglaoer, kind: trademark, name: 湘老二, holder: 湘老二食品, nice_classes: [29], reference_price: 65}
+  - {id: tm-velora, kind: trademark, name: VELORA, holder: Velora SA, nice_classes: [25], well_known: true,
+     reference_price: 3000}
   - {id: tm-muyijia, kind: trademark, name: 木艺家, holder: 木艺家家居, nice_classes: [20], reference_price: 899}
+"""
+
+
+WELL_KNOWN_ONLY = """\
+rights:
+  - {id: tm-huasheng, kind: trademark, name: 华声, holder: 华声电子, nice_classes: [9], well_known: true,
+     reference_price: 2999}
 """
 
 
@@ -104,6 +113,19 @@ def test_a_bent_well_known_mark_on_far_goods_goes(matcher: Matcher, title: str) 
 def test_a_bent_well_known_mark_stays_in_its_classes_or_told_as_a_mark(matcher: Matcher, title: str,
                                                                        price: float) -> None:
     assert flagged(matcher, title=title, price=price) == {"tm-huasheng"}
+
+
+def test_a_bent_well_known_mark_on_far_goods_goes_in_a_register_of_well_known_marks_only(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With no ordinary trademark the matcher does not classify goods for its candidates: the rule does."""
+    alone = matcher_on(WELL_KNOWN_ONLY, tmp_path_factory.mktemp("well-known"))
+    assert "tm-huasheng" not in pairs(alone, title="华生 二胡 专业演奏", price=399)
+    assert flagged(alone, title="华生 电视 55寸", price=899) == {"tm-huasheng"}
+
+
+@pytest.mark.parametrize("title", ["VEL0RA 古筝 初学", "V E L O R A 古筝 初学"])
+def test_a_latin_look_alike_or_spaced_mark_is_no_word_of_its_own(matcher: Matcher, title: str) -> None:
+    assert "tm-velora" in pairs(matcher, title=title, price=399)  # kept: the model judges it
 
 
 def test_an_ordinary_mark_bent_on_instruments_is_no_candidate(matcher: Matcher) -> None:
