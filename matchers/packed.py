@@ -31,6 +31,7 @@ from matchers.compiled import FORM_KINDS, CompiledRegister, Form
 
 PACK_OVER = 256 * 1024  # bytes of pickle above which a table is packed
 SCAN_INDEX = "scan_index"  # matchers.candidates.ScanIndex: every automaton key in one automaton
+SCANNED_AS_ONE = frozenset({"open_index", "bound_index"})  # automata whose keys the scan index holds
 _DUMP = pickle.HIGHEST_PROTOCOL
 _UNPACKING = threading.Lock()
 
@@ -97,13 +98,18 @@ def unpack(entry: PackedRegister) -> CompiledRegister:
 
 
 def unpack_all(compiled: CompiledRegister) -> None:
-    """Unpickle every packed table now (before forking: workers then share them). The automata of
-    the Nice classes stay packed when the scan index is there: it holds their keys, and candidates
-    are found with it alone (matchers/candidates.py)."""
+    """Unpickle every packed table now (before forking: workers then share them). The automata the
+    scan index was built from stay packed when it is there — those of the Nice classes, of the marks
+    judged whatever the goods and of every ordinary mark (:data:`SCANNED_AS_ONE`): it holds their
+    keys, and candidates are found with it alone (matchers/candidates.py). Unpickling the one of
+    every ordinary mark and the open one cost ≈35 ms of the parent's serial start at 10k rights, and no worker read
+    it; one that does still unpickles it (its own copy)."""
     packed = getattr(compiled, "_packed", None)
     if packed is None:
         return
     scanned_as_one = SCAN_INDEX in packed or SCAN_INDEX in compiled.__dict__
+    if scanned_as_one:  # set aside: nothing is left to unpack, and a read still finds them
+        compiled.__dict__.setdefault("_spare", {}).update({n: packed.pop(n) for n in SCANNED_AS_ONE & packed.keys()})
     for name in list(packed):
         getattr(compiled, name)
     index = compiled.class_index
@@ -125,10 +131,11 @@ class _Packed:
         with _UNPACKING:  # threads (a Scrapy pipeline's) may read the same table first at once
             if self.name in obj.__dict__:
                 return obj.__dict__[self.name]
-            try:
-                data = obj._packed.pop(self.name)
-            except KeyError:
-                raise AttributeError(self.name) from None
+            data = obj._packed.pop(self.name, None)
+            if data is None:
+                data = obj.__dict__.get("_spare", {}).pop(self.name, None)
+            if data is None:
+                raise AttributeError(self.name)
             with collector_paused():
                 value = pickle.loads(data)  # noqa: S301 - our own cache file
             obj.__dict__[self.name] = value
@@ -138,7 +145,8 @@ class _Packed:
 class _Unpacking(CompiledRegister):
     """A :class:`CompiledRegister` loaded from a :class:`PackedRegister` (same fields, same methods)."""
 
-    _packed: dict[str, bytes]
+    _packed: dict[str, bytes]  # tables not unpacked yet
+    _spare: dict[str, bytes]  # tables :func:`unpack_all` left packed: matching reads none of them
 
 
 for _name in [f.name for f in dataclasses.fields(CompiledRegister) if f.name != "class_index"] + [SCAN_INDEX]:
