@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 import ahocorasick
 from rapidfuzz.distance import OSA
 
-from matchers.compiled import FORM_KINDS, CompiledRegister, Form, _deletes
+from matchers.compiled import ALL_CLASSES, FORM_KINDS, CompiledRegister, Form, _deletes, class_bits
 from matchers.goods import classify, find_goods_words_of
 from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm_and_light_many
 from matchers.lexicon import lexicon
@@ -545,8 +545,7 @@ def _ambiguous_houses(compiled: CompiledRegister, by_right: dict[int, list[Hit]]
     when it names a model of a house the matcher does not know (:func:`_unknown_model`). Why: "B家" among three
     B houses of clothing is a guess, and a guess by fame or price scored as the mark is a false alarm when the
     listing itself points elsewhere; the matcher's own choice between the rest follows (matchers/matcher.py)."""
-    goods = None if goods_classes is None else frozenset(goods_classes)
-    rights = compiled.rights
+    goods = ALL_CLASSES if goods_classes is None else class_bits(goods_classes)
     drop: list[int] = []
     for right, hits in by_right.items():
         nick = hits[0].form.text
@@ -555,8 +554,7 @@ def _ambiguous_houses(compiled: CompiledRegister, by_right: dict[int, list[Hit]]
         givers = compiled.house_givers.get(nick)
         if not givers:
             continue
-        fitting = [g for g in givers if goods is None or not rights[g].nice_classes
-                   or not goods.isdisjoint(rights[g].nice_classes)]
+        fitting = [g for g, bits in givers if bits & goods]
         if len(fitting) < 2:
             continue
         if _house_picked(compiled, right, texts):
@@ -569,12 +567,14 @@ def _ambiguous_houses(compiled: CompiledRegister, by_right: dict[int, list[Hit]]
 
 def _unknown_model(title: str) -> bool:
     """Does the title name a model no house of brand_names.yaml has as a line (B家 … Trialmaster 款): a Latin
-    word of four letters or more that is no English word? Then the listing tells its house, only not one the
-    matcher knows, and a guess by fame or price between the houses of the initial is no reading of it."""
-    from matchers.variants import common_english_words
+    word of four letters or more written as a model (before 款, 系列, 型号 or "model") that is no line of a known
+    house? Then the listing tells its house, only not one the matcher knows, and a guess by fame or price
+    between the houses of the initial is no reading of it. (Why the model word and not "no English word": an
+    English word list costs every match worker ≈0.15 s and tens of MB, for a rare case.)"""
+    return any(found.group(1) not in _all_lines() for found in _MODEL.finditer(title))
 
-    words = [w for w in _LATIN_WORD.findall(title) if len(w) >= 4 and w.isalpha()]
-    return bool(words) and any(w not in common_english_words() and w not in _all_lines() for w in words)
+
+_MODEL = re.compile(r"(?<![0-9a-z])([a-z]{4,}) ?(?:款|系列|型号|model\b)")
 
 
 @lru_cache(maxsize=1)

@@ -101,9 +101,9 @@ class CompiledRegister:
     # right → the names of OTHER famous brands with a product line named like it (Nestlé, 雀巢 for a
     # mascot Milo: Milo is a Nestlé drink): a listing that names such a brand sells its product
     line_owners: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    # a Latin "X家" nickname some right has as a form → every trademark of that initial (however many): an
-    # X家 is ambiguous among those of the listing's goods (matchers/candidates.py)
-    house_givers: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # a Latin "X家" nickname some right has as a form → (right, its Nice classes as bits) of every trademark of
+    # that initial (however many): an X家 is ambiguous among those of the listing's goods (matchers/candidates.py)
+    house_givers: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -225,17 +225,30 @@ MIN_PINYIN = 5  # letters of a mark's pinyin that make a form by themselves (fou
 FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
 
 
-def house_givers_of(rights: Sequence[Right], given: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """Each Latin "X家" of ``given`` (nicknames some right has) → every trademark whose name or a variant gives
-    it, however many (:func:`_unambiguous_house_nicknames` gives it to a few of them only)."""
+def house_givers_of(rights: Sequence[Right], given: Iterable[str]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each Latin "X家" of ``given`` (nicknames some right has) → (right, :func:`class_bits` of its classes) of
+    every trademark whose name or a variant gives it, however many (:func:`_unambiguous_house_nicknames` gives
+    it to a few of them only). Why bits: a listing's check reads no right (a 10k register has hundreds of N
+    marks, and each right read from the cached table is unpacked)."""
     wanted = {nick for nick in given if nick[:1].isascii()}
-    out: dict[str, list[int]] = {}
+    out: dict[str, list[tuple[int, int]]] = {}
     for idx, right in enumerate(rights):
         if right.kind == "trademark":
             for nick in dict.fromkeys(_house_nicknames(right.all_names)):
                 if nick in wanted:
-                    out.setdefault(nick, []).append(idx)
-    return {nick: tuple(idxs) for nick, idxs in out.items()}
+                    out.setdefault(nick, []).append((idx, class_bits(right.nice_classes)))
+    return {nick: tuple(givers) for nick, givers in out.items()}
+
+
+ALL_CLASSES = (1 << 46) - 2  # bits 1..45
+
+
+def class_bits(classes: Iterable[int]) -> int:
+    """Nice classes as bits (bit c for class c); no classes: every class."""
+    bits = 0
+    for cls in classes:
+        bits |= 1 << cls
+    return bits or ALL_CLASSES
 
 
 def _unambiguous_house_nicknames(rights: list[Right], famous: frozenset[int] = frozenset()) -> dict[int, list[str]]:
