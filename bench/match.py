@@ -139,6 +139,21 @@ def make_register(n: int) -> dict[str, Path]:
     return paths
 
 
+def make_mixes(n: int) -> dict[str, Path]:
+    """The two mixes of ``n`` listings (catalogue, lead-heavy) written under bench/out/; paths by mix."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = labelled_catalogue(n)
+    sweep = labelled_catalogue(int(n * 1.8), seed=8)  # enough infringing listings for half
+    from matchers.compiled import class_bound
+    from matchers.register import load_register
+
+    open_names = sorted({r.name for r in load_register().rights if not class_bound(r)})
+    mixes = {"catalogue": OUT / f"listings-catalogue-{n}.jsonl", "lead-heavy": OUT / f"listings-lead-heavy-{n}.jsonl"}
+    write_listings([_unlabelled(r) for r in rows], mixes["catalogue"])
+    write_listings(lead_heavy(sweep, n, open_names), mixes["lead-heavy"])
+    return mixes
+
+
 def register_names(path: Path) -> list[str]:
     rights = json.loads(path.read_text(encoding="utf-8"))["rights"]
     return sorted({name for r in rights for name in [r["name"], *r.get("variants", [])]})
@@ -203,14 +218,17 @@ class Run:
         return lines[-1] if lines else self.stderr.strip()[-300:]
 
 
-def run_match(register: Path, listings: Path, workers: int, cache: Path) -> Run:
-    out = OUT / f"leads-{workers}.jsonl"
+def run_match(register: Path, listings: Path, workers: int, cache: Path, root: Path = ROOT,
+              out: Path | None = None) -> Run:
+    """One ``markwatch match`` process of the checkout at ``root`` (``-m`` from there imports that
+    checkout's code, whatever the venv installed), timed with its process tree."""
+    out = out or OUT / f"leads-{workers}.jsonl"
     cmd = [sys.executable, "-m", "markwatch.cli", "match", "--register", str(register), "--input", str(listings),
            "--output", str(out), "--workers", str(workers)]
     peak = [0, 0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
                             env={**os.environ, "MARKWATCH_CACHE_DIR": str(cache)})
 
     def watch() -> None:
@@ -252,18 +270,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000", help="register sizes, comma-separated")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each mix with a warm cache")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
-    rows = labelled_catalogue(args.listings)
-    sweep = labelled_catalogue(int(args.listings * 1.8), seed=8)  # enough infringing listings for half
-    from matchers.compiled import class_bound
-    from matchers.register import load_register
-
-    open_names = sorted({r.name for r in load_register().rights if not class_bound(r)})
-    mixes = {"catalogue": OUT / f"listings-catalogue-{args.listings}.jsonl",
-             "lead-heavy": OUT / f"listings-lead-heavy-{args.listings}.jsonl"}
-    write_listings([_unlabelled(r) for r in rows], mixes["catalogue"])
-    write_listings(lead_heavy(sweep, args.listings, open_names), mixes["lead-heavy"])
+    mixes = make_mixes(args.listings)
     titles = {mix: [json.loads(line)["title"] for _, line in zip(range(400), path.open(encoding="utf-8"))]
               for mix, path in mixes.items()}
     one = OUT / "listings-one.jsonl"

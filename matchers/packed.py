@@ -102,8 +102,8 @@ def unpack_all(compiled: CompiledRegister) -> None:
     scan index was built from stay packed when it is there — those of the Nice classes, of the marks
     judged whatever the goods and of every ordinary mark (:data:`SCANNED_AS_ONE`): it holds their
     keys, and candidates are found with it alone (matchers/candidates.py). Unpickling the one of
-    every ordinary mark and the open one cost ≈35 ms of the parent's serial start at 10k rights, and no worker read
-    it; one that does still unpickles it (its own copy)."""
+    every ordinary mark and the open one cost ≈35 ms of the parent's serial start at 10k rights,
+    and no worker read them; one that does still unpickles its own copy."""
     packed = getattr(compiled, "_packed", None)
     if packed is None:
         return
