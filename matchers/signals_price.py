@@ -83,12 +83,13 @@ def _bundle_cue(ctx: ListingContext) -> bool:
 
 
 def _goods_between(title: str, a: Hit, b: Hit) -> bool:
-    """Does each of two marks of the title name goods of its own: a goods word between them and another
-    after the second (奶糖 and 水饺 in 甜芯坊奶糖三鲜居水饺)? Two products, not one named twice (飞天茅台),
-    nor goods with some other mark written after them (X 奶粉 礼盒装 Y)."""
+    """Does each of two marks of the title name goods of its own: a goods word from the first mark up to
+    the second and another from the second on (奶糖 and 水饺 in 甜芯坊奶糖三鲜居水饺; a GI's own product
+    word counts: 五常大米 + 盘锦大米)? Two products, not one named twice (飞天茅台), nor goods with some
+    other mark written after them (X 奶粉 礼盒装 Y)."""
     first, second = (a, b) if a.start < b.start else (b, a)
-    return first.end < second.start and bool(goods.classify(title[first.end:second.start], "")[1]) \
-        and bool(goods.classify(title[second.end:], "")[1])
+    return first.end <= second.start and bool(goods.classify(title[first.start:second.start], "")[1]) \
+        and bool(goods.classify(title[second.start:], "")[1])
 
 
 _UNQUOTED = object()  # a price in a currency the ECB does not quote

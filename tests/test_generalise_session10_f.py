@@ -100,6 +100,25 @@ def test_a_bundle_is_priced_against_the_sum_of_its_references(matcher: Matcher) 
     assert flagged(matcher, title=BUNDLE, price=75) == set()  # 85 % of both: a genuine gift box
 
 
+GI_BUNDLE = """\
+rights:
+  - {id: gi-qingchuan-rice, kind: gi, name: 青川大米, holder: 青川县大米协会, nice_classes: [30], regions: [四川省广元市青川县],
+     reference_price: 60}
+  - {id: gi-lixi-pear, kind: gi, name: 黎溪香梨, holder: 黎溪香梨协会, nice_classes: [31], regions: [四川省凉山彝族自治州会理市],
+     reference_price: 80}
+"""
+
+
+def test_a_bundle_of_two_gis_sums_their_references(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A GI's own product word (大米, 香梨) is the goods each name names: no other goods word is needed."""
+    gis = matcher_on(GI_BUNDLE, tmp_path_factory.mktemp("gis"))
+    scored = pairs(gis, title="青川大米 5kg + 黎溪香梨 5斤 年货礼盒 组合", price=50, ship_from="四川省成都市")
+    for pair in scored.values():
+        price = [r for r in pair.reason_codes if r.get("code") == "price_ratio"]
+        assert price and price[0]["reference"] == 140
+    assert set(scored) == {"gi-qingchuan-rice", "gi-lixi-pear"}
+
+
 def test_two_marks_with_no_goods_between_are_no_bundle(matcher: Matcher) -> None:
     assert flagged(matcher, title="甜芯坊 三鲜居 奶糖 礼盒", price=45) == set()  # one product, two names
 
