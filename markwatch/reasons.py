@@ -57,6 +57,19 @@ def _regions_en(p: Params) -> str:
     return "、".join(p["regions"]) or "(no area given)"
 
 
+def _reference_en(p: Params) -> str:
+    """The reference a price is read against: one right's, or a bundle's sum of its marks' references."""
+    if p.get("bundle"):
+        return f"the references of {' + '.join(p['bundle'])} together ({p['reference']:g})"
+    return f"reference {p['reference']:g}"
+
+
+def _reference_zh(p: Params) -> str:
+    if p.get("bundle"):
+        return f" {' + '.join(p['bundle'])} 参考价之和 {p['reference']:g}"
+    return f"参考价 {p['reference']:g}"
+
+
 def _goods_en(p: Params, where: str) -> str:
     words = "/".join(p["words"])
     classes = ", ".join(map(str, p["classes"]))
@@ -96,10 +109,10 @@ _ENGLISH: dict[str, Renderer] = {
     "resale_wording": lambda p: "private resale wording: " + ", ".join(p["words"]) + " (lowers the score)",
     # price
     "price_ratio": lambda p: (f"price {p['price']:g} is {p['price'] / p['reference']:.0%} "
-                              f"of reference {p['reference']:g}"),
+                              f"of {_reference_en(p)}"),
     "price_converted": lambda p: (f"price {p['price']:g} {p['currency']} ≈ {p['converted']:.0f} CNY "
                                   f"(ECB rate {p['rate']:.4f} of {p['rate_date']}) is "
-                                  f"{p['converted'] / p['reference']:.0%} of reference {p['reference']:g}"),
+                                  f"{p['converted'] / p['reference']:.0%} of {_reference_en(p)}"),
     # goods class
     "goods_in_classes": lambda p: _goods_en(p, "within"),
     "goods_outside_classes": _goods_outside_en,
@@ -174,10 +187,10 @@ _CHINESE: dict[str, Renderer] = {
     "obfuscated": lambda p: "商标中夹带空格、符号或使用繁体字，意在规避过滤",
     "counterfeit_wording": lambda p: "出现假冒用语：" + "、".join(p["words"]),
     "resale_wording": lambda p: "出现个人转卖用语：" + "、".join(p["words"]) + "（降低评分）",
-    "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为参考价 {p['reference']:g} "
+    "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为{_reference_zh(p)} "
                               f"的 {p['price'] / p['reference']:.0%}"),
     "price_converted": lambda p: (f"售价 {p['price']:g} {p['currency']} 约合人民币 {p['converted']:.0f} 元"
-                                  f"（欧洲央行 {p['rate_date']} 汇率 {p['rate']:.4f}），仅为参考价 {p['reference']:g} "
+                                  f"（欧洲央行 {p['rate_date']} 汇率 {p['rate']:.4f}），仅为{_reference_zh(p)} "
                                   f"的 {p['converted'] / p['reference']:.0%}"),
     "goods_in_classes": lambda p: _goods_zh(p, "属于"),
     "goods_outside_classes": _goods_outside_zh,

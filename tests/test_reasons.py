@@ -183,6 +183,16 @@ def test_the_chinese_price_sentence() -> None:
     assert render({"code": "price_ratio", "price": 89, "reference": 699}, "zh") == "售价 89 仅为参考价 699 的 13%"
 
 
+def test_a_bundles_price_is_said_against_the_sum_of_its_marks_references() -> None:
+    """signals_price.bundle_reference sums the references of a bundle's marks; the sentence says so."""
+    reason = {"code": "price_ratio", "price": 45, "reference": 88, "bundle": ["甜芯坊", "三鲜居"]}
+    assert render(reason) == "price 45 is 51% of the references of 甜芯坊 + 三鲜居 together (88)"
+    assert render(reason, "zh") == "售价 45 仅为 甜芯坊 + 三鲜居 参考价之和 88 的 51%"
+    converted = {"code": "price_converted", "price": 6, "currency": "USD", "converted": 43.5, "rate": 7.25,
+                 "rate_date": "2026-11-30", "reference": 88, "bundle": ["甜芯坊", "三鲜居"]}
+    assert render(converted).endswith("is 49% of the references of 甜芯坊 + 三鲜居 together (88)")
+
+
 def test_unknown_codes_and_languages_say_what_is_wrong() -> None:
     with pytest.raises(UnknownReasonCode, match="unknown reason code 'price_rato'"):
         render({"code": "price_rato", "price": 1, "reference": 2})
