@@ -100,13 +100,29 @@ def emoji_meanings() -> dict[str, tuple[str, ...]]:
     """Emoji (variation selectors dropped) → its Chinese name and keywords by the CLDR annotations
     (matchers/data/emoji_zh.tsv, built by scripts/build_emoji_zh.py): what buyers read in it beyond
     the one name the ``emoji`` package gives (🌊 浪花, read as 海洋)."""
-    out: dict[str, tuple[str, ...]] = {}
+    return _read_meanings()[0]
+
+
+@lru_cache(maxsize=1)
+def other_locale_keywords() -> dict[str, tuple[str, ...]]:
+    """Emoji → its keywords in CLDR's other Chinese locales (zh-Hant, zh-Hant-HK, simplified; the third column
+    of emoji_zh.tsv) that zh lacks: 儿童 婴儿 幼儿 for 👶. Looser than zh's: :func:`meanings` takes only the first
+    character of each (儿童's 儿), and whole words that are a piece of a mark."""
+    return _read_meanings()[1]
+
+
+@lru_cache(maxsize=1)
+def _read_meanings() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    zh: dict[str, tuple[str, ...]] = {}
+    others: dict[str, tuple[str, ...]] = {}
     with EMOJI_MEANINGS.open(encoding="utf-8") as fh:
         for line in fh:
             if not line.startswith("#") and "\t" in line:
-                symbol, words = line.rstrip("\n").split("\t", 1)
-                out[symbol] = tuple(words.split())
-    return out
+                symbol, words, *more = line.rstrip("\n").split("\t")
+                zh[symbol] = tuple(words.split())
+                if more and more[0]:
+                    others[symbol] = tuple(more[0].split())
+    return zh, others
 
 
 def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
@@ -115,13 +131,18 @@ def meanings(chars: set[str], bigrams: frozenset[str], named: dict[str, str],
     🏆: 冠 of 冠军; 🌻: 葵花, a mark's pair whose two characters its keywords 向日葵 and 太阳花 hold),
     pieces first. Read only where the reading is firm (:func:`_firm`): a keyword is looser than a name."""
     out: dict[str, tuple[str, ...]] = {}
+    others = other_locale_keywords()
     for symbol, words in emoji_meanings().items():
         known = set(named.get(symbol, "")) | set(runs.get(symbol, ()))
         text = "".join(words)
         held = [ch for ch in dict.fromkeys(text) if ch in chars and ch not in known
                 and not _only_suffix(ch, words)]
+        looser = others.get(symbol, ())
+        # Another locale's keyword gives its first character only (儿童: 儿 for 👶), where its last is often an
+        # ending or the loose half of a phrase (初生儿, 快乐 for 😄), and its whole self where it is a piece of a mark.
+        held += [w[0] for w in looser if w[0] in chars and w[0] not in known and w[0] not in held]
         present = set(text) & chars
-        pieces = {p for w in words for p in mark_pieces(w, bigrams)}
+        pieces = {p for w in (*words, *looser) for p in mark_pieces(w, bigrams)}
         pieces |= {a + b for a in present for b in present if a != b and a + b in bigrams}
         pieces -= known
         if held or pieces:

@@ -32,7 +32,8 @@ LOCALES = ("zh", "zh-Hant", "zh-Hant-HK")
 """The Chinese locales whose keywords are read, Simplified first. Why the traditional ones too (converted to
 simplified): their annotators chose other words for the same emoji, and a buyer reads what any of them saw
 (👶 is 小宝贝 宝宝 孩子 in zh, 婴儿 儿童 幼儿 in zh-Hant-HK: the 儿 of a mark such as 乐儿). Only their words
-of two or more Chinese characters are taken: their one-character keywords (女, 生, 仔 for 👶) are too loose."""
+of two to four Chinese characters are taken (their one-character keywords, 女 生 仔 for 👶, and their Cantonese
+descriptions are too loose), in a third column: matchers/rebus_emoji.py reads them more strictly than zh's."""
 
 
 def _annotations(archive: Path, member: str, top: str, locale: str = "zh") -> dict[str, dict]:
@@ -77,14 +78,26 @@ def main(folder: str) -> int:
 
     converter = opencc.OpenCC("t2s")
     rows: dict[str, list[str]] = {}
+    others: dict[str, list[str]] = {}
     for locale in LOCALES:
         for symbol, entry in _annotations(found["cldr-annotations-full"], "annotations", "annotations", locale).items():
-            words = _words(entry if locale == "zh" else _simplified(entry, converter), flag=False)
-            if locale != "zh":  # another locale's one-character keywords (女, 生, 仔 for 👶) are too loose
-                words = [w for w in words if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
             key = symbol.replace("\ufe0f", "")
-            if words and key in emoji_keys:
-                rows[key] = list(dict.fromkeys([*rows.get(key, []), *words]))
+            if key not in emoji_keys:
+                continue
+            if locale == "zh":
+                words = _words(entry, flag=False)
+                if words:
+                    rows[key] = words
+                continue
+            # another locale's one-character keywords (女, 生, 仔 for 👶) are too loose, and so are its
+            # Cantonese descriptions (含笑嘅眼睛…): words of two to four Chinese characters only
+            words = [w for w in _words(_simplified(entry, converter), flag=False)
+                     if 2 <= len(w) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+            others[key] = list(dict.fromkeys([*others.get(key, []), *words]))
+    for key, words in others.items():
+        kept = [w for w in words if w not in rows.get(key, [])]
+        if kept and key in rows:
+            rows[key] = [*rows[key], "\t" + kept[0], *kept[1:]]
     derived = _annotations(found["cldr-annotations-derived-full"], "annotationsDerived", "annotationsDerived")
     for symbol, entry in derived.items():
         if _is_flag(symbol) and symbol in emoji_keys:
@@ -92,8 +105,8 @@ def main(folder: str) -> int:
     version = found["cldr-annotations-full"].name.removeprefix("cldr-annotations-full-").removesuffix(".tgz")
     lines = [f"# What each emoji means in Chinese (scripts/build_emoji_zh.py: CLDR annotations {version}, "
              f"locales {', '.join(LOCALES)} in simplified characters, npm cldr-annotations-full and -derived-full, "
-             "Unicode licence). emoji<TAB>name and keywords"]
-    lines += [f"{symbol}\t{' '.join(words)}" for symbol, words in sorted(rows.items())]
+             "Unicode licence). emoji<TAB>zh name and keywords[<TAB>the other locales' keywords]"]
+    lines += [f"{symbol}\t{' '.join(words).replace(' ' + chr(9), chr(9))}" for symbol, words in sorted(rows.items())]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(rows)} emoji ({sum(_is_flag(s) for s in rows)} flags)")
     return 0
