@@ -10,8 +10,9 @@ table is unpickled the first time the matcher reads it, then is a plain attribut
 access after that). The forms are kept as columns (:class:`FormsTable`), the rights as pickles
 made into objects one by one (matchers/rights_table.py).
 
-A run that forks workers first unpacks everything (:func:`unpack_all`, called by
-``matchers.batch.warm``), so the workers share one copy instead of each unpacking its own.
+A run that forks workers first unpacks every table they read (:func:`unpack_all`, called by
+``matchers.batch.warm``), so the workers share one copy instead of each unpacking its own; the
+automata the scan index was built from are left packed (no worker reads them).
 Whatever the compiled register gains as fields later is packed the same way: nothing here lists
 them.
 """
