@@ -57,7 +57,8 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
             reasons[0]["line"] = line  # the product line that told which house "X家" names
     mark_use = mark_use_signals(vec, hits, ctx)
     wording_signals(vec, reasons, ctx, right)
-    reference, bundle = bundle_reference(compiled.rights, right_idx, hits, ctx)
+    reference, bundle = (bundle_reference(compiled.rights, right_idx, right, hits, ctx) if ctx.n_rights > 1
+                         else (right.reference_price, None))  # one right: no bundle to look for
     price_signals(vec, reasons, ctx.listing.get("price"), reference, ctx.listing, ctx.extra)
     if bundle and reasons[-1].get("reference") == reference:
         reasons[-1]["bundle"] = bundle  # the marks whose references were summed

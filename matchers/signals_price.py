@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from markwatch.contracts import Right
 from matchers import goods, wording
 from matchers.candidates import Hit
 from matchers.currency import HOME, currency_code, to_home
@@ -46,31 +47,33 @@ def price_signals(vec: list[float], reasons: list[Reason], price: Any, reference
             reasons.append({"code": "price_ratio", "price": price, "reference": reference})
 
 
-def bundle_reference(rights: Any, right_idx: int, hits: list[Hit], ctx: ListingContext) -> tuple[float | None, list[str]]:
+def bundle_reference(rights: Any, right_idx: int, right: Right, hits: list[Hit],
+                     ctx: ListingContext) -> tuple[float | None, list[str]]:
     """The reference price to read the listing's price against, and the marks of the bundle when it is one.
 
     A listing that sells the goods of several rights together (甜芯坊 奶糖 + 三鲜居 水饺 年货礼盒 组合) asks
     one price for all of them: read against one right's reference it looks like a genuine price when
     it is a third of what the goods cost. So when the title says it is a bundle (lexicon ``bundle``:
     组合, 套装, 礼盒, a + …) and each of this right's mark and another right's names goods of its own
-    (:func:`_goods_between`), the reference is the sum of their references. ``rights``: the compiled register's rights; ``ctx.extra["pairs"]`` the listing's other
-    candidates (set by the matcher when it has several)."""
-    own = rights[right_idx].reference_price
+    (:func:`_goods_between`), the reference is the sum of their references. ``rights``: the compiled
+    register's rights (``right`` is ``rights[right_idx]``, in hand: the others are looked up only in a
+    bundle); ``ctx.extra["pairs"]``: the listing's candidates (set by the matcher when it has several)."""
+    own = right.reference_price
     others = ctx.extra.get("pairs")
-    if not own or not others or ctx.n_rights < 2:
+    if not own or not others or not _bundle_cue(ctx):
         return own, []
     mine = [h for h in hits if h.field == "title"]
-    if not mine or not _bundle_cue(ctx):
+    if not mine:
         return own, []
     title = ctx.texts.get("title", "")
-    total, names = own, [rights[right_idx].name]
+    total, names = own, [right.name]
     for other_idx, other_hits in others:
-        other = rights[other_idx]
-        if other_idx == right_idx or not other.reference_price:
-            continue
-        if any(_goods_between(title, a, b) for a in mine for b in other_hits if b.field == "title"):
-            total += other.reference_price
-            names.append(other.name)
+        if other_idx != right_idx and any(_goods_between(title, a, b) for a in mine for b in other_hits
+                                          if b.field == "title"):
+            other = rights[other_idx]  # a bundle is rare: the other right is looked up only then
+            if other.reference_price:
+                total += other.reference_price
+                names.append(other.name)
     return (total, names) if len(names) > 1 else (own, [])
 
 

@@ -19,7 +19,7 @@ def wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext
     """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing;
     for a right on medicines, a medicine sold loose too (:func:`loose_drug_words`)."""
     words = _counterfeit_of(ctx)
-    if right is not None:
+    if right is not None and not _drug_classes().isdisjoint(right.nice_classes):  # rights on medicines only
         loose = loose_drug_words(right, ctx)
         if loose:
             words = [*words, *loose]
