@@ -295,16 +295,19 @@ def brand_pieces() -> dict[str, tuple[tuple[str, str], ...]]:
     """Every piece of every famous brand's name → (the name, the brand's key), for names longer than
     the piece: its Latin words (lowe of lowe alpine, tiger of onitsuka tiger) and its runs of two or
     more Chinese characters (雪花 of 雪花啤酒). A mark found only as such a piece of another brand's
-    name written in the listing is that brand (matchers/matcher.py)."""
+    name written in the listing is that brand (matchers/matcher.py). The whole name is a piece of
+    itself too, for bent hits only (the matcher skips it for exact ones): a homophone or shape-alike
+    of a mark that is, letter for letter, another famous brand (皇上皇 sausages beside a mark 煌上煌)
+    is that brand, not an evasion."""
     pieces: dict[str, dict[tuple[str, str], None]] = {}
     for name, brand in brand_table().items():
         if has_cjk(name):
             runs = [name[i:j] for i in range(len(name)) for j in range(i + 2, len(name) + 1)]
         else:
             runs = [w for w in name.split() if len(w) >= 2] if " " in name else []
+            runs.append(name)
         for piece in runs:
-            if piece != name:
-                pieces.setdefault(piece, {})[(name, brand.key)] = None
+            pieces.setdefault(piece, {})[(name, brand.key)] = None
     return {piece: tuple(names) for piece, names in pieces.items()}
 
 

@@ -456,8 +456,8 @@ def _inside_brand_name(names: tuple[tuple[str, str], ...] | None, own: str | Non
     """Is ``hit`` inside one of ``names`` (a famous brand's name holding the hit's text, with its
     brand's key) of a brand other than ``own``, written in ``text`` over the hit?"""
     for name, key in names or ():
-        if key == own:
-            continue
+        if key == own or (name == hit.seen and hit.how == "exact"):
+            continue  # the right's own brand; a mark written exactly is the right's, whoever else bears it
         lo = max(0, hit.end - len(name))
         at = text.find(name, lo, hit.start + len(name))
         while 0 <= at <= hit.start:
