@@ -1,0 +1,42 @@
+"""General mechanisms of issue 11's tenth pass, second helper (gen-h: unseen marks scored wrong), each on
+rights and listings written here (in none of the evaluation sets' registers):
+
+- the no-licence family (三无, 无生产日期, 无中文标签, 无厂名 …) beside an exact mark is counterfeit wording, also
+  in a bundle of two marks; 三无添加 (no additives) is not;
+- a mark that is a place name (the gazetteer's) on travel or ticket goods, outside its classes, with nothing
+  saying it is the mark, is the place;
+- a book cue inside another word (童书 in 儿童书桌) is no book: cues keep to jieba's word boundaries.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import flagged, matcher_on, pairs
+from matchers.matcher import Matcher
+
+REGISTER = """\
+rights:
+  - {id: tm-tianxinfang, kind: trademark, name: 甜芯坊, holder: 甜芯坊食品, nice_classes: [30], reference_price: 39}
+  - {id: tm-sanxianju, kind: trademark, name: 三鲜居, holder: 三鲜居食品, nice_classes: [30], reference_price: 49}
+  - {id: tm-xinghe, kind: trademark, name: 星禾, holder: 星禾家具, nice_classes: [20], reference_price: 699}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+@pytest.mark.parametrize("words", ["三无", "无生产日期", "无中文标签", "无厂名 无厂址", "无合格证"])
+def test_no_licence_family_is_counterfeit_wording(matcher: Matcher, words: str) -> None:
+    assert flagged(matcher, title=f"甜芯坊 奶糖 散装 {words} 清仓", price=30) == {"tm-tianxinfang"}
+
+
+def test_no_additives_and_plain_clearance_stay_ordinary(matcher: Matcher) -> None:
+    assert flagged(matcher, title="甜芯坊 奶糖 散装 三无添加 清仓", price=30) == set()
+    assert flagged(matcher, title="甜芯坊 奶糖 散装 清仓", price=30) == set()
+
+
+def test_bundle_of_two_marks_with_no_licence_wording(matcher: Matcher) -> None:
+    assert flagged(matcher, title="甜芯坊 奶糖 三鲜居 水饺 零食大礼包 三无", price=60) == {"tm-tianxinfang", "tm-sanxianju"}
