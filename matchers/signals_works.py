@@ -8,6 +8,7 @@ edition word (原版) from counterfeit wording, so signals_wording reads :func:`
 from __future__ import annotations
 
 from markwatch.contracts import Right
+from matchers.goods import book_word_inside_another
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext, title_cues
 
@@ -30,7 +31,15 @@ def publication_signals(vec: list[float], reasons: list[Reason], right: Right, c
 
 
 def publication_cues(ctx: ListingContext) -> list[tuple[int, int, str]]:
-    return title_cues(ctx, "publication")
+    """The title's book cues (lexicon ``publication``) that are words of it: not one cut through by the
+    segmentation of the text around it (儿童书桌 holds 童书 across 儿童|书桌: a desk, no book)."""
+    key = "title:publication:words"
+    found = ctx.extra.get(key)
+    if found is None:
+        title = ctx.texts.get("title", "")
+        found = ctx.extra[key] = [c for c in title_cues(ctx, "publication")
+                                  if not book_word_inside_another(title, c[0], c[1])]
+    return found
 
 
 def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:

@@ -40,3 +40,13 @@ def test_no_additives_and_plain_clearance_stay_ordinary(matcher: Matcher) -> Non
 
 def test_bundle_of_two_marks_with_no_licence_wording(matcher: Matcher) -> None:
     assert flagged(matcher, title="甜芯坊 奶糖 三鲜居 水饺 零食大礼包 三无", price=60) == {"tm-tianxinfang", "tm-sanxianju"}
+
+
+@pytest.mark.parametrize("title", ["星禾 儿童书桌 学习桌 实木", "星禾 儿童书架 实木"])
+def test_book_cue_inside_another_word_is_no_book(matcher: Matcher, title: str) -> None:
+    found = pairs(matcher, title=title, price=199)
+    assert found["tm-xinghe"].score >= matcher.threshold  # furniture of the furniture mark, not a book
+
+
+def test_a_book_cue_that_is_a_word_still_reads_as_a_book(matcher: Matcher) -> None:
+    assert "tm-xinghe" not in flagged(matcher, title="星禾 儿童绘本 童书 故事", price=39)
