@@ -29,7 +29,7 @@ from matchers.reasons import Reason, english
 from matchers.rebus import substituted_listing
 from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
-from matchers.signals_form import bent_beyond_classes
+from matchers.signals_form import bent_beyond_classes, names_a_city, place_beyond_classes
 
 
 @dataclass(slots=True)
@@ -177,6 +177,11 @@ class Matcher:
         ctx = _context(listing, fields, category, len(judged), goods, own_light)
         if any(hits[0].how != "exact" for _, hits in judged):  # bent hits sort after exact ones
             judged = [(i, hits) for i, hits in judged if not bent_beyond_classes(compiled.rights[i], hits, votes, ctx)]
+            if not judged:
+                return []
+            ctx.n_rights = len(judged)
+        if any(names_a_city(hits[0].form.text) for _, hits in judged):  # a city's name, on far goods: the city
+            judged = [(i, hits) for i, hits in judged if not place_beyond_classes(compiled.rights[i], hits, votes, ctx)]
             if not judged:
                 return []
             ctx.n_rights = len(judged)

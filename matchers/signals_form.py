@@ -8,6 +8,7 @@ is what the goods signals tell beside goods of other classes.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markwatch.contracts import Right
@@ -164,6 +165,44 @@ def bent_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingC
         return False
     if any(h.how not in _BENT_ALIKE for h in hits):
         return False
+    return _far_goods_unclaimed(right, hits, votes, ctx)
+
+
+def place_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingContext) -> bool:
+    """Is this a trademark that is the name of a province or city (the gazetteer's: 牡丹江, 鄂尔多斯),
+    written as it is, on goods known to lie outside the right's classes (门票, 一日游), with nothing that
+    says it is the mark (no counterfeit wording, no 牌 or brand field)? Then the place is meant and the
+    pair goes (matchers/matcher.py).
+
+    Why: a ticket to a city's sights or a tour of it names the city, well-known clothing mark of that name
+    or not; the mark reaches beyond its classes only when used as a mark (docs/labelling.md, condition 2).
+    Cities and provinces only: a county's short form (红旗 of 红旗区) is as often a word as a place."""
+    if right.kind != "trademark" or not right.nice_classes:
+        return False
+    if any(h.how != "exact" for h in hits) or not names_a_city(hits[0].form.text):
+        return False
+    return _far_goods_unclaimed(right, hits, votes, ctx)
+
+
+@lru_cache(maxsize=4096)
+def names_a_city(mark: str) -> bool:
+    """Is ``mark`` (norm form, Chinese) a province's or a prefecture-level city's name or short form?"""
+    if len(mark) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in mark):
+        return False
+    from matchers.origin import _gazetteer
+
+    try:
+        gazetteer = _gazetteer()
+    except Exception:  # noqa: BLE001 - no gazetteer: no place is known
+        return False
+    place = gazetteer.resolve(mark)
+    return place is not None and place.level in ("province", "city") and (
+        place.name == mark or mark in gazetteer.names_of(place))
+
+
+def _far_goods_unclaimed(right: Right, hits: list[Hit], votes: Any, ctx: ListingContext) -> bool:
+    """Are the listing's goods known and all outside the right's classes, with no counterfeit wording and
+    no 牌, 品牌 or brand field saying the word is the mark?"""
     if votes is None:  # a register of no ordinary trademark: the matcher did not classify the goods
         votes = ctx.extra.get("goods:votes")
         if votes is None:

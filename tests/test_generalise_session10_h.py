@@ -20,6 +20,8 @@ rights:
   - {id: tm-tianxinfang, kind: trademark, name: 甜芯坊, holder: 甜芯坊食品, nice_classes: [30], reference_price: 39}
   - {id: tm-sanxianju, kind: trademark, name: 三鲜居, holder: 三鲜居食品, nice_classes: [30], reference_price: 49}
   - {id: tm-xinghe, kind: trademark, name: 星禾, holder: 星禾家具, nice_classes: [20], reference_price: 699}
+  - {id: tm-mudanjiang, kind: trademark, name: 牡丹江, holder: 牡丹江服饰, nice_classes: [25], well_known: true,
+     reference_price: 899}
 """
 
 
@@ -50,3 +52,18 @@ def test_book_cue_inside_another_word_is_no_book(matcher: Matcher, title: str) -
 
 def test_a_book_cue_that_is_a_word_still_reads_as_a_book(matcher: Matcher) -> None:
     assert "tm-xinghe" not in flagged(matcher, title="星禾 儿童绘本 童书 故事", price=39)
+
+
+@pytest.mark.parametrize("title", ["牡丹江 旅游 门票 景区", "牡丹江 镜泊湖 一日游", "牡丹江 自由行 跟团游"])
+def test_a_city_named_mark_on_travel_goods_is_the_city(matcher: Matcher, title: str) -> None:
+    assert "tm-mudanjiang" not in pairs(matcher, title=title, price=120)
+
+
+@pytest.mark.parametrize("title, price", [
+    ("牡丹江牌 门票 夹", 120),          # 牌: the seller says it is the mark
+    ("牡丹江 门票 高仿", 120),          # counterfeit wording
+    ("牡丹江 旅游鞋 男", 299),          # its own goods (旅游鞋 is a shoe, not travel)
+])
+def test_a_city_named_mark_told_as_the_mark_or_on_its_goods_keeps_its_pair(matcher: Matcher, title: str,
+                                                                           price: int) -> None:
+    assert "tm-mudanjiang" in pairs(matcher, title=title, price=price)
