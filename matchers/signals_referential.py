@@ -18,6 +18,8 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
                         ctx: ListingContext) -> None:
     """Referential use of a trademark (适用于 iPhone, an accessory's title): told as lowering the score."""
     accessory = ctx.accessory
+    if accessory and right.holder:
+        accessory = _not_holders_own(accessory, right.holder)
     vec[INDEX["accessory"]] = float(bool(accessory))
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
@@ -126,6 +128,24 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
             if goods.classify(between, "")[1]:
                 return [(start, end, word)]
     return []
+
+
+def _not_holders_own(accessory: list[tuple[int, int, str]], holder: str) -> list[tuple[int, int, str]]:
+    """The accessory words of the title less those the holder's name holds (迅能 手机电池 for a holder
+    迅能电池科技有限公司): a battery maker's battery is its own product, not a part for someone's phone.
+    Why the holder: the register gives a battery maker and a phone maker the same class (9); the
+    holder's name is the one thing in it that says what the house makes."""
+    own = _holder_text(holder)
+    return [a for a in accessory if not (ordinary.is_cjk(a[2][0]) and a[2] in own)] if own else accessory
+
+
+@lru_cache(maxsize=4096)
+def _holder_text(holder: str) -> str:
+    """A Chinese holder's name, normalised (Latin names: "", their words are too often part words)."""
+    from matchers.normalise import norm
+
+    text = norm(holder)
+    return text if any(ordinary.is_cjk(c) for c in text) else ""
 
 
 @lru_cache(maxsize=8)

@@ -5,6 +5,7 @@ rights and listings written here (in none of the evaluation sets' registers):
   in a bundle of two marks; 三无添加 (no additives) is not;
 - a mark that is a place name (the gazetteer's) on travel or ticket goods, outside its classes, with nothing
   saying it is the mark, is the place;
+- a part word the holder's name holds (电池 of 迅能电池科技) is the house's own product, not a part for a device;
 - a book cue inside another word (童书 in 儿童书桌) is no book: cues keep to jieba's word boundaries.
 """
 
@@ -20,6 +21,8 @@ rights:
   - {id: tm-tianxinfang, kind: trademark, name: 甜芯坊, holder: 甜芯坊食品, nice_classes: [30], reference_price: 39}
   - {id: tm-sanxianju, kind: trademark, name: 三鲜居, holder: 三鲜居食品, nice_classes: [30], reference_price: 49}
   - {id: tm-xinghe, kind: trademark, name: 星禾, holder: 星禾家具, nice_classes: [20], reference_price: 699}
+  - {id: tm-xunneng, kind: trademark, name: 迅能, holder: 迅能电池科技有限公司, nice_classes: [9], reference_price: 89}
+  - {id: tm-kuanxin, kind: trademark, name: 宽芯, holder: 宽芯通讯有限公司, nice_classes: [9], reference_price: 1999}
   - {id: tm-mudanjiang, kind: trademark, name: 牡丹江, holder: 牡丹江服饰, nice_classes: [25], well_known: true,
      reference_price: 899}
 """
@@ -67,3 +70,11 @@ def test_a_city_named_mark_on_travel_goods_is_the_city(matcher: Matcher, title: 
 def test_a_city_named_mark_told_as_the_mark_or_on_its_goods_keeps_its_pair(matcher: Matcher, title: str,
                                                                            price: int) -> None:
     assert "tm-mudanjiang" in pairs(matcher, title=title, price=price)
+
+
+def test_a_battery_makers_battery_is_its_own_product(matcher: Matcher) -> None:
+    assert flagged(matcher, title="迅能 手机电池 大容量 无3c", price=39) == {"tm-xunneng"}
+
+
+def test_a_phone_makers_name_before_a_battery_stays_a_part_for_its_phone(matcher: Matcher) -> None:
+    assert flagged(matcher, title="宽芯 手机电池 大容量 无3c", price=39) == set()
