@@ -40,3 +40,18 @@ def test_a_bent_drinks_mark_on_herbal_tea_is_judged(matcher: Matcher) -> None:
 def test_a_homophone_that_is_another_famous_brand_stays_quiet(matcher: Matcher) -> None:
     assert flagged(matcher, title="皇上皇 广式腊肠 500g 腊味", price=45) == set()
     assert flagged(matcher, title="皇尚皇 广式腊肠 500g", price=20) == {"tm-huangshangfang"}
+
+
+def test_make_up_words_are_goods_of_class_3() -> None:
+    """腮红 (blush) and its kin are cosmetics: without them a mark whose first character is itself a goods word of
+    another class (橘, tangerine: class 31) was read as fruit, and the cosmetics mark was no candidate."""
+    for title in ("腮红 学生党", "睫毛膏 防水", "眼线笔 持久", "唇釉 哑光"):
+        assert 3 in goods.classify(title, "")[0], title
+
+
+def test_a_cosmetics_mark_named_like_fruit_is_found_on_blush(tmp_path) -> None:
+    matcher = matcher_on("""\
+rights:
+  - {id: tm-juyun, kind: trademark, name: 橘韵, holder: 橘韵化妆品, nice_classes: [3], reference_price: 59}
+""", tmp_path)
+    assert flagged(matcher, title="橘韵同款 腮红 平替", price=9.9) == {"tm-juyun"}
