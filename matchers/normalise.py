@@ -71,10 +71,11 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
 
         from matchers import lexicon as lexicon_module
 
-        from matchers.variants import CHAR_REARRANGED, SHAPE_ALIKE
+        from matchers.variants import CHAR_REARRANGED, CHAR_VARIANTS, SHAPE_ALIKE
 
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
-               file_fingerprint(SHAPE_ALIKE), file_fingerprint(CHAR_REARRANGED), library_fingerprint("pypinyin"),
+               file_fingerprint(SHAPE_ALIKE), file_fingerprint(CHAR_REARRANGED),
+               file_fingerprint(CHAR_VARIANTS), library_fingerprint("pypinyin"),
                library_fingerprint("opencc"),
                library_fingerprint("confusable_homoglyphs")]
         _LOADED = cached("normalise-tables", key, _build_tables, cache_dir)

@@ -95,6 +95,7 @@ def part_alike() -> dict[str, str]:
 
 
 CHAR_REARRANGED = Path(__file__).parent / "data" / "char_rearranged.tsv"
+CHAR_VARIANTS = Path(__file__).parent / "data" / "char_variants.tsv"
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +104,19 @@ def drawn_as() -> dict[str, str]:
     (袓 → 祖, 孑 → 子, 態 → 熊): read as that character by ``canon``, since a seller who types one
     next to a mark's other characters means the mark (scripts/build_shape_alike.py says how alike).
     Also a character outside GB 2312 written with a common one's two parts in the other order (朖 → 朗:
-    ``char_rearranged.tsv``, scripts/build_char_rearranged.py), where the stroke table has none."""
+    ``char_rearranged.tsv``, scripts/build_char_rearranged.py), where the stroke table has none. And a variant
+    form outside GB 2312 that Unihan makes a GB 2312 character and opencc's t2s leaves alone (邨 → 村:
+    ``char_variants.tsv``, scripts/build_char_variants.py)."""
     out = dict(_read_table()[1])
-    with CHAR_REARRANGED.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                rare, common = line.rstrip("\n").split("\t")
-                out.setdefault(rare, common)
+    for path, first in ((CHAR_REARRANGED, False), (CHAR_VARIANTS, True)):  # a variant is the character, whatever
+        with path.open(encoding="utf-8") as fh:                              # it is drawn like (邨 is 村, not 邪)
+            for line in fh:
+                if not line.startswith("#") and "\t" in line:
+                    rare, common = line.rstrip("\n").split("\t")
+                    if first:
+                        out[rare] = common
+                    else:
+                        out.setdefault(rare, common)
     return out
 
 
