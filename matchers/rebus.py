@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from matchers.rebus_emoji import read_latin_emoji
-from matchers.rebus_numbers import in_number, join_gaps, read_numbers
+from matchers.rebus_numbers import in_number, join_gaps, read_numbers, read_roman_years
 from matchers.rebus_parts import join_parts
 from matchers.rebus_pinyin import read_spelled
 from matchers.rebus_scan import Scanner, find_symbols, scanner_for
@@ -52,10 +52,15 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     odd = scan.exotic is None or scan.exotic.search(text) is not None  # a character outside the plain ones (rare):
     # readings only make plain characters, so a text without one has none after them either
     worded = None
-    if odd and scan.latin is not None and scan.latin.search(text):  # ONITSUKA 🐯 → ONITSUKA tiger
-        worded = read_latin_emoji(table.latin, table.latin_pairs, scan.latin, text)
+    if scan.years is not None and ("MM" in text or "MCM" in text or "mm" in text or "mcm" in text):
+        # … Cup MMVII → … Cup 2007: a mark's year in Roman numerals (every year 1900–2099 starts MM or MCM)
+        worded = read_roman_years(table.years, scan.years, text)
         if worded is not None:
             text = worded
+    if odd and scan.latin is not None and scan.latin.search(text):  # ONITSUKA 🐯 → ONITSUKA tiger
+        emoji_read = read_latin_emoji(table.latin, table.latin_pairs, scan.latin, text)
+        if emoji_read is not None:
+            text = worded = emoji_read
     read = None  # 5️⃣2️⃣, 拾叁, ③, 13 for 十三: what a mark's number is written as (looked for first: rarely any)
     if (scan.numbers is not None and "\u20e3" in text) or (scan.digit_like is not None and scan.digit_like.search(text)) \
             or (title and scan.counted is not None and scan.counted.search(text)):

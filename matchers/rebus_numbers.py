@@ -28,8 +28,39 @@ DIGIT_OF = {ch: str(i) for i, ch in enumerate(NUMERALS)} | {"〇": "0"}
 NUMERAL_OF = {str(i): ch for i, ch in enumerate(NUMERALS)}
 ROUND = {"10": "十", "100": "百", "1000": "千", "10000": "万"}
 GAP = "[ .·_-]+"  # what a seller puts where a mark's script changes (3 6 1 度, 北京.2022)
+# A digit written for a character that means its number without being its numeral (② for 双 "a pair",
+# 1 for 单 "single", 3 for 仨): read like the sound readings (RebusTable.heard), exact on the mark's character.
+MEANT_BY_DIGIT = {"1": "单", "2": "双两俩", "3": "仨"}
 _UNITS = ((10000, "万"), (1000, "千"), (100, "百"), (10, "十"))
 _NUMBER_CHARS = NUMERALS + "〇两十百千万"
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def roman(value: int) -> str:
+    """``value`` in lower-case Roman numerals (2007 → mmvii)."""
+    out = ""
+    for unit, letters in _ROMAN:
+        count, value = divmod(value, unit)
+        out += letters * count
+    return out
+
+
+def roman_years(texts: list[str]) -> dict[str, str]:
+    """The years that marks hold (2007 of an event's 女足世界杯2007), written in Roman numerals → as the mark writes
+    them (mmvii → 2007): an event's goods print the year so (MMVII), and a filter on the mark's year misses it.
+    Only a register's own years are read, so a Latin word that happens to be a Roman numeral (mix, civil) is not."""
+    return {roman(int(year)): year for text in texts for year in _YEAR.findall(text)}
+
+
+def read_roman_years(years: dict[str, str], pattern: re.Pattern[str], text: str) -> str | None:
+    """``text`` with each Roman-numeral year of a mark written in digits (… Cup MMVII → … Cup 2007), in either
+    case (the reading runs on the listing's own text); None when none."""
+    read = pattern.sub(lambda m: years[m.group().lower()], text)
+    return read if read != text else None
 
 
 def chinese_number(value: int) -> str:

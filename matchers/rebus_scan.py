@@ -40,6 +40,7 @@ class Scanner(NamedTuple):
     counted: re.Pattern[str] | None = None  # the numbers of :attr:`RebusTable.counted`, longest first
     formal: re.Pattern[str] | None = None  # two or more formal numerals (拾叁, 壹伍柒叁)
     latin: re.Pattern[str] | None = None  # the emoji of one code point that stand for a Latin mark's word (🐯)
+    years: re.Pattern[str] | None = None  # a mark's year in Roman numerals, as a word of its own (mmvii)
 
 
 def make_scanner(table: RebusTable) -> Scanner:
@@ -86,9 +87,11 @@ def make_scanner(table: RebusTable) -> Scanner:
         if table.counted else None
     formal = re.compile(char_class(FORMAL_NUMERAL) + "{2,}") if numbers is not None or counted is not None else None
     latin = [s for s in table.latin if len(s) == 1]
+    years = re.compile("(?<![a-z])(?:" + "|".join(sorted(table.years, key=len, reverse=True)) + ")(?![a-z])",
+                       re.IGNORECASE) if table.years else None
     return Scanner(numbers, emoji, singles, gaps, digit_like, left, right,
                    re.compile(char_class(plain, negated=True)) if singles else None, split, counted, formal,
-                   re.compile(char_class(latin)) if latin else None)
+                   re.compile(char_class(latin)) if latin else None, years)
 
 
 # Where listings' characters almost all are (ASCII, Latin-1, CJK punctuation and ideographs, full width):

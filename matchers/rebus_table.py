@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from matchers.rebus_emoji import latin_emoji, latin_pairs, meanings, named_emoji, single_emoji
-from matchers.rebus_numbers import DIGIT_OF, NUMERAL_OF, ROUND, counted_forms
+from matchers.rebus_numbers import DIGIT_OF, MEANT_BY_DIGIT, NUMERAL_OF, ROUND, counted_forms, roman_years
 from matchers.rebus_parts import split_forms
 from matchers.rebus_pinyin import Spelled, spelled_forms
 
@@ -40,6 +40,7 @@ class RebusTable:
     latin_pairs: frozenset[str] = frozenset()  # adjacent words of Latin marks of two or more words ("onitsuka tiger")
     spelled_before: Spelled = field(default_factory=dict)  # pinyin of a mark's first characters → (the rest, mark)
     spelled_after: Spelled = field(default_factory=dict)  # pinyin of a mark's last characters → (the rest, mark)
+    years: dict[str, str] = field(default_factory=dict)  # a mark's year in Roman numerals → its digits (mmvii: 2007)
 
     @property
     def empty(self) -> bool:
@@ -65,6 +66,10 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
             digit = digit_heard.get(canon(ch))
             if digit is not None and ch != NUMERAL_OF[digit]:
                 digit_sounds[digit] = digit_sounds.get(digit, "") + ch
+        for digit, meant_chars in MEANT_BY_DIGIT.items():  # ② for 双: a digit for a character meaning its number
+            held = "".join(ch for ch in meant_chars if ch in chars and ch not in digit_sounds.get(digit, ""))
+            if held:
+                digit_sounds[digit] = digit_sounds.get(digit, "") + held
         sound_bigrams = frozenset(canon(pair) for pair in bigrams)
         emoji, runs, sound_read = named_emoji(chars, bigrams)
         meant = meanings(chars, bigrams, emoji, runs)
@@ -87,7 +92,7 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
                       {k: v for k, v in wild.items() if v}, anything,
                       frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
                       digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts), latin_emoji(words),
-                      words, *spelled_forms(texts))
+                      words, *spelled_forms(texts), roman_years(texts))
 
 
 def symbol_choices(table: RebusTable, symbol: str) -> list[str]:

