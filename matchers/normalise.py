@@ -70,12 +70,13 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
         from markwatch.cache import cached, file_fingerprint, library_fingerprint
 
         from matchers import lexicon as lexicon_module
-
+        from matchers import variants as variants_module  # drawn_as, read into canon's table
         from matchers.variants import CHAR_REARRANGED, CHAR_VARIANTS, SHAPE_ALIKE
 
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
                file_fingerprint(SHAPE_ALIKE), file_fingerprint(CHAR_REARRANGED),
-               file_fingerprint(CHAR_VARIANTS), library_fingerprint("pypinyin"),
+               file_fingerprint(CHAR_VARIANTS), file_fingerprint(variants_module.__file__),
+               library_fingerprint("pypinyin"),
                library_fingerprint("opencc"),
                library_fingerprint("confusable_homoglyphs")]
         _LOADED = cached("normalise-tables", key, _build_tables, cache_dir)

@@ -30,13 +30,36 @@ def shape_alike() -> dict[str, str]:
     """Character → the characters drawn like it (both ways, not transitive), most alike first: by their
     strokes, then those sharing all but one part with it (:func:`part_alike`), then those whose glyphs look
     alike (:func:`glyph_alike`), then those sharing its main component (:func:`component_alike`: those of a
-    rare one, and the first :data:`OPEN_COMPONENT_ALIKES` of the others)."""
-    drawn, glyph, parts = _stroke_and_part_alike(), glyph_alike(), component_alike()
+    rare one, and the first :data:`OPEN_COMPONENT_ALIKES` of the others), then those one radical more or less
+    (:func:`radical_alike`: 僮 for 童, 斿 for 游)."""
+    drawn, glyph, parts, radical = _stroke_and_part_alike(), glyph_alike(), component_alike(), radical_alike()
+    variant = variant_forms()
     out: dict[str, str] = {}
-    for ch in drawn.keys() | glyph.keys() | parts.keys():
+    for ch in drawn.keys() | glyph.keys() | parts.keys() | radical.keys() | variant.keys():
         rare, rest = parts.get(ch, ("", ""))
-        found = drawn.get(ch, "") + glyph.get(ch, "") + rare + rest[:OPEN_COMPONENT_ALIKES]
+        found = variant.get(ch, "") + drawn.get(ch, "") + glyph.get(ch, "") + rare + rest[:OPEN_COMPONENT_ALIKES] \
+            + radical.get(ch, "")
         out[ch] = "".join(dict.fromkeys(o for o in found if o != ch))
+    return out
+
+
+RADICAL_ALIKE = Path(__file__).parent / "data" / "radical_alike.tsv"
+RADICAL_ALIKES = 1
+"""Characters one radical more or less (:func:`radical_alike`) an ordinary mark's character gets besides the
+others: the first of its list (GB 2312 level 1 first; a dropped radical's smaller character is usually alone)."""
+
+
+@lru_cache(maxsize=1)
+def radical_alike() -> dict[str, str]:
+    """Character → the characters that are it with one common radical added or dropped (童 → 僮, 游 → 斿), GB 2312
+    level 1 first: ``radical_alike.tsv``, built by scripts/build_radical_alike.py from char_parts.tsv. A bend of many
+    strokes that the stroke and glyph measures miss, and a reader does not."""
+    out: dict[str, str] = {}
+    with RADICAL_ALIKE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                ch, others = line.rstrip("\n").split("\t")
+                out[ch] = others
     return out
 
 
@@ -108,15 +131,28 @@ def drawn_as() -> dict[str, str]:
     form outside GB 2312 that Unihan makes a GB 2312 character and opencc's t2s leaves alone (邨 → 村:
     ``char_variants.tsv``, scripts/build_char_variants.py)."""
     out = dict(_read_table()[1])
-    for path, first in ((CHAR_REARRANGED, False), (CHAR_VARIANTS, True)):  # a variant is the character, whatever
-        with path.open(encoding="utf-8") as fh:                              # it is drawn like (邨 is 村, not 邪)
+    for path in (CHAR_REARRANGED, CHAR_VARIANTS):
+        with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if not line.startswith("#") and "\t" in line:
                     rare, common = line.rstrip("\n").split("\t")
-                    if first:
-                        out[rare] = common
-                    else:
-                        out.setdefault(rare, common)
+                    out.setdefault(rare, common)
+    return out
+
+
+@lru_cache(maxsize=1)
+def variant_forms() -> dict[str, str]:
+    """Character → its variant forms that :func:`drawn_as` reads as another character, the one they are drawn
+    like (村 → 邨, read as 邪; 棋 → 碁, read as 基 for 明碁 of 明基): a mark holding the character also gets a key
+    with the variant, so both readings meet it (``char_variants.tsv``, scripts/build_char_variants.py)."""
+    drawn = drawn_as()
+    out: dict[str, str] = {}
+    with CHAR_VARIANTS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                rare, common = line.rstrip("\n").split("\t")
+                if drawn.get(rare) != common:
+                    out[common] = out.get(common, "") + rare
     return out
 
 
@@ -199,7 +235,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
     :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
     table, drawn, parted, glyph = shape_alike(), _stroke_and_part_alike(), part_alike(), glyph_alike()
-    component = component_alike()
+    component, radical, variant = component_alike(), radical_alike(), variant_forms()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
@@ -210,6 +246,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                 continue
             if bound:
                 others = [x for x in drawn.get(ch, "") if _common(x)][:BOUND_ALIKES]
+                others += [x for x in variant.get(ch, "") if x not in others]  # 邨 of 村: a variant form
                 others += [x for x in parted.get(ch, "") if _common(x) and x not in others
                            and canon(x) != key[i]][:PART_ALIKES]  # (one read like it has the homophone key)
                 others += [x for x in glyph.get(ch, "") if x not in others  # (GB 2312, both levels: 夭 is of the
@@ -218,6 +255,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                            and ch in drawn.get(x, "")[:MUTUAL_ALIKES]]  # 堂/常, 洁/沽: each among the other's best
                 others += [x for x in component.get(ch, ("", ""))[0] if x not in others  # 迭/跌: a rare main part
                            and canon(x) != key[i]][:COMPONENT_ALIKES]
+                others += [x for x in radical.get(ch, "") if x not in others  # 童/僮, 游/斿: a radical more or less
+                           and canon(x) != key[i]][:RADICAL_ALIKES]
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:

@@ -4,6 +4,7 @@ rights and listings written here (in none of the evaluation sets' registers):
 - kind 2, a digit for a mark's character by meaning (②/Ⅱ/２/2/贰 for 双 "a pair", 1 for 单);
 - kind 3, a variant character opencc's t2s leaves alone (邨 for 村), read through opencc's variants tables;
 - kind 4 (a guard: it passed before this pass), the letters of a two-word Latin mark spaced one by one;
+- kind 1, a mark's character with one common radical added or dropped (佳 for 圭, 斿 for 游; radical_alike.tsv);
 - kind 6, a special mark's year in Roman numerals (MMXI for 2011), only a year the register's marks hold.
 """
 
@@ -65,3 +66,31 @@ def test_roman_years_only_of_the_register() -> None:
     assert table.years == {"mmxi": "2011"}
     assert substitute(table, "Vela Cup MMXI") == "Vela Cup 2011"
     assert substitute(table, "Vela Cup MMVII MIX") is None  # 2007 is no mark's year; mix is a word
+
+
+# ------------------------------------------------------------------ kind 1: a radical added or dropped
+RADICAL_REGISTER = """\
+rights:
+  - {id: tm-guilan, kind: trademark, name: 圭兰, holder: 圭兰化妆品有限公司, nice_classes: [3], reference_price: 129}
+  - {id: tm-youlan, kind: trademark, name: 游岚, holder: 游岚户外用品有限公司, nice_classes: [25], reference_price: 399}
+"""
+
+
+@pytest.fixture(scope="module")
+def radical_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(RADICAL_REGISTER, tmp_path_factory.mktemp("radical"))
+
+
+@pytest.mark.parametrize("title, right", [
+    ("佳兰 面霜 补水 保湿", "tm-guilan"),     # 亻 added to 圭
+    ("斿岚 冲锋衣 防水 外套", "tm-youlan"),   # 氵 dropped from 游
+])
+def test_radical_added_or_dropped(radical_matcher: Matcher, title: str, right: str) -> None:
+    assert right in flagged(radical_matcher, title=title, price=39)
+
+
+def test_radical_alike_table() -> None:
+    from matchers.variants import radical_alike, shape_alike
+
+    assert "僮" in radical_alike()["童"] and "童" in radical_alike()["僮"]
+    assert "斿" in radical_alike()["游"] and "斿" in shape_alike()["游"]
