@@ -175,13 +175,14 @@ class Matcher:
         if not judged:
             return []
         ctx = _context(listing, fields, category, len(judged), goods, own_light)
-        if any(hits[0].how != "exact" for _, hits in judged):  # bent hits sort after exact ones
-            judged = [(i, hits) for i, hits in judged if not bent_beyond_classes(compiled.rights[i], hits, votes, ctx)]
-            if not judged:
-                return []
-            ctx.n_rights = len(judged)
-        if any(names_a_city(hits[0].form.text) for _, hits in judged):  # a city's name, on far goods: the city
-            judged = [(i, hits) for i, hits in judged if not place_beyond_classes(compiled.rights[i], hits, votes, ctx)]
+        # the word on goods outside the right's classes: a bent well-known mark (bent hits sort after exact
+        # ones) or a city's name names something else; each check only where it can hold, most listings neither
+        bent = any(hits[0].how != "exact" for _, hits in judged)
+        city = any(names_a_city(hits[0].form.text) for _, hits in judged)
+        if bent or city:
+            judged = [(i, hits) for i, hits in judged
+                      if not (bent and bent_beyond_classes(compiled.rights[i], hits, votes, ctx))
+                      and not (city and place_beyond_classes(compiled.rights[i], hits, votes, ctx))]
             if not judged:
                 return []
             ctx.n_rights = len(judged)
