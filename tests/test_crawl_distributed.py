@@ -134,7 +134,10 @@ def test_workers_on_redis_crawl_together_without_duplicates(shop, expected, fetc
     workers = 3
     before = hits(shop)
     outputs = [tmp_path / f"worker-{i}.jsonl" for i in range(workers)]
-    procs = [worker(shop, out, "--redis", redis_url) for out in outputs]
+    # a short delay between requests makes the crawl outlast the workers' staggered starts: without it, on a busy
+    # machine the first worker had crawled all 173 listings before the other two interpreters were up
+    pace = ["-s", "DOWNLOAD_DELAY=0.03", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False"]
+    procs = [worker(shop, out, "--redis", redis_url, *pace) for out in outputs]
     for proc in procs:
         finish(proc)
     per_worker = [read_ids(out) for out in outputs]
