@@ -19,7 +19,8 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import ALL_CLASSES, FORM_KINDS, CompiledRegister, Form, _deletes, class_bits
 from matchers.goods import classify, find_goods_words_of
-from matchers.normalise import can_sound_alike, canon, canon_many, fuzzy_pinyin_of, norm_and_light_many
+from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin_of, heard_key,
+                                norm_and_light_many)
 from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
 from matchers.variants import drawn_as, shape_alike
@@ -247,7 +248,7 @@ def _scan_order(compiled: CompiledRegister, goods_classes: Iterable[int] | None)
 
 
 def _automaton_hits(compiled: CompiledRegister, scan: ScanIndex, text: str, key_text: str, scan_order: ScanOrder,
-                    names: list[str], starts: list[int], by_field: dict[str, list[Hit]]) -> None:
+                    names: list[str], starts: list[int], by_field: dict[str, list[Hit]], heard: bool = False) -> None:
     """Every automaton hit in ``text`` (the fields ``names`` joined, each starting at ``starts``),
     appended as a :class:`Hit` to its field's list in ``by_field`` in the order the separate automata
     gave them: those of rights judged whatever the goods, then those of ordinary marks class by class
@@ -256,7 +257,10 @@ def _automaton_hits(compiled: CompiledRegister, scan: ScanIndex, text: str, key_
 
     Why hits are made here, field and all: a large register yields a few chance hits on every
     listing, and an intermediate tuple per hit, then a search for its field, cost as much as the
-    hit itself. Most listings have one scanned field, or hits only in the first."""
+    hit itself. Most listings have one scanned field, or hits only in the first.
+
+    ``heard``: ``key_text`` is the text read by sound (:func:`_heard_hits`), whose keys differ from canon's,
+    so its judgements are cached apart."""
     if scan.automaton is None:
         return
     rights = compiled.rights
@@ -276,9 +280,10 @@ def _automaton_hits(compiled: CompiledRegister, scan: ScanIndex, text: str, key_
         seen = text[start:end]
         # The automaton key is canon(seen), so seen alone decides the forms and how each is met:
         # judge once per distinct spelling (a large register yields chance hits on every listing).
-        judged = judged_by_spelling.get(seen)
+        spelling = "\x01" + seen if heard else seen
+        judged = judged_by_spelling.get(spelling)
         if judged is None:
-            judged = _judge(compiled, scan, value, seen)
+            judged = _judge(compiled, scan, value, seen, spelling)
         opened, classed, bounded = judged
         if not (opened or (bounded if order is None else classed and order)):
             continue
@@ -321,7 +326,8 @@ def _rank_of(entry: tuple[int, int, Hit]) -> int:
     return entry[0]
 
 
-def _judge(compiled: CompiledRegister, scan: ScanIndex, value: tuple, seen: str) -> tuple[tuple, tuple, tuple]:
+def _judge(compiled: CompiledRegister, scan: ScanIndex, value: tuple, seen: str,
+           spelling: str) -> tuple[tuple, tuple, tuple]:
     """(form, how) for each form under the automaton key of ``seen`` that ``seen`` matches, per
     automaton that holds it (cached per spelling: ``how`` depends on the form and the spelling only)."""
     cache = scan.judged
@@ -341,7 +347,7 @@ def _judge(compiled: CompiledRegister, scan: ScanIndex, value: tuple, seen: str)
 
     classed = tuple((classes, found) for classes, ids in class_lists if (found := judged(ids)))
     result = (judged(open_ids), classed, judged(bound_ids))
-    cache[seen] = result
+    cache[spelling] = result
     return result
 
 
@@ -640,12 +646,26 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
             joined = "\x00".join([texts[name] for name in names])
             joined_keys = "\x00".join([keys[name] for name in names])
         _automaton_hits(compiled, scan_index(compiled), joined, joined_keys, order, names, starts, by_field)
+        heard = heard_key(joined, joined_keys)
+        if heard is not None:  # 大彊: a rare variant form read by its sound as well (normalise.heard_key)
+            _heard_hits(compiled, joined, heard, order, names, starts, by_field)
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])
         if _ANY_LATIN.search(texts[name]):
             _latin_near_misses(compiled, texts[name], keys[name], name, hits)
     return hits
+
+
+def _heard_hits(compiled: CompiledRegister, text: str, heard: str, order: ScanOrder, names: list[str],
+                starts: list[int], by_field: dict[str, list[Hit]]) -> None:
+    """The automaton hits of ``text`` read by sound (``heard``) that its canon reading did not give, added
+    to their fields' lists."""
+    extra: dict[str, list[Hit]] = {name: [] for name in names}
+    _automaton_hits(compiled, scan_index(compiled), text, heard, order, names, starts, extra, heard=True)
+    for name, hits in extra.items():
+        have = {(id(h.form), h.start) for h in by_field[name]}
+        by_field[name].extend(h for h in hits if (id(h.form), h.start) not in have)
 
 
 _FIELD_RANK = {name: rank for rank, name in enumerate(FIELDS)}

@@ -282,6 +282,28 @@ def sound_key(normed: str) -> str:
     return "".join(drawn.get(ord(ch), k) for ch, k in zip(normed, key))
 
 
+@lru_cache(maxsize=1)
+def _drawn_pattern() -> re.Pattern[str] | None:
+    """The rare characters canon reads by shape whose sound folds elsewhere, as one character class."""
+    drawn = _tables().drawn_sound
+    table = _tables().canon
+    chars = sorted(chr(c) for c, sound in drawn.items() if table.get(c, chr(c)) != sound)
+    return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]") if chars else None
+
+
+def heard_key(normed: str, key: str) -> str | None:
+    """The key of ``normed`` read by sound (:func:`sound_key`) where it differs from its canon ``key``, else
+    None. Why: a variant form outside GB 2312 is read as the character Unihan makes it (彊 as 强), yet a seller
+    may type it for a mark it sounds and looks like (大彊 for 大疆): the listing side gets both readings, and
+    the plain reading (大强) still meets nothing but 强's marks."""
+    pattern = _drawn_pattern()
+    if pattern is None or pattern.search(normed) is None:
+        return None
+    drawn = _tables().drawn_sound
+    heard = "".join(drawn.get(ord(ch), k) for ch, k in zip(normed, key))
+    return heard if heard != key else None
+
+
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
 
 
