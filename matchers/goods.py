@@ -5,7 +5,11 @@ a mark), so 苹果 on fresh fruit (class 31) must not hit the Apple phone mark (
 classifier votes with the goods words of matchers/data/lexicon.yaml found by an Aho–Corasick scan;
 words inside the matched mark itself are ignored (the 苹果 of 苹果手机 names the brand, not fruit).
 A goods word followed by 机 names the machine that makes it (咖啡机, 面包机, 酸奶机: classes 7 and 11),
-whatever the goods word's own class: no list of appliances can name every one.
+whatever the goods word's own class: no list of appliances can name every one. In the same way a goods
+word followed by a word of a likeness (水果模型, 汽车玩具, 蛋糕道具: lexicon ``replica_after``) is the
+subject of a model, a toy or a prop, and votes nothing (the likeness votes for itself); and a food or
+produce word after a word of imitation (假水果, 仿真蔬菜, 塑料花卉: lexicon ``artificial_before``) is an
+artificial thing (class 26: artificial fruit, flowers and plants), not the food.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from matchers.normalise import canon, norm
 CATEGORY_WEIGHT = 2  # the platform's own category is better evidence than a title word
 MACHINE = frozenset((7, 11))  # kitchen machines and cooking or heating apparatus
 _MACHINE_CLASSES = frozenset((7, 8, 9, 10, 11, 12))  # goods words that already name an apparatus
+ARTIFICIAL = frozenset((26,))  # Nice 26: artificial fruit, flowers and plants
+_LIKENESS_CLASSES = frozenset((16, 20, 26, 28))  # goods words that already name a likeness (画, 雕塑, 模型)
+_LIVING_CLASSES = frozenset((29, 30, 31))  # foods and produce: made of plastic, no longer of their class
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +51,40 @@ def _not_machine() -> tuple[str, ...]:
     return tuple(norm(str(w)) for w in lexicon().get("not_machine", ()))
 
 
+@lru_cache(maxsize=1)
+def _replica_after() -> tuple[str, ...]:
+    """Lexicon ``replica_after``: words that make the goods word before them a likeness's subject (模型)."""
+    return tuple(norm(str(w)) for w in lexicon().get("replica_after", ()))
+
+
+@lru_cache(maxsize=1)
+def _artificial_before() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Lexicon ``artificial_before`` (假, 仿真, 塑料) and ``artificial_denied`` (不假, 真假, 打假: no
+    imitation said), normalised."""
+    data = lexicon()
+    return (tuple(norm(str(w)) for w in data.get("artificial_before", ())),
+            tuple(norm(str(w)) for w in data.get("artificial_denied", ())))
+
+
+def _likeness(text: str, start: int, end: int, classes: frozenset[int]) -> tuple[int, frozenset[int]] | None:
+    """Where the words around a goods word make it a likeness of the goods: its start (with the word of
+    imitation before it) and the classes it votes for (水果模型: none, the model votes; 假水果: artificial
+    fruit); None when they do not. Why: a model, a prop or an artificial fruit named after a GI's product
+    (瓯柑 水果模型 假水果) is no such product, and a toy car or a phone model is neither car nor phone."""
+    if classes & _LIKENESS_CLASSES:
+        return None
+    if text.startswith(_replica_after(), end):
+        return start, frozenset()
+    if classes & _LIVING_CLASSES:
+        before, denied = _artificial_before()
+        head = text[max(0, start - 4):start]
+        if not head.endswith(denied):
+            for word in before:
+                if head.endswith(word):
+                    return start - len(word), ARTIFICIAL
+    return None
+
+
 @lru_cache(maxsize=8192)
 def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     """Every goods word of ``text`` as (start, end, classes), longest first where they start
@@ -55,6 +96,10 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
         if classes and end < len(text) and text[end] == "机" and not classes & _MACHINE_CLASSES \
                 and not text.startswith(_not_machine(), end):
             start, end, classes = start, end + 1, MACHINE  # 咖啡机, 面包机: the machine, not the food
+        elif classes:
+            likeness = _likeness(text, start, end, classes)
+            if likeness is not None:
+                start, classes = likeness
         found.append((start, end, classes))
     return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
 

@@ -63,6 +63,53 @@ def bent_into_another_place(seen: str, place: str) -> bool:
     return found is not None and found.name.startswith(bent)
 
 
+def bent_into_another_region(right: Any, hits: list[Any], texts: dict[str, str]) -> bool:
+    """Is every hit of this GI a bent spelling (homophone, shape-alike) that names another region's
+    product rather than dodging this one's? Two ways, each the labelling policy's "another region's
+    product" (docs/labelling.md):
+
+    - the bent name is cut across by a place's name outside the GI's regions (恩施红茶: 施红茶 for
+      宜红茶 starts inside 恩施, a prefecture of its own): the seller wrote 恩施's tea, no 施红茶;
+    - the characters it bends are a one-character name of a region or people (lexicon
+      ``region_characters``) where the GI's own are one too (藏绣 for 羌绣, 苗绣, 蜀绣 for 粤绣): each
+      is a region's craft or produce of its own, as 英山云雾茶 is beside 庐山云雾茶
+      (:func:`bent_into_another_place`, for places of two characters or more).
+
+    Cost: only bent hits of GIs come here (rare); one segmentation of the run around each."""
+    if not hits or any(h.how not in ("homophone", "shape") for h in hits):
+        return False
+    return all(_another_regions(right, h, texts.get(h.field, "")) for h in hits)
+
+
+def _another_regions(right: Any, hit: Any, text: str) -> bool:
+    """One hit of :func:`bent_into_another_region`."""
+    name, seen = hit.form.text, hit.seen
+    if len(name) == len(seen):
+        bent = [(a, b) for a, b in zip(name, seen) if a != b]
+        regional = _region_characters()
+        if bent and all(a in regional and b in regional for a, b in bent):
+            return True
+    from matchers.ordinary import straddling_word
+
+    word = straddling_word(text, hit.start, hit.end) if text else ""
+    if len(word) < 2:
+        return False
+    try:
+        gaz = _gazetteer()
+        place = gaz.resolve(word)
+        if place is None or word not in gaz.names_of(place):
+            return False
+        return not any(gaz.within(place, region) for region in right.regions or ())
+    except Exception:  # noqa: BLE001 - no gazetteer, or a region it does not know: judge without it
+        return False
+
+
+@lru_cache(maxsize=1)
+def _region_characters() -> frozenset[str]:
+    """Lexicon ``region_characters``: one-character names of provinces, old regions and peoples."""
+    return frozenset(str(c) for c in lexicon().get("region_characters", ()))
+
+
 def origin_places(ship_from: str, texts: list[str]) -> list[tuple[Any, str]]:
     """Every place the listing gives as its origin, with where it was read."""
     gaz = _gazetteer()

@@ -160,10 +160,20 @@ def bent_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingC
     condition 2); the bent word on far goods (长鸿 on a guzheng for a TV maker's 长虹) is mostly a
     name or a word of its own, and a title that starts with it says no more than that. An exact mark
     keeps its pair (苹果牌 电饭煲 is the model's to judge), as do a Latin look-alike (VEL0RA), a mark split
-    and goods of unknown class."""
-    if right.kind != "trademark" or not right.well_known or not right.nice_classes:
-        return False
+    and goods of unknown class.
+
+    A GI's name bent in the same ways goes on goods known to lie outside the GI's classes (苏洎尔 不粘锅
+    for 苏绣: a pan is no embroidery, whatever the name) and where the bent name is another region's
+    product (matchers/origin.py bent_into_another_region: 恩施|红茶 for 宜红茶, 藏绣 for 羌绣). Why here:
+    this is the matcher's one look at bent spellings that name something else, asked only of bent hits."""
     if any(h.how not in _BENT_ALIKE for h in hits):
+        return False
+    if right.kind == "gi":
+        from matchers.origin import bent_into_another_region
+
+        return bent_into_another_region(right, hits, ctx.texts) or \
+            bool(right.nice_classes) and _far_goods_unclaimed(right, hits, votes, ctx)
+    if right.kind != "trademark" or not right.well_known or not right.nice_classes:
         return False
     return _far_goods_unclaimed(right, hits, votes, ctx)
 

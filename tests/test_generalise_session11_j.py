@@ -1,0 +1,112 @@
+"""General mechanisms of issue 11's eleventh pass (gen-j: goods words, GIs that name something else), each on
+rights and listings written here (in none of the evaluation sets' registers):
+
+- kind 1, drugs and TCM preparations as class 5 goods (药酒, 贴膏, 活络油): an ordinary mark of class 5 on
+  medicinal liquor was never looked for, its goods read as liquor (class 33) only;
+- kind 2, a likeness of the goods (水果模型, 假水果, 塑料水果, 汽车玩具) is no such goods: a GI's product on a
+  model or a prop, a car maker's name on a toy car;
+- kind 3, a bent GI name cut across by another place's name (雅安|红茶 for a GI 岸红茶): that place's tea;
+- kind 4, a GI name whose one-character region or people is bent into another's (越绣 for 粤绣): that
+  region's craft; and a bent GI name on goods far from the GI's (月绣 不粘锅).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matcher_helpers import flagged, matcher_on, pairs
+from matchers.goods import classify
+from matchers.matcher import Matcher
+from matchers.normalise import norm
+
+REGISTER = """\
+rights:
+  - {id: tm-jisongtang, kind: trademark, name: 济松堂, holder: 济松堂药业有限公司, nice_classes: [5], reference_price: 48}
+  - {id: gi-yuexiu, kind: gi, name: 粤绣, holder: 广州市刺绣协会, nice_classes: [24, 26],
+     regions: [广东省广州市, 广东省潮州市], reference_price: 680}
+  - {id: gi-anhongcha, kind: gi, name: 岸红茶, holder: 岳阳市茶业协会, nice_classes: [30], regions: [湖南省岳阳市],
+     reference_price: 168}
+  - {id: gi-ouju, kind: gi, name: 瓯橘, holder: 瓯橘协会, nice_classes: [31], regions: [浙江省温州市], reference_price: 58}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+def _classes(title: str) -> set[int]:
+    return set(classify(norm(title), "")[0])
+
+
+# ------------------------------------------------------------------ kind 1: drugs and TCM goods
+@pytest.mark.parametrize("title", ["济松堂 风湿跌打药酒", "济松堂 活络油 跌打 扭伤", "济松堂 贴膏 10贴 颈肩",
+                                   "济松堂 红花油 25ml", "济松堂 中药饮片 500g"])
+def test_an_ordinary_drug_mark_on_tcm_goods(matcher: Matcher, title: str) -> None:
+    assert flagged(matcher, title=title, price=9.9) == {"tm-jisongtang"}
+
+
+def test_medicinal_liquor_is_a_drug_and_a_liquor() -> None:
+    assert {5, 33} <= _classes("风湿跌打药酒")  # a listing may be in two classes
+    assert _classes("清香型 白酒 500ml") == {33}
+
+
+def test_a_drug_mark_stays_off_other_goods(matcher: Matcher) -> None:
+    assert "tm-jisongtang" not in pairs(matcher, title="济松堂 运动鞋 男款", price=99)
+
+
+# ------------------------------------------------------------------ kind 2: a likeness of the goods
+@pytest.mark.parametrize("title, expected", [
+    ("水果模型 拍摄道具", {28}),
+    ("香梨 新鲜 水果模型", {31, 28}),  # the pear itself is sold beside the model
+    ("假水果 装饰 橱窗", {26}),
+    ("仿真蔬菜 塑料水果 厨房玩具", {26, 28}),
+    ("合金 汽车模型 1:18", {28}),
+    ("保真不假 水果 新鲜", {31}),  # 不假 denies the imitation
+    ("新鲜水果 5斤 当季", {31}),
+])
+def test_goods_words_of_a_likeness(title: str, expected: set[int]) -> None:
+    assert _classes(title) == expected
+
+
+def test_a_gis_product_on_a_model_is_no_lead(matcher: Matcher) -> None:
+    title = "高仿真 瓯橘 水果模型 假水果 拍摄道具"
+    assert "gi-ouju" not in flagged(matcher, title=title, price=19)
+    assert flagged(matcher, title="瓯橘 新鲜水果 5斤", price=29, ship_from="江西省赣州市") == {"gi-ouju"}
+
+
+# ------------------------------------------------------------------ kind 3: cut across another place
+def test_a_bent_gi_cut_across_another_place(matcher: Matcher) -> None:
+    assert pairs(matcher, title="雅安 红茶 散装", price=35, ship_from="四川省雅安市") == {}
+
+
+def test_a_bent_gi_standing_alone_still_flags(matcher: Matcher) -> None:
+    assert flagged(matcher, title="按红茶 工夫红茶 250g", price=39, ship_from="福建省福州市") == {"gi-anhongcha"}
+
+
+# ------------------------------------------------------------------ kind 4: another region's craft
+def test_another_regions_craft(matcher: Matcher) -> None:
+    assert pairs(matcher, title="越绣 手工 刺绣 挂画", price=199, ship_from="浙江省绍兴市") == {}
+
+
+def test_a_bent_gi_on_far_goods(matcher: Matcher) -> None:
+    assert pairs(matcher, title="月绣 不粘锅 炒锅 家用", price=59, ship_from="浙江省金华市") == {}
+
+
+def test_a_bent_gi_on_its_own_goods_still_flags(matcher: Matcher) -> None:
+    assert flagged(matcher, title="月绣 手工 刺绣 挂画", price=199, ship_from="浙江省金华市") == {"gi-yuexiu"}
+
+
+def test_another_region_needs_both_characters_regional() -> None:
+    from types import SimpleNamespace
+
+    from matchers.origin import bent_into_another_region
+
+    right = SimpleNamespace(regions=["广东省广州市"])
+    form = SimpleNamespace(text="粤绣")
+
+    def hit(seen: str) -> SimpleNamespace:
+        return SimpleNamespace(form=form, how="homophone", field="title", start=0, end=2, seen=seen)
+
+    assert bent_into_another_region(right, [hit("越绣")], {"title": "越绣挂画"})
+    assert not bent_into_another_region(right, [hit("月绣")], {"title": "月绣挂画"})
