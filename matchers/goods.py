@@ -104,6 +104,17 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
 
 
+def names_a_likeness(text: str, after: int | None = None) -> bool:
+    """Does ``text`` sell a likeness of goods (a goods word made a model's, a toy's or a prop's subject,
+    or an imitation food or plant: 水果模型, 假水果, 仿真蔬菜), or, with ``after``, does a likeness word
+    follow right there (瓯柑模型: the name's own product as the subject)? Why: a GI's name on a model of
+    its product claims no GI goods (signals_form.gi_on_likeness)."""
+    if after is not None and text.startswith(_replica_after(), after):
+        return True
+    return any(classes == ARTIFICIAL or not classes and text.startswith(_replica_after(), end)
+               for _, end, classes in _found(text))
+
+
 def find_goods_words_of(titles: list[str]) -> None:
     """Find the goods words of every title of a batch now, one after the other (kept by
     :func:`_found`'s cache for :func:`classify`). Why: walked listing by listing between the other

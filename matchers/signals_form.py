@@ -194,6 +194,26 @@ def place_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: Listing
     return _far_goods_unclaimed(right, hits, votes, ctx)
 
 
+def gi_on_likeness(right: Right, hits: list[Hit], votes: Any, ctx: ListingContext) -> bool:
+    """Is this a GI named on a likeness of goods (a model, a toy, a prop, an imitation fruit: 瓯柑 水果模型
+    假水果 拍摄道具), the listing's goods known and all outside the GI's classes, with no counterfeit
+    wording? Then the listing claims no GI goods and the pair goes.
+
+    Why so narrow: GIs' classes in registers are narrow and goods words often miss their products (锥栗
+    of class 31 read as 29, a jade 挂件 as a toy), so "goods outside the classes" alone loses true leads
+    on every register; a likeness the goods words themselves say (matchers/goods.py names_a_likeness)
+    is what tells the GI's product is only depicted."""
+    if right.kind != "gi" or not right.nice_classes:
+        return False
+    title = ctx.texts.get("title", "")
+    spans = [(h.start, h.end) for h in hits if h.field == "title"]
+    if not (goods.names_a_likeness(title) or any(goods.names_a_likeness(title, end) for _, end in spans)):
+        return False
+    if spans and goods.masks_goods_word(title, spans):  # 丹霞蜜橘: the name's own 蜜橘 names no goods sold
+        votes = goods.classify(title, ctx.category, spans)[0]
+    return _far_goods_unclaimed(right, hits, votes, ctx)
+
+
 @lru_cache(maxsize=4096)
 def names_a_city(mark: str) -> bool:
     """Is ``mark`` (norm form, Chinese) a province's or a prefecture-level city's name or short form?"""

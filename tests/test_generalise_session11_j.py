@@ -7,7 +7,8 @@ rights and listings written here (in none of the evaluation sets' registers):
   model or a prop, a car maker's name on a toy car;
 - kind 3, a bent GI name cut across by another place's name (雅安|红茶 for a GI 岸红茶): that place's tea;
 - kind 4, a GI name whose one-character region or people is bent into another's (越绣 for 粤绣): that
-  region's craft; and a bent GI name on goods far from the GI's (月绣 不粘锅).
+  region's craft; and a bent GI name on goods far from the GI's (月绣 不粘锅);
+- from the train parts: shoe-care services (擦色护理) and animal feed (鸟食) as words of the lexicon.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ rights:
   - {id: gi-anhongcha, kind: gi, name: 岸红茶, holder: 岳阳市茶业协会, nice_classes: [30], regions: [湖南省岳阳市],
      reference_price: 168}
   - {id: gi-ouju, kind: gi, name: 瓯橘, holder: 瓯橘协会, nice_classes: [31], regions: [浙江省温州市], reference_price: 58}
+  - {id: gi-danxia-miju, kind: gi, name: 丹霞蜜橘, holder: 仁化县柑橘协会, nice_classes: [31],
+     regions: [广东省韶关市仁化县], reference_price: 58}
+  - {id: tm-varelli, kind: trademark, name: VARELLI, holder: Varelli SA, nice_classes: [18, 25], well_known: true,
+     reference_price: 9000}
 """
 
 
@@ -110,3 +115,39 @@ def test_another_region_needs_both_characters_regional() -> None:
 
     assert bent_into_another_region(right, [hit("越绣")], {"title": "越绣挂画"})
     assert not bent_into_another_region(right, [hit("月绣")], {"title": "月绣挂画"})
+
+
+def test_gi_on_a_likeness_of_its_product() -> None:
+    """The policy signals_form.gi_on_likeness (for the matcher to drop the pair): the GI's own product word
+    inside its name (丹霞蜜橘) votes nothing; the listing's other goods words are a model and a fake fruit."""
+    from matchers.candidates import Form, Hit
+    from matchers.signals_context import ListingContext
+    from matchers.signals_form import gi_on_likeness
+    from markwatch.contracts import Right
+
+    right = Right(id="gi-danxia-miju", kind="gi", name="丹霞蜜橘", holder="仁化县柑橘协会", nice_classes=[31],
+                  regions=["广东省韶关市仁化县"], reference_price=58)
+
+    def judged(title: str) -> bool:
+        text = norm(title)
+        at = text.find("丹霞蜜橘")
+        hit = Hit(Form(0, "丹霞蜜橘", "", "name", False, False, False), "title", "exact", at, at + 4, "丹霞蜜橘")
+        ctx = ListingContext(listing={"title": title}, texts={"title": text}, raw_lower={"title": title.lower()},
+                             counterfeit=[], resale=[], category="", n_rights=1)
+        return gi_on_likeness(right, [hit], classify(text, "")[0], ctx)
+
+    assert judged("高仿真 丹霞蜜橘 水果模型 假水果 拍摄道具")
+    assert judged("丹霞蜜橘模型 摆件")
+    assert not judged("丹霞蜜橘 新鲜 蜜橘 5斤")
+    assert not judged("丹霞蜜橘 新鲜 水果 送 水果模型")  # the fruit itself is sold too
+
+
+# ------------------------------------------------------------------ from the train parts
+def test_shoe_care_service_naming_a_brand(matcher: Matcher) -> None:
+    assert flagged(matcher, title="VARELLI 皮鞋 擦色护理", price=300) == set()
+    assert flagged(matcher, title="VARELLI 男士 牛津鞋 手工擦色", price=699) == {"tm-varelli"}  # a finish, no service
+
+
+def test_animal_feed_is_a_goods_word() -> None:
+    assert _classes("鸟食 谷子 500g") == {31}
+    assert _classes("观赏鱼 鱼食 颗粒") == {31}
