@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import islice
 from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, NamedTuple
@@ -419,9 +420,11 @@ def _near_uncached(compiled: CompiledRegister, word: str) -> list[int]:
         found.update(latin_keys.get(gone, ()))
         found.update(deletions.get(gone, ()))
     out = []
-    forms, bound = compiled.forms, compiled.bound
+    forms, bound, exact_only = compiled.forms, compiled.bound, compiled.exact_only
     for form_id in sorted(found):
         key = forms[form_id].key
+        if exact_only and (forms[form_id].right, forms[form_id].text) in exact_only:
+            continue  # a second reading's pinyin is met only as written
         if len(key) < 5 and not _short_near(word, key, swaps=not bound[forms[form_id].right]):
             continue
         limit = 1 if len(key) < 8 else 2
@@ -523,6 +526,8 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     """
     hits = _scan_fields(compiled, texts, keys or {name: canon(text) for name, text in texts.items()},
                         _scan_order(compiled, goods_classes))
+    if hits and compiled.cued_pinyin:
+        hits = _cued_only(compiled, hits, texts)
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}
@@ -541,6 +546,31 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
                 kept.sort(key=_hit_order)
             out[right] = kept
     return out
+
+
+def _cued_only(compiled: CompiledRegister, hits: list[Hit], texts: dict[str, str]) -> list[Hit]:
+    """``hits`` less those of a special mark's short pinyin (afu of the mascot 阿福: compiled.cued_pinyin) in a
+    listing that names no event or mascot (lexicon ``mascot_event``: mascot, expo, games, 吉祥物 …). Why: three
+    letters are a name, a word of another language or a shop's code as often as the mascot; beside its event's
+    word ("Western China Expo mascot Afu plush") they are the mascot an English listing spells."""
+    cued = compiled.cued_pinyin
+    if not any(h.form.kind == "pinyin" and h.form.text in cued for h in hits):
+        return hits
+    if _event_cue().search(" ".join(texts.values())) is not None:
+        return hits
+    return [h for h in hits if not (h.form.kind == "pinyin" and h.form.text in cued)]
+
+
+@lru_cache(maxsize=1)
+def _event_cue() -> re.Pattern[str]:
+    """The lexicon's words of an event or its mascots (mascot_event), Latin ones as whole words."""
+    from matchers.normalise import norm
+
+    words = sorted({norm(str(w)).strip() for w in lexicon().get("mascot_event", ())} - {""}, key=len, reverse=True)
+    latin = [re.escape(w) for w in words if w.isascii()]
+    other = [re.escape(w) for w in words if not w.isascii()]
+    parts = ([rf"(?<![0-9a-z])(?:{'|'.join(latin)})(?![0-9a-z])"] if latin else []) + other
+    return re.compile("|".join(parts) if parts else r"(?!)")
 
 
 def _ambiguous_houses(compiled: CompiledRegister, by_right: dict[int, list[Hit]], texts: dict[str, str],
@@ -654,7 +684,40 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
         hits.extend(by_field[name])
         if _ANY_LATIN.search(texts[name]):
             _latin_near_misses(compiled, texts[name], keys[name], name, hits)
+            if _OTHER_SCRIPT.search(texts[name]):
+                _mixed_script_hits(compiled, texts[name], name, hits)
     return hits
+
+
+_OTHER_SCRIPT = re.compile("[\u0370-\u045f]")  # Greek and Cyrillic letters
+_MIXED_WORD = re.compile("[0-9a-z\u0370-\u045f]+")
+MAX_LETTER_READINGS = 16  # spellings tried for one word that mixes scripts
+
+
+def _mixed_script_hits(compiled: CompiledRegister, text: str, field: str, hits: list[Hit]) -> None:
+    """Latin marks of four letters or more spelled with a Greek or Cyrillic letter that Unicode's confusables data
+    does not read (ΓRAFF for GRAFF: Γ is the Greek G; ΛRVEN: Λ drawn as A), each such letter read as the Latin it
+    may stand for (``letter_stand_ins.tsv``, :func:`matchers.variants.letter_stand_ins`). Only inside a word that
+    mixes them with ASCII letters (a Greek or Russian word is left alone), and only as an exact spelling of a
+    register's Latin form: a look-alike, as for NIKF."""
+    from itertools import product
+
+    from matchers.variants import letter_stand_ins
+
+    stand_ins = letter_stand_ins()
+    latin_keys, forms = compiled.latin_keys, compiled.forms
+    for found in _MIXED_WORD.finditer(text):
+        word = found.group()
+        if word.isascii() or not _ANY_LATIN.search(word):
+            continue
+        options = [stand_ins.get(ch.lower(), ()) if not ch.isascii() else (ch,) for ch in word]
+        if not all(options):
+            continue  # a letter that stands for nothing Latin
+        for spelled in islice(product(*options), MAX_LETTER_READINGS):
+            for form_id in latin_keys.get(canon("".join(spelled)), ()):
+                form = forms[form_id]
+                if len(form.text) >= 4 and not any(h.form is form and h.start == found.start() for h in hits):
+                    hits.append(Hit(form, field, "lookalike", found.start(), found.end(), word))
 
 
 def _heard_hits(compiled: CompiledRegister, text: str, heard: str, order: ScanOrder, names: list[str],

@@ -31,7 +31,7 @@ import numpy as np
 
 from markwatch.contracts import Register, Right
 from matchers.lexicon import Brand, brand_table, lexicon, line_in
-from matchers.normalise import canon, has_cjk, norm, pinyin_of
+from matchers.normalise import canon, has_cjk, norm, pinyin_by_other_readings, pinyin_of
 
 # Form kinds, in order of authority (a lower rank wins when two forms of one right overlap).
 FORM_KINDS = ("name", "variant", "compact", "nickname", "pinyin", "gi_place")
@@ -104,6 +104,12 @@ class CompiledRegister:
     # a Latin "X家" nickname some right has as a form → (right, its Nice classes as bits) of every trademark of
     # that initial (however many): an X家 is ambiguous among those of the listing's goods (matchers/candidates.py)
     house_givers: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # a special mark's pinyin too short to be a form alone (afu of the mascot 阿福): a form only beside an event
+    # or mascot word of the listing (lexicon mascot_event: mascot, expo, 吉祥物 …; matchers/candidates.py)
+    cued_pinyin: frozenset[str] = frozenset()
+    # (right, Latin form) met only as written, never by a near miss: a mark's pinyin by a polyphonic character's
+    # second reading (fengliaoxing of 冯了性) is one bend already
+    exact_only: frozenset[tuple[int, str]] = frozenset()
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -222,6 +228,7 @@ def _house_nicknames(names: list[str]) -> list[str]:
 
 
 MIN_PINYIN = 5  # letters of a mark's pinyin that make a form by themselves (four when no English word)
+MIN_CUED_PINYIN = 3  # a special mark's shorter pinyin (afu of 阿福) is a form beside an event word only
 FEW_HOUSES = 6  # marks sharing an "X家" nickname that the goods can still tell apart
 
 
@@ -491,7 +498,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         compiled.forms.append(Form(right_idx, text, canon(text), kind, latin,
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
-    from matchers.variants import english_words_among, first_name_rendering, mascot_names
+    from matchers.variants import common_english_words, english_words_among, first_name_rendering, mascot_names
+
+    read_otherwise: set[tuple[int, str]] = set()  # pinyin forms of a second reading: exact only (no near misses)
+    cued: set[str] = set()  # short pinyin of special marks (CompiledRegister.cued_pinyin)
 
     events = tuple(norm(str(w)) for w in lexicon().get("mascot_event", ()))
     # A four-letter pinyin (yuze for 玉泽) is a form too unless it is an English word (mama, tang, dong …).
@@ -534,6 +544,15 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                 spelled = pinyin_of(text)
                 if len(spelled) >= MIN_PINYIN or (len(spelled) == MIN_PINYIN - 1 and spelled not in short_english):
                     add(idx, spelled, "pinyin")
+                elif right.kind == "special_mark" and MIN_CUED_PINYIN <= len(spelled) and spelled.isascii() \
+                        and spelled not in common_english_words() and (idx, spelled) not in seen:
+                    add(idx, spelled, "pinyin")  # afu of the mascot 阿福: only beside an event word
+                    cued.add(spelled)
+                for other in pinyin_by_other_readings(text):  # fengliaoxing of 冯了性 (了: le, liǎo)
+                    if len(other) >= MIN_PINYIN and other not in common_english_words() \
+                            and (idx, other) not in seen:
+                        add(idx, other, "pinyin")
+                        read_otherwise.add((idx, other))
         if right.kind == "gi":
             place, product = split_gi_name(norm(right.name))
             if product and len(place) >= 2:
@@ -560,6 +579,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     compiled.forms = [f for f in compiled.forms if not (f.kind == "nickname" and f.text in ordinary)]
     compiled.house_givers = house_givers_of(compiled.rights, houses_given)
     compiled.bound = [class_bound(right) for right in compiled.rights]
+    compiled.cued_pinyin = frozenset(cued)
+    compiled.exact_only = frozenset(read_otherwise)
     near_keys: list[str] = []  # Latin keys of the near-miss index, and their forms
     near_forms: list[int] = []
     open_keys: dict[str, list[int]] = {}
@@ -574,7 +595,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             open_keys.setdefault(form.key, []).append(form_idx)
         if form.latin and " " not in form.key and form.kind != "gi_place":
             compiled.latin_keys.setdefault(form.key, []).append(form_idx)
-            if len(form.key) >= 4:  # four letters: for swaps inside well-known short marks (NIEK)
+            if len(form.key) >= 4 and (form.right, form.text) not in compiled.exact_only \
+                    and not (form.kind == "pinyin" and form.text in cued):  # four letters: swaps of NIEK
                 near_keys.append(form.key)
                 near_forms.append(form_idx)
     for key, form_ids in _polyphone_keys(compiled).items():

@@ -71,11 +71,11 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
 
         from matchers import lexicon as lexicon_module
         from matchers import variants as variants_module  # drawn_as, read into canon's table
-        from matchers.variants import CHAR_REARRANGED, CHAR_VARIANTS, SHAPE_ALIKE
+        from matchers.variants import CHAR_REARRANGED, CHAR_VARIANTS, RARE_GLYPH_ALIKE, SHAPE_ALIKE
 
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
                file_fingerprint(SHAPE_ALIKE), file_fingerprint(CHAR_REARRANGED),
-               file_fingerprint(CHAR_VARIANTS), file_fingerprint(variants_module.__file__),
+               file_fingerprint(CHAR_VARIANTS), file_fingerprint(RARE_GLYPH_ALIKE), file_fingerprint(variants_module.__file__),
                library_fingerprint("pypinyin"),
                library_fingerprint("opencc"),
                library_fingerprint("confusable_homoglyphs")]
@@ -564,6 +564,32 @@ def fuzzy_pinyin_of(text: str) -> str:
 def pinyin_of(text: str) -> str:
     """Toneless pinyin of the CJK characters of ``text`` ("耐克" → "naike"); other characters kept."""
     return "".join(_syllables(text))
+
+
+OTHER_READINGS = 3
+"""Pinyin spellings of a mark with one polyphonic character read otherwise (:func:`pinyin_by_other_readings`)."""
+
+
+def pinyin_by_other_readings(text: str, limit: int = OTHER_READINGS) -> list[str]:
+    """The toneless pinyin of ``text`` (all CJK) with ONE polyphonic character read by its second reading
+    (pypinyin's table order; 了 is le first, liǎo second: 冯了性 → fengliaoxing, besides the first reading's
+    fenglexing), at most ``limit`` spellings, left to right. Why: a seller who spells a mark in pinyin reads it
+    as the mark is said, and a name's character is often said by a reading that is not the table's first;
+    only the second one, one character at a time, so a mark of many polyphonic characters stays a few forms."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    first = _syllables(text)
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        readings = list(dict.fromkeys(toneless(r) for r in str(pinyin_dict.get(ord(ch), "")).split(",") if r))
+        if len(readings) < 2 or readings[0] != first[i]:
+            continue
+        spelled = "".join(first[:i]) + readings[1] + "".join(first[i + 1:])
+        if spelled.isascii() and spelled not in out:
+            out.append(spelled)
+        if len(out) >= limit:
+            break
+    return out
 
 
 _ANY_CJK = re.compile(f"[{_CJK}]")

@@ -101,11 +101,13 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
             options = options[:1]  # a digit of a number (2022, 3.5) is its numeral, never a sound-alike
         meant = table.meant.get(m.group().replace("\ufe0f", ""), ()) if table.meant else ()
         pick = next((c for c in meant if len(c) > 1 and _firm(table, text, m, c, left, right)), None)  # 红🌻: 葵花
+        if pick is None and len(options) > 1:  # 爱🇨🇳者: 国 makes 爱国 and 国者, the run 中国 only 国者
+            pick = next((c for c in options if _pairs_both(table, left, c, right)), None)
         if pick is None:
             pick = next((c for c in options if _pairs(table, left, c, right, sound)), None)
         if pick is None and meant:
             pick = next((c for c in meant if len(c) == 1 and _firm(table, text, m, c, left, right)), None)
-        if pick is None and table.wild and not m.group()[0].isdigit():
+        if pick is None and (table.wild or table.wild_short) and not m.group()[0].isdigit():
             pick = _wild_pick(table, text, m.start(), m.end())
         if pick is not None:
             out.append(text[last:m.start()])
@@ -229,16 +231,26 @@ def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None
             found = table.wild.get(f"{left}\0{right}")
             if found and (not _is_word(left + right) or _depicts(text[start:end], found)):
                 return found
+    if table.wild_short:  # 🐎腾 for 奔腾: a two-character mark only where the emoji pictures the missing one
+        symbol = text[start:end]
+        for key, written in ((f"\0{text[end:end + 1]}", text[end:end + 1]),
+                             (f"{text[start - 1:start] if start else ''}\0", text[start - 1:start] if start else "")):
+            found = table.wild_short.get(key) if written else None
+            if found and _depicts(symbol, found, written):
+                return found
     return None
 
 
-def _depicts(symbol: str, ch: str) -> bool:
+def _depicts(symbol: str, ch: str, written: str = "") -> bool:
     """Does the emoji ``symbol`` picture the thing ``ch`` names, by its CLDR name or a keyword ``k`` with which
-    ``ch`` makes a dictionary word (🌼 开花, 花: 桂花 is a flower)? Then it stands in a mark's slot even beside
-    written characters that are a word (🌼发祥: 发祥 is a word, but 🌼 is 桂 of 桂发祥, not decoration)."""
+    ``ch`` makes a dictionary word (🌼 开花, 花: 桂花 is a flower; 🐎 马: 奔马, a galloping horse)? Then it stands in
+    a mark's slot even beside written characters that are a word (🌼发祥: 发祥 is a word, but 🌼 is 桂 of 桂发祥,
+    not decoration). ``written``: the mark's character written beside it, which the keyword must not be (🐉龙 is
+    a dragon twice, not 金 of 金龙)."""
     from matchers.rebus_emoji import emoji_meanings
 
-    return any(len(k) == 1 and _is_word(ch + k) for k in emoji_meanings().get(symbol.replace("\ufe0f", ""), ()))
+    return any(len(k) == 1 and k != written and _is_word(ch + k)
+               for k in emoji_meanings().get(symbol.replace("\ufe0f", ""), ()))
 
 
 @lru_cache(maxsize=4096)
@@ -273,6 +285,14 @@ def _between_pair(table: RebusTable, text: str, m: re.Match[str], found: list[re
 
     left, right = plain(m.start() - 1, -1, i - 1), plain(m.end(), 1, i + 1)
     return bool(left and right) and left + right in table.bigrams
+
+
+def _pairs_both(table: RebusTable, left: list[str], pick: str, right: list[str]) -> bool:
+    """Does ``pick`` make a mark's pair with the written character on BOTH sides? Why first: an emoji may stand
+    for a run of a mark (🇨🇳 中国 of …中国…博览会) or for one character of its name (国 of 爱国者); between 爱 and
+    者 only the character completes a mark on both sides, and the run, paired on one side, would write 爱中国者."""
+    bigrams = table.bigrams
+    return any(l + pick[0] in bigrams for l in left) and any(pick[-1] + r in bigrams for r in right)
 
 
 def _pairs(table: RebusTable, left: list[str], pick: str, right: list[str], sound: bool = False) -> bool:

@@ -41,6 +41,8 @@ class RebusTable:
     spelled_before: Spelled = field(default_factory=dict)  # pinyin of a mark's first characters → (the rest, mark)
     spelled_after: Spelled = field(default_factory=dict)  # pinyin of a mark's last characters → (the rest, mark)
     years: dict[str, str] = field(default_factory=dict)  # a mark's year in Roman numerals → its digits (mmvii: 2007)
+    # a mark of two characters with one as \0 → that one, for an emoji that pictures it (🐎 for 奔 of 奔腾: 奔马)
+    wild_short: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -86,13 +88,19 @@ def build_table(mark_texts: Iterable[str]) -> RebusTable:
             for i in range(len(text)):
                 key = f"{text[:i]}\0{text[i + 1:]}"
                 wild[key] = "" if wild.get(key, text[i]) != text[i] else text[i]  # two marks: neither
-    anything = single_emoji() if wild and chars else frozenset()
+    short_wild: dict[str, str] = {}
+    for text in texts:
+        if len(text) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in text):
+            for key, ch in ((f"\0{text[1]}", text[0]), (f"{text[0]}\0", text[1])):
+                short_wild[key] = "" if short_wild.get(key, ch) != ch else ch
+    short_wild = {k: v for k, v in short_wild.items() if v}
+    anything = single_emoji() if (wild or short_wild) and chars else frozenset()
     words = latin_pairs(texts)
     return RebusTable(emoji, bigrams, digit_marks, runs, sound_bigrams, sound_read, short, rewritten,
                       {k: v for k, v in wild.items() if v}, anything,
-                      frozenset(ch for k, v in wild.items() if v for ch in k + v if ch != "\0"),
+                      frozenset(ch for k, v in (*wild.items(), *short_wild.items()) if v for ch in k + v if ch != "\0"),
                       digit_sounds, meant, split_forms(chars, bigrams), counted_forms(texts), latin_emoji(words),
-                      words, *spelled_forms(texts), roman_years(texts))
+                      words, *spelled_forms(texts), roman_years(texts), short_wild)
 
 
 def symbol_choices(table: RebusTable, symbol: str) -> list[str]:

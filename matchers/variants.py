@@ -33,13 +33,34 @@ def shape_alike() -> dict[str, str]:
     rare one, and the first :data:`OPEN_COMPONENT_ALIKES` of the others), then those one radical more or less
     (:func:`radical_alike`: 僮 for 童, 斿 for 游)."""
     drawn, glyph, parts, radical = _stroke_and_part_alike(), glyph_alike(), component_alike(), radical_alike()
-    variant = variant_forms()
+    variant, twin = variant_forms(), rare_glyph_alike()
     out: dict[str, str] = {}
-    for ch in drawn.keys() | glyph.keys() | parts.keys() | radical.keys() | variant.keys():
+    for ch in drawn.keys() | glyph.keys() | parts.keys() | radical.keys() | variant.keys() | twin.keys():
         rare, rest = parts.get(ch, ("", ""))
         found = variant.get(ch, "") + drawn.get(ch, "") + glyph.get(ch, "") + rare + rest[:OPEN_COMPONENT_ALIKES] \
-            + radical.get(ch, "")
+            + radical.get(ch, "") + twin.get(ch, "")
         out[ch] = "".join(dict.fromkeys(o for o in found if o != ch))
+    for ch, other in twin.items():  # both ways: 冇 in a mark (rare, but an office may register it) meets 有
+        out[other] = "".join(dict.fromkeys(out.get(other, "") + ch))
+    return out
+
+
+RARE_GLYPH_ALIKE = Path(__file__).parent / "data" / "rare_glyph_alike.tsv"
+
+
+@lru_cache(maxsize=1)
+def rare_glyph_alike() -> dict[str, str]:
+    """Common character → its rare twin, the character outside GB 2312 drawn most like it, each the other's best
+    (有 → 冇, 龙 → 尨): ``rare_glyph_alike.tsv``, built by scripts/build_rare_glyph_alike.py from the glyphs of Noto
+    Sans CJK SC. The stroke table reads 冇 as 布 (one stroke apart) and the glyph table compares only GB 2312's
+    characters, so a short mark bent with a rare look-alike (冇友 for 有友) was no candidate. :func:`drawn_as` reads
+    the twin as its common character (as 袓 as 祖), so no key is added and 布友 stays no bend of 有友."""
+    out: dict[str, str] = {}
+    with RARE_GLYPH_ALIKE.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                ch, twin, _ = line.rstrip("\n").split("\t")
+                out[ch] = twin
     return out
 
 
@@ -129,14 +150,20 @@ def drawn_as() -> dict[str, str]:
     Also a character outside GB 2312 written with a common one's two parts in the other order (朖 → 朗:
     ``char_rearranged.tsv``, scripts/build_char_rearranged.py), where the stroke table has none. And a variant
     form outside GB 2312 that Unihan makes a GB 2312 character and opencc's t2s leaves alone (邨 → 村:
-    ``char_variants.tsv``, scripts/build_char_variants.py)."""
+    ``char_variants.tsv``, scripts/build_char_variants.py). And a rare character that is a common one's twin by the
+    glyph, each the other's best (冇 → 有, 尨 → 龙: :func:`rare_glyph_alike`), read so ahead of the stroke table."""
     out = dict(_read_table()[1])
+    listed: set[str] = set()
     for path in (CHAR_REARRANGED, CHAR_VARIANTS):
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if not line.startswith("#") and "\t" in line:
                     rare, common = line.rstrip("\n").split("\t")
                     out.setdefault(rare, common)
+                    listed.add(rare)
+    for ch, twin in rare_glyph_alike().items():  # 冇 → 有: the glyph over the strokes (布); a variant Unihan
+        if twin not in listed:  # or the parts name (彊 of 强, which looks like 疆) keeps that reading
+            out[twin] = ch
     return out
 
 
@@ -262,6 +289,24 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                 if bent not in taken:
                     keys.setdefault(bent, []).append(form_idx)
     return keys
+
+
+LETTER_STAND_INS = Path(__file__).parent / "data" / "letter_stand_ins.tsv"
+
+
+@lru_cache(maxsize=1)
+def letter_stand_ins() -> dict[str, tuple[str, ...]]:
+    """Lower-case Greek or Cyrillic letter → the Latin letters it may stand for inside a Latin word, romanisation
+    first (γ → g r: ΓRAFF for GRAFF; λ → l a; я → ya r): ``letter_stand_ins.tsv``, built by
+    scripts/build_letter_stand_ins.py for the letters Unicode's confusables data does not read as one ASCII
+    letter. Read by matchers/candidates.py for words that mix scripts only."""
+    out: dict[str, tuple[str, ...]] = {}
+    with LETTER_STAND_INS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                ch, readings = line.rstrip("\n").split("\t")
+                out[ch] = tuple(readings.split())
+    return out
 
 
 MASCOT_WORD = "吉祥物"
