@@ -8,7 +8,9 @@ rights and listings written here (in none of the evaluation sets' registers):
 - kind 3, a bent GI name cut across by another place's name (雅安|红茶 for a GI 岸红茶): that place's tea;
 - kind 4, a GI name whose one-character region or people is bent into another's (越绣 for 粤绣): that
   region's craft; and a bent GI name on goods far from the GI's (月绣 不粘锅);
-- from the train parts: shoe-care services (擦色护理) and animal feed (鸟食) as words of the lexicon.
+- from the train parts: shoe-care services (擦色护理), animal feed (鸟食) and more everyday goods words (电吹风,
+  洗地机, 针织开衫, 手镯, 大蒜, 银耳, 麻花 ...) in the lexicon; a GI named <place>茶 is also "<place> black tea"
+  in English listings.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ rights:
   - {id: gi-ouju, kind: gi, name: 瓯橘, holder: 瓯橘协会, nice_classes: [31], regions: [浙江省温州市], reference_price: 58}
   - {id: gi-danxia-miju, kind: gi, name: 丹霞蜜橘, holder: 仁化县柑橘协会, nice_classes: [31],
      regions: [广东省韶关市仁化县], reference_price: 58}
+  - {id: tm-fengyue, kind: trademark, name: 丰跃, holder: 丰跃电器有限公司, nice_classes: [8, 11], reference_price: 199}
   - {id: tm-varelli, kind: trademark, name: VARELLI, holder: Varelli SA, nice_classes: [18, 25], well_known: true,
      reference_price: 9000}
 """
@@ -151,3 +154,20 @@ def test_shoe_care_service_naming_a_brand(matcher: Matcher) -> None:
 def test_animal_feed_is_a_goods_word() -> None:
     assert _classes("鸟食 谷子 500g") == {31}
     assert _classes("观赏鱼 鱼食 颗粒") == {31}
+
+
+@pytest.mark.parametrize("title, cls", [("负离子 电吹风 大功率", 8), ("无线 洗地机 家用", 7), ("针织开衫 女 春秋", 25),
+                                        ("和田玉 手镯", 14), ("紫皮 大蒜 5斤", 31), ("古法 银耳 250g", 29),
+                                        ("天津 麻花 礼盒", 30), ("婴儿浴盆 折叠", 21), ("苎麻 夏布 每米", 24)])
+def test_everyday_goods_words(title: str, cls: int) -> None:
+    assert cls in _classes(title)
+
+
+def test_a_bent_short_mark_on_goods_now_known(matcher: Matcher) -> None:
+    """A short ordinary mark bent (丰越 for 丰跃) is judged only where the goods agree: 电吹风 was no goods word."""
+    assert flagged(matcher, title="丰越 电吹风 负离子", price=59) == {"tm-fengyue"}
+
+
+def test_a_gi_tea_in_english_with_its_colour(matcher: Matcher) -> None:
+    """岸红茶 is read as the place 岸红 and the product 茶 (红茶 would leave one character of place)."""
+    assert "gi-anhongcha" in flagged(matcher, title="Anhong black tea Congou 250g", price=12, currency="USD")
