@@ -8,7 +8,7 @@ rights and listings written here (in none of the evaluation sets' registers):
 - kind 3, an emoji that stands for a run of one mark and for one character of another (🇨🇳 中国 / 国): between two
   written characters the reading that completes a mark on both sides wins;
 - kind 4, a Greek or Cyrillic letter that Unicode's confusables data does not read, inside a Latin mark (Γ for G,
-  Λ for A: letter_stand_ins.tsv), only in a word that mixes scripts;
+  Λ for A: letter_stand_ins.tsv), only in a word that mixes scripts; two Latin letters drawn like one (rn for m);
 - kind 5, a special mark's short pinyin (a mascot's three letters) in an English listing, only beside an event word.
 """
 
@@ -30,6 +30,8 @@ rights:
   - {id: sm-donglanhui, kind: special_mark, name: 中国东岚国际博览会, variants: [东岚会], holder: 东岚博览会组委会}
   - {id: sm-amu, kind: special_mark, name: 阿沐, holder: 东岚博览会组委会}
   - {id: tm-benlan, kind: trademark, name: 奔岚, holder: 奔岚电器有限公司, nice_classes: [11], reference_price: 199}
+  - {id: tm-vomelda, kind: trademark, name: VOMELDA, holder: Vomelda Ltd, nice_classes: [11], reference_price: 599}
+  - {id: tm-wistora, kind: trademark, name: WISTORA, holder: Wistora Ltd, nice_classes: [25], reference_price: 599}
 """
 
 
@@ -121,6 +123,20 @@ def test_stand_ins_leave_the_confusables_to_unicode() -> None:
     table = letter_stand_ins()
     assert table["γ"][0] == "g" and "a" in table["λ"] and "r" in table["я"]
     assert "α" not in table and "о" not in table  # drawn exactly like a and o: the confusables data reads them
+
+
+@pytest.mark.parametrize("title, right", [("VORNELDA 加湿器 家用 静音", "tm-vomelda"), ("VVISTORA 卫衣 男", "tm-wistora")])
+def test_two_letters_drawn_like_one(matcher: Matcher, title: str, right: str) -> None:
+    """rn is drawn like m and vv like w in most fonts: one Unicode character each, so no confusables entry."""
+    assert flagged(matcher, title=title, price=99) == {right}
+
+
+def test_letter_runs_that_make_an_english_word_are_no_key() -> None:
+    from matchers.normalise import canon
+    from matchers.variants import letter_run_keys
+
+    keys = letter_run_keys([(0, "modem"), (1, "deerma")], canon, set())
+    assert canon("deerrna") in keys and canon("modern") not in keys  # modern is a word: no bend of MODEM
 
 
 # ------------------------------------------------------------------ kind 5: a mascot's short pinyin
