@@ -31,7 +31,7 @@ from matchers.rebus import substituted_listing
 from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
 from matchers.signals_context import INDEX
-from matchers.signals_form import bent_beyond_classes, names_a_city, place_beyond_classes
+from matchers.signals_form import bent_beyond_classes, gi_on_likeness, names_a_city, place_beyond_classes
 
 
 @dataclass(slots=True)
@@ -178,13 +178,17 @@ class Matcher:
             return []
         ctx = _context(listing, fields, category, len(judged), goods, own_light)
         # the word on goods outside the right's classes: a bent well-known mark (bent hits sort after exact
-        # ones) or a city's name names something else; each check only where it can hold, most listings neither
+        # ones) or a city's name names something else, and a GI on a likeness of its product (水果模型, 假水果)
+        # sells none of it; each check only where it can hold, most listings none
         bent = any(hits[0].how != "exact" for _, hits in judged)
         city = any(names_a_city(hits[0].form.text) for _, hits in judged)
-        if bent or city:
+        rights = compiled.rights  # unpacked here or in the loop below: every judged pair's right is read
+        gi = any(rights[i].kind == "gi" for i, _ in judged)  # gis holds only GIs of a place and a product
+        if bent or city or gi:
             judged = [(i, hits) for i, hits in judged
-                      if not (bent and bent_beyond_classes(compiled.rights[i], hits, votes, ctx))
-                      and not (city and place_beyond_classes(compiled.rights[i], hits, votes, ctx))]
+                      if not (bent and bent_beyond_classes(rights[i], hits, votes, ctx))
+                      and not (city and place_beyond_classes(rights[i], hits, votes, ctx))
+                      and not (gi and gi_on_likeness(rights[i], hits, votes, ctx))]
             if not judged:
                 return []
             ctx.n_rights = len(judged)
@@ -192,7 +196,6 @@ class Matcher:
             ctx.extra["pairs"] = judged  # co-branding: the other rights' hits (signals_form.co_brand_signals)
         out: list[Pair] = []
         origin_places = None
-        rights = compiled.rights
         for right_idx, hits in judged:
             right = rights[right_idx]
             origin = None

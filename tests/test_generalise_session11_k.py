@@ -7,7 +7,9 @@ of the evaluation sets' registers):
 - kind 2, a special mark found only as a pet name (阿满: 阿 and one character) is the everyday name without a
   cue of its event, even on mascot goods (matcher._pet_name_without_event); a dictionary-word name keeps the
   rule of tests/test_generalise_sixth_b.py (an event word or mascot goods), a name that is no everyday word
-  stays alone.
+  stays alone;
+- the wiring of gen-j's signals_form.gi_on_likeness: a GI named on a likeness of its product (水果模型, 假水果)
+  is no pair, a GI of two characters (no place part: not in compiled.gi_products) included.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ rights:
   - {id: sm-aman, kind: special_mark, name: 阿满, holder: 全国湖泊运动会组委会}
   - {id: sm-manman, kind: special_mark, name: 满满, holder: 全国湖泊运动会组委会}
   - {id: sm-yiyi, kind: special_mark, name: 漪漪, holder: 全国湖泊运动会组委会}
+  - {id: gi-shaogan, kind: gi, name: 韶柑, holder: 韶柑协会, nice_classes: [31], regions: [广东省韶关市], reference_price: 68}
+  - {id: gi-lingxi-mitao, kind: gi, name: 岭溪蜜桃, holder: 岭溪蜜桃协会, nice_classes: [31], regions: [广东省韶关市],
+     reference_price: 88}
 """
 
 WHERE = "广东省广州市"
@@ -116,3 +121,12 @@ def test_dictionary_words_and_other_names_keep_their_rules(matcher: Matcher) -> 
 def test_pet_names() -> None:
     assert pet_name("阿满") and pet_name("阿福")
     assert not pet_name("满满") and not pet_name("阿") and not pet_name("阿满满") and not pet_name("阿a")
+
+
+# ------------------------------------------------------------------ gen-j's GI on a likeness, wired here
+@pytest.mark.parametrize(("title", "gi"), [("高仿真 韶柑 水果模型 假水果 拍摄道具", "gi-shaogan"),
+                                          ("岭溪蜜桃 水果模型 假水果 拍摄道具", "gi-lingxi-mitao")])
+def test_a_gi_on_a_likeness_of_its_product_is_no_pair(matcher: Matcher, title: str, gi: str) -> None:
+    assert gi not in pairs(matcher, title=title, price=29, ship_from="浙江省金华市义乌市")
+    assert gi in flagged(matcher, title=title.replace("水果模型 假水果 拍摄道具", "新鲜 5斤"), price=29,
+                         ship_from="浙江省金华市义乌市")
