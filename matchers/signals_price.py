@@ -68,8 +68,8 @@ def bundle_reference(rights: Any, right_idx: int, right: Right, hits: list[Hit],
     title = ctx.texts.get("title", "")
     total, names = own, [right.name]
     for other_idx, other_hits in others:
-        if other_idx != right_idx and any(_goods_between(title, a, b) for a in mine for b in other_hits
-                                          if b.field == "title"):
+        if other_idx != right_idx and any(_goods_between(title, a, b) or _joined(ctx, title, a, b)
+                                          for a in mine for b in other_hits if b.field == "title"):
             other = rights[other_idx]  # a bundle is rare: the other right is looked up only then
             if other.reference_price:
                 total += other.reference_price
@@ -83,6 +83,33 @@ def _bundle_cue(ctx: ListingContext) -> bool:
     if found is None:
         found = ctx.extra["bundle:cue"] = bool(wording.find("bundle", light_field(ctx, "title"), light_only=True))
     return found
+
+
+JOINS = ("+", "＋", "&")  # written between two products of a bundle (A 麻花 + B 面)
+
+
+def _joined(ctx: ListingContext, title: str, a: Hit, b: Hit) -> bool:
+    """Are two marks of the title joined by a + (or &) written between them, the first with a goods word of
+    its own before it (桂发祥 麻花 + 今麦郎 面: twist and noodles, though 面 alone is no goods word)? The
+    seller's + says the second mark is a second product, as a goods word after it would. Read on the
+    light title (norm drops the +): its part before a + must hold the first mark and its goods word, the
+    part after it the second mark; a + between letters or digits (85g+30g) is a pack's size, no join."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    if first.end > second.start or not goods.classify(title[first.start:second.start], "")[1]:
+        return False
+    from matchers.normalise import norm
+
+    light = light_field(ctx, "title")
+    for join in JOINS:
+        at = light.find(join)
+        while at >= 0:
+            left, right = light[:at].rstrip()[-1:], light[at + 1:].lstrip()[:1]
+            if not (left.isascii() and left.isalnum() and right.isascii() and right.isalnum()):  # 85g+30g: a size
+                before, after = norm(light[:at]), norm(light[at + 1:])
+                if first.seen in before and second.seen in after and second.seen not in before:
+                    return True
+            at = light.find(join, at + 1)
+    return False
 
 
 def _goods_between(title: str, a: Hit, b: Hit) -> bool:

@@ -10,7 +10,8 @@ rights and listings written here (in none of the evaluation sets' registers):
   region's craft; and a bent GI name on goods far from the GI's (月绣 不粘锅);
 - from the train parts: shoe-care services (擦色护理), animal feed (鸟食) and more everyday goods words (电吹风,
   洗地机, 针织开衫, 手镯, 大蒜, 银耳, 麻花 ...) in the lexicon; a GI named <place>茶 is also "<place> black tea"
-  in English listings.
+  in English listings; two marks of a bundle joined by a + are two products (酥香园 麻花 + 禾麦记 面: the
+  price is read against both references, though 面 alone is no goods word).
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ rights:
   - {id: gi-danxia-miju, kind: gi, name: 丹霞蜜橘, holder: 仁化县柑橘协会, nice_classes: [31],
      regions: [广东省韶关市仁化县], reference_price: 58}
   - {id: tm-fengyue, kind: trademark, name: 丰跃, holder: 丰跃电器有限公司, nice_classes: [8, 11], reference_price: 199}
+  - {id: tm-sxy, kind: trademark, name: 酥香园, holder: 酥香园食品有限公司, nice_classes: [30], well_known: true,
+     reference_price: 88}
+  - {id: tm-hmj, kind: trademark, name: 禾麦记, holder: 禾麦记食品有限公司, nice_classes: [30], well_known: true,
+     reference_price: 45}
   - {id: tm-varelli, kind: trademark, name: VARELLI, holder: Varelli SA, nice_classes: [18, 25], well_known: true,
      reference_price: 9000}
 """
@@ -171,3 +176,14 @@ def test_a_bent_short_mark_on_goods_now_known(matcher: Matcher) -> None:
 def test_a_gi_tea_in_english_with_its_colour(matcher: Matcher) -> None:
     """岸红茶 is read as the place 岸红 and the product 茶 (红茶 would leave one character of place)."""
     assert "gi-anhongcha" in flagged(matcher, title="Anhong black tea Congou 250g", price=12, currency="USD")
+
+
+def test_two_marks_joined_by_a_plus_are_a_bundle(matcher: Matcher) -> None:
+    found = pairs(matcher, title="酥香园 麻花 + 禾麦记 面 散装 礼盒", price=29)
+    bundle = [r for r in found["tm-hmj"].reason_codes if r.get("code") == "price_ratio"]
+    assert bundle and bundle[0]["reference"] == 88 + 45
+    assert {"tm-sxy", "tm-hmj"} <= {r for r, p in found.items() if p.score >= matcher.threshold}
+    apart = pairs(matcher, title="酥香园 麻花 礼盒 禾麦记 面", price=29)  # no +: 面 names no goods of its own
+    assert not [r for r in apart["tm-hmj"].reason_codes if r.get("code") == "price_ratio"]
+    sized = pairs(matcher, title="酥香园 麻花 85g+30g 礼盒装 禾麦记", price=29)  # a pack's size, no join
+    assert not [r for r in sized["tm-hmj"].reason_codes if r.get("code") == "price_ratio"]
