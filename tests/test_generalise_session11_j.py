@@ -38,6 +38,8 @@ rights:
      reference_price: 88}
   - {id: tm-hmj, kind: trademark, name: 禾麦记, holder: 禾麦记食品有限公司, nice_classes: [30], well_known: true,
      reference_price: 45}
+  - {id: gi-liuxi-nianhua, kind: gi, name: 柳溪镇木版年画, holder: 柳溪镇年画协会, nice_classes: [16],
+     regions: [河南省开封市], reference_price: 120}
   - {id: tm-varelli, kind: trademark, name: VARELLI, holder: Varelli SA, nice_classes: [18, 25], well_known: true,
      reference_price: 9000}
 """
@@ -187,3 +189,9 @@ def test_two_marks_joined_by_a_plus_are_a_bundle(matcher: Matcher) -> None:
     assert not [r for r in apart["tm-hmj"].reason_codes if r.get("code") == "price_ratio"]
     sized = pairs(matcher, title="酥香园 麻花 85g+30g 礼盒装 禾麦记", price=29)  # a pack's size, no join
     assert not [r for r in sized["tm-hmj"].reason_codes if r.get("code") == "price_ratio"]
+
+
+def test_a_gi_split_by_a_dodge_where_its_product_is_a_goods_word(matcher: Matcher) -> None:
+    """木版年画 is a goods word: the GI 柳溪镇木版年画 is read as the place 柳溪镇 and that product, so the place
+    with 同款 and the product after it is a dodge."""
+    assert flagged(matcher, title="柳溪镇同款 木版年画 门神", price=39, ship_from="山东省潍坊市") == {"gi-liuxi-nianhua"}
