@@ -420,11 +420,9 @@ def _near_uncached(compiled: CompiledRegister, word: str) -> list[int]:
         found.update(latin_keys.get(gone, ()))
         found.update(deletions.get(gone, ()))
     out = []
-    forms, bound, exact_only = compiled.forms, compiled.bound, compiled.exact_only
+    forms, bound = compiled.forms, compiled.bound
     for form_id in sorted(found):
         key = forms[form_id].key
-        if exact_only and (forms[form_id].right, forms[form_id].text) in exact_only:
-            continue  # a second reading's pinyin is met only as written
         if len(key) < 5 and not _short_near(word, key, swaps=not bound[forms[form_id].right]):
             continue
         limit = 1 if len(key) < 8 else 2

@@ -593,10 +593,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                 class_keys.setdefault(cls, {}).setdefault(form.key, []).append(form_idx)
         else:
             open_keys.setdefault(form.key, []).append(form_idx)
-        if form.latin and " " not in form.key and form.kind != "gi_place":
-            compiled.latin_keys.setdefault(form.key, []).append(form_idx)
-            if len(form.key) >= 4 and (form.right, form.text) not in compiled.exact_only \
-                    and not (form.kind == "pinyin" and form.text in cued):  # four letters: swaps of NIEK
+        if form.latin and " " not in form.key and form.kind != "gi_place" \
+                and (form.right, form.text) not in compiled.exact_only:  # (met by the automaton only: a word that
+            compiled.latin_keys.setdefault(form.key, []).append(form_idx)  # is one stays another mark's near miss)
+            if len(form.key) >= 4 and not (form.kind == "pinyin" and form.text in cued):  # four letters: NIEK
                 near_keys.append(form.key)
                 near_forms.append(form_idx)
     for key, form_ids in _polyphone_keys(compiled).items():

@@ -30,6 +30,7 @@ rights:
   - {id: sm-donglanhui, kind: special_mark, name: 中国东岚国际博览会, variants: [东岚会], holder: 东岚博览会组委会}
   - {id: sm-amu, kind: special_mark, name: 阿沐, holder: 东岚博览会组委会}
   - {id: tm-benlan, kind: trademark, name: 奔岚, holder: 奔岚电器有限公司, nice_classes: [11], reference_price: 199}
+  - {id: tm-yelaoans, kind: trademark, name: YELIAOANS, holder: Yeliaoans Audio Ltd, nice_classes: [9], reference_price: 399}
   - {id: tm-vomelda, kind: trademark, name: VOMELDA, holder: Vomelda Ltd, nice_classes: [11], reference_price: 599}
   - {id: tm-wistora, kind: trademark, name: WISTORA, holder: Wistora Ltd, nice_classes: [25], reference_price: 599}
 """
@@ -74,6 +75,12 @@ def test_second_readings_are_a_few_one_character_at_a_time() -> None:
     assert pinyin_by_other_readings("冯了性") == ["pinglexing", "fengliaoxing"]
     assert pinyin_by_other_readings("宝水") == []  # no polyphonic character
     assert len(pinyin_by_other_readings("和行乐长重")) == 3  # bounded
+
+
+def test_a_second_reading_leaves_near_misses_of_other_marks(matcher: Matcher) -> None:
+    """yeliaoan is 叶了安 (medicines) read otherwise and one letter from YELIAOANS (earphones): on earphones it is
+    the near miss of YELIAOANS, which the exact-only form of another mark does not hide."""
+    assert flagged(matcher, title="yeliaoan 蓝牙耳机 降噪", price=39) == {"tm-yelaoans"}
 
 
 def test_a_second_reading_is_no_near_miss(matcher: Matcher) -> None:
