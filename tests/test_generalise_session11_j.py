@@ -11,7 +11,9 @@ rights and listings written here (in none of the evaluation sets' registers):
 - from the train parts: shoe-care services (擦色护理), animal feed (鸟食) and more everyday goods words (电吹风,
   洗地机, 针织开衫, 手镯, 大蒜, 银耳, 麻花 ...) in the lexicon; a GI named <place>茶 is also "<place> black tea"
   in English listings; two marks of a bundle joined by a + are two products (酥香园 麻花 + 禾麦记 面: the
-  price is read against both references, though 面 alone is no goods word).
+  price is read against both references, though 面 alone is no goods word); counterfeit words innocent in
+  their phrase: a genuine product's edition (国行版本), the AAA battery size, a mirror sold as the goods (makeup
+  mirror), a goods shelf (A货架).
 """
 
 from __future__ import annotations
@@ -195,3 +197,24 @@ def test_a_gi_split_by_a_dodge_where_its_product_is_a_goods_word(matcher: Matche
     """木版年画 is a goods word: the GI 柳溪镇木版年画 is read as the place 柳溪镇 and that product, so the place
     with 同款 and the product after it is a dodge."""
     assert flagged(matcher, title="柳溪镇同款 木版年画 门神", price=39, ship_from="山东省潍坊市") == {"gi-liuxi-nianhua"}
+
+
+@pytest.mark.parametrize("text", ["手机 国行版本 256g", "固件版本 升级", "aaa 电池 7号 20粒", "5号 aa aaa 碱性电池",
+                                  "makeup mirror led lighted", "a货架 仓储 置物架"])
+def test_counterfeit_words_innocent_in_their_phrase(text: str) -> None:
+    from matchers.wording import counterfeit_words
+
+    assert counterfeit_words(text) == []
+
+
+@pytest.mark.parametrize("text, word", [("手机 顶级版本 256g", "顶级版本"), ("lipstick mirror quality", "mirror"),
+                                        ("包包 aaa 原单", "aaa"), ("手表 a货 精仿", "a货")])
+def test_counterfeit_words_still_read_outside_those_phrases(text: str, word: str) -> None:
+    from matchers.wording import counterfeit_words
+
+    assert word in counterfeit_words(text)
+
+
+def test_batteries_and_shelves_are_goods_words() -> None:
+    assert _classes("碱性电池 7号 20粒") == {9}
+    assert _classes("仓储 货架 置物架") == {20}
