@@ -338,6 +338,11 @@ def _merge(first: dict[int, str | None], second: dict[int, str | None]) -> dict[
     return merged
 
 
+def light_rewritten_codes() -> frozenset[int]:
+    """The code points :func:`light` rewrites or drops; every other character it leaves as it is."""
+    return frozenset(_light_table())
+
+
 def light(text: str) -> str:
     """Width, case, traditional→simplified; zero-width characters removed. Punctuation kept."""
     return text.translate(_light_table())

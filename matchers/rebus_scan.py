@@ -119,16 +119,28 @@ def digit_neighbours(table: RebusTable) -> tuple[dict[str, frozenset[str]], dict
     character read like it (:func:`symbol_choices`). Why: almost every listing has a digit beside a Chinese
     character (200粒, 2026新款) and only a few such digits complete a mark's pair, so testing the
     neighbours against these sets first skips the per-symbol reading for the rest."""
-    left: dict[str, frozenset[str]] = {}
-    right: dict[str, frozenset[str]] = {}
+    picked: dict[str, set[str]] = {}  # digit → the characters it may stand for
     for digit in "0123456789":
         if digit in table.rewritten or digit in table.by_sound:
             continue
         picks = set(symbol_choices(table, digit))
         if any(pick in table.short_marks or len(pick) != 1 for pick in picks):
             continue
-        left[digit] = frozenset(pair[0] for pair in table.bigrams if pair[1] in picks)
-        right[digit] = frozenset(pair[1] for pair in table.bigrams if pair[0] in picks)
+        picked[digit] = picks
+    # one walk over the register's pairs for all digits (tens of thousands of pairs at 10k rights), not two a digit
+    before: dict[str, set[str]] = {digit: set() for digit in picked}
+    after: dict[str, set[str]] = {digit: set() for digit in picked}
+    by_char: dict[str, list[str]] = {}
+    for digit, picks in picked.items():
+        for pick in picks:
+            by_char.setdefault(pick, []).append(digit)
+    for pair in table.bigrams:
+        for digit in by_char.get(pair[1], ()):
+            before[digit].add(pair[0])
+        for digit in by_char.get(pair[0], ()):
+            after[digit].add(pair[1])
+    left = {digit: frozenset(chars) for digit, chars in before.items()}
+    right = {digit: frozenset(chars) for digit, chars in after.items()}
     return left, right
 
 
