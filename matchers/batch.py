@@ -173,6 +173,12 @@ def warm(matcher: Matcher, everything: bool = True) -> None:
         from matchers.ordinary import warm as warm_ordinary
 
         warm_ordinary()  # jieba's words, for bent spellings: built here once, not once in every worker
+        from matchers.lexicon import brand_table
+        from matchers.variants import drawn_as, shape_alike
+
+        brand_table()  # famous brands ("X家", namesakes), shape-alikes and rare characters' common forms:
+        shape_alike()  # each worker's first chunk built its own (≈0.13 s a worker); from the cache they
+        drawn_as()  # load in a few ms, before the fork, so the workers share them
 
 
 def forks(input_path: str | Path, workers: int | None = None, chunk: int = CHUNK) -> bool:

@@ -62,7 +62,13 @@ def brand_table() -> dict[str, Brand]:
 
     Why by every name: a register writes a brand its own way (NIKE, 耐克, LI-NING, 李宁), and the entry
     must attach to the right whichever of them the register chose. A name two entries share goes to
-    the first one (the file's order)."""
+    the first one (the file's order). Kept in the disk cache (matchers/derived_cache.py)."""
+    from matchers.derived_cache import derived
+
+    return derived("brand-table", _build_brand_table)
+
+
+def _build_brand_table() -> dict[str, Brand]:
     from matchers.normalise import norm
 
     data = load_yaml(BRANDS_PATH.read_text(encoding="utf-8"))

@@ -86,6 +86,9 @@ class Matcher:
         from matchers import ordinary
 
         ordinary.set_cache_dir(cache_dir)  # jieba's word set, loaded when first needed
+        from matchers import derived_cache
+
+        derived_cache.set_cache_dir(cache_dir)  # famous brands, shape-alikes: loaded when first needed
         # A register file is compiled from its bytes (a warm cache does not parse it at all,
         # matchers/register_cache.py); a Register in hand is compiled (or found) by its content.
         self.register_path: Path | None = None if isinstance(register, Register) else Path(register)

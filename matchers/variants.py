@@ -31,7 +31,13 @@ def shape_alike() -> dict[str, str]:
     strokes, then those sharing all but one part with it (:func:`part_alike`), then those whose glyphs look
     alike (:func:`glyph_alike`), then those sharing its main component (:func:`component_alike`: those of a
     rare one, and the first :data:`OPEN_COMPONENT_ALIKES` of the others), then those one radical more or less
-    (:func:`radical_alike`: 僮 for 童, 斿 for 游)."""
+    (:func:`radical_alike`: 僮 for 童, 斿 for 游). Kept in the disk cache (matchers/derived_cache.py)."""
+    from matchers.derived_cache import derived
+
+    return derived("shape-alike", _build_shape_alike)
+
+
+def _build_shape_alike() -> dict[str, str]:
     drawn, glyph, parts, radical = _stroke_and_part_alike(), glyph_alike(), component_alike(), radical_alike()
     variant, twin = variant_forms(), rare_glyph_alike()
     out: dict[str, str] = {}
@@ -151,7 +157,14 @@ def drawn_as() -> dict[str, str]:
     ``char_rearranged.tsv``, scripts/build_char_rearranged.py), where the stroke table has none. And a variant
     form outside GB 2312 that Unihan makes a GB 2312 character and opencc's t2s leaves alone (邨 → 村:
     ``char_variants.tsv``, scripts/build_char_variants.py). And a rare character that is a common one's twin by the
-    glyph, each the other's best (冇 → 有, 尨 → 龙: :func:`rare_glyph_alike`), read so ahead of the stroke table."""
+    glyph, each the other's best (冇 → 有, 尨 → 龙: :func:`rare_glyph_alike`), read so ahead of the stroke table.
+    Kept in the disk cache (matchers/derived_cache.py)."""
+    from matchers.derived_cache import derived
+
+    return derived("drawn-as", _build_drawn_as)
+
+
+def _build_drawn_as() -> dict[str, str]:
     out = dict(_read_table()[1])
     listed: set[str] = set()
     for path in (CHAR_REARRANGED, CHAR_VARIANTS):
