@@ -67,3 +67,15 @@ def test_digit_neighbours_are_those_found_digit_by_digit(marks: list[str]) -> No
     got = digit_neighbours(table)
     assert got == _neighbours_digit_by_digit(table)
     assert any(got[0].values()), "some digit must have neighbours, or the test checks nothing"
+
+
+def test_word_set_holds_one_string_per_frequency_and_every_word_as_read() -> None:
+    """jieba's words with their frequencies as the dictionary writes them (lexicon words added as
+    before), each distinct frequency one object: the cache file loads 5k strings, not 350k."""
+    from matchers import ordinary
+
+    words = ordinary._build_word_set()
+    as_read = dict(line.split(" ", 2)[:2] for line in ordinary._dictionary()[1:].splitlines() if " " in line)
+    assert {w: f for w, f in words.items() if w in as_read} == as_read
+    assert list(words)[:len(as_read)] == list(as_read)
+    assert len({id(f) for f in words.values()}) == len(set(words.values())) < len(words) / 20
