@@ -28,10 +28,15 @@ def _automaton(entry: str, light_only: bool) -> ahocorasick.Automaton:
 
 
 def _latin_bounded(text: str, start: int, end: int, word: str) -> bool:
-    """A Latin cue ("for", "aaa") must stand as its own word."""
+    """A Latin cue ("for", "aaa") must stand as its own word, and a cue with digits at an end as its own
+    number ("1:1" is not in a model's scale 1:100 or 1:12, nor in 11:1)."""
     if word[0].isascii() and word[0].isalpha() and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
         return False
     if word[-1].isascii() and word[-1].isalpha() and end < len(text) and text[end].isascii() and text[end].isalpha():
+        return False
+    if word[-1].isdigit() and end < len(text) and text[end].isdigit():
+        return False
+    if word[0].isdigit() and start > 0 and text[start - 1].isdigit():
         return False
     return True
 

@@ -13,7 +13,7 @@ rights and listings written here (in none of the evaluation sets' registers):
   in English listings; two marks of a bundle joined by a + are two products (酥香园 麻花 + 禾麦记 面: the
   price is read against both references, though 面 alone is no goods word); counterfeit words innocent in
   their phrase: a genuine product's edition (国行版本), the AAA battery size, a mirror sold as the goods (makeup
-  mirror), a goods shelf (A货架).
+  mirror), a goods shelf (A货架), a model's scale (1:100 holds no 1:1).
 """
 
 from __future__ import annotations
@@ -218,3 +218,11 @@ def test_counterfeit_words_still_read_outside_those_phrases(text: str, word: str
 def test_batteries_and_shelves_are_goods_words() -> None:
     assert _classes("碱性电池 7号 20粒") == {9}
     assert _classes("仓储 货架 置物架") == {20}
+
+
+@pytest.mark.parametrize("text, found", [("boat harbor model kit 1:100", []), ("合金 1:12 手办", []), ("11:1 比例", []),
+                                         ("1:1 复刻 包包", ["1:1", "复刻"]), ("高仿 1:1", ["1:1", "高仿"])])
+def test_a_scale_is_no_one_to_one(text: str, found: list[str]) -> None:
+    from matchers.wording import counterfeit_words
+
+    assert counterfeit_words(text) == found
