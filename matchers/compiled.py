@@ -612,7 +612,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         bent_keys.setdefault(key, []).extend(form_ids)
     from matchers.variants import letter_run_keys  # DEERRNA for DEERMA: rn drawn like m
 
-    latin_marks = ((i, f.text) for i, f in enumerate(compiled.forms) if f.latin and f.kind in ("name", "variant"))
+    latin_marks = ((i, f.text, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
+                   if f.latin and f.kind in ("name", "variant"))
     for key, form_ids in letter_run_keys(latin_marks, canon, taken).items():
         bent_keys.setdefault(key, []).extend(form_ids)
     for key, form_ids in bent_keys.items():

@@ -573,28 +573,47 @@ def pinyin_of(text: str) -> str:
 
 OTHER_READINGS = 3
 """Pinyin spellings of a mark with one polyphonic character read otherwise (:func:`pinyin_by_other_readings`)."""
+MIN_PHRASES = 10
+"""Phrases of pypinyin's phrase table that must read a character so for the reading to count as one words use."""
 
 
 def pinyin_by_other_readings(text: str, limit: int = OTHER_READINGS) -> list[str]:
-    """The toneless pinyin of ``text`` (all CJK) with ONE polyphonic character read by its second reading
-    (pypinyin's table order; 了 is le first, liǎo second: 冯了性 → fengliaoxing, besides the first reading's
-    fenglexing), at most ``limit`` spellings, left to right. Why: a seller who spells a mark in pinyin reads it
-    as the mark is said, and a name's character is often said by a reading that is not the table's first;
-    only the second one, one character at a time, so a mark of many polyphonic characters stays a few forms."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
+    """The toneless pinyin of ``text`` (all CJK) with ONE polyphonic character read by another of its readings
+    (了 is le first, liǎo in 了解: 冯了性 → fengliaoxing, besides the first reading's fenglexing), at most ``limit``
+    spellings, the readings more phrases use first. Why: a seller who spells a mark in pinyin reads it as the mark
+    is said, and a name's character is often said by a reading that is not the table's first. Only readings that
+    at least :data:`MIN_PHRASES` phrases of pypinyin's phrase table use (冯 píng, of 暴虎冯河, is no name's reading),
+    one character at a time, so a mark of many polyphonic characters stays a few forms."""
     first = _syllables(text)
-    out: list[str] = []
+    found: list[tuple[int, str]] = []
     for i, ch in enumerate(text):
-        readings = list(dict.fromkeys(toneless(r) for r in str(pinyin_dict.get(ord(ch), "")).split(",") if r))
-        if len(readings) < 2 or readings[0] != first[i]:
-            continue
-        spelled = "".join(first[:i]) + readings[1] + "".join(first[i + 1:])
-        if spelled.isascii() and spelled not in out:
-            out.append(spelled)
-        if len(out) >= limit:
-            break
-    return out
+        for reading, count in _used_readings().get(ch, ()):
+            if reading != first[i]:
+                spelled = "".join(first[:i]) + reading + "".join(first[i + 1:])
+                if spelled.isascii():
+                    found.append((count, spelled))
+    found.sort(key=lambda pair: -pair[0])
+    return list(dict.fromkeys(spelled for _, spelled in found))[:limit]
+
+
+@lru_cache(maxsize=1)
+def _used_readings() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Character → its toneless readings that at least :data:`MIN_PHRASES` phrases of pypinyin's phrase table read
+    it by, with how many, most used first (了 → liao 81, le 36). Read at compile time only."""
+    from collections import Counter
+
+    from pypinyin.phrases_dict import phrases_dict
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for phrase, readings in phrases_dict.items():
+        if len(phrase) == len(readings):
+            for ch, reading in zip(phrase, readings):
+                counts[(ch, toneless(reading[0]))] += 1
+    out: dict[str, list[tuple[str, int]]] = {}
+    for (ch, reading), count in counts.items():
+        if count >= MIN_PHRASES:
+            out.setdefault(ch, []).append((reading, count))
+    return {ch: tuple(sorted(found, key=lambda pair: -pair[1])) for ch, found in out.items()}
 
 
 _ANY_CJK = re.compile(f"[{_CJK}]")

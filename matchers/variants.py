@@ -308,23 +308,26 @@ LETTER_RUNS = (("m", "rn"), ("w", "vv"), ("d", "cl"))
 """Latin letters and the runs of two letters drawn like them in most fonts (DEERRNA for DEERMA, VVOLF, CLAVID): the
 confusables data pairs single characters only. Both ways (a mark's rn written m)."""
 MAX_LETTER_RUN_KEYS = 2
+BOUND_LETTER_RUN_KEYS = 1
+"""Letter-run keys of an ordinary (class-bound) mark: the first one (a 100k register is mostly such marks)."""
 
 
-def letter_run_keys(forms: Iterable[tuple[int, str]], canon, taken: set[str]) -> dict[str, list[int]]:
-    """Extra automaton keys for Latin marks of four letters or more (form id, norm text; no pinyin): the mark with
-    ONE letter written as the run of two drawn like it, or such a run as the letter (:data:`LETTER_RUNS`), at most
-    :data:`MAX_LETTER_RUN_KEYS` a mark. A spelling that is itself an English word (stern for STEM, modern for
-    MODEM) or a real form's key is left out: the word is written far more often than the bend."""
+def letter_run_keys(forms: Iterable[tuple[int, str, bool]], canon, taken: set[str]) -> dict[str, list[int]]:
+    """Extra automaton keys for Latin marks of four letters or more (form id, norm text, class-bound?; no pinyin):
+    the mark with ONE letter written as the run of two drawn like it, or such a run as the letter
+    (:data:`LETTER_RUNS`), at most :data:`MAX_LETTER_RUN_KEYS` a mark (:data:`BOUND_LETTER_RUN_KEYS` an ordinary
+    one). A spelling that is itself an English word (stern for STEM, modern for MODEM) or a real form's key is left
+    out: the word is written far more often than the bend."""
     words = common_english_words()
     keys: dict[str, list[int]] = {}
-    for form_idx, text in forms:
+    for form_idx, text, bound in forms:
         if len(text) < 4 or not text.isascii():
             continue
-        made = 0
+        made, most = 0, BOUND_LETTER_RUN_KEYS if bound else MAX_LETTER_RUN_KEYS
         for letter, run in LETTER_RUNS:
             for old, new in ((letter, run), (run, letter)):
                 at = text.find(old)
-                while at >= 0 and made < MAX_LETTER_RUN_KEYS:
+                while at >= 0 and made < most:
                     bent = text[:at] + new + text[at + len(old):]
                     key = canon(bent)
                     if bent not in words and key not in taken and not any(w in words for w in bent.split()):

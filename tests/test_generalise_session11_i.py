@@ -72,7 +72,8 @@ def test_pinyin_by_a_second_reading(matcher: Matcher, title: str) -> None:
 def test_second_readings_are_a_few_one_character_at_a_time() -> None:
     from matchers.normalise import pinyin_by_other_readings
 
-    assert pinyin_by_other_readings("冯了性") == ["pinglexing", "fengliaoxing"]
+    assert pinyin_by_other_readings("冯了性") == ["fengliaoxing"]  # 冯 píng (暴虎冯河) is no reading words use
+    assert pinyin_by_other_readings("阿胶") == ["ejiao"]
     assert pinyin_by_other_readings("宝水") == []  # no polyphonic character
     assert len(pinyin_by_other_readings("和行乐长重")) == 3  # bounded
 
@@ -142,7 +143,7 @@ def test_letter_runs_that_make_an_english_word_are_no_key() -> None:
     from matchers.normalise import canon
     from matchers.variants import letter_run_keys
 
-    keys = letter_run_keys([(0, "modem"), (1, "deerma")], canon, set())
+    keys = letter_run_keys([(0, "modem", False), (1, "deerma", True)], canon, set())
     assert canon("deerrna") in keys and canon("modern") not in keys  # modern is a word: no bend of MODEM
 
 
