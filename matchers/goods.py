@@ -7,7 +7,9 @@ words inside the matched mark itself are ignored (the 苹果 of 苹果手机 nam
 A goods word followed by 机 names the machine that makes it (咖啡机, 面包机, 酸奶机: classes 7 and 11),
 whatever the goods word's own class: no list of appliances can name every one. In the same way a goods
 word followed by a word of a likeness (水果模型, 汽车玩具, 蛋糕道具: lexicon ``replica_after``) is the
-subject of a model, a toy or a prop, and votes nothing (the likeness votes for itself); and a food or
+subject of a model, a toy or a prop, and votes nothing (the likeness votes for itself), as a fresh product
+followed by what it is made into (核桃乳, 枇杷膏, 柠檬茶: lexicon ``processed_after``) is no fresh produce
+(nor, without a word for the product, anything else); and a food or
 produce word after a word of imitation (假水果, 仿真蔬菜, 塑料花卉: lexicon ``artificial_before``) is an
 artificial thing (class 26: artificial fruit, flowers and plants), not the food.
 """
@@ -66,6 +68,15 @@ def _artificial_before() -> tuple[tuple[str, ...], tuple[str, ...]]:
             tuple(norm(str(w)) for w in data.get("artificial_denied", ())))
 
 
+FRESH = frozenset((31,))  # fresh fruit, vegetables, nuts, live animals and plants
+
+
+@lru_cache(maxsize=1)
+def _processed_after() -> tuple[str, ...]:
+    """Lexicon ``processed_after``: what a fresh product is made into (核桃乳, 枇杷膏, 柠檬茶, 山楂片)."""
+    return tuple(norm(str(w)) for w in lexicon().get("processed_after", ()))
+
+
 def _likeness(text: str, start: int, end: int, classes: frozenset[int]) -> tuple[int, frozenset[int]] | None:
     """Where the words around a goods word make it a likeness of the goods: its start (with the word of
     imitation before it) and the classes it votes for (水果模型: none, the model votes; 假水果: artificial
@@ -73,8 +84,8 @@ def _likeness(text: str, start: int, end: int, classes: frozenset[int]) -> tuple
     (瓯柑 水果模型 假水果) is no such product, and a toy car or a phone model is neither car nor phone."""
     if classes & _LIKENESS_CLASSES:
         return None
-    if text.startswith(_replica_after(), end):
-        return start, frozenset()
+    if text.startswith(_replica_after(), end) or classes <= FRESH and text.startswith(_processed_after(), end):
+        return start, frozenset()  # 水果模型: a model's subject; 核桃乳, 枇杷膏: made of it, no fresh produce
     if classes & _LIVING_CLASSES:
         before, denied = _artificial_before()
         head = text[max(0, start - 4):start]

@@ -19,6 +19,10 @@ def wording_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext
     """Counterfeit wording (高仿, 1:1 …) and private resale wording (闲置, 二手 …) anywhere in the listing;
     for a right on medicines, a medicine sold loose too (:func:`loose_drug_words`)."""
     words = _counterfeit_of(ctx)
+    if words and right is not None:
+        own = _own_names(right.name, tuple(right.variants))
+        if any(w in own for w in words):
+            words = [w for w in words if w not in own]  # 莆田 of the GI 莆田桂圆: its name, no wording
     if right is not None and not _drug_classes().isdisjoint(right.nice_classes):  # rights on medicines only
         loose = loose_drug_words(right, ctx)
         if loose:
@@ -47,6 +51,16 @@ def _counterfeit_of(ctx: ListingContext) -> list[str]:
             kept = [w for w in words if w not in edition]
         ctx.extra["counterfeit:kept"] = kept
     return kept
+
+
+@lru_cache(maxsize=4096)
+def _own_names(name: str, variants: tuple[str, ...]) -> str:
+    """The right's name and variants, normalised and joined: a counterfeit word inside them (莆田, the city
+    known for copied shoes, in the GI 莆田桂圆) is the right's own name where the listing writes it, not a
+    word of the seller's. Made once per right, asked only of listings with counterfeit words."""
+    from matchers.normalise import light
+
+    return " | ".join(light(n) for n in (name, *variants))
 
 
 @lru_cache(maxsize=1)

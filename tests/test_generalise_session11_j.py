@@ -13,7 +13,9 @@ rights and listings written here (in none of the evaluation sets' registers):
   in English listings; two marks of a bundle joined by a + are two products (酥香园 麻花 + 禾麦记 面: the
   price is read against both references, though 面 alone is no goods word); counterfeit words innocent in
   their phrase: a genuine product's edition (国行版本), the AAA battery size, a mirror sold as the goods (makeup
-  mirror), a goods shelf (A货架), a model's scale (1:100 holds no 1:1).
+  mirror), a goods shelf (A货架), a model's scale (1:100 holds no 1:1), matching outfits (情侣同款), a counterfeit
+  word inside the right's own name (莆田 of a GI 莆田X); fresh produce words (枇杷, 核桃) that vote nothing
+  before what they are made into (枇杷膏, 核桃乳).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ rights:
      reference_price: 45}
   - {id: gi-liuxi-nianhua, kind: gi, name: 柳溪镇木版年画, holder: 柳溪镇年画协会, nice_classes: [16],
      regions: [河南省开封市], reference_price: 120}
+  - {id: gi-putian-yangmei, kind: gi, name: 莆田杨梅, holder: 莆田杨梅协会, nice_classes: [31], regions: [福建省莆田市],
+     reference_price: 68}
+  - {id: tm-qingyan, kind: trademark, name: 青砚, holder: 青砚服饰有限公司, nice_classes: [25], reference_price: 299}
   - {id: tm-varelli, kind: trademark, name: VARELLI, holder: Varelli SA, nice_classes: [18, 25], well_known: true,
      reference_price: 9000}
 """
@@ -226,3 +231,22 @@ def test_a_scale_is_no_one_to_one(text: str, found: list[str]) -> None:
     from matchers.wording import counterfeit_words
 
     assert counterfeit_words(text) == found
+
+
+def test_a_counterfeit_word_inside_the_rights_name(matcher: Matcher) -> None:
+    inside = pairs(matcher, title="莆田杨梅 新鲜 5斤", price=59, ship_from="福建省莆田市")["gi-putian-yangmei"]
+    assert not [r for r in inside.reason_codes if r.get("code") == "counterfeit_wording"] and inside.score < 0.5
+    assert flagged(matcher, title="莆田杨梅 新鲜 5斤", price=59, ship_from="浙江省台州市") == {"gi-putian-yangmei"}
+
+
+def test_matching_outfits_are_no_counterfeit_wording(matcher: Matcher) -> None:
+    couple = pairs(matcher, title="青砚 情侣同款 卫衣", price=280)["tm-qingyan"]
+    assert not [r for r in couple.reason_codes if r.get("code") == "counterfeit_wording"]
+    copied = pairs(matcher, title="青砚 同款 卫衣", price=280)["tm-qingyan"]
+    assert [r for r in copied.reason_codes if r.get("code") == "counterfeit_wording"]
+
+
+@pytest.mark.parametrize("title, expected", [("新鲜 枇杷 5斤", {31}), ("川贝 枇杷膏 300ml", set()), ("核桃乳 240ml", set()),
+                                             ("核桃 新鲜 带壳", {31}), ("红酒 葡萄酒", {33})])
+def test_fresh_produce_and_what_it_is_made_into(title: str, expected: set[int]) -> None:
+    assert _classes(title) == expected
