@@ -172,7 +172,9 @@ def test_animal_feed_is_a_goods_word() -> None:
 
 @pytest.mark.parametrize("title, cls", [("负离子 电吹风 大功率", 8), ("无线 洗地机 家用", 7), ("针织开衫 女 春秋", 25),
                                         ("和田玉 手镯", 14), ("紫皮 大蒜 5斤", 31), ("古法 银耳 250g", 29),
-                                        ("天津 麻花 礼盒", 30), ("婴儿浴盆 折叠", 21), ("苎麻 夏布 每米", 24)])
+                                        ("天津 麻花 礼盒", 30), ("婴儿浴盆 折叠", 21), ("苎麻 夏布 每米", 24),
+                                        ("玉米种 包衣 1kg", 31), ("电热水壶 1.7L", 11), ("花生油 5L", 29),
+                                        ("遥控车 越野", 28), ("电线 2.5平方 铜芯", 9), ("艾条 艾灸", 5)])
 def test_everyday_goods_words(title: str, cls: int) -> None:
     assert cls in _classes(title)
 
@@ -250,3 +252,7 @@ def test_matching_outfits_are_no_counterfeit_wording(matcher: Matcher) -> None:
                                              ("核桃 新鲜 带壳", {31}), ("红酒 葡萄酒", {33})])
 def test_fresh_produce_and_what_it_is_made_into(title: str, expected: set[int]) -> None:
     assert _classes(title) == expected
+
+
+def test_seed_coating_is_no_bag_nor_clothing() -> None:
+    assert _classes("玉米种 包衣 1kg") == {31}  # 包衣: the seeds' coating, not 包 (bag) and 衣 (clothing)
