@@ -115,15 +115,29 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     return tuple(sorted(found, key=lambda t: (t[0], t[0] - t[1])))
 
 
-def names_a_likeness(text: str, after: int | None = None) -> bool:
+def names_a_likeness(text: str, after: int | None = None, before: int | None = None) -> bool:
     """Does ``text`` sell a likeness of goods (a goods word made a model's, a toy's or a prop's subject,
-    or an imitation food or plant: 水果模型, 假水果, 仿真蔬菜), or, with ``after``, does a likeness word
-    follow right there (瓯柑模型: the name's own product as the subject)? Why: a GI's name on a model of
-    its product claims no GI goods (signals_form.gi_on_likeness)."""
-    if after is not None and text.startswith(_replica_after(), after):
+    or an imitation food or plant: 水果模型, 假水果, 仿真蔬菜)? With ``after`` (where a name ends), does a
+    likeness word follow right there (瓯柑模型, 瓯柑摆件, 瓯柑图案: lexicon ``replica_after`` and
+    ``likeness_after_name``); with ``before`` (where it starts), does a word of imitation come right before
+    it (仿真瓯柑)? Why: a GI's name on a model, an ornament or a picture of its product claims no GI goods
+    (signals_form.gi_on_likeness)."""
+    if after is not None and text.startswith(_likeness_after_name(), after):
         return True
+    if before is not None:
+        imitation, denied = _artificial_before()
+        head = text[max(0, before - 4):before]
+        if head.endswith(imitation) and not head.endswith(denied):
+            return True
     return any(classes == ARTIFICIAL or not classes and text.startswith(_replica_after(), end)
                for _, end, classes in _found(text))
+
+
+@lru_cache(maxsize=1)
+def _likeness_after_name() -> tuple[str, ...]:
+    """``replica_after`` and lexicon ``likeness_after_name`` (摆件, 图案: after a name, not after any goods word:
+    a car's 摆件 goes with the car, a GI's is an ornament shaped as its product)."""
+    return _replica_after() + tuple(norm(str(w)) for w in lexicon().get("likeness_after_name", ()))
 
 
 def find_goods_words_of(titles: list[str]) -> None:

@@ -207,7 +207,7 @@ def gi_on_likeness(right: Right, hits: list[Hit], votes: Any, ctx: ListingContex
         return False
     title = ctx.texts.get("title", "")
     spans = [(h.start, h.end) for h in hits if h.field == "title"]
-    if not (goods.names_a_likeness(title) or any(goods.names_a_likeness(title, end) for _, end in spans)):
+    if not (goods.names_a_likeness(title) or any(goods.names_a_likeness(title, end, start) for start, end in spans)):
         return False
     if spans and goods.masks_goods_word(title, spans):  # 丹霞蜜橘: the name's own 蜜橘 names no goods sold
         votes = goods.classify(title, ctx.category, spans)[0]

@@ -155,6 +155,9 @@ def test_gi_on_a_likeness_of_its_product() -> None:
 
     assert judged("高仿真 丹霞蜜橘 水果模型 假水果 拍摄道具")
     assert judged("丹霞蜜橘模型 摆件")
+    assert judged("仿真 丹霞蜜橘 摆件 家居")  # an imitation word before the name
+    assert judged("丹霞蜜橘摆件 树脂 客厅")  # an ornament after it
+    assert judged("丹霞蜜橘图案 T恤 短袖")  # a picture of it on a shirt
     assert not judged("丹霞蜜橘 新鲜 蜜橘 5斤")
     assert not judged("丹霞蜜橘 新鲜 水果 送 水果模型")  # the fruit itself is sold too
 
