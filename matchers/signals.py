@@ -29,7 +29,7 @@ from matchers.signals_marks import mascot_word_signals
 from matchers.signals_origin import gi_dodge_signals, origin_signals
 from matchers.signals_price import bundle_reference, price_signals
 from matchers.signals_referential import referential_signals, service_signals
-from matchers.signals_wording import wording_signals
+from matchers.signals_wording import genuine_import_signals, wording_signals
 from matchers.signals_words import (bent_word_signals, english_word_signals, name_use_signals, ordinary_word_signals,
                                     split_by_words_signals)
 from matchers.signals_works import publication_signals
@@ -62,12 +62,13 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     price_signals(vec, reasons, ctx.listing.get("price"), reference, ctx.listing, ctx.extra)
     if bundle and reasons[-1].get("reference") == reference:
         reasons[-1]["bundle"] = bundle  # the marks whose references were summed
+    genuine_import_signals(vec, reasons, ctx)
     goods_signals(vec, reasons, right, hits, ctx, mark_use)
     referential_signals(vec, reasons, right, hits, ctx)
     service_signals(vec, reasons, right, hits, ctx)
     name_use_signals(vec, reasons, hits, ctx)
     ordinary_word_signals(vec, reasons, right, hits, ctx, mark_use, compiled.english_forms)
-    bent_word_signals(vec, reasons, hits, ctx, compiled, right_idx)
+    bent_word_signals(vec, reasons, hits, ctx, compiled, right_idx, mark_use)
     english_word_signals(vec, reasons, compiled, hits, ctx)
     split_by_words_signals(vec, reasons, hits, ctx)
     if right.kind == "special_mark" and not vec[INDEX["ordinary_word"]]:

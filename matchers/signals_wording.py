@@ -92,3 +92,22 @@ def _drug_classes() -> frozenset[int]:
     from matchers.lexicon import lexicon
 
     return frozenset(int(c) for c in lexicon().get("drug_classes", ()))
+
+
+def genuine_import_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
+    """Genuine-import wording (lexicon ``genuine_import``: 原装进口, 代购, 海外直邮, 专柜正品, 免税店) beside a plain
+    mark, a price of at least 60 % of the reference and no counterfeit wording: a buying agent or an importer
+    resells the maker's own goods, which the labelling policy calls plausible genuine resale (docs/labelling.md
+    §Trademarks 5); told as resale wording. Why only then: counterfeits say 正品 and 原装 too, at a low price or
+    under a bent mark, and those stay leads. After the price signals; the cues once per listing."""
+    if vec[INDEX["resale_wording"]] or not vec[INDEX["price_at_least_60"]] or vec[INDEX["counterfeit"]] \
+            or vec[INDEX["evasive"]]:
+        return
+    found = ctx.extra.get("genuine_import")
+    if found is None:
+        text = " | ".join(light_field(ctx, f) for f in ("title", "description"))
+        found = ctx.extra["genuine_import"] = list(dict.fromkeys(
+            w for _, _, w in wording.find("genuine_import", text, light_only=True)))  # in the order written
+    if found:
+        vec[INDEX["resale_wording"]] = 1.0
+        reasons.append({"code": "resale_wording", "words": found[:2]})

@@ -22,10 +22,13 @@ from matchers.signals_context import INDEX, ListingContext, light_field, stands_
 
 
 def bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext,
-                      compiled: CompiledRegister | None = None, right_idx: int = -1) -> None:
+                      compiled: CompiledRegister | None = None, right_idx: int = -1,
+                      mark_use: dict[str, Any] | None = None) -> None:
     """A bent spelling that is itself a word or a place (隔离 for 格力, 蜀绣 for 苏绣, 书包 for 蜀宝) — unless
     the title names a product line of the right's famous brand (brand_names.yaml: 大江 Mini 4 Pro 无人机
-    is 大疆's drone, whatever else 大江 means): the line tells which maker the seller means."""
+    is 大疆's drone, whatever else 大江 means): the line tells which maker the seller means. Where the word
+    is an everyday one and nothing else makes it a mark, it is told as an ordinary word too
+    (:func:`_everyday_word_holding`: 银灰色 for a toy mark 银辉)."""
     for hit in hits:
         if hit.how in ("homophone", "shape") and not hit.form.latin:
             word = ordinary.word_or_place_around(ctx.texts[hit.field], hit.start, hit.end)
@@ -34,8 +37,43 @@ def bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], 
                 return
             if word:
                 vec[INDEX["bent_word"]] = 1.0
-                reasons.append({"code": "bent_is_word", "seen": word})
+                if compiled is not None and not vec[INDEX["ordinary_word"]] \
+                        and _everyday_word_holding(word, hit, compiled.rights[right_idx], hits, vec, mark_use):
+                    vec[INDEX["ordinary_word"]] = 1.0
+                    reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
+                else:
+                    reasons.append({"code": "bent_is_word", "seen": word})
                 return
+
+
+_PROPER_TAGS = ("nr", "ns", "nt", "nz", "s")  # jieba's tags of names, places, bodies and proper nouns, place words
+
+
+def _everyday_word_holding(word: str, hit: Hit, right: Right, hits: list[Hit], vec: list[float],
+                           mark_use: dict[str, Any] | None) -> bool:
+    """Is ``word``, which holds the bent spelling ``hit`` of the right's mark, an everyday word of jieba's
+    dictionary (no name, place or proper noun) that reaches beyond the spelling (银灰|色 "silver-grey",
+    乐谱|架) or is a material's name (合金), with no other evidence that the seller uses it as the mark: no
+    spelling of the mark written exactly, no counterfeit wording, not in the brand field or followed by a
+    brand cue (银灰牌)? Why: 银灰色 遥控车 is a silver-grey toy car, the seller wrote the colour. A word that
+    is only the bent spelling standing alone (乐谱 on a blood-pressure monitor, 圣像 on flooring) names
+    nothing the goods are: that is the evasion, left to the bent-word signal with names and places
+    (蜀绣, 伊犁, 荣宝斋), and GIs to their regions (origin.py). Asked only of bent spellings inside a word."""
+    if right.kind == "gi" or vec[INDEX["counterfeit"]] or any(h.how == "exact" for h in hits):
+        return False
+    if mark_use is not None and mark_use.get("mark_use") in ("brand_field", "brand_cue"):
+        return False
+    if not ordinary.is_dictionary_word(word) or ordinary.dictionary_tag(word).startswith(_PROPER_TAGS):
+        return False  # a place the gazetteer resolves (东方两虹), a name: no everyday word
+    return len(word) > len(hit.seen) or word in _material_words()  # 银灰|色; 合金 alone is the material
+
+
+@lru_cache(maxsize=1)
+def _material_words() -> frozenset[str]:
+    """Lexicon ``build_materials`` (合金, 不锈钢, 陶瓷): a material's name written alone is the material."""
+    from matchers.lexicon import lexicon
+
+    return frozenset(str(w) for w in lexicon().get("build_materials", ()))
 
 
 def english_word_signals(vec: list[float], reasons: list[Reason], compiled: CompiledRegister, hits: list[Hit],

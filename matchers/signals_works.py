@@ -1,5 +1,6 @@
 """Publications and works: a book, printed work or film naming a trademark not registered for them
-(骆驼祥子, Pandora's Box), and for a special mark a work of history or record of its event (世博会 简史).
+(骆驼祥子, Pandora's Box), for a special mark a work of history or record of its event (世博会 简史), and
+for a GI any book or album about its craft or product (The Art of X Thangka 画册).
 
 Why apart: the cues (lexicon ``publication``, ``film_work``, ``history_work``) are also what tells an
 edition word (原版) from counterfeit wording, so signals_wording reads :func:`publication_cues`.
@@ -19,6 +20,9 @@ def publication_signals(vec: list[float], reasons: list[Reason], right: Right, c
     subject (骆驼祥子, Pandora's Box). Computed once per listing; cost one automaton pass of the title."""
     if right.kind == "special_mark":
         _history_work_signals(vec, reasons, ctx)
+        return
+    if right.kind == "gi":
+        _book_about_gi_signals(vec, reasons, ctx)
         return
     if right.kind != "trademark" or 16 in right.nice_classes:
         return
@@ -40,6 +44,21 @@ def publication_cues(ctx: ListingContext) -> list[tuple[int, int, str]]:
         found = ctx.extra[key] = [c for c in title_cues(ctx, "publication")
                                   if not book_word_inside_another(title, c[0], c[1])]
     return found
+
+
+def _book_about_gi_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
+    """A book, album or other printed work (画册, 图书, 英文原版, "the art of" …, lexicon ``publication``)
+    naming a GI: the work is about the craft or product (The Art of X Thangka 画册), it sells no goods of
+    that origin, even where the GI's classes hold printed matter (a thangka, a New Year print or paper GI
+    is class 16, so the goods agree). Not where the listing has counterfeit wording (a work's 原版 is no such
+    wording, signals_wording). Told as a publication with ``ordinary_word``, as for special marks: the
+    model learned ``publication`` on trademarks alone."""
+    if vec[INDEX["counterfeit"]]:
+        return
+    found = publication_cues(ctx)
+    if found:
+        vec[INDEX["publication"]] = vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})
 
 
 def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingContext) -> None:
