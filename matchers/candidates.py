@@ -24,7 +24,7 @@ from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin
                                 norm_and_light_many)
 from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
-from matchers.variants import drawn_as, shape_alike
+from matchers.variants import drawn_as, part_kept, shape_alike
 
 FIELDS = ("title", "brand", "description")
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
@@ -70,7 +70,28 @@ def _how(form: Form, seen: str) -> str | None:
         return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
     if _bent_twice(seen, form.text) and is_dictionary_word(seen):
         return None  # 进口 for 进宝 (口 sounds like 寇, drawn like 宝), 小时 for 小米: an everyday word, twice removed
+    if _kept_misheard(seen, form.text):
+        return None  # 盒顺 for 利顺: 盒 sounds like 禾, 利 less 刂
     return "shape"
+
+
+def _kept_misheard(seen: str, mark: str) -> bool:
+    """Is some character of ``seen`` a homophone of what a mark's character is with a small part left out
+    (variants.part_kept: 利 less 刂 is 禾, heard as 盒), and no other bend of it? canon lets such keys meet, but a
+    seller who drops a part writes the rest as it is drawn."""
+    kept = part_kept()
+    if len(seen) != len(mark) or not any(kept.get(b) for b in mark):
+        return False
+    alike, drawn, hand = shape_alike(), drawn_as(), lexicon()["shape_alike"]
+    for a, b in zip(seen, mark):
+        rest = kept.get(b)
+        if a == b or not rest or a == rest or canon(a) != canon(rest):
+            continue
+        if b in alike.get(a, "") or a in alike.get(b, "") or drawn.get(a) == b or hand.get(a) == b:
+            continue
+        if fuzzy_pinyin_of(a) != fuzzy_pinyin_of(b) and not can_sound_alike(a, b):
+            return True
+    return False
 
 
 def _bent_twice(seen: str, mark: str) -> bool:

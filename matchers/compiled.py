@@ -161,6 +161,26 @@ def split_gi_name(name: str) -> tuple[str, str]:
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
 
 
+def _products_shortened(name: str, place: str, product: str, division: int | None, goods: set[str],
+                        names: list[str]) -> list[str]:
+    """More ways a seller writes a GI's product after its place (凤庆 产区 滇红 for 凤庆滇红茶): the rest of the
+    name after the county alone (滇红茶 of 凤庆|滇红茶, where the split read 凤庆滇 + 红茶), that rest or the
+    product without a last character that is a goods word of its own (滇红 without 茶, 龙井 of 龙井茶), and the
+    rest of each of the right's names that starts with its place (滇红 of the variant 凤庆滇红). Why: a listing
+    that names the place, a dodge word and the product's own name sells the GI's goods however short it writes
+    them; each of these is looked for only right after the GI's place (candidates._resolve_gi_place)."""
+    rests = [product]
+    if division and name.startswith(place) and len(name) - division > len(product):
+        rests.append(name[division:])
+    out = [rest for rest in rests[1:]]
+    out += [rest[:-1] for rest in rests if len(rest) >= 3 and rest[-1] in goods]
+    for other in names:
+        for head in (place, place[:division] if division else ""):
+            if head and other.startswith(head) and len(other) - len(head) >= 2 and other != name:
+                out.append(other[len(head):])
+    return [p for p in dict.fromkeys(out) if p != product and len(p) >= 2 and has_cjk(p)]
+
+
 def _place_prefix(name: str) -> int | None:
     """Length of the longest start of ``name`` (leaving ≥ 2 characters) that the gazetteer names as a
     division (柳州 → 柳州市), or None."""
@@ -560,9 +580,13 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                 plain = product in goods or _is_word(product)  # else a place inside it: 宾川 of 宾川柑橘
                 shorter = [product[i:] for i in range(1, len(product) - 1)
                            if product[i:] in goods or not plain and _is_word(product[i:])]
-                compiled.gi_products[idx] = (place, (product, *shorter))
-                add(idx, place, "gi_place")
                 division = _place_prefix(place)  # 平和 of 平和琯溪: the county alone (平和蜜柚)
+                if division is None and (cut := _place_prefix(norm(right.name))) and cut < len(place):
+                    division = cut  # 凤庆 of 凤庆滇|红茶: the county before a short place (too short to cut itself)
+                shorter += _products_shortened(norm(right.name), place, product, division, goods,
+                                               [norm(str(raw)) for raw in right.all_names])
+                compiled.gi_products[idx] = (place, tuple(dict.fromkeys((product, *shorter))))
+                add(idx, place, "gi_place")
                 for other in ([place[:division], *_other_place_names(place[:division])] if division else []) \
                         + _other_place_names(place):  # 郫都 for 郫县: the place renamed
                     add(idx, other, "gi_place")

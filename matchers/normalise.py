@@ -76,6 +76,7 @@ def load_tables(cache_dir: Path | None = None) -> Tables:
         key = [file_fingerprint(__file__), file_fingerprint(lexicon_module.__file__), file_fingerprint(LEXICON_PATH),
                file_fingerprint(SHAPE_ALIKE), file_fingerprint(CHAR_REARRANGED),
                file_fingerprint(CHAR_VARIANTS), file_fingerprint(RARE_GLYPH_ALIKE), file_fingerprint(variants_module.__file__),
+               file_fingerprint(RADICAL_IDEOGRAPHS),
                library_fingerprint("pypinyin"),
                library_fingerprint("opencc"),
                library_fingerprint("confusable_homoglyphs")]
@@ -152,7 +153,57 @@ def _build_light_table() -> dict[int, str | None]:
             simple = converter.convert(ch)
             if len(simple) == 1 and simple != ch:
                 table[code] = simple
+    for code, ideograph in _ideograph_forms(converter).items():
+        table.setdefault(code, ideograph)
     return table
+
+
+RADICAL_IDEOGRAPHS = Path(__file__).parent / "data" / "radical_ideographs.tsv"
+_COMPAT_IDEOGRAPHS = ((0xF900, 0xFAFF), (0x2F800, 0x2FA1F))
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _ideograph_forms(t2s: object) -> dict[int, str]:
+    """Code points that are a Chinese character in another dress → that character, simplified (⻓ → 长, ⽔ → 水,
+    豈 → 岂, 巣 → 巢). Why: a seller writes a mark's character so that a buyer reads it and a filter does not (步⻓,
+    山⽔, 美巣), and norm kept them, so they met nothing and a space after one was no gap between characters.
+
+    - radicals (CJK Radicals Supplement, Kangxi Radicals) by ``radical_ideographs.tsv`` (scripts/
+      build_radical_ideographs.py: NFKC, else the ideograph the font draws with the same outline);
+    - CJK compatibility ideographs by NFKC (the unified one they are a duplicate of);
+    - a Japanese form (shinjitai) outside GB 2312 by opencc's jp2t, where its traditional form simplifies to a
+      GB 2312 character: 巣 → 巢 → 巢, 沢 → 澤 → 泽. Characters a Chinese IME offers (芸, which jp2t makes 藝) are
+      left alone: they are Chinese characters of their own."""
+    import opencc
+
+    simplify = t2s.convert  # type: ignore[attr-defined]
+    out: dict[int, str] = {}
+    if RADICAL_IDEOGRAPHS.exists():
+        with RADICAL_IDEOGRAPHS.open(encoding="utf-8") as fh:
+            for line in fh:
+                if not line.startswith("#") and "\t" in line:
+                    radical, ideograph = line.rstrip("\n").split("\t")
+                    out[ord(radical)] = simplify(ideograph)
+    for lo, hi in _COMPAT_IDEOGRAPHS:
+        for code in range(lo, hi + 1):
+            unified = unicodedata.normalize("NFKC", chr(code))
+            if len(unified) == 1 and _is_cjk(unified):
+                out[code] = simplify(unified)
+    rare = [chr(c) for lo, hi in ((0x4E00, 0xA000), (0x3400, 0x4DC0)) for c in range(lo, hi) if not _in_gb2312(chr(c))]
+    written = opencc.OpenCC("jp2t").convert("\n".join(rare)).split("\n")  # one call: ≈20 ms for 20k characters
+    for ch, traditional in zip(rare, written):
+        if traditional != ch and len(traditional) == 1 and simplify(ch) == ch:
+            simple = simplify(traditional)
+            if len(simple) == 1 and simple != ch and _in_gb2312(simple):
+                out[ord(ch)] = simple
+    return {code: ch for code, ch in out.items() if len(ch) == 1 and chr(code) != ch}
 
 
 # Blocks whose characters are digits or letters in another dress (circled, parenthesised, Roman

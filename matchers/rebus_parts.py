@@ -19,10 +19,11 @@ def split_forms(chars: set[str], bigrams: frozenset[str]) -> dict[str, str]:
     """The two parts side by side → the mark character they write (古月 → 胡, 弓长 → 张, 木木 → 林; three of one
     part: 木木木 → 森), for
     the marks' characters; a pair that is itself a pair of some mark (a mark writing 古月) is left as it is."""
-    from matchers.variants import char_parts
+    from matchers.variants import char_parts, side_form_splits
 
-    written = char_parts()[0]
-    return {parts: ch for ch in sorted(chars) for parts in written.get(ch, ()) if parts[:2] not in bigrams}
+    written, sided = char_parts()[0], side_form_splits()
+    return {parts: ch for ch in sorted(chars) for parts in (*written.get(ch, ()), *sided.get(ch, ()))
+            if parts[:2] not in bigrams}
 
 
 COMMON_WORD = 1000  # jieba frequency from which two parts side by side are a word, not a split character
@@ -35,12 +36,17 @@ def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
     None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) unless the whole
     character begins, ends or sits inside three consecutive characters of a mark (女子视力 → 好视力: 好视 and 视力
     are a mark's pairs), nor where a part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
-    out, last = [], 0
+    out, last, previous = [], 0, ""
     for m in scan.split.finditer(text):
         at = m.start()
         size = 3 if text[at:at + 3] in table.split else 2  # 木木木 for 森
         whole = table.split.get(text[at:at + size])
         if whole is None or at < last:
+            continue
+        if _split_pair(table, text, at + size, whole, previous if out and not text[last:at].strip() else ""):
+            out.append(text[last:at])  # 日月目牟: two characters split side by side that make a mark's pair
+            out.append(whole)
+            last, previous = at + size, whole
             continue
         before, after = text[at - 1:at], text[at + size:at + size + 1]
         if before + whole not in table.bigrams and whole + after not in table.bigrams:
@@ -52,11 +58,27 @@ def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
             continue
         out.append(text[last:at])
         out.append(whole)
-        last = at + size
+        last, previous = at + size, whole
     if not out:
         return None
     out.append(text[last:])
     return "".join(out)
+
+
+def _split_at(table: RebusTable, text: str, at: int) -> str:
+    """The character the parts written at ``text[at:]`` make (古月… → 胡), or ""."""
+    return table.split.get(text[at:at + 3]) or table.split.get(text[at:at + 2]) or ""
+
+
+def _split_pair(table: RebusTable, text: str, end: int, whole: str, previous: str) -> bool:
+    """Do the parts just read as ``whole`` (ending at ``end``) and a character split beside them (spaces between
+    allowed) make a mark's pair: the next parts (日月|目牟 for 明眸) or the ones just joined (``previous``)? Why apart from the other
+    checks: each split alone may be a word (日月 is), but two splits side by side that write a mark are the mark,
+    however common each pair of parts is."""
+    while text[end:end + 1] == " ":  # 日月 目牟: a space between the splits (norm joins Chinese characters across it)
+        end += 1
+    after = _split_at(table, text, end)
+    return bool(after and whole + after in table.bigrams or previous and previous + whole in table.bigrams)
 
 
 def _in_three(table: RebusTable, text: str, at: int, size: int, whole: str) -> bool:

@@ -236,6 +236,68 @@ def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     return written, parts
 
 
+SIDE_FORMS = "氵艹扌钅亻纟讠忄阝疒犭刂衤礻饣冫彳"
+"""Parts in their side form (偏旁) that char_parts.tsv's second column writes beside the other part (氵王 for 汪):
+nobody types one for itself, so one beside a character is a character written as its parts."""
+
+
+def _typable(ch: str) -> bool:
+    """A character of GB 2312's two levels (what a seller's IME offers), of more than one stroke."""
+    try:
+        code = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(code) == 2 and code[0] >= 0xB0 and ch not in "一乙丨丿丶亅乚"
+
+
+@lru_cache(maxsize=1)
+def side_form_splits() -> dict[str, tuple[str, ...]]:
+    """Character → its ways of being written as a side form and one other typable character (钅艮 for 银, 冫水 for
+    冰, 礻畐 for 福), from char_parts.tsv's decompositions, where its second column has no way with a side form.
+    Why: that column needs both parts common (level 1 of GB 2312), so 银 (艮 is of level 2) had none, yet a
+    side form beside any character is no word of its own, only a character split (钅艮辉 for 银辉)."""
+    written, _ = char_parts()
+    out: dict[str, tuple[str, ...]] = {}
+    with CHAR_PARTS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            ch, _, every = line.rstrip("\n").split("\t")
+            if any(ch_ in SIDE_FORMS for pair in written.get(ch, ()) for ch_ in pair):
+                continue
+            found = tuple(d for d in every.split() if len(d) == 2 and ch not in d
+                          and ((d[0] in SIDE_FORMS and _typable(d[1])) or (d[1] in SIDE_FORMS and _typable(d[0]))))
+            if found:
+                out[ch] = found[:1]
+    return out
+
+
+DROPPED_PARTS = SIDE_FORMS + "卜"
+"""Parts a seller leaves out of a mark's character, writing the rest alone (北水洋 for 北冰洋: 冰 less 冫; 例夕 for
+例外: 外 less 卜): small parts beside a bigger one, which the eye passes over."""
+
+
+@lru_cache(maxsize=1)
+def part_kept() -> dict[str, str]:
+    """Character → the common character it is written as with a small part left out (:data:`DROPPED_PARTS`:
+    冰 → 水, 外 → 夕, 例 → 列), from char_parts.tsv's two-part decompositions: the stroke and glyph measures
+    rank such a pair low (a whole part is gone), yet a buyer reads 北水洋 as the mark."""
+    out: dict[str, str] = {}
+    with CHAR_PARTS.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            ch, _, every = line.rstrip("\n").split("\t")
+            for d in every.split():
+                if len(d) != 2 or ch in d:
+                    continue
+                kept = d[1] if d[0] in DROPPED_PARTS else d[0] if d[1] in DROPPED_PARTS else ""
+                if kept and kept not in DROPPED_PARTS and _common(kept):
+                    out[ch] = kept
+                    break
+    return out
+
+
 COMPONENT_ALIKES = 2
 """Characters sharing a rare main component (:func:`component_alike`: 失 of 迭, 跌, 秩, 铁) an ordinary mark's
 character gets besides the others: few characters have such a component, and a seller picks among them."""
@@ -275,7 +337,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     the canon key with one character swapped for a shape-alike one (an ordinary mark: only its
     :data:`BOUND_ALIKES` most alike common ones). ``taken``: keys of real forms (skipped)."""
     table, drawn, parted, glyph = shape_alike(), _stroke_and_part_alike(), part_alike(), glyph_alike()
-    component, radical, variant = component_alike(), radical_alike(), variant_forms()
+    component, radical, variant, kept = component_alike(), radical_alike(), variant_forms(), part_kept()
     keys: dict[str, list[int]] = {}
     for form_idx, text, key, bound in forms:
         if len(text) < MIN_FORM:
@@ -284,6 +346,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
             others = table.get(ch)
             if not others:
                 continue
+            if ch in kept and kept[ch] not in others:  # 冰 less 冫: 水 (a part left out)
+                others = [*others, kept[ch]]
             if bound:
                 others = [x for x in drawn.get(ch, "") if _common(x)][:BOUND_ALIKES]
                 others += [x for x in variant.get(ch, "") if x not in others]  # 邨 of 村: a variant form
@@ -297,6 +361,8 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
                            and canon(x) != key[i]][:COMPONENT_ALIKES]
                 others += [x for x in radical.get(ch, "") if x not in others  # 童/僮, 游/斿: a radical more or less
                            and canon(x) != key[i]][:RADICAL_ALIKES]
+                if ch in kept and kept[ch] not in others:
+                    others.append(kept[ch])
             for alt in {canon(x) for x in others} - {key[i]}:
                 bent = key[:i] + alt + key[i + 1:]
                 if bent not in taken:
