@@ -174,11 +174,31 @@ def _products_shortened(name: str, place: str, product: str, division: int | Non
         rests.append(name[division:])
     out = [rest for rest in rests[1:]]
     out += [rest[:-1] for rest in rests if len(rest) >= 3 and rest[-1] in goods]
+    if len(rests) == 1 and len(product) == 2 and product in goods and product[-1] in _single_nouns():
+        out.append(product[-1])  # 洪湖藕 for 洪湖莲藕: the product's head noun alone (not where the split is
+        # unsure, 勐腊滇|绿茶: 勐腊 茶 is any tea of the county)
     for other in names:
         for head in (place, place[:division] if division else ""):
             if head and other.startswith(head) and len(other) - len(head) >= 2 and other != name:
                 out.append(other[len(head):])
-    return [p for p in dict.fromkeys(out) if p != product and len(p) >= 2 and has_cjk(p)]
+    return [p for p in dict.fromkeys(out) if p != product and (len(p) >= 2 or p == product[-1]) and has_cjk(p)]
+
+
+@lru_cache(maxsize=1)
+def _single_nouns() -> frozenset[str]:
+    """The one-character words jieba's dictionary tags as common nouns (藕, 梨, 茶; not 米, a measure word, nor
+    杞, a place name's): what a product word of two characters may be shortened to after its place."""
+    import os
+
+    import jieba
+
+    out = set()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            word, _, tag = line.rstrip("\n").partition(" ")[0], None, line.rsplit(" ", 1)[-1].strip()
+            if len(word) == 1 and tag == "n":
+                out.add(word)
+    return frozenset(out)
 
 
 def _place_prefix(name: str) -> int | None:

@@ -164,3 +164,24 @@ def test_a_homophone_of_the_part_kept_is_no_bend(part_matcher: Matcher) -> None:
     assert "tm-lilan" in found
     found = {compiled.rights[r].id for r in find_candidates(compiled, {"title": norm("水果 礼盒澜 苹果")}, goods_classes=[31])}
     assert "tm-lilan" not in found
+
+
+GI_REGISTER = """\
+rights:
+  - {id: gi-qinhu-lianou, kind: gi, name: 沁湖莲藕, holder: 沁湖莲藕协会, nice_classes: [31], regions: [湖北省荆州市洪湖市],
+     reference_price: 39}
+  - {id: gi-qinhu-dami, kind: gi, name: 沁湖大米, holder: 沁湖大米协会, nice_classes: [30], regions: [湖北省荆州市洪湖市],
+     reference_price: 39}
+"""
+
+
+@pytest.fixture(scope="module")
+def gi_matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(GI_REGISTER, tmp_path_factory.mktemp("gi"))
+
+
+def test_gi_place_and_the_products_head_noun(gi_matcher: Matcher) -> None:
+    """莲藕 after its place may be written 藕 (a one-character noun); 米 is a measure word to jieba: no such form."""
+    assert flagged(gi_matcher, title="沁湖藕 同款 粉糯 煲汤", price=9, ship_from="广东 广州") == {"gi-qinhu-lianou"}
+    assert flagged(gi_matcher, title="藕 粉糯 煲汤", price=9, ship_from="广东 广州") == set()
+    assert gi_matcher.compiled.gi_products[1][1] == ("大米",)
