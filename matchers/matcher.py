@@ -552,11 +552,11 @@ def _context(listing: dict[str, Any], fields: ListingTexts, category: str, n_rig
     texts = fields.norm
     raw = {f: listing[f][:MAX_SCAN].lower() for f in texts}
     lit = " | ".join(fields.light.get(f, "") for f in FIELDS)
-    counterfeit, resale = wording.counterfeit_and_resale(lit)  # one walk of the light text
+    counterfeit, resale, genuine = wording.listing_wording(lit)  # one walk of the light text
     return ListingContext(
         listing=listing, texts=texts, raw_lower=raw, counterfeit=counterfeit, resale=resale,
         category=category, n_rights=n_rights, accessory=wording.find("accessory", texts.get("title", "")),
-        goods=goods, light=light)
+        goods=goods, light=light, extra={"genuine_import": genuine})
 
 
 def lead_dict(listing: dict[str, Any], pair: Pair) -> dict[str, Any]:

@@ -99,15 +99,15 @@ def genuine_import_signals(vec: list[float], reasons: list[Reason], ctx: Listing
     mark, a price of at least 60 % of the reference and no counterfeit wording: a buying agent or an importer
     resells the maker's own goods, which the labelling policy calls plausible genuine resale (docs/labelling.md
     §Trademarks 5); told as resale wording. Why only then: counterfeits say 正品 and 原装 too, at a low price or
-    under a bent mark, and those stay leads. After the price signals; the cues once per listing."""
+    under a bent mark, and those stay leads. After the price signals; the cues are found once per listing, by
+    the matcher's walk of the light text for counterfeit and resale wording (wording.listing_wording)."""
     if vec[INDEX["resale_wording"]] or not vec[INDEX["price_at_least_60"]] or vec[INDEX["counterfeit"]] \
             or vec[INDEX["evasive"]]:
         return
     found = ctx.extra.get("genuine_import")
-    if found is None:
-        text = " | ".join(light_field(ctx, f) for f in ("title", "description"))
-        found = ctx.extra["genuine_import"] = list(dict.fromkeys(
-            w for _, _, w in wording.find("genuine_import", text, light_only=True)))  # in the order written
+    if found is None:  # a context made elsewhere: find them here, once
+        text = " | ".join(light_field(ctx, f) for f in ("title", "brand", "description"))
+        found = ctx.extra["genuine_import"] = wording.listing_wording(text)[2]
     if found:
         vec[INDEX["resale_wording"]] = 1.0
         reasons.append({"code": "resale_wording", "words": found[:2]})

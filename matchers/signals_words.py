@@ -46,26 +46,25 @@ def bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], 
                 return
 
 
-_PROPER_TAGS = ("nr", "ns", "nt", "nz", "s")  # jieba's tags of names, places, bodies and proper nouns, place words
-
-
 def _everyday_word_holding(word: str, hit: Hit, right: Right, hits: list[Hit], vec: list[float],
                            mark_use: dict[str, Any] | None) -> bool:
-    """Is ``word``, which holds the bent spelling ``hit`` of the right's mark, an everyday word of jieba's
-    dictionary (no name, place or proper noun) that reaches beyond the spelling (银灰|色 "silver-grey",
-    乐谱|架) or is a material's name (合金), with no other evidence that the seller uses it as the mark: no
-    spelling of the mark written exactly, no counterfeit wording, not in the brand field or followed by a
-    brand cue (银灰牌)? Why: 银灰色 遥控车 is a silver-grey toy car, the seller wrote the colour. A word that
-    is only the bent spelling standing alone (乐谱 on a blood-pressure monitor, 圣像 on flooring) names
-    nothing the goods are: that is the evasion, left to the bent-word signal with names and places
-    (蜀绣, 伊犁, 荣宝斋), and GIs to their regions (origin.py). Asked only of bent spellings inside a word."""
+    """Is ``word``, which holds the bent spelling ``hit`` of the right's mark, a word of jieba's dictionary
+    that reaches beyond the spelling (银灰|色 "silver-grey", 乐谱|架) or a material's name (合金), with no
+    other evidence that the seller uses it as the mark: no spelling of the mark written exactly, no
+    counterfeit wording, not in the brand field or followed by a brand cue (银灰牌)? Why: 银灰色 遥控车 is a
+    silver-grey toy car, the seller wrote the colour (a longer name or place holding the spelling is that
+    name's, no use of the mark either). A word that is only the bent spelling standing alone (乐谱 on a
+    blood-pressure monitor, 圣像 on flooring) names nothing the goods are: that is the evasion, left to the
+    bent-word signal with places the gazetteer alone knows (东方两虹), and GIs to their regions (origin.py).
+    No part-of-speech tag is asked: reading jieba's file for it cost each worker ≈20 ms. Rare: bent
+    spellings inside a word only."""
     if right.kind == "gi" or vec[INDEX["counterfeit"]] or any(h.how == "exact" for h in hits):
         return False
     if mark_use is not None and mark_use.get("mark_use") in ("brand_field", "brand_cue"):
         return False
-    if not ordinary.is_dictionary_word(word) or ordinary.dictionary_tag(word).startswith(_PROPER_TAGS):
-        return False  # a place the gazetteer resolves (东方两虹), a name: no everyday word
-    return len(word) > len(hit.seen) or word in _material_words()  # 银灰|色; 合金 alone is the material
+    if len(word) <= len(hit.seen) and word not in _material_words():
+        return False  # the bent spelling alone (乐谱): no word beyond it; 合金 alone is the material
+    return ordinary.is_dictionary_word(word)  # not a place the gazetteer resolves (东方两虹)
 
 
 @lru_cache(maxsize=1)

@@ -104,13 +104,21 @@ def find_each(entries: tuple[str, ...], text: str, light_only: bool = False) -> 
     return out
 
 
-_LIGHT_CUES = ("counterfeit", "innocent_wording", "resale")  # the entries asked of a listing's light text
+_LIGHT_CUES = ("counterfeit", "innocent_wording", "resale", "genuine_import")  # asked of a listing's light text
 
 
 def counterfeit_and_resale(light_text: str) -> tuple[list[str], list[str]]:
     """(:func:`counterfeit_words`, the resale words sorted) of a ``light`` text, from one walk."""
-    counterfeit, innocent, resale = find_each(_LIGHT_CUES, light_text, light_only=True)
-    return _counterfeit_words(counterfeit, innocent), sorted({w for _, _, w in resale})
+    counterfeit, resale, _ = listing_wording(light_text)
+    return counterfeit, resale
+
+
+def listing_wording(light_text: str) -> tuple[list[str], list[str], list[str]]:
+    """(:func:`counterfeit_words`, the resale words sorted, the genuine-import words in the order written:
+    lexicon ``genuine_import``) of a ``light`` text, from one walk: every listing with a candidate asks all three."""
+    counterfeit, innocent, resale, genuine = find_each(_LIGHT_CUES, light_text, light_only=True)
+    return (_counterfeit_words(counterfeit, innocent), sorted({w for _, _, w in resale}),
+            list(dict.fromkeys(w for _, _, w in genuine)))
 
 
 def counterfeit_words(light_text: str) -> list[str]:
