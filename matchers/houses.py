@@ -42,6 +42,7 @@ LEGAL_FORMS: tuple[tuple[str, frozenset[str]], ...] = tuple(sorted((
     ("kk", frozenset(("JP",))), ("kabushiki kaisha", frozenset(("JP",))), ("gk", frozenset(("JP",))),
     ("株式会社", frozenset(("JP",))), ("有限会社", frozenset(("JP",))),
     ("co ltd", frozenset(("JP", "KR", "CN", "TW", "HK", "TH"))),
+    ("co", frozenset(("JP", "KR", "CN", "TW", "HK", "TH", "US", "GB"))),  # "MTG Co." (a register's YAML cut it)
     ("ltd", frozenset(("GB", "IE", "HK", "IL", "NZ", "SG", "IN"))),
     ("limited", frozenset(("GB", "IE", "HK", "IL", "NZ", "SG", "IN"))),
     ("plc", frozenset(("GB", "IE"))), ("llp", frozenset(("GB", "US"))),

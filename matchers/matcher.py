@@ -536,8 +536,18 @@ def _inside_brand_name(names: tuple[tuple[str, str], ...] | None, own: str | Non
 
 
 def _shares_character(right: Any, text: str) -> bool:
-    """Does a Chinese character of the right's names occur in ``text`` (its logo or name told: 鸭 of 鸭鸭)?"""
-    return any("\u4e00" <= ch <= "\u9fff" and ch in text for name in right.all_names for ch in norm(name))
+    """Does a Chinese character of the right's names occur in ``text`` (its logo or name told: 鸭 of 鸭鸭)?
+    For a mark whose own name is Latin, two characters of a Chinese name in a row: its Chinese name mostly spells
+    its sound (拉夫西蒙 for RAF SIMONS), one character of which says nothing (拉 of 拉链, 巴 of 巴黎), while a name
+    that translates it shares words (棕榈 of 棕榈天使 for PALM ANGELS, beside a 棕榈树 print)."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in right.name):
+        return any("\u4e00" <= ch <= "\u9fff" and ch in text for name in right.all_names for ch in norm(name))
+    for name in right.all_names:
+        normed = norm(name)
+        if any("\u4e00" <= normed[i] <= "\u9fff" and "\u4e00" <= normed[i + 1] <= "\u9fff" and normed[i:i + 2] in text
+               for i in range(len(normed) - 1)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

@@ -236,7 +236,12 @@ def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None
         for key, written in ((f"\0{text[end:end + 1]}", text[end:end + 1]),
                              (f"{text[start - 1:start] if start else ''}\0", text[start - 1:start] if start else "")):
             found = table.wild_short.get(key) if written else None
-            if found and _depicts(symbol, found, written):
+            if not found:
+                continue
+            whole = found + written if key[0] == "\0" else written + found
+            if whole in (text[end:end + 2], text[max(0, start - 2):start]):
+                continue  # 🐦鹏鹏: the mark is written whole beside it, the emoji decorates it
+            if _depicts(symbol, found, written):
                 return found
     return None
 
