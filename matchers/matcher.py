@@ -8,6 +8,7 @@ listings with a candidate reach the signals and the model, and a batch is scored
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -404,7 +405,8 @@ def _other_house_told(compiled: CompiledRegister, houses: list[int], nick: str, 
 
 def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int | None:
     """Which of ``houses`` (rights sharing an "X家" nickname) the rest of the title names, or None:
-    the one whose product line it names (S家 Kinvara: Saucony, not Salomon; brand_names.yaml), else
+    the one whose product line it names (S家 Kinvara: Saucony, not Salomon; brand_names.yaml), else the one
+    whose two-word name's initials it writes (R家 RO同款: RICK OWENS), else
     the one whose own name shares a character with it (Y家 小鸭子标 羽绒服: 鸭鸭, not 雅鹿), else the
     one from the country it names (G家 丹麦 连衣裙: Ganni A/S, not Goldwin Inc.; matchers/houses.py),
     else the only famous one (a brand of brand_names.yaml, or well-known: "X家" is how buyers name a
@@ -413,6 +415,7 @@ def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int
     rights = compiled.rights
     pool = houses
     for told in (lambda pool: [i for i in pool if house_line_in(compiled, i, rest)],
+                 lambda pool: [i for i in pool if _initials_in(rights[i], rest)],
                  lambda pool: [i for i in pool if _shares_character(rights[i], rest)],
                  lambda pool: _house_of_country(compiled, pool, rest),
                  lambda pool: [i for i in pool if i in compiled.famous or rights[i].well_known]):
@@ -533,6 +536,16 @@ def _inside_brand_name(names: tuple[tuple[str, str], ...] | None, own: str | Non
                 return True
             at = text.find(name, at + 1, hit.start + len(name))
     return False
+
+
+def _initials_in(right: Any, text: str) -> bool:
+    """Does ``text`` write the initials of the right's Latin name of two or three words as a word of their own
+    (RO同款 for RICK OWENS: how buyers shorten a two-word house)?"""
+    words = right.name.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isascii() and w[:1].isalpha() for w in words):
+        return False
+    initials = "".join(w[0] for w in words).lower()
+    return re.search(rf"(?<![a-z0-9]){initials}(?![a-z0-9])", text) is not None
 
 
 def _shares_character(right: Any, text: str) -> bool:
