@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from matchers.lexicon import LEXICON_PATH, lexicon
+from matchers.variants import tsv_rows
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f"
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
@@ -186,11 +187,8 @@ def _ideograph_forms(t2s: object) -> dict[int, str]:
     simplify = t2s.convert  # type: ignore[attr-defined]
     out: dict[int, str] = {}
     if RADICAL_IDEOGRAPHS.exists():
-        with RADICAL_IDEOGRAPHS.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.startswith("#") and "\t" in line:
-                    radical, ideograph = line.rstrip("\n").split("\t")
-                    out[ord(radical)] = simplify(ideograph)
+        for radical, ideograph in tsv_rows(RADICAL_IDEOGRAPHS):
+            out[ord(radical)] = simplify(ideograph)
     for lo, hi in _COMPAT_IDEOGRAPHS:
         for code in range(lo, hi + 1):
             unified = unicodedata.normalize("NFKC", chr(code))

@@ -30,6 +30,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from matchers.variants import tsv_rows
+
 
 def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str], dict[str, tuple[str, ...]],
                                                                   frozenset[str]]:
@@ -115,13 +117,10 @@ def other_locale_keywords() -> dict[str, tuple[str, ...]]:
 def _read_meanings() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     zh: dict[str, tuple[str, ...]] = {}
     others: dict[str, tuple[str, ...]] = {}
-    with EMOJI_MEANINGS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                symbol, words, *more = line.rstrip("\n").split("\t")
-                zh[symbol] = tuple(words.split())
-                if more and more[0]:
-                    others[symbol] = tuple(more[0].split())
+    for symbol, words, *more in tsv_rows(EMOJI_MEANINGS):
+        zh[symbol] = tuple(words.split())
+        if more and more[0]:
+            others[symbol] = tuple(more[0].split())
     return zh, others
 
 

