@@ -32,6 +32,7 @@ from matchers.rebus import substituted_listing
 from matchers.register import BUNDLED_REGISTER
 from matchers.signals import ListingContext, signals
 from matchers.signals_context import INDEX
+from matchers.signals_marks import pet_name_without_event
 from matchers.signals_form import bent_beyond_classes, gi_on_likeness, names_a_city, place_beyond_classes
 
 
@@ -212,7 +213,7 @@ class Matcher:
                 origin = judge_origin(origin_places, right.regions)
             vec, reasons = signals(compiled, right_idx, hits, ctx, origin)
             if right.kind == "special_mark" and not vec[_ORDINARY_WORD]:
-                _pet_name_without_event(compiled, right_idx, hits, ctx, judged, vec, reasons)
+                pet_name_without_event(compiled, right_idx, hits, ctx, vec, reasons)
             out.append(Pair(right_idx, right.id, vec, reasons))
         return out
 
@@ -293,48 +294,6 @@ class Matcher:
 
 _BENT_CHARACTERS = frozenset(("homophone", "shape"))  # hits bent character by character
 _ORDINARY_WORD = INDEX["ordinary_word"]
-
-
-def pet_name(text: str) -> bool:
-    """Is a name a Chinese pet name, 阿 and one character (阿福, 阿宝): the diminutive anybody's child,
-    pet, shop or clay figure is called by?"""
-    return len(text) == 2 and text[0] == "阿" and ordinary.is_cjk(text[1])
-
-
-def _pet_name_without_event(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: ListingContext,
-                            judged: list[tuple[int, list[Hit]]], vec: list[float], reasons: list[Reason]) -> None:
-    """A special mark found only as a pet name (:func:`pet_name`) in a listing with no cue of its event
-    (lexicon ``mascot_event``: 吉祥物, 运动会, 博览会 …, or another right of the same holder, the event's own
-    name) is the everyday name, told as an ordinary word (lowers the score): 阿福 福字 抱枕 is the New
-    Year's 福, 阿福 招财猫 摆件 a lucky figure, 惠山泥人 大阿福 Wuxi's clay child, none the expo's mascot.
-    Why mascot goods (公仔, 摆件) are no cue here, as they are for a dictionary word (signals_marks): a
-    figure or plush called 阿X is anybody's. A name that is no everyday word (冰墩墩) stays alone."""
-    if not all(h.how == "exact" and not h.form.latin and pet_name(h.form.text) for h in hits):
-        return
-    cue = ctx.extra.get("context:mascot_event")  # signals_marks asks the same once per listing
-    if cue is None:
-        cue = ctx.extra["context:mascot_event"] = bool(wording.find(
-            "mascot_event", " ".join(ctx.texts.get(f, "") for f in ("title", "description", "brand"))))
-    holder = compiled.rights[right_idx].holder
-    if cue or holder and any(i != right_idx and compiled.rights[i].holder == holder for i, _ in judged):
-        return
-    hit = hits[0]
-    vec[_ORDINARY_WORD] = 1.0
-    reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": _token_of(ctx, hit)})
-
-
-def _token_of(ctx: ListingContext, hit: Hit) -> str:
-    """The run of Chinese characters of the hit's field (as written) that holds it (大阿福 for 阿福)."""
-    raw = (ctx.light or {}).get(hit.field) or ctx.texts.get(hit.field, "")
-    at = raw.find(hit.seen)
-    if at < 0:
-        return hit.seen
-    start, end = at, at + len(hit.seen)
-    while start and ordinary.is_cjk(raw[start - 1]):
-        start -= 1
-    while end < len(raw) and ordinary.is_cjk(raw[end]):
-        end += 1
-    return raw[start:end]
 
 
 def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]:

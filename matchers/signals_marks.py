@@ -172,6 +172,31 @@ def _mascot_context(compiled: CompiledRegister, right_idx: int, ctx: ListingCont
                                 for idx, _ in ctx.extra.get("pairs") or ())
 
 
+def pet_name(text: str) -> bool:
+    """Is a name a Chinese pet name, 阿 and one character (阿福, 阿宝): the diminutive anybody's child,
+    pet, shop or clay figure is called by?"""
+    return len(text) == 2 and text[0] == "阿" and ordinary.is_cjk(text[1])
+
+
+def pet_name_without_event(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: ListingContext,
+                           vec: list[float], reasons: list[Reason]) -> None:
+    """A special mark found only as a pet name (:func:`pet_name`) in a listing with no cue of its event
+    (lexicon ``mascot_event``: 吉祥物, 运动会, 博览会 …, or another right of the same holder, the event's own
+    name) is the everyday name, told as an ordinary word (lowers the score): 阿福 福字 抱枕 is the New
+    Year's 福, 阿福 招财猫 摆件 a lucky figure, 惠山泥人 大阿福 Wuxi's clay child, none the expo's mascot.
+    Why mascot goods (公仔, 摆件) are no cue here, as they are for a dictionary word (above): a figure or
+    plush called 阿X is anybody's. A name that is no everyday word (冰墩墩) stays alone. The matcher asks it
+    of a special mark's pair that its signals did not tell as an ordinary word already."""
+    if not all(h.how == "exact" and not h.form.latin and pet_name(h.form.text) for h in hits):
+        return
+    if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
+        return
+    hit = hits[0]
+    raw = (ctx.light or {}).get(hit.field) or ctx.texts.get(hit.field, "")
+    vec[INDEX["ordinary_word"]] = 1.0
+    reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": _glued_run(raw, hit.seen)})
+
+
 def _glued_run(raw: str, seen: str) -> str:
     """The run of Chinese characters of ``raw`` that holds ``seen`` (一日看尽长安花 for 长安花), or ``seen``."""
     at = raw.find(seen)

@@ -5,7 +5,7 @@ of the evaluation sets' registers):
   names against where each house is from (its holder's legal form, or a country its holder or names name),
   matchers/houses.py and matcher._house_told;
 - kind 2, a special mark found only as a pet name (阿满: 阿 and one character) is the everyday name without a
-  cue of its event, even on mascot goods (matcher._pet_name_without_event); a dictionary-word name keeps the
+  cue of its event, even on mascot goods (signals_marks.pet_name_without_event); a dictionary-word name keeps the
   rule of tests/test_generalise_sixth_b.py (an event word or mascot goods), a name that is no everyday word
   stays alone;
 - the wiring of gen-j's signals_form.gi_on_likeness: a GI named on a likeness of its product (水果模型, 假水果)
@@ -18,7 +18,8 @@ import pytest
 
 from matcher_helpers import flagged, matcher_on, pairs
 from matchers.houses import countries_named, house_countries, houses_of_country, legal_form_countries
-from matchers.matcher import Matcher, pet_name
+from matchers.matcher import Matcher
+from matchers.signals_marks import pet_name
 
 REGISTER = """\
 rights:
