@@ -101,10 +101,18 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
             options = options[:1]  # a digit of a number (2022, 3.5) is its numeral, never a sound-alike
         meant = table.meant.get(m.group().replace("\ufe0f", ""), ()) if table.meant else ()
         pick = next((c for c in meant if len(c) > 1 and _firm(table, text, m, c, left, right)), None)  # 红🌻: 葵花
+        firm = pick is not None
         if pick is None and len(options) > 1:  # 爱🇨🇳者: 国 makes 爱国 and 国者, the run 中国 only 国者
             pick = next((c for c in options if _pairs_both(table, left, c, right)), None)
-        if pick is None:
+        if pick is None:  # 回💪 (肌 by sound of a mark's pair, 力 a pair written so): the written pair first
+            pick = next((c for c in options if _pairs(table, left, c, right)), None)
+        if pick is None and sound:
             pick = next((c for c in options if _pairs(table, left, c, right, sound)), None)
+        if not firm and pick is not None and pick in table.short_marks and (table.wild or table.wild_short) \
+                and not _pairs(table, left, pick, right, sound, whole=False):
+            # 溜溜🌸 (🌸 樱花, a whole short mark of its own, paired with nothing written): the mark whose other
+            # characters are written around the emoji wins (溜溜梅), if the emoji may stand in its slot
+            pick = _wild_pick(table, text, m.start(), m.end()) or pick
         if pick is None and meant:
             pick = next((c for c in meant if len(c) == 1 and _firm(table, text, m, c, left, right)), None)
         if pick is None and (table.wild or table.wild_short) and not m.group()[0].isdigit():
@@ -174,7 +182,7 @@ def _firm(table: RebusTable, text: str, m: re.Match[str], pick: str, left: list[
     before = next((l for l in left if l + pick[0] in bigrams), "")
     after = next((r for r in right if pick[-1] + r in bigrams), "")
     if not before and not after:
-        return False
+        return len(pick) >= 2 and pick in table.short_marks and _brand_cue_after(text, m.end())
     if before and after:
         return True
     far_left = _far(text, m, _skip_back(text, m.start() - 1) - 1, -1, pick) if before else ""
@@ -184,6 +192,15 @@ def _firm(table: RebusTable, text: str, m: re.Match[str], pick: str, left: list[
     whole = before + pick + after
     return whole in table.short_marks and not (far_left and _is_word(far_left + before)) \
         and not (far_right and _is_word(after + far_right))
+
+
+BRAND_CUES_AFTER = ("牌", "品牌")  # written after a name, they say it is a brand's (太极牌)
+
+
+def _brand_cue_after(text: str, at: int) -> bool:
+    """Is the emoji that ends at ``at`` followed by 牌 or 品牌 (☯️牌)? Then a whole short mark its keywords hold
+    (☯ 太极) is what the seller wrote as a brand: firm, though it makes no pair with a written character."""
+    return text.startswith(BRAND_CUES_AFTER, _skip_on(text, at))
 
 
 def _far(text: str, m: re.Match[str], at: int, step: int, pick: str) -> str:
@@ -300,8 +317,11 @@ def _pairs_both(table: RebusTable, left: list[str], pick: str, right: list[str])
     return any(l + pick[0] in bigrams for l in left) and any(pick[-1] + r in bigrams for r in right)
 
 
-def _pairs(table: RebusTable, left: list[str], pick: str, right: list[str], sound: bool = False) -> bool:
-    if pick in table.short_marks:
+def _pairs(table: RebusTable, left: list[str], pick: str, right: list[str], sound: bool = False,
+           whole: bool = True) -> bool:
+    """Does ``pick`` make a mark's pair with a neighbour (by sound too, with ``sound``), or (``whole``) is it a
+    whole short mark itself?"""
+    if whole and pick in table.short_marks:
         return True  # the emoji's name holds a whole short mark (🐫 双峰骆驼: 骆驼)
     if any(l + pick[0] in table.bigrams for l in left) or any(pick[-1] + r in table.bigrams for r in right):
         return True

@@ -48,6 +48,7 @@ def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str
     runs: dict[str, tuple[str, ...]] = {}
     sound_read: set[str] = set()
     emoji_data.config.load_language("zh")
+    japanese = japanese_name_characters()
     for symbol, data in emoji_data.EMOJI_DATA.items():
         name = str(data.get("zh") or "").strip(":")
         meant = "".join(ch for ch in name if not _only_suffix(ch, (name,)))  # 稻子: 稻
@@ -60,6 +61,9 @@ def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str
             held = "".join(dict.fromkeys(radical + heard))
             if heard:
                 sound_read.add(key)
+        other = "".join(ch for ch in japanese.get(key, "") if ch in chars and ch not in held)  # 💪 力こぶ: 力
+        if other:
+            held += other
         if held:
             emoji[key] = held
             pieces = mark_pieces(name, bigrams)
@@ -69,6 +73,38 @@ def named_emoji(chars: set[str], bigrams: frozenset[str]) -> tuple[dict[str, str
         if ch in chars:
             emoji.setdefault(symbol, ch)
     return emoji, runs, frozenset(sound_read)
+
+
+@lru_cache(maxsize=1)
+def japanese_name_characters() -> dict[str, str]:
+    """Emoji (variation selectors dropped) → the Chinese characters of its Japanese CLDR name (the ``emoji``
+    package's ``ja``), in simplified form, those its Chinese name lacks: 💪 力こぶ (a flexed arm's "power bump")
+    gives 力, which no zh keyword of 💪 (肌肉, 二头肌, 强壮) holds, and 回💪 / 格💪 are written for 回力 / 格力.
+
+    Why a name, read as strictly as the Chinese one (a pair with the written neighbour): a Japanese name is the
+    emoji's one name in a script Chinese buyers read, not a loose keyword. Kana are dropped; a kanji is made
+    traditional by opencc's jp2t and simplified by t2s (歯 → 齒 → 齿, 桜 → 櫻 → 樱)."""
+    import emoji as emoji_data
+    import opencc
+
+    emoji_data.config.load_language("zh")  # both kept in EMOJI_DATA, each entry its own key
+    emoji_data.config.load_language("ja")
+    kanji: dict[str, str] = {}
+    for symbol, data in emoji_data.EMOJI_DATA.items():
+        name = "".join(ch for ch in str(data.get("ja") or "") if "\u4e00" <= ch <= "\u9fff")
+        if name:
+            kanji[symbol.replace("\ufe0f", "")] = name
+    if not kanji:
+        return {}
+    keys = list(kanji)
+    written = opencc.OpenCC("t2s").convert(opencc.OpenCC("jp2t").convert("\n".join(kanji[k] for k in keys)))
+    out: dict[str, str] = {}
+    for key, name in zip(keys, written.split("\n")):
+        zh = str((emoji_data.EMOJI_DATA.get(key) or emoji_data.EMOJI_DATA.get(key + "\ufe0f") or {}).get("zh") or "")
+        extra = "".join(dict.fromkeys(ch for ch in name if ch not in zh))
+        if extra:
+            out[key] = extra
+    return out
 
 
 @lru_cache(maxsize=1)
