@@ -258,9 +258,33 @@ def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None
             whole = found + written if key[0] == "\0" else written + found
             if whole in (text[end:end + 2], text[max(0, start - 2):start]):
                 continue  # 🐦鹏鹏: the mark is written whole beside it, the emoji decorates it
-            if _depicts(symbol, found, written):
+            if _depicts(symbol, found, written) or (key[0] != "\0" and _pictures_goods_named(text, start, end)):
                 return found
     return None
+
+
+def _pictures_goods_named(text: str, start: int, end: int) -> bool:
+    """Is the emoji at ``start:end``, written right after one character as a word of two (邦🩹, a space or an edge
+    on both sides), the picture of goods the text names elsewhere by the emoji's Chinese name (🩹 创可贴 in
+    邦🩹 创可贴 防水)? Then it stands in the second slot of a two-character mark (邦迪): the seller drew the
+    product the brand is known for, a picture nothing but the mark's place explains. Why so bound: an emoji
+    illustrating goods is common (🍎 苹果); only glued to one character that starts a mark, as a word of its
+    own, does it take the mark's slot."""
+    from matchers.rebus_emoji import emoji_meanings
+
+    if start < 1 or (start >= 2 and not _gap(text[start - 2])):
+        return False
+    while end < len(text) and text[end] in "\ufe0f\ufe0e\u200d":
+        end += 1
+    if end < len(text) and not _gap(text[end]):
+        return False
+    words = emoji_meanings().get(text[start:end].replace("\ufe0f", ""), ())
+    name = words[0] if words else ""
+    return len(name) >= 2 and name in text[end:]
+
+
+def _gap(ch: str) -> bool:
+    return ch.isspace() or not (ch.isalnum() or "\u4e00" <= ch <= "\u9fff")
 
 
 def _depicts(symbol: str, ch: str, written: str = "") -> bool:

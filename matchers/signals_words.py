@@ -9,6 +9,7 @@ the lexicon's cues through matchers/wording.py) and lower the score.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -102,15 +103,19 @@ def _not_capitals(raw: str, phrase: str) -> bool:
 
 
 def _reads_as_word(raw: str, word: str) -> bool:
+    """Is the English word mark ``word`` written in ``raw`` as a word: the first time not in capitals and not
+    heading the text, or any time in lower case? Coach bus model, vintage touring coach: the heading Coach alone
+    would be a brand's place, the touring coach says which sense the seller means."""
     import re
 
-    found = re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw, re.IGNORECASE)
-    if found is None:
-        return False
-    written = found.group()
-    if written.isupper():
-        return False
-    return written.islower() or bool(raw[:found.start()].strip(" -|/,.:;【】[]()"))
+    for n, found in enumerate(re.finditer(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", raw, re.IGNORECASE)):
+        written = found.group()
+        if written.islower():
+            return True
+        if not n and not written.isupper() and bool(raw[:found.start()].strip(" -|/,.:;【】[]()")):
+            return True  # the first written inside the text, not in capitals (a later Apple after 苹果APPLE is
+            # the brand again: only a later one in lower case says the word)
+    return False
 
 
 _SEGMENTED = frozenset(("exact", "homophone", "shape"))  # hits whose run of text is segmented
@@ -199,10 +204,35 @@ def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right,
             word = ordinary.pun_around(text, hit.start, hit.end)  # 金金计较: a pun on 斤斤计较
         if not word and right.kind == "trademark" and not ctx.counterfeit:
             word = _motif_after(text, hit)  # 凤凰图案, 红豆色: the picture or colour the word names
+        if not word and hit.field == "description" and right.kind == "trademark" and not ctx.counterfeit \
+                and all(h.field == "description" for h in hits):
+            word = _said_of_quality(text, hit)  # 质量可靠: the description praises the goods
         if word:
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
+
+
+def _said_of_quality(text: str, hit: Hit) -> str:
+    """The phrase, or "", where a Chinese mark found only in the description is an everyday word said of a quality
+    of the goods written right before it (lexicon ``quality_subjects``: 质量可靠, 性能稳定, 品质放心): the seller
+    praises the goods in words anybody uses, no mark is named (可靠 on diapers whose description ends 安心防漏
+    质量可靠). Why so narrow: a brand in a description stands before the goods (可靠纸尿裤) or after provenance
+    words (正品, 原装); only a subject of quality before it makes the word a predicate. ``text``: the norm
+    description (its Chinese words joined)."""
+    if hit.how != "exact" or hit.form.latin or not ordinary.is_dictionary_word(hit.seen):
+        return ""
+    before = text[max(0, hit.start - 4):hit.start]
+    subject = next((w for w in _quality_subjects() if before.endswith(w)), "")
+    return subject + hit.seen if subject else ""
+
+
+@lru_cache(maxsize=1)
+def _quality_subjects() -> tuple[str, ...]:
+    from matchers.lexicon import lexicon
+    from matchers.normalise import norm
+
+    return tuple(sorted({norm(str(w)) for w in lexicon().get("quality_subjects", ())}, key=len, reverse=True))
 
 
 def _on_other_goods(vec: list[float]) -> bool:
@@ -229,10 +259,43 @@ def _other_goods_sense(right: Right, hits: list[Hit], ctx: ListingContext, mark_
         style = _style_after(text, hit)
         if style:
             return style
-        if not hit.form.latin and hit.field == "title" and (mark_use is None or mark_use["mark_use"] == "title_start") \
-                and _word_mark(right, hit.seen, english):
-            return hit.seen
+        if not hit.form.latin and hit.field == "title" and (mark_use is None or mark_use["mark_use"] == "title_start"):
+            if _word_mark(right, hit.seen, english):
+                return hit.seen
+            literal = _literal_sense(text, hit, hits, light_field(ctx, "title"))
+            if literal:
+                return literal
     return ""
+
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
+def _literal_sense(title: str, hit: Hit, hits: list[Hit], light_title: str = "") -> str:
+    """The title's words that read the Chinese mark ``hit`` in its literal sense, or "": goods that depict a
+    thing (lexicon ``depiction``: 拼图, 名画, 国画, 标本 — 蒙娜丽莎 拼图 is the painting on a puzzle, 红蜻蜓 昆虫标本
+    the insect), or another word of the title holding one of the mark's characters (报喜鸟 喜鹊 鸟食: the bird's
+    food; 兔宝宝 小兔子 公仔: a rabbit) where no logo word is written (八匹狼 钱包 狼头 logo: the mark's logo), the
+    mark is written as it is and holds no goods word (六个核桃 核桃奶 repeats the mark's own product).
+    Asked only on goods outside the right's classes with nothing that makes the word a mark
+    (:func:`_other_goods_sense`); on the right's own goods a recurring character is the counterfeit's logo
+    word (七匹狼 夹克 狼头), so it is never asked there. ``light_title``: the title with its spaces (norm
+    joins Chinese words)."""
+    found = wording.find("depiction", title)
+    if found:
+        return found[0][2]
+    rest = light_title or title
+    if hit.seen not in rest or goods.classify(hit.seen, "")[0]:
+        return ""  # a mark written bent (陆个核桃) or naming goods (六个核桃 核桃奶: the mark's own product word)
+    for other in {h.seen for h in hits if h.field == "title"} | {hit.seen}:
+        rest = rest.replace(other, " ")
+    if any(cue in rest.lower() for cue in _LOGO_WORDS):
+        return ""
+    marked = {c for c in hit.seen if ordinary.is_cjk(c)}
+    return next((run.group() for run in _CJK_RUN.finditer(rest) if marked & set(run.group())), "")
+
+
+_LOGO_WORDS = ("logo", "标志", "标识", "商标", "图标", "字母")  # the mark's emblem: its character is the logo's
 
 
 def _word_mark(right: Right, seen: str, english: frozenset[str]) -> bool:
