@@ -73,7 +73,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     split_by_words_signals(vec, reasons, hits, ctx)
     if right.kind == "special_mark" and not vec[INDEX["ordinary_word"]]:
         mascot_word_signals(vec, reasons, compiled, right_idx, hits, ctx)
-    publication_signals(vec, reasons, right, ctx)
+    publication_signals(vec, reasons, right, ctx, hits)
     co_brand_signals(vec, reasons, right_idx, hits, ctx)
     if right.kind == "gi":
         origin_signals(vec, reasons, right, origin)

@@ -9,17 +9,22 @@ edition word (原版) from counterfeit wording, so signals_wording reads :func:`
 from __future__ import annotations
 
 from markwatch.contracts import Right
+from matchers import wording
+from matchers.candidates import Hit
 from matchers.goods import book_word_inside_another
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext, title_cues
 
 
-def publication_signals(vec: list[float], reasons: list[Reason], right: Right, ctx: ListingContext) -> None:
+def publication_signals(vec: list[float], reasons: list[Reason], right: Right, ctx: ListingContext,
+                        hits: list[Hit] | None = None) -> None:
     """A book or other printed work (绘本, 英文原版, paperback …, lexicon ``publication``) naming a trademark
     that is not registered for printed matter (class 16): the word belongs to the work's title or
     subject (骆驼祥子, Pandora's Box). Computed once per listing; cost one automaton pass of the title."""
     if right.kind == "special_mark":
         _history_work_signals(vec, reasons, ctx)
+        if not vec[INDEX["publication"]] and hits:
+            _phrase_of_a_work_title(vec, reasons, hits, ctx)
         return
     if right.kind == "gi":
         _book_about_gi_signals(vec, reasons, ctx)
@@ -74,3 +79,24 @@ def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingC
     if cues:
         vec[INDEX["publication"]] = vec[INDEX["ordinary_word"]] = 1.0
         reasons.append({"code": "publication", "cue": max((c[2] for c in cues), key=len)})
+
+
+def _phrase_of_a_work_title(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
+    """A special mark that is the head of a phrase "…的X" in a book's title (春天的小萌芽 植物科普绘本), the listing
+    naming no event (lexicon ``mascot_event``): the words of the book's title, a sprout in spring, not the
+    mascot. Why only after 的: a mascot's own picture book names it alone (小萌芽 绘本), which stays a use of the
+    mark; 的 makes it a noun of the phrase the title is written in. Told as a publication with ``ordinary_word``,
+    as for a work of history (above)."""
+    title = ctx.texts.get("title", "")
+    in_title = [h for h in hits if h.field == "title"]
+    if not in_title or any(h.how != "exact" or h.form.latin or h.start < 1 or title[h.start - 1] != "的"
+                           for h in in_title):
+        return
+    found = publication_cues(ctx)
+    if not found:
+        return
+    text = " ".join(ctx.texts.get(f, "") for f in ("title", "description", "brand"))
+    if wording.find("mascot_event", text):
+        return
+    vec[INDEX["publication"]] = vec[INDEX["ordinary_word"]] = 1.0
+    reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})

@@ -33,6 +33,7 @@ rights:
   - {id: tm-fudi, kind: trademark, name: 福迪, holder: 福迪医疗用品有限公司, nice_classes: [5], reference_price: 29}
   - {id: tm-wentuo, kind: trademark, name: 稳妥, holder: 稳妥护理用品有限公司, nice_classes: [5, 10], reference_price: 89}
   - {id: tm-lantern, kind: trademark, name: LANTERN, holder: Lantern Leather Ltd, nice_classes: [18], reference_price: 2600}
+  - {id: sm-xiaolvya, kind: special_mark, name: 小绿芽, holder: 东岚园艺博览会组委会}
   - {id: tm-wugehetao, kind: trademark, name: 五个核桃, holder: 五个核桃饮品有限公司, nice_classes: [32], reference_price: 69, well_known: true}
 """
 
@@ -111,3 +112,12 @@ def test_an_english_word_mark_written_again_as_a_word(matcher: Matcher) -> None:
     title (a red paper lantern) says the seller means the thing."""
     assert flagged(matcher, title="Lantern paper craft kit, red paper lantern", price=9) == set()
     assert flagged(matcher, title="LANTERN leather tote bag, lantern tote", price=99) == {"tm-lantern"}
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("春天的小绿芽 植物科普绘本", set()),  # the book's title phrase: a sprout in spring
+    ("小绿芽 绘本 园艺博览会吉祥物", {"sm-xiaolvya"}),  # the mascot's own picture book
+    ("春天的小绿芽 公仔 毛绒", {"sm-xiaolvya"}),  # no book: a plush of the mascot
+])
+def test_a_special_mark_in_a_phrase_of_a_books_title(matcher: Matcher, title: str, expected: set[str]) -> None:
+    assert flagged(matcher, title=title, price=29) == expected
