@@ -87,6 +87,16 @@ def substitute(table: RebusTable, text: str, title: bool = True) -> str | None:
     choices = [symbol_choices(table, m.group()) for m in found]
     out, last, changed = [], 0, joined is not None
     for i, m in enumerate(found):
+        if m.start() < last:
+            continue  # read with the symbol before it (the 🍳 of 👨‍🍳)
+        if table.wild and m.end() < len(text) and text[m.end()] == "\u200d" and i + 1 < len(found) \
+                and found[i + 1].start() == m.end() + 1:
+            piece = _two_slot_pick(table, text, m.start(), found[i + 1].end())  # 康👨‍🍳: 师傅 of 康师傅
+            if piece:
+                out.append(text[last:m.start()])
+                out.append(piece)
+                last, changed = found[i + 1].end(), True
+                continue
         left = _neighbour(text, m.start(), -1, found, choices, i)
         right = _neighbour(text, m.end(), 1, found, choices, i)
         if _between_pair(table, text, m, found, i):  # 华🌸为, 百雀🦌羚: a symbol put between two characters
@@ -261,6 +271,33 @@ def _wild_pick(table: RebusTable, text: str, start: int, end: int) -> str | None
             if _depicts(symbol, found, written) or (key[0] != "\0" and _pictures_goods_named(text, start, end)):
                 return found
     return None
+
+
+def _two_slot_pick(table: RebusTable, text: str, start: int, end: int) -> str:
+    """The last two characters of a mark of three or more that the emoji sequence at ``start:end`` (a person
+    doing a job, joined by ZWJ: 👨‍🍳) stands for, or "": the mark's other characters are written right before it
+    as a word of their own (a space or an edge before them and after the emoji), and one of the emoji's zh
+    keywords holds the first character of the two (厨师 holds 师: 康👨‍🍳 for 康师傅, a cook being a 师傅). Why
+    bounded so: an emoji for two characters is a looser reading than for one; the rest of the mark exact, the
+    word alone and a keyword's character in it leave a decoration no place."""
+    from matchers.rebus_emoji import emoji_meanings
+
+    while end < len(text) and text[end] in "\ufe0f\ufe0e":
+        end += 1
+    if end < len(text) and not _gap(text[end]):
+        return ""
+    words = emoji_meanings().get(text[start:end].replace("\ufe0f", ""), ())
+    keyword_chars = dict.fromkeys(ch for w in words for ch in w if "\u4e00" <= ch <= "\u9fff")
+    for size in range(1, MAX_WILD - 1):
+        left = text[start - size:start] if start >= size else ""
+        if len(left) != size or not all("\u4e00" <= ch <= "\u9fff" for ch in left) \
+                or (start > size and not _gap(text[start - size - 1])):
+            continue
+        for ch in keyword_chars:
+            last = table.wild.get(f"{left}{ch}\0")
+            if last:
+                return ch + last
+    return ""
 
 
 def _pictures_goods_named(text: str, start: int, end: int) -> bool:

@@ -34,6 +34,7 @@ rights:
   - {id: tm-wentuo, kind: trademark, name: 稳妥, holder: 稳妥护理用品有限公司, nice_classes: [5, 10], reference_price: 89}
   - {id: tm-lantern, kind: trademark, name: LANTERN, holder: Lantern Leather Ltd, nice_classes: [18], reference_price: 2600}
   - {id: sm-xiaolvya, kind: special_mark, name: 小绿芽, holder: 东岚园艺博览会组委会}
+  - {id: tm-wangshifu, kind: trademark, name: 旺师傅, holder: 旺师傅食品有限公司, nice_classes: [29, 30], reference_price: 29}
   - {id: tm-wugehetao, kind: trademark, name: 五个核桃, holder: 五个核桃饮品有限公司, nice_classes: [32], reference_price: 69, well_known: true}
 """
 
@@ -79,6 +80,14 @@ def test_an_emoji_of_the_goods_named_beside_it_fills_the_marks_slot(matcher: Mat
     assert flagged(matcher, title="福🩹 创可贴 防水 100片", price=9) == {"tm-fudi"}
     assert flagged(matcher, title="福🩹 防水 100片", price=9) == set()  # the goods unnamed: a decoration
     assert flagged(matcher, title="买福🩹 创可贴 防水", price=9) == set()  # no word of two: 福 is another word's
+
+
+def test_a_person_at_work_for_the_last_two_characters(matcher: Matcher) -> None:
+    """👨‍🍳 (厨师: 师) after 旺 as a word of its own is 师傅 of 旺师傅; glued into another word it is nothing."""
+    assert matcher.rebus_read({"title": "旺👨‍🍳 红烧牛肉面 24袋"})["title"].startswith("旺师傅 ")
+    assert flagged(matcher, title="旺👨‍🍳 红烧牛肉面 24袋", price=19) == {"tm-wangshifu"}
+    assert flagged(matcher, title="兴旺👨‍🍳 红烧牛肉面", price=19) == set()
+    assert flagged(matcher, title="👨‍🍳 红烧牛肉面 旺", price=19) == set()
 
 
 # ------------------------------------------------------------------ kind 2: a well-known mark in its literal sense
