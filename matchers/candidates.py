@@ -698,6 +698,8 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
         heard = heard_key(joined, joined_keys)
         if heard is not None:  # 大彊: a rare variant form read by its sound as well (normalise.heard_key)
             _heard_hits(compiled, joined, heard, order, names, starts, by_field)
+    if compiled.holes is not None:
+        _hole_hits(compiled, texts, order, by_field)
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])
@@ -706,6 +708,57 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
             if _OTHER_SCRIPT.search(texts[name]):
                 _mixed_script_hits(compiled, texts[name], name, hits)
     return hits
+
+
+def _hole_hits(compiled: CompiledRegister, texts: dict[str, str], order: ScanOrder,
+               by_field: dict[str, list[Hit]]) -> None:
+    """``shape`` hits of CJK marks written in the title or brand with ONE character swapped for one drawn like it
+    by the broad measure (matchers/shape_holes.py: 九收王 for 九牧王), where the automaton met no hit of the right
+    there. An ordinary mark counts on goods of its classes only, and a two-character one only when the listing's
+    goods are known (as its pre-generated shape keys)."""
+    from matchers.shape_holes import HOLE_FIELDS, hole_hits
+
+    names = [name for name in HOLE_FIELDS if texts.get(name) and name in by_field]
+    if not names:
+        return
+    joined = len(names) == 2
+    text = _hole_text(texts)
+    found = hole_hits(compiled.holes, text)
+    if not found:
+        return
+    cut = len(texts["title"]) + 1 if joined else len(text) + 1
+    for form_id, start, end in found:
+        name = names[0] if start < cut else names[1]
+        if start >= cut:
+            start, end = start - cut, end - cut
+        form = compiled.forms[form_id]
+        right = form.right
+        if compiled.bound[right]:
+            if order.classes is None:
+                if end - start < 3:
+                    continue
+            elif order.scanned.isdisjoint(compiled.rights[right].nice_classes):
+                continue
+        field_hits = by_field[name]
+        if any(h.form.right == right and h.start < end and start < h.end for h in field_hits):
+            continue  # the automaton met the right there already (exactly, or by a key)
+        seen = texts[name][start:end]
+        if _everyday_word(seen):
+            continue  # an everyday word: 新鲜 is no bend of a mark 新舒
+        field_hits.append(Hit(form, name, "shape", start, end, seen))
+
+
+def _hole_text(texts: dict[str, str]) -> str:
+    """The text the one-hole check reads: the title and the brand joined by NUL (one scan), or the one there is."""
+    title, brand = texts.get("title", ""), texts.get("brand", "")
+    return title + "\x00" + brand if title and brand else title or brand
+
+
+@lru_cache(maxsize=65536)
+def _everyday_word(seen: str) -> bool:
+    """:func:`is_dictionary_word`, once per spelling: a one-hole bend of a two-character mark is met often, and a
+    process that has not loaded jieba's word set scans the dictionary file for each new word."""
+    return is_dictionary_word(seen)
 
 
 _OTHER_SCRIPT = re.compile("[\u0370-\u045f]")  # Greek and Cyrillic letters

@@ -110,6 +110,9 @@ class CompiledRegister:
     # (right, Latin form) met only as written, never by a near miss: a mark's pinyin by a polyphonic character's
     # second reading (fengliaoxing of 冯了性) is one bend already
     exact_only: frozenset[tuple[int, str]] = frozenset()
+    # CJK marks by the characters around each position (matchers/shape_holes.py): a title holding a mark with one
+    # character swapped for one drawn like it by the broad measure, checked at scan time
+    holes: Any = None
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -660,6 +663,10 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                    if f.latin and f.kind in ("name", "variant"))
     for key, form_ids in letter_run_keys(latin_marks, canon, taken).items():
         bent_keys.setdefault(key, []).extend(form_ids)
+    from matchers.shape_holes import build_hole_index  # 九收王 for 九牧王: a shape-alike beyond the keys' bound
+
+    compiled.holes = build_hole_index(((i, f.text) for i, f in enumerate(compiled.forms)
+                                       if not f.latin and f.kind in ("name", "variant")))
     for key, form_ids in bent_keys.items():
         for form_idx in form_ids:
             right = compiled.forms[form_idx].right

@@ -1,0 +1,204 @@
+"""A mark written with ONE character swapped for a character drawn like it, checked at scan time ("a hole").
+
+Why a check at scan time and not more automaton keys: the shape keys of matchers/variants.py are pre-generated,
+one per (mark, position, alike character), so an ordinary mark gets only its few best alikes (a register of 100k
+rights is mostly ordinary marks, and each alike adds keys to every automaton). A seller's pick beyond them (the
+seventh stroke alike, a glyph alike of 0.7, a rare character from the font's full repertoire) made no candidate
+at all. Here a mark is indexed by the characters around each of its positions (:class:`HoleIndex`), and a listing
+whose title holds the mark with exactly one position different is a candidate when the differing character is
+drawn like the mark's by a BROAD measure (:func:`broad_alike`: every shape table without its per-mark bound, and
+the broad glyph table of scripts/build_glyph_alike_broad.py). Such a hit is a ``shape`` hit like the others, so
+the signals (bent_word, ordinary-word marks off their goods) and reasons treat it alike.
+
+The check needs the rest of the mark written exactly as registered, which is what keeps a broad measure precise:
+a three-character mark keeps two characters in place, a two-character mark one character and the goods of its
+classes (:func:`hole_hits`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from matchers.variants import (component_alike, glyph_alike, part_alike, part_kept, radical_alike,
+                               rare_glyph_alike, shape_alike, tsv_rows)
+
+GLYPH_ALIKE_BROAD = Path(__file__).parent / "data" / "glyph_alike_broad.tsv"
+MAX_HOLE_MARK = 8  # longer marks are long enough for their own near misses elsewhere; the index stays small
+HOLE_FIELDS = ("title", "brand")  # a description is long, and an evasion is written where the buyer looks
+
+
+@lru_cache(maxsize=1)
+def glyph_alike_broad() -> dict[str, str]:
+    """Common character → the characters (any of U+4E00–9FA5) whose glyphs look like it, broad: cosine ≥ 0.65
+    among its ten best common ones, and rare ones that rank it among their five best (glyph_alike_broad.tsv)."""
+    return {ch: others for ch, others, *_ in tsv_rows(GLYPH_ALIKE_BROAD)}
+
+
+@lru_cache(maxsize=1)
+def broad_alike() -> dict[str, frozenset[str]]:
+    """Character → every character drawn like it by any shape table, both ways: the stroke, part, glyph, main
+    component and radical tables whole (no per-mark bound), a part left out (冰/水), a rare twin, and the broad
+    glyph table. Kept in the disk cache (matchers/derived_cache.py)."""
+    from matchers.derived_cache import derived
+
+    return derived("broad-alike", _build_broad_alike)
+
+
+def _build_broad_alike() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+
+    def pair(a: str, b: str) -> None:
+        if a != b:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+
+    for table in (shape_alike(), glyph_alike(), part_alike(), radical_alike(), glyph_alike_broad()):
+        for ch, others in table.items():
+            for other in others:
+                pair(ch, other)
+    for ch, (rare, rest) in component_alike().items():
+        for other in rare + rest:
+            pair(ch, other)
+    for table in (part_kept(), rare_glyph_alike()):
+        for ch, other in table.items():
+            pair(ch, other)
+    return {ch: frozenset(others) for ch, others in out.items()}
+
+
+class HoleIndex:
+    """The CJK marks of a register (name and variant forms of 2 to :data:`MAX_HOLE_MARK` characters) by the
+    characters kept around each position, so that a listing's bigrams find the few marks to check:
+
+    - ``anchors``: a two-character piece of a mark of four or more, or of three with an end position bent →
+      (form id, where the piece starts in the mark, the position that may differ), packed as one int
+      (:func:`_pack`): 伟易? and ?易达 by 伟易 and 易达. Met by one C-level intersection with the listing's bigrams.
+    - ``after`` / ``before`` / ``middle``: a character → the characters that follow it in a two-character mark
+      (康 → 佳 of 康佳), precede it in one (佳 → 康), follow it in a three-character mark (伟 → 易 of 伟易达, whose
+      middle may be bent). A listing's bigram 康隹 is 康佳 when 佳 is in ``after[康]`` and drawn like 隹: one
+      C-level intersection with 隹's alikes per bigram. ``marks``: a mark's first two characters → (form id,
+      the mark's length) of such marks.
+
+    Why not a table of every bend of every short mark: a single kept character is in thousands of marks of a
+    large register, and listing each bend made a table of a hundred thousand keys at 10k rights (slow to load,
+    ten times that at 100k). An everyday word (jieba's dictionary: 新鲜 for a mark 新舒) is left out at scan
+    time (candidates._hole_hits)."""
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, tuple[int, ...]] = {}
+        self.anchor_keys: frozenset[str] = frozenset()  # anchors' keys, for the set intersection
+        self.after: dict[str, frozenset[str]] = {}
+        self.before: dict[str, frozenset[str]] = {}
+        self.middle: dict[str, frozenset[str]] = {}
+        self.leads: frozenset[str] = frozenset()  # the keys of after and middle
+        self.tails: frozenset[str] = frozenset()  # the keys of before
+        self.marks: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.texts: dict[int, str] = {}  # form id → its norm text (a packed register's forms are made on access)
+        # every character → its broad alikes (:func:`broad_alike`) as a string: kept with the register (one
+        # string a character loads in a few ms, and a forked worker shares it)
+        self.alike: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.anchors) + len(self.marks)
+
+
+def _pack(form_id: int, offset: int, hole: int) -> int:
+    return (form_id << 8) | (offset << 4) | hole
+
+
+def build_hole_index(forms: Iterable[tuple[int, str]]) -> HoleIndex:
+    """The :class:`HoleIndex` of (form id, norm text) of the register's CJK name and variant forms."""
+    anchors: dict[str, list[int]] = {}
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    middle: dict[str, set[str]] = {}
+    marks: dict[str, list[tuple[int, int]]] = {}
+    index_texts: dict[int, str] = {}
+    for form_id, text in forms:
+        if not 2 <= len(text) <= MAX_HOLE_MARK or not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+            continue
+        index_texts[form_id] = text
+        if len(text) <= 3:
+            marks.setdefault(text[:2], []).append((form_id, len(text)))
+        if len(text) == 2:
+            after.setdefault(text[0], set()).add(text[1])
+            before.setdefault(text[1], set()).add(text[0])
+            continue
+        for hole in range(len(text)):
+            if hole == 1 and len(text) == 3:
+                middle.setdefault(text[0], set()).add(text[1])
+                continue
+            offset = 1 if hole == 0 else 2 if hole == 1 else 0
+            anchors.setdefault(text[offset:offset + 2], []).append(_pack(form_id, offset, hole))
+    index = HoleIndex()
+    index.anchors = {k: tuple(v) for k, v in anchors.items()}
+    index.anchor_keys = frozenset(index.anchors)
+    index.after = {k: frozenset(v) for k, v in after.items()}
+    index.before = {k: frozenset(v) for k, v in before.items()}
+    index.middle = {k: frozenset(v) for k, v in middle.items()}
+    index.leads, index.tails = frozenset(after) | frozenset(middle), frozenset(before)
+    index.marks = {k: tuple(dict.fromkeys(v)) for k, v in marks.items()}
+    index.texts = index_texts
+    index.alike = {ch: "".join(sorted(others)) for ch, others in broad_alike().items()}
+    return index
+
+
+def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
+    """(form id, start, end) of every mark written in ``text`` (a norm field, or several joined by NUL) with
+    exactly one character different, where that character is drawn like the mark's (:func:`broad_alike`)."""
+    if len(text) < 2:
+        return []
+    grams = set(map(str.__add__, text, text[1:]))  # every bigram (a non-CJK one is no key: no run split needed)
+    out: list[tuple[int, int, int]] = []
+    alike, texts = index.alike, index.texts
+    for piece in grams & index.anchor_keys:  # (a set and a frozenset: C walks the smaller)
+        entries = index.anchors[piece]
+        at = text.find(piece)
+        while at >= 0:
+            for packed in entries:
+                form_id, offset, hole = packed >> 8, (packed >> 4) & 15, packed & 15
+                _check(texts[form_id], form_id, text, at - offset, hole, alike, out)
+            at = text.find(piece, at + 1)
+    leads, tails = index.leads.intersection(text), index.tails.intersection(text)  # (C: the text's few such)
+    if not (leads or tails):
+        return out
+    after, before, middle, marks = index.after, index.before, index.middle, index.marks
+    last = len(text) - 1
+    for lead in leads:  # 康? : 康佳 when 佳 is drawn like the next character; 伟?达: 伟x, then 达
+        at = text.find(lead)
+        while 0 <= at < last:
+            second = text[at + 1]
+            kept = after.get(lead)
+            if kept is not None and second not in kept:
+                for other in kept.intersection(alike.get(second, "")):
+                    out.extend((form_id, at, at + 2) for form_id, size in marks[lead + other] if size == 2)
+            kept = middle.get(lead)
+            if kept is not None:
+                for other in kept.intersection(alike.get(second, "")):
+                    out.extend((form_id, at, at + 3) for form_id, size in marks[lead + other]
+                               if size == 3 and text[at + 2:at + 3] == texts[form_id][2])
+            at = text.find(lead, at + 1)
+    for tail in tails:  # ?佳
+        at = text.find(tail, 1)
+        while at > 0:
+            first = text[at - 1]
+            kept = before[tail]
+            if first not in kept:
+                for other in kept.intersection(alike.get(first, "")):
+                    out.extend((form_id, at - 1, at + 1) for form_id, size in marks[other + tail] if size == 2)
+            at = text.find(tail, at + 1)
+    return out
+
+
+def _check(mark: str, form_id: int, text: str, start: int, hole: int, alike: dict[str, str],
+           out: list[tuple[int, int, int]]) -> None:
+    """Keep ``mark`` at ``start`` of ``text`` when the text holds it whole but for its hole, and the hole's
+    character is drawn like the mark's."""
+    end = start + len(mark)
+    if start < 0 or end > len(text):
+        return
+    seen = text[start + hole]
+    if seen != mark[hole] and text[start:start + hole] == mark[:hole] and text[start + hole + 1:end] == mark[hole + 1:] \
+            and seen in alike.get(mark[hole], ""):
+        out.append((form_id, start, end))
