@@ -24,6 +24,7 @@ from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin
                                 norm_and_light_many)
 from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
+from matchers.shape_holes import HOLE_FIELDS, has_mask
 from matchers.variants import drawn_as, part_kept, shape_alike
 
 FIELDS = ("title", "brand", "description")
@@ -509,6 +510,8 @@ def listing_texts_many(listings: list[dict], compiled: CompiledRegister | None =
         normed_of[name] = text
         canon_of[name] = key
         light_of[name] = lit
+        if name in HOLE_FIELDS and has_mask(lit):
+            _remember_masked(text, lit)
     if compiled is not None:
         _walk_ahead(compiled, out)
     return out
@@ -544,7 +547,7 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     ``keys``: the ``canon`` form of each text when already computed.
     """
     hits = _scan_fields(compiled, texts, keys or {name: canon(text) for name, text in texts.items()},
-                        _scan_order(compiled, goods_classes))
+                        _scan_order(compiled, goods_classes), goods_classes)
     if hits and compiled.cued_pinyin:
         hits = _cued_only(compiled, hits, texts)
     if not hits:
@@ -675,7 +678,7 @@ def norm_holder(holder: str) -> str:
 
 
 def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[str, str],
-                 order: ScanOrder) -> list[Hit]:
+                 order: ScanOrder, goods_classes: Iterable[int] | None = None) -> list[Hit]:
     """Every hit in the fields of one listing, field by field (automaton hits, then near misses).
 
     The fields are scanned as one text (joined by NUL, which no form contains and which bounds a
@@ -700,6 +703,10 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
             _heard_hits(compiled, joined, heard, order, names, starts, by_field)
     if compiled.holes is not None:
         _hole_hits(compiled, texts, order, by_field)
+        if _MASKED_LIGHT:
+            _masked_hits(compiled, texts, goods_classes, by_field)
+        if goods_classes is not None and (compiled.holes.initials or compiled.holes.family):
+            _shorthand_hits(compiled, texts, goods_classes, by_field)
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])
@@ -746,6 +753,112 @@ def _hole_hits(compiled: CompiledRegister, texts: dict[str, str], order: ScanOrd
         if _everyday_word(seen):
             continue  # an everyday word: 新鲜 is no bend of a mark 新舒
         field_hits.append(Hit(form, name, "shape", start, end, seen))
+
+
+# norm text of a title or brand → its light text, for the fields whose light text holds a mask character
+# (shape_holes.has_mask): norm drops the mask, and find_candidates is handed norm texts only. Filled by
+# listing_texts_many, which makes both, right before the scan; bounded, as a long run meets few masks.
+_MASKED_LIGHT: dict[str, str] = {}
+MAX_MASKED_KEPT = 4096
+
+
+def _remember_masked(norm_text: str, light: str) -> None:
+    if len(_MASKED_LIGHT) >= MAX_MASKED_KEPT:
+        _MASKED_LIGHT.clear()
+    _MASKED_LIGHT[norm_text] = light
+
+
+def _masked_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classes: Iterable[int] | None,
+                 by_field: dict[str, list[Hit]]) -> None:
+    """``shape`` hits of CJK marks written in the title or brand with ONE character replaced by a mask character
+    (shape_holes.masked_hits: 汇* for 汇源, 迈○ for 迈瑞, 美x宝 for 美肤宝), seen as written with the mask ("汇*").
+    A two-character mark, and an ordinary mark of any length, only on goods of its classes (one kept character
+    names many marks; goods unknown: none); nothing where the automaton met a mark over that span already (汇*源
+    is 汇源 written with a wedged symbol)."""
+    from matchers.shape_holes import HOLE_FIELDS, masked_hits
+
+    goods = None if goods_classes is None else frozenset(goods_classes)
+    for name in HOLE_FIELDS:
+        normed = texts.get(name)
+        light = _MASKED_LIGHT.get(normed) if normed else None
+        if light is None or name not in by_field:
+            continue
+        field_hits = by_field[name]
+        for form_id, start, end in masked_hits(compiled.holes, light):
+            form = compiled.forms[form_id]
+            right = form.right
+            if (end - start < 3 or compiled.bound[right]) and (
+                    goods is None or goods.isdisjoint(compiled.rights[right].nice_classes)):
+                continue
+            seen = light[start:end]
+            span = _norm_span(normed, seen)
+            if span is None:
+                continue
+            at, until = span
+            if any(h.start < until and at < h.end for h in field_hits):
+                continue  # a mark met there already
+            field_hits.append(Hit(form, name, "shape", at, until, seen))
+
+
+def _shorthand_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classes: Iterable[int],
+                    by_field: dict[str, list[Hit]]) -> None:
+    """Hits of a long Chinese mark's short names in the title or brand (matchers/mark_shorthand.py): its pinyin
+    initials as a word of their own (HSXX for a mark 红色小象: a ``pinyin`` form), a word of it + 家 (小象家: a
+    ``nickname``), on goods of the mark's classes only. A three-character mark's initials only beside one of its
+    characters (three letters are many things). Not an everyday word (农家, 国家) nor a 家 that begins a word with
+    what follows (中国家具 is no 中国家), nor where the automaton met the right there already."""
+    from matchers.shape_holes import HOLE_FIELDS
+    from matchers.mark_shorthand import MIN_FAMILY_MARK, family_word_begins, shorthand_hits
+
+    holes = compiled.holes
+    goods = frozenset(goods_classes)
+    for name in HOLE_FIELDS:
+        text = texts.get(name)
+        if not text or name not in by_field:
+            continue
+        field_hits = by_field[name]
+        for form_id, start, end, kind in shorthand_hits(holes.initials, holes.family, text):
+            mark = compiled.forms[form_id]
+            right = mark.right
+            if goods.isdisjoint(compiled.rights[right].nice_classes):
+                continue
+            if any(h.form.right == right and h.start < end and start < h.end for h in field_hits):
+                continue
+            seen = text[start:end]
+            if kind == "initials":
+                if len(mark.text) < MIN_FAMILY_MARK and not any(ch in text for ch in mark.text):
+                    continue
+                form = Form(right, seen, seen, "pinyin", True, True, True)
+            else:
+                if _everyday_word(seen) or family_word_begins(text, end - 1):
+                    continue
+                form = Form(right, seen, canon(seen), "nickname", False, False, False)
+            field_hits.append(Hit(form, name, "exact", start, end, seen))
+
+
+def _norm_span(normed: str, seen: str) -> tuple[int, int] | None:
+    """Where the characters of ``seen`` (a masked spelling of light text) other than the mask are in the norm
+    text, whose mask norm may have dropped (汇* → 汇) or kept (美x宝): the first such run, or None."""
+    from matchers.shape_holes import MASK_CHARS
+
+    kept = "".join(ch for ch in seen if ch not in MASK_CHARS and ch != "x")
+    whole = normed.find(seen)
+    if whole >= 0:
+        return whole, whole + len(seen)
+    at = normed.find(kept[:1]) if kept else -1
+    while at >= 0:
+        until = at + 1
+        rest = kept[1:]
+        while rest and until < len(normed):
+            if normed[until] == rest[0]:
+                rest = rest[1:]
+            elif normed[until] not in MASK_CHARS and normed[until] != "x":
+                break
+            until += 1
+        if not rest:
+            return at, until
+        at = normed.find(kept[:1], at + 1)
+    return None
 
 
 def _hole_text(texts: dict[str, str]) -> str:

@@ -152,7 +152,9 @@ def _build_light_table() -> dict[int, str | None]:
         ch = chr(code)
         if _is_cjk(ch):
             simple = converter.convert(ch)
-            if len(simple) == 1 and simple != ch:
+            # not to a character beyond the BMP (勣 → 𪟝): no table of the matcher knows one, while the traditional
+            # character is drawn like a common one (勣 like 動, 动's traditional form: glyph_alike_broad.tsv)
+            if len(simple) == 1 and simple != ch and simple <= "\uffff":
                 table[code] = simple
     for code, ideograph in _ideograph_forms(converter).items():
         table.setdefault(code, ideograph)

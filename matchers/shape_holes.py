@@ -17,6 +17,7 @@ classes (:func:`hole_hits`).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -98,6 +99,9 @@ class HoleIndex:
         # every character → its broad alikes (:func:`broad_alike`) as a string: kept with the register (one
         # string a character loads in a few ms, and a forked worker shares it)
         self.alike: dict[str, str] = {}
+        # a mark's pinyin initials (HSXX) and its words + 家 (小象家) → form ids (matchers/mark_shorthand.py)
+        self.initials: dict[str, tuple[int, ...]] = {}
+        self.family: dict[str, tuple[int, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.anchors) + len(self.marks)
@@ -141,6 +145,9 @@ def build_hole_index(forms: Iterable[tuple[int, str]]) -> HoleIndex:
     index.marks = {k: tuple(dict.fromkeys(v)) for k, v in marks.items()}
     index.texts = index_texts
     index.alike = {ch: "".join(sorted(others)) for ch, others in broad_alike().items()}
+    from matchers.mark_shorthand import build_shorthand
+
+    index.initials, index.family = build_shorthand(index_texts.items())
     return index
 
 
@@ -202,3 +209,65 @@ def _check(mark: str, form_id: int, text: str, start: int, hole: int, alike: dic
     if seen != mark[hole] and text[start:start + hole] == mark[:hole] and text[start + hole + 1:end] == mark[hole + 1:] \
             and seen in alike.get(mark[hole], ""):
         out.append((form_id, start, end))
+
+
+# A character a seller writes in place of one character of a mark so that a filter does not read it (汇* for 汇源,
+# 迈○ for 迈瑞): stars, circles, crosses, boxes and question marks in their light forms (matchers/normalise.py
+# keeps them in light text and drops most of them from norm text, as it drops symbols wedged into a mark).
+MASK_CHARS = "*○〇×□■?"
+_MASK_SENTINEL = "\x02"
+# A mask is one position of a Chinese mark: a CJK character on its mark side, no digit glued to it (5*5cm, 3×4,
+# 果汁×2 count or measure). A letter x only between two Chinese characters (美x宝), where it is no word of its own.
+_MASK = re.compile(r"(?<=[\u4e00-\u9fff])[*○〇×□■?](?![0-9])"
+                   r"|(?<![0-9])[*○〇×□■?](?=[\u4e00-\u9fff])"
+                   r"|(?<=[\u4e00-\u9fff])x(?=[\u4e00-\u9fff])")
+
+
+def has_mask(light: str) -> bool:
+    """Does a light text hold a character that may mask one character of a mark (:data:`MASK_CHARS`)?"""
+    return _MASK.search(light) is not None
+
+
+def _wedged(text: str, at: int) -> bool:
+    """Is the mask character at ``text[at]`` one of a row wedged between every character (北*京*2*0: the whole is
+    spaced out to dodge a filter, which norm reads as written), not a character masked?"""
+    return text[at + 2:at + 3] == text[at] or (at >= 2 and text[at - 2] == text[at])
+
+
+def masked_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
+    """(form id, start, end) in ``text`` (a light field) of every mark written with ONE character replaced by a mask
+    character (:data:`MASK_CHARS`: 汇* for 汇源, 美x宝 for 美肤宝) and every other character as registered.
+
+    Why the hole index: a mask is a hole whose character is drawn like nothing, so the same pieces find the marks
+    to check (a mark of three or more by a two-character piece beside the mask, a two-character one, or a
+    three-character one masked in the middle, by the character kept beside it). The caller asks the right's goods
+    for a two-character mark, whose one kept character is in many marks (candidates._masked_hits)."""
+    holes = [found.start() for found in _MASK.finditer(text) if not _wedged(text, found.start())]
+    if not holes:
+        return []
+    chars = list(text)
+    for at in holes:
+        chars[at] = _MASK_SENTINEL
+    text = "".join(chars)
+    out: list[tuple[int, int, int]] = []
+    anchors, texts, after, before, middle, marks = (index.anchors, index.texts, index.after, index.before,
+                                                    index.middle, index.marks)
+    for at in holes:
+        for piece_at in range(max(0, at - MAX_HOLE_MARK + 1), at + 2):  # a piece of a longer mark beside the hole
+            entries = anchors.get(text[piece_at:piece_at + 2])
+            for packed in entries or ():
+                form_id, offset, hole = packed >> 8, (packed >> 4) & 15, packed & 15
+                start = piece_at - offset
+                mark = texts[form_id]
+                if start + hole == at and start >= 0 and text[start:at] == mark[:hole] \
+                        and text[at + 1:start + len(mark)] == mark[hole + 1:]:
+                    out.append((form_id, start, start + len(mark)))
+        lead, tail = text[at - 1:at], text[at + 1:at + 2]
+        for other in after.get(lead, ()) if lead else ():  # 汇* for 汇源
+            out.extend((form_id, at - 1, at + 1) for form_id, size in marks[lead + other] if size == 2)
+        for other in middle.get(lead, ()) if lead and tail else ():  # 美x宝 for 美肤宝
+            out.extend((form_id, at - 1, at + 2) for form_id, size in marks[lead + other]
+                       if size == 3 and texts[form_id][2] == tail)
+        for other in before.get(tail, ()) if tail else ():  # *源 for 汇源
+            out.extend((form_id, at, at + 2) for form_id, size in marks[other + tail] if size == 2)
+    return list(dict.fromkeys(out))

@@ -248,7 +248,16 @@ def side_form_splits() -> dict[str, tuple[str, ...]]:
                       and ((d[0] in SIDE_FORMS and _typable(d[1])) or (d[1] in SIDE_FORMS and _typable(d[0]))))
         if found:
             out[ch] = found[:1]
+    # 扌昜 for 扬: the parts of its traditional form 揚, for a character that has no split of its own (银 keeps 钅艮)
+    for ch, parts, *_ in tsv_rows(TRADITIONAL_SIDE_SPLITS):
+        if ch not in written and out.get(ch, (parts,))[0] == parts:
+            out[ch] = (parts,)
     return out
+
+
+TRADITIONAL_SIDE_SPLITS = Path(__file__).parent / "data" / "traditional_side_splits.tsv"
+"""Simplified character → the side form and character its traditional form is written as (扌昜 for 扬, 釒艮 for
+银; scripts/build_traditional_side_splits.py): a seller splits the form his font or schooling gives him."""
 
 
 DROPPED_PARTS = SIDE_FORMS + "卜"

@@ -10,8 +10,9 @@ mean-centred, cosine), looked at on random common pairs (王/玉 0.87, 帜/帆 0
 贝/具 0.61, 乐/尔 0.40 below), never on a held-out part.
 
 A pair is kept when its cosine is at least ``MIN_LIKENESS`` and: two common characters, the second among the first's
-``TOP`` best of GB 2312; a rare one, the common one among its ``RARE_TOP`` best of GB 2312 (a common character keeps
-its ``RARE_MOST`` best rare ones).
+``TOP`` best of GB 2312; a rare one, the common one among its ``RARE_TOP`` best of GB 2312 or of the common
+characters' traditional forms (opencc s2t: 勣 is drawn like 動, so it is 动's), a common character keeping its
+``RARE_MOST`` best rare ones of each picture.
 Rows: ``char<TAB>characters drawn alike, best first<TAB>their likenesses``. Run: ``python
 scripts/build_glyph_alike_broad.py [FONT]`` (≈1 min).
 """
@@ -63,6 +64,29 @@ def _best(rows: np.ndarray, cols: np.ndarray, same: np.ndarray | None) -> tuple[
     return index, score
 
 
+def _traditional_forms(common: list[str], at_every: dict[str, int]) -> list[tuple[str, str]]:
+    """(common character, its traditional form) for each common character opencc's s2t writes otherwise, as one
+    character of the block."""
+    import opencc
+
+    to_traditional = opencc.OpenCC("s2t")
+    out = []
+    for ch in common:
+        other = to_traditional.convert(ch)
+        if len(other) == 1 and other != ch and other in at_every:
+            out.append((ch, other))
+    return out
+
+
+def _simplified_elsewhere(chars: list[str]) -> set[str]:
+    """The characters of ``chars`` opencc's t2s writes as another character (勳 → 勋): norm reads them so before any
+    check, so they take no place among a common character's rare alikes."""
+    import opencc
+
+    to_simplified = opencc.OpenCC("t2s")
+    return {ch for ch in chars if to_simplified.convert(ch) != ch}
+
+
 def main(font_path: str = FONT) -> int:
     font = load_font(font_path)
     common = gb2312_chars()
@@ -78,19 +102,30 @@ def main(font_path: str = FONT) -> int:
         for j, s in zip(index[i], score[i]):
             if s >= MIN_LIKENESS:
                 pairs[ch][common[j]] = float(s)
-    index, score = _best(pics, common_pics, np.array([at_common.get(ch, -1) for ch in every]))
+    # A common character's traditional form is a second picture of it (勣 is drawn like 動, the traditional 动):
+    # a seller's font or schooling writes either, and a rare character is read as the one it looks like.
+    traditional = _traditional_forms(common, at_every)
+    target_of = common + [ch for ch, _ in traditional]
+    cols = np.concatenate([common_pics, pics[[at_every[t] for _, t in traditional]]]) if traditional else common_pics
+    own = {ch: i for i, ch in enumerate(common)}
+    own.update({t: len(common) + k for k, (_, t) in enumerate(traditional)})
+    index, score = _best(pics, cols, np.array([own.get(ch, -1) for ch in every]))
+    simplified = _simplified_elsewhere(every)
+    by_traditional: dict[str, dict[str, float]] = {ch: {} for ch in common}
     for i, ch in enumerate(every):
-        if ch in at_common or not pics[i].any():
+        if ch in at_common or not pics[i].any() or ch in simplified:
             continue
         for j, s in zip(index[i][:RARE_TOP], score[i][:RARE_TOP]):
-            if s >= MIN_LIKENESS and common[j] != ch:
-                pairs[common[j]][ch] = float(s)
+            if s >= MIN_LIKENESS and target_of[j] != ch:
+                # its own quota: a traditional form's look-alikes would crowd out the simplified one's
+                (pairs if j < len(common) else by_traditional)[target_of[j]][ch] = float(s)
     lines = [f"# Characters drawn alike by their glyphs, broad (scripts/build_glyph_alike_broad.py: {FAMILY} Regular, "
              f"SIL OFL; cosine >= {MIN_LIKENESS}, the {TOP} best of the common one or {RARE_TOP} of the other). GB 2312 char<TAB>alike characters "
              "of U+4E00-9FA5, best first<TAB>their likenesses"]
     for ch in common:
         ranked = sorted(pairs[ch].items(), key=lambda kv: -kv[1])
         found = [kv for kv in ranked if kv[0] in at_common][:TOP] + [kv for kv in ranked if kv[0] not in at_common][:RARE_MOST]
+        found += [kv for kv in sorted(by_traditional[ch].items(), key=lambda kv: -kv[1]) if kv not in found][:RARE_MOST]
         if found:
             lines.append(f"{ch}\t{''.join(o for o, _ in found)}\t" + " ".join(f"{s:.2f}" for _, s in found))
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
