@@ -28,6 +28,7 @@ import numpy as np
 from matchers.signals import FEATURES
 
 BUNDLED_MODEL = Path(__file__).parent / "data" / "model.npz"
+ROWS_A_BLOCK = 256  # rows whose tree walks are stepped together (ScoringModel.raw)
 
 
 class ModelError(RuntimeError):
@@ -61,18 +62,30 @@ class ScoringModel:
     def raw(self, X: np.ndarray) -> np.ndarray:
         """Sum of tree outputs (log-odds before calibration) for each row of ``X``.
 
-        All trees walk all rows at once, a level per step: the row's feature value is gathered
+        All trees walk a block of rows at once, a level per step: the row's feature value is gathered
         from the flat matrix, and the child from the interleaved children table (three gathers a
-        level instead of five: ≈2.3× faster for a chunk's pairs, the same comparisons and sums)."""
+        level instead of five: ≈2.3× faster for a chunk's pairs, the same comparisons and sums).
+        Why blocks of :data:`ROWS_A_BLOCK` rows: the arrays of one step (trees × rows) then stay in
+        the core's cache; a chunk's ≈850 pairs at once made arrays of 800 KB each, and the same walk
+        in blocks took ≈40 % less time (3.8 → 2.35 ms a chunk, the same sums to the bit)."""
         n, width = X.shape
         flat = np.ascontiguousarray(X, dtype=np.float64).ravel()
-        row_start = np.arange(n, dtype=np.intp) * width
         feature, children = self._walk
-        node = np.repeat(self.roots.astype(np.intp)[:, None], n, axis=1)
-        for _ in range(self.depth):
-            go_left = flat[feature[node] + row_start] <= self.threshold[node]
-            node = children[2 * node + go_left]
-        return self.value[node].sum(axis=0) + self.baseline
+        roots = self.roots.astype(np.intp)[:, None]
+        threshold, value = self.threshold, self.value
+        out = np.empty(n, dtype=np.float64)
+        # Blocks as equal as can be, so that none is one row alone when there are more (numpy sums a
+        # one-column block pairwise, a wider one tree by tree as one walk of all the rows does).
+        blocks = max(1, -(-n // ROWS_A_BLOCK))
+        bounds = [n * i // blocks for i in range(blocks + 1)]
+        for first, last in zip(bounds, bounds[1:]):
+            row_start = np.arange(first, last, dtype=np.intp) * width
+            node = np.repeat(roots, last - first, axis=1)
+            for _ in range(self.depth):
+                go_left = flat[feature[node] + row_start] <= threshold[node]
+                node = children[2 * node + go_left]
+            out[first:last] = value[node].sum(axis=0)
+        return out + self.baseline
 
     def score(self, rows: list[list[float]]) -> np.ndarray:
         """Calibrated probability of infringement for each feature row."""
