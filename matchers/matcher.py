@@ -22,6 +22,7 @@ from matchers import ordinary, wording
 from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
 from matchers.compiled import CompiledRegister, compile_register, house_line_in
 from matchers.lexicon import houses_of_initial, line_in
+from matchers.mascots import MascotRoles, attribute_mascots, mascot_cue
 from matchers.goods import classify
 from matchers.houses import house_countries, houses_of_country
 from matchers.listing_io import dump_lead
@@ -100,6 +101,7 @@ class Matcher:
         self._model = model
         self.threshold = threshold
         self._class_sets: dict[int, frozenset[int]] = {}  # right → its Nice classes (_classes_of)
+        self._roles: MascotRoles | None = None  # events and their mascots (_mascot_roles), made when first needed
 
     @classmethod
     def from_paths(cls, register: str | Path | None = None, model: str | Path | None = None,
@@ -170,6 +172,8 @@ class Matcher:
         found = _ordinary_senses(compiled, found, votes, texts, category)
         if not found:
             return []
+        if mascot_cue(texts):  # "<event>吉祥物 <mascot>": the mascot's right (matchers/mascots.py)
+            found = attribute_mascots(self._mascot_roles(), found, fields.light)
         authorised, bound, gis = compiled.authorised, compiled.bound, compiled.gi_products
         seller: set[str] | None = None  # the listing's seller, made once for all its rights with sellers
         judged = []
@@ -247,6 +251,12 @@ class Matcher:
                 return not self._classes_of(right_idx).isdisjoint(votes)  # goods known: they must agree
             return not all(h.how != "exact" and len(h.form.text) <= 2 for h in hits)  # goods unknown
         return True
+
+    def _mascot_roles(self) -> MascotRoles:
+        """The register's events and their mascots, made on the first listing that names 吉祥物."""
+        if self._roles is None:
+            self._roles = MascotRoles(self.compiled.rights)
+        return self._roles
 
     def _classes_of(self, right_idx: int) -> frozenset[int]:
         """A right's Nice classes as a set, made once per right (the policy asks for every
