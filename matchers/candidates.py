@@ -24,7 +24,8 @@ from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin
                                 norm_and_light_many)
 from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
-from matchers.shape_holes import HOLE_FIELDS, has_mask
+from matchers.mark_shorthand import MIN_FAMILY_MARK, family_word_begins, shorthand_hits
+from matchers.shape_holes import HOLE_FIELDS, MASK_CHARS, has_mask, hole_hits, masked_hits
 from matchers.variants import drawn_as, part_kept, shape_alike
 
 FIELDS = ("title", "brand", "description")
@@ -723,8 +724,6 @@ def _hole_hits(compiled: CompiledRegister, texts: dict[str, str], order: ScanOrd
     by the broad measure (matchers/shape_holes.py: 九收王 for 九牧王), where the automaton met no hit of the right
     there. An ordinary mark counts on goods of its classes only, and a two-character one only when the listing's
     goods are known (as its pre-generated shape keys)."""
-    from matchers.shape_holes import HOLE_FIELDS, hole_hits
-
     names = [name for name in HOLE_FIELDS if texts.get(name) and name in by_field]
     if not names:
         return
@@ -775,8 +774,6 @@ def _masked_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classe
     A two-character mark, and an ordinary mark of any length, only on goods of its classes (one kept character
     names many marks; goods unknown: none); nothing where the automaton met a mark over that span already (汇*源
     is 汇源 written with a wedged symbol)."""
-    from matchers.shape_holes import HOLE_FIELDS, masked_hits
-
     goods = None if goods_classes is None else frozenset(goods_classes)
     for name in HOLE_FIELDS:
         normed = texts.get(name)
@@ -807,9 +804,6 @@ def _shorthand_hits(compiled: CompiledRegister, texts: dict[str, str], goods_cla
     ``nickname``), on goods of the mark's classes only. A three-character mark's initials only beside one of its
     characters (three letters are many things). Not an everyday word (农家, 国家) nor a 家 that begins a word with
     what follows (中国家具 is no 中国家), nor where the automaton met the right there already."""
-    from matchers.shape_holes import HOLE_FIELDS
-    from matchers.mark_shorthand import MIN_FAMILY_MARK, family_word_begins, shorthand_hits
-
     holes = compiled.holes
     goods = frozenset(goods_classes)
     for name in HOLE_FIELDS:
@@ -839,8 +833,6 @@ def _shorthand_hits(compiled: CompiledRegister, texts: dict[str, str], goods_cla
 def _norm_span(normed: str, seen: str) -> tuple[int, int] | None:
     """Where the characters of ``seen`` (a masked spelling of light text) other than the mask are in the norm
     text, whose mask norm may have dropped (汇* → 汇) or kept (美x宝): the first such run, or None."""
-    from matchers.shape_holes import MASK_CHARS
-
     kept = "".join(ch for ch in seen if ch not in MASK_CHARS and ch != "x")
     whole = normed.find(seen)
     if whole >= 0:
