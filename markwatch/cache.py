@@ -32,7 +32,7 @@ import tempfile
 import time
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, TypeVar
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -140,32 +140,87 @@ def store_with_blobs(path: Path, value: object, blobs: list[bytes]) -> None:
     """Like :func:`store`, with ``blobs`` after the pickle: :func:`load_with_blobs` maps them
     instead of reading them, so a blob costs nothing until it is used (and its pages, in the
     system's page cache, are shared by every process and run that maps the file)."""
-    _write(path, value, blobs)
+
+    def write(writer: BlobWriter) -> object:
+        for blob in blobs:
+            writer.add(blob)
+        return value
+
+    store_streamed(path, write)
+
+
+class BlobWriter:
+    """The cache file being written by :func:`store_streamed`: each blob goes to the file as it
+    comes, so a caller with many big tables never holds more than one of them pickled."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self.sizes: list[int] = []
+
+    def add(self, data: bytes | memoryview) -> None:
+        """``data`` as the next blob."""
+        self.sizes.append(self._fh.write(data))
+
+    def dump(self, value: object, over: int = 0) -> bool:
+        """``value`` pickled straight into the file as the next blob — unless its pickle is at most
+        ``over`` bytes: then it is taken back out and False says so (the caller keeps it in the
+        head). Why into the file: a 100k-right register's tables pickle to hundreds of MB, and
+        pickling to bytes first held each of them whole beside the objects it was made from."""
+        start = self._fh.tell()
+        pickle.dump(value, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        size = self._fh.tell() - start
+        if size <= over:
+            self._fh.seek(start)
+            self._fh.truncate()
+            return False
+        self.sizes.append(size)
+        return True
+
+
+def store_streamed(path: Path, write: Callable[[BlobWriter], object]) -> None:
+    """Like :func:`store_with_blobs`, the blobs written by ``write`` one by one; what ``write``
+    returns is the value :func:`load_with_blobs` gives back beside them.
+
+    The file: 8 bytes giving where the head starts, the blobs, then the head (the value and the
+    blobs' sizes, pickled) — the head goes last because it is known only once every blob is in."""
+
+    def fill(fh: BinaryIO) -> None:
+        fh.write(bytes(8))
+        writer = BlobWriter(fh)
+        value = write(writer)
+        head_at = fh.tell()
+        pickle.dump((value, writer.sizes), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.seek(0)
+        fh.write(head_at.to_bytes(8, "little"))
+
+    _write(path, None, fill)
     _prune(path.parent, path.name.rsplit("-", 1)[0])
 
 
 def load_with_blobs(path: Path) -> tuple[Any, list[memoryview]] | None:
-    """(value, blobs) stored by :func:`store_with_blobs`, the blobs as views of the mapped file
-    (valid as long as they are referenced, even once the file is replaced or pruned); None when
-    there is no such file or it cannot be read."""
+    """(value, blobs) stored by :func:`store_with_blobs` or :func:`store_streamed`, the blobs as views
+    of the mapped file (valid as long as they are referenced, even once the file is replaced or
+    pruned); None when there is no such file or it cannot be read."""
     import mmap
 
     try:
         with open(path, "rb") as fh, _collector_paused():
-            head = int.from_bytes(fh.read(8), "little")
-            value, sizes = pickle.loads(fh.read(head))  # noqa: S301 - our own files (see above)
+            head_at = int.from_bytes(fh.read(8), "little")
             mapped = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+            if not 8 <= head_at < len(mapped):
+                raise ValueError("no head")
+            value, sizes = pickle.loads(mapped[head_at:])  # noqa: S301 - our own files (see above)
         os.utime(path)
     except FileNotFoundError:
         return None
     except Exception as exc:  # noqa: BLE001 - a damaged cache file only costs a rebuild
         logger.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
         return None
-    blobs, at = [], 8 + head
+    blobs, at = [], 8
     for size in sizes:
         blobs.append(mapped[at:at + size])
         at += size
-    if at != len(mapped):
+    if at != head_at:
         logger.warning("cache file %s is truncated; rebuilding it", path)
         return None
     return value, blobs
@@ -177,20 +232,17 @@ def collector_paused() -> AbstractContextManager[None]:
     return _collector_paused()
 
 
-def _write(path: Path, value: object, blobs: list[bytes] | None = None) -> None:
+def _write(path: Path, value: object, fill: Callable[[BinaryIO], None] | None = None) -> None:
+    """Write ``value`` pickled at ``path`` (or what ``fill`` writes into the file), atomically."""
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            if blobs is None:
+        with os.fdopen(fd, "w+b") as fh:
+            if fill is None:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             else:
-                head = pickle.dumps((value, [len(b) for b in blobs]), protocol=pickle.HIGHEST_PROTOCOL)
-                fh.write(len(head).to_bytes(8, "little"))
-                fh.write(head)
-                for blob in blobs:
-                    fh.write(blob)
+                fill(fh)
         os.replace(tmp, path)  # atomic: a concurrent run sees no file or the whole new one
         tmp = None
     except Exception as exc:  # noqa: BLE001 - the cache makes runs faster, never fails them
