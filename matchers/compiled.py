@@ -113,6 +113,9 @@ class CompiledRegister:
     # CJK marks by the characters around each position (matchers/shape_holes.py): a title holding a mark with one
     # character swapped for one drawn like it by the broad measure, checked at scan time
     holes: Any = None
+    # every automaton key in one automaton (matchers.candidates.ScanIndex), built from the keys themselves
+    # (matchers/key_postings.py); open_index, bound_index and class_index are views of it
+    scan_index: Any = None
 
     def indexes(self, goods_classes: Iterable[int] | None = None) -> list[tuple[FormIndex, frozenset[int]]]:
         """The automata to scan for a listing whose goods fall in ``goods_classes`` (None: unknown,
@@ -630,16 +633,16 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     compiled.exact_only = frozenset(read_otherwise)
     near_keys: list[str] = []  # Latin keys of the near-miss index, and their forms
     near_forms: list[int] = []
-    open_keys: dict[str, list[int]] = {}
-    bound_keys: dict[str, list[int]] = {}
-    class_keys: dict[int, dict[str, list[int]]] = {}
+    from matchers.key_postings import BOUND, OPEN, KeyPostings
+
+    postings = KeyPostings()  # every automaton key, with the automaton and form it is for (matchers/key_postings.py)
     for form_idx, form in enumerate(compiled.forms):
         if compiled.bound[form.right]:
-            bound_keys.setdefault(form.key, []).append(form_idx)
+            postings.add(form.key, BOUND, form_idx)
             for cls in compiled.rights[form.right].nice_classes:
-                class_keys.setdefault(cls, {}).setdefault(form.key, []).append(form_idx)
+                postings.add_class(form.key, cls, form_idx)
         else:
-            open_keys.setdefault(form.key, []).append(form_idx)
+            postings.add(form.key, OPEN, form_idx)
         if form.latin and " " not in form.key and form.kind != "gi_place" \
                 and (form.right, form.text) not in compiled.exact_only:  # (met by the automaton only: a word that
             compiled.latin_keys.setdefault(form.key, []).append(form_idx)  # is one stays another mark's near miss)
@@ -648,7 +651,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                 near_forms.append(form_idx)
     for key, form_ids in _polyphone_keys(compiled).items():
         for form_idx in form_ids:
-            open_keys.setdefault(key, []).append(form_idx)
+            postings.add(key, OPEN, form_idx)
     from matchers.variants import shape_keys  # shape-alike spellings of every CJK mark (波同登)
 
     taken = {form.key for form in compiled.forms}
@@ -671,12 +674,13 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         for form_idx in form_ids:
             right = compiled.forms[form_idx].right
             if not compiled.bound[right]:
-                open_keys.setdefault(key, []).append(form_idx)
+                postings.add(key, OPEN, form_idx)
                 continue
             if len(key) > 2:  # a bent two-character ordinary mark needs goods of its classes anyway
-                bound_keys.setdefault(key, []).append(form_idx)
+                postings.add(key, BOUND, form_idx)
             for cls in compiled.rights[right].nice_classes:
-                class_keys.setdefault(cls, {}).setdefault(key, []).append(form_idx)
+                postings.add_class(key, cls, form_idx)
+    del bent_keys, taken
     compiled.deletions = SortedIndex.of_deletions(near_keys, near_forms)
     compiled.near_english = english_near_misses(compiled.forms[i].text for i in near_forms)  # as written, not canon
     from matchers.rebus import build_table
@@ -690,12 +694,26 @@ def _compile(rights: list[Right]) -> CompiledRegister:
 
     names = proper_nouns()
     compiled.name_forms = frozenset(f.text for f in compiled.forms if f.latin and f.text in names)
-    compiled.open_index = _form_index(open_keys)
-    compiled.bound_index = _form_index(bound_keys)
-    compiled.ordinary_marks = compiled.bound_index is not None
-    compiled.class_index = {cls: index for cls, keys in sorted(class_keys.items())
-                            if (index := _form_index(keys)) is not None}
+    _index_postings(compiled, postings)
     return compiled
+
+
+def _index_postings(compiled: CompiledRegister, postings: "KeyPostings") -> None:
+    """The scan index of ``postings`` (every automaton key: matchers/key_postings.py), and the open, bound and
+    per-class automata as views of it, made only if read (matching reads the scan index alone)."""
+    from matchers.key_postings import BOUND, BOUND_VIEW, OPEN, OPEN_VIEW, ScannedAutomaton, ScannedClassIndex, \
+        scan_index_of
+
+    has_open, has_bound, classes = postings.has(OPEN), postings.has(BOUND), postings.classes()
+    scan = compiled.scan_index = scan_index_of(postings)
+
+    def source() -> Any:
+        return scan
+
+    compiled.open_index = ScannedAutomaton(OPEN_VIEW, source) if has_open else None  # type: ignore[assignment]
+    compiled.bound_index = ScannedAutomaton(BOUND_VIEW, source) if has_bound else None  # type: ignore[assignment]
+    compiled.ordinary_marks = has_bound
+    compiled.class_index = ScannedClassIndex(classes, source)  # type: ignore[assignment]
 
 
 def _english_phrases(texts: list[str]) -> frozenset[str]:
@@ -783,13 +801,3 @@ class SortedIndex:
 
     def __len__(self) -> int:
         return len(self.keys)
-
-
-def _form_index(grouped: dict[str, list[int]]) -> FormIndex | None:
-    if not grouped:
-        return None
-    automaton = ahocorasick.Automaton()
-    for key, form_ids in grouped.items():
-        automaton.add_word(key, (len(key), tuple(form_ids)))
-    automaton.make_automaton()
-    return FormIndex(automaton)

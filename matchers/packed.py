@@ -4,15 +4,16 @@ Why: unpickling a compiled register of 100,000 rights costs more than a second (
 near-miss index, a few hundred thousand forms), yet a run of one listing scans the automaton of
 marks judged whatever the goods and those of the listing's own Nice classes, and looks up Latin
 near misses only when the listing has an unknown Latin word. So every table that pickles to more
-than :data:`PACK_OVER` bytes is kept as its own pickle after the cache file's head, and the
-automaton of each Nice class on its own; the file is mapped, not read (markwatch.cache), and a
+than :data:`PACK_OVER` bytes is kept as its own pickle in the cache file, written straight into
+it as it is pickled (:func:`write`); the file is mapped, not read (markwatch.cache), and a
 table is unpickled the first time the matcher reads it, then is a plain attribute (no cost per
 access after that). The forms are kept as columns (:class:`FormsTable`), the rights as pickles
 made into objects one by one (matchers/rights_table.py).
 
 A run that forks workers first unpacks every table they read (:func:`unpack_all`, called by
-``matchers.batch.warm``), so the workers share one copy instead of each unpacking its own; the
-automata the scan index was built from are left packed (no worker reads them).
+``matchers.batch.warm``), so the workers share one copy instead of each unpacking its own. The
+open, bound and per-class automata are views of the scan index (matchers/key_postings.py): they
+pickle as a few bytes and are attached to the loaded register's scan index when unpickled.
 Whatever the compiled register gains as fields later is packed the same way: nothing here lists
 them.
 """
@@ -23,11 +24,11 @@ import dataclasses
 import pickle
 import threading
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Iterator
 
-from markwatch.cache import collector_paused, load_with_blobs, store_with_blobs
+from markwatch.cache import BlobWriter, collector_paused, load_with_blobs, store_streamed
 from matchers.compiled import FORM_KINDS, CompiledRegister, Form
 
 PACK_OVER = 256 * 1024  # bytes of pickle above which a table is packed
@@ -39,21 +40,39 @@ _UNPACKING = threading.Lock()
 
 @dataclasses.dataclass
 class PackedRegister:
-    """What the cache file holds: small fields as they are, big ones as pickles (bytes when just
-    packed, views of the mapped cache file when read from it)."""
+    """What the cache file holds: small fields as they are, big ones as pickles (views of the mapped
+    cache file)."""
 
     fields: dict[str, Any]
     packed: dict[str, bytes | memoryview]
-    class_index: dict[int, bytes | memoryview] | None  # Nice class → its automaton, pickled
 
 
 def write(path: Path, compiled: CompiledRegister, extra: Any) -> None:
     """Keep ``compiled`` (and ``extra``, loaded with it) in the cache file ``path``: the small
-    fields in its head, every packed table as a blob after it (markwatch.cache.store_with_blobs)."""
-    entry = pack(compiled)
-    names, classes = list(entry.packed), list(entry.class_index or {})
-    blobs = [entry.packed[n] for n in names] + [(entry.class_index or {})[c] for c in classes]
-    store_with_blobs(path, (entry.fields, names, classes, extra), blobs)  # type: ignore[arg-type]
+    fields in its head, every table whose pickle is over :data:`PACK_OVER` bytes as a blob before
+    it, each pickled straight into the file (markwatch.cache.store_streamed): a 100k-right
+    register's tables are never all pickled in memory at once."""
+
+    def write_tables(writer: BlobWriter) -> tuple[dict[str, Any], list[str], list[int], Any]:
+        fields: dict[str, Any] = {}
+        names: list[str] = []
+        for name, value in _tables(compiled):
+            if writer.dump(value, over=PACK_OVER):
+                names.append(name)
+            else:
+                fields[name] = value
+        return fields, names, [], extra  # (the empty list: where the Nice classes' automata were kept)
+
+    store_streamed(path, write_tables)
+
+
+def _tables(compiled: CompiledRegister) -> Iterator[tuple[str, Any]]:
+    """Each field of ``compiled`` as the cache keeps it (the forms as columns)."""
+    for f in dataclasses.fields(compiled):
+        value = getattr(compiled, f.name)
+        if f.name == "forms" and isinstance(value, list):
+            value = FormsTable.of(value)
+        yield f.name, value
 
 
 def read(path: Path) -> tuple[CompiledRegister, Any] | None:
@@ -62,30 +81,21 @@ def read(path: Path) -> tuple[CompiledRegister, Any] | None:
     found = load_with_blobs(path)
     if found is None:
         return None
-    (fields, names, classes, extra), blobs = found
-    entry = PackedRegister(fields, dict(zip(names, blobs)), dict(zip(classes, blobs[len(names):])))
-    return unpack(entry), extra
+    (fields, names, _, extra), blobs = found
+    return unpack(PackedRegister(fields, dict(zip(names, blobs)))), extra
 
 
 def pack(compiled: CompiledRegister) -> PackedRegister:
+    """``compiled`` as :func:`write` keeps it, in memory (the pickles as bytes)."""
     fields: dict[str, Any] = {}
-    packed: dict[str, bytes] = {}
-    for f in dataclasses.fields(compiled):
-        value = getattr(compiled, f.name)
-        if f.name == "class_index":
-            continue
-        if f.name == "forms" and isinstance(value, list):
-            value = FormsTable.of(value)
+    packed: dict[str, bytes | memoryview] = {}
+    for name, value in _tables(compiled):
         data = pickle.dumps(value, protocol=_DUMP)
         if len(data) > PACK_OVER:
-            packed[f.name] = data
+            packed[name] = data
         else:
-            fields[f.name] = value
-    classes = {cls: pickle.dumps(index, protocol=_DUMP) for cls, index in compiled.class_index.items()}
-    from matchers.candidates import scan_index
-
-    packed[SCAN_INDEX] = pickle.dumps(scan_index(compiled), protocol=_DUMP)  # built from the automata above
-    return PackedRegister(fields, packed, classes)
+            fields[name] = value
+    return PackedRegister(fields, packed)
 
 
 def unpack(entry: PackedRegister) -> CompiledRegister:
@@ -93,30 +103,35 @@ def unpack(entry: PackedRegister) -> CompiledRegister:
     compiled = _Unpacking.__new__(_Unpacking)
     compiled.__dict__.update(entry.fields)
     compiled._packed = dict(entry.packed)
-    if entry.class_index is not None:
-        compiled.__dict__["class_index"] = LazyClassIndex(entry.class_index)
+    _attach(compiled, entry.fields.values())
     return compiled
 
 
+def _attach(compiled: CompiledRegister, values: Iterable[Any]) -> None:
+    """The automata among ``values`` that are views of the scan index (matchers/key_postings.py)
+    attached to ``compiled``'s, read (unpacked) only if one of them is."""
+    from matchers.key_postings import attach
+
+    def scan() -> Any:
+        return compiled.scan_index
+
+    for value in values:
+        attach(value, scan)
+
+
 def unpack_all(compiled: CompiledRegister) -> None:
-    """Unpickle every packed table now (before forking: workers then share them). The automata the
-    scan index was built from stay packed when it is there — those of the Nice classes, of the marks
-    judged whatever the goods and of every ordinary mark (:data:`SCANNED_AS_ONE`): it holds their
-    keys, and candidates are found with it alone (matchers/candidates.py). Unpickling the one of
-    every ordinary mark and the open one cost ≈35 ms of the parent's serial start at 10k rights,
-    and no worker read them; one that does still unpickles its own copy."""
+    """Unpickle every packed table now (before forking: workers then share them). The automata of
+    the marks judged whatever the goods and of every ordinary mark (:data:`SCANNED_AS_ONE`) stay
+    packed when the scan index is there: they are views of it (matchers/key_postings.py), and
+    candidates are found with the scan index alone (matchers/candidates.py); one read later is
+    still found."""
     packed = getattr(compiled, "_packed", None)
     if packed is None:
         return
-    scanned_as_one = SCAN_INDEX in packed or SCAN_INDEX in compiled.__dict__
-    if scanned_as_one:  # set aside: nothing is left to unpack, and a read still finds them
+    if SCAN_INDEX in packed or SCAN_INDEX in compiled.__dict__:  # set aside: a read still finds them
         compiled.__dict__.setdefault("_spare", {}).update({n: packed.pop(n) for n in SCANNED_AS_ONE & packed.keys()})
     for name in list(packed):
         getattr(compiled, name)
-    index = compiled.class_index
-    if isinstance(index, LazyClassIndex) and not scanned_as_one:
-        for cls in index:
-            index[cls]
 
 
 class _Packed:
@@ -139,6 +154,7 @@ class _Packed:
                 raise AttributeError(self.name)
             with collector_paused():
                 value = pickle.loads(data)  # noqa: S301 - our own cache file
+            _attach(obj, (value,))
             obj.__dict__[self.name] = value
             return value
 
@@ -150,34 +166,10 @@ class _Unpacking(CompiledRegister):
     _spare: dict[str, bytes]  # tables :func:`unpack_all` left packed: matching reads none of them
 
 
-for _name in [f.name for f in dataclasses.fields(CompiledRegister) if f.name != "class_index"] + [SCAN_INDEX]:
+for _name in [f.name for f in dataclasses.fields(CompiledRegister)]:
     _descriptor = _Packed()
     _descriptor.__set_name__(_Unpacking, _name)
     setattr(_Unpacking, _name, _descriptor)
-
-
-class LazyClassIndex(Mapping):
-    """Nice class → automaton of its ordinary trademarks, each unpickled when first scanned."""
-
-    def __init__(self, packed: dict[int, bytes]) -> None:
-        self._packed = packed
-        self._loaded: dict[int, Any] = {}
-
-    def __getitem__(self, cls: int) -> Any:
-        index = self._loaded.get(cls)
-        if index is None:
-            with collector_paused():
-                index = self._loaded[cls] = pickle.loads(self._packed[cls])  # noqa: S301 - our own cache file
-        return index
-
-    def __contains__(self, cls: object) -> bool:
-        return cls in self._packed
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
 
 
 class FormsTable(Sequence[Form]):
