@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 OPEN = 0  # slot of the automaton of rights judged whatever the goods
 BOUND = 1  # slot of the automaton of every ordinary mark
 _SLOTS = 64  # slots per key in the sort key (classes are < 60: candidates._key_mask)
+_CHUNK = 1 << 16  # keys turned into Python lists at a time by scan_index_of
 
 
 def class_slot(cls: int) -> int:
@@ -89,43 +90,47 @@ def scan_index_of(postings: KeyPostings) -> "ScanIndex":
     order = np.argsort(order_key, kind="stable")  # by key, then slot; forms in the order added
     run_key = order_key[order]
     del order_key
-    forms = np.frombuffer(postings.forms, dtype=np.int32)[order].tolist()
+    forms = np.frombuffer(postings.forms, dtype=np.int32)[order]
     del order
     postings.keys, postings.slots, postings.forms = array("i"), array("b"), array("i")
-    starts = np.flatnonzero(np.r_[True, run_key[1:] != run_key[:-1]])  # one run per (key, slot)
-    run_ends = np.append(starts[1:], len(run_key)).tolist()
-    run_slot = (run_key[starts] % _SLOTS).tolist()
-    key_of_run = (run_key[starts] // _SLOTS).tolist()
+    run_starts = np.flatnonzero(np.r_[True, run_key[1:] != run_key[:-1]])  # one run per (key, slot)
+    run_ends = np.append(run_starts[1:], len(run_key))
+    run_slot = (run_key[run_starts] % _SLOTS).astype(np.int8)
+    first_run = np.searchsorted(run_key[run_starts] // _SLOTS, np.arange(n_keys + 1))  # key k: runs [k], [k + 1])
     del run_key
-    starts = starts.tolist()
     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-    run, n_runs = 0, len(starts)
-    for number in range(n_keys):
-        key = texts[number]
-        texts[number] = None  # type: ignore[call-overload]  # the automaton holds its own copy
-        automaton.add_word(key, number)
-        open_ids: list[int] = []
-        bound_ids: list[int] = []
-        lists: dict[tuple[int, ...], list[int]] = {}
-        mask = 0
-        while run < n_runs and key_of_run[run] == number:
-            ids = forms[starts[run]:run_ends[run]]
-            slot = run_slot[run]
-            if slot == OPEN:
-                open_ids, mask = ids, mask | OPEN_BIT
-            elif slot == BOUND:
-                bound_ids, mask = ids, mask | BOUND_BIT
-            else:
-                cls = slot - BOUND
-                lists.setdefault(tuple(ids), []).append(cls)  # slots ascend: owners ascending
-                mask |= 1 << cls
-            run += 1
-        flat = [len(key), len(open_ids), *open_ids, len(bound_ids), *bound_ids, len(lists)]
-        for ids_tuple, owners in lists.items():
-            flat += [len(owners), *owners, len(ids_tuple), *ids_tuple]
-        data.extend(flat)
-        offsets.append(len(data))
-        masks.append(mask)
+    for chunk in range(0, n_keys, _CHUNK):  # as Python lists a chunk at a time: 5M ints are 180 MB a list
+        last = min(chunk + _CHUNK, n_keys)
+        r0, r1 = int(first_run[chunk]), int(first_run[last])
+        p0 = int(run_starts[r0])
+        ids_of = forms[p0:int(run_ends[r1 - 1])].tolist()
+        starts, ends = (run_starts[r0:r1] - p0).tolist(), (run_ends[r0:r1] - p0).tolist()
+        slots, firsts = run_slot[r0:r1].tolist(), (first_run[chunk:last + 1] - r0).tolist()
+        for number in range(chunk, last):
+            key = texts[number]
+            texts[number] = None  # type: ignore[call-overload]  # the automaton holds its own copy
+            automaton.add_word(key, number)
+            open_ids: list[int] = []
+            bound_ids: list[int] = []
+            lists: dict[tuple[int, ...], list[int]] = {}
+            mask = 0
+            for run in range(firsts[number - chunk], firsts[number - chunk + 1]):
+                ids = ids_of[starts[run]:ends[run]]
+                slot = slots[run]
+                if slot == OPEN:
+                    open_ids, mask = ids, mask | OPEN_BIT
+                elif slot == BOUND:
+                    bound_ids, mask = ids, mask | BOUND_BIT
+                else:
+                    cls = slot - BOUND
+                    lists.setdefault(tuple(ids), []).append(cls)  # slots ascend: owners ascending
+                    mask |= 1 << cls
+            flat = [len(key), len(open_ids), *open_ids, len(bound_ids), *bound_ids, len(lists)]
+            for ids_tuple, owners in lists.items():
+                flat += [len(owners), *owners, len(ids_tuple), *ids_tuple]
+            data.extend(flat)
+            offsets.append(len(data))
+            masks.append(mask)
     automaton.make_automaton()
     return ScanIndex(automaton, data, offsets, masks)
 

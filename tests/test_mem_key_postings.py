@@ -77,8 +77,14 @@ def _built(postings: list[tuple[str, int, int]]):  # type: ignore[no-untyped-def
     return scan_index_of(collected), classes
 
 
-def test_the_scan_index_from_postings_is_the_one_built_from_the_automata() -> None:
-    for seed in range(5):
+def test_the_scan_index_from_postings_is_the_one_built_from_the_automata(monkeypatch) -> None:
+    from matchers import key_postings
+
+    for seed in range(6):
+        if seed % 2:
+            monkeypatch.setattr(key_postings, "_CHUNK", 7)  # many chunks of keys, a key's runs never split
+        else:
+            monkeypatch.undo()
         postings = _random_postings(seed)
         scan, _ = _built(postings)
         assert _entries(scan) == _entries(build_scan_index(_reference(postings)))
