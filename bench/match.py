@@ -2,7 +2,8 @@
 
 What it measures, per register size (figures printed side by side, one run):
 - compiling: the first run with an empty cache (parse, validate, compile; seconds) and the size of
-  the cache it leaves; then the start of a run of one listing with that cache, for the register in
+  the cache it leaves, and the peak memory of compiling (max RSS of the one process that parses
+  and compiles, from the kernel: nothing forks before the compile); then the start of a run of one listing with that cache, for the register in
   YAML, JSON and CSV (the same rights: one compiled form, found from each file's bytes without
   parsing, markwatch/register_cache.py);
 - two mixes of listings, each beside the naive baseline timed on that mix's own titles in the same
@@ -14,8 +15,9 @@ What it measures, per register size (figures printed side by side, one run):
     repeats from a larger catalogue (seed 8);
   for each: listings/s of the whole process on all cores (interpreter start, loading, matching,
   writing leads), the CPU seconds of the process tree and listings per CPU-second, peak memory of
-  the tree (PSS: a page shared by forked workers counts once; RSS summed per process beside it),
-  and the ratio to the baseline; several runs, because a shared machine's timings wander: the
+  the tree (PSS summed over the parent and its workers: a page shared after the fork counts once,
+  sampled every 50 ms; beside it the largest max RSS of one process, from the kernel), and the
+  ratio to the baseline; several runs, because a shared machine's timings wander: the
   median is the figure to quote.
 
 Usage: ``.venv/bin/python bench/match.py [--listings 50000] [--sizes 1000,10000,100000] [--repeat 2]``.
@@ -32,7 +34,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -208,9 +209,10 @@ def _memory_kb(pid: int) -> tuple[int, int]:
 class Run:
     wall: float
     cpu: float  # user + system seconds of the process tree
-    pss_mb: float
-    rss_mb: float
+    pss_mb: float  # peak PSS summed over the process tree (sampled)
+    rss_mb: float  # peak RSS summed over the process tree (sampled: pages shared after a fork count twice)
     stderr: str
+    max_rss_mb: float = 0.0  # the kernel's max RSS of the largest single process of the tree (not summed)
 
     @property
     def summary(self) -> str:
@@ -226,27 +228,29 @@ def run_match(register: Path, listings: Path, workers: int, cache: Path, root: P
     cmd = [sys.executable, "-m", "markwatch.cli", "match", "--register", str(register), "--input", str(listings),
            "--output", str(out), "--workers", str(workers)]
     peak = [0, 0]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root,
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=root,
                             env={**os.environ, "MARKWATCH_CACHE_DIR": str(cache)})
+    done = threading.Event()  # set once reaped: polling the process here could reap it before wait4
 
     def watch() -> None:
-        while proc.poll() is None:
+        while not done.is_set():
             pss, rss = _memory_kb(proc.pid)
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
-            time.sleep(0.05)
+            done.wait(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    _, err = proc.communicate()
+    err = proc.stderr.read() if proc.stderr is not None else ""
+    _, status, usage = os.wait4(proc.pid, 0)  # the process's own rusage (its workers' included when reaped)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
+    done.set()
     watcher.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"markwatch match failed: {err}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, err)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, err, usage.ru_maxrss / 1024)
 
 
 def _du_mb(path: Path) -> float:
@@ -293,7 +297,7 @@ def main() -> None:
             compiled = re.search(r"read, validated and compiled in ([\d.]+) s", cold.stderr)
             print(f"compile (empty cache, YAML): {compiled.group(1) if compiled else '?'} s to read, validate and "
                   f"compile; whole first run {cold.wall:.2f} s wall, {cold.cpu:.2f} s CPU, peak "
-                  f"{cold.pss_mb:,.0f} MB; cache {_du_mb(cache):,.1f} MB")
+                  f"{cold.max_rss_mb:,.0f} MB max RSS of the compiling process; cache {_du_mb(cache):,.1f} MB")
             for fmt in FORMATS:
                 if fmt != "yaml":
                     run_match(registers[fmt], one, 1, cache)  # its bytes are new: parsed once, compiled form found
@@ -301,7 +305,7 @@ def main() -> None:
                 wall = statistics.median(r.wall for r in starts)
                 cpu = statistics.median(r.cpu for r in starts)
                 print(f"warm start, one listing, {fmt.upper():4}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak "
-                      f"{statistics.median(r.pss_mb for r in starts):,.0f} MB")
+                      f"{statistics.median(r.max_rss_mb for r in starts):,.0f} MB max RSS")
             for mix, listings in mixes.items():
                 base, base_cpu, timed = baseline(names, titles[mix])
                 runs = [run_match(registers["yaml"], listings, cores, cache) for _ in range(args.repeat)]
@@ -311,8 +315,9 @@ def main() -> None:
                 print(f"{mix:10} naive baseline {base:,.1f} titles/s, {base_cpu:,.1f}/CPU-s ({timed} titles) | "
                       f"markwatch match, {cores} workers: {rate:,.0f} listings/s whole process = {rate / base:,.0f}x "
                       f"the baseline (slowest run {args.listings / max(r.wall for r in runs):,.0f}/s); "
-                      f"{cpu_rate:,.0f} listings/CPU-s = {cpu_rate / base_cpu:,.0f}x; peak {statistics.median(r.pss_mb for r in runs):,.0f} MB PSS "
-                      f"({statistics.median(r.rss_mb for r in runs):,.0f} MB RSS summed)")
+                      f"{cpu_rate:,.0f} listings/CPU-s = {cpu_rate / base_cpu:,.0f}x; peak {statistics.median(r.pss_mb for r in runs):,.0f} MB "
+                      f"PSS summed over the parent and workers (largest process "
+                      f"{statistics.median(r.max_rss_mb for r in runs):,.0f} MB max RSS)")
                 print(f"           {runs[-1].summary}")
                 if size == 10_000:
                     flagged, several = mix_shares(registers["json"], listings, cache)
