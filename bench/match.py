@@ -2,8 +2,8 @@
 
 What it measures, per register size (figures printed side by side, one run):
 - compiling: the first run with an empty cache (parse, validate, compile; seconds) and the size of
-  the cache it leaves, and the peak memory of compiling (max RSS of the one process that parses
-  and compiles, from the kernel: nothing forks before the compile); then the start of a run of one listing with that cache, for the register in
+  the cache it leaves, and the peak memory of compiling (VmHWM, the kernel's high-water RSS of the
+  one process that parses and compiles: nothing forks before the compile); then the start of a run of one listing with that cache, for the register in
   YAML, JSON and CSV (the same rights: one compiled form, found from each file's bytes without
   parsing, markwatch/register_cache.py);
 - two mixes of listings, each beside the naive baseline timed on that mix's own titles in the same
@@ -16,7 +16,7 @@ What it measures, per register size (figures printed side by side, one run):
   for each: listings/s of the whole process on all cores (interpreter start, loading, matching,
   writing leads), the CPU seconds of the process tree and listings per CPU-second, peak memory of
   the tree (PSS summed over the parent and its workers: a page shared after the fork counts once,
-  sampled every 50 ms; beside it the largest max RSS of one process, from the kernel), and the
+  sampled every 50 ms; beside it the parent's own high-water RSS, VmHWM, from the kernel), and the
   ratio to the baseline; several runs, because a shared machine's timings wander: the
   median is the figure to quote.
 
@@ -189,6 +189,22 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _high_water_kb(pid: int) -> int:
+    """The kernel's high-water mark of the process's RSS (VmHWM) in kB, 0 once it is gone.
+
+    Why not ``ru_maxrss`` from wait4: a child started by this (large) process inherits its RSS as
+    its first high-water mark before it execs, and the kernel carries that into ru_maxrss; VmHWM
+    is the exec'd program's own."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
 def _memory_kb(pid: int) -> tuple[int, int]:
     """(PSS, RSS) of the process tree in kB: PSS splits a page shared by n processes n ways."""
     pss = rss = 0
@@ -212,7 +228,7 @@ class Run:
     pss_mb: float  # peak PSS summed over the process tree (sampled)
     rss_mb: float  # peak RSS summed over the process tree (sampled: pages shared after a fork count twice)
     stderr: str
-    max_rss_mb: float = 0.0  # the kernel's max RSS of the largest single process of the tree (not summed)
+    max_rss_mb: float = 0.0  # the kernel's high-water RSS of the markwatch process itself (VmHWM, not summed)
 
     @property
     def summary(self) -> str:
@@ -227,7 +243,7 @@ def run_match(register: Path, listings: Path, workers: int, cache: Path, root: P
     out = out or OUT / f"leads-{workers}.jsonl"
     cmd = [sys.executable, "-m", "markwatch.cli", "match", "--register", str(register), "--input", str(listings),
            "--output", str(out), "--workers", str(workers)]
-    peak = [0, 0]
+    peak = [0, 0, 0]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=root,
                             env={**os.environ, "MARKWATCH_CACHE_DIR": str(cache)})
@@ -236,13 +252,14 @@ def run_match(register: Path, listings: Path, workers: int, cache: Path, root: P
     def watch() -> None:
         while not done.is_set():
             pss, rss = _memory_kb(proc.pid)
-            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+            peak[0], peak[1], peak[2] = max(peak[0], pss), max(peak[1], rss), max(peak[2], _high_water_kb(proc.pid))
             done.wait(0.05)
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    err = proc.stderr.read() if proc.stderr is not None else ""
-    _, status, usage = os.wait4(proc.pid, 0)  # the process's own rusage (its workers' included when reaped)
+    err = proc.stderr.read() if proc.stderr is not None else ""  # closed by the process as it exits:
+    peak[2] = max(peak[2], _high_water_kb(proc.pid))  # its high-water mark is final by now
+    _, status, usage = os.wait4(proc.pid, 0)  # CPU of the process and its workers (reaped by it)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     done.set()
@@ -250,7 +267,7 @@ def run_match(register: Path, listings: Path, workers: int, cache: Path, root: P
     if proc.returncode != 0:
         raise SystemExit(f"markwatch match failed: {err}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, err, usage.ru_maxrss / 1024)
+    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, err, peak[2] / 1024)
 
 
 def _du_mb(path: Path) -> float:
@@ -297,7 +314,7 @@ def main() -> None:
             compiled = re.search(r"read, validated and compiled in ([\d.]+) s", cold.stderr)
             print(f"compile (empty cache, YAML): {compiled.group(1) if compiled else '?'} s to read, validate and "
                   f"compile; whole first run {cold.wall:.2f} s wall, {cold.cpu:.2f} s CPU, peak "
-                  f"{cold.max_rss_mb:,.0f} MB max RSS of the compiling process; cache {_du_mb(cache):,.1f} MB")
+                  f"{cold.max_rss_mb:,.0f} MB (VmHWM: the kernel's high-water RSS of the compiling process); cache {_du_mb(cache):,.1f} MB")
             for fmt in FORMATS:
                 if fmt != "yaml":
                     run_match(registers[fmt], one, 1, cache)  # its bytes are new: parsed once, compiled form found
@@ -305,7 +322,7 @@ def main() -> None:
                 wall = statistics.median(r.wall for r in starts)
                 cpu = statistics.median(r.cpu for r in starts)
                 print(f"warm start, one listing, {fmt.upper():4}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak "
-                      f"{statistics.median(r.max_rss_mb for r in starts):,.0f} MB max RSS")
+                      f"{statistics.median(r.max_rss_mb for r in starts):,.0f} MB VmHWM")
             for mix, listings in mixes.items():
                 base, base_cpu, timed = baseline(names, titles[mix])
                 runs = [run_match(registers["yaml"], listings, cores, cache) for _ in range(args.repeat)]
@@ -316,8 +333,8 @@ def main() -> None:
                       f"markwatch match, {cores} workers: {rate:,.0f} listings/s whole process = {rate / base:,.0f}x "
                       f"the baseline (slowest run {args.listings / max(r.wall for r in runs):,.0f}/s); "
                       f"{cpu_rate:,.0f} listings/CPU-s = {cpu_rate / base_cpu:,.0f}x; peak {statistics.median(r.pss_mb for r in runs):,.0f} MB "
-                      f"PSS summed over the parent and workers (largest process "
-                      f"{statistics.median(r.max_rss_mb for r in runs):,.0f} MB max RSS)")
+                      f"PSS summed over the parent and workers (parent's VmHWM "
+                      f"{statistics.median(r.max_rss_mb for r in runs):,.0f} MB)")
                 print(f"           {runs[-1].summary}")
                 if size == 10_000:
                     flagged, several = mix_shares(registers["json"], listings, cache)
