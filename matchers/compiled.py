@@ -13,7 +13,9 @@ classes (docs/labelling.md), and in a large register most chance hits are such m
 marks, well-known or class-less trademarks) share the *open* automaton, ordinary trademarks get one
 automaton per Nice class, and a listing is scanned with the open one plus those of its own goods
 classes (all ordinary trademarks when its goods are unknown). Measured on 100k demo listings against
-10,000 rights: 3.8 candidate rights per listing before, most of them thrown away later.
+10,000 rights: 3.8 candidate rights per listing before, most of them thrown away later. Those automata
+are now one scan index (matchers/candidates.py ScanIndex), built straight from the keys
+(matchers/key_postings.py); the separate ones are views of it, made only if something reads them.
 """
 
 from __future__ import annotations
@@ -70,12 +72,13 @@ class CompiledRegister:
 
     rights: Sequence[Right]  # a list, or a RightsTable when loaded from the cache (matchers/rights_table.py)
     forms: list[Form] = field(default_factory=list)
+    # The three below are views of scan_index (matchers/key_postings.py ScannedAutomaton, ScannedClassIndex):
+    # each is made into its own automaton only when its .automaton is read, which matching never does
     open_index: FormIndex | None = None  # rights judged whatever the goods
     class_index: dict[int, FormIndex] = field(default_factory=dict)  # Nice class → its ordinary trademarks
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
     # bound_index is not None: a listing's goods are classified only then. Kept beside it so that the
-    # hot path asks this flag, not the automaton (90 ms to unpickle at 10k rights, and the scan
-    # index holds its keys: matchers/candidates.py)
+    # hot path asks this flag, not the view (the scan index holds its keys: matchers/candidates.py)
     ordinary_marks: bool = False
     bound: list[bool] = field(default_factory=list)  # right → class_bound(right)
     latin_keys: dict[str, list[int]] = field(default_factory=dict)  # canon Latin word → forms
