@@ -512,7 +512,7 @@ def listing_texts_many(listings: list[dict], compiled: CompiledRegister | None =
         canon_of[name] = key
         light_of[name] = lit
         if name in HOLE_FIELDS and has_mask(lit):
-            _remember_masked(text, lit)
+            _remember_masked(normed_of, name, lit)
     if compiled is not None:
         _walk_ahead(compiled, out)
     return out
@@ -754,17 +754,19 @@ def _hole_hits(compiled: CompiledRegister, texts: dict[str, str], order: ScanOrd
         field_hits.append(Hit(form, name, "shape", start, end, seen))
 
 
-# norm text of a title or brand → its light text, for the fields whose light text holds a mask character
-# (shape_holes.has_mask): norm drops the mask, and find_candidates is handed norm texts only. Filled by
-# listing_texts_many, which makes both, right before the scan; bounded, as a long run meets few masks.
-_MASKED_LIGHT: dict[str, str] = {}
+# a listing's norm texts (the dict listing_texts_many made, as find_candidates is handed it) → the light text of
+# each title or brand of it that holds a mask character (shape_holes.has_mask): norm drops the mask, and
+# find_candidates is handed norm texts only. Keyed by the dict itself (its id, the dict kept beside it so the id
+# is not reused while kept): another listing with the same norm text and no mask (汇果汁 beside 汇* 果汁) is not
+# read as masked. Bounded, as a long run meets few masks.
+_MASKED_LIGHT: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 MAX_MASKED_KEPT = 4096
 
 
-def _remember_masked(norm_text: str, light: str) -> None:
+def _remember_masked(norm_texts: dict[str, str], field: str, light: str) -> None:
     if len(_MASKED_LIGHT) >= MAX_MASKED_KEPT:
         _MASKED_LIGHT.clear()
-    _MASKED_LIGHT[norm_text] = light
+    _MASKED_LIGHT.setdefault(id(norm_texts), (norm_texts, {}))[1][field] = light
 
 
 def _masked_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classes: Iterable[int] | None,
@@ -774,11 +776,13 @@ def _masked_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classe
     A two-character mark, and an ordinary mark of any length, only on goods of its classes (one kept character
     names many marks; goods unknown: none); nothing where the automaton met a mark over that span already (汇*源
     is 汇源 written with a wedged symbol)."""
+    kept = _MASKED_LIGHT.get(id(texts))
+    if kept is None or kept[0] is not texts:
+        return
     goods = None if goods_classes is None else frozenset(goods_classes)
     for name in HOLE_FIELDS:
-        normed = texts.get(name)
-        light = _MASKED_LIGHT.get(normed) if normed else None
-        if light is None or name not in by_field:
+        normed, light = texts.get(name), kept[1].get(name)
+        if not normed or light is None or name not in by_field:
             continue
         field_hits = by_field[name]
         for form_id, start, end in masked_hits(compiled.holes, light):

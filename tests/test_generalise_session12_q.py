@@ -81,6 +81,13 @@ def test_a_wedged_symbol_is_the_mark_not_a_mask(matcher: Matcher) -> None:
     assert not any(how == "shape" for how, _, _ in _hows(matcher, "澜*沁 果汁")["tm-lanqin"])
 
 
+def test_only_the_listing_that_writes_the_mask_is_masked(matcher: Matcher) -> None:
+    """澜* 果汁 and 澜果汁 have the same norm text (norm drops the star): the second listing, scanned after the
+    first, writes no mask and gets no masked hit."""
+    assert ("shape", "name", "澜*") in _hows(matcher, "澜* 果汁")["tm-lanqin"]
+    assert not any(seen == "澜*" for _, _, seen in _hows(matcher, "澜果汁").get("tm-lanqin", []))
+
+
 def test_a_symbol_wedged_between_every_character_is_no_mask() -> None:
     index = build_hole_index([(0, "澜沁")])
     assert masked_hits(index, "澜*京*2*0 t恤") == []
