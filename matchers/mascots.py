@@ -24,9 +24,6 @@ from matchers.candidates import Hit
 from matchers.lexicon import lexicon
 from matchers.normalise import norm
 
-MASCOT_WORDS = ("吉祥物", "mascot")
-"""Words that say the goods are a mascot (CJK glued after the event, Latin after a space)."""
-
 _NOT_EVENT = frozenset(("吉祥物", "纪念", "徽章", "特许", "组委会", "会徽", "火炬", "mascot", "souvenir"))
 """mascot_event cues that say something of the goods or the holder, not that a name is an event's."""
 
@@ -34,25 +31,42 @@ _DIGIT = re.compile(r"\d")
 
 
 class MascotRoles:
-    """A register's special marks by holder, split into events and mascots; built on first need
-    (only a listing naming 吉祥物 beside a special mark asks), once per matcher."""
+    """A register's special marks as events or mascots, and each event's mascots (its holder's other special
+    marks that are no event). Made per matcher; each right's role is judged when a listing first asks for it,
+    and the holders' index is built only for a look-alike of an event's mascot whose name is not written (a
+    walk of every right: ≈8 µs a right from the cache), so a listing naming an event and its mascot costs
+    nothing more than its own rights."""
 
     def __init__(self, rights: Sequence) -> None:
-        words = sorted({norm(str(w)).strip() for w in lexicon().get("mascot_event", ())} - {""} - _NOT_EVENT)
-        by_holder: dict[str, list[int]] = {}
-        self.event: dict[int, bool] = {}
-        for idx, right in enumerate(rights):
-            if right.kind != "special_mark" or not right.holder:
-                continue
-            by_holder.setdefault(right.holder, []).append(idx)
-            names = [norm(str(n)).strip() for n in (right.name, *(right.variants or ()))]
-            self.event[idx] = any(_names_event(n, words) for n in names)
-        self.mascots: dict[int, tuple[int, ...]] = {}  # event right → its holder's mascot rights
-        for members in by_holder.values():
-            mascots = tuple(i for i in members if not self.event[i])
-            for i in members:
-                if self.event[i] and mascots:
-                    self.mascots[i] = mascots
+        self._rights = rights
+        self._words = sorted({norm(str(w)).strip() for w in lexicon().get("mascot_event", ())} - {""} - _NOT_EVENT)
+        self._event: dict[int, bool] = {}
+        self._by_holder: dict[str, tuple[int, ...]] | None = None
+
+    def is_event(self, idx: int) -> bool:
+        """Is right ``idx`` an event's special mark (博览会, 运动会, expo, 北京2022) that a mascot may belong to?"""
+        event = self._event.get(idx)
+        if event is None:
+            right = self._rights[idx]
+            event = self._event[idx] = right.kind == "special_mark" and bool(right.holder) and any(
+                _names_event(norm(str(n)).strip(), self._words) for n in (right.name, *(right.variants or ())))
+        return event
+
+    def is_mascot_of(self, idx: int, event: int) -> bool:
+        """Is right ``idx`` a mascot of ``event`` (a special mark of the same holder, no event itself)?"""
+        right = self._rights[idx]
+        return right.kind == "special_mark" and right.holder == self._rights[event].holder and not self.is_event(idx)
+
+    def mascots(self, event: int) -> tuple[int, ...]:
+        """Every mascot of ``event`` in the register (builds the holders' index on first use)."""
+        if self._by_holder is None:
+            by_holder: dict[str, list[int]] = {}
+            for idx, right in enumerate(self._rights):
+                if right.kind == "special_mark" and right.holder:
+                    by_holder.setdefault(right.holder, []).append(idx)
+            self._by_holder = {h: tuple(i) for h, i in by_holder.items()}
+        holder = self._rights[event].holder
+        return tuple(i for i in self._by_holder.get(holder, ()) if i != event and not self.is_event(i))
 
 
 def _names_event(name: str, words: list[str]) -> bool:
@@ -65,8 +79,10 @@ def _names_event(name: str, words: list[str]) -> bool:
 
 
 def mascot_cue(texts: dict[str, str]) -> bool:
-    """Does the listing say 吉祥物 / mascot anywhere (the cheap gate before anything is looked up)?"""
-    return any(w in texts.get(f, "") for f in ("title", "description") for w in MASCOT_WORDS)
+    """Does the listing say 吉祥物 / mascot anywhere (the cheap gate before anything is looked up: asked of every
+    listing with a candidate, so four substring tests and no more)?"""
+    title, description = texts.get("title", ""), texts.get("description", "")
+    return "吉祥物" in title or "吉祥物" in description or "mascot" in title or "mascot" in description
 
 
 def _glued_to_mascot_word(light: str, hit: Hit) -> bool:
@@ -89,13 +105,12 @@ def attribute_mascots(roles: MascotRoles, found: dict[int, list[Hit]], light: di
     (the right goes when none is left), and a mascot look-alike's "<event>吉祥物" given to the event's only
     mascot when its name is not written. ``roles``: :class:`MascotRoles` of the register; ``light``
     the listing's fields as written (spaces kept; the hits' positions are of the norm fields)."""
-    events = [i for i in found if i in roles.mascots]
+    events = [i for i in found if roles.is_event(i)]
     if not events:
         return found
     out = dict(found)
     for event in events:
-        mascots = roles.mascots[event]
-        present = [m for m in mascots if m in found]
+        present = [m for m in found if m != event and roles.is_mascot_of(m, event)]
         first_mascot = min((h.start for m in present for h in found[m] if h.field == "title"), default=None)
         kept: list[Hit] = []
         glued: list[Hit] = []
@@ -106,7 +121,8 @@ def attribute_mascots(roles: MascotRoles, found: dict[int, list[Hit]], light: di
                 continue  # 滇滇 吉祥物 … 南博会 / the event in the description: whose mascot it is
             else:
                 kept.append(hit)
-        if not present and glued and len(mascots) == 1:
+        mascots = roles.mascots(event) if not present and glued else ()
+        if len(mascots) == 1:
             mascot = mascots[0]  # 南博会吉祥物同款 蓝色小象: a copy of the event's one mascot
             out[mascot] = [Hit(h.form._replace(right=mascot), h.field, h.how, h.start, h.end, h.seen) for h in glued]
         elif not present and glued:

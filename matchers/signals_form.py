@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from markwatch.contracts import Right
-from matchers import goods, wording
+from matchers import goods, ordinary, wording
 from matchers.candidates import Hit
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext
@@ -94,6 +94,8 @@ def mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> 
     title_hits = [h for h in hits if h.field == "title"]
     if any(h.start == 0 for h in title_hits):
         vec[INDEX["title_start"]] = 1.0
+    elif _given_away(ctx, title_hits):  # 送 以纯 帆布包: the mark heads the giveaway's goods, as a title's brand does
+        vec[INDEX["used_as_mark"]] = vec[INDEX["title_start"]] = 1.0
     if len({h.form.latin for h in title_hits}) == 2:
         vec[INDEX["two_scripts"]] = 1.0
     return use
@@ -116,6 +118,22 @@ def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None
     if any(h.start == 0 for h in title_hits):
         return {"mark_use": "title_start", "seen": title_hits[0].seen}
     return None
+
+
+def _given_away(ctx: ListingContext, hits: list[Hit]) -> bool:
+    """Is a title hit right after a giveaway word (lexicon ``giveaway``: 送, 赠, 赠品, 附赠 …, each holding 送 or 赠,
+    the cheap test first)? 三件套 送 以纯
+    帆布包 gives away goods under the mark: a use of it as much as the goods sold, though it stands mid-title
+    where an ordinary word would: the giveaway's goods are headed by their brand, as a title is. Told by the
+    features only (used as a mark, at the head), no reason of its own."""
+    title = ctx.texts.get("title", "")
+    for hit in hits:
+        if hit.field == "title" and hit.start:
+            before = title[max(0, hit.start - 4):hit.start]
+            if ("送" in before or "赠" in before) and any(end == len(before) and not ordinary.is_dictionary_word(cue[-1] + hit.seen[0])
+                   for _, end, cue in wording.find("giveaway", before)):
+                return True  # not 送礼 安溪 for a mark 礼安: the cue and the mark's character are a word
+    return False
 
 
 def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hits: list[Hit],

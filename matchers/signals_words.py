@@ -91,6 +91,37 @@ def english_word_signals(vec: list[float], reasons: list[Reason], compiled: Comp
             vec[INDEX["english_word_sense"]] = 1.0
             reasons.append({"code": "english_word_sense", "seen": hit.seen})
             return
+    if not vec[INDEX["class_share"]] and not vec[INDEX["all_classes"]] and not ctx.counterfeit:
+        for hit in hits:
+            if hit.how == "joined" and hit.form.latin and hit.field != "brand" \
+                    and _written_as_english_words(str(ctx.listing.get(hit.field) or ""), hit.seen):
+                # the words, not a spelling split to dodge a filter: as much an ordinary word as 招财进宝
+                vec[INDEX["english_word_sense"]] = vec[INDEX["ordinary_word"]] = 1.0
+                reasons.append({"code": "english_word_sense", "seen": hit.seen})
+                return
+
+
+def _written_as_english_words(raw: str, seen: str) -> bool:
+    """Is a split-up spelling of a Latin mark (blue air for BLUEAIR) a phrase of everyday English words written
+    as words (each piece of two letters or more in both word lists, the phrase not in capitals)? Then, on goods
+    the right does not cover (unknown or outside its classes) and without counterfeit wording, the words are
+    meant: blue air 蓝天白云 摄影 is a photographer's blue sky. An evader splits the mark on its own goods
+    (Blue Air 净化器), which the class test keeps."""
+    pieces = seen.split()
+    if len(pieces) < 2 or any(len(p) < 2 or not p.isalpha() for p in pieces):
+        return False
+    words = _english_words()
+    return all(p in words for p in pieces) and _not_capitals(raw, seen)
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The everyday English words (variants.common_english_words), from the disk cache: building them from the
+    english-words package costs ≈150 ms, too much for a worker's first split-up spelling."""
+    from matchers.derived_cache import derived
+    from matchers.variants import common_english_words
+
+    return derived("english-words", common_english_words)
 
 
 def _not_capitals(raw: str, phrase: str) -> bool:
@@ -137,13 +168,40 @@ def split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[H
         if not (hit.start and ordinary.is_cjk(text[hit.start - 1])) and \
                 not (hit.end < len(text) and ordinary.is_cjk(text[hit.end])):
             continue  # nothing Chinese glued to it even after normalising: nothing to segment
-        if stands_alone(light_field(ctx, hit.field), hit.seen):
+        light_text = light_field(ctx, hit.field)
+        if stands_alone(light_text, hit.seen):
             continue  # 金金 金丝猴: the seller's own space cuts the mark out (norm joins the characters)
         word = ordinary.straddling_word(ctx.texts[hit.field], hit.start, hit.end)
+        if not word and hit.how == "exact":
+            word = _spaced_words(light_text, hit.seen)
+            if word:  # 美肤 宝盒: the seller's spaces are no dodge but its words' edges; as much as 招财进宝
+                vec[INDEX["ordinary_word"]] = 1.0
         if word:
             vec[INDEX["split_by_words"]] = 1.0
             reasons.append({"code": "split_by_words", "seen": hit.seen, "word": word})
             return
+
+
+def _spaced_words(light_text: str, mark: str) -> str:
+    """The seller's words, or "", where a Chinese mark is found only across the seller's own spaces and each
+    space-separated token that reaches past the mark is a dictionary word (美肤 宝盒 for 美肤宝: a jewel box).
+    Why: an evader spaces the mark's own characters (美 肤 宝, 美肤 宝); a word that runs on past the mark was
+    written as that word. ``light_text``: the field as written (spaces kept)."""
+    tokens = light_text.split()
+    for first in range(len(tokens)):
+        joined, last = "", first
+        while last < len(tokens) and len(joined) < len(mark) + len(tokens[first]):
+            joined += tokens[last]
+            at = joined.find(mark)
+            if at >= 0:
+                spanned = tokens[first:last + 1]
+                past = ([spanned[0]] if at > 0 else []) + ([spanned[-1]] if len(joined) > at + len(mark) else [])
+                if last > first and at < len(tokens[first]) and past \
+                        and all(len(t) >= 2 and ordinary.is_dictionary_word(t) for t in past):
+                    return " ".join(spanned)
+                break
+            last += 1
+    return ""
 
 
 def name_use_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
@@ -195,6 +253,12 @@ def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right,
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": word})
             return
+    if right.kind == "trademark" and not ctx.counterfeit:
+        place = _in_place_names(ctx, hits)  # 汇源路 奶茶 外卖: a street named so, not the mark
+        if place:
+            vec[INDEX["ordinary_word"]] = 1.0
+            reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": place})
+            return
     for hit in hits:
         text = ctx.texts[hit.field]
         word = inside_ordinary_word(text, hit.start, hit.end, hit.form.text, right)
@@ -211,6 +275,32 @@ def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right,
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
+
+
+def _in_place_names(ctx: ListingContext, hits: list[Hit]) -> str:
+    """The place name (汇源路), or "", where every hit of a Chinese mark is the head of a street's, square's or
+    estate's name (lexicon ``place_suffixes``: 路, 街, 大道, 小区, 广场 …) and none is in the brand field. Why: roads
+    and estates are named after anything, marks' words too; a shop on 汇源路 sells no 汇源 juice. A suffix that
+    starts a word with the next character (路由器, 街舞, 广场舞) is that word, not a place."""
+    place = ""
+    for hit in hits:
+        if hit.field == "brand" or hit.form.latin:
+            return ""
+        text = ctx.texts[hit.field]
+        after = text[hit.end:hit.end + 5]
+        suffix = next((w for w in _place_suffixes() if after.startswith(w)), "")
+        if not suffix or ordinary.is_dictionary_word(after[:len(suffix) + 1]) and len(after) > len(suffix):
+            return ""
+        place = place or hit.seen + suffix
+    return place
+
+
+@lru_cache(maxsize=1)
+def _place_suffixes() -> tuple[str, ...]:
+    from matchers.lexicon import lexicon
+    from matchers.normalise import norm
+
+    return tuple(sorted({norm(str(w)) for w in lexicon().get("place_suffixes", ())}, key=len, reverse=True))
 
 
 def _said_of_quality(text: str, hit: Hit) -> str:

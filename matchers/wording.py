@@ -117,20 +117,52 @@ def listing_wording(light_text: str) -> tuple[list[str], list[str], list[str]]:
     """(:func:`counterfeit_words`, the resale words sorted, the genuine-import words in the order written:
     lexicon ``genuine_import``) of a ``light`` text, from one walk: every listing with a candidate asks all three."""
     counterfeit, innocent, resale, genuine = find_each(_LIGHT_CUES, light_text, light_only=True)
-    return (_counterfeit_words(counterfeit, innocent), sorted({w for _, _, w in resale}),
+    return (_counterfeit_words(counterfeit, innocent, light_text), sorted({w for _, _, w in resale}),
             list(dict.fromkeys(w for _, _, w in genuine)))
+
+
+def _negated(text: str, start: int) -> bool:
+    """Is the counterfeit cue at ``start`` denied by a negation word written right before it (lexicon
+    ``negation``: 非, 不是, 绝非, 拒绝, 谢绝, no, not; a space or 是 between allowed)? Asked only of a cue that
+    names a copy (lexicon ``negatable_counterfeit``: 高仿, 仿品, a货, replica …): 不是原版 says the goods are no
+    original, a copy's admission. Why: a genuine seller writes 非高仿 / 拒绝高仿 to say it is genuine."""
+    before = text[max(0, start - 6):start].rstrip()
+    if before.endswith("是") and not before.endswith("不是"):
+        before = before[:-1].rstrip()  # 绝对不是 高仿, 并非是高仿
+    for word in _negations():
+        if before.endswith(word):
+            ahead = len(before) - len(word)  # a Latin negation as a whole word: "no", not the end of "piano"
+            if not word.isascii() or ahead == 0 or not before[ahead - 1].isalnum():
+                return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _negatable() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in lexicon().get("negatable_counterfeit", ()))
+
+
+@lru_cache(maxsize=None)
+def _negations() -> tuple[str, ...]:
+    return tuple(sorted({str(w).lower() for w in lexicon().get("negation", ())}, key=len, reverse=True))
 
 
 def counterfeit_words(light_text: str) -> list[str]:
     """Counterfeit wording in a ``light`` text (punctuation kept: "1:1")."""
     found = find("counterfeit", light_text, light_only=True)
-    return _counterfeit_words(found, find("innocent_wording", light_text, light_only=True) if found else [])
+    return _counterfeit_words(found, find("innocent_wording", light_text, light_only=True) if found else [],
+                              light_text)
 
 
-def _counterfeit_words(found: list[tuple[int, int, str]], innocent: list[tuple[int, int, str]]) -> list[str]:
+def _counterfeit_words(found: list[tuple[int, int, str]], innocent: list[tuple[int, int, str]],
+                       text: str = "") -> list[str]:
     """The longest counterfeit cues of ``found`` that no innocent phrase holds (英文原版: a book's
-    original edition, not a replica's "original version")."""
+    original edition, not a replica's "original version") and no negation word just before denies
+    (:func:`_negated`: 非高仿, 不是高仿, 拒绝高仿)."""
     if found and innocent:
         found = [f for f in found if not any(a <= f[0] and f[1] <= b for a, b, _ in innocent)]
+    if found and text:
+        negatable = _negatable()
+        found = [f for f in found if f[2] not in negatable or not _negated(text, f[0])]
     longest = {w for _, _, w in found if not any(w != o and w in o for _, _, o in found)}
     return sorted(longest)
