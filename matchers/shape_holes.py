@@ -47,7 +47,47 @@ def broad_alike() -> dict[str, frozenset[str]]:
     return derived("broad-alike", _build_broad_alike)
 
 
-def _build_broad_alike() -> dict[str, frozenset[str]]:
+CHAR_STROKES = Path(__file__).parent / "data" / "char_strokes.tsv"
+MAX_STROKE_GAP = 2  # strokes two common characters may differ by and still be a two-character mark's swap …
+MAX_STROKE_SHARE = 0.2  # … or this share of the busier one's strokes, if more
+
+
+@lru_cache(maxsize=1)
+def char_strokes() -> dict[str, int]:
+    """GB 2312's level-1 (common) characters → their strokes (char_strokes.tsv, scripts/build_char_strokes.py)."""
+    return {ch: int(count) for ch, count, *_ in tsv_rows(CHAR_STROKES)}
+
+
+@lru_cache(maxsize=1)
+def loose_common_pairs() -> frozenset[str]:
+    """Pairs of two common characters (``a + b``, both ways) that only the broad glyph table calls alike and that
+    are written with far more strokes one than the other (强 12 / 疆 19, 0.70: the pictures share a side). Kept in
+    the disk cache.
+
+    Why: a two-character mark keeps ONE character in place, so such a swap of its other character writes an
+    ordinary name of its own (云强 is no 云疆). The swaps sellers make there are a rare character (康隹 for 康佳),
+    a close pair of the bounded tables, or a common character of about as many strokes (缘联 for 绿联, 利含 for
+    利合). A longer mark keeps two or more characters, which is precise enough for any broad swap."""
+    from matchers.derived_cache import derived
+
+    return derived("loose-common-pairs", _build_loose_common_pairs)
+
+
+def _build_loose_common_pairs() -> frozenset[str]:
+    close = _build_broad_alike(broad_glyphs=False)
+    strokes = char_strokes()
+    out: set[str] = set()
+    for ch, others in glyph_alike_broad().items():
+        for other in others:
+            if ch not in strokes or other not in strokes or other in close.get(ch, ()):
+                continue
+            gap = abs(strokes[ch] - strokes[other])
+            if gap > max(MAX_STROKE_GAP, MAX_STROKE_SHARE * max(strokes[ch], strokes[other])):
+                out.update((ch + other, other + ch))
+    return frozenset(out)
+
+
+def _build_broad_alike(broad_glyphs: bool = True) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
 
     def pair(a: str, b: str) -> None:
@@ -55,7 +95,10 @@ def _build_broad_alike() -> dict[str, frozenset[str]]:
             out.setdefault(a, set()).add(b)
             out.setdefault(b, set()).add(a)
 
-    for table in (shape_alike(), glyph_alike(), part_alike(), radical_alike(), glyph_alike_broad()):
+    tables = [shape_alike(), glyph_alike(), part_alike(), radical_alike()]
+    if broad_glyphs:
+        tables.append(glyph_alike_broad())
+    for table in tables:
         for ch, others in table.items():
             for other in others:
                 pair(ch, other)
@@ -153,7 +196,8 @@ def build_hole_index(forms: Iterable[tuple[int, str]]) -> HoleIndex:
 
 def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
     """(form id, start, end) of every mark written in ``text`` (a norm field, or several joined by NUL) with
-    exactly one character different, where that character is drawn like the mark's (:func:`broad_alike`)."""
+    exactly one character different, where that character is drawn like the mark's (:func:`broad_alike`; for a
+    two-character mark, not a pair of common characters only the broad glyph table holds: :func:`loose_common_pairs`)."""
     if len(text) < 2:
         return []
     grams = set(map(str.__add__, text, text[1:]))  # every bigram (a non-CJK one is no key: no run split needed)
@@ -185,7 +229,8 @@ def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
             if drawn:
                 if kept_after is not None and second not in kept_after and not kept_after.isdisjoint(drawn):
                     for other in kept_after & drawn:
-                        out.extend((form_id, at, at + 2) for form_id, size in marks[lead + other] if size == 2)
+                        if second + other not in loose_common_pairs():
+                            out.extend((form_id, at, at + 2) for form_id, size in marks[lead + other] if size == 2)
                 if kept_middle is not None and not kept_middle.isdisjoint(drawn):
                     for other in kept_middle & drawn:
                         out.extend((form_id, at, at + 3) for form_id, size in marks[lead + other]
@@ -201,7 +246,8 @@ def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
                 drawn = _alike_set(alike, first)
             if drawn and first not in kept and not kept.isdisjoint(drawn):
                 for other in kept & drawn:
-                    out.extend((form_id, at - 1, at + 1) for form_id, size in marks[other + tail] if size == 2)
+                    if first + other not in loose_common_pairs():
+                        out.extend((form_id, at - 1, at + 1) for form_id, size in marks[other + tail] if size == 2)
             at = text.find(tail, at + 1)
     return out
 

@@ -14,7 +14,7 @@ import pytest
 from matcher_helpers import flagged, matcher_on, pairs
 from matchers.candidates import find_candidates, listing_texts
 from matchers.matcher import Matcher
-from matchers.shape_holes import broad_alike, build_hole_index, glyph_alike_broad, hole_hits
+from matchers.shape_holes import broad_alike, build_hole_index, glyph_alike_broad, hole_hits, loose_common_pairs
 from matchers.variants import glyph_alike, shape_alike
 
 REGISTER = """\
@@ -112,3 +112,17 @@ def test_broad_measure_is_a_union_both_ways() -> None:
         for other in others:
             assert other in broad[ch] and ch in broad[other]
     assert all("\u4e00" <= o <= "\u9fff" for others in glyph_alike_broad().values() for o in others)
+
+
+def test_a_two_character_mark_takes_no_far_busier_common_character() -> None:
+    """强 (12 strokes) is drawn like 疆 (19) by the broad glyph table alone (0.70, a shared 弓 side): with one
+    character kept, 云强 is a name of its own, no 云疆. A common character of about as many strokes (缘 12 for 绿
+    11) still is a two-character mark's swap, and a longer mark takes 强 (two characters kept)."""
+    assert "疆" in glyph_alike_broad()["强"] and "疆" in broad_alike()["强"]
+    assert "强疆" in loose_common_pairs() and "疆强" in loose_common_pairs()
+    assert "缘绿" not in loose_common_pairs() and "绿" in broad_alike()["缘"]
+    index = build_hole_index([(0, "云疆"), (1, "绿联"), (2, "云疆达"), (3, "疆云")])
+    assert hole_hits(index, "云强") == []
+    assert hole_hits(index, "强云") == []  # the mark's first character swapped
+    assert hole_hits(index, "缘联") == [(1, 0, 2)]
+    assert (2, 0, 3) in hole_hits(index, "云强达")
