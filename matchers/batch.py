@@ -179,6 +179,11 @@ def warm(matcher: Matcher, everything: bool = True) -> None:
         brand_table()  # famous brands ("X家", namesakes), shape-alikes and rare characters' common forms:
         shape_alike()  # each worker's first chunk built its own (≈0.13 s a worker); from the cache they
         drawn_as()  # load in a few ms, before the fork, so the workers share them
+        from matchers.shape_holes import loose_common_pairs
+        from matchers.signals_words import english_words
+
+        loose_common_pairs()  # the same for the one-hole check's loose pairs and the everyday English words,
+        english_words()  # which a worker met first on some chunk (≈15 ms each from the cache)
 
 
 def forks(input_path: str | Path, workers: int | None = None, chunk: int = CHUNK) -> bool:

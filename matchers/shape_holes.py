@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import ahocorasick
+
 from matchers.variants import (component_alike, glyph_alike, part_alike, part_kept, radical_alike,
                                rare_glyph_alike, shape_alike, tsv_rows)
 
@@ -131,12 +133,12 @@ class HoleIndex:
 
     def __init__(self) -> None:
         self.anchors: dict[str, tuple[int, ...]] = {}
-        self.anchor_keys: frozenset[str] = frozenset()  # anchors' keys, for the set intersection
         self.after: dict[str, frozenset[str]] = {}
         self.before: dict[str, frozenset[str]] = {}
         self.middle: dict[str, frozenset[str]] = {}
-        self.leads: frozenset[str] = frozenset()  # the keys of after and middle
-        self.tails: frozenset[str] = frozenset()  # the keys of before
+        # one Aho-Corasick automaton of the anchors' pieces and the characters kept in short marks (the keys of
+        # after and middle: LEAD, of before: TAIL), so a listing is read in one C pass (:func:`hole_hits`)
+        self.scanner: ahocorasick.Automaton | None = None
         self.marks: dict[str, tuple[tuple[int, int], ...]] = {}
         self.texts: dict[int, str] = {}  # form id → its norm text (a packed register's forms are made on access)
         # every character → its broad alikes (:func:`broad_alike`) as a string: kept with the register (one
@@ -180,11 +182,10 @@ def build_hole_index(forms: Iterable[tuple[int, str]]) -> HoleIndex:
             anchors.setdefault(text[offset:offset + 2], []).append(_pack(form_id, offset, hole))
     index = HoleIndex()
     index.anchors = {k: tuple(v) for k, v in anchors.items()}
-    index.anchor_keys = frozenset(index.anchors)
     index.after = {k: frozenset(v) for k, v in after.items()}
     index.before = {k: frozenset(v) for k, v in before.items()}
     index.middle = {k: frozenset(v) for k, v in middle.items()}
-    index.leads, index.tails = frozenset(after) | frozenset(middle), frozenset(before)
+    index.scanner = _scanner(index.anchors, set(after) | set(middle), set(before))
     index.marks = {k: tuple(dict.fromkeys(v)) for k, v in marks.items()}
     index.texts = index_texts
     index.alike = {ch: "".join(sorted(others)) for ch, others in broad_alike().items()}
@@ -194,39 +195,68 @@ def build_hole_index(forms: Iterable[tuple[int, str]]) -> HoleIndex:
     return index
 
 
+LEAD, TAIL, ANCHOR = 1, 2, 4  # what a key of the scanner is: a short mark's first kept character, its last, a piece
+
+
+def _scanner(anchors: dict[str, tuple[int, ...]], leads: set[str], tails: set[str]) -> ahocorasick.Automaton | None:
+    """The automaton of :attr:`HoleIndex.scanner`: each anchor piece (ANCHOR) and each kept character (LEAD, TAIL
+    or both) with what it is as its value."""
+    keys: dict[str, int] = dict.fromkeys(anchors, ANCHOR)
+    for ch in leads:
+        keys[ch] = keys.get(ch, 0) | LEAD
+    for ch in tails:
+        keys[ch] = keys.get(ch, 0) | TAIL
+    if not keys:
+        return None
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for key, what in keys.items():
+        automaton.add_word(key, what)
+    automaton.make_automaton()
+    return automaton
+
+
 def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
     """(form id, start, end) of every mark written in ``text`` (a norm field, or several joined by NUL) with
     exactly one character different, where that character is drawn like the mark's (:func:`broad_alike`; for a
-    two-character mark, not a pair of common characters only the broad glyph table holds: :func:`loose_common_pairs`)."""
-    if len(text) < 2:
+    two-character mark, not a pair of common characters only the broad glyph table holds: :func:`loose_common_pairs`).
+
+    One walk of the scanner finds every anchor piece and kept character where it is written (a bigram set of the
+    text and a search for each found key cost three times as much); the pieces' marks are checked first, then the
+    short marks by their kept characters, as the results are ordered."""
+    scanner = index.scanner
+    if scanner is None or len(text) < 2:
         return []
-    grams = set(map(str.__add__, text, text[1:]))  # every bigram (a non-CJK one is no key: no run split needed)
     out: list[tuple[int, int, int]] = []
-    alike, texts = index.alike, index.texts
-    for piece in grams & index.anchor_keys:  # (a set and a frozenset: C walks the smaller)
-        entries = index.anchors[piece]
-        at = text.find(piece)
-        while at >= 0:
-            for packed in entries:
+    short: list[tuple[int, int]] = []  # (where, LEAD/TAIL bits) of the kept characters, for after the pieces
+    alike, texts, anchors = index.alike, index.texts, index.anchors
+    for end, what in scanner.iter(text):
+        if what & ANCHOR:
+            at = end - 1
+            for packed in anchors[text[at:end + 1]]:
                 form_id, offset, hole = packed >> 8, (packed >> 4) & 15, packed & 15
                 _check(texts[form_id], form_id, text, at - offset, hole, alike, out)
-            at = text.find(piece, at + 1)
-    leads, tails = index.leads.intersection(text), index.tails.intersection(text)  # (C: the text's few such)
-    if not (leads or tails):
-        return out
-    after, before, middle, marks = index.after, index.before, index.middle, index.marks
-    sets = _ALIKE_SETS
+        else:
+            short.append((end, what))
+    if short:
+        _short_hits(index, text, short, out)
+    return out
+
+
+def _short_hits(index: HoleIndex, text: str, short: list[tuple[int, int]], out: list[tuple[int, int, int]]) -> None:
+    """:func:`hole_hits` of the two- and three-character marks, from where their kept characters are written:
+    康? is 康佳 when 佳 follows 康 in a mark and is drawn like the next character; 伟?达 is 伟易达 when 易 is drawn like
+    it and 达 is written after it; ?佳 the same from the end."""
+    after, before, middle, marks, texts = index.after, index.before, index.middle, index.marks, index.texts
+    sets, alike = _ALIKE_SETS, index.alike
     last = len(text) - 1
-    for lead in leads:  # 康? : 康佳 when 佳 is drawn like the next character; 伟?达: 伟x, then 达
-        kept_after, kept_middle = after.get(lead), middle.get(lead)
-        at = text.find(lead)
-        while 0 <= at < last:
-            second = text[at + 1]
+    for at, what in short:
+        if what & LEAD and at < last:
+            lead, second = text[at], text[at + 1]
             drawn = sets.get(second)
             if drawn is None:
                 drawn = _alike_set(alike, second)
-            # isdisjoint first: C-level over the smaller set, no new set, and almost always true
-            if drawn:
+            if drawn:  # isdisjoint first: C-level over the smaller set, no new set, and almost always true
+                kept_after, kept_middle = after.get(lead), middle.get(lead)
                 if kept_after is not None and second not in kept_after and not kept_after.isdisjoint(drawn):
                     for other in kept_after & drawn:
                         if second + other not in loose_common_pairs():
@@ -235,12 +265,9 @@ def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
                     for other in kept_middle & drawn:
                         out.extend((form_id, at, at + 3) for form_id, size in marks[lead + other]
                                    if size == 3 and text[at + 2:at + 3] == texts[form_id][2])
-            at = text.find(lead, at + 1)
-    for tail in tails:  # ?佳
-        kept = before[tail]
-        at = text.find(tail, 1)
-        while at > 0:
-            first = text[at - 1]
+        if what & TAIL and at > 0:
+            tail, first = text[at], text[at - 1]
+            kept = before[tail]
             drawn = sets.get(first)
             if drawn is None:
                 drawn = _alike_set(alike, first)
@@ -248,8 +275,6 @@ def hole_hits(index: HoleIndex, text: str) -> list[tuple[int, int, int]]:
                 for other in kept & drawn:
                     if first + other not in loose_common_pairs():
                         out.extend((form_id, at - 1, at + 1) for form_id, size in marks[other + tail] if size == 2)
-            at = text.find(tail, at + 1)
-    return out
 
 
 # character → its broad alikes as a frozenset, made from the index's strings the first time a process meets the

@@ -110,12 +110,12 @@ def _written_as_english_words(raw: str, seen: str) -> bool:
     pieces = seen.split()
     if len(pieces) < 2 or any(len(p) < 2 or not p.isalpha() for p in pieces):
         return False
-    words = _english_words()
+    words = english_words()
     return all(p in words for p in pieces) and _not_capitals(raw, seen)
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     """The everyday English words (variants.common_english_words), from the disk cache: building them from the
     english-words package costs ≈150 ms, too much for a worker's first split-up spelling."""
     from matchers.derived_cache import derived
