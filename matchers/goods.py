@@ -42,9 +42,34 @@ def _automaton() -> ahocorasick.Automaton:
         words.setdefault(norm(str(word)), set())
     automaton = ahocorasick.Automaton()
     for word, classes in words.items():
-        automaton.add_word(word, (len(word), frozenset(classes)))
+        automaton.add_word(word, (len(word), frozenset(classes), _is_latin(word)))
     automaton.make_automaton()
     return automaton
+
+
+def _is_latin(word: str) -> bool:
+    """Is the goods word written in Latin letters only (tent, dress, gin)? Such a word is a goods word
+    only as a whole English word (see :func:`_whole_english_word`)."""
+    return word.isascii() and any(c.isalpha() for c in word)
+
+
+def _ascii_letter(c: str) -> bool:
+    return "a" <= c <= "z"  # the text is normalised: lower case
+
+
+def _whole_english_word(text: str, start: int, end: int) -> bool:
+    """Does the Latin goods word at text[start:end] stand as a word of its own, or with a plural ending
+    (bags, dresses)? Why: the automaton finds substrings, and an English goods word inside another word
+    is none (gin in original, tent in content, rice in price, hat in what, dress in address)."""
+    if start and _ascii_letter(text[start - 1]):
+        return False
+    if end >= len(text) or not _ascii_letter(text[end]):
+        return True
+    for ending in ("s", "es"):
+        stop = end + len(ending)
+        if text.startswith(ending, end) and (stop >= len(text) or not _ascii_letter(text[stop])):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +138,10 @@ def _found(text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
     together. Cached: every title is classified once per listing and again per candidate right (with
     the mark masked), and categories are a few dozen strings repeated over every listing."""
     found = []
-    for end, (length, classes) in _automaton().iter(text):
+    for end, (length, classes, latin) in _automaton().iter(text):
         start, end = end - length + 1, end + 1
+        if latin and not _whole_english_word(text, start, end):
+            continue  # gin in original, rice in price: no goods word
         if classes and end < len(text) and text[end] == "机" and not classes & _MACHINE_CLASSES \
                 and not text.startswith(_not_machine(), end):
             start, end, classes = start, end + 1, MACHINE  # 咖啡机, 面包机: the machine, not the food

@@ -251,7 +251,8 @@ def test_matching_outfits_are_no_counterfeit_wording(matcher: Matcher) -> None:
     assert [r for r in copied.reason_codes if r.get("code") == "counterfeit_wording"]
 
 
-@pytest.mark.parametrize("title, expected", [("新鲜 枇杷 5斤", {31}), ("川贝 枇杷膏 300ml", set()), ("核桃乳 240ml", set()),
+@pytest.mark.parametrize("title, expected", [("新鲜 枇杷 5斤", {31}), ("枇杷酱 300g", set()), ("核桃露 240ml", set()),
+                                             ("川贝 枇杷膏 300ml", {5}), ("核桃乳 240ml", {32}),  # words of their own
                                              ("核桃 新鲜 带壳", {31}), ("红酒 葡萄酒", {33})])
 def test_fresh_produce_and_what_it_is_made_into(title: str, expected: set[int]) -> None:
     assert _classes(title) == expected
