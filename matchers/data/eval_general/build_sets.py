@@ -45,7 +45,7 @@ def rows_of(path: Path) -> list[dict]:
 
 
 def listing(part: str, row: dict, n: int, host: str) -> dict:
-    platform = "aliexpress" if row["currency"] != "CNY" else PLATFORMS[n % (len(PLATFORMS) - 1)]
+    platform = "aliexpress" if row["currency"] not in ("", "CNY") else PLATFORMS[n % (len(PLATFORMS) - 1)]
     digest = hashlib.sha1(f"{part}:{row['seller_name']}".encode()).hexdigest()[:8]
     out = {"url": f"https://{host}.invalid/{part}/{platform}/{n}", "platform": platform,
            "listing_id": f"{part}-{n}", "title": row["title"], "description": row["description"],
