@@ -15,7 +15,7 @@ from markwatch.contracts import Right
 from matchers import goods, ordinary, wording
 from matchers.candidates import Hit
 from matchers.reasons import Reason
-from matchers.signals_context import INDEX, ListingContext
+from matchers.signals_context import INDEX, ListingContext, light_field
 
 
 # Which reason code names a hit: exact forms by their kind, bent forms by how they were bent.
@@ -96,6 +96,8 @@ def mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> 
         vec[INDEX["title_start"]] = 1.0
     elif _given_away(ctx, title_hits):  # 送 以纯 帆布包: the mark heads the giveaway's goods, as a title's brand does
         vec[INDEX["used_as_mark"]] = vec[INDEX["title_start"]] = 1.0
+    elif _hashtagged(ctx, title_hits):  # 商务皮鞋 #奥康 #奥康皮鞋: the mark tags the goods for the searches
+        vec[INDEX["used_as_mark"]] = vec[INDEX["title_start"]] = 1.0
     if len({h.form.latin for h in title_hits}) == 2:
         vec[INDEX["two_scripts"]] = 1.0
     return use
@@ -118,6 +120,18 @@ def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None
     if any(h.start == 0 for h in title_hits):
         return {"mark_use": "title_start", "seen": title_hits[0].seen}
     return None
+
+
+def _hashtagged(ctx: ListingContext, hits: list[Hit]) -> bool:
+    """Is a title hit written as a hashtag (#奥康, #奥康皮鞋)? A tag puts the goods under the mark for the
+    platform's search, as a title's brand does, wherever in the title it stands. Told by the features only."""
+    if not hits:
+        return False
+    raw = light_field(ctx, "title")
+    if "#" not in raw:
+        return False
+    tagged = raw.lower().replace(" ", "")
+    return any("#" + hit.seen in tagged for hit in hits)
 
 
 def _given_away(ctx: ListingContext, hits: list[Hit]) -> bool:

@@ -104,7 +104,8 @@ def find_each(entries: tuple[str, ...], text: str, light_only: bool = False) -> 
     return out
 
 
-_LIGHT_CUES = ("counterfeit", "innocent_wording", "resale", "genuine_import")  # asked of a listing's light text
+_LIGHT_CUES = ("counterfeit", "innocent_wording", "resale", "genuine_import",  # asked of a listing's light text
+               "mark_labels", "mark_labels_bulk", "bulk_order")
 
 
 def counterfeit_and_resale(light_text: str) -> tuple[list[str], list[str]]:
@@ -116,9 +117,36 @@ def counterfeit_and_resale(light_text: str) -> tuple[list[str], list[str]]:
 def listing_wording(light_text: str) -> tuple[list[str], list[str], list[str]]:
     """(:func:`counterfeit_words`, the resale words sorted, the genuine-import words in the order written:
     lexicon ``genuine_import``) of a ``light`` text, from one walk: every listing with a candidate asks all three."""
-    counterfeit, innocent, resale, genuine = find_each(_LIGHT_CUES, light_text, light_only=True)
-    return (_counterfeit_words(counterfeit, innocent, light_text), sorted({w for _, _, w in resale}),
-            list(dict.fromkeys(w for _, _, w in genuine)))
+    counterfeit, innocent, resale, genuine, labels, bulk_labels, bulk = find_each(_LIGHT_CUES, light_text,
+                                                                                 light_only=True)
+    words = _counterfeit_words(counterfeit, innocent, light_text)
+    if labels or bulk_labels and bulk:
+        words = sorted(set(words) | _labels_sold(labels, bulk_labels, bulk))
+    return words, sorted({w for _, _, w in resale}), list(dict.fromkeys(w for _, _, w in genuine))
+
+
+def sells_labels(counterfeit: list[str]) -> bool:
+    """Do a listing's counterfeit words say it sells the mark's labels or packaging (:func:`_labels_sold`)?"""
+    return bool(counterfeit) and not _label_words().isdisjoint(counterfeit)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    return frozenset(str(w).lower() for entry in ("mark_labels", "mark_labels_bulk") for w in lexicon().get(entry, ()))
+
+
+def _labels_sold(labels: list[tuple[int, int, str]], bulk_labels: list[tuple[int, int, str]],
+                 bulk: list[tuple[int, int, str]]) -> set[str]:
+    """The words of a listing that sells the mark's own labels (lexicon ``mark_labels``: 烫画, 织唛, 鞋标,
+    空瓶 — the mark is the goods), or packaging and tags by the hundred (``mark_labels_bulk``: 吊牌, 包装盒,
+    防伪标签, with ``bulk_order``: 100个起, 起订). Why: selling a mark's labels, tags or packaging made
+    without the holder is itself an infringement (Trademark Law art. 57(4)); the bottles and tags go round
+    counterfeits. Told as counterfeit wording. A genuine listing's 带吊牌 or 原装鞋盒 has no order by the
+    hundred, so a bulk word is asked of those."""
+    found = {w for _, _, w in labels}
+    if bulk_labels and bulk:
+        found |= {w for _, _, w in bulk_labels}
+    return found
 
 
 def _negated(text: str, start: int) -> bool:

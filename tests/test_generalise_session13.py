@@ -18,7 +18,7 @@ import pytest
 from matchers.goods import classify
 from matchers.matcher import Matcher
 from matchers.normalise import norm
-from matcher_helpers import flagged, matcher_on
+from matcher_helpers import flagged, matcher_on, pairs
 
 REGISTER = """\
 rights:
@@ -26,6 +26,9 @@ rights:
   - {id: tm-tata, kind: trademark, name: 他她, variants: [TATA], holder: 北京闼闼饰家科技集团有限公司, nice_classes: [19, 20], reference_price: 1999}
   - {id: tm-marshall, kind: trademark, name: MARSHALL, holder: Marshall Amplification plc, nice_classes: [9], reference_price: 1699}
   - {id: tm-supor, kind: trademark, name: 苏泊尔, variants: [SUPOR], holder: 浙江苏泊尔股份有限公司, nice_classes: [21], reference_price: 399}
+  - {id: tm-redwings, kind: trademark, name: 红蜻蜓, holder: 浙江红蜻蜓鞋业股份有限公司, nice_classes: [25], reference_price: 459}
+  - {id: tm-lanvin, kind: trademark, name: LANVIN, variants: [浪凡], holder: Lanvin SAS, nice_classes: [3, 25], reference_price: 4800}
+  - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
 
@@ -85,3 +88,29 @@ def test_a_records_original_pressing_is_no_counterfeit_wording(matcher: Matcher)
 def test_a_stovetop_cooker_under_a_cookware_mark_is_a_lead(matcher: Matcher) -> None:
     assert flagged(matcher, title="SUPOR pressure cooker 6L replica", price=6.9, currency="USD",
                    ship_from="Yiwu, Zhejiang") == {"tm-supor"}
+
+
+def test_the_marks_own_labels_sold_are_a_lead(matcher: Matcher) -> None:
+    """Woven labels, shoe tags, iron-on patches, empty branded bottles: the mark itself is the goods (Trademark
+    Law art. 57(4)); tags and boxes only by the hundred. Not referential, though the seller calls them 配件."""
+    assert flagged(matcher, title="LANVIN 织唛 领标 刺绣标 服装辅料 配件 定制", price=2.5) == {"tm-lanvin"}
+    assert flagged(matcher, title="浪凡 香水 空瓶 带盖 100ml 分装", price=5) == {"tm-lanvin"}
+    assert flagged(matcher, title="红蜻蜓 鞋盒 吊牌 合格证 一套 500套起", price=3) == {"tm-redwings"}
+
+
+def test_a_genuine_listings_tags_and_box_are_no_label_sale(matcher: Matcher) -> None:
+    assert not flagged(matcher, title="红蜻蜓 男士皮鞋 商务 真皮 带吊牌 原装鞋盒", price=429,
+                       seller_name="红蜻蜓官方旗舰店")
+    pair = pairs(matcher, title="红蜻蜓 男鞋 带吊牌 原装鞋盒", price=429)["tm-redwings"]
+    assert not [r for r in pair.reason_codes if r.get("code") == "counterfeit_wording"]
+
+
+def test_a_mark_written_as_a_hashtag_tags_the_goods(matcher: Matcher) -> None:
+    """#红蜻蜓 at the end of a cheap unbranded shoe's title: the tag puts the goods under the mark."""
+    assert flagged(matcher, title="男士 真皮 商务皮鞋 软底 #红蜻蜓 #红蜻蜓男鞋 #男鞋", price=49) == {"tm-redwings"}
+
+
+def test_a_refurbished_device_under_the_mark_is_no_repair_service(matcher: Matcher) -> None:
+    """原厂翻新 无保, 翻新机: refurbished goods sold under the mark, not a refurbishing service naming it."""
+    assert flagged(matcher, title="步步高 家教机 翻新机 原厂翻新 无保 小学到高中", price=199) == {"tm-bbk"}
+    assert not flagged(matcher, title="步步高 家教机 屏幕 维修 翻新 换屏 寄修", price=99)
