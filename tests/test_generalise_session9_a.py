@@ -138,7 +138,8 @@ def test_an_emoji_for_a_latin_word_needs_the_marks_neighbouring_word() -> None:
 
 def test_pinyin_spellings_need_the_rest_of_the_mark_written_beside_them() -> None:
     before, after = spelled_forms(["四季沐歌", "耐克"])
-    assert ("沐歌", "四季沐歌") in before["sj沐"] and ("四季", "四季沐歌") in after["季mg"]
+    assert ("沐歌", "四季沐歌", "") in before["sj沐"] and ("四季", "四季沐歌") in after["季mg"]
+    assert ("歌", "四季沐歌", "四季") in before["mu歌"]  # an inner character as its syllable, 四季 before it
     assert "s季" not in before and "沐g" not in after  # one initial says too little
     table = build_table(["四季沐歌", "耐克"])
     assert substitute(table, "nai克 跑鞋") == "耐克 跑鞋"
