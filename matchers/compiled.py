@@ -526,6 +526,12 @@ def _held_by(holders: str, brand: Brand) -> bool:
     return any(len(name) >= 2 and name in holders for name in brand.all_names)
 
 
+# Where a mark's Chinese characters meet its Latin letters or digits (红桃|k): ``norm`` joins spaced-out characters
+# of one script but keeps a space written at the seam of two, so a mark of both scripts spaced out is its form
+# with a space there.
+_SCRIPT_SEAM = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z0-9])|(?<=[a-z0-9])(?=[\u4e00-\u9fff])")
+
+
 def _compile(rights: list[Right]) -> CompiledRegister:
     compiled = CompiledRegister(rights=rights)
     seen: set[tuple[int, str]] = set()
@@ -568,6 +574,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             text = norm(raw)
             if " " in text and not has_cjk(text):
                 add(idx, text.replace(" ", ""), "compact")
+            elif has_cjk(text) and _SCRIPT_SEAM.search(text):  # 红 桃 K: normalised 红桃 k, the space kept at the seam
+                add(idx, _SCRIPT_SEAM.sub(" ", text), "compact")
         for nick in houses.get(idx, ()):
             add(idx, nick, "nickname")
         if right.kind == "trademark":  # 吉尔 of JIL SANDER / 吉尔桑达: the designer's first name, as the register writes it

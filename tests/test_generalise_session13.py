@@ -31,6 +31,8 @@ rights:
   - {id: tm-kangnai, kind: trademark, name: 康奈, holder: 康奈集团有限公司, nice_classes: [25], reference_price: 499}
   - {id: tm-lanmeng, kind: trademark, name: 兰蒙妈妈, holder: 兰蒙母婴用品有限公司, nice_classes: [3, 5], reference_price: 89}
   - {id: tm-huaxia, kind: trademark, name: 华夏之旅, holder: 华夏之旅文化传媒有限公司, nice_classes: [39, 41], reference_price: 259}
+  - {id: tm-ganmao, kind: trademark, name: 感康K, holder: 感康制药有限公司, nice_classes: [5], reference_price: 98}
+  - {id: tm-fresh, kind: trademark, name: FRESHIA, holder: Freshia SA, nice_classes: [3], reference_price: 390}
   - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
@@ -136,3 +138,18 @@ def test_medical_consumables_and_printed_guides_are_named(title: str, expected: 
 
 def test_a_place_mark_on_a_printed_guide_outside_its_classes_is_no_lead(matcher: Matcher) -> None:
     assert not flagged(matcher, title="华夏之旅 徒步 路线 地图 手册", price=45)
+
+
+def test_a_mark_of_two_scripts_spaced_out_is_the_mark(matcher: Matcher) -> None:
+    """感 康 K: norm joins the spaced characters but keeps the space at the seam of the scripts (感康 k), so the
+    mark's form with a space there is a form too; a longer Latin word after it is no such seam (感康 kitty)."""
+    assert flagged(matcher, title="感 康 K 口服液 补血", price=29) == {"tm-ganmao"}
+    assert not flagged(matcher, title="感康 kitty 贴纸 卡通", price=9)
+
+
+def test_a_cosmetic_named_after_fresh_produce_is_no_fresh_produce(matcher: Matcher) -> None:
+    """葡萄水, 葡萄籽: a fresh product followed by 水, 霜 or 籽 is made into something (lexicon processed_after),
+    no fruit (class 31); and a spray (喷雾) is a cosmetic's or a drug's goods, so a grape water spray under a
+    class-3 mark is a lead although its line name holds 葡萄."""
+    assert _classes("葡萄水 爽肤水") == {3} and not _classes("葡萄籽 提取") and _classes("新鲜 葡萄 5斤") == {31}
+    assert flagged(matcher, title="FRESHIA 大葡萄 活力水 喷雾 100ml", price=39) == {"tm-fresh"}
