@@ -58,8 +58,10 @@ def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Compi
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
     if bent:
-        if not exact and not _mascot_context(compiled, right_idx, ctx, "mascot_goods"):
-            # 荣宝 毛笔: a bent spelling with neither the event nor a mascot's goods names nothing of it
+        if not exact and (not _mascot_context(compiled, right_idx, ctx, "mascot_goods")
+                          or not all(_drawn_as_mark(hit) for hit in bent)):
+            # 荣宝 毛笔: a bent spelling with neither the event nor a mascot's goods names nothing of it; 龙宝 公仔,
+            # 毛宝 贴纸: a name of common characters that sounds like the mascot's, on a toy, is a toy's own name
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": bent[0].seen, "word": bent[0].seen})
         return
@@ -208,3 +210,14 @@ def _glued_run(raw: str, seen: str) -> str:
     while end < len(raw) and "\u4e00" <= raw[end] <= "\u9fff":
         end += 1
     return raw[start:end]
+
+
+def _drawn_as_mark(hit: Hit) -> bool:
+    """Is every character where the hit differs from the mark a rare form drawn as the mark's (寳 for 宝, 锦寳 for
+    the mascot 锦宝: matchers.variants.drawn_as)? Such a spelling is the mascot's name dressed up, on mascot goods
+    a lead without the event's words; a bend to another common character (龙宝 for 陇宝) is another name."""
+    from matchers.variants import drawn_as
+
+    drawn = drawn_as()
+    seen, mark = hit.seen, hit.form.text
+    return len(seen) == len(mark) and all(a == b or drawn.get(a) == b for a, b in zip(seen, mark))

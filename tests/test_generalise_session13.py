@@ -33,6 +33,7 @@ rights:
   - {id: tm-huaxia, kind: trademark, name: 华夏之旅, holder: 华夏之旅文化传媒有限公司, nice_classes: [39, 41], reference_price: 259}
   - {id: tm-ganmao, kind: trademark, name: 感康K, holder: 感康制药有限公司, nice_classes: [5], reference_price: 98}
   - {id: tm-fresh, kind: trademark, name: FRESHIA, holder: Freshia SA, nice_classes: [3], reference_price: 390}
+  - {id: sm-yongbao, kind: special_mark, name: 甬宝, holder: 宁波国际消费品博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
@@ -153,3 +154,12 @@ def test_a_cosmetic_named_after_fresh_produce_is_no_fresh_produce(matcher: Match
     class-3 mark is a lead although its line name holds 葡萄."""
     assert _classes("葡萄水 爽肤水") == {3} and not _classes("葡萄籽 提取") and _classes("新鲜 葡萄 5斤") == {31}
     assert flagged(matcher, title="FRESHIA 大葡萄 活力水 喷雾 100ml", price=39) == {"tm-fresh"}
+
+
+def test_a_mascots_name_bent_to_common_characters_on_a_toy_is_the_toys_name(matcher: Matcher) -> None:
+    """勇宝 公仔 (勇 for 甬): without the event's words a homophone of common characters on mascot goods is another
+    toy's name (it was 1.00 before); a rare form drawn as the mascot's character (寳 for 宝) is the mascot dressed
+    up; with the event's words the homophone is the mascot."""
+    assert not flagged(matcher, title="勇宝 公仔 毛绒 卡通", price=29)
+    assert flagged(matcher, title="甬寳 公仔 毛绒", price=29) == {"sm-yongbao"}
+    assert flagged(matcher, title="勇宝 吉祥物 公仔 博览会 纪念", price=29) == {"sm-yongbao"}
