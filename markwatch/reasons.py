@@ -45,7 +45,7 @@ _FIELD_EN = {"title": "title", "brand": "brand field", "description": "descripti
 # How a bent form was found, as the English sentence names it (hit codes of a form that is not exact).
 _BENT_EN = {"hit_homophone": "homophone", "hit_shape": "shape-alike", "hit_lookalike": "look-alike letters",
             "hit_near_miss": "near miss", "hit_split_spelling": "split-up spelling",
-            "hit_gi_split": "GI name split up"}
+            "hit_gi_split": "GI name split up", "hit_reordered": "characters in another order"}
 
 
 def _bent_en(code: str) -> Renderer:
@@ -139,7 +139,7 @@ _ENGLISH: dict[str, Renderer] = {
 # ---------------------------------------------------------------------------------------- Chinese
 _FIELD_ZH = {"title": "标题", "brand": "品牌栏", "description": "描述"}
 _BENT_ZH = {"hit_homophone": "谐音", "hit_shape": "形近字写法", "hit_lookalike": "形似字母写法",
-            "hit_near_miss": "近似拼写", "hit_split_spelling": "拆分写法"}
+            "hit_near_miss": "近似拼写", "hit_split_spelling": "拆分写法", "hit_reordered": "颠倒字序写法"}
 
 
 def _bent_zh(code: str) -> Renderer:

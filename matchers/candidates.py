@@ -66,6 +66,8 @@ def _how(form: Form, seen: str) -> str | None:
         return None  # places and nicknames only count when written exactly
     if form.latin:
         return "lookalike" if len(form.text) >= 4 else None
+    if _turned(seen, form.text):
+        return "reordered"  # 全三 for 三全, 黛佳玛丽 for 玛丽黛佳
     if len(form.text) <= 3 and not set(seen) & set(form.text):
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
@@ -75,6 +77,12 @@ def _how(form: Form, seen: str) -> str | None:
     if _kept_misheard(seen, form.text):
         return None  # 盒顺 for 利顺: 盒 sounds like 禾, 利 less 刂
     return "shape"
+
+
+def _turned(seen: str, mark: str) -> bool:
+    """Is ``seen`` the two- or four-character ``mark`` with its halves swapped (variants.reordered_keys)?"""
+    half = len(mark) // 2
+    return len(mark) in (2, 4) and len(seen) == len(mark) and seen == mark[half:] + mark[:half] and seen != mark
 
 
 def _kept_misheard(seen: str, mark: str) -> bool:

@@ -669,6 +669,12 @@ def _compile(rights: list[Right]) -> CompiledRegister:
     marks = ((i, f.text, f.key, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
              if not f.latin and f.kind in ("name", "variant"))
     bent_keys = shape_keys(marks, canon, taken)
+    from matchers.variants import reordered_keys  # 全三 for 三全: the characters in another order
+
+    for key, form_ids in reordered_keys(((i, f.text, f.key) for i, f in enumerate(compiled.forms)
+                                         if not f.latin and f.kind in ("name", "variant")
+                                         and compiled.rights[f.right].kind == "trademark"), taken).items():
+        bent_keys.setdefault(key, []).extend(form_ids)
     for key, form_ids in _sound_keys(compiled, taken).items():
         bent_keys.setdefault(key, []).extend(form_ids)
     from matchers.variants import letter_run_keys  # DEERRNA for DEERMA: rn drawn like m

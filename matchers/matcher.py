@@ -239,7 +239,7 @@ class Matcher:
             if seller & authorised:
                 return False  # an authorised store is never a lead
         place = compiled.gi_products.get(right_idx)
-        if place is not None and all(h.how in ("homophone", "shape") for h in hits):
+        if place is not None and all(h.how in ("homophone", "shape", "reordered") for h in hits):
             from matchers.origin import bent_into_another_place
 
             if all(bent_into_another_place(h.seen, place[0]) for h in hits):
@@ -302,7 +302,7 @@ class Matcher:
         return self.match_many([listing])[0]
 
 
-_BENT_CHARACTERS = frozenset(("homophone", "shape"))  # hits bent character by character
+_BENT_CHARACTERS = frozenset(("homophone", "shape", "reordered"))  # hits bent character by character
 _ORDINARY_WORD = INDEX["ordinary_word"]
 
 

@@ -77,7 +77,7 @@ def bent_into_another_region(right: Any, hits: list[Any], texts: dict[str, str])
       as a word or place (蜀绣 for 苏绣) is left to the bent_word signal (signals_words), trained on.
 
     Cost: only bent hits of GIs come here (rare); one segmentation of the run around each."""
-    if not hits or any(h.how not in ("homophone", "shape") for h in hits):
+    if not hits or any(h.how not in ("homophone", "shape", "reordered") for h in hits):
         return False
     return all(_another_regions(right, h, texts.get(h.field, "")) for h in hits)
 

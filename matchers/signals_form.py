@@ -24,7 +24,9 @@ _EXACT_CODE = {"name": "hit_mark", "compact": "hit_mark", "variant": "hit_varian
 
 
 _BENT_CODE = {"homophone": "hit_homophone", "shape": "hit_shape", "lookalike": "hit_lookalike",
-              "fuzzy": "hit_near_miss", "joined": "hit_split_spelling", "split": "hit_gi_split"}
+              "fuzzy": "hit_near_miss", "joined": "hit_split_spelling", "split": "hit_gi_split",
+              "reordered": "hit_reordered"}
+_BENT_FEATURE = {"reordered": "shape"}  # a spelling bent by its characters' order weighs as one bent by their shape
 
 
 _NAMED_AS_RIGHT = frozenset(("name", "compact", "nickname", "gi_place"))  # forms reported as the right's name
@@ -68,7 +70,7 @@ def form_signals(vec: list[float], reasons: list[Reason], right: Right, hits: li
                 vec[INDEX["obfuscated"]] = 1.0
                 evasive = True
         else:
-            vec[INDEX[hit.how]] = 1.0
+            vec[INDEX[_BENT_FEATURE.get(hit.how, hit.how)]] = 1.0
             evasive = True
     if vec[INDEX["obfuscated"]] and best.how == "exact":
         reasons.append({"code": "obfuscated"})
@@ -178,7 +180,7 @@ def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hi
                     return
 
 
-_BENT_ALIKE = frozenset(("homophone", "shape"))  # Chinese spellings that may be words or names of their own (a
+_BENT_ALIKE = frozenset(("homophone", "shape", "reordered"))  # Chinese spellings that may be words or names of their own (a
 # Latin look-alike, VEL0RA, or a mark split by spaces is written so to dodge a filter: no word of its own)
 _TOLD_AS_MARK = frozenset(("brand_field", "brand_cue"))  # the seller says the word is a brand (牌, 品牌, brand field)
 

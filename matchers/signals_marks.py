@@ -33,7 +33,7 @@ def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Compi
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": word, "word": word})
         return
-    bent = [h for h in hits if h.how in ("homophone", "shape") and not h.form.latin]
+    bent = [h for h in hits if h.how in ("homophone", "shape", "reordered") and not h.form.latin]
     exact = [h for h in hits if h.how == "exact" and not h.form.latin]
     if not bent and not exact or len(bent) + len(exact) < len(hits):
         return

@@ -354,6 +354,25 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
     return keys
 
 
+def reordered_keys(forms: Iterable[tuple[int, str, str]], taken: set[str]) -> dict[str, list[int]]:
+    """Extra automaton keys: for each (form id, norm text, canon key) of a two- or four-character CJK trademark, the
+    mark's characters in another order, as infringers write it (全三 for 三全, 黛佳玛丽 for 玛丽黛佳: the halves
+    swapped). Not where that order is a dictionary word or another mark's key (``taken``): 利合 is a word. Not for
+    a GI (水晶东海 of 东海水晶 is the start of 水晶 东海岸) nor a special mark: their names are written in their order."""
+    from matchers.ordinary import is_dictionary_word
+
+    keys: dict[str, list[int]] = {}
+    for form_idx, text, key in forms:
+        if len(text) not in (2, 4) or len(key) != len(text):
+            continue
+        half = len(text) // 2
+        turned, turned_key = text[half:] + text[:half], key[half:] + key[:half]
+        if turned_key == key or turned_key in taken or is_dictionary_word(turned):
+            continue
+        keys.setdefault(turned_key, []).append(form_idx)
+    return keys
+
+
 LETTER_RUNS = (("m", "rn"), ("w", "vv"), ("d", "cl"))
 """Latin letters and the runs of two letters drawn like them in most fonts (DEERRNA for DEERMA, VVOLF, CLAVID): the
 confusables data pairs single characters only. Both ways (a mark's rn written m)."""

@@ -34,6 +34,9 @@ rights:
   - {id: tm-ganmao, kind: trademark, name: 感康K, holder: 感康制药有限公司, nice_classes: [5], reference_price: 98}
   - {id: tm-fresh, kind: trademark, name: FRESHIA, holder: Freshia SA, nice_classes: [3], reference_price: 390}
   - {id: sm-yongbao, kind: special_mark, name: 甬宝, holder: 宁波国际消费品博览会组委会, nice_classes: [], reference_price: 99}
+  - {id: tm-huimin, kind: trademark, name: 恒昌, holder: 恒昌食品有限公司, nice_classes: [30], reference_price: 29}
+  - {id: tm-qiaolan, kind: trademark, name: 巧兰诗雅, holder: 巧兰化妆品有限公司, nice_classes: [3], reference_price: 89}
+  - {id: gi-zhangqiu, kind: gi, name: 章丘大葱, holder: 章丘区大葱协会, nice_classes: [31], region: [山东省济南市章丘区], reference_price: 30}
   - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
@@ -163,3 +166,16 @@ def test_a_mascots_name_bent_to_common_characters_on_a_toy_is_the_toys_name(matc
     assert not flagged(matcher, title="勇宝 公仔 毛绒 卡通", price=29)
     assert flagged(matcher, title="甬寳 公仔 毛绒", price=29) == {"sm-yongbao"}
     assert flagged(matcher, title="勇宝 吉祥物 公仔 博览会 纪念", price=29) == {"sm-yongbao"}
+
+
+def test_a_marks_characters_in_another_order_are_the_mark(matcher: Matcher) -> None:
+    """昌恒 for 恒昌 on its goods, 诗雅巧兰 for 巧兰诗雅 (the halves swapped): told as their own reason; a
+    two-character mark's turned spelling, like its other bent spellings, needs goods of its classes."""
+    found = pairs(matcher, title="昌恒 汤圆 黑芝麻 1kg", price=12)["tm-huimin"]
+    assert found.score >= 0.5 and found.reason_codes[0]["code"] == "hit_reordered"
+    assert flagged(matcher, title="诗雅巧兰 睫毛膏 纤长 防水", price=19) == {"tm-qiaolan"}
+    assert "tm-huimin" not in pairs(matcher, title="昌恒 T恤 短袖", price=12)
+
+
+def test_a_gis_name_is_not_turned(matcher: Matcher) -> None:
+    assert "gi-zhangqiu" not in pairs(matcher, title="大葱章丘 新鲜 5斤", price=9, ship_from="河北省廊坊市")
