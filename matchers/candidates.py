@@ -950,6 +950,14 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
                 kept.append(hit)
                 break
         else:
+            # 连四纸 铅山工艺, 庙党 巫山品种: the product first, then the place with a dodge word after it.
+            start = _product_before(text, hit, products)
+            if start is not None:
+                dodge = _dodge_after(text, hit.end)
+                hit.how, hit.start, hit.end = "split", start, hit.end + len(dodge)
+                hit.seen = text[hit.start:hit.end]
+                kept.append(hit)
+                continue
             # 安溪发 乌龙茶: the place, a wedge saying "from there", then goods of the GI's class.
             wedge = next((w for w in _GI_WEDGES if text.startswith(w, hit.end)), "")
             if wedge:
@@ -959,6 +967,26 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
                     hit.seen = text[hit.start:hit.end]
                     kept.append(hit)
     return kept
+
+
+def _product_before(text: str, place: Hit, products: tuple[str, ...]) -> int | None:
+    """Where a GI's product starts that is written right before its place (at most :data:`MAX_GI_GAP` between),
+    the place followed by a dodge word (连四纸 铅山工艺: 工艺, lexicon ``gi_dodge``); None when none is."""
+    if not _dodge_after(text, place.end):
+        return None
+    for product in products:
+        pos = text.rfind(product, max(0, place.start - len(product) - MAX_GI_GAP), place.start)
+        if pos >= 0 and pos + len(product) <= place.start and not text[pos + len(product):place.start].strip():
+            return pos
+    return None
+
+
+def _dodge_after(text: str, at: int) -> str:
+    """The dodge word (品种, 工艺, 产区 …, lexicon ``gi_dodge``) that starts right at ``at``, or ""."""
+    from matchers import wording
+
+    found = [cue for start, _, cue in wording.find("gi_dodge", text[at:at + 6]) if start == 0]
+    return max(found, key=len) if found else ""
 
 
 def _dodge_gap(gap: str) -> bool:

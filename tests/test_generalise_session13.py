@@ -36,7 +36,7 @@ rights:
   - {id: sm-yongbao, kind: special_mark, name: 甬宝, holder: 宁波国际消费品博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-huimin, kind: trademark, name: 恒昌, holder: 恒昌食品有限公司, nice_classes: [30], reference_price: 29}
   - {id: tm-qiaolan, kind: trademark, name: 巧兰诗雅, holder: 巧兰化妆品有限公司, nice_classes: [3], reference_price: 89}
-  - {id: gi-zhangqiu, kind: gi, name: 章丘大葱, holder: 章丘区大葱协会, nice_classes: [31], region: [山东省济南市章丘区], reference_price: 30}
+  - {id: gi-zhangqiu, kind: gi, name: 章丘大葱, holder: 章丘区大葱协会, nice_classes: [31], regions: [山东省济南市章丘区], reference_price: 30}
   - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
@@ -179,3 +179,11 @@ def test_a_marks_characters_in_another_order_are_the_mark(matcher: Matcher) -> N
 
 def test_a_gis_name_is_not_turned(matcher: Matcher) -> None:
     assert "gi-zhangqiu" not in pairs(matcher, title="大葱章丘 新鲜 5斤", price=9, ship_from="河北省廊坊市")
+
+
+def test_a_gis_product_written_before_its_place_and_a_dodge_word_is_the_gi(matcher: Matcher) -> None:
+    """大葱 章丘品种 (the product, then the place with 品种 after it): the GI name split up, as 章丘品种 大葱 is;
+    the place and the product without a dodge word between or after say nothing of the GI."""
+    found = pairs(matcher, title="大葱 章丘品种 新鲜 5斤", price=9, ship_from="河北省廊坊市")["gi-zhangqiu"]
+    assert found.score >= 0.5 and found.reason_codes[0]["code"] == "hit_gi_split"
+    assert "gi-zhangqiu" not in pairs(matcher, title="大葱 章丘 新鲜 5斤", price=9, ship_from="河北省廊坊市")
