@@ -104,6 +104,7 @@ _ENGLISH: dict[str, Renderer] = {
     "hit_gi_place": lambda p: f"GI place {p['seen']} in {_FIELD_EN[p['field']]}",
     **{code: _bent_en(code) for code in _BENT_EN},
     "obfuscated": lambda p: "mark written with spacing, symbols or traditional characters to dodge filters",
+    "live_code": lambda p: "only part of the mark, after a live room's code word, to dodge filters",
     # wording
     "counterfeit_wording": lambda p: "counterfeit wording: " + ", ".join(p["words"]),
     "resale_wording": lambda p: "private resale wording: " + ", ".join(p["words"]) + " (lowers the score)",
@@ -185,6 +186,7 @@ _CHINESE: dict[str, Renderer] = {
     **{code: _bent_zh(code) for code in _BENT_ZH},
     "hit_gi_split": lambda p: f"{_FIELD_ZH[p['field']]}中的“{p['seen']}”把地理标志“{p['target']}”拆开书写",
     "obfuscated": lambda p: "商标中夹带空格、符号或使用繁体字，意在规避过滤",
+    "live_code": lambda p: "直播间暗号后只写商标的一部分，意在规避过滤",
     "counterfeit_wording": lambda p: "出现假冒用语：" + "、".join(p["words"]),
     "resale_wording": lambda p: "出现个人转卖用语：" + "、".join(p["words"]) + "（降低评分）",
     "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为{_reference_zh(p)} "

@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 
 from matchers.compiled import ALL_CLASSES, FORM_KINDS, CompiledRegister, Form, _deletes, class_bits
 from matchers.goods import classify, find_goods_words_of
+from matchers.live_codes import has_code_word, parts_after_codes, parts_table
 from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin_of, heard_key,
                                 norm_and_light_many)
 from matchers.lexicon import lexicon
@@ -716,6 +717,8 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
             _masked_hits(compiled, texts, goods_classes, by_field)
         if goods_classes is not None and (compiled.holes.initials or compiled.holes.family):
             _shorthand_hits(compiled, texts, goods_classes, by_field)
+    if goods_classes is not None and "title" in by_field and has_code_word(texts["title"]):
+        _live_code_hits(compiled, texts["title"], goods_classes, by_field["title"])
     hits: list[Hit] = []
     for name in names:
         hits.extend(by_field[name])
@@ -807,6 +810,25 @@ def _masked_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classe
             if any(h.start < until and at < h.end for h in field_hits):
                 continue  # a mark met there already
             field_hits.append(Hit(form, name, "shape", at, until, seen))
+
+
+def _live_code_hits(compiled: CompiledRegister, title: str, goods_classes: Iterable[int], field_hits: list[Hit]) -> None:
+    """A trademark's part right after a live room's code word in the title (暗号 一叶 for 一叶子, 3号链接 黛佳 for
+    玛丽黛佳: matchers/live_codes.py), on goods of the mark's classes, as a ``nickname`` of the mark; not where the
+    automaton met the right there already."""
+    goods = frozenset(goods_classes)
+    table = parts_table(compiled)
+    for start, end, form_ids in parts_after_codes(title, table):
+        seen = title[start:end]
+        for form_id in form_ids:
+            right = compiled.forms[form_id].right
+            if goods.isdisjoint(compiled.rights[right].nice_classes):
+                continue
+            if any(h.form.right == right and h.start < end and start < h.end for h in field_hits):
+                continue
+            mark = compiled.forms[form_id].text  # the whole mark as the form: the title does not write it, so the
+            form = Form(right, mark, canon(mark), "nickname", False, False, False)  # hit tells a dodge (obfuscated)
+            field_hits.append(Hit(form, "title", "exact", start, end, seen))
 
 
 def _shorthand_hits(compiled: CompiledRegister, texts: dict[str, str], goods_classes: Iterable[int],

@@ -36,6 +36,12 @@ _EXACT_FEATURE = {"name": "exact_name", "compact": "exact_name", "variant": "exa
                   "nickname": "nickname"}
 
 
+def _cut_short(hit: Hit) -> bool:
+    """Is the hit a mark's part after a live room's code word (candidates._live_code_hits: a nickname form that
+    is the whole mark, the text only part of it)?"""
+    return hit.form.kind == "nickname" and len(hit.seen) < len(hit.form.text)
+
+
 def is_house_nickname(hit: Hit) -> bool:
     """Is the hit an "X家" house nickname (N家, 鸟家)?"""
     return hit.form.kind == "nickname" and hit.how == "exact" and len(hit.seen) == 2 and hit.seen.endswith("家")
@@ -73,7 +79,7 @@ def form_signals(vec: list[float], reasons: list[Reason], right: Right, hits: li
             vec[INDEX[_BENT_FEATURE.get(hit.how, hit.how)]] = 1.0
             evasive = True
     if vec[INDEX["obfuscated"]] and best.how == "exact":
-        reasons.append({"code": "obfuscated"})
+        reasons.append({"code": "live_code" if _cut_short(best) else "obfuscated"})
     for other in hits[1:]:
         if other.field != best.field and len(reasons) < 3:
             reasons.append(_hit_reason(other, right))

@@ -187,3 +187,13 @@ def test_a_gis_product_written_before_its_place_and_a_dodge_word_is_the_gi(match
     found = pairs(matcher, title="大葱 章丘品种 新鲜 5斤", price=9, ship_from="河北省廊坊市")["gi-zhangqiu"]
     assert found.score >= 0.5 and found.reason_codes[0]["code"] == "hit_gi_split"
     assert "gi-zhangqiu" not in pairs(matcher, title="大葱 章丘 新鲜 5斤", price=9, ship_from="河北省廊坊市")
+
+
+def test_part_of_a_mark_after_a_live_rooms_code_word_is_the_mark(matcher: Matcher) -> None:
+    """直播间专拍 暗号 诗雅 (for 巧兰诗雅), 3号链接 巧兰: the host says the brand, the listing writes its code and part
+    of the mark (matchers/live_codes.py); only on goods of the mark's classes, and never without the code word."""
+    found = pairs(matcher, title="直播间专拍 暗号:诗雅 睫毛膏 纤长 9.9", price=9.9)["tm-qiaolan"]
+    assert found.score >= 0.5 and {"code": "live_code"} in found.reason_codes
+    assert flagged(matcher, title="直播间 3号链接 巧兰 睫毛膏 主播推荐", price=9.9) == {"tm-qiaolan"}
+    assert not flagged(matcher, title="诗雅 睫毛膏 纤长", price=9.9)
+    assert not flagged(matcher, title="直播间专拍 暗号 诗雅 T恤 短袖", price=9.9)
