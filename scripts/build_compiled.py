@@ -146,8 +146,8 @@ def main() -> int:
     try:
         return build(args.force)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure leaves the pure-Python matcher, correct
-        say(f"FAILED ({type(exc).__name__}: {exc}); the matcher runs as pure Python. Re-run with this "
-            "script to see the compiler's output")
+        say(f"FAILED ({type(exc).__name__}: {exc}); the matcher runs as pure Python (or as an earlier build "
+            "that still matches the sources). The compiler's output is above")
         return 0
 
 
