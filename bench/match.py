@@ -236,6 +236,14 @@ class Run:
         return lines[-1] if lines else self.stderr.strip()[-300:]
 
 
+def matcher_code(root: Path = ROOT) -> str:
+    """Whether ``markwatch match`` of the checkout at ``root`` runs the compiled hot modules
+    (scripts/build_compiled.py) or pure Python, and why (matchers/native.py): ≈25 % CPU apart."""
+    found = subprocess.run([sys.executable, "-c", "import matchers.native as n; print(n.status())"], cwd=root,
+                           capture_output=True, text=True)
+    return found.stdout.strip() if found.returncode == 0 else "pure Python (a checkout without matchers/native.py)"
+
+
 def run_match(register: Path, listings: Path, workers: int, cache: Path, root: Path = ROOT,
               out: Path | None = None) -> Run:
     """One ``markwatch match`` process of the checkout at ``root`` (``-m`` from there imports that
@@ -300,6 +308,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"listings per mix: {args.listings:,}; cores: {cores}; load average at start {load:.1f}; figures are "
           f"medians of {args.repeat} runs with a warm cache unless said")
+    print(f"matcher code: {matcher_code()}")
     if load > cores:
         print("  (a busy machine: wall-clock figures stretch with the load; CPU-second figures and the ratio "
               "per CPU-second, both measured in this run, are the ones to compare)")

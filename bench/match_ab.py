@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from match import OUT, ROOT, make_mixes, make_register, run_match  # noqa: E402
+from match import OUT, ROOT, make_mixes, make_register, matcher_code, run_match  # noqa: E402
 
 
 def main() -> None:
@@ -61,6 +61,8 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
     print(f"\nA = {sides['A']}, B = {sides['B']}; {args.listings:,} listings, {args.size:,} rights, "
           f"{args.workers} workers, medians of {args.runs} alternated runs")
+    for side, root in sides.items():
+        print(f"{side}: {matcher_code(root)}")
     for mix in mixes:
         a, b = (statistics.median(cpu[(side, mix)]) for side in "AB")
         wa, wb = (statistics.median(wall[(side, mix)]) for side in "AB")

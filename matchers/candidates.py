@@ -26,6 +26,7 @@ from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin
 from matchers.lexicon import lexicon
 from matchers.ordinary import is_dictionary_word
 from matchers.mark_shorthand import MIN_FAMILY_MARK, family_word_begins, shorthand_hits
+from matchers.native import mypyc_attr
 from matchers.shape_holes import HOLE_FIELDS, MASK_CHARS, has_mask, hole_hits, masked_hits
 from matchers.variants import drawn_as, part_kept, shape_alike
 
@@ -120,6 +121,7 @@ def _bent_twice(seen: str, mark: str) -> bool:
     return False
 
 
+@mypyc_attr(native_class=False)  # pickled into the compiled register's cache (matchers/packed.py)
 class ScanIndex:
     """Every automaton key of the register in ONE automaton, with each key's forms as the separate
     automata hold them: (length, forms in the open automaton, the class automata's lists of forms
@@ -419,9 +421,9 @@ def _latin_near_misses(compiled: CompiledRegister, text: str, key_text: str, fie
                 break
             last_end = next_end
             joined += next_word
-            found = latin_keys.get(joined)
-            if found is not None:
-                for form_id in found:
+            joined_forms = latin_keys.get(joined)
+            if joined_forms is not None:
+                for form_id in joined_forms:
                     form = forms[form_id]
                     if form.kind != "compact":  # "new balance" is the mark itself, not an evasion
                         hits.append(Hit(form, field, "joined", start, next_end, text[start:next_end]))

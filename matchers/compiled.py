@@ -26,7 +26,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence, cast
 
 import ahocorasick
 import numpy as np
@@ -71,11 +71,11 @@ class CompiledRegister:
     """Rights plus the search structures built from them; build with :func:`compile_register`."""
 
     rights: Sequence[Right]  # a list, or a RightsTable when loaded from the cache (matchers/rights_table.py)
-    forms: list[Form] = field(default_factory=list)
+    forms: Sequence[Form] = field(default_factory=list)  # a list, or a FormsTable when loaded (matchers/packed.py)
     # The three below are views of scan_index (matchers/key_postings.py ScannedAutomaton, ScannedClassIndex):
     # each is made into its own automaton only when its .automaton is read, which matching never does
     open_index: FormIndex | None = None  # rights judged whatever the goods
-    class_index: dict[int, FormIndex] = field(default_factory=dict)  # Nice class → its ordinary trademarks
+    class_index: Mapping[int, FormIndex] = field(default_factory=dict)  # Nice class → its ordinary trademarks
     bound_index: FormIndex | None = None  # every ordinary trademark (listings of unknown goods)
     # bound_index is not None: a listing's goods are classified only then. Kept beside it so that the
     # hot path asks this flag, not the view (the scan index holds its keys: matchers/candidates.py)
@@ -550,7 +550,7 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             return
         seen.add((right_idx, text))
         latin = not has_cjk(text)
-        compiled.forms.append(Form(right_idx, text, canon(text), kind, latin,
+        cast("list[Form]", compiled.forms).append(Form(right_idx, text, canon(text), kind, latin,  # (a list here)
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
     from matchers.variants import common_english_words, english_words_among, first_name_rendering, mascot_names
@@ -730,7 +730,7 @@ def _index_postings(compiled: CompiledRegister, postings: "KeyPostings") -> None
     compiled.open_index = ScannedAutomaton(OPEN_VIEW, source) if has_open else None  # type: ignore[assignment]
     compiled.bound_index = ScannedAutomaton(BOUND_VIEW, source) if has_bound else None  # type: ignore[assignment]
     compiled.ordinary_marks = has_bound
-    compiled.class_index = ScannedClassIndex(classes, source)  # type: ignore[assignment]
+    compiled.class_index = ScannedClassIndex(classes, source)
 
 
 def _english_phrases(texts: list[str]) -> frozenset[str]:

@@ -666,9 +666,9 @@ def _used_readings() -> dict[str, tuple[tuple[str, int], ...]]:
             for ch, reading in zip(phrase, readings):
                 counts[(ch, toneless(reading[0]))] += 1
     out: dict[str, list[tuple[str, int]]] = {}
-    for (ch, reading), count in counts.items():
+    for (ch, sound), count in counts.items():
         if count >= MIN_PHRASES:
-            out.setdefault(ch, []).append((reading, count))
+            out.setdefault(ch, []).append((sound, count))
     return {ch: tuple(sorted(found, key=lambda pair: -pair[1])) for ch, found in out.items()}
 
 

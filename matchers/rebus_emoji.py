@@ -264,7 +264,7 @@ _LATIN_WORD = re.compile(r"[a-z0-9]+")
 def latin_pairs(texts: list[str]) -> frozenset[str]:
     """The adjacent word pairs (``"onitsuka tiger"``) of the Latin marks of two or more words among the ``norm``
     mark texts ``texts``."""
-    out = set()
+    out: set[str] = set()
     for text in texts:
         words = text.split(" ")
         if len(words) >= 2 and text.isascii() and all(_LATIN_WORD.fullmatch(w) for w in words):

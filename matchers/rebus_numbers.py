@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from matchers.rebus_scan import Scanner
@@ -242,8 +242,9 @@ def _folded_by_norm() -> frozenset[str]:
 def _recount(table: RebusTable, scan: Scanner, text: str) -> str:
     """``text`` with each whole number of :attr:`RebusTable.counted` that makes a mark's pair with a
     neighbour written as the mark writes it (13 → 十三 in 王守义13香; 13 in 13cm stays)."""
-    out, last = [], 0
-    for m in scan.counted.finditer(text):
+    out: list[str] = []
+    last = 0
+    for m in cast("re.Pattern[str]", scan.counted).finditer(text):  # (the caller checks it is not None)
         number, start, end = m.group(), m.start(), m.end()
         kin = "0123456789." if number[0].isdigit() else _NUMBER_CHARS
         if (start and text[start - 1] in kin) or (end < len(text) and text[end] in kin):

@@ -8,7 +8,8 @@ as 明).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from matchers.rebus_scan import Scanner
@@ -36,8 +37,9 @@ def join_parts(table: RebusTable, scan: Scanner, text: str) -> str | None:
     None when none is. Not where the two parts are a common word (日月 is not 明, 女子 not 好) unless the whole
     character begins, ends or sits inside three consecutive characters of a mark (女子视力 → 好视力: 好视 and 视力
     are a mark's pairs), nor where a part makes a word with the character beyond it (周日一 keeps 日 in 周日)."""
-    out, last, previous = [], 0, ""
-    for m in scan.split.finditer(text):
+    out: list[str] = []
+    last, previous = 0, ""
+    for m in cast("re.Pattern[str]", scan.split).finditer(text):  # (callers check it is not None)
         at = m.start()
         size = 3 if text[at:at + 3] in table.split else 2  # 木木木 for 森
         whole = table.split.get(text[at:at + size])

@@ -8,7 +8,7 @@ common case cost a few regex scans in C.
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, cast
 
 from matchers.rebus_emoji import FLAG, REGIONAL, is_flag
 from matchers.rebus_numbers import FORMAL_NUMERAL, GAP, NUMERALS, ROUND, digit_like_chars
@@ -148,7 +148,7 @@ def find_symbols(scan: Scanner, text: str, odd: bool = True) -> list[re.Match[st
     """The symbols of ``text`` that may stand for a character, in text order. ``odd``: False when the caller
     knows that ``text`` has no character outside the plain ones (its own ``exotic`` search said so)."""
     found = list(scan.numbers.finditer(text)) if scan.numbers is not None else []
-    if scan.emoji is not None and odd and scan.exotic.search(text) and not scan.emoji_set.isdisjoint(text):
+    if scan.emoji is not None and odd and cast("re.Pattern[str]", scan.exotic).search(text) and not scan.emoji_set.isdisjoint(text):
         found.extend(scan.emoji.finditer(text))
         found.sort(key=re.Match.start)
     return found

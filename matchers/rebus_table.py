@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from matchers.native import mypyc_attr
 from matchers.rebus_emoji import latin_emoji, latin_pairs, meanings, named_emoji, single_emoji
 from matchers.rebus_numbers import DIGIT_OF, MEANT_BY_DIGIT, NUMERAL_OF, ROUND, counted_forms, roman_years
 from matchers.rebus_parts import split_forms
 from matchers.rebus_pinyin import Spelled, spelled_forms
 
 
+@mypyc_attr(native_class=False)  # pickled into the compiled register's cache (matchers/packed.py)
 @dataclass(frozen=True)
 class RebusTable:
     """What the register lets symbols stand for (built with the compiled register)."""

@@ -24,6 +24,7 @@ from typing import Iterable
 
 import ahocorasick
 
+from matchers.native import mypyc_attr
 from matchers.variants import (component_alike, glyph_alike, part_alike, part_kept, radical_alike,
                                rare_glyph_alike, shape_alike, tsv_rows)
 
@@ -113,6 +114,7 @@ def _build_broad_alike(broad_glyphs: bool = True) -> dict[str, frozenset[str]]:
     return {ch: frozenset(others) for ch, others in out.items()}
 
 
+@mypyc_attr(native_class=False)  # pickled into the compiled register's cache (matchers/packed.py)
 class HoleIndex:
     """The CJK marks of a register (name and variant forms of 2 to :data:`MAX_HOLE_MARK` characters) by the
     characters kept around each position, so that a listing's bigrams find the few marks to check:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from markwatch.contracts import Right
 from matchers import goods
@@ -24,7 +24,8 @@ def goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: l
     title = ctx.texts.get("title", "")
     own = ctx.goods is not None and not (title_spans and goods.masks_goods_word(title, title_spans))
     if own:
-        votes, words = ctx.goods  # the mark covers no goods word: the listing's own classification
+        # the mark covers no goods word: the listing's own classification
+        votes, words = cast("tuple[Counter[int], list[str]]", ctx.goods)
     else:
         votes, words = goods.classify(title, ctx.category, title_spans)
     share, top, unknown = goods.agreement(votes, right.nice_classes)
@@ -32,12 +33,12 @@ def goods_signals(vec: list[float], reasons: list[Reason], right: Right, hits: l
     vec[INDEX["well_known"]] = float(right.well_known)
     vec[INDEX["all_classes"]] = float(not right.nice_classes)
     if right.nice_classes and votes:
-        top = ctx.extra.get("goods:top") if own else None
-        if top is None:
-            top = _top_two(votes)
+        top_two = ctx.extra.get("goods:top") if own else None
+        if top_two is None:
+            top_two = _top_two(votes)
             if own:
-                ctx.extra["goods:top"] = top  # the listing's own votes: the same for all its pairs
-        listed = list(top)  # each reason its own list
+                ctx.extra["goods:top"] = top_two  # the listing's own votes: the same for all its pairs
+        listed = list(top_two)  # each reason its own list
         if share > 0:
             reasons.append({"code": "goods_in_classes", "words": words[:2], "classes": listed,
                             "right_classes": list(right.nice_classes)})

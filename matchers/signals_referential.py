@@ -5,6 +5,7 @@ service naming the brand (格力空调 上门维修). Told as lowering the score
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 
 from markwatch.contracts import Right
@@ -104,8 +105,8 @@ def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:
 
 
 def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
-                    others: list[int] = (),  # type: ignore[assignment]
-                    classes: frozenset[int] | tuple[int, ...] = ()) -> list[tuple[int, int, str]]:
+                    others: Collection[int] = (),
+                    classes: Collection[int] = ()) -> list[tuple[int, int, str]]:
     """A part named after the device it fits, the mark naming whose device (戴森 吸尘器 滤网, 海尔 冰箱
     门封条): the mark, then a goods word or a model name of Latin letters with a digit (OPPO Reno11
     手机膜), then an accessory word; the accessory word as the cue, or []. A model name of Latin letters

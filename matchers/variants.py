@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 def tsv_rows(path: Path) -> Iterator[list[str]]:
     """The fields of each row of one of the character tables (``matchers/data/*.tsv``): comment lines and
@@ -327,7 +327,7 @@ def shape_keys(forms: Iterable[tuple[int, str, str, bool]], canon, taken: set[st
         if len(text) < MIN_FORM:
             continue
         for i, ch in enumerate(text):
-            others = table.get(ch)
+            others: Any = table.get(ch)  # a str of alike characters, then a list of them
             if not others:
                 continue
             if ch in kept and kept[ch] not in others:  # 冰 less 冫: 水 (a part left out)

@@ -91,6 +91,8 @@ NOT_CONFIGURATION: dict[tuple[str, str], str] = {
     ("bench/match.py", "*"): "passes the environment on to the subprocess it times, adding the cache directory",
     ("bench/index.py", "*"): "passes the environment on to the markwatch index process it times, adding the store URL",
     ("bench/serve.py", "*"): "passes the environment on to the markwatch serve process it times, without a store URL (the bench store is SQLite)",
+    ("matchers/native.py", "MATCHERS_COMPILED"): "read as the matcher package is imported, before any configuration "
+    "exists: whether its compiled modules load (scripts/build_compiled.py), a switch of how the code runs, like PYTHONDONTWRITEBYTECODE",
 }
 
 

@@ -76,6 +76,7 @@ def _rebus_table():
     return build_table(norm(mark) for mark in REBUS_MARKS)
 
 
+@pytest.mark.pure_python
 def test_rebus_screens_read_what_the_full_loop_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     """The idle-digit screen only skips symbols the reading loop would leave: with it switched off,
     every text reads the same; and the digits that complete a pair are still read."""
@@ -112,6 +113,7 @@ def test_char_class_matches_exactly_its_characters() -> None:
 
 
 # ---------------------------------------------------------------- word tables (matchers/ordinary.py)
+@pytest.mark.pure_python
 def test_pun_index_and_total_come_with_the_cached_word_set(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The pun index and the frequencies' total are cached with the word set: a run that loads the
     entry has them as they would be built from the words it loaded, without rebuilding them."""
@@ -146,6 +148,7 @@ SIGNAL_LISTINGS = [
 ]
 
 
+@pytest.mark.pure_python
 def test_listing_once_signals_equal_the_per_pair_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """What signals keep once per listing (the title's cues, the converted price, the listing's top
     classes) gives every pair the features and reasons it gets computed for that pair alone."""

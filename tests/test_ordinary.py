@@ -33,6 +33,7 @@ def test_warm_builds_the_word_set() -> None:
     assert ordinary._WORDS is not None and "宝藏" in ordinary._WORDS
 
 
+@pytest.mark.pure_python
 def test_word_set_is_kept_in_the_cache_directory(tmp_path, monkeypatch) -> None:
     """Built once into the cache directory, then loaded from it (the same entries, in the same order)
     without reading jieba's dictionary again."""

@@ -27,6 +27,7 @@ def test_everyday_word_agrees_with_the_dictionary_scan() -> None:
     assert {w for w in asked if ordinary.is_dictionary_word(w)} == truth
 
 
+@pytest.mark.pure_python
 def test_everyday_word_does_not_scan_the_dictionary_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Once the word set is loaded, a dictionary entry or a non-word is answered without the ≈13 ms
     scan of the file."""

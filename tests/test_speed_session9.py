@@ -6,6 +6,8 @@ from __future__ import annotations
 import pickle
 import random
 
+import pytest
+
 from matchers import candidates
 from test_speed_session8 import _crowded_register
 
@@ -123,6 +125,7 @@ def test_counterfeit_and_resale_words_of_one_walk() -> None:
 
 
 # ------------------------------------------------------------ the light fields made with the batch
+@pytest.mark.pure_python
 def test_signals_read_the_light_fields_made_with_the_batch(monkeypatch) -> None:
     """A mark glued into Chinese text is checked against the field as written (light-normalised):
     that text comes from the batch's normalisation, not from a light() call per pair, and the
@@ -170,6 +173,7 @@ def test_ranges_shrink_towards_the_end_for_several_workers(tmp_path) -> None:
 
 
 # ------------------------------------------------------------ the rebus reading of a whole batch first
+@pytest.mark.pure_python
 def test_a_batch_read_for_rebus_first_gives_the_pairs_of_each_listing_alone(monkeypatch) -> None:
     """Matcher.scored runs each stage over the whole batch in one loop (warm tables): every
     listing's rebus symbols read, then every listing scanned for candidates, then the signals of
