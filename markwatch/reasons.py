@@ -105,6 +105,7 @@ _ENGLISH: dict[str, Renderer] = {
     **{code: _bent_en(code) for code in _BENT_EN},
     "obfuscated": lambda p: "mark written with spacing, symbols or traditional characters to dodge filters",
     "live_code": lambda p: "only part of the mark, after a live room's code word, to dodge filters",
+    "exhibitor": lambda p: f"the seller took part in {p['seen']} ('{p['cue']}'), the goods do not carry its name (lowers the score)",
     # wording
     "counterfeit_wording": lambda p: "counterfeit wording: " + ", ".join(p["words"]),
     "resale_wording": lambda p: "private resale wording: " + ", ".join(p["words"]) + " (lowers the score)",
@@ -119,7 +120,7 @@ _ENGLISH: dict[str, Renderer] = {
     "goods_outside_classes": _goods_outside_en,
     # referential use, names, ordinary words
     "referential_use": lambda p: f"referential use: '{p['cue']}' with {p['seen']} (lowers the score)",
-    "service_use": lambda p: f"repair or parts service: '{p['cue']}' for {p['seen']} (lowers the score)",
+    "service_use": lambda p: f"repair, parts or rental service: '{p['cue']}' for {p['seen']} (lowers the score)",
     "bent_is_word": lambda p: f"{p['seen']} is itself a word or place name (lowers the score)",
     "english_word_sense": lambda p: (f"{p['seen']} is an English word, written here among English words "
                                      "(lowers the score)"),
@@ -187,6 +188,7 @@ _CHINESE: dict[str, Renderer] = {
     "hit_gi_split": lambda p: f"{_FIELD_ZH[p['field']]}中的“{p['seen']}”把地理标志“{p['target']}”拆开书写",
     "obfuscated": lambda p: "商标中夹带空格、符号或使用繁体字，意在规避过滤",
     "live_code": lambda p: "直播间暗号后只写商标的一部分，意在规避过滤",
+    "exhibitor": lambda p: f"卖家称参加过“{p['seen']}”（“{p['cue']}”），商品并未使用其名称（降低评分）",
     "counterfeit_wording": lambda p: "出现假冒用语：" + "、".join(p["words"]),
     "resale_wording": lambda p: "出现个人转卖用语：" + "、".join(p["words"]) + "（降低评分）",
     "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为{_reference_zh(p)} "
@@ -197,7 +199,7 @@ _CHINESE: dict[str, Renderer] = {
     "goods_in_classes": lambda p: _goods_zh(p, "属于"),
     "goods_outside_classes": _goods_outside_zh,
     "referential_use": lambda p: f"指示性使用：“{p['cue']}”后接“{p['seen']}”（降低评分）",
-    "service_use": lambda p: f"维修或配件服务：“{p['cue']}”用于“{p['seen']}”（降低评分）",
+    "service_use": lambda p: f"维修、配件或租赁服务：“{p['cue']}”用于“{p['seen']}”（降低评分）",
     "bent_is_word": lambda p: f"“{p['seen']}”本身是一个词语或地名（降低评分）",
     "english_word_sense": lambda p: f"“{p['seen']}”是英文单词，此处夹在英文词句中（降低评分）",
     "name_use": lambda p: f"“{p['seen']}”用作人名或日期（降低评分）",

@@ -27,6 +27,11 @@ def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Compi
     a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
     needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
     needs an event word or mascot goods. Told as an ordinary word (lowers the score)."""
+    cue = _exhibitor_cue(hits, ctx)
+    if cue:  # 本社产品曾参展农交会: the seller's fact, no use of the fair's name on the goods
+        vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "exhibitor", "cue": cue, "seen": hits[0].seen})
+        return
     if all(h.form.latin for h in hits):
         word = _latin_mascot_word(compiled, right_idx, hits, ctx)
         if word:
@@ -221,3 +226,21 @@ def _drawn_as_mark(hit: Hit) -> bool:
     drawn = drawn_as()
     seen, mark = hit.seen, hit.form.text
     return len(seen) == len(mark) and all(a == b or drawn.get(a) == b for a, b in zip(seen, mark))
+
+
+EXHIBITOR_REACH = 8  # characters either side of a fair's name where an exhibitor's word is looked for
+
+
+def _exhibitor_cue(hits: list[Hit], ctx: ListingContext) -> str:
+    """The exhibitor's word (lexicon ``exhibitor``: 参展, 参展商, 展位 …) beside a fair's name that the listing
+    writes only in its description (本社产品曾参展农交会, 海交会参展商 展位见详情), or "". Why: an exhibitor says where
+    it sold; its goods carry no fair's name, and the title names none."""
+    if any(h.field != "description" for h in hits):
+        return ""
+    text = ctx.texts.get("description", "")
+    for hit in hits:
+        near = text[max(0, hit.start - EXHIBITOR_REACH):hit.end + EXHIBITOR_REACH]
+        found = wording.find("exhibitor", near)
+        if found:
+            return max((c[2] for c in found), key=len)
+    return ""

@@ -24,6 +24,8 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
     vec[INDEX["accessory"]] = float(bool(accessory))
     if wording.sells_labels(ctx.counterfeit):
         return  # 鞋标 织唛 凉鞋配件: the mark's own labels are the goods, no part that fits the holder's
+    if title_cues(ctx, "whole_product"):
+        return  # 适用美德乐 吸奶器 整机 平替款: the whole device in the mark's stead, no part that fits it
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).

@@ -37,6 +37,8 @@ rights:
   - {id: tm-huimin, kind: trademark, name: 恒昌, holder: 恒昌食品有限公司, nice_classes: [30], reference_price: 29}
   - {id: tm-qiaolan, kind: trademark, name: 巧兰诗雅, holder: 巧兰化妆品有限公司, nice_classes: [3], reference_price: 89}
   - {id: gi-zhangqiu, kind: gi, name: 章丘大葱, holder: 章丘区大葱协会, nice_classes: [31], regions: [山东省济南市章丘区], reference_price: 30}
+  - {id: tm-momcozy, kind: trademark, name: 贝舒乐, holder: 贝舒乐母婴用品有限公司, nice_classes: [10], reference_price: 1999}
+  - {id: sm-xibo, kind: special_mark, name: 中国西部国际博览会, variants: [西博会], holder: 西博会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-bbk, kind: trademark, name: 步步高, holder: 广东步步高电子工业有限公司, nice_classes: [9], reference_price: 1299}
 """
 
@@ -197,3 +199,23 @@ def test_part_of_a_mark_after_a_live_rooms_code_word_is_the_mark(matcher: Matche
     assert flagged(matcher, title="直播间 3号链接 巧兰 睫毛膏 主播推荐", price=9.9) == {"tm-qiaolan"}
     assert not flagged(matcher, title="诗雅 睫毛膏 纤长", price=9.9)
     assert not flagged(matcher, title="直播间专拍 暗号 诗雅 T恤 短袖", price=9.9)
+
+
+def test_a_whole_device_sold_in_a_marks_stead_is_no_referential_use(matcher: Matcher) -> None:
+    """适用贝舒乐 吸奶器 整机 替代款: the whole device instead of the mark's (lexicon whole_product; 替代款 is
+    counterfeit wording), not a part that fits it; a real part stays referential."""
+    assert flagged(matcher, title="适用贝舒乐 吸奶器 整机 电动 替代款 静音", price=129) == {"tm-momcozy"}
+    assert not flagged(matcher, title="适用贝舒乐 吸奶器 配件 鸭嘴阀 导管", price=9)
+
+
+def test_renting_out_the_genuine_device_is_a_service_naming_it(matcher: Matcher) -> None:
+    """贝舒乐 吸奶器 出租 交押金 按天计费: a rental of the genuine device (lexicon service), no sale under the mark."""
+    pair = pairs(matcher, title="贝舒乐 医院级 吸奶器 出租 交押金 按天计费", price=15)["tm-momcozy"]
+    assert pair.score < 0.5 and [r for r in pair.reason_codes if r["code"] == "service_use"]
+
+
+def test_an_exhibitor_saying_it_took_part_in_a_fair_uses_no_fair_name(matcher: Matcher) -> None:
+    """西博会 only in the description, beside 参展: a fact about the seller; in the title it is the fair's name."""
+    pair = pairs(matcher, title="四川 腊肉 500g 农家 烟熏", description="本社产品曾参展西博会 展位号见详情", price=49)
+    assert pair["sm-xibo"].score < 0.5 and pair["sm-xibo"].reason_codes[-1]["code"] == "exhibitor"
+    assert flagged(matcher, title="西博会 纪念 徽章 冰箱贴", price=9) == {"sm-xibo"}

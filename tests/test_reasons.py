@@ -60,6 +60,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "hit_reordered": {"seen": "全三", "target": "三全", "field": "title"},
     "obfuscated": {},
     "live_code": {},
+    "exhibitor": {"cue": "参展", "seen": "农交会"},
     "counterfeit_wording": {"words": ["高仿", "1:1"]},
     "resale_wording": {"words": ["闲置", "附小票"]},
     "price_ratio": {"price": 89.0, "reference": 699.0},
