@@ -68,8 +68,10 @@ def _how(form: Form, seen: str) -> str | None:
         return None  # places and nicknames only count when written exactly
     if form.latin:
         return "lookalike" if len(form.text) >= 4 else None
-    if _turned(seen, form.text):
-        return "reordered"  # 全三 for 三全, 黛佳玛丽 for 玛丽黛佳
+    if len(seen) == len(form.text) and len(seen) in (2, 4):
+        heard = canon(seen)  # 玉豫 sounds as 豫玉: a homophone, told below; 可耐 for 耐克 is turned and heard otherwise
+        if heard != form.key and _turned(heard, form.key):
+            return "reordered" if _turned(seen, form.text) else None  # 全三 for 三全, 黛佳玛丽 for 玛丽黛佳
     if len(form.text) <= 3 and not set(seen) & set(form.text):
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
@@ -82,7 +84,8 @@ def _how(form: Form, seen: str) -> str | None:
 
 
 def _turned(seen: str, mark: str) -> bool:
-    """Is ``seen`` the two- or four-character ``mark`` with its halves swapped (variants.reordered_keys)?"""
+    """Is ``seen`` the two- or four-character ``mark`` with its halves swapped (variants.reordered_keys)? Asked of
+    texts and of their canon keys alike."""
     half = len(mark) // 2
     return len(mark) in (2, 4) and len(seen) == len(mark) and seen == mark[half:] + mark[:half] and seen != mark
 
@@ -582,6 +585,13 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
     return out
 
 
+def _not_across_repeats(hits: list[Hit]) -> list[Hit]:
+    """``hits`` less a turned spelling that overlaps its mark written as it is (鼎旭鼎旭 holds 旭鼎 across the seam)."""
+    exact = [h for h in hits if h.how == "exact"]
+    return [h for h in hits if h.how != "reordered" or not any(
+        e.form.right == h.form.right and e.field == h.field and e.start < h.end and h.start < e.end for e in exact)]
+
+
 def _cued_only(compiled: CompiledRegister, hits: list[Hit], texts: dict[str, str]) -> list[Hit]:
     """``hits`` less those of a special mark's short pinyin (afu of the mascot 阿福: compiled.cued_pinyin) in a
     listing that names no event or mascot (lexicon ``mascot_event``: mascot, expo, games, 吉祥物 …). Why: three
@@ -728,6 +738,8 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
             _latin_near_misses(compiled, texts[name], keys[name], name, hits)
             if _OTHER_SCRIPT.search(texts[name]):
                 _mixed_script_hits(compiled, texts[name], name, hits)
+    if any(h.how == "reordered" for h in hits):
+        hits = _not_across_repeats(hits)
     return hits
 
 

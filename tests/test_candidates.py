@@ -85,7 +85,7 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
     rules as the automaton path."""
     from matchers.compiled import _polyphone_keys
 
-    from matchers.variants import shape_keys
+    from matchers.variants import reordered_keys, shape_keys
 
     spellings: dict[int, set[str]] = {}
     for key, form_ids in _polyphone_keys(compiled).items():
@@ -95,6 +95,13 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
     marks = ((i, f.text, f.key, compiled.bound[f.right]) for i, f in enumerate(compiled.forms)
              if not f.latin and f.kind in ("name", "variant"))
     for key, form_ids in shape_keys(marks, canon, {f.key for f in compiled.forms}).items():
+        for form_id in form_ids:
+            if not compiled.bound[compiled.forms[form_id].right] or len(key) > 2:
+                spellings.setdefault(form_id, set()).add(key)
+    # the characters in another order (全三 for 三全), as compile_register indexes them for trademarks
+    turned = ((i, f.text, f.key) for i, f in enumerate(compiled.forms)
+              if not f.latin and f.kind in ("name", "variant") and compiled.rights[f.right].kind == "trademark")
+    for key, form_ids in reordered_keys(turned, {f.key for f in compiled.forms}).items():
         for form_id in form_ids:
             if not compiled.bound[compiled.forms[form_id].right] or len(key) > 2:
                 spellings.setdefault(form_id, set()).add(key)
