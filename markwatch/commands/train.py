@@ -176,7 +176,6 @@ def shipped_labels(catalogue: int) -> list[dict[str, Any]]:
 
 
 def run_from_store(args: argparse.Namespace) -> int:
-    import copy
     import time
 
     from index import open_store
@@ -230,8 +229,9 @@ def run_from_store(args: argparse.Namespace) -> int:
     except ModelError as exc:
         raise UsageError(str(exc)) from exc
     fitted = time.monotonic() - started
-    after = copy.copy(before)  # same register tables, the new model
-    after._model = model
+    # The same register, found by its content in the cache, with the new model (not copy.copy: with the
+    # matcher's modules compiled by mypyc a Matcher is a native class, which copy cannot rebuild).
+    after = Matcher(before.register, model, before.threshold, cache_dir=cache_directory(config))
 
     print()
     print(f"before = the current model ({current or 'shipped with markwatch'}), after = retrained")
