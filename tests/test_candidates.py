@@ -117,7 +117,8 @@ def brute_force(compiled: CompiledRegister, text: str) -> set[tuple[int, int, in
                     if how is not None:
                         out.add((form.right, start, end, how))
                 start = key_text.find(key, start + 1)
-    return out
+    exact = [h for h in out if h[3] == "exact"]  # a turned spelling across a repeated mark (路易威登路易威登) is none
+    return {h for h in out if h[3] != "reordered" or not any(e[0] == h[0] and e[1] < h[2] and h[1] < e[2] for e in exact)}
 
 
 def scan_one(compiled: CompiledRegister, text: str, field: str = "title") -> list:
