@@ -359,17 +359,21 @@ def reordered_keys(forms: Iterable[tuple[int, str, str]], taken: set[str]) -> di
     mark's characters in another order, as infringers write it (全三 for 三全, 黛佳玛丽 for 玛丽黛佳: the halves
     swapped). Not where that order is a dictionary word or another mark's key (``taken``): 利合 is a word. Not for
     a GI (水晶东海 of 东海水晶 is the start of 水晶 东海岸) nor a special mark: their names are written in their order."""
-    from matchers.ordinary import is_dictionary_word
+    from matchers.ordinary import dictionary_words_among
 
-    keys: dict[str, list[int]] = {}
+    candidates: list[tuple[int, str, str]] = []
     for form_idx, text, key in forms:
         if len(text) not in (2, 4) or len(key) != len(text):
             continue
         half = len(text) // 2
         turned, turned_key = text[half:] + text[:half], key[half:] + key[:half]
-        if turned_key == key or turned_key in taken or is_dictionary_word(turned):
-            continue
-        keys.setdefault(turned_key, []).append(form_idx)
+        if turned_key != key and turned_key not in taken:
+            candidates.append((form_idx, turned, turned_key))
+    words = dictionary_words_among(turned for _, turned, _ in candidates)  # one pass over the dictionary for all
+    keys: dict[str, list[int]] = {}
+    for form_idx, turned, turned_key in candidates:
+        if turned not in words:
+            keys.setdefault(turned_key, []).append(form_idx)
     return keys
 
 
