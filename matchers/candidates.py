@@ -40,6 +40,11 @@ _ANY_LATIN = re.compile(r"[a-z]")
 _KIND_RANK = {kind: rank for rank, kind in enumerate(FORM_KINDS)}
 
 
+# How a hit is bent character by character: a Chinese spelling that may be a word or a name of its own (a Latin
+# look-alike, VEL0RA, or a mark split by spaces is written so to dodge a filter: no word of its own).
+BENT_CHARACTERS = frozenset(("homophone", "shape", "reordered"))
+
+
 @dataclass(slots=True)
 class Hit:
     """One occurrence of one form of a right in one field of a listing."""
@@ -987,9 +992,9 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
                 break
         else:
             # 连四纸 铅山工艺, 庙党 巫山品种: the product first, then the place with a dodge word after it.
-            start = _product_before(text, hit, products)
-            if start is not None:
-                dodge = _dodge_after(text, hit.end)
+            before = _product_before(text, hit, products)
+            if before is not None:
+                start, dodge = before
                 hit.how, hit.start, hit.end = "split", start, hit.end + len(dodge)
                 hit.seen = text[hit.start:hit.end]
                 kept.append(hit)
@@ -1005,15 +1010,16 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
     return kept
 
 
-def _product_before(text: str, place: Hit, products: tuple[str, ...]) -> int | None:
-    """Where a GI's product starts that is written right before its place (at most :data:`MAX_GI_GAP` between),
-    the place followed by a dodge word (连四纸 铅山工艺: 工艺, lexicon ``gi_dodge``); None when none is."""
-    if not _dodge_after(text, place.end):
+def _product_before(text: str, place: Hit, products: tuple[str, ...]) -> tuple[int, str] | None:
+    """(where a GI's product starts that is written right before its place, at most :data:`MAX_GI_GAP` between,
+    the dodge word right after the place: 连四纸 铅山工艺 → 工艺, lexicon ``gi_dodge``); None without either."""
+    dodge = _dodge_after(text, place.end)
+    if not dodge:
         return None
     for product in products:
         pos = text.rfind(product, max(0, place.start - len(product) - MAX_GI_GAP), place.start)
         if pos >= 0 and pos + len(product) <= place.start and not text[pos + len(product):place.start].strip():
-            return pos
+            return pos, dodge
     return None
 
 

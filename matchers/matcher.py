@@ -19,7 +19,7 @@ import orjson
 
 from markwatch.contracts import Lead, Register
 from matchers import ordinary, wording
-from matchers.candidates import FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
+from matchers.candidates import BENT_CHARACTERS, FIELDS, MAX_SCAN, Hit, ListingTexts, find_candidates, listing_texts, listing_texts_many
 from matchers.compiled import CompiledRegister, compile_register, house_line_in
 from matchers.lexicon import houses_of_initial, line_in
 from matchers.mascots import MascotRoles, attribute_mascots, mascot_cue
@@ -239,7 +239,7 @@ class Matcher:
             if seller & authorised:
                 return False  # an authorised store is never a lead
         place = compiled.gi_products.get(right_idx)
-        if place is not None and all(h.how in ("homophone", "shape", "reordered") for h in hits):
+        if place is not None and all(h.how in BENT_CHARACTERS for h in hits):
             from matchers.origin import bent_into_another_place
 
             if all(bent_into_another_place(h.seen, place[0]) for h in hits):
@@ -302,7 +302,6 @@ class Matcher:
         return self.match_many([listing])[0]
 
 
-_BENT_CHARACTERS = frozenset(("homophone", "shape", "reordered"))  # hits bent character by character
 _ORDINARY_WORD = INDEX["ordinary_word"]
 
 
@@ -317,7 +316,7 @@ def _not_inside_other_marks(found: dict[int, list[Hit]]) -> dict[int, list[Hit]]
     out: dict[int, list[Hit]] = {}
     for right, hits in found.items():
         kept = [h for h in hits if h.how == "exact" or not any(
-            f == h.field and r != right and (a <= h.start and h.end <= b or h.how in _BENT_CHARACTERS
+            f == h.field and r != right and (a <= h.start and h.end <= b or h.how in BENT_CHARACTERS
                                               and min(b, h.end) - max(a, h.start) >= 2)
             for f, a, b, r in exact)]
         if kept:

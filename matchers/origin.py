@@ -77,7 +77,9 @@ def bent_into_another_region(right: Any, hits: list[Any], texts: dict[str, str])
       as a word or place (蜀绣 for 苏绣) is left to the bent_word signal (signals_words), trained on.
 
     Cost: only bent hits of GIs come here (rare); one segmentation of the run around each."""
-    if not hits or any(h.how not in ("homophone", "shape", "reordered") for h in hits):
+    from matchers.candidates import BENT_CHARACTERS
+
+    if not hits or any(h.how not in BENT_CHARACTERS for h in hits):
         return False
     return all(_another_regions(right, h, texts.get(h.field, "")) for h in hits)
 

@@ -5,8 +5,9 @@ Why general: the readings come from pypinyin (``matchers.normalise.pinyin_of``, 
 reading, as the mark's whole pinyin form is made), the marks from the register; a seller mixes the scripts
 so that neither a filter of the characters nor one of the pinyin sees the mark. Read only where the Latin run
 is exactly the pinyin of a mark's first, inner or last characters and the characters written beside it are the
-rest of that mark (inner ones as whole syllables only); initials only for two or more characters with two or more written beside them (sj沐歌,
-not s季沐歌 nor sj歌), since a lone initial or two initials beside one character say too little.
+rest of that mark (inner ones as whole syllables only); initials only for two or more characters with two or
+more written beside them (sj沐歌, not s季沐歌 nor sj歌), since a lone initial or two initials beside one character
+say too little.
 """
 
 from __future__ import annotations

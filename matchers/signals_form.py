@@ -13,7 +13,7 @@ from typing import Any
 
 from markwatch.contracts import Right
 from matchers import goods, ordinary, wording
-from matchers.candidates import Hit
+from matchers.candidates import BENT_CHARACTERS, Hit
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext, light_field
 
@@ -186,8 +186,6 @@ def co_brand_signals(vec: list[float], reasons: list[Reason], right_idx: int, hi
                     return
 
 
-_BENT_ALIKE = frozenset(("homophone", "shape", "reordered"))  # Chinese spellings that may be words or names of their own (a
-# Latin look-alike, VEL0RA, or a mark split by spaces is written so to dodge a filter: no word of its own)
 _TOLD_AS_MARK = frozenset(("brand_field", "brand_cue"))  # the seller says the word is a brand (牌, 品牌, brand field)
 
 
@@ -206,7 +204,7 @@ def bent_beyond_classes(right: Right, hits: list[Hit], votes: Any, ctx: ListingC
     for 苏绣: a pan is no embroidery, whatever the name) and where the bent name is another region's
     product (matchers/origin.py bent_into_another_region: 恩施|红茶 for 宜红茶, 藏绣 for 羌绣). Why here:
     this is the matcher's one look at bent spellings that name something else, asked only of bent hits."""
-    if any(h.how not in _BENT_ALIKE for h in hits):
+    if any(h.how not in BENT_CHARACTERS for h in hits):
         return False
     if right.kind == "gi":
         from matchers.origin import bent_into_another_region

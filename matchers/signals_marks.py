@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matchers import ordinary, wording
-from matchers.candidates import Hit
+from matchers.candidates import BENT_CHARACTERS, Hit
 from matchers.compiled import CompiledRegister
 from matchers.reasons import Reason
 from matchers.signals_context import INDEX, ListingContext, light_field, stands_alone, title_cues
@@ -38,7 +38,7 @@ def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Compi
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": word, "word": word})
         return
-    bent = [h for h in hits if h.how in ("homophone", "shape", "reordered") and not h.form.latin]
+    bent = [h for h in hits if h.how in BENT_CHARACTERS and not h.form.latin]
     exact = [h for h in hits if h.how == "exact" and not h.form.latin]
     if not bent and not exact or len(bent) + len(exact) < len(hits):
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 from markwatch.contracts import Right
 from matchers import goods, ordinary, wording
-from matchers.candidates import Hit
+from matchers.candidates import BENT_CHARACTERS, Hit
 from matchers.compiled import CompiledRegister, house_line_in
 from matchers.ordinary import inside_ordinary_word
 from matchers.reasons import Reason
@@ -31,7 +31,7 @@ def bent_word_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], 
     is an everyday one and nothing else makes it a mark, it is told as an ordinary word too
     (:func:`_everyday_word_holding`: 银灰色 for a toy mark 银辉)."""
     for hit in hits:
-        if hit.how in ("homophone", "shape", "reordered") and not hit.form.latin:
+        if hit.how in BENT_CHARACTERS and not hit.form.latin:
             word = ordinary.word_or_place_around(ctx.texts[hit.field], hit.start, hit.end)
             if word and compiled is not None and right_idx in compiled.house_lines and \
                     house_line_in(compiled, right_idx, ctx.texts.get("title", "").replace(hit.seen, " ")):
@@ -149,7 +149,7 @@ def _reads_as_word(raw: str, word: str) -> bool:
     return False
 
 
-_SEGMENTED = frozenset(("exact", "homophone", "shape", "reordered"))  # hits whose run of text is segmented
+_SEGMENTED = BENT_CHARACTERS | {"exact"}  # hits whose run of text is segmented
 
 
 def split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
