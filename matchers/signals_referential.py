@@ -5,6 +5,7 @@ service naming the brand (格力空调 上门维修). Told as lowering the score
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from functools import lru_cache
 
@@ -122,7 +123,8 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
             continue  # 三刀头, 陶瓷内胆: how many or of what the device's own part is, not a part sold for it
         if hit.end < start <= hit.end + MAX_MODEL:
             between = text[hit.end:start]
-            if any(c.isdigit() for c in between) and not any(ordinary.is_cjk(c) for c in between):
+            if any(c.isdigit() for c in between) and not any(ordinary.is_cjk(c) for c in between) \
+                    and not _only_quantities(between):
                 return [(start, end, word)]  # OPPO Reno11 手机膜: the model it fits, then the part
             if classes and between.strip().isascii() and between.strip().isalpha() and len(between.strip()) >= 3:
                 parts = goods.classify(word, "")[0]
@@ -133,6 +135,14 @@ def _part_of_device(text: str, hit: Hit, accessory: list[tuple[int, int, str]],
             if goods.classify(between, "")[1]:
                 return [(start, end, word)]
     return []
+
+
+def _only_quantities(between: str) -> bool:
+    """Are the words of ``between`` that hold a digit all quantities (UGREEN 65W GaN Charger: the charger's
+    power, no model it fits)? A model name (Reno11, X7) is letters and digits that measure nothing."""
+    from matchers.variants import QUANTITY
+
+    return all(QUANTITY.fullmatch(w) for w in between.split() if any(c.isdigit() for c in w))
 
 
 def _not_holders_own(accessory: list[tuple[int, int, str]], holder: str) -> list[tuple[int, int, str]]:
@@ -173,12 +183,30 @@ def service_signals(vec: list[float], reasons: list[Reason], right: Right, hits:
     accessory names the device it fits (a cleaning of 始祖鸟 jackets sells no jacket)."""
     if right.kind != "trademark" or "title" not in ctx.texts:
         return
-    cues = [c for c in title_cues(ctx, "service") if not _offered_with_goods(ctx.texts["title"], c[0])]
+    title = ctx.texts["title"]
+    cues = [c for c in title_cues(ctx, "service")
+            if not _offered_with_goods(title, c[0]) and not _names_goods(title, c[1], c[2])]
     if cues:
         vec[INDEX["service_use"]] = 1.0
         if not ctx.counterfeit:
             vec[INDEX["referential"]] = 1.0
         reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
+
+
+_NEXT_WORD = re.compile(r" ?([a-z]+)")
+
+
+def _names_goods(title: str, end: int, cue: str) -> bool:
+    """Is an English service word the first word of a goods name (Soothing Repair Cream, Repair Kit)? Then it
+    tells what the product does, and no repair service is offered: a goods word (or lexicon
+    ``service_product_heads``) must follow right after it."""
+    if not cue.isascii():
+        return False
+    after = _NEXT_WORD.match(title, end)
+    if after is None:
+        return False
+    word = after.group(1)
+    return word in _lexicon_words("service_product_heads") or bool(goods.classify(word, "")[0])
 
 
 def _offered_with_goods(title: str, start: int) -> bool:

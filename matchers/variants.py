@@ -547,7 +547,7 @@ def english_words_among(texts: Iterable[str]) -> frozenset[str]:
     texts = list(texts)
     # A mark that reads as a quantity (3M: three metres, 5L, 10KG) is an ordinary word when written in
     # lower case among other words ("3m cable"): the same sense test applies.
-    quantities = {t for t in texts if _QUANTITY.fullmatch(t)}
+    quantities = {t for t in texts if QUANTITY.fullmatch(t)}
     wanted = {t for t in texts if t.isascii() and t.isalpha() and len(t) >= 3}
     if not wanted:
         return frozenset(quantities)
@@ -574,4 +574,5 @@ def common_english_words() -> frozenset[str]:
                      & get_english_words_set(["gcide"], lower=True, alpha=True))
 
 
-_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:m|cm|mm|km|g|kg|mg|l|ml|w|kw|v|mah|gb|tb)")
+QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:m|cm|mm|km|g|kg|mg|l|ml|w|kw|v|mah|ah|gb|tb|hz|pcs|oz|lb)")
+"""A number with its unit (3m, 65w, 5000mah): a quantity, not a model name."""
