@@ -79,3 +79,24 @@ def test_english_copy_and_refill_words_are_counterfeit_wording(matcher: Matcher,
 def test_a_denied_copy_word_is_no_counterfeit_wording(matcher: Matcher) -> None:
     reasons = _reasons(matcher, "tm-lumora", **_listing("LUMORA Night Cream 50ml authentic, not a dupe", 25))
     assert not any(r.startswith("counterfeit wording") for r in reasons), reasons
+
+
+def test_inspired_by_the_mark_is_counterfeit_wording(matcher: Matcher) -> None:
+    reasons = _reasons(matcher, "tm-lumora", **_listing("Inspired by Lumora Night Cream 50ml", 6))
+    assert any(r.startswith("counterfeit wording") and "inspired by" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("text, cue", [("羽绒服 剪标 特价 清仓", "剪标"), ("面霜 刮码 专柜货", "刮码"),
+                                       ("大牌同源 面霜 50ml", "大牌同源")])
+def test_labels_cut_and_same_source_are_counterfeit_wording(text: str, cue: str) -> None:
+    from matchers.normalise import norm
+    from matchers.wording import counterfeit_words
+
+    assert cue in counterfeit_words(norm(text))
+
+
+def test_a_foods_tcm_claim_is_no_same_source_wording() -> None:
+    from matchers.normalise import norm
+    from matchers.wording import counterfeit_words
+
+    assert counterfeit_words(norm("药食同源 山药粉 500g")) == []
