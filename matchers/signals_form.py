@@ -100,7 +100,7 @@ def mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> 
     if use is not None:
         vec[INDEX["used_as_mark"]] = 1.0
     title_hits = [h for h in hits if h.field == "title"]
-    if any(h.start == 0 for h in title_hits):
+    if any(h.start == 0 or _after_leads(ctx.texts["title"], h.start, not ctx.resale) for h in title_hits):
         vec[INDEX["title_start"]] = 1.0
     elif _given_away(ctx, title_hits):  # 送 以纯 帆布包: the mark heads the giveaway's goods, as a title's brand does
         vec[INDEX["used_as_mark"]] = vec[INDEX["title_start"]] = 1.0
@@ -125,9 +125,44 @@ def _used_as_mark(ctx: ListingContext, hits: list[Hit]) -> dict[str, Any] | None
     title_hits = [h for h in hits if h.field == "title"]
     if len({h.form.latin for h in title_hits}) == 2:
         return {"mark_use": "two_scripts"}
-    if any(h.start == 0 for h in title_hits):
-        return {"mark_use": "title_start", "seen": title_hits[0].seen}
+    for h in title_hits:
+        if h.start == 0 or _after_leads(ctx.texts["title"], h.start, not ctx.resale):
+            return {"mark_use": "title_start", "seen": h.seen}
     return None
+
+
+@lru_cache(maxsize=4096)
+def _after_leads(title: str, start: int, resale_words: bool = False) -> bool:
+    """Is everything before ``start`` in the (norm) title a post's lead words (lexicon ``title_leads``: 接龙, 现货,
+    直播间专拍 …)? Then the mark heads the goods as a title's first word does: #接龙 坂田 西兰花 种子 names its
+    goods' brand first, after saying what kind of post it is. ``resale_words``: a resale word (闲置, 自用) leads
+    too, as where the listing is stock dressed as a private item (闲置 正泰 断路器 … 200个 一起出); a real
+    private resale keeps its mark mid-title."""
+    if not start:
+        return True
+    head = title[:start]
+    leads = _title_leads(resale_words)
+    at = 0
+    while at < start:
+        if head[at] in " -|/·:：,，":
+            at += 1
+            continue
+        word = next((w for w in leads if head.startswith(w, at)), "")
+        if not word:
+            return False
+        at += len(word)
+    return True
+
+
+@lru_cache(maxsize=2)
+def _title_leads(resale_words: bool) -> tuple[str, ...]:
+    """Lexicon ``title_leads`` (and ``resale`` when asked), normalised, the longest first (接龙拼单 before 接龙)."""
+    from matchers.lexicon import lexicon
+    from matchers.normalise import norm
+
+    entries = ("title_leads", "resale") if resale_words else ("title_leads",)
+    words = {norm(str(w)).strip() for entry in entries for w in lexicon().get(entry, ())}
+    return tuple(sorted(words - {""}, key=len, reverse=True))
 
 
 def _hashtagged(ctx: ListingContext, hits: list[Hit]) -> bool:

@@ -7,6 +7,7 @@ a given position.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import ahocorasick
@@ -122,7 +123,26 @@ def listing_wording(light_text: str) -> tuple[list[str], list[str], list[str]]:
     words = _counterfeit_words(counterfeit, innocent, light_text)
     if labels or bulk_labels and bulk:
         words = sorted(set(words) | _labels_sold(labels, bulk_labels, bulk))
+    if resale and many_units(light_text):
+        resale = []  # 闲置 … 还有30包 便宜出: stock sold as a private item, no private resale
     return words, sorted({w for _, _, w in resale}), list(dict.fromkeys(w for _, _, w in genuine))
+
+
+MIN_STOCK = 5  # units of one article that are stock, not a private item
+_UNITS = "个只支包盒件台瓶袋套双箱桶罐把条顶"
+_MANY_UNITS = re.compile(rf"(?:有|还有|共|剩|剩下|一共|总共|库存) ?([0-9]{{1,5}}|几十|上百|几百|十几) ?[{_UNITS}]"
+                         rf"|([0-9]{{1,5}}) ?[{_UNITS}] ?(?:一起出|打包出|打包|都出|全出|可拆|批发)")
+
+
+def many_units(light_text: str) -> bool:
+    """Does the text offer many units of the article (有6个, 还有30包, 200个 一起出, 几十支)? Why: a private resale
+    is one article (or a pair) a person no longer needs; a "闲置" post with dozens of new units is a dealer's
+    stock dressed as one, which the resale wording must not excuse."""
+    for found in _MANY_UNITS.finditer(light_text):
+        count = found.group(1) or found.group(2)
+        if not count.isdigit() or int(count) >= MIN_STOCK:
+            return True
+    return False
 
 
 def sells_labels(counterfeit: list[str]) -> bool:

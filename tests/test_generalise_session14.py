@@ -1,0 +1,75 @@
+"""Session 14 (issue 11): kinds the eighteenth and nineteenth registers brought (judged before anyone read them).
+
+- A "闲置" post offering dozens of new units (还有30包, 200个 一起出) is a dealer's stock dressed as a private
+  item: its resale wording no longer excuses it, and the mark after the post's lead word heads the goods.
+- A title that starts with what kind of post it is (#接龙, 【现货】, 直播间专拍) still names its goods' brand first.
+- An old article sold as a collectible (六十年代 … 老物件) is the maker's own goods of long ago.
+The rights below are of this file's own choosing (none is in a labelled set's register).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from matchers.matcher import Matcher
+from matchers.normalise import light
+from matchers.wording import listing_wording, many_units
+from matcher_helpers import flagged, matcher_on, pairs
+
+REGISTER = """\
+rights:
+  - {id: tm-huaxin, kind: trademark, name: 华芯电气, variants: [华芯], holder: 华芯电气股份有限公司, nice_classes: [9], reference_price: 35}
+  - {id: tm-nongfeng, kind: trademark, name: 农丰源, holder: 农丰源种业有限公司, nice_classes: [31], reference_price: 68}
+  - {id: tm-feiyan, kind: trademark, name: 飞燕, holder: 飞燕缝纫机有限公司, nice_classes: [7], reference_price: 699}
+"""
+
+
+@pytest.fixture(scope="module")
+def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return matcher_on(REGISTER, tmp_path_factory.mktemp("register"))
+
+
+@pytest.mark.parametrize("text, many", [
+    ("闲置 断路器 全新 工地剩的 200个 一起出", True), ("多买了 还有30包 便宜出", True), ("有6个 要的带走", True),
+    ("闲置 断路器 一个 用过两次", False), ("有2个 自用", False), ("还有几十支", True),
+])
+def test_many_units_of_the_article(text: str, many: bool) -> None:
+    assert many_units(light(text)) is many
+
+
+def test_resale_wording_beside_stock_is_dropped() -> None:
+    assert listing_wording(light("闲置 华芯 断路器 全新 200个 一起出"))[1] == []
+    assert listing_wording(light("闲置 华芯 断路器 用过 一个"))[1] == ["闲置"]
+
+
+def test_stock_dressed_as_a_private_item_is_a_lead(matcher: Matcher) -> None:
+    listing = {"title": "闲置 农丰源 西兰花种子 多买了 全新 还有30包 便宜出", "price": 20, "currency": "CNY"}
+    assert "tm-nongfeng" in flagged(matcher, **listing)
+    assert not any("resale" in r for r in pairs(matcher, **listing)["tm-nongfeng"].reasons)
+
+
+def test_a_real_private_resale_is_still_excused(matcher: Matcher) -> None:
+    listing = {"title": "闲置 农丰源 西兰花种子 多买了 全新 一包 便宜出", "price": 20, "currency": "CNY"}
+    assert any("resale" in r for r in pairs(matcher, **listing)["tm-nongfeng"].reasons)
+
+
+def test_a_mark_after_the_posts_lead_words_heads_the_goods(matcher: Matcher) -> None:
+    headed = pairs(matcher, title="#接龙 农丰源 西兰花 种子 每包8元 满十包包邮", price=8, currency="CNY")["tm-nongfeng"]
+    plain = pairs(matcher, title="农丰源 西兰花 种子 每包8元 满十包包邮", price=8, currency="CNY")["tm-nongfeng"]
+    assert headed.score == pytest.approx(plain.score, abs=0.05)
+    assert "tm-nongfeng" in flagged(matcher, title="#接龙 农丰源 西兰花 种子 每包8元 满十包包邮", price=8, currency="CNY")
+
+
+def test_a_mark_after_other_words_does_not_head_the_title(matcher: Matcher) -> None:
+    from matchers.signals_form import _after_leads
+
+    assert _after_leads("接龙 农丰源", 3)
+    assert not _after_leads("西兰花 农丰源", 4)
+    assert not _after_leads("闲置 农丰源", 3)  # a resale word leads only where the resale is stock
+    assert _after_leads("闲置 农丰源", 3, True)
+
+
+def test_an_old_article_sold_as_a_collectible_is_resale(matcher: Matcher) -> None:
+    listing = {"title": "七十年代 飞燕牌 缝纫机 机头 铭牌 老物件 收藏", "price": 260, "currency": "CNY"}
+    assert any("resale" in r for r in pairs(matcher, **listing)["tm-feiyan"].reasons)
+    assert "tm-feiyan" not in flagged(matcher, **listing)
