@@ -135,6 +135,7 @@ _ENGLISH: dict[str, Renderer] = {
     "origin_outside": lambda p: (("ships from" if p["source"] == "ship_from" else "origin given as")
                                  + f" {p['where']}, outside the protected area {_regions_en(p)}"),
     "origin_inside": lambda p: f"origin {p['where']} inside the protected area {_regions_en(p)} (lowers the score)",
+    "gi_blend": lambda p: f"blended with produce from outside the protected area ('{p['cue']}')",
     "gi_dodge": lambda p: f"GI name bent to dodge filters: {p['text']}",
 }
 
@@ -211,6 +212,7 @@ _CHINESE: dict[str, Renderer] = {
     "origin_outside": lambda p: (("发货地" if p["source"] == "ship_from" else "标注产地")
                                  + f"为{p['where']}，不在保护区域{_regions_zh(p)}之内"),
     "origin_inside": lambda p: f"产地{p['where']}在保护区域{_regions_zh(p)}之内（降低评分）",
+    "gi_blend": lambda p: f"掺有保护区域以外的产品（“{p['cue']}”）",
     "gi_dodge": lambda p: f"地理标志名称被改写以规避过滤：{p['text']}",
 }
 

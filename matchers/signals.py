@@ -76,7 +76,7 @@ def signals(compiled: CompiledRegister, right_idx: int, hits: list[Hit], ctx: Li
     publication_signals(vec, reasons, right, ctx, hits)
     co_brand_signals(vec, reasons, right_idx, hits, ctx)
     if right.kind == "gi":
-        origin_signals(vec, reasons, right, origin)
+        origin_signals(vec, reasons, right, origin, ctx)
         gi_dodge_signals(vec, reasons, hits, ctx)
     vec[INDEX["other_rights"]] = float(min(ctx.n_rights - 1, 3))
     return vec, reasons

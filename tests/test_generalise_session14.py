@@ -4,6 +4,8 @@
   item: its resale wording no longer excuses it, and the mark after the post's lead word heads the goods.
 - A title that starts with what kind of post it is (#接龙, 【现货】, 直播间专拍) still names its goods' brand first.
 - An old article sold as a collectible (六十年代 … 老物件) is the maker's own goods of long ago.
+- A GI product said to be blended with produce from elsewhere (掺有外地椒) is not the area's, wherever it ships from.
+- Stringing rackets (穿线, 拉线) and renting out a pram for a deposit (押金) are services naming the brands they serve.
 The rights below are of this file's own choosing (none is in a labelled set's register).
 """
 
@@ -21,6 +23,9 @@ rights:
   - {id: tm-huaxin, kind: trademark, name: 华芯电气, variants: [华芯], holder: 华芯电气股份有限公司, nice_classes: [9], reference_price: 35}
   - {id: tm-nongfeng, kind: trademark, name: 农丰源, holder: 农丰源种业有限公司, nice_classes: [31], reference_price: 68}
   - {id: tm-feiyan, kind: trademark, name: 飞燕, holder: 飞燕缝纫机有限公司, nice_classes: [7], reference_price: 699}
+  - {id: gi-xixian-chili, kind: gi, name: 西峡辣椒, holder: 西峡县辣椒协会, nice_classes: [30, 31], regions: [河南省南阳市西峡县], reference_price: 30}
+  - {id: tm-kunpeng, kind: trademark, name: 鲲鹏, variants: [KUNPENG], holder: 鲲鹏体育用品有限公司, nice_classes: [28], reference_price: 899}
+  - {id: tm-bebeto, kind: trademark, name: BEBETO, holder: Bebeto Kids BV, nice_classes: [12], reference_price: 5999}
 """
 
 
@@ -73,3 +78,35 @@ def test_an_old_article_sold_as_a_collectible_is_resale(matcher: Matcher) -> Non
     listing = {"title": "七十年代 飞燕牌 缝纫机 机头 铭牌 老物件 收藏", "price": 260, "currency": "CNY"}
     assert any("resale" in r for r in pairs(matcher, **listing)["tm-feiyan"].reasons)
     assert "tm-feiyan" not in flagged(matcher, **listing)
+
+
+@pytest.mark.parametrize("description", ["实惠装 掺有外地椒 价格便宜", "实惠装为混装 部分为外地辣椒 介意慎拍"])
+def test_a_gi_blended_with_produce_from_elsewhere_is_from_outside(matcher: Matcher, description: str) -> None:
+    listing = {"title": "西峡辣椒 干辣椒 1000g 实惠装", "description": description, "price": 9.9, "currency": "CNY",
+               "ship_from": "河南 南阳 西峡"}
+    pair = pairs(matcher, **listing)["gi-xixian-chili"]
+    assert any(r["code"] == "gi_blend" for r in pair.reason_codes)
+    assert not any(r["code"] == "origin_inside" for r in pair.reason_codes)
+    assert "gi-xixian-chili" in flagged(matcher, **listing)
+
+
+def test_the_areas_own_gi_product_is_still_inside(matcher: Matcher) -> None:
+    listing = {"title": "西峡辣椒 干辣椒 1000g 实惠装", "description": "本地种植 晒干", "price": 25, "currency": "CNY",
+               "ship_from": "河南 南阳 西峡"}
+    assert any(r["code"] == "origin_inside" for r in pairs(matcher, **listing)["gi-xixian-chili"].reason_codes)
+    assert "gi-xixian-chili" not in flagged(matcher, **listing)
+
+
+@pytest.mark.parametrize("title, right", [
+    ("网球拍 羽毛球拍 穿线 服务 鲲鹏 均可 拉线", "tm-kunpeng"),
+    ("BEBETO 婴儿推车 租用 按月 押金 消毒", "tm-bebeto"),
+])
+def test_stringing_and_renting_are_services(matcher: Matcher, title: str, right: str) -> None:
+    pair = pairs(matcher, title=title, price=30, currency="CNY")[right]
+    assert any(r["code"] == "service_use" for r in pair.reason_codes)
+    assert right not in flagged(matcher, title=title, price=30, currency="CNY")
+
+
+def test_a_rented_room_is_no_rental_service(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="鲲鹏 乒乓球拍 出租屋 宿舍 可用", price=30, currency="CNY")["tm-kunpeng"]
+    assert not any(r["code"] == "service_use" for r in pair.reason_codes)

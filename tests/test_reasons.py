@@ -82,6 +82,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "origin_outside": {"where": "安徽省宣城市", "source": "ship_from", "regions": ["江苏省苏州市"]},
     "origin_inside": {"where": "江苏省苏州市", "source": "ship_from", "regions": ["江苏省苏州市"]},
     "gi_dodge": {"text": "阳澄湖大闸蟹同款"},
+    "gi_blend": {"cue": "掺有"},
 }
 MARK_USE_EXAMPLES: dict[str, dict[str, Any]] = {
     "brand_field": {"seen": "索尼"}, "brand_cue": {"seen": "苹果", "cue": "牌"},
@@ -119,6 +120,8 @@ LISTINGS: list[tuple[str, str, dict[str, Any]]] = [
     ("origin_outside", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 鲜活", "description": "产地：湖北 洪湖"}),
     ("origin_inside", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 鲜活", "ship_from": "江苏 苏州"}),
     ("gi_dodge", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹同款 螃蟹", "ship_from": "安徽 芜湖"}),
+    ("gi_blend", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 实惠装", "description": "混装 部分为外地蟹",
+                                         "ship_from": "江苏 苏州"}),
 ]
 # A well-known mark on goods of other classes: how the word is used as a mark.
 MARK_USE_LISTINGS: list[tuple[str, str, dict[str, Any]]] = [
