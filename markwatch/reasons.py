@@ -41,7 +41,8 @@ Renderer = Callable[[Params], str]
 LANGUAGES = ("en", "zh")
 
 # ---------------------------------------------------------------------------------------- English
-_FIELD_EN = {"title": "title", "brand": "brand field", "description": "description"}
+_FIELD_EN = {"title": "title", "brand": "brand field", "description": "description", "seller_name": "shop name",
+             "category": "category"}
 # How a bent form was found, as the English sentence names it (hit codes of a form that is not exact).
 _BENT_EN = {"hit_homophone": "homophone", "hit_shape": "shape-alike", "hit_lookalike": "look-alike letters",
             "hit_near_miss": "near miss", "hit_split_spelling": "split-up spelling",
@@ -140,7 +141,7 @@ _ENGLISH: dict[str, Renderer] = {
 }
 
 # ---------------------------------------------------------------------------------------- Chinese
-_FIELD_ZH = {"title": "标题", "brand": "品牌栏", "description": "描述"}
+_FIELD_ZH = {"title": "标题", "brand": "品牌栏", "description": "描述", "seller_name": "店铺名", "category": "类目"}
 _BENT_ZH = {"hit_homophone": "谐音", "hit_shape": "形近字写法", "hit_lookalike": "形似字母写法",
             "hit_near_miss": "近似拼写", "hit_split_spelling": "拆分写法", "hit_reordered": "颠倒字序写法"}
 

@@ -30,7 +30,14 @@ from matchers.native import mypyc_attr
 from matchers.shape_holes import HOLE_FIELDS, MASK_CHARS, has_mask, hole_hits, masked_hits
 from matchers.variants import drawn_as, part_kept, shape_alike
 
-FIELDS = ("title", "brand", "description")
+FIELDS = ("title", "brand", "description")  # the listing's own words about its goods
+SIDE_FIELDS = ("seller_name", "category")
+"""Fields scanned for a trademark's name or variant written exactly, nothing else: a shop named after the mark
+(三全速冻食品直营店, 名门锁业工厂店) or a model list that names it (宠物梳/FURminator款) on goods that do not
+say it. Why so narrow: shop names and categories are short and hold every kind of word, so the bent spellings
+and near misses that a title is searched for would find too much there; and GIs and special marks in a shop's
+name (五常大米专营店) say where it trades, not what the goods are."""
+SCANNED_FIELDS = FIELDS + SIDE_FIELDS
 MAX_GI_GAP = 2  # 阳澄湖镇大闸蟹, 阳澄湖发 大闸蟹: a GI name with a short wedge
 MAX_DODGE_GAP = 6  # 盱眙 品种 小龙虾, 祁门风格 工夫红茶: a longer wedge when it holds a dodge word (lexicon gi_dodge)
 _GI_WEDGES = ("直发", "发货", "发", "镇", "产")
@@ -50,7 +57,7 @@ class Hit:
     """One occurrence of one form of a right in one field of a listing."""
 
     form: Form
-    field: str  # title | brand | description
+    field: str  # title | brand | description | seller_name | category
     how: str  # exact | homophone | shape | lookalike | fuzzy | joined
     start: int  # position in the norm() text of the field
     end: int  # exclusive
@@ -517,7 +524,7 @@ def listing_texts_many(listings: list[dict], compiled: CompiledRegister | None =
     where: list[tuple[int, str]] = []
     raw: list[str] = []
     for i, listing in enumerate(listings):
-        for name in FIELDS:
+        for name in SCANNED_FIELDS:
             value = listing.get(name)
             if isinstance(value, str) and value:
                 where.append((i, name))
@@ -738,6 +745,9 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
         _live_code_hits(compiled, texts["title"], goods_classes, by_field["title"])
     hits: list[Hit] = []
     for name in names:
+        if name in SIDE_FIELDS:
+            hits.extend(h for h in by_field[name] if _side_hit(compiled, h))
+            continue
         hits.extend(by_field[name])
         if _ANY_LATIN.search(texts[name]):
             _latin_near_misses(compiled, texts[name], keys[name], name, hits)
@@ -746,6 +756,12 @@ def _scan_fields(compiled: CompiledRegister, texts: dict[str, str], keys: dict[s
     if any(h.how == "reordered" for h in hits):
         hits = _not_across_repeats(hits)
     return hits
+
+
+def _side_hit(compiled: CompiledRegister, hit: Hit) -> bool:
+    """Does a hit in a :data:`SIDE_FIELDS` field count: a trademark's name or variant written exactly?"""
+    return (hit.how == "exact" and hit.form.kind in ("name", "variant")
+            and compiled.rights[hit.form.right].kind == "trademark")
 
 
 def _hole_hits(compiled: CompiledRegister, texts: dict[str, str], order: ScanOrder,
@@ -961,7 +977,7 @@ def _heard_hits(compiled: CompiledRegister, text: str, heard: str, order: ScanOr
         by_field[name].extend(h for h in hits if (id(h.form), h.start) not in have)
 
 
-_FIELD_RANK = {name: rank for rank, name in enumerate(FIELDS)}
+_FIELD_RANK = {name: rank for rank, name in enumerate(SCANNED_FIELDS)}
 
 
 def _hit_order(h: Hit) -> tuple[int, bool, int, int]:

@@ -87,9 +87,13 @@ def form_signals(vec: list[float], reasons: list[Reason], right: Right, hits: li
     fields = {h.field for h in hits}
     vec[INDEX["in_title"]] = float("title" in fields)
     vec[INDEX["in_brand"]] = float("brand" in fields)
-    vec[INDEX["in_description_only"]] = float(fields == {"description"})
+    vec[INDEX["in_description_only"]] = float(fields <= _NOT_ON_THE_GOODS)
     vec[INDEX["latin_form"]] = float(best.form.latin)
     vec[INDEX["form_length"]] = float(min(len(best.form.text), 12))
+
+
+_NOT_ON_THE_GOODS = frozenset(("description", "seller_name", "category"))  # fields that do not name the goods
+# themselves: a mark found only there weighs as one in the description does
 
 
 def mark_use_signals(vec: list[float], hits: list[Hit], ctx: ListingContext) -> dict[str, Any] | None:

@@ -5,6 +5,8 @@
 - A title that starts with what kind of post it is (#接龙, 【现货】, 直播间专拍) still names its goods' brand first.
 - An old article sold as a collectible (六十年代 … 老物件) is the maker's own goods of long ago.
 - A GI product said to be blended with produce from elsewhere (掺有外地椒) is not the area's, wherever it ships from.
+- A trademark written exactly in the shop's name (金门锁业工厂店) or the category (门锁/金门款), on goods that
+  do not say it, is a lead as one in the description is; bent spellings, GIs and special marks there are not.
 - Stringing rackets (穿线, 拉线) and renting out a pram for a deposit (押金) are services naming the brands they serve.
 The rights below are of this file's own choosing (none is in a labelled set's register).
 """
@@ -26,6 +28,9 @@ rights:
   - {id: gi-xixian-chili, kind: gi, name: 西峡辣椒, holder: 西峡县辣椒协会, nice_classes: [30, 31], regions: [河南省南阳市西峡县], reference_price: 30}
   - {id: tm-kunpeng, kind: trademark, name: 鲲鹏, variants: [KUNPENG], holder: 鲲鹏体育用品有限公司, nice_classes: [28], reference_price: 899}
   - {id: tm-bebeto, kind: trademark, name: BEBETO, holder: Bebeto Kids BV, nice_classes: [12], reference_price: 5999}
+  - {id: tm-jinmen, kind: trademark, name: 金门锁业, variants: [金门], holder: 金门锁业有限公司, nice_classes: [6], reference_price: 1299,
+     authorized_sellers: [金门锁业官方旗舰店]}
+  - {id: gi-wuchang-rice, kind: gi, name: 五常大米, holder: 五常市大米协会, nice_classes: [30], regions: [黑龙江省哈尔滨市五常市], reference_price: 80}
 """
 
 
@@ -110,3 +115,31 @@ def test_stringing_and_renting_are_services(matcher: Matcher, title: str, right:
 def test_a_rented_room_is_no_rental_service(matcher: Matcher) -> None:
     pair = pairs(matcher, title="鲲鹏 乒乓球拍 出租屋 宿舍 可用", price=30, currency="CNY")["tm-kunpeng"]
     assert not any(r["code"] == "service_use" for r in pair.reason_codes)
+
+
+@pytest.mark.parametrize("where", [{"seller_name": "金门锁业工厂店"}, {"category": "门锁/金门锁业款"}])
+def test_a_mark_in_the_shop_name_or_category_on_unbranded_goods(matcher: Matcher, where: dict) -> None:
+    listing = {"title": "智能锁 指纹锁 家用 防盗门 C级锁芯", "price": 269, "currency": "CNY", **where}
+    pair = pairs(matcher, **listing)["tm-jinmen"]
+    field = next(iter(where))
+    assert any(r.get("field") == field for r in pair.reason_codes), pair.reasons
+    assert "tm-jinmen" in flagged(matcher, **listing)
+
+
+def test_the_authorised_shop_named_after_the_mark_is_no_lead(matcher: Matcher) -> None:
+    listing = {"title": "智能锁 指纹锁 家用 防盗门", "price": 269, "currency": "CNY", "seller_name": "金门锁业官方旗舰店"}
+    assert "tm-jinmen" not in flagged(matcher, **listing)
+
+
+@pytest.mark.parametrize("seller", ["全门锁业工厂店", "五常大米专营店"])
+def test_bent_marks_and_gis_in_a_shop_name_are_no_pair(matcher: Matcher, seller: str) -> None:
+    found = pairs(matcher, title="智能锁 指纹锁 家用 大米 10斤", price=99, currency="CNY", seller_name=seller)
+    assert "tm-jinmen" not in found and "gi-wuchang-rice" not in found
+
+
+def test_the_shop_name_is_said_in_both_languages() -> None:
+    from markwatch.reasons import english, render
+
+    code = {"code": "hit_mark", "seen": "金门", "field": "seller_name"}
+    assert english([code]) == ["mark 金门 in shop name"]
+    assert render(code, "zh") == "店铺名中出现商标“金门”"
