@@ -143,3 +143,14 @@ def test_the_shop_name_is_said_in_both_languages() -> None:
     code = {"code": "hit_mark", "seen": "金门", "field": "seller_name"}
     assert english([code]) == ["mark 金门 in shop name"]
     assert render(code, "zh") == "店铺名中出现商标“金门”"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("鸡肉干 狗零食 1kg 补钙 磨牙", 31), ("Chicken Jerky Dog Treats 1kg", 31),
+    ("Pro V1 Golf Balls 12 Pack Free Tees", 28), ("乒乓球 三星 40+ 训练球 50只", 28),
+])
+def test_pet_treats_and_sports_balls_are_goods_words(title: str, expected: int) -> None:
+    from matchers.goods import classify
+    from matchers.normalise import norm
+
+    assert expected in classify(norm(title), "")[0]
