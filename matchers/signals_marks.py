@@ -192,16 +192,48 @@ def pet_name_without_event(compiled: CompiledRegister, right_idx: int, hits: lis
     name) is the everyday name, told as an ordinary word (lowers the score): 阿福 福字 抱枕 is the New
     Year's 福, 阿福 招财猫 摆件 a lucky figure, 惠山泥人 大阿福 Wuxi's clay child, none the expo's mascot.
     Why mascot goods (公仔, 摆件) are no cue here, as they are for a dictionary word (above): a figure or
-    plush called 阿X is anybody's. A name that is no everyday word (冰墩墩) stays alone. The matcher asks it
-    of a special mark's pair that its signals did not tell as an ordinary word already."""
-    if not all(h.how == "exact" and not h.form.latin and pet_name(h.form.text) for h in hits):
+    plush called 阿X is anybody's. A name that is no everyday word (冰墩墩) stays alone. So does a doubled name
+    (橙橙, 浪浪) where the title names the thing it is the pet name of (:func:`_doubled_of_a_thing`). The matcher
+    asks it of a special mark's pair that its signals did not tell as an ordinary word already."""
+    if not all(h.how == "exact" and not h.form.latin for h in hits):
         return
+    thing = ""
+    if not all(pet_name(h.form.text) for h in hits):
+        thing = _doubled_of_a_thing(hits, ctx)
+        if not thing:
+            return
     if _mascot_context(compiled, right_idx, ctx, "mascot_event"):
         return
     hit = hits[0]
     raw = (ctx.light or {}).get(hit.field) or ctx.texts.get(hit.field, "")
     vec[INDEX["ordinary_word"]] = 1.0
-    reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": _glued_run(raw, hit.seen)})
+    reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": thing or _glued_run(raw, hit.seen)})
+
+
+def _doubled_of_a_thing(hits: list[Hit], ctx: ListingContext) -> str:
+    """The title's word that a doubled-character name is the pet name of (脐橙 for 橙橙, 流浪猫 for 浪浪, 麦穗 for 穗穗),
+    or "": every hit a name of one character twice, that character written again in the title outside
+    every hit, and no mascot goods (lexicon ``mascot_goods``: 公仔, 挂件 …) sold. Why: doubling a character is how anything is given a pet name (新鲜 橙橙 脐橙, 给浪浪一个家 for a
+    stray cat), and the thing named stands in the same title; a mascot's plush is called by its name alone."""
+    if not all(h.field in ("title", "description") and len(h.form.text) == 2 and h.form.text[0] == h.form.text[1]
+               for h in hits) or title_cues(ctx, "mascot_goods"):
+        return ""  # 穗穗 麦穗娃娃 公仔: a figure of the mascot, whose picture the other word describes
+    title = ctx.texts.get("title", "")
+    char = hits[0].form.text[0]
+    for at, ch in enumerate(title):
+        if ch == char and not any(h.field == "title" and h.start <= at < h.end for h in hits):
+            return _word_at(title, at)
+    return ""
+
+
+def _word_at(text: str, at: int) -> str:
+    """The run of Chinese characters of ``text`` around position ``at``."""
+    start, end = at, at + 1
+    while start and "\u4e00" <= text[start - 1] <= "\u9fff":
+        start -= 1
+    while end < len(text) and "\u4e00" <= text[end] <= "\u9fff":
+        end += 1
+    return text[start:end]
 
 
 def _glued_run(raw: str, seen: str) -> str:

@@ -7,6 +7,8 @@
 - A GI product said to be blended with produce from elsewhere (掺有外地椒) is not the area's, wherever it ships from.
 - A trademark written exactly in the shop's name (金门锁业工厂店) or the category (门锁/金门款), on goods that
   do not say it, is a lead as one in the description is; bent spellings, GIs and special marks there are not.
+- A doubled-character mascot name that is the pet name of a thing the title names (新鲜 橘橘 蜜橘) is that
+  thing's; a review or a parent's notes sold as a document (测评报告 PDF, 电子版) is a work naming brands.
 - Stringing rackets (穿线, 拉线) and renting out a pram for a deposit (押金) are services naming the brands they serve.
 The rights below are of this file's own choosing (none is in a labelled set's register).
 """
@@ -30,6 +32,8 @@ rights:
   - {id: tm-bebeto, kind: trademark, name: BEBETO, holder: Bebeto Kids BV, nice_classes: [12], reference_price: 5999}
   - {id: tm-jinmen, kind: trademark, name: 金门锁业, variants: [金门], holder: 金门锁业有限公司, nice_classes: [6], reference_price: 1299,
      authorized_sellers: [金门锁业官方旗舰店]}
+  - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
+  - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
   - {id: gi-wuchang-rice, kind: gi, name: 五常大米, holder: 五常市大米协会, nice_classes: [30], regions: [黑龙江省哈尔滨市五常市], reference_price: 80}
 """
 
@@ -154,3 +158,22 @@ def test_pet_treats_and_sports_balls_are_goods_words(title: str, expected: int) 
     from matchers.normalise import norm
 
     assert expected in classify(norm(title), "")[0]
+
+
+@pytest.mark.parametrize("title", ["新鲜 橘橘 蜜橘 5斤 宝宝 爱吃 当季", "给橘橘一个家 橘猫 救助 猫粮 10kg"])
+def test_a_doubled_name_of_a_thing_the_title_names_is_no_mascot(matcher: Matcher, title: str) -> None:
+    pair = pairs(matcher, title=title, price=29, currency="CNY")["sm-juju"]
+    assert any(r["code"] == "ordinary_word" for r in pair.reason_codes), pair.reasons
+    assert "sm-juju" not in flagged(matcher, title=title, price=29, currency="CNY")
+
+
+@pytest.mark.parametrize("title", ["橘橘 毛绒 公仔 25cm", "橘橘 吉祥物 蜜橘 造型 摆件"])
+def test_the_mascots_own_figure_is_still_a_lead(matcher: Matcher, title: str) -> None:
+    assert "sm-juju" in flagged(matcher, title=title, price=29, currency="CNY")
+
+
+@pytest.mark.parametrize("title", ["婴儿面霜 成分 测评报告 PDF 12款 对比 含 宜康贝 等",
+                                   "宝宝 维生素AD 怎么补 电子版 育儿笔记 宜康贝 对比 整理"])
+def test_a_review_sold_as_a_document_is_a_work(matcher: Matcher, title: str) -> None:
+    pair = pairs(matcher, title=title, price=3.9, currency="CNY")["tm-yikang"]
+    assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
