@@ -259,6 +259,11 @@ def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right,
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": place})
             return
+    spelled = _pinyin_of_a_title_word(right, hits, ctx)  # Milu Deer 麋鹿: the pinyin spells the title's 麋鹿
+    if spelled:
+        vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "ordinary_word", "seen": hits[0].seen, "word": spelled})
+        return
     for hit in hits:
         text = ctx.texts[hit.field]
         word = inside_ordinary_word(text, hit.start, hit.end, hit.form.text, right)
@@ -275,6 +280,35 @@ def ordinary_word_signals(vec: list[float], reasons: list[Reason], right: Right,
             vec[INDEX["ordinary_word"]] = 1.0
             reasons.append({"code": "ordinary_word", "seen": hit.seen, "word": word})
             return
+
+
+MAX_SPELLED = 4  # characters of a title word that a Latin hit may be the pinyin of
+
+
+def _pinyin_of_a_title_word(right: Right, hits: list[Hit], ctx: ListingContext) -> str:
+    """The title's Chinese word, not one of the right's own, that every hit (a Latin form) spells in pinyin (麋鹿
+    for the mascot variant MILU in "Milu Deer 麋鹿 毛绒 玩具"), or "". Why: a mark's pinyin variant is also the
+    pinyin of every word that sounds like it; a title that writes such a word beside it tells which one it spells.
+    """
+    if not all(h.form.latin and h.how == "exact" for h in hits):
+        return ""
+    title = ctx.texts.get("title", "")
+    if not any(ordinary.is_cjk(c) for c in title):
+        return ""
+    from matchers.normalise import pinyin_of
+
+    spelled = {h.form.text.replace(" ", "") for h in hits}
+    own = {right.name, *right.variants}
+    for run in _CJK_RUN.findall(title):
+        for size in range(2, min(MAX_SPELLED, len(run)) + 1):
+            for start in range(len(run) - size + 1):
+                word = run[start:start + size]
+                if pinyin_of(word) in spelled and word not in own:
+                    return word
+    return ""
+
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 def _in_place_names(ctx: ListingContext, hits: list[Hit]) -> str:

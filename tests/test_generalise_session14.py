@@ -32,6 +32,7 @@ rights:
   - {id: tm-bebeto, kind: trademark, name: BEBETO, holder: Bebeto Kids BV, nice_classes: [12], reference_price: 5999}
   - {id: tm-jinmen, kind: trademark, name: 金门锁业, variants: [金门], holder: 金门锁业有限公司, nice_classes: [6], reference_price: 1299,
      authorized_sellers: [金门锁业官方旗舰店]}
+  - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
   - {id: gi-wuchang-rice, kind: gi, name: 五常大米, holder: 五常市大米协会, nice_classes: [30], regions: [黑龙江省哈尔滨市五常市], reference_price: 80}
@@ -177,3 +178,13 @@ def test_the_mascots_own_figure_is_still_a_lead(matcher: Matcher, title: str) ->
 def test_a_review_sold_as_a_document_is_a_work(matcher: Matcher, title: str) -> None:
     pair = pairs(matcher, title=title, price=3.9, currency="CNY")["tm-yikang"]
     assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
+
+
+def test_a_pinyin_variant_that_spells_another_title_word_is_that_word(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="Milu Deer 麋鹿 毛绒 玩具 圣诞 驯鹿 公仔", price=39, currency="CNY")["sm-mimi"]
+    assert any(r["code"] == "ordinary_word" and r.get("word") == "麋鹿" for r in pair.reason_codes), pair.reasons
+    assert "sm-mimi" not in flagged(matcher, title="Milu Deer 麋鹿 毛绒 玩具 圣诞 驯鹿 公仔", price=39, currency="CNY")
+
+
+def test_the_mascots_pinyin_beside_its_own_name_is_still_the_mascot(matcher: Matcher) -> None:
+    assert "sm-mimi" in flagged(matcher, title="Milu 咪噜 吉祥物 毛绒 公仔 宠物博览会", price=39, currency="CNY")
