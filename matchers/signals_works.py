@@ -31,7 +31,7 @@ def publication_signals(vec: list[float], reasons: list[Reason], right: Right, c
         return
     if right.kind != "trademark" or 16 in right.nice_classes:
         return
-    found = publication_cues(ctx)
+    found = publication_cues(ctx) or title_cues(ctx, "written_work")  # 将船买酒白云边 李白诗句 书法: a poem's line
     if not found and 9 not in right.nice_classes:
         found = title_cues(ctx, "film_work")  # a film on a disc: recorded media are class 9
     if found:

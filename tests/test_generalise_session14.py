@@ -32,6 +32,8 @@ rights:
   - {id: tm-bebeto, kind: trademark, name: BEBETO, holder: Bebeto Kids BV, nice_classes: [12], reference_price: 5999}
   - {id: tm-jinmen, kind: trademark, name: 金门锁业, variants: [金门], holder: 金门锁业有限公司, nice_classes: [6], reference_price: 1299,
      authorized_sellers: [金门锁业官方旗舰店]}
+  - {id: tm-lanjiu, kind: trademark, name: 蓝鸠泉, holder: 蓝鸠泉酒业有限公司, nice_classes: [33], reference_price: 168}
+  - {id: tm-veltor, kind: trademark, name: VELTOR, variants: [维尔托], holder: Veltor GmbH, nice_classes: [9, 10], reference_price: 1980}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -188,3 +190,20 @@ def test_a_pinyin_variant_that_spells_another_title_word_is_that_word(matcher: M
 
 def test_the_mascots_pinyin_beside_its_own_name_is_still_the_mascot(matcher: Matcher) -> None:
     assert "sm-mimi" in flagged(matcher, title="Milu 咪噜 吉祥物 毛绒 公仔 宠物博览会", price=39, currency="CNY")
+
+
+def test_a_calligraphy_of_a_poem_holding_the_mark_is_a_work(matcher: Matcher) -> None:
+    title = "将船买酒蓝鸠泉 诗句 书法 手写 条幅"
+    pair = pairs(matcher, title=title, price=58, currency="CNY")["tm-lanjiu"]
+    assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
+
+
+def test_an_alcohol_tester_is_no_liquor() -> None:
+    from matchers.goods import classify
+    from matchers.normalise import norm
+
+    assert set(classify(norm("酒精测试仪 交警 专用 呼气式"), "")[0]) == {9}
+
+
+def test_a_mark_on_an_alcohol_tester_is_looked_for(matcher: Matcher) -> None:
+    assert "tm-veltor" in flagged(matcher, title="维尔托 酒精检测仪 吹气式 高精度", price=98, currency="CNY")
