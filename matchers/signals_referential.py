@@ -93,12 +93,20 @@ def _cue_after_model(text: str, hit: Hit) -> list[tuple[int, int, str]]:
             continue
         if not any(ordinary.is_cjk(c) for c in after[:start]):
             return [(start, end, cue)]
-        if cue == DEDICATED and start <= MAX_DEVICE_GAP and goods.classify(after[:start], "")[1]:
+        if cue == DEDICATED and start <= MAX_DEVICE_GAP and _ends_with_goods(after[:start]):
             return [(start, end, cue)]  # 海尔冰箱 专用 除味剂: the mark's device, then "made for it"
     return []
 
 
 MAX_DEVICE_GAP = 8  # characters between a mark and the part that names the mark's device between them
+
+
+def _ends_with_goods(text: str) -> bool:
+    """Does ``text`` end with a goods word (海尔冰箱 专用: made for the fridge)? Not one that names who the goods are
+    for after them (听诊器 双头 护士 专用: the stethoscope is for nurses, a device of the mark's own)."""
+    words = goods.classify(text, "")[1]
+    stripped = text.rstrip()
+    return any(stripped.endswith(w) for w in words)
 
 
 def _other_title_hits(ctx: ListingContext, hits: list[Hit]) -> list[int]:

@@ -207,3 +207,13 @@ def test_an_alcohol_tester_is_no_liquor() -> None:
 
 def test_a_mark_on_an_alcohol_tester_is_looked_for(matcher: Matcher) -> None:
     assert "tm-veltor" in flagged(matcher, title="维尔托 酒精检测仪 吹气式 高精度", price=98, currency="CNY")
+
+
+def test_dedicated_to_a_person_is_no_device_the_goods_fit(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="VELTOR 酒精检测仪 便携 交警 专用", price=98, currency="CNY")["tm-veltor"]
+    assert not any(r["code"] == "referential_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_dedicated_to_the_marks_device_is_still_referential(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="VELTOR 酒精检测仪 专用 吹嘴 50个", price=19, currency="CNY")["tm-veltor"]
+    assert any(r["code"] == "referential_use" for r in pair.reason_codes), pair.reasons
