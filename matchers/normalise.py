@@ -163,6 +163,8 @@ def _build_light_table() -> dict[int, str | None]:
                 table[code] = simple
     for code, ideograph in _ideograph_forms(converter).items():
         table.setdefault(code, ideograph)
+    for ligature, spelled in lexicon().get("ligatures", {}).items():  # 红囍 → 红双喜: one glyph for two characters
+        table[ord(ligature)] = spelled
     return table
 
 

@@ -217,3 +217,10 @@ def test_dedicated_to_a_person_is_no_device_the_goods_fit(matcher: Matcher) -> N
 def test_dedicated_to_the_marks_device_is_still_referential(matcher: Matcher) -> None:
     pair = pairs(matcher, title="VELTOR 酒精检测仪 专用 吹嘴 50个", price=19, currency="CNY")["tm-veltor"]
     assert any(r["code"] == "referential_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_the_double_happiness_glyph_reads_as_its_two_characters() -> None:
+    from matchers.normalise import light, norm
+
+    assert norm("红囍 乒乓球") == norm("红双喜 乒乓球")
+    assert light("囍字贴 婚庆") == "双喜字贴 婚庆"
