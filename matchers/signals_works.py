@@ -32,8 +32,10 @@ def publication_signals(vec: list[float], reasons: list[Reason], right: Right, c
     if right.kind != "trademark" or 16 in right.nice_classes:
         return
     found = publication_cues(ctx) or title_cues(ctx, "written_work")  # 将船买酒白云边 李白诗句 书法: a poem's line
-    if not found and 9 not in right.nice_classes:
-        found = title_cues(ctx, "film_work")  # a film on a disc: recorded media are class 9
+    if not found and 9 not in right.nice_classes and not vec[INDEX["class_top"]]:
+        # a film on a disc (recorded media are class 9); not where the goods are the mark's own (蕉下 防晒伞 黑胶:
+        # the umbrella's black UV coating, no vinyl record)
+        found = title_cues(ctx, "film_work")
     if found:
         vec[INDEX["publication"]] = 1.0
         reasons.append({"code": "publication", "cue": max((c[2] for c in found), key=len)})

@@ -34,6 +34,7 @@ rights:
      authorized_sellers: [金门锁业官方旗舰店]}
   - {id: tm-lanjiu, kind: trademark, name: 蓝鸠泉, holder: 蓝鸠泉酒业有限公司, nice_classes: [33], reference_price: 168}
   - {id: tm-veltor, kind: trademark, name: VELTOR, variants: [维尔托], holder: Veltor GmbH, nice_classes: [9, 10], reference_price: 1980}
+  - {id: tm-yuxia, kind: trademark, name: 雨霞, holder: 雨霞伞业有限公司, nice_classes: [18, 25], reference_price: 199}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -224,3 +225,13 @@ def test_the_double_happiness_glyph_reads_as_its_two_characters() -> None:
 
     assert norm("红囍 乒乓球") == norm("红双喜 乒乓球")
     assert light("囍字贴 婚庆") == "双喜字贴 婚庆"
+
+
+def test_a_black_uv_coating_on_the_marks_umbrella_is_no_record(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="雨霞 防晒伞 太阳伞 胶囊伞 五折 黑胶 晴雨两用", price=19.9, currency="CNY")["tm-yuxia"]
+    assert not any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
+
+
+def test_a_vinyl_record_naming_the_mark_is_still_a_work(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="雨霞 黑胶唱片 LP 经典老歌 留声机专用", price=99, currency="CNY")["tm-yuxia"]
+    assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
