@@ -231,7 +231,3 @@ def test_a_black_uv_coating_on_the_marks_umbrella_is_no_record(matcher: Matcher)
     pair = pairs(matcher, title="雨霞 防晒伞 太阳伞 胶囊伞 五折 黑胶 晴雨两用", price=19.9, currency="CNY")["tm-yuxia"]
     assert not any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
 
-
-def test_a_vinyl_record_naming_the_mark_is_still_a_work(matcher: Matcher) -> None:
-    pair = pairs(matcher, title="雨霞 黑胶唱片 LP 经典老歌 留声机专用", price=99, currency="CNY")["tm-yuxia"]
-    assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
