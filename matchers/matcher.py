@@ -356,7 +356,7 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
             continue
         if len(idxs) == 1:
             continue
-        best = _house_told(compiled, fitting or idxs, rest)
+        best = _house_told(compiled, fitting or idxs, rest, votes)
         drop.update(i for i in idxs if i != best)
     return {i: hits for i, hits in found.items() if i not in drop} if drop else found
 
@@ -371,13 +371,15 @@ def _other_house_told(compiled: CompiledRegister, houses: list[int], nick: str, 
     return any(brand.key not in own and line_in(brand.lines, rest) for brand in houses_of_initial(nick[0]))
 
 
-def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int | None:
+def _house_told(compiled: CompiledRegister, houses: list[int], rest: str,
+                votes: Counter[int] | None = None) -> int | None:
     """Which of ``houses`` (rights sharing an "X家" nickname) the rest of the title names, or None:
     the one whose product line it names (S家 Kinvara: Saucony, not Salomon; brand_names.yaml), else the one
     whose two-word name's initials it writes (R家 RO同款: RICK OWENS), else
     the one whose own name shares a character with it (Y家 小鸭子标 羽绒服: 鸭鸭, not 雅鹿), else the
     one from the country it names (G家 丹麦 连衣裙: Ganni A/S, not Goldwin Inc.; matchers/houses.py),
-    else the only famous one (a brand of brand_names.yaml, or well-known: "X家" is how buyers name a
+    else the only one registered for every class of the listing's goods (T家 故事盒 音箱 公仔: a speaker and
+    figures, classes 9 and 28, tonies' both, not a golf maker's 28 alone), else the only famous one (a brand of brand_names.yaml, or well-known: "X家" is how buyers name a
     famous house), else one dearer than :data:`DEARER` times every other (the fashion press's "X家" is
     the luxury house: P家 is Prada, not Puma), else None."""
     rights = compiled.rights
@@ -386,6 +388,7 @@ def _house_told(compiled: CompiledRegister, houses: list[int], rest: str) -> int
                  lambda pool: [i for i in pool if _initials_in(rights[i], rest)],
                  lambda pool: [i for i in pool if _shares_character(rights[i], rest)],
                  lambda pool: _house_of_country(compiled, pool, rest),
+                 lambda pool: [i for i in pool if votes and all(c in rights[i].nice_classes for c in votes)],
                  lambda pool: [i for i in pool if i in compiled.famous or rights[i].well_known]):
         named = told(pool)
         if len(named) == 1:

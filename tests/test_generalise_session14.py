@@ -35,6 +35,8 @@ rights:
   - {id: tm-lanjiu, kind: trademark, name: 蓝鸠泉, holder: 蓝鸠泉酒业有限公司, nice_classes: [33], reference_price: 168}
   - {id: tm-veltor, kind: trademark, name: VELTOR, variants: [维尔托], holder: Veltor GmbH, nice_classes: [9, 10], reference_price: 1980}
   - {id: tm-yuxia, kind: trademark, name: 雨霞, holder: 雨霞伞业有限公司, nice_classes: [18, 25], reference_price: 199}
+  - {id: tm-toonie, kind: trademark, name: TOONIE, holder: Toonie Box GmbH, nice_classes: [9, 28], reference_price: 699}
+  - {id: tm-teeline, kind: trademark, name: TEELINE, holder: Teeline Golf, nice_classes: [28], reference_price: 428}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -231,3 +233,14 @@ def test_a_black_uv_coating_on_the_marks_umbrella_is_no_record(matcher: Matcher)
     pair = pairs(matcher, title="雨霞 防晒伞 太阳伞 胶囊伞 五折 黑胶 晴雨两用", price=19.9, currency="CNY")["tm-yuxia"]
     assert not any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
 
+
+
+def test_a_house_nickname_goes_to_the_only_house_registered_for_all_the_goods(matcher: Matcher) -> None:
+    title = "T家 儿童 故事盒 音箱 磁吸公仔 同款 早教"
+    found = flagged(matcher, title=title, price=199, currency="CNY")
+    assert "tm-toonie" in found and "tm-teeline" not in found
+
+
+def test_a_house_nickname_on_goods_both_houses_make_stays_unread(matcher: Matcher) -> None:
+    found = flagged(matcher, title="T家 公仔 玩具 同款", price=19, currency="CNY")
+    assert "tm-toonie" not in found and "tm-teeline" not in found
