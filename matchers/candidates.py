@@ -18,7 +18,7 @@ from typing import Iterable, NamedTuple
 import ahocorasick
 from rapidfuzz.distance import OSA
 
-from matchers.compiled import ALL_CLASSES, FORM_KINDS, CompiledRegister, Form, _deletes, class_bits
+from matchers.compiled import ALL_CLASSES, FORM_KINDS, TOWN_WORD, CompiledRegister, Form, _deletes, class_bits
 from matchers.goods import classify, find_goods_words_of
 from matchers.live_codes import has_code_word, parts_after_codes, parts_table
 from matchers.normalise import (can_sound_alike, canon, canon_many, fuzzy_pinyin_of, heard_key,
@@ -993,6 +993,10 @@ def _resolve_gi_place(compiled: CompiledRegister, right: int, hits: list[Hit],
     full = [h for h in hits if h.form.kind != "gi_place"]
     places = [h for h in hits if h.form.kind == "gi_place"]
     if not places or full:
+        name = compiled.rights[right].name
+        for hit in full:
+            if hit.form.kind == "compact" and TOWN_WORD in hit.form.text and TOWN_WORD not in name:
+                hit.how = "split"  # 马坝镇油粘米: the name cut by a town's 镇 (compiled._town_spellings)
         return full
     _, products = compiled.gi_products[right]
     classes = compiled.rights[right].nice_classes

@@ -170,6 +170,20 @@ def split_gi_name(name: str) -> tuple[str, str]:
     return (name[:-2], name[-2:]) if len(name) >= 4 else (name, "")
 
 
+TOWN_WORD = "镇"
+
+
+def _town_spellings(name: str, cut: int) -> list[str]:
+    """The GI name with 镇 written inside it at each cut other than the place split's (马坝镇油粘米 of 马坝油粘米, whose
+    split read 马坝油 + 粘米), leaving two characters or more on each side. Why: a seller names the town the
+    goods are "of" (产自马坝镇) and writes the product after it; where the place part is a town the gazetteer does
+    not know, the split can cut elsewhere, and the split-name rule (candidates._resolve_gi_place) then misses
+    it. A name that holds 镇 already, or is not all Chinese, has none."""
+    if TOWN_WORD in name or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return []
+    return [name[:k] + TOWN_WORD + name[k:] for k in range(2, len(name) - 1) if k != cut]
+
+
 def _products_shortened(name: str, place: str, product: str, division: int | None, goods: set[str],
                         names: list[str]) -> list[str]:
     """More ways a seller writes a GI's product after its place (凤庆 产区 滇红 for 凤庆滇红茶): the rest of the
@@ -624,6 +638,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                                                [norm(str(raw)) for raw in right.all_names])
                 compiled.gi_products[idx] = (place, tuple(dict.fromkeys((product, *shorter))))
                 add(idx, place, "gi_place")
+                for town in _town_spellings(norm(right.name), len(place)):
+                    add(idx, town, "compact")  # 马坝镇油粘米: a town's 镇 where the split did not cut
                 for other in ([place[:division], *_other_place_names(place[:division])] if division else []) \
                         + _other_place_names(place):  # 郫都 for 郫县: the place renamed
                     add(idx, other, "gi_place")

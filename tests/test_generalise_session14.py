@@ -40,6 +40,7 @@ rights:
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
+  - {id: gi-shitan-rice, kind: gi, name: 石滩油粘米, holder: 增城区石滩油粘米协会, nice_classes: [30], regions: [广东省广州市增城区], reference_price: 60}
   - {id: gi-wuchang-rice, kind: gi, name: 五常大米, holder: 五常市大米协会, nice_classes: [30], regions: [黑龙江省哈尔滨市五常市], reference_price: 80}
 """
 
@@ -244,3 +245,18 @@ def test_a_house_nickname_goes_to_the_only_house_registered_for_all_the_goods(ma
 def test_a_house_nickname_on_goods_both_houses_make_stays_unread(matcher: Matcher) -> None:
     found = flagged(matcher, title="T家 公仔 玩具 同款", price=19, currency="CNY")
     assert "tm-toonie" not in found and "tm-teeline" not in found
+
+
+def test_a_gi_name_cut_by_a_towns_zhen_is_a_split_name(matcher: Matcher) -> None:
+    listing = {"title": "石滩镇 油粘米 同款 10斤 香米", "price": 39, "currency": "CNY", "ship_from": "湖南 长沙"}
+    pair = pairs(matcher, **listing)["gi-shitan-rice"]
+    assert any(r["code"] == "gi_dodge" for r in pair.reason_codes), pair.reasons
+    assert "gi-shitan-rice" in flagged(matcher, **listing)
+
+
+def test_town_spellings_skip_the_split_and_names_holding_zhen() -> None:
+    from matchers.compiled import _town_spellings
+
+    assert _town_spellings("石滩油粘米", 3) == ["石滩镇油粘米"]  # the cut at 3 is the split's own
+    assert _town_spellings("饶河黑蜂蜂蜜", 2) == ["饶河黑镇蜂蜂蜜", "饶河黑蜂镇蜂蜜"]
+    assert _town_spellings("朱家镇大米", 3) == []
