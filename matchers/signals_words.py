@@ -178,8 +178,24 @@ def split_by_words_signals(vec: list[float], reasons: list[Reason], hits: list[H
                 vec[INDEX["ordinary_word"]] = 1.0
         if word:
             vec[INDEX["split_by_words"]] = 1.0
+            if vec[INDEX["obfuscated"]] and all(h.how == "exact" for h in hits) \
+                    and " " in _spaced_span(light_text, hit.seen):
+                _not_a_dodge(vec, reasons)  # 利尔 康复: the space is the edge of the word 康复, no dodge
             reasons.append({"code": "split_by_words", "seen": hit.seen, "word": word})
             return
+
+
+def _spaced_span(light_text: str, mark: str) -> str:
+    """The mark as the light text writes it, spaces and all (利尔 康 of 利尔康), or ""."""
+    pattern = " ?".join(re.escape(ch) for ch in mark)
+    found = re.search(pattern, light_text)
+    return found.group() if found else ""
+
+
+def _not_a_dodge(vec: list[float], reasons: list[Reason]) -> None:
+    """Take back the reading of the mark's spacing as a dodge (its feature and reason)."""
+    vec[INDEX["obfuscated"]] = vec[INDEX["evasive"]] = 0.0
+    reasons[:] = [r for r in reasons if r.get("code") != "obfuscated"]
 
 
 def _spaced_words(light_text: str, mark: str) -> str:

@@ -41,6 +41,7 @@ rights:
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
   - {id: gi-shitan-rice, kind: gi, name: 石滩油粘米, holder: 增城区石滩油粘米协会, nice_classes: [30], regions: [广东省广州市增城区], reference_price: 60}
+  - {id: tm-lierkang, kind: trademark, name: 丽尔康, holder: 丽尔康医疗器械有限公司, nice_classes: [5, 10, 44], reference_price: 29}
   - {id: gi-wuchang-rice, kind: gi, name: 五常大米, holder: 五常市大米协会, nice_classes: [30], regions: [黑龙江省哈尔滨市五常市], reference_price: 80}
 """
 
@@ -260,3 +261,14 @@ def test_town_spellings_skip_the_split_and_names_holding_zhen() -> None:
     assert _town_spellings("石滩油粘米", 3) == ["石滩镇油粘米"]  # the cut at 3 is the split's own
     assert _town_spellings("饶河黑蜂蜂蜜", 2) == ["饶河黑镇蜂蜂蜜", "饶河黑蜂镇蜂蜜"]
     assert _town_spellings("朱家镇大米", 3) == []
+
+
+def test_a_space_at_the_edge_of_the_word_that_cuts_the_mark_is_no_dodge(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="丽尔 康复 推拿 理疗 颈椎 套餐", price=99, currency="CNY")["tm-lierkang"]
+    codes = [r["code"] for r in pair.reason_codes]
+    assert "split_by_words" in codes and "obfuscated" not in codes, pair.reasons
+
+
+def test_a_mark_spaced_out_on_its_own_is_still_a_dodge(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="丽 尔 康 碘伏 消毒液 100ml", price=3, currency="CNY")["tm-lierkang"]
+    assert any(r["code"] == "obfuscated" for r in pair.reason_codes), pair.reasons
