@@ -79,6 +79,8 @@ def _how(form: Form, seen: str) -> str | None:
     if form.kind in ("gi_place", "nickname"):
         return None  # places and nicknames only count when written exactly
     if form.latin:
+        if seen == form.text[::-1]:
+            return "reordered"  # OSNED for DENSO (variants.reversed_keys)
         return "lookalike" if len(form.text) >= 4 else None
     if len(seen) == len(form.text) and len(seen) in (2, 4):
         heard = canon(seen)  # 玉豫 sounds as 豫玉: a homophone, told below; 可耐 for 耐克 is turned and heard otherwise

@@ -699,6 +699,12 @@ def _compile(rights: list[Right]) -> CompiledRegister:
                    if f.latin and f.kind in ("name", "variant"))
     for key, form_ids in letter_run_keys(latin_marks, canon, taken).items():
         bent_keys.setdefault(key, []).extend(form_ids)
+    from matchers.variants import reversed_keys  # OSNED for DENSO: spelled backwards
+
+    for key, form_ids in reversed_keys(((i, f.text) for i, f in enumerate(compiled.forms)
+                                        if f.latin and f.kind in ("name", "variant")
+                                        and compiled.rights[f.right].kind == "trademark"), canon, taken).items():
+        bent_keys.setdefault(key, []).extend(form_ids)
     from matchers.shape_holes import build_hole_index  # 九收王 for 九牧王: a shape-alike beyond the keys' bound
 
     compiled.holes = build_hole_index(((i, f.text) for i, f in enumerate(compiled.forms)

@@ -377,6 +377,26 @@ def reordered_keys(forms: Iterable[tuple[int, str, str]], taken: set[str]) -> di
     return keys
 
 
+MIN_REVERSED = 5  # letters of a Latin mark whose spelling backwards is looked for
+
+
+def reversed_keys(forms: Iterable[tuple[int, str]], canon, taken: set[str]) -> dict[str, list[int]]:
+    """Extra automaton keys: each Latin trademark of :data:`MIN_REVERSED` letters or more (form id, norm text)
+    spelled backwards, as sellers write it for the buyer to read in reverse (OSNED for DENSO, "反着读"). Not
+    where the backward spelling is an English word or another form's key (``taken``), nor for a palindrome."""
+    words = common_english_words()
+    keys: dict[str, list[int]] = {}
+    for form_idx, text in forms:
+        if len(text) < MIN_REVERSED or not (text.isascii() and text.isalpha()):
+            continue
+        backwards = text[::-1]
+        key = canon(backwards)
+        if backwards == text or backwards in words or key in taken:
+            continue
+        keys.setdefault(key, []).append(form_idx)
+    return keys
+
+
 LETTER_RUNS = (("m", "rn"), ("w", "vv"), ("d", "cl"))
 """Latin letters and the runs of two letters drawn like them in most fonts (DEERRNA for DEERMA, VVOLF, CLAVID): the
 confusables data pairs single characters only. Both ways (a mark's rn written m)."""

@@ -37,6 +37,7 @@ rights:
   - {id: tm-yuxia, kind: trademark, name: 雨霞, holder: 雨霞伞业有限公司, nice_classes: [18, 25], reference_price: 199}
   - {id: tm-toonie, kind: trademark, name: TOONIE, holder: Toonie Box GmbH, nice_classes: [9, 28], reference_price: 699}
   - {id: tm-teeline, kind: trademark, name: TEELINE, holder: Teeline Golf, nice_classes: [28], reference_price: 428}
+  - {id: tm-kovano, kind: trademark, name: KOVANO, holder: Kovano Stationery KK, nice_classes: [16], reference_price: 39}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -272,3 +273,17 @@ def test_a_space_at_the_edge_of_the_word_that_cuts_the_mark_is_no_dodge(matcher:
 def test_a_mark_spaced_out_on_its_own_is_still_a_dodge(matcher: Matcher) -> None:
     pair = pairs(matcher, title="丽 尔 康 碘伏 消毒液 100ml", price=3, currency="CNY")["tm-lierkang"]
     assert any(r["code"] == "obfuscated" for r in pair.reason_codes), pair.reasons
+
+
+def test_a_latin_mark_spelled_backwards_is_a_turned_spelling(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="ONAVOK 活页本 B5 反着读 懂的来", price=9.9, currency="CNY")["tm-kovano"]
+    assert any(r["code"] == "hit_reordered" for r in pair.reason_codes), pair.reasons
+    assert "tm-kovano" in flagged(matcher, title="ONAVOK 活页本 B5 反着读 懂的来", price=9.9, currency="CNY")
+
+
+def test_backward_spellings_that_are_words_or_palindromes_are_no_keys() -> None:
+    from matchers.normalise import canon
+    from matchers.variants import reversed_keys
+
+    keys = reversed_keys([(0, "kovano"), (1, "reward"), (2, "level"), (3, "sony")], canon, set())
+    assert list(keys.values()) == [[0]]  # drawer is a word, level a palindrome, sony too short
