@@ -27,6 +27,8 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
         return  # 鞋标 织唛 凉鞋配件: the mark's own labels are the goods, no part that fits the holder's
     if title_cues(ctx, "whole_product"):
         return  # 适用美德乐 吸奶器 整机 平替款: the whole device in the mark's stead, no part that fits it
+    if _in_disguise(hits, ctx):
+        return  # DЕNSО 空调滤芯: nobody hides the name of the device a part fits; the disguise sells the part as the mark's
     for hit in hits if right.kind == "trademark" else ():  # special marks and GIs have no "fits" use
         text = ctx.texts[hit.field]
         # A cue right before the mark (适用于 iPhone), or anywhere in an accessory's title (钢化膜 适用).
@@ -39,6 +41,16 @@ def referential_signals(vec: list[float], reasons: list[Reason], right: Right, h
             cue = max((c[2] for c in cues), key=len)
             reasons.append({"code": "referential_use", "cue": cue, "seen": hit.seen})
             return
+
+
+_FOREIGN_LETTERS = re.compile("[\u0370-\u04ff]")  # Greek and Cyrillic
+
+
+def _in_disguise(hits: list[Hit], ctx: ListingContext) -> bool:
+    """Is a Latin mark written with Greek or Cyrillic letters drawn like its own (DЕNSО: Е and О Cyrillic) in the field
+    it was found in? A seller naming the device a part fits writes the device's name to be found; one who
+    disguises the name sells the goods as the mark's and hides them from its holder's searches."""
+    return any(h.form.latin and _FOREIGN_LETTERS.search(str(ctx.listing.get(h.field) or "")) for h in hits)
 
 
 MAX_BEFORE = 8  # characters before a mark where a "fits" cue is looked for (适用于 iPhone)

@@ -38,6 +38,8 @@ rights:
   - {id: tm-toonie, kind: trademark, name: TOONIE, holder: Toonie Box GmbH, nice_classes: [9, 28], reference_price: 699}
   - {id: tm-teeline, kind: trademark, name: TEELINE, holder: Teeline Golf, nice_classes: [28], reference_price: 428}
   - {id: tm-kovano, kind: trademark, name: KOVANO, holder: Kovano Stationery KK, nice_classes: [16], reference_price: 39}
+  - {id: tm-vexo, kind: trademark, name: VEXO, holder: Vexo Automotive KK, nice_classes: [7, 11], reference_price: 68}
+  - {id: tm-yinghua, kind: trademark, name: 樱华, holder: 樱华厨房电器有限公司, nice_classes: [11], reference_price: 2399}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -287,3 +289,20 @@ def test_backward_spellings_that_are_words_or_palindromes_are_no_keys() -> None:
 
     keys = reversed_keys([(0, "kovano"), (1, "reward"), (2, "level"), (3, "sony")], canon, set())
     assert list(keys.values()) == [[0]]  # drawer is a word, level a palindrome, sony too short
+
+
+def test_a_mark_in_cyrillic_disguise_on_a_part_is_no_referential_use(matcher: Matcher) -> None:
+    title = "VЕXО 空调滤芯 活性炭 卡罗拉 雷凌"  # Е and О are Cyrillic
+    pair = pairs(matcher, title=title, price=15, currency="CNY")["tm-vexo"]
+    assert not any(r["code"] == "referential_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_an_aftermarket_part_crossing_the_marks_part_number_is_referential(matcher: Matcher) -> None:
+    title = "火炬 铱金火花塞 对应原厂号 可替代 VEXO IK20"
+    pair = pairs(matcher, title=title, price=12, currency="CNY")["tm-vexo"]
+    assert any(r["code"] == "referential_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_self_cleaning_is_what_the_goods_do_no_service(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="樱华 油烟机 侧吸式 家用 大吸力 自清洗", price=599, currency="CNY")["tm-yinghua"]
+    assert not any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
