@@ -107,6 +107,7 @@ _ENGLISH: dict[str, Renderer] = {
     "obfuscated": lambda p: "mark written with spacing, symbols or traditional characters to dodge filters",
     "live_code": lambda p: "only part of the mark, after a live room's code word, to dodge filters",
     "exhibitor": lambda p: f"the seller took part in {p['seen']} ('{p['cue']}'), the goods do not carry its name (lowers the score)",
+    "admission": lambda p: f"a ticket or pass to {p['seen']} itself ('{p['cue']}'), no goods under its name (lowers the score)",
     # wording
     "counterfeit_wording": lambda p: "counterfeit wording: " + ", ".join(p["words"]),
     "resale_wording": lambda p: "private resale wording: " + ", ".join(p["words"]) + " (lowers the score)",
@@ -191,6 +192,7 @@ _CHINESE: dict[str, Renderer] = {
     "obfuscated": lambda p: "商标中夹带空格、符号或使用繁体字，意在规避过滤",
     "live_code": lambda p: "直播间暗号后只写商标的一部分，意在规避过滤",
     "exhibitor": lambda p: f"卖家称参加过“{p['seen']}”（“{p['cue']}”），商品并未使用其名称（降低评分）",
+    "admission": lambda p: f"“{p['seen']}”本身的门票或证件（“{p['cue']}”），并非使用其名称的商品（降低评分）",
     "counterfeit_wording": lambda p: "出现假冒用语：" + "、".join(p["words"]),
     "resale_wording": lambda p: "出现个人转卖用语：" + "、".join(p["words"]) + "（降低评分）",
     "price_ratio": lambda p: (f"售价 {p['price']:g} 仅为{_reference_zh(p)} "

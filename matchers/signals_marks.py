@@ -27,6 +27,11 @@ def mascot_word_signals(vec: list[float], reasons: list[Reason], compiled: Compi
     a cartoon or a seal does not. A bent spelling, or a name the text's words cut across (海宝宝),
     needs an event word (a cartoon's plush is a 公仔 too); an exact name that is a dictionary word
     needs an event word or mascot goods. Told as an ordinary word (lowers the score)."""
+    tickets = title_cues(ctx, "admission")
+    if tickets:  # 家电博览会 门票 转让: the event's own admission, no goods under its name
+        vec[INDEX["ordinary_word"]] = 1.0
+        reasons.append({"code": "admission", "cue": max((c[2] for c in tickets), key=len), "seen": hits[0].seen})
+        return
     cue = _exhibitor_cue(hits, ctx)
     if cue:  # 本社产品曾参展农交会: the seller's fact, no use of the fair's name on the goods
         vec[INDEX["ordinary_word"]] = 1.0

@@ -40,6 +40,7 @@ rights:
   - {id: tm-kovano, kind: trademark, name: KOVANO, holder: Kovano Stationery KK, nice_classes: [16], reference_price: 39}
   - {id: tm-vexo, kind: trademark, name: VEXO, holder: Vexo Automotive KK, nice_classes: [7, 11], reference_price: 68}
   - {id: tm-yinghua, kind: trademark, name: 樱华, holder: 樱华厨房电器有限公司, nice_classes: [11], reference_price: 2399}
+  - {id: sm-hometech, kind: special_mark, name: 中国家居科技博览会, variants: [家居科技博览会], holder: 家居科技博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -306,3 +307,14 @@ def test_an_aftermarket_part_crossing_the_marks_part_number_is_referential(match
 def test_self_cleaning_is_what_the_goods_do_no_service(matcher: Matcher) -> None:
     pair = pairs(matcher, title="樱华 油烟机 侧吸式 家用 大吸力 自清洗", price=599, currency="CNY")["tm-yinghua"]
     assert not any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
+
+
+@pytest.mark.parametrize("title", ["家居科技博览会 门票 转让 一张 原价", "中国家居科技博览会 观众证 单日票"])
+def test_a_ticket_to_the_event_is_no_goods_under_its_name(matcher: Matcher, title: str) -> None:
+    pair = pairs(matcher, title=title, price=80, currency="CNY")["sm-hometech"]
+    assert any(r["code"] == "admission" for r in pair.reason_codes), pair.reasons
+    assert "sm-hometech" not in flagged(matcher, title=title, price=80, currency="CNY")
+
+
+def test_goods_under_the_events_name_are_still_a_lead(matcher: Matcher) -> None:
+    assert "sm-hometech" in flagged(matcher, title="家居科技博览会 纪念 帆布袋 印花", price=19, currency="CNY")

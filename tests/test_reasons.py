@@ -61,6 +61,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "obfuscated": {},
     "live_code": {},
     "exhibitor": {"cue": "参展", "seen": "农交会"},
+    "admission": {"cue": "门票", "seen": "进博会"},
     "counterfeit_wording": {"words": ["高仿", "1:1"]},
     "resale_wording": {"words": ["闲置", "附小票"]},
     "price_ratio": {"price": 89.0, "reference": 699.0},
@@ -120,6 +121,7 @@ LISTINGS: list[tuple[str, str, dict[str, Any]]] = [
     ("origin_outside", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 鲜活", "description": "产地：湖北 洪湖"}),
     ("origin_inside", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 鲜活", "ship_from": "江苏 苏州"}),
     ("gi_dodge", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹同款 螃蟹", "ship_from": "安徽 芜湖"}),
+    ("admission", "sm-ciie", {"title": "进博会 门票 转让 一张 原价"}),
     ("gi_blend", "gi-yangchenghu-crab", {"title": "阳澄湖大闸蟹 实惠装", "description": "混装 部分为外地蟹",
                                          "ship_from": "江苏 苏州"}),
 ]
