@@ -41,6 +41,8 @@ rights:
   - {id: tm-vexo, kind: trademark, name: VEXO, holder: Vexo Automotive KK, nice_classes: [7, 11], reference_price: 68}
   - {id: tm-yinghua, kind: trademark, name: 樱华, holder: 樱华厨房电器有限公司, nice_classes: [11], reference_price: 2399}
   - {id: sm-hometech, kind: special_mark, name: 中国家居科技博览会, variants: [家居科技博览会], holder: 家居科技博览会组委会, nice_classes: [], reference_price: 99}
+  - {id: sm-kite-champs, kind: special_mark, name: 世界风筝锦标赛, variants: [风筝世锦赛], holder: 2029年世界风筝锦标赛组委会, nice_classes: [], reference_price: 99}
+  - {id: sm-yanyan, kind: special_mark, name: 鸢鸢, holder: 2029年世界风筝锦标赛组委会, nice_classes: [], reference_price: 99}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -318,3 +320,8 @@ def test_a_ticket_to_the_event_is_no_goods_under_its_name(matcher: Matcher, titl
 
 def test_goods_under_the_events_name_are_still_a_lead(matcher: Matcher) -> None:
     assert "sm-hometech" in flagged(matcher, title="家居科技博览会 纪念 帆布袋 印花", price=19, currency="CNY")
+
+
+def test_a_championship_is_an_event_whose_mascot_takes_the_lead(matcher: Matcher) -> None:
+    found = flagged(matcher, title="风筝世锦赛吉祥物 鸢鸢 毛绒 公仔", price=49, currency="CNY")
+    assert found == {"sm-yanyan"}
