@@ -240,8 +240,10 @@ def test_fields_scanned_together_equal_fields_scanned_one_by_one(compiled: Compi
     key = lambda h: (h.field, h.start, h.end, h.form.right, h.form.text, h.how)  # noqa: E731
     assert {key(h) for h in together if h.how != "split"} <= {key(h) for h in one_by_one}  # split: a resolved place
     kept_rights = {h.form.right for h in together}
-    assert {key(h) for h in one_by_one if h.form.right in kept_rights and h.form.kind != "gi_place"} \
-        <= {key(h) for h in together}
+    # a GI name written with a town's 镇 (compiled._town_spellings) is found exact and told split when resolved
+    unsplit = lambda h: (*key(h)[:-1], "exact" if h.how == "split" and h.form.kind == "compact" else h.how)  # noqa: E731
+    assert {unsplit(h) for h in one_by_one if h.form.right in kept_rights and h.form.kind != "gi_place"} \
+        <= {unsplit(h) for h in together}
 
 
 def test_numbers_are_no_misspelling_of_a_mark(compiled: CompiledRegister) -> None:
