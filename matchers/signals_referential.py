@@ -205,12 +205,25 @@ def service_signals(vec: list[float], reasons: list[Reason], right: Right, hits:
         return
     title = ctx.texts["title"]
     cues = [c for c in title_cues(ctx, "service")
-            if not _offered_with_goods(title, c[0]) and not _names_goods(title, c[1], c[2])]
+            if not _offered_with_goods(title, c[0]) and not _names_goods(title, c[1], c[2])
+            and not _inside_goods_word(title, c[0], c[2])]
     if cues:
         vec[INDEX["service_use"]] = 1.0
         if not ctx.counterfeit:
             vec[INDEX["referential"]] = 1.0
         reasons.append({"code": "service_use", "cue": max((c[2] for c in cues), key=len), "seen": hits[0].seen})
+
+
+def _inside_goods_word(title: str, start: int, cue: str) -> bool:
+    """Does a Chinese service word begin a goods word of the title (清洗 of 高压清洗机, 维修 of 维修工具)? Then it names
+    the machine or tool sold, not a service."""
+    if cue.isascii():
+        return False
+    around = title[max(0, start - GOODS_REACH):start + len(cue) + GOODS_REACH]
+    return any(cue in word and len(word) > len(cue) for word in goods.classify(around, "")[1])
+
+
+GOODS_REACH = 4  # characters either side of a service word where a goods word holding it is looked for
 
 
 _NEXT_WORD = re.compile(r" ?([a-z]+)")

@@ -43,6 +43,8 @@ rights:
   - {id: sm-hometech, kind: special_mark, name: 中国家居科技博览会, variants: [家居科技博览会], holder: 家居科技博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-kite-champs, kind: special_mark, name: 世界风筝锦标赛, variants: [风筝世锦赛], holder: 2029年世界风筝锦标赛组委会, nice_classes: [], reference_price: 99}
   - {id: sm-yanyan, kind: special_mark, name: 鸢鸢, holder: 2029年世界风筝锦标赛组委会, nice_classes: [], reference_price: 99}
+  - {id: tm-kaiwei, kind: trademark, name: 凯威, holder: 凯威清洁设备有限公司, nice_classes: [3, 7], reference_price: 1299}
+  - {id: tm-brava, kind: trademark, name: BRAVA, holder: Brava Freni SpA, nice_classes: [12], reference_price: 1880}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -325,3 +327,18 @@ def test_goods_under_the_events_name_are_still_a_lead(matcher: Matcher) -> None:
 def test_a_championship_is_an_event_whose_mascot_takes_the_lead(matcher: Matcher) -> None:
     found = flagged(matcher, title="风筝世锦赛吉祥物 鸢鸢 毛绒 公仔", price=49, currency="CNY")
     assert found == {"sm-yanyan"}
+
+
+def test_a_service_word_inside_the_machines_name_is_no_service(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="海关罚没 凯威 K5 高压清洗机 低价处理", price=299, currency="CNY")["tm-kaiwei"]
+    assert not any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_an_aftermarket_tuning_part_is_no_service(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="BRAVA 卡钳 大四活塞 改装 前轮 刹车 套装 红色", price=560, currency="CNY")["tm-brava"]
+    assert not any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_cleaning_the_marks_machine_is_still_a_service(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="凯威 洗地机 上门清洗 保养", price=99, currency="CNY")["tm-kaiwei"]
+    assert any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
