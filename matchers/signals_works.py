@@ -83,18 +83,22 @@ def _history_work_signals(vec: list[float], reasons: list[Reason], ctx: ListingC
         reasons.append({"code": "publication", "cue": max((c[2] for c in cues), key=len)})
 
 
+def _in_a_de_phrase(title: str, hit: Hit) -> bool:
+    """Is the hit a noun of a "…的…" phrase: right after 的 (春天的小萌芽) or right before it (舟舟的世界)?"""
+    return (hit.start >= 1 and title[hit.start - 1] == "的") or title.startswith("的", hit.end)
+
+
 def _phrase_of_a_work_title(vec: list[float], reasons: list[Reason], hits: list[Hit], ctx: ListingContext) -> None:
-    """A special mark that is the head of a phrase "…的X" in a book's title (春天的小萌芽 植物科普绘本), the listing
-    naming no event (lexicon ``mascot_event``): the words of the book's title, a sprout in spring, not the
+    """A special mark that is a noun of a phrase "…的X" or "X的…" in a book's or a film's title (春天的小萌芽 植物科普
+    绘本, 舟舟的世界 纪录片 DVD), the listing naming no event (lexicon ``mascot_event``): the words of the book's title, a sprout in spring, not the
     mascot. Why only after 的: a mascot's own picture book names it alone (小萌芽 绘本), which stays a use of the
     mark; 的 makes it a noun of the phrase the title is written in. Told as a publication with ``ordinary_word``,
     as for a work of history (above)."""
     title = ctx.texts.get("title", "")
     in_title = [h for h in hits if h.field == "title"]
-    if not in_title or any(h.how != "exact" or h.form.latin or h.start < 1 or title[h.start - 1] != "的"
-                           for h in in_title):
+    if not in_title or any(h.how != "exact" or h.form.latin or not _in_a_de_phrase(title, h) for h in in_title):
         return
-    found = publication_cues(ctx)
+    found = publication_cues(ctx) or title_cues(ctx, "film_work")  # 舟舟的世界 纪录片 DVD: a film's title
     if not found:
         return
     text = " ".join(ctx.texts.get(f, "") for f in ("title", "description", "brand"))

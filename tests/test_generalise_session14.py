@@ -45,6 +45,7 @@ rights:
   - {id: sm-yanyan, kind: special_mark, name: 鸢鸢, holder: 2029年世界风筝锦标赛组委会, nice_classes: [], reference_price: 99}
   - {id: tm-kaiwei, kind: trademark, name: 凯威, holder: 凯威清洁设备有限公司, nice_classes: [3, 7], reference_price: 1299}
   - {id: tm-brava, kind: trademark, name: BRAVA, holder: Brava Freni SpA, nice_classes: [12], reference_price: 1880}
+  - {id: gi-liaonan-wine, kind: gi, name: 辽南香, holder: 辽南香酒协会, nice_classes: [33], regions: [辽宁省大连市], reference_price: 128}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -342,3 +343,14 @@ def test_an_aftermarket_tuning_part_is_no_service(matcher: Matcher) -> None:
 def test_cleaning_the_marks_machine_is_still_a_service(matcher: Matcher) -> None:
     pair = pairs(matcher, title="凯威 洗地机 上门清洗 保养", price=99, currency="CNY")["tm-kaiwei"]
     assert any(r["code"] == "service_use" for r in pair.reason_codes), pair.reasons
+
+
+def test_a_mascot_name_in_a_films_title_is_the_films(matcher: Matcher) -> None:
+    pair = pairs(matcher, title="橘橘的世界 纪录片 DVD 1997", price=29, currency="CNY")["sm-juju"]
+    assert any(r["code"] == "publication" for r in pair.reason_codes), pair.reasons
+    assert "sm-juju" not in flagged(matcher, title="橘橘的世界 纪录片 DVD 1997", price=29, currency="CNY")
+
+
+def test_a_gi_homophone_on_incense_is_beyond_the_gis_goods(matcher: Matcher) -> None:
+    found = flagged(matcher, title="辽楠香 线香 檀香 盘香 家用", price=19, currency="CNY", ship_from="福建 泉州")
+    assert "gi-liaonan-wine" not in found
