@@ -121,8 +121,8 @@ def listing_wording(light_text: str) -> tuple[list[str], list[str], list[str]]:
     counterfeit, innocent, resale, genuine, labels, bulk_labels, bulk = find_each(_LIGHT_CUES, light_text,
                                                                                  light_only=True)
     words = _counterfeit_words(counterfeit, innocent, light_text)
-    if labels or bulk_labels and bulk:
-        words = sorted(set(words) | _labels_sold(labels, bulk_labels, bulk))
+    if labels or bulk_labels and (bulk or _by_the_hundred(light_text)):
+        words = sorted(set(words) | _labels_sold(labels, bulk_labels, bulk or [(0, 0, "")]))
     if resale and many_units(light_text):
         resale = []  # 闲置 … 还有30包 便宜出: stock sold as a private item, no private resale
     return words, sorted({w for _, _, w in resale}), list(dict.fromkeys(w for _, _, w in genuine))
@@ -153,6 +153,15 @@ def sells_labels(counterfeit: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _label_words() -> frozenset[str]:
     return frozenset(str(w).lower() for entry in ("mark_labels", "mark_labels_bulk") for w in lexicon().get(entry, ()))
+
+
+MIN_BULK = 50  # pieces of a label or a box that are an order by the hundred
+_PIECES = re.compile(r"([0-9]{2,6}) ?(?:张|个|枚|片|只|套|pcs|pieces)(?![0-9a-z])")
+
+
+def _by_the_hundred(light_text: str) -> bool:
+    """Does the text sell :data:`MIN_BULK` pieces or more at once (100张, 500个, 1000pcs)? As a bulk-order word does."""
+    return any(int(found.group(1)) >= MIN_BULK for found in _PIECES.finditer(light_text))
 
 
 def _labels_sold(labels: list[tuple[int, int, str]], bulk_labels: list[tuple[int, int, str]],

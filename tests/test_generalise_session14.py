@@ -354,3 +354,8 @@ def test_a_mascot_name_in_a_films_title_is_the_films(matcher: Matcher) -> None:
 def test_a_gi_homophone_on_incense_is_beyond_the_gis_goods(matcher: Matcher) -> None:
     found = flagged(matcher, title="辽楠香 线香 檀香 盘香 家用", price=19, currency="CNY", ship_from="福建 泉州")
     assert "gi-liaonan-wine" not in found
+
+
+def test_tags_by_the_hundred_written_as_a_count_are_labels_sold() -> None:
+    assert "防伪标" in listing_wording(light("福耀 玻璃 防伪标 车窗 角标 100张"))[0]
+    assert listing_wording(light("福耀 玻璃 防伪标 车窗 角标 2张"))[0] == []
