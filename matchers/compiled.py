@@ -275,7 +275,8 @@ def _latin_gi_names(place: str, products: tuple[str, ...]) -> list[str]:
 
 
 def _house_nicknames(names: list[str]) -> list[str]:
-    """"N家" (Nike), "雅家" (雅诗兰黛): first letter or character + 家, the way buyers name a house.
+    """"N家" (Nike), "雅家" (雅诗兰黛): first letter or character + 家, the way buyers name a house; and a Latin name
+    of two words or more by the initials of its first two (CT家 for CHARLOTTE TILBURY).
 
     A CJK one is dropped later when it is an ordinary word (大家, 新家, 安家): jieba's dictionary decides.
     """
@@ -287,6 +288,9 @@ def _house_nicknames(names: list[str]) -> list[str]:
         first = text[0]
         if (first.isascii() and first.isalpha() and not has_cjk(text)) or ("\u4e00" <= first <= "\u9fff" and len(text) >= 2):
             out.append(first + "家")
+        words = text.split()
+        if len(words) >= 2 and not has_cjk(text) and all(w[:1].isascii() and w[:1].isalpha() for w in words[:2]):
+            out.append(words[0][0] + words[1][0] + "家")  # CT家 for CHARLOTTE TILBURY, NB家 for NEW BALANCE
     return out
 
 

@@ -46,6 +46,7 @@ rights:
   - {id: tm-kaiwei, kind: trademark, name: 凯威, holder: 凯威清洁设备有限公司, nice_classes: [3, 7], reference_price: 1299}
   - {id: tm-brava, kind: trademark, name: BRAVA, holder: Brava Freni SpA, nice_classes: [12], reference_price: 1880}
   - {id: gi-liaonan-wine, kind: gi, name: 辽南香, holder: 辽南香酒协会, nice_classes: [33], regions: [辽宁省大连市], reference_price: 128}
+  - {id: tm-clara, kind: trademark, name: CLARA TELLWYN, holder: Clara Tellwyn Ltd, nice_classes: [3], reference_price: 320}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -359,3 +360,8 @@ def test_a_gi_homophone_on_incense_is_beyond_the_gis_goods(matcher: Matcher) -> 
 def test_tags_by_the_hundred_written_as_a_count_are_labels_sold() -> None:
     assert "防伪标" in listing_wording(light("福耀 玻璃 防伪标 车窗 角标 100张"))[0]
     assert listing_wording(light("福耀 玻璃 防伪标 车窗 角标 2张"))[0] == []
+
+
+def test_a_two_word_latin_house_is_named_by_its_initials(matcher: Matcher) -> None:
+    found = flagged(matcher, title="CT家 口红 哑光 豆沙色 同款", price=39, currency="CNY")
+    assert "tm-clara" in found
