@@ -365,3 +365,10 @@ def test_tags_by_the_hundred_written_as_a_count_are_labels_sold() -> None:
 def test_a_two_word_latin_house_is_named_by_its_initials(matcher: Matcher) -> None:
     found = flagged(matcher, title="CT家 口红 哑光 豆沙色 同款", price=39, currency="CNY")
     assert "tm-clara" in found
+
+
+def test_a_maternity_hospital_bag_is_a_goods_word() -> None:
+    from matchers.goods import classify
+    from matchers.normalise import norm
+
+    assert 5 in classify(norm("待产包 入院全套 春夏 21件"), "")[0]
