@@ -571,7 +571,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
         cast("list[Form]", compiled.forms).append(Form(right_idx, text, canon(text), kind, latin,  # (a list here)
                                    bool(_ASCII_ALNUM.match(text[0])), bool(_ASCII_ALNUM.match(text[-1]))))
 
-    from matchers.variants import common_english_words, english_words_among, first_name_rendering, mascot_names
+    from matchers.variants import (common_english_words, english_words_among, first_name_rendering, first_word_name,
+                                   mascot_names)
 
     read_otherwise: set[tuple[int, str]] = set()  # pinyin forms of a second reading: exact only (no near misses)
     cued: set[str] = set()  # short pinyin of special marks (CompiledRegister.cued_pinyin)
@@ -598,6 +599,8 @@ def _compile(rights: list[Right]) -> CompiledRegister:
             add(idx, nick, "nickname")
         if right.kind == "trademark":  # 吉尔 of JIL SANDER / 吉尔桑达: the designer's first name, as the register writes it
             texts = [norm(raw).strip() for raw in names]
+            for head in {first_word_name(t) for t in texts} - {""}:
+                add(idx, head, "nickname")  # APM of APM MONACO, BOTTEGA of BOTTEGA VENETA
             for latin in (t for t in texts if " " in t and not has_cjk(t)):
                 for rendering in (t for t in texts if has_cjk(t)):
                     first = first_name_rendering(latin, rendering)

@@ -331,9 +331,12 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
     an initial + 家 is too weak a form to reach beyond the mark's classes); among those, the house
     the title tells (:func:`_house_told`), else none: a guess between houses is a false alarm half
     the time. A nickname that is an everyday word (大鹅, 小香) is as weak: it names the house only
-    on goods of the house's classes (or unknown goods). Rights found by other forms too are left alone."""
+    on goods of the house's classes (or unknown goods); so is a Latin house's first word (APM of APM MONACO, Bottega
+    of BOTTEGA VENETA), and only on known goods: APM 飞控 开发板 is a flight controller. Rights found by other forms
+    too are left alone."""
     by_nick: dict[str, list[int]] = {}
     weak: list[int] = []
+    heads: list[int] = []
     for right_idx, hits in found.items():
         if not all(h.form.kind == "nickname" and h.how == "exact" for h in hits):
             continue
@@ -341,10 +344,13 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
             by_nick.setdefault(hits[0].seen, []).append(right_idx)
         elif votes and all(h.seen in ordinary.dictionary_word_set() for h in hits):
             weak.append(right_idx)
-    if not by_nick and not weak:
+        elif all(h.form.latin and _first_word_of(compiled.rights[right_idx], h.form.text) for h in hits):
+            heads.append(right_idx)  # APM of APM MONACO: a house's first word names it on its own goods only
+    if not by_nick and not weak and not heads:
         return found
     rights = compiled.rights
     drop = {i for i in weak if not any(c in votes for c in rights[i].nice_classes)} if votes else set()
+    drop.update(i for i in heads if not votes or not any(c in votes for c in rights[i].nice_classes))
     for nick, idxs in by_nick.items():
         fitting = [i for i in idxs if votes and any(c in votes for c in rights[i].nice_classes)]
         if votes and not fitting:
@@ -359,6 +365,11 @@ def _one_house(compiled: CompiledRegister, found: dict[int, list[Hit]], votes: C
         best = _house_told(compiled, fitting or idxs, rest, votes)
         drop.update(i for i in idxs if i != best)
     return {i: hits for i, hits in found.items() if i not in drop} if drop else found
+
+
+def _first_word_of(right: Any, nick: str) -> bool:
+    """Is ``nick`` the first word of the right's Latin name (APM of APM MONACO: compiled's first-word nickname)?"""
+    return norm(right.name).startswith(nick + " ")
 
 
 def _other_house_told(compiled: CompiledRegister, houses: list[int], nick: str, rest: str) -> bool:

@@ -556,6 +556,24 @@ def first_name_rendering(latin: str, rendering: str) -> str:
     return rendering[:best_cut] if best_cut else ""
 
 
+MIN_FIRST_WORD = 3  # letters of a Latin mark's first word that buyers name the house by
+
+
+def first_word_name(latin: str) -> str:
+    """The first word of a Latin mark of two words or more that buyers name the house by (APM of APM MONACO,
+    BOTTEGA of BOTTEGA VENETA), or "": a word of :data:`MIN_FIRST_WORD` letters or more that is no everyday English
+    word (NEW BALANCE, CANADA GOOSE), no given name or place (LOUIS VUITTON, CHARLOTTE TILBURY: english-words'
+    proper nouns) and not the mark's Chinese name spelled in pinyin (YUNNAN BAIYAO)."""
+    words = latin.split()
+    if len(words) < 2 or not latin.isascii():
+        return ""
+    first = words[0]
+    if len(first) < MIN_FIRST_WORD or not first.isalpha() or first in common_english_words() \
+            or first in proper_nouns() or _spelled_in_pinyin(first):
+        return ""
+    return first
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 

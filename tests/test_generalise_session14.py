@@ -47,6 +47,7 @@ rights:
   - {id: tm-brava, kind: trademark, name: BRAVA, holder: Brava Freni SpA, nice_classes: [12], reference_price: 1880}
   - {id: gi-liaonan-wine, kind: gi, name: 辽南香, holder: 辽南香酒协会, nice_classes: [33], regions: [辽宁省大连市], reference_price: 128}
   - {id: tm-clara, kind: trademark, name: CLARA TELLWYN, holder: Clara Tellwyn Ltd, nice_classes: [3], reference_price: 320}
+  - {id: tm-qvm, kind: trademark, name: QVM RIVIERA, holder: QVM Riviera SAM, nice_classes: [14], reference_price: 890}
   - {id: sm-mimi, kind: special_mark, name: 咪噜, variants: [Milu], holder: 世界宠物博览会组委会, nice_classes: [], reference_price: 99}
   - {id: sm-juju, kind: special_mark, name: 橘橘, holder: 第五届世界柑橘博览会组委会, nice_classes: [], reference_price: 99}
   - {id: tm-yikang, kind: trademark, name: 宜康贝, holder: 宜康贝母婴用品有限公司, nice_classes: [3, 5], reference_price: 79}
@@ -372,3 +373,19 @@ def test_a_maternity_hospital_bag_is_a_goods_word() -> None:
     from matchers.normalise import norm
 
     assert 5 in classify(norm("待产包 入院全套 春夏 21件"), "")[0]
+
+
+def test_a_latin_houses_first_word_names_it_on_its_goods(matcher: Matcher) -> None:
+    assert "tm-qvm" in flagged(matcher, title="【微店】QVM 星星耳环 货号A-12 S925 实拍 代理价", price=39, currency="CNY")
+
+
+@pytest.mark.parametrize("title", ["QVM 飞控 开发板 电源管理 模块", "QVM 起泡酒 750ml 意大利"])
+def test_a_latin_houses_first_word_on_other_or_unknown_goods_is_no_lead(matcher: Matcher, title: str) -> None:
+    assert "tm-qvm" not in flagged(matcher, title=title, price=99, currency="CNY")
+
+
+def test_first_words_that_are_words_names_or_pinyin_name_no_house() -> None:
+    from matchers.variants import first_word_name
+
+    assert first_word_name("qvm riviera") == "qvm"
+    assert [first_word_name(t) for t in ("new balance", "louis vuitton", "yunnan baiyao", "qvm")] == ["", "", "", ""]
