@@ -87,6 +87,8 @@ def _how(form: Form, seen: str) -> str | None:
         if heard != form.key and _turned(heard, form.key):
             return "reordered" if _turned(seen, form.text) else None  # 全三 for 三全, 黛佳玛丽 for 玛丽黛佳
     if len(form.text) <= 3 and not set(seen) & set(form.text):
+        if _doubled(seen) and _doubled(form.text) and fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text):
+            return "homophone"  # 周周 for the mascot 舟舟: kept only beside an event word (_doubled_cued)
         return None  # 连连 is not 莲莲: short marks need one character in common
     if fuzzy_pinyin_of(seen) == fuzzy_pinyin_of(form.text) or can_sound_alike(seen, form.text):
         return "homophone"  # by first readings, or by other readings of a polyphonic character (勒高)
@@ -95,6 +97,22 @@ def _how(form: Form, seen: str) -> str | None:
     if _kept_misheard(seen, form.text):
         return None  # 盒顺 for 利顺: 盒 sounds like 禾, 利 less 刂
     return "shape"
+
+
+def _doubled(text: str) -> bool:
+    """Is ``text`` one Chinese character written twice (舟舟, 周周)?"""
+    return len(text) == 2 and text[0] == text[1] and "\u4e00" <= text[0] <= "\u9fff"
+
+
+def _doubled_cued(compiled: CompiledRegister, hits: list[Hit], texts: dict[str, str]) -> list[Hit]:
+    """``hits`` less a doubled name heard in another doubled character (周周 for 舟舟: no character in common), unless
+    the right is a special mark and the listing names an event or a mascot (周周 龙舟 吉祥物 毛绒: the mascot's name
+    bent by sound). Why: a doubled pet name is anybody's (连连 is no 莲莲), and only the event's word says whose."""
+    heard = [h for h in hits if h.how == "homophone" and _doubled(h.form.text) and not set(h.seen) & set(h.form.text)]
+    if not heard:
+        return hits
+    cued = _event_cue().search(" ".join(texts.values())) is not None
+    return [h for h in hits if h not in heard or (cued and compiled.rights[h.form.right].kind == "special_mark")]
 
 
 def _turned(seen: str, mark: str) -> bool:
@@ -579,6 +597,8 @@ def find_candidates(compiled: CompiledRegister, texts: dict[str, str],
                         _scan_order(compiled, goods_classes), goods_classes)
     if hits and compiled.cued_pinyin:
         hits = _cued_only(compiled, hits, texts)
+    if hits:
+        hits = _doubled_cued(compiled, hits, texts)
     if not hits:
         return {}
     by_right: dict[int, list[Hit]] = {}

@@ -389,3 +389,11 @@ def test_first_words_that_are_words_names_or_pinyin_name_no_house() -> None:
 
     assert first_word_name("qvm riviera") == "qvm"
     assert [first_word_name(t) for t in ("new balance", "louis vuitton", "yunnan baiyao", "qvm")] == ["", "", "", ""]
+
+
+def test_a_doubled_mascot_name_heard_otherwise_is_the_mascot_beside_its_event(matcher: Matcher) -> None:
+    assert "sm-juju" in flagged(matcher, title="菊菊 柑橘博览会 吉祥物 毛绒 公仔", price=39, currency="CNY")
+
+
+def test_a_doubled_name_heard_otherwise_without_an_event_is_no_pair(matcher: Matcher) -> None:
+    assert "sm-juju" not in pairs(matcher, title="菊菊 毛绒 公仔 小猫", price=39, currency="CNY")
