@@ -149,6 +149,10 @@ def _build_light_table() -> dict[int, str | None]:
         if base.isascii() and base.isalpha():
             table[code] = base
     table.update(_compat_table())  # ③M, ３６１, SK-Ⅱ, 𝐍𝐈𝐊𝐄 → 3m, 361, sk-ii, nike
+    for small, letter in zip(SMALL_CAPITALS, "abcdefghijklmnopqrstuvwxyz"):  # ʜᴀɢʟᴏꜰꜱ → haglofs
+        table[ord(small)] = letter
+    for code in range(0x1F1E6, 0x1F200):  # regional indicator letters: 🇳🇴🇲🇴🇸 → nomos
+        table[code] = chr(ord("a") + code - 0x1F1E6)
     table.update(_confusables_table())  # Unicode's confusables: ЗM → 3m, Ꭺ → a
     for bent, latin in lexicon()["confusables"].items():  # Cyrillic/Greek drawn like Latin: АNTA → anta
         table[ord(bent)] = latin
@@ -167,6 +171,10 @@ def _build_light_table() -> dict[int, str | None]:
         table[ord(ligature)] = spelled
     return table
 
+
+SMALL_CAPITALS = "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡxʏᴢ"
+"""Latin small capitals a to z (Unicode has no small x: a plain x stands in), which NFKC leaves as they are: sellers
+write a mark in them (ʜᴀɢʟᴏꜰꜱ) so that it reads as the mark and matches no search."""
 
 RADICAL_IDEOGRAPHS = Path(__file__).parent / "data" / "radical_ideographs.tsv"
 _COMPAT_IDEOGRAPHS = ((0xF900, 0xFAFF), (0x2F800, 0x2FA1F))

@@ -397,3 +397,15 @@ def test_a_doubled_mascot_name_heard_otherwise_is_the_mascot_beside_its_event(ma
 
 def test_a_doubled_name_heard_otherwise_without_an_event_is_no_pair(matcher: Matcher) -> None:
     assert "sm-juju" not in pairs(matcher, title="菊菊 毛绒 公仔 小猫", price=39, currency="CNY")
+
+
+@pytest.mark.parametrize("written, plain", [("ʜᴀɢʟᴏꜰꜱ 冲锋衣", "haglofs 冲锋衣"), ("🇳🇴🇲🇴🇸 手表", "nomos 手表"),
+                                            ("ᴄᴇʀᴛɪɴᴀ ᴅꜱ 潜水表", "certina ds 潜水表")])
+def test_small_capitals_and_flag_letters_read_as_latin(written: str, plain: str) -> None:
+    from matchers.normalise import norm
+
+    assert norm(written) == norm(plain)
+
+
+def test_a_mark_in_flag_letters_is_a_lead(matcher: Matcher) -> None:
+    assert "tm-kovano" in flagged(matcher, title="🇰🇴🇻🇦🇳🇴 活页本 B5", price=9.9, currency="CNY")
